@@ -1,0 +1,82 @@
+//! Households: staff-only data. Nothing in this module is public; public pages read
+//! aggregates (`VillageTotals`) or, later, `PublicEntry` values built by the publicity module.
+
+use sqlx::Row;
+
+use super::Db;
+use crate::error::AppResult;
+
+/// A household as staff enter it. Not `Serialize`: full names and ID numbers must never reach
+/// a browser by accident.
+#[derive(Debug, Clone)]
+pub struct NewHousehold {
+    pub village_id: i64,
+    pub group_id: Option<i64>,
+    pub head_name: String,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub persons: i64,
+    pub category: String,
+    pub aid_class: Option<i64>,
+    pub monthly_fen: i64,
+    pub near_relative: bool,
+    pub staff_notes: Option<String>,
+}
+
+/// Counts and money for one village's current recipients: safe to publish.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Totals {
+    pub households: i64,
+    pub persons: i64,
+    pub monthly_fen: i64,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    h: &NewHousehold,
+    now: i64,
+) -> AppResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO households (village_id, group_id, head_name, id_number, phone, address,
+            persons, category, aid_class, monthly_fen, status, near_relative, staff_notes,
+            created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active', $11, $12, $13, $13)
+         RETURNING id",
+    )
+    .bind(h.village_id)
+    .bind(h.group_id)
+    .bind(&h.head_name)
+    .bind(&h.id_number)
+    .bind(&h.phone)
+    .bind(&h.address)
+    .bind(h.persons)
+    .bind(&h.category)
+    .bind(h.aid_class)
+    .bind(h.monthly_fen)
+    .bind(i64::from(h.near_relative))
+    .bind(&h.staff_notes)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)?)
+}
+
+/// Totals of active households in one village.
+#[tracing::instrument(skip_all)]
+pub async fn village_totals(db: &Db, village_id: i64) -> AppResult<Totals> {
+    let row = sqlx::query(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(persons), 0) AS BIGINT),
+                CAST(COALESCE(SUM(monthly_fen), 0) AS BIGINT)
+         FROM households WHERE village_id = $1 AND status = 'active'",
+    )
+    .bind(village_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(Totals {
+        households: row.try_get::<i64, _>(0)?,
+        persons: row.try_get::<i64, _>(1)?,
+        monthly_fen: row.try_get::<i64, _>(2)?,
+    })
+}

@@ -1,0 +1,107 @@
+//! Database access: one pool type for SQLite and PostgreSQL (`sqlx::AnyPool`).
+//!
+//! Queries use `$1` placeholders, BIGINT/INTEGER as `i64`, booleans as 0/1 and times as epoch
+//! seconds, the subset that behaves the same on both backends (see BUILD.md).
+
+pub mod households;
+pub mod regions;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Chooses the backend by URL scheme.
+    pub fn from_url(url: &str) -> Result<Backend, String> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err("DATABASE_URL must start with sqlite: or postgres://".to_owned())
+        }
+    }
+}
+
+/// The pool plus which backend it talks to.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("{0}")]
+    Url(String),
+    #[error("cannot connect to the database: {0}")]
+    Connect(sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(sqlx::migrate::MigrateError),
+}
+
+impl Db {
+    /// Connects (creating the SQLite file when needed) and applies per-connection settings:
+    /// WAL, foreign keys, a busy timeout, and `synchronous=FULL` so that a committed receipt
+    /// survives a power cut.
+    pub async fn connect(url: &str) -> Result<Db, DbSetupError> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url).map_err(DbSetupError::Url)?;
+        let opts = AnyConnectOptions::from_str(url).map_err(DbSetupError::Connect)?;
+        let pool_opts = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10));
+        let pool_opts = match backend {
+            Backend::Sqlite => pool_opts.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    conn.execute("PRAGMA synchronous = FULL").await?;
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => pool_opts,
+        };
+        let pool = pool_opts
+            .connect_with(opts)
+            .await
+            .map_err(DbSetupError::Connect)?;
+        if backend == Backend::Sqlite {
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await
+                .map_err(DbSetupError::Connect)?;
+        }
+        Ok(Db { pool, backend })
+    }
+
+    /// Applies the embedded migrations for this backend.
+    pub async fn migrate(&self) -> Result<(), DbSetupError> {
+        let migrator = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("../migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("../migrations/postgres"),
+        };
+        migrator.run(&self.pool).await.map_err(DbSetupError::Migrate)
+    }
+
+    /// `SELECT 1`, for the health check.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+}
+
+/// Seconds since the Unix epoch, the storage format of every timestamp.
+pub fn now_epoch() -> i64 {
+    chrono::Utc::now().timestamp()
+}

@@ -1,0 +1,128 @@
+//! Regions: county → township → village → group, keyed by statistical division codes.
+
+use sqlx::Row;
+
+use super::Db;
+use crate::error::AppResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    County,
+    Township,
+    Village,
+    Group,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::County => "county",
+            Level::Township => "township",
+            Level::Village => "village",
+            Level::Group => "group",
+        }
+    }
+}
+
+/// A region as pages show it. Region names are public.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Region {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: Option<String>,
+}
+
+fn region_from_row(row: &sqlx::any::AnyRow) -> Result<Region, sqlx::Error> {
+    Ok(Region {
+        id: row.try_get("id")?,
+        parent_id: row.try_get("parent_id")?,
+        code: row.try_get("code")?,
+        name_zh: row.try_get("name_zh")?,
+        name_en: row.try_get("name_en")?,
+    })
+}
+
+
+#[tracing::instrument(skip_all)]
+pub async fn insert(
+    conn: &mut sqlx::AnyConnection,
+    parent_id: Option<i64>,
+    level: Level,
+    code: &str,
+    name_zh: &str,
+    name_en: Option<&str>,
+    sort_order: i64,
+) -> AppResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO regions (parent_id, level, code, name_zh, name_en, sort_order)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(parent_id)
+    .bind(level.as_str())
+    .bind(code)
+    .bind(name_zh)
+    .bind(name_en)
+    .bind(sort_order)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)?)
+}
+
+/// The county (the root region), if the database has been set up.
+#[tracing::instrument(skip_all)]
+pub async fn county(db: &Db) -> AppResult<Option<Region>> {
+    let row = sqlx::query(
+        "SELECT id, parent_id, code, name_zh, name_en FROM regions WHERE level = 'county' ORDER BY id LIMIT 1",
+    )
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.as_ref().map(region_from_row).transpose()?)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn by_level(db: &Db, level: Level) -> AppResult<Vec<Region>> {
+    let rows = sqlx::query(
+        "SELECT id, parent_id, code, name_zh, name_en FROM regions WHERE level = $1 ORDER BY sort_order, code",
+    )
+    .bind(level.as_str())
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(region_from_row)
+        .collect::<Result<_, _>>()?)
+}
+
+/// A region of the given level by its code; `None` when there is none.
+#[tracing::instrument(skip_all)]
+pub async fn by_code(db: &Db, level: Level, code: &str) -> AppResult<Option<Region>> {
+    let row = sqlx::query(
+        "SELECT id, parent_id, code, name_zh, name_en FROM regions WHERE level = $1 AND code = $2",
+    )
+    .bind(level.as_str())
+    .bind(code)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.as_ref().map(region_from_row).transpose()?)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn by_id(db: &Db, id: i64) -> AppResult<Option<Region>> {
+    let row = sqlx::query(
+        "SELECT id, parent_id, code, name_zh, name_en FROM regions WHERE id = $1",
+    )
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.as_ref().map(region_from_row).transpose()?)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn count(db: &Db) -> AppResult<i64> {
+    let row = sqlx::query("SELECT COUNT(*) FROM regions")
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(row.try_get::<i64, _>(0)?)
+}

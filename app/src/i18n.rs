@@ -1,0 +1,137 @@
+//! UI text in zh-CN (default) and English.
+//!
+//! Every message is a variant of [`Msg`] with both translations side by side, so a missing
+//! translation is a compile error rather than a blank on a villager's screen.
+
+use serde::{Deserialize, Serialize};
+
+/// The language a page is rendered in. Chinese first: anything unknown falls back to zh-CN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub const COOKIE: &'static str = "lang";
+
+    /// Parses a cookie or query value; unknown values give the default (zh-CN).
+    pub fn parse(s: &str) -> Lang {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "en" | "en-us" | "en-gb" => Lang::En,
+            _ => Lang::Zh,
+        }
+    }
+
+    /// Value for `<html lang>` and `hreflang`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// Value stored in the cookie and used in `/lang/{code}`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    pub fn t(self, msg: Msg) -> &'static str {
+        msg.text(self)
+    }
+
+    /// Picks between a Chinese and an English name stored in data (falls back to Chinese).
+    pub fn pick<'a>(self, zh: &'a str, en: Option<&'a str>) -> &'a str {
+        match (self, en) {
+            (Lang::En, Some(en)) if !en.is_empty() => en,
+            _ => zh,
+        }
+    }
+}
+
+macro_rules! messages {
+    ($($key:ident => ($zh:expr, $en:expr),)*) => {
+        /// A piece of UI text. See the module documentation.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $($key,)* }
+
+        impl Msg {
+            pub const ALL: &'static [Msg] = &[$(Msg::$key,)*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, Lang::Zh) => $zh, (Msg::$key, Lang::En) => $en,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    SiteName => ("阳光低保", "Sunshine Dibao"),
+    SiteTagline => ("低保公示与投诉举报平台", "Minimum living allowance: public lists and complaints"),
+    SkipToContent => ("跳到正文", "Skip to content"),
+    OtherLanguageName => ("English", "中文"),
+    Home => ("首页", "Home"),
+    Hotline => ("监督举报电话", "Complaints hotline"),
+    FooterNote => ("本站公示信息已隐去身份证号、电话、住址等与低保无关的个人信息。", "Lists on this site omit ID numbers, phone numbers, addresses and any personal detail unrelated to the allowance."),
+    TownshipsAndVillages => ("乡镇（街道）与村（社区）", "Townships and villages"),
+    HomeIntro => ("选择您所在的村（社区），查看低保公示名单。对名单有异议，可以实名或匿名举报。", "Choose your village to read its allowance lists. If something looks wrong, you can report it, with your name or anonymously."),
+    VillageCount => ("个村（社区）", "villages"),
+    Village => ("村（社区）", "Village"),
+    Township => ("乡镇（街道）", "Township"),
+    VillageStub => ("本村的审核公示、审批公示和长期公示名单将在这里发布。", "This village's review, approval and standing lists are published here."),
+    BackToHome => ("返回首页", "Back to home"),
+    Households => ("户数", "Households"),
+    Persons => ("人数", "Persons"),
+    NotFoundTitle => ("页面不存在", "Page not found"),
+    NotFoundBody => ("您要找的页面不存在，可能地址有误或已被删除。", "The page you asked for does not exist. The address may be wrong, or the page was removed."),
+    ForbiddenTitle => ("无权访问", "Not allowed"),
+    ForbiddenBody => ("您没有权限进行此操作。", "You are not allowed to do this."),
+    CrossSiteTitle => ("请求被拒绝", "Request refused"),
+    CrossSiteBody => ("为保护您的安全，来自其他网站的表单提交已被拒绝。请回到本站页面重新提交。", "For your safety, a form sent from another website was refused. Please go back to this site and send it again."),
+    BadRequestTitle => ("提交的内容有误", "Something in the form is not right"),
+    BadRequestBody => ("请检查后重新提交。", "Please check and send it again."),
+    TooLargeTitle => ("提交的内容太大", "What you sent is too large"),
+    TooLargeBody => ("请缩短文字或减小文件后重试。", "Please shorten the text or use a smaller file and try again."),
+    TooManyTitle => ("操作太频繁", "Too many requests"),
+    TooManyBody => ("请稍等几分钟再试。", "Please wait a few minutes and try again."),
+    ServerErrorTitle => ("服务暂时出错", "Something went wrong"),
+    ServerErrorBody => ("我们已经记录了这个问题。请稍后再试；如果情况紧急，请拨打监督举报电话。", "The problem has been logged. Please try again later; if it is urgent, call the complaints hotline."),
+    UnavailableTitle => ("服务暂时不可用", "Service unavailable"),
+    UnavailableBody => ("请稍后再试。", "Please try again later."),
+    MethodNotAllowedTitle => ("不支持的请求方式", "Method not allowed"),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages() {
+        for m in Msg::ALL {
+            assert!(!m.text(Lang::Zh).trim().is_empty(), "{m:?} zh empty");
+            assert!(!m.text(Lang::En).trim().is_empty(), "{m:?} en empty");
+        }
+    }
+
+    #[test]
+    fn parse_defaults_to_chinese() {
+        assert_eq!(Lang::parse("en"), Lang::En);
+        assert_eq!(Lang::parse("EN"), Lang::En);
+        assert_eq!(Lang::parse("zh"), Lang::Zh);
+        assert_eq!(Lang::parse("fr"), Lang::Zh);
+        assert_eq!(Lang::parse(""), Lang::Zh);
+    }
+}

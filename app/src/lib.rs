@@ -1,0 +1,21 @@
+//! Sunshine (阳光低保): the application — domain rules, pages, handlers and database access.
+
+pub mod domain;
+pub mod i18n;
+
+#[cfg(feature = "ssr")]
+pub mod config;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod middleware;
+#[cfg(feature = "ssr")]
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub mod pages;

@@ -1,0 +1,166 @@
+//! Handlers for the home page, the village page, the language switch and health.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+
+use crate::db::{households, regions};
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Msg};
+use crate::pages::ctx::PageCtx;
+use crate::pages::views::{HomePage, TownshipItem, VillageLink, VillagePage};
+use crate::state::AppState;
+
+pub async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let townships = regions::by_level(&state.db, regions::Level::Township).await?;
+    let villages = regions::by_level(&state.db, regions::Level::Village).await?;
+    let items: Vec<TownshipItem> = townships
+        .iter()
+        .map(|t| TownshipItem {
+            name: lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned(),
+            villages: villages
+                .iter()
+                .filter(|v| v.parent_id == Some(t.id))
+                .map(|v| VillageLink {
+                    code: v.code.clone(),
+                    name: lang.pick(&v.name_zh, v.name_en.as_deref()).to_owned(),
+                })
+                .collect(),
+        })
+        .collect();
+    let county = state
+        .site
+        .county
+        .as_ref()
+        .map(|c| lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned())
+        .unwrap_or_default();
+    let title = lang.t(Msg::Home);
+    Ok(ctx
+        .render(title, view! { <HomePage lang county townships=items /> })
+        .into_response())
+}
+
+/// Village codes are 12 decimal digits; anything else cannot be a village.
+fn is_village_code(code: &str) -> bool {
+    code.len() == 12 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+pub async fn village(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    if !is_village_code(&code) {
+        return Err(AppError::NotFound);
+    }
+    let lang = ctx.lang;
+    let village = regions::by_code(&state.db, regions::Level::Village, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let township = match village.parent_id {
+        Some(pid) => regions::by_id(&state.db, pid).await?,
+        None => None,
+    };
+    let totals = households::village_totals(&state.db, village.id).await?;
+    let village_name = lang
+        .pick(&village.name_zh, village.name_en.as_deref())
+        .to_owned();
+    let township_name = township
+        .map(|t| lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned())
+        .unwrap_or_default();
+    Ok(ctx
+        .render(
+            &village_name.clone(),
+            view! {
+                <VillagePage
+                    lang
+                    township=township_name
+                    village=village_name
+                    households=totals.households
+                    persons=totals.persons
+                />
+            },
+        )
+        .into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct LangQuery {
+    next: Option<String>,
+}
+
+/// Only same-site absolute paths may be returned to, never `//host` or `/\host`.
+pub fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.chars().any(|c| c.is_control()) =>
+        {
+            n
+        }
+        _ => "/",
+    }
+}
+
+/// `GET /lang/{code}?next=/path`: remembers the language in a cookie and goes back.
+/// A plain link, so it works without JavaScript.
+pub async fn switch_lang(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<LangQuery>,
+) -> Response {
+    let lang = Lang::parse(&code);
+    let secure = if state.site.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+        Lang::COOKIE,
+        lang.code()
+    );
+    let mut res = Redirect::to(safe_next(q.next.as_deref())).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    res
+}
+
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    if state.db.ping().await {
+        (StatusCode::OK, "ok").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_must_be_a_local_path() {
+        assert_eq!(safe_next(Some("/v/530621103201")), "/v/530621103201");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/a\r\nSet-Cookie: x")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn village_codes() {
+        assert!(is_village_code("530621103201"));
+        assert!(!is_village_code("53062110320"));
+        assert!(!is_village_code("../../etc/passwd"));
+    }
+}

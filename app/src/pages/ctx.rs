@@ -1,0 +1,99 @@
+//! Per-request page context: language, current path and site facts; renders whole documents.
+
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use axum::response::Html;
+use leptos::prelude::*;
+
+use crate::i18n::Lang;
+use crate::pages::views::Shell;
+use crate::state::{AppState, Site};
+
+/// Reads one cookie from the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The visitor's language: the `lang` cookie, else Chinese.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    cookie(headers, Lang::COOKIE)
+        .map(Lang::parse)
+        .unwrap_or_default()
+}
+
+#[derive(Clone)]
+pub struct PageCtx {
+    pub lang: Lang,
+    /// Path and query of this request, for the language switch to come back to.
+    pub path: String,
+    pub site: Arc<Site>,
+}
+
+impl PageCtx {
+    pub fn new(lang: Lang, path: impl Into<String>, site: Arc<Site>) -> Self {
+        PageCtx {
+            lang,
+            path: path.into(),
+            site,
+        }
+    }
+
+    /// Renders a complete HTML document with the shared shell around `body`.
+    pub fn render(&self, title: &str, body: impl IntoView + 'static) -> Html<String> {
+        Html(render_document(self, title, body))
+    }
+}
+
+pub fn render_document(ctx: &PageCtx, title: &str, body: impl IntoView + 'static) -> String {
+    let ctx = ctx.clone();
+    let title = title.to_owned();
+    let owner = Owner::new();
+    let html = owner.with(move || view! { <Shell ctx=ctx title=title>{body}</Shell> }.to_html());
+    format!("<!DOCTYPE html>{html}")
+}
+
+impl FromRequestParts<AppState> for PageCtx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let path = parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str().to_owned())
+            .unwrap_or_else(|| "/".to_owned());
+        Ok(PageCtx::new(
+            lang_of(&parts.headers),
+            path,
+            state.site.clone(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn reads_lang_cookie() {
+        let mut h = HeaderMap::new();
+        assert_eq!(lang_of(&h), Lang::Zh);
+        h.insert("cookie", HeaderValue::from_static("a=b; lang=en"));
+        assert_eq!(lang_of(&h), Lang::En);
+        h.insert("cookie", HeaderValue::from_static("lang=xx"));
+        assert_eq!(lang_of(&h), Lang::Zh);
+    }
+}

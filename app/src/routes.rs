@@ -1,0 +1,56 @@
+//! The application's routes and the middleware that belongs to the application itself.
+//! (Transport concerns — compression, tracing, rate limits, body limits — are added by `server`.)
+
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use crate::middleware::{refuse_cross_site, render_errors, security_headers};
+use crate::pages::api as pages;
+use crate::state::AppState;
+
+/// The stylesheet, embedded so the binary runs from any folder.
+pub const STYLE_CSS: &str = include_str!("../../style/main.css");
+
+/// Short content hash for cache-busting file names.
+pub fn content_hash(data: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(data.as_bytes());
+    hex::encode(&digest[..6])
+}
+
+pub fn css_href() -> String {
+    format!("/static/style-{}.css", content_hash(STYLE_CSS))
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
+        ],
+        STYLE_CSS,
+    )
+        .into_response()
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/v/{code}", get(pages::village))
+        .route("/lang/{code}", get(pages::switch_lang))
+        .route("/healthz", get(pages::healthz))
+        .route(&css_href(), get(stylesheet))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            render_errors,
+        ))
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(state)
+}

@@ -1,0 +1,24 @@
+//! Shared state handed to every handler.
+
+use std::sync::Arc;
+
+use crate::config::{Secret, SiteSettings};
+use crate::db::regions::Region;
+use crate::db::Db;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub secret: Arc<Secret>,
+    pub site: Arc<Site>,
+}
+
+/// Facts every page needs, loaded once at start-up.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub settings: SiteSettings,
+    /// The county this deployment serves (`None` until regions are loaded).
+    pub county: Option<Region>,
+    /// Versioned URL of the stylesheet, so it can be cached for a year.
+    pub css_href: String,
+}

@@ -1,0 +1,53 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page } from '@playwright/test';
+
+/** Committed folder so reviewers can look at the pages: end2end/screenshots/. */
+export const SCREENSHOT_DIR = path.resolve(__dirname, '..', 'screenshots');
+
+/**
+ * Runs axe-core (WCAG 2.0/2.1 A and AA rules) on the current page and fails
+ * the test with a readable list of every violation and the offending nodes.
+ */
+export async function checkA11y(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  const report = results.violations.map((v) => {
+    const nodes = v.nodes
+      .slice(0, 5)
+      .map((n) => `    - ${n.target.join(' ')}\n      ${(n.failureSummary ?? '').replace(/\n/g, '\n      ')}`)
+      .join('\n');
+    const more = v.nodes.length > 5 ? `\n    … and ${v.nodes.length - 5} more node(s)` : '';
+    return `[${v.impact ?? 'n/a'}] ${v.id}: ${v.help} (${v.helpUrl})\n${nodes}${more}`;
+  });
+  expect(
+    results.violations.length,
+    `axe-core found ${results.violations.length} WCAG A/AA violation(s) on ${page.url()}:\n\n${report.join('\n\n')}\n`,
+  ).toBe(0);
+}
+
+/** Saves a full-page PNG to end2end/screenshots/<name>.png. */
+export async function shot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+  return file;
+}
+
+/**
+ * Width the document can be scrolled to. Playwright's evaluate goes through the
+ * DevTools protocol, so it works even when the page itself has JavaScript off.
+ */
+export async function scrollWidth(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth);
+}
+
+/** Asserts the page does not scroll sideways at the current viewport width. */
+export async function expectNoHorizontalScroll(page: Page): Promise<void> {
+  const viewport = page.viewportSize();
+  if (!viewport) throw new Error('page has no fixed viewport');
+  const width = await scrollWidth(page);
+  expect(width, `page scrolls sideways: scrollWidth ${width}px > viewport ${viewport.width}px`).toBeLessThanOrEqual(
+    viewport.width,
+  );
+}

@@ -1,0 +1,207 @@
+//! Settings from flags and the environment (`SUNSHINE_…`, `DATABASE_URL`, `SMTP_URL`).
+//! Every variable is explained in `.env.example`.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use app::config::Secret;
+
+/// Settings every subcommand shares.
+#[derive(clap::Args, Debug, Clone)]
+pub struct CommonArgs {
+    /// Folder for the SQLite database, the generated secret and queued mail.
+    #[arg(long, env = "SUNSHINE_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`; default: a SQLite file in the data folder.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Server key (receipt hashes, sessions). Default: generated into the data folder.
+    #[arg(long, env = "SUNSHINE_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Address to listen on.
+    #[arg(long, env = "SUNSHINE_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+    /// Fill an empty database with a fictional demo county.
+    #[arg(long)]
+    pub demo: bool,
+    /// Complaint hotline shown on every page.
+    #[arg(long, env = "SUNSHINE_HOTLINE", default_value = "12345")]
+    pub hotline: String,
+    /// Trust `X-Forwarded-For` (only behind your own reverse proxy).
+    #[arg(long, env = "SUNSHINE_TRUST_PROXY", default_value = "0", value_parser = parse_flag)]
+    pub trust_proxy: bool,
+    /// SMTP relay, e.g. `smtp://user:pass@host:587`; without it mail is written to `data/mail/`.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+}
+
+/// Accepts 1/0, true/false, yes/no, on/off.
+pub fn parse_flag(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" | "" => Ok(false),
+        other => Err(format!("expected 1 or 0, got {other:?}")),
+    }
+}
+
+/// Resolved settings for `serve`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: Secret,
+    pub secret: Option<Secret>,
+    pub demo: bool,
+    pub hotline: String,
+    pub trust_proxy: bool,
+    pub smtp_url: Option<Secret>,
+}
+
+impl Settings {
+    pub fn from_serve(args: ServeArgs) -> Settings {
+        let database_url = database_url(&args.common.data_dir, args.common.database_url);
+        Settings {
+            listen: args.listen,
+            data_dir: args.common.data_dir,
+            database_url,
+            secret: args.common.secret.filter(|s| !s.is_empty()).map(Secret::new),
+            demo: args.demo,
+            hotline: args.hotline,
+            trust_proxy: args.trust_proxy,
+            smtp_url: args.smtp_url.filter(|s| !s.is_empty()).map(Secret::new),
+        }
+    }
+
+    /// Cookies are `Secure` unless we serve plain http on loopback (development and tests).
+    pub fn secure_cookies(&self) -> bool {
+        !self.listen.ip().is_loopback()
+    }
+}
+
+/// `DATABASE_URL` if given, else `sqlite://<data_dir>/sunshine.db?mode=rwc`.
+pub fn database_url(data_dir: &Path, given: Option<String>) -> Secret {
+    match given.filter(|u| !u.trim().is_empty()) {
+        Some(url) => Secret::new(url),
+        None => Secret::new(format!(
+            "sqlite://{}?mode=rwc",
+            data_dir.join("sunshine.db").display()
+        )),
+    }
+}
+
+/// Reads `secret.key` from the data folder, creating it (mode 0600) on first start.
+pub fn load_or_create_secret(data_dir: &Path) -> std::io::Result<Secret> {
+    let path = data_dir.join("secret.key");
+    match std::fs::read_to_string(&path) {
+        Ok(s) if s.trim().len() >= 32 => return Ok(Secret::new(s.trim())),
+        Ok(_) => {
+            return Err(std::io::Error::other(format!(
+                "{} is too short; delete it to generate a new one",
+                path.display()
+            )))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let mut bytes = [0u8; 32];
+    rand::fill(&mut bytes);
+    let key = hex::encode(bytes);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(&path)?;
+    f.write_all(key.as_bytes())?;
+    f.sync_all()?;
+    Ok(Secret::new(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct T {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    #[test]
+    fn default_database_is_sqlite_in_data_dir() {
+        let url = database_url(Path::new("data"), None);
+        assert_eq!(url.expose(), "sqlite://data/sunshine.db?mode=rwc");
+        let url = database_url(Path::new("data"), Some("postgres://x/y".into()));
+        assert_eq!(url.expose(), "postgres://x/y");
+        let url = database_url(Path::new("d"), Some("  ".into()));
+        assert_eq!(url.expose(), "sqlite://d/sunshine.db?mode=rwc");
+    }
+
+    #[test]
+    fn flags_parse() {
+        for (s, v) in [("1", true), ("yes", true), ("0", false), ("false", false), ("", false)] {
+            assert_eq!(parse_flag(s), Ok(v), "{s}");
+        }
+        assert!(parse_flag("maybe").is_err());
+    }
+
+    #[test]
+    fn serve_args_parse_and_secrets_are_redacted() {
+        let t = T::try_parse_from([
+            "x",
+            "--listen",
+            "0.0.0.0:8080",
+            "--demo",
+            "--data-dir",
+            "/srv/d",
+            "--database-url",
+            "postgres://u:hunter2@h/db",
+            "--secret",
+            "s3cr3t-value-s3cr3t-value-s3cr3t",
+            "--hotline",
+            "0870-1234567",
+        ])
+        .expect("parses");
+        let s = Settings::from_serve(t.serve);
+        assert_eq!(s.listen.port(), 8080);
+        assert!(s.demo);
+        assert!(s.secure_cookies());
+        assert_eq!(s.hotline, "0870-1234567");
+        let dbg = format!("{s:?}");
+        assert!(!dbg.contains("hunter2"), "{dbg}");
+        assert!(!dbg.contains("s3cr3t"), "{dbg}");
+    }
+
+    #[test]
+    fn bad_listen_address_is_refused() {
+        assert!(T::try_parse_from(["x", "--listen", "not-an-address"]).is_err());
+    }
+
+    #[test]
+    fn secret_is_generated_once_with_mode_0600() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = load_or_create_secret(dir.path()).expect("create");
+        let b = load_or_create_secret(dir.path()).expect("read");
+        assert_eq!(a, b);
+        assert_eq!(a.expose().len(), 64);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("secret.key"))
+                .expect("meta")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

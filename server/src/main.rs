@@ -1,0 +1,53 @@
+//! `sunshine`: a thin shim over the server library.
+
+use clap::{Parser, Subcommand};
+
+use server::config::{database_url, CommonArgs, ServeArgs, Settings};
+use server::startup::{connect_and_migrate, Application};
+
+#[derive(Parser)]
+#[command(name = "sunshine", version, about = "阳光低保 — minimum living allowance publicity and complaints")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// `sunshine` with no subcommand serves with settings from the environment.
+#[derive(Parser)]
+struct DefaultServe {
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(CommonArgs),
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    server::telemetry::init();
+    let cli = Cli::parse();
+    let command = match cli.command {
+        Some(c) => c,
+        None => Command::Serve(DefaultServe::parse_from(["sunshine"]).serve),
+    };
+    match command {
+        Command::Serve(args) => {
+            let settings = Settings::from_serve(args);
+            let app = Application::build(settings).await?;
+            tracing::info!(port = app.port(), "listening");
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate(common) => {
+            std::fs::create_dir_all(&common.data_dir)?;
+            let url = database_url(&common.data_dir, common.database_url);
+            connect_and_migrate(url.expose()).await?;
+            println!("migrations applied");
+        }
+    }
+    Ok(())
+}

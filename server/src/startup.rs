@@ -1,0 +1,137 @@
+//! The application object: build (connect, migrate, bind), then run until stopped.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use app::config::SiteSettings;
+use app::db::Db;
+use app::state::{AppState, Site};
+
+use crate::config::{load_or_create_secret, Settings};
+
+/// Largest request body accepted by default (forms). Routes that take uploads raise it.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+pub struct Application {
+    listener: TcpListener,
+    port: u16,
+    router: Router,
+    db: Db,
+}
+
+/// Connects and migrates; a failed migration stops start-up with a clear message.
+pub async fn connect_and_migrate(settings_url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(settings_url)
+        .await
+        .context("could not open the database (check DATABASE_URL / SUNSHINE_DATA_DIR)")?;
+    db.migrate()
+        .await
+        .context("database migration failed; the server will not start on a half-migrated database")?;
+    Ok(db)
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+            format!("cannot create data folder {}", settings.data_dir.display())
+        })?;
+        let db = connect_and_migrate(settings.database_url.expose()).await?;
+        if settings.demo && app::demo::load(&db, app::demo::DEFAULT_SEED).await? {
+            tracing::info!("demo county loaded");
+        }
+        let secret = match settings.secret.clone() {
+            Some(s) => s,
+            None => load_or_create_secret(&settings.data_dir)
+                .context("cannot read or create the server secret")?,
+        };
+        let county = app::db::regions::county(&db).await?;
+        let site = Site {
+            settings: SiteSettings {
+                hotline: settings.hotline.clone(),
+                secure_cookies: settings.secure_cookies(),
+            },
+            county,
+            css_href: app::routes::css_href(),
+        };
+        let state = AppState {
+            db: db.clone(),
+            secret: Arc::new(secret),
+            site: Arc::new(site),
+        };
+        let router = app::routes::router(state)
+            .layer(DefaultBodyLimit::max(BODY_LIMIT))
+            .layer(CompressionLayer::new())
+            .layer(TraceLayer::new_for_http());
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        let port = listener.local_addr()?.port();
+        Ok(Application {
+            listener,
+            port,
+            router,
+            db,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    pub async fn run_with_shutdown(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+
+    /// Serves until SIGTERM or Ctrl-C.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_with_shutdown(shutdown_signal()).await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}
