@@ -15,24 +15,90 @@ pub const DEFAULT_SEED: u64 = 20_190_047;
 
 /// (code suffix, Chinese name, English name, villages)
 pub const TOWNSHIPS: &[(&str, &str, &str, &[&str])] = &[
-    ("001", "文屏街道", "Wenping Subdistrict", &["银屏社区", "西屏社区", "卯家湾社区", "吴家湾村"]),
-    ("002", "砚池街道", "Yanchi Subdistrict", &["砚池社区", "七里村", "大水井村", "拖姑村"]),
-    ("102", "水磨镇", "Shuimo Town", &["水磨村", "新店村", "嵩屏村", "阿鲁伯村"]),
-    ("103", "龙头山镇", "Longtoushan Town", &["龙泉村", "八宝村", "光明村", "骡马口村", "翠屏村"]),
-    ("104", "小寨镇", "Xiaozhai Town", &["小寨村", "安阁村", "红布村", "新街村"]),
-    ("105", "江底镇", "Jiangdi Town", &["江底村", "大水塘村", "箐脚村", "铁厂村"]),
-    ("106", "火德红镇", "Huodehong Town", &["火德红村", "李家山村", "头寨村", "银厂村"]),
-    ("107", "龙树镇", "Longshu Town", &["龙树村", "穿洞村", "脚米村", "大坪村"]),
-    ("108", "新街镇", "Xinjie Town", &["新街村", "付家村", "海子村", "银厂沟村"]),
-    ("109", "梭山镇", "Suoshan Town", &["梭山村", "马鞍村", "白鹤村", "寸草村"]),
-    ("110", "乐红镇", "Lehong Town", &["乐红村", "红岩村", "耳垭村", "三木村"]),
-    ("201", "桃源回族乡", "Taoyuan Hui Ethnic Township", &["桃源村", "拖姑清真村", "大地村", "箐门村"]),
-    ("202", "茨院回族乡", "Ciyuan Hui Ethnic Township", &["茨院村", "大营村", "玉碗村", "米拉村"]),
+    (
+        "001",
+        "文屏街道",
+        "Wenping Subdistrict",
+        &["银屏社区", "西屏社区", "卯家湾社区", "吴家湾村"],
+    ),
+    (
+        "002",
+        "砚池街道",
+        "Yanchi Subdistrict",
+        &["砚池社区", "七里村", "大水井村", "拖姑村"],
+    ),
+    (
+        "102",
+        "水磨镇",
+        "Shuimo Town",
+        &["水磨村", "新店村", "嵩屏村", "阿鲁伯村"],
+    ),
+    (
+        "103",
+        "龙头山镇",
+        "Longtoushan Town",
+        &["龙泉村", "八宝村", "光明村", "骡马口村", "翠屏村"],
+    ),
+    (
+        "104",
+        "小寨镇",
+        "Xiaozhai Town",
+        &["小寨村", "安阁村", "红布村", "新街村"],
+    ),
+    (
+        "105",
+        "江底镇",
+        "Jiangdi Town",
+        &["江底村", "大水塘村", "箐脚村", "铁厂村"],
+    ),
+    (
+        "106",
+        "火德红镇",
+        "Huodehong Town",
+        &["火德红村", "李家山村", "头寨村", "银厂村"],
+    ),
+    (
+        "107",
+        "龙树镇",
+        "Longshu Town",
+        &["龙树村", "穿洞村", "脚米村", "大坪村"],
+    ),
+    (
+        "108",
+        "新街镇",
+        "Xinjie Town",
+        &["新街村", "付家村", "海子村", "银厂沟村"],
+    ),
+    (
+        "109",
+        "梭山镇",
+        "Suoshan Town",
+        &["梭山村", "马鞍村", "白鹤村", "寸草村"],
+    ),
+    (
+        "110",
+        "乐红镇",
+        "Lehong Town",
+        &["乐红村", "红岩村", "耳垭村", "三木村"],
+    ),
+    (
+        "201",
+        "桃源回族乡",
+        "Taoyuan Hui Ethnic Township",
+        &["桃源村", "拖姑清真村", "大地村", "箐门村"],
+    ),
+    (
+        "202",
+        "茨院回族乡",
+        "Ciyuan Hui Ethnic Township",
+        &["茨院村", "大营村", "玉碗村", "米拉村"],
+    ),
 ];
 
 const SURNAMES: &[&str] = &[
     "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
-    "何", "罗", "高", "林", "蒋", "沈", "韩", "唐", "冯", "邓", "曹", "彭", "陶", "申", "欧阳", "诸葛",
+    "何", "罗", "高", "林", "蒋", "沈", "韩", "唐", "冯", "邓", "曹", "彭", "陶", "申", "欧阳",
+    "诸葛",
 ];
 const GIVEN: &[&str] = &[
     "明", "华", "芳", "军", "秀", "英", "国", "兰", "红", "德", "荣", "富", "贵", "顺", "成", "林",
@@ -113,7 +179,11 @@ pub fn households(seed: u64, per_village: std::ops::RangeInclusive<u32>) -> Vec<
                     (seq * 7 + vi as u32) % 1000
                 );
                 let id_number = format!("{first17}{}", id_check_digit(&first17));
-                let phone = format!("1{}{:09}", rng.random_range(3..=9), rng.random_range(0..1_000_000_000u64));
+                let phone = format!(
+                    "1{}{:09}",
+                    rng.random_range(3..=9),
+                    rng.random_range(0..1_000_000_000u64)
+                );
                 let group_no = rng.random_range(1..=3);
                 out.push(DemoHousehold {
                     township_code: township_code(t_suffix),
@@ -133,6 +203,91 @@ pub fn households(seed: u64, per_village: std::ops::RangeInclusive<u32>) -> Vec<
         }
     }
     out
+}
+
+/// Loads the demo county into an empty database, in one transaction. Returns `false` (and
+/// changes nothing) when the database already has regions.
+pub async fn load(db: &crate::db::Db, seed: u64) -> crate::error::AppResult<bool> {
+    use crate::db::{households, regions, regions::Level};
+
+    if regions::count(db).await? > 0 {
+        return Ok(false);
+    }
+    let now = crate::db::now_epoch();
+    let mut tx = db.pool.begin().await?;
+    let county = regions::insert(
+        &mut tx,
+        None,
+        Level::County,
+        COUNTY_CODE,
+        COUNTY_NAME_ZH,
+        Some(COUNTY_NAME_EN),
+        0,
+    )
+    .await?;
+    let mut village_ids = std::collections::HashMap::new();
+    for (ti, (suffix, zh, en, villages)) in TOWNSHIPS.iter().enumerate() {
+        let t = regions::insert(
+            &mut tx,
+            Some(county),
+            Level::Township,
+            &township_code(suffix),
+            zh,
+            Some(en),
+            ti as i64,
+        )
+        .await?;
+        for (vi, vname) in villages.iter().enumerate() {
+            let code = village_code(suffix, vi, vname);
+            let v = regions::insert(
+                &mut tx,
+                Some(t),
+                Level::Village,
+                &code,
+                vname,
+                None,
+                vi as i64,
+            )
+            .await?;
+            let mut groups = Vec::new();
+            for g in 1..=3u32 {
+                let gid = regions::insert(
+                    &mut tx,
+                    Some(v),
+                    Level::Group,
+                    &format!("{code}{g:02}"),
+                    &format!("{vname}{g}组"),
+                    None,
+                    i64::from(g),
+                )
+                .await?;
+                groups.push(gid);
+            }
+            village_ids.insert(code, (v, groups));
+        }
+    }
+    for h in households(seed, 12..=30) {
+        let Some((vid, groups)) = village_ids.get(&h.village_code) else {
+            continue;
+        };
+        let new = households::NewHousehold {
+            village_id: *vid,
+            group_id: groups.get(h.group_no as usize - 1).copied(),
+            head_name: h.head_name,
+            id_number: Some(h.id_number),
+            phone: Some(h.phone),
+            address: Some(h.address),
+            persons: h.persons,
+            category: h.category.to_owned(),
+            aid_class: Some(h.aid_class),
+            monthly_fen: h.monthly_fen,
+            near_relative: h.near_relative,
+            staff_notes: None,
+        };
+        households::insert(&mut tx, &new, now).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }
 
 #[cfg(test)]
@@ -175,81 +330,4 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), n);
     }
-}
-
-/// Loads the demo county into an empty database, in one transaction. Returns `false` (and
-/// changes nothing) when the database already has regions.
-pub async fn load(db: &crate::db::Db, seed: u64) -> crate::error::AppResult<bool> {
-    use crate::db::{households, regions, regions::Level};
-
-    if regions::count(db).await? > 0 {
-        return Ok(false);
-    }
-    let now = crate::db::now_epoch();
-    let mut tx = db.pool.begin().await?;
-    let county = regions::insert(
-        &mut tx,
-        None,
-        Level::County,
-        COUNTY_CODE,
-        COUNTY_NAME_ZH,
-        Some(COUNTY_NAME_EN),
-        0,
-    )
-    .await?;
-    let mut village_ids = std::collections::HashMap::new();
-    for (ti, (suffix, zh, en, villages)) in TOWNSHIPS.iter().enumerate() {
-        let t = regions::insert(
-            &mut tx,
-            Some(county),
-            Level::Township,
-            &township_code(suffix),
-            zh,
-            Some(en),
-            ti as i64,
-        )
-        .await?;
-        for (vi, vname) in villages.iter().enumerate() {
-            let code = village_code(suffix, vi, vname);
-            let v = regions::insert(&mut tx, Some(t), Level::Village, &code, vname, None, vi as i64)
-                .await?;
-            let mut groups = Vec::new();
-            for g in 1..=3u32 {
-                let gid = regions::insert(
-                    &mut tx,
-                    Some(v),
-                    Level::Group,
-                    &format!("{code}{g:02}"),
-                    &format!("{vname}{g}组"),
-                    None,
-                    i64::from(g),
-                )
-                .await?;
-                groups.push(gid);
-            }
-            village_ids.insert(code, (v, groups));
-        }
-    }
-    for h in households(seed, 12..=30) {
-        let Some((vid, groups)) = village_ids.get(&h.village_code) else {
-            continue;
-        };
-        let new = households::NewHousehold {
-            village_id: *vid,
-            group_id: groups.get(h.group_no as usize - 1).copied(),
-            head_name: h.head_name,
-            id_number: Some(h.id_number),
-            phone: Some(h.phone),
-            address: Some(h.address),
-            persons: h.persons,
-            category: h.category.to_owned(),
-            aid_class: Some(h.aid_class),
-            monthly_fen: h.monthly_fen,
-            near_relative: h.near_relative,
-            staff_notes: None,
-        };
-        households::insert(&mut tx, &new, now).await?;
-    }
-    tx.commit().await?;
-    Ok(true)
 }

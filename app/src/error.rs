@@ -18,7 +18,10 @@ pub enum AppError {
     CrossSite,
     /// Bad input; `message` is already in the visitor's language.
     #[error("invalid {field}: {message}")]
-    Invalid { field: &'static str, message: String },
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("rate limited")]

@@ -21,7 +21,10 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -36,7 +39,10 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
     );
     // Names of recipients are public on purpose, but must not end up in search engines.
-    h.insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
+    h.insert(
+        "x-robots-tag",
+        HeaderValue::from_static("noindex, nofollow"),
+    );
     res
 }
 
@@ -122,7 +128,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         Some(ErrorInfo { kind, detail }) => (kind, detail),
         None => (ErrorKind::from_status(status), None),
     };
-    let ctx = PageCtx::new(lang, "/", state.site.clone());
+    let ctx = PageCtx::new(lang, path.clone(), state.site.clone());
     let html = error_page(&ctx, kind, detail);
     let (mut parts, _) = res.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
@@ -130,10 +136,9 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    parts.headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    );
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if path.starts_with("/api/") {
         // The open-data API answers in JSON, never HTML.
         let body = serde_json::json!({ "error": status.canonical_reason().unwrap_or("error") });
@@ -166,9 +171,21 @@ mod tests {
             (&[("sec-fetch-site", "none")], true),
             (&[("sec-fetch-site", "cross-site")], false),
             (&[("sec-fetch-site", "same-site")], false),
-            (&[("host", "a.example"), ("origin", "https://a.example")], true),
-            (&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")], true),
-            (&[("host", "a.example"), ("origin", "https://evil.example")], false),
+            (
+                &[("host", "a.example"), ("origin", "https://a.example")],
+                true,
+            ),
+            (
+                &[
+                    ("host", "127.0.0.1:3000"),
+                    ("origin", "http://127.0.0.1:3000"),
+                ],
+                true,
+            ),
+            (
+                &[("host", "a.example"), ("origin", "https://evil.example")],
+                false,
+            ),
             (&[("host", "a.example"), ("origin", "null")], false),
             (&[("origin", "https://a.example")], false),
         ];

@@ -71,7 +71,11 @@ impl Settings {
             listen: args.listen,
             data_dir: args.common.data_dir,
             database_url,
-            secret: args.common.secret.filter(|s| !s.is_empty()).map(Secret::new),
+            secret: args
+                .common
+                .secret
+                .filter(|s| !s.is_empty())
+                .map(Secret::new),
             demo: args.demo,
             hotline: args.hotline,
             trust_proxy: args.trust_proxy,
@@ -149,7 +153,13 @@ mod tests {
 
     #[test]
     fn flags_parse() {
-        for (s, v) in [("1", true), ("yes", true), ("0", false), ("false", false), ("", false)] {
+        for (s, v) in [
+            ("1", true),
+            ("yes", true),
+            ("0", false),
+            ("false", false),
+            ("", false),
+        ] {
             assert_eq!(parse_flag(s), Ok(v), "{s}");
         }
         assert!(parse_flag("maybe").is_err());

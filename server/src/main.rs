@@ -6,7 +6,11 @@ use server::config::{database_url, CommonArgs, ServeArgs, Settings};
 use server::startup::{connect_and_migrate, Application};
 
 #[derive(Parser)]
-#[command(name = "sunshine", version, about = "阳光低保 — minimum living allowance publicity and complaints")]
+#[command(
+    name = "sunshine",
+    version,
+    about = "阳光低保 — minimum living allowance publicity and complaints"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

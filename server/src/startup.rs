@@ -31,9 +31,9 @@ pub async fn connect_and_migrate(settings_url: &str) -> anyhow::Result<Db> {
     let db = Db::connect(settings_url)
         .await
         .context("could not open the database (check DATABASE_URL / SUNSHINE_DATA_DIR)")?;
-    db.migrate()
-        .await
-        .context("database migration failed; the server will not start on a half-migrated database")?;
+    db.migrate().await.context(
+        "database migration failed; the server will not start on a half-migrated database",
+    )?;
     Ok(db)
 }
 

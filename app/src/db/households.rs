@@ -33,11 +33,7 @@ pub struct Totals {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn insert(
-    conn: &mut sqlx::AnyConnection,
-    h: &NewHousehold,
-    now: i64,
-) -> AppResult<i64> {
+pub async fn insert(conn: &mut sqlx::AnyConnection, h: &NewHousehold, now: i64) -> AppResult<i64> {
     let row = sqlx::query(
         "INSERT INTO households (village_id, group_id, head_name, id_number, phone, address,
             persons, category, aid_class, monthly_fen, status, near_relative, staff_notes,

@@ -92,7 +92,10 @@ impl Db {
             Backend::Sqlite => sqlx::migrate!("../migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("../migrations/postgres"),
         };
-        migrator.run(&self.pool).await.map_err(DbSetupError::Migrate)
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(DbSetupError::Migrate)
     }
 
     /// `SELECT 1`, for the health check.

@@ -44,7 +44,6 @@ fn region_from_row(row: &sqlx::any::AnyRow) -> Result<Region, sqlx::Error> {
     })
 }
 
-
 #[tracing::instrument(skip_all)]
 pub async fn insert(
     conn: &mut sqlx::AnyConnection,
@@ -89,10 +88,7 @@ pub async fn by_level(db: &Db, level: Level) -> AppResult<Vec<Region>> {
     .bind(level.as_str())
     .fetch_all(&db.pool)
     .await?;
-    Ok(rows
-        .iter()
-        .map(region_from_row)
-        .collect::<Result<_, _>>()?)
+    Ok(rows.iter().map(region_from_row).collect::<Result<_, _>>()?)
 }
 
 /// A region of the given level by its code; `None` when there is none.
@@ -110,12 +106,11 @@ pub async fn by_code(db: &Db, level: Level, code: &str) -> AppResult<Option<Regi
 
 #[tracing::instrument(skip_all)]
 pub async fn by_id(db: &Db, id: i64) -> AppResult<Option<Region>> {
-    let row = sqlx::query(
-        "SELECT id, parent_id, code, name_zh, name_en FROM regions WHERE id = $1",
-    )
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row =
+        sqlx::query("SELECT id, parent_id, code, name_zh, name_en FROM regions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
     Ok(row.as_ref().map(region_from_row).transpose()?)
 }
 

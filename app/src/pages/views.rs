@@ -30,7 +30,11 @@ pub fn yuan(fen: i64) -> String {
 pub fn Shell(ctx: PageCtx, title: String, children: Children) -> impl IntoView {
     let lang = ctx.lang;
     let other = lang.other();
-    let switch_href = format!("/lang/{}?next={}", other.code(), encode_query_value(&ctx.path));
+    let switch_href = format!(
+        "/lang/{}?next={}",
+        other.code(),
+        encode_query_value(&ctx.path)
+    );
     let county = ctx
         .site
         .county

@@ -1,1 +1,6 @@
+//! API tests: the real server over HTTP, on SQLite always and on PostgreSQL when
+//! `SUNSHINE_TEST_POSTGRES_URL` is set (required in CI).
 
+mod helpers;
+
+mod foundation;

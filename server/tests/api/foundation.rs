@@ -1,0 +1,200 @@
+use crate::both_backends;
+use crate::helpers::{spawn_app, Backend};
+
+both_backends!(
+    home_lists_every_township,
+    village_url_works,
+    unknown_village_is_a_404_page,
+    security_headers_present,
+    healthz_answers,
+    language_switch_round_trip,
+    cross_site_post_is_refused,
+    static_css_is_cached,
+);
+
+const TOWNSHIPS: &[&str] = &[
+    "文屏街道",
+    "砚池街道",
+    "水磨镇",
+    "龙头山镇",
+    "小寨镇",
+    "江底镇",
+    "火德红镇",
+    "龙树镇",
+    "新街镇",
+    "梭山镇",
+    "乐红镇",
+    "桃源回族乡",
+    "茨院回族乡",
+];
+
+async fn home_lists_every_township(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (status, body) = app.get_text("/").await;
+    assert_eq!(status, 200);
+    assert!(body.contains(r#"<html lang="zh-CN""#));
+    assert!(body.contains("鲁甸县"));
+    for t in TOWNSHIPS {
+        assert!(body.contains(t), "home page lacks {t}");
+    }
+    assert!(
+        body.contains(r#"href="/v/530621103201""#),
+        "龙泉村 link missing"
+    );
+    // No script is requested when no WASM bundle was built.
+    assert!(!body.contains("<script"), "page must not load scripts");
+}
+
+async fn village_url_works(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (status, body) = app.get_text("/v/530621103201").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<h1>龙泉村</h1>"), "{body}");
+    assert!(body.contains("龙头山镇"));
+}
+
+async fn unknown_village_is_a_404_page(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    for path in [
+        "/v/000000000000",
+        "/v/530621103",
+        "/v/..%2F..%2Fetc%2Fpasswd",
+        "/v/530621103000", // a township code, not a village
+        "/no/such/page",
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(res.status().as_u16(), 404, "{path}");
+        let ct = res.headers()["content-type"]
+            .to_str()
+            .expect("ct")
+            .to_owned();
+        assert!(ct.starts_with("text/html"), "{path}: {ct}");
+        let body = res.text().await.expect("body");
+        assert!(body.contains("页面不存在"), "{path}");
+    }
+    // In English too.
+    let res = app
+        .client
+        .get(app.url("/v/000000000000"))
+        .header("cookie", "lang=en")
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(res.status().as_u16(), 404);
+    assert!(res.text().await.expect("body").contains("Page not found"));
+}
+
+async fn security_headers_present(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    for path in ["/", "/v/530621103201", "/does-not-exist", "/healthz"] {
+        let res = app.get(path).await;
+        let h = res.headers();
+        let csp = h["content-security-policy"].to_str().expect("csp");
+        assert!(csp.contains("default-src 'self'"), "{path}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}");
+        assert!(!csp.contains("unsafe-inline"), "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+        assert!(h.contains_key("permissions-policy"), "{path}");
+        assert!(h["x-robots-tag"]
+            .to_str()
+            .expect("robots")
+            .contains("noindex"));
+    }
+    let body = app.get_text("/").await.1;
+    assert!(body.contains(r#"<meta name="robots" content="noindex, nofollow">"#));
+}
+
+async fn healthz_answers(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status().as_u16(), 200);
+    // With the database gone, health says so.
+    app.db.pool.close().await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status().as_u16(), 503);
+}
+
+async fn language_switch_round_trip(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let res = app.get("/lang/en?next=/v/530621103201").await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(res.headers()["location"], "/v/530621103201");
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_owned();
+    assert!(cookie.starts_with("lang=en"));
+    assert!(cookie.contains("HttpOnly"));
+    // The client keeps the cookie.
+    let (_, body) = app.get_text("/").await;
+    assert!(body.contains(r#"<html lang="en""#));
+    assert!(body.contains("Ludian County"));
+    assert!(body.contains("Longtoushan Town"));
+    assert!(body.contains(r#"hreflang="zh-CN""#));
+    // An open redirect is not possible.
+    let res = app.get("/lang/zh?next=//evil.example/").await;
+    assert_eq!(res.headers()["location"], "/");
+    let (_, body) = app.get_text("/").await;
+    assert!(body.contains(r#"<html lang="zh-CN""#));
+}
+
+async fn cross_site_post_is_refused(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let res = app
+        .client
+        .post(app.url("/"))
+        .header("origin", "https://evil.example")
+        .form(&[("a", "b")])
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(res.status().as_u16(), 403);
+    let body = res.text().await.expect("body");
+    assert!(body.contains("来自其他网站的表单提交已被拒绝"));
+    let res = app
+        .client
+        .post(app.url("/"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(res.status().as_u16(), 403);
+}
+
+async fn static_css_is_cached(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let body = app.get_text("/").await.1;
+    let start = body.find("/static/style-").expect("css link");
+    let end = start + body[start..].find('"').expect("quote");
+    let href = &body[start..end];
+    let res = app
+        .client
+        .get(app.url(href))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("req");
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers()["cache-control"]
+        .to_str()
+        .expect("cc")
+        .contains("immutable"));
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+}

@@ -1,0 +1,253 @@
+#![allow(dead_code)] // Helpers serve many test modules; not every one uses each.
+
+//! `spawn_app()`: the real server on port 0 with a fresh SQLite file in a TempDir, or a fresh
+//! PostgreSQL database (created here, dropped on `Drop`) when the test asks for PostgreSQL.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use server::config::Settings;
+use server::startup::Application;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub client: reqwest::Client,
+    pub db: app::db::Db,
+    pub data_dir: tempfile::TempDir,
+    _pg: Option<PgDatabase>,
+}
+
+/// The PostgreSQL server URL for tests. In CI it must be set: a test that silently skips in CI
+/// would be a defect, so its absence there is a failure.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("SUNSHINE_TEST_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false") {
+                panic!("SUNSHINE_TEST_POSTGRES_URL must be set in CI");
+            }
+            None
+        }
+    }
+}
+
+/// A database created for one test and dropped afterwards.
+pub struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl PgDatabase {
+    async fn create(admin_url: &str) -> (PgDatabase, String) {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let name = format!(
+            "sunshine_test_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst),
+            rand::random::<u32>()
+        );
+        let admin = app::db::Db::connect(admin_url)
+            .await
+            .expect("connect to PostgreSQL admin database");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&admin.pool)
+            .await
+            .expect("create test database");
+        admin.pool.close().await;
+        let url = replace_db_name(admin_url, &name);
+        (
+            PgDatabase {
+                admin_url: admin_url.to_owned(),
+                name,
+            },
+            url,
+        )
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime; do the async work on a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                if let Ok(admin) = app::db::Db::connect(&admin_url).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&admin.pool)
+                    .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// `postgres://u@h:5432/db?x` → same with `db` replaced.
+fn replace_db_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+pub struct Options {
+    pub demo: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { demo: true }
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, Options::default()).await
+}
+
+/// Starts the server; `None` only for PostgreSQL outside CI when no URL is configured.
+pub async fn spawn_app_with(backend: Backend, opts: Options) -> Option<TestApp> {
+    server::telemetry::init();
+    let data_dir = tempfile::tempdir().expect("tempdir");
+    let (pg, database_url) = match backend {
+        Backend::Sqlite => (
+            None,
+            format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.path().join("sunshine.db").display()
+            ),
+        ),
+        Backend::Postgres => {
+            let admin = postgres_url()?;
+            let (pg, url) = PgDatabase::create(&admin).await;
+            (Some(pg), url)
+        }
+    };
+    let settings = Settings {
+        listen: "127.0.0.1:0".parse().expect("addr"),
+        data_dir: data_dir.path().to_owned(),
+        database_url: app::config::Secret::new(database_url),
+        secret: None,
+        demo: opts.demo,
+        hotline: "0870-1234567".to_owned(),
+        trust_proxy: false,
+        smtp_url: None,
+    };
+    let application = Application::build(settings).await.expect("build app");
+    let port = application.port();
+    let db = application.db().clone();
+    // The listener is bound before `build` returns: no sleeping or polling needed.
+    tokio::spawn(application.run_with_shutdown(std::future::pending()));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    Some(TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        client,
+        db,
+        data_dir,
+        _pg: pg,
+    })
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        (status, res.text().await.expect("body"))
+    }
+
+    /// A form POST as a browser on this site sends it.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("accept", "text/html")
+            .header("origin", &self.address)
+            .header("sec-fetch-site", "same-origin")
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Sqlite).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Postgres).await;
+                }
+            )*
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replace_db_name;
+
+    #[test]
+    fn replaces_database_name() {
+        assert_eq!(
+            replace_db_name("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            replace_db_name("postgres://postgres@127.0.0.1:5432", "t1"),
+            "postgres://postgres@127.0.0.1:5432/t1"
+        );
+        assert_eq!(
+            replace_db_name("postgres://p@h/db?sslmode=disable", "t1"),
+            "postgres://p@h/t1?sslmode=disable"
+        );
+    }
+}
