@@ -39,18 +39,50 @@ test.describe('foundation pages', () => {
     await shot(page, 'village-360');
   });
 
-  test('pages request no script', async ({ page }) => {
-    const scripts: string[] = [];
-    page.on('request', (req: Request) => {
-      if (req.resourceType() === 'script') scripts.push(req.url());
+  test('pages request no script', async ({ page, browser, baseURL }, testInfo) => {
+    // With JavaScript off Chromium never even fetches <script src>, so the
+    // request check runs in a JS-enabled context: that is what would catch a
+    // hydration bundle (or its .wasm) sneaking onto the page.
+    const ctx = await browser.newContext({
+      baseURL,
+      viewport: testInfo.project.use.viewport ?? { width: 360, height: 740 },
+      locale: testInfo.project.use.locale,
+      javaScriptEnabled: true,
     });
+    try {
+      const jsPage = await ctx.newPage();
+      const scripts: string[] = [];
+      jsPage.on('request', (req: Request) => {
+        if (['script', 'fetch', 'xhr'].includes(req.resourceType()) || req.url().endsWith('.wasm')) {
+          scripts.push(`${req.resourceType()} ${req.url()}`);
+        }
+      });
+      await jsPage.goto('/', { waitUntil: 'load' });
+      await jsPage.locator('a[href^="/v/"]').first().click();
+      await expect(jsPage.locator('h1')).toBeVisible();
+      await jsPage.waitForLoadState('load');
+      expect(scripts, `script-ish requests:\n${scripts.join('\n')}`).toEqual([]);
+    } finally {
+      await ctx.close();
+    }
 
+    // And the no-JS page itself carries no executable <script> element
+    // (data blocks such as application/ld+json are fine).
+    const requested: string[] = [];
+    page.on('request', (req: Request) => {
+      if (req.resourceType() === 'script') requested.push(req.url());
+    });
     await page.goto('/');
-    await page.locator('a[href^="/v/"]').first().click();
-    await expect(page.locator('h1')).toBeVisible();
-    await page.waitForLoadState('load');
-
-    expect(scripts, `scripts requested:\n${scripts.join('\n')}`).toEqual([]);
+    const executable = await page.locator('script').evaluateAll((els) =>
+      els
+        .filter((el) => {
+          const type = (el.getAttribute('type') ?? '').trim().toLowerCase();
+          return type === '' || type === 'module' || type.includes('javascript') || type.includes('ecmascript');
+        })
+        .map((el) => el.outerHTML.slice(0, 120)),
+    );
+    expect(executable, `executable <script> elements on /:\n${executable.join('\n')}`).toEqual([]);
+    expect(requested).toEqual([]);
   });
 
   test('language switch to English and back', async ({ page }) => {
