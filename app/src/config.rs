@@ -29,6 +29,8 @@ pub struct SiteSettings {
     pub hotline: String,
     /// Whether cookies get the `Secure` attribute (false only for plain http on loopback).
     pub secure_cookies: bool,
+    /// Behind our own reverse proxy: take the client address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
 }
 
 impl Default for SiteSettings {
@@ -36,6 +38,7 @@ impl Default for SiteSettings {
         SiteSettings {
             hotline: "12345".to_owned(),
             secure_cookies: false,
+            trust_proxy: false,
         }
     }
 }

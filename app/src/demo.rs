@@ -13,6 +13,19 @@ pub const COUNTY_NAME_ZH: &str = "鲁甸县";
 pub const COUNTY_NAME_EN: &str = "Ludian County";
 pub const DEFAULT_SEED: u64 = 20_190_047;
 
+/// Password of every demo account (demo data only; printed in README).
+pub const DEMO_PASSWORD: &str = "sunshine-demo-2026";
+
+/// Demo staff: (username, display name, role, township code suffix or county-wide).
+pub const DEMO_STAFF: &[(&str, &str, &str, Option<&str>)] = &[
+    ("demo.admin", "演示管理员", "admin", None),
+    ("demo.county", "县局 李红", "county_officer", None),
+    ("demo.supervisor", "审核 周国华", "supervisor", None),
+    ("demo.auditor", "纪委 陈文", "auditor", None),
+    ("demo.longtoushan", "龙头山 王芳", "township_officer", Some("103")),
+    ("demo.shuimo", "水磨 杨志成", "township_officer", Some("102")),
+];
+
 /// (code suffix, Chinese name, English name, villages)
 pub const TOWNSHIPS: &[(&str, &str, &str, &[&str])] = &[
     (
@@ -226,6 +239,7 @@ pub async fn load(db: &crate::db::Db, seed: u64) -> crate::error::AppResult<bool
     )
     .await?;
     let mut village_ids = std::collections::HashMap::new();
+    let mut township_ids = std::collections::HashMap::new();
     for (ti, (suffix, zh, en, villages)) in TOWNSHIPS.iter().enumerate() {
         let t = regions::insert(
             &mut tx,
@@ -237,6 +251,7 @@ pub async fn load(db: &crate::db::Db, seed: u64) -> crate::error::AppResult<bool
             ti as i64,
         )
         .await?;
+        township_ids.insert(*suffix, t);
         for (vi, vname) in villages.iter().enumerate() {
             let code = village_code(suffix, vi, vname);
             let v = regions::insert(
@@ -265,6 +280,34 @@ pub async fn load(db: &crate::db::Db, seed: u64) -> crate::error::AppResult<bool
             }
             village_ids.insert(code, (v, groups));
         }
+    }
+    // One hash for all demo accounts: they share the published demo password.
+    let hash = crate::staff::auth::hash_password(DEMO_PASSWORD.to_owned()).await?;
+    for (username, name, role, township) in DEMO_STAFF {
+        let township_id = match township {
+            Some(suffix) => Some(
+                township_ids
+                    .get(*suffix)
+                    .copied()
+                    .ok_or_else(|| crate::error::AppError::internal("demo", "township"))?,
+            ),
+            None => None,
+        };
+        let role = crate::domain::Role::parse(role)
+            .map_err(|e| crate::error::AppError::internal("demo role", e))?;
+        crate::db::staff::insert(
+            &mut tx,
+            &crate::db::staff::NewStaff {
+                username,
+                display_name: name,
+                password_hash: &hash,
+                role,
+                township_id,
+                email: None,
+            },
+            now,
+        )
+        .await?;
     }
     for h in households(seed, 12..=30) {
         let Some((vid, groups)) = village_ids.get(&h.village_code) else {

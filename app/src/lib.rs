@@ -14,8 +14,12 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod middleware;
 #[cfg(feature = "ssr")]
+pub mod ratelimit;
+#[cfg(feature = "ssr")]
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod state;
 
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod staff;

@@ -3,11 +3,13 @@
 
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::middleware::{refuse_cross_site, render_errors, security_headers};
 use crate::pages::api as pages;
+use crate::ratelimit::limiter;
+use crate::staff::api as staff;
 use crate::state::AppState;
 
 /// The stylesheet, embedded so the binary runs from any folder.
@@ -42,7 +44,24 @@ async fn stylesheet() -> Response {
 }
 
 pub fn router(state: AppState) -> Router {
+    let trust = state.site.settings.trust_proxy;
+    // Sign-in: 10 attempts at once per address, then one every 6 seconds.
+    let login_limit = limiter(std::time::Duration::from_secs(6), 10, trust);
     Router::new()
+        .route(
+            "/staff/login",
+            get(staff::login_form).post(staff::login).layer(login_limit),
+        )
+        .route("/staff/logout", post(staff::logout))
+        .route("/staff", get(staff::dashboard))
+        .route("/staff/accounts", get(staff::accounts).post(staff::create_account))
+        .route("/staff/accounts/new", get(staff::new_account))
+        .route(
+            "/staff/accounts/{id}",
+            get(staff::edit_account).post(staff::update_account),
+        )
+        .route("/staff/accounts/{id}/password", post(staff::reset_password))
+        .route("/staff/audit", get(staff::audit_log))
         .route("/", get(pages::home))
         .route("/v/{code}", get(pages::village))
         .route("/lang/{code}", get(pages::switch_lang))

@@ -29,6 +29,13 @@ enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate(CommonArgs),
+    /// Manage staff accounts.
+    Staff {
+        #[command(flatten)]
+        common: CommonArgs,
+        #[command(subcommand)]
+        command: server::cli::StaffCommand,
+    },
 }
 
 #[tokio::main]
@@ -52,6 +59,7 @@ async fn main() -> anyhow::Result<()> {
             connect_and_migrate(url.expose()).await?;
             println!("migrations applied");
         }
+        Command::Staff { common, command } => server::cli::run(common, command).await?,
     }
     Ok(())
 }

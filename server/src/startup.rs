@@ -56,6 +56,7 @@ impl Application {
             settings: SiteSettings {
                 hotline: settings.hotline.clone(),
                 secure_cookies: settings.secure_cookies(),
+                trust_proxy: settings.trust_proxy,
             },
             county,
             css_href: app::routes::css_href(),

@@ -3,8 +3,11 @@
 //! Queries use `$1` placeholders, BIGINT/INTEGER as `i64`, booleans as 0/1 and times as epoch
 //! seconds, the subset that behaves the same on both backends (see BUILD.md).
 
+pub mod audit;
 pub mod households;
 pub mod regions;
+pub mod sessions;
+pub mod staff;
 
 use std::str::FromStr;
 use std::time::Duration;

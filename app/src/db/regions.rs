@@ -121,3 +121,45 @@ pub async fn count(db: &Db) -> AppResult<i64> {
         .await?;
     Ok(row.try_get::<i64, _>(0)?)
 }
+
+/// A region of the given level by id (form input could name any id).
+#[tracing::instrument(skip_all)]
+pub async fn by_level_id(db: &Db, level: Level, id: i64) -> AppResult<Option<Region>> {
+    let row = sqlx::query(
+        "SELECT id, parent_id, code, name_zh, name_en FROM regions WHERE level = $1 AND id = $2",
+    )
+    .bind(level.as_str())
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.as_ref().map(region_from_row).transpose()?)
+}
+
+/// Villages in a staff member's scope (`None` = the whole county), by township then village.
+#[tracing::instrument(skip_all)]
+pub async fn villages_in_scope(db: &Db, township_id: Option<i64>) -> AppResult<Vec<Region>> {
+    let rows = match township_id {
+        None => {
+            sqlx::query(
+                "SELECT v.id, v.parent_id, v.code, v.name_zh, v.name_en FROM regions v
+                 JOIN regions t ON t.id = v.parent_id
+                 WHERE v.level = 'village' ORDER BY t.sort_order, v.sort_order, v.code",
+            )
+            .fetch_all(&db.pool)
+            .await?
+        }
+        Some(t) => {
+            sqlx::query(
+                "SELECT id, parent_id, code, name_zh, name_en FROM regions
+                 WHERE level = 'village' AND parent_id = $1 ORDER BY sort_order, code",
+            )
+            .bind(t)
+            .fetch_all(&db.pool)
+            .await?
+        }
+    };
+    Ok(rows
+        .iter()
+        .map(region_from_row)
+        .collect::<Result<_, _>>()?)
+}

@@ -79,6 +79,7 @@ macro_rules! code_enum {
     };
 }
 
+pub mod access;
 pub mod calendar;
 pub mod complaint;
 pub mod deadlines;
@@ -87,6 +88,7 @@ pub mod money;
 pub mod publicity;
 pub mod receipt;
 
+pub use access::{Perm, Role};
 pub use calendar::{china_holidays_2026, days_left, DayCount, DayKind, Holiday, WorkCalendar};
 pub use complaint::{
     can_extend, check_extend, transition, Action, Category, Channel, ExtendError, Finding,

@@ -170,7 +170,21 @@ mod tests {
     }
 
     #[test]
+    fn local_time_is_china_standard_time() {
+        assert_eq!(local_time(0), "1970-01-01 08:00");
+        assert_eq!(local_time(1_795_651_200), "2026-11-26 08:00");
+    }
+
+    #[test]
     fn encodes_query_values() {
         assert_eq!(encode_query_value("/v/1?a=b&c"), "/v/1%3Fa%3Db%26c");
     }
+}
+
+/// Shows an epoch time in China Standard Time (UTC+8, no daylight saving), e.g. "2026-11-26 18:05".
+pub fn local_time(epoch: i64) -> String {
+    chrono::FixedOffset::east_opt(8 * 3600)
+        .zip(chrono::DateTime::from_timestamp(epoch, 0))
+        .map(|(offset, t)| t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
 }

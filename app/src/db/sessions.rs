@@ -1,0 +1,98 @@
+//! Server-side sessions. The cookie carries a random token; the table stores its SHA-256, so a
+//! copy of the database does not hand out live sessions.
+
+use sqlx::{AnyConnection, Row};
+
+use super::Db;
+use crate::error::AppResult;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    pub staff_id: Option<i64>,
+    pub csrf_token: String,
+    pub created_at: i64,
+    pub last_seen: i64,
+    pub expires_at: i64,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert(
+    conn: &mut AnyConnection,
+    id_hash: &str,
+    staff_id: Option<i64>,
+    csrf_token: &str,
+    now: i64,
+    expires_at: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, staff_id, csrf_token, created_at, last_seen, expires_at)
+         VALUES ($1, $2, $3, $4, $4, $5)",
+    )
+    .bind(id_hash)
+    .bind(staff_id)
+    .bind(csrf_token)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn get(db: &Db, id_hash: &str) -> AppResult<Option<SessionRow>> {
+    let row = sqlx::query(
+        "SELECT staff_id, csrf_token, created_at, last_seen, expires_at
+         FROM sessions WHERE id_hash = $1",
+    )
+    .bind(id_hash)
+    .fetch_optional(&db.pool)
+    .await?;
+    match row {
+        None => Ok(None),
+        Some(r) => Ok(Some(SessionRow {
+            staff_id: r.try_get("staff_id")?,
+            csrf_token: r.try_get("csrf_token")?,
+            created_at: r.try_get("created_at")?,
+            last_seen: r.try_get("last_seen")?,
+            expires_at: r.try_get("expires_at")?,
+        })),
+    }
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn touch(db: &Db, id_hash: &str, now: i64) -> AppResult<()> {
+    sqlx::query("UPDATE sessions SET last_seen = $1 WHERE id_hash = $2")
+        .bind(now)
+        .bind(id_hash)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn delete(conn: &mut AnyConnection, id_hash: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of one account (disable, password reset).
+#[tracing::instrument(skip_all)]
+pub async fn delete_for_staff(conn: &mut AnyConnection, staff_id: i64) -> AppResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
+        .bind(staff_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn delete_expired(db: &Db, now: i64) -> AppResult<u64> {
+    let res = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
+    Ok(res.rows_affected())
+}

@@ -1,0 +1,225 @@
+//! Staff accounts.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::Db;
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+
+/// A staff account as the application uses it. The password hash is a separate query
+/// ([`credentials`]) so this type can travel into views without carrying it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Staff {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub township_id: Option<i64>,
+    pub email: Option<String>,
+    pub active: bool,
+}
+
+/// What login needs. Not `Debug`-printable beyond the id: the hash stays out of logs.
+pub struct Credentials {
+    pub staff: Staff,
+    pub password_hash: String,
+    pub failed_logins: i64,
+    pub locked_until: i64,
+}
+
+const COLS: &str = "id, username, display_name, role, township_id, email, active";
+
+fn staff_from_row(row: &AnyRow) -> AppResult<Staff> {
+    let role: String = row.try_get("role")?;
+    Ok(Staff {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        role: Role::parse(&role).map_err(|e| AppError::internal("staff role", e))?,
+        township_id: row.try_get("township_id")?,
+        email: row.try_get("email")?,
+        active: row.try_get::<i64, _>("active")? != 0,
+    })
+}
+
+pub struct NewStaff<'a> {
+    pub username: &'a str,
+    pub display_name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub township_id: Option<i64>,
+    pub email: Option<&'a str>,
+}
+
+/// Inserts an account; `Conflict` when the username is taken.
+#[tracing::instrument(skip_all)]
+pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> AppResult<i64> {
+    let res = sqlx::query(
+        "INSERT INTO staff (username, display_name, password_hash, role, township_id, email,
+            active, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
+    )
+    .bind(s.username)
+    .bind(s.display_name)
+    .bind(s.password_hash)
+    .bind(s.role.as_str())
+    .bind(s.township_id)
+    .bind(s.email)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await;
+    match res {
+        Ok(row) => Ok(row.try_get::<i64, _>(0)?),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            Err(AppError::Conflict("username".to_owned()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn by_id(db: &Db, id: i64) -> AppResult<Option<Staff>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM staff WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(staff_from_row).transpose()
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn by_username(db: &Db, username: &str) -> AppResult<Option<Staff>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM staff WHERE username = $1"
+    )))
+    .bind(username)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(staff_from_row).transpose()
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn credentials(db: &Db, username: &str) -> AppResult<Option<Credentials>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS}, password_hash, failed_logins, locked_until FROM staff WHERE username = $1"
+    )))
+    .bind(username)
+    .fetch_optional(&db.pool)
+    .await?;
+    match row {
+        None => Ok(None),
+        Some(row) => Ok(Some(Credentials {
+            staff: staff_from_row(&row)?,
+            password_hash: row.try_get("password_hash")?,
+            failed_logins: row.try_get("failed_logins")?,
+            locked_until: row.try_get("locked_until")?,
+        })),
+    }
+}
+
+/// Accounts visible to a viewer scoped to `scope` (`None` = all), ordered by username.
+#[tracing::instrument(skip_all)]
+pub async fn list(db: &Db, scope: Option<i64>) -> AppResult<Vec<Staff>> {
+    let rows = match scope {
+        None => {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLS} FROM staff ORDER BY username"
+            )))
+            .fetch_all(&db.pool)
+            .await?
+        }
+        Some(t) => {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLS} FROM staff WHERE township_id = $1 ORDER BY username"
+            )))
+            .bind(t)
+            .fetch_all(&db.pool)
+            .await?
+        }
+    };
+    rows.iter().map(staff_from_row).collect()
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    display_name: &str,
+    role: Role,
+    township_id: Option<i64>,
+    email: Option<&str>,
+    active: bool,
+    now: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE staff SET display_name = $1, role = $2, township_id = $3, email = $4,
+            active = $5, updated_at = $6 WHERE id = $7",
+    )
+    .bind(display_name)
+    .bind(role.as_str())
+    .bind(township_id)
+    .bind(email)
+    .bind(i64::from(active))
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn set_password(
+    conn: &mut AnyConnection,
+    id: i64,
+    password_hash: &str,
+    now: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE staff SET password_hash = $1, failed_logins = 0, locked_until = 0,
+            updated_at = $2 WHERE id = $3",
+    )
+    .bind(password_hash)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn set_active(conn: &mut AnyConnection, id: i64, active: bool, now: i64) -> AppResult<()> {
+    sqlx::query("UPDATE staff SET active = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(active))
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn record_login_failure(
+    conn: &mut AnyConnection,
+    id: i64,
+    failures: i64,
+    locked_until: i64,
+) -> AppResult<()> {
+    sqlx::query("UPDATE staff SET failed_logins = $1, locked_until = $2 WHERE id = $3")
+        .bind(failures)
+        .bind(locked_until)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn record_login_success(conn: &mut AnyConnection, id: i64) -> AppResult<()> {
+    sqlx::query("UPDATE staff SET failed_logins = 0, locked_until = 0 WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

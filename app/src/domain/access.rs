@@ -1,0 +1,261 @@
+//! Who may do what, where: the one place that decides staff access.
+//!
+//! A staff member has a [`Role`] and a scope: one township, or the whole county (`None`).
+//! Every staff handler asks [`allowed`] first, with the township the object belongs to.
+
+code_enum! {
+    /// Staff roles.
+    pub enum Role ("role") {
+        /// 乡镇民政助理员: works in one township.
+        TownshipOfficer => "township_officer",
+        /// 县民政局: works across the county.
+        CountyOfficer => "county_officer",
+        /// Approves replies; county-wide or one township.
+        Supervisor => "supervisor",
+        /// 纪委监委 and others with oversight: reads everything, changes nothing.
+        Auditor => "auditor",
+        /// Manages accounts and settings.
+        Admin => "admin",
+    }
+}
+
+impl Role {
+    /// Whether this role must be limited to one township.
+    pub fn needs_township(self) -> bool {
+        matches!(self, Role::TownshipOfficer)
+    }
+
+    /// Whether this role may be limited to one township at all.
+    pub fn may_have_township(self) -> bool {
+        matches!(self, Role::TownshipOfficer | Role::Supervisor)
+    }
+}
+
+/// Something a staff member may want to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Perm {
+    /// See the staff dashboard.
+    ViewDashboard,
+    /// Create, edit, disable accounts; reset passwords.
+    ManageStaff,
+    /// Read the audit trail (of their scope).
+    ViewAudit,
+    /// Read staff-only data (households, batches, complaints) in scope.
+    ReadRecords,
+    /// Create and publish publicity lists, manage households.
+    EditPublicity,
+    /// Accept, verify and answer complaints; log offline reports.
+    HandleComplaints,
+    /// Approve or return a drafted reply.
+    ApproveReplies,
+}
+
+impl Perm {
+    pub const ALL: &'static [Perm] = &[
+        Perm::ViewDashboard,
+        Perm::ManageStaff,
+        Perm::ViewAudit,
+        Perm::ReadRecords,
+        Perm::EditPublicity,
+        Perm::HandleComplaints,
+        Perm::ApproveReplies,
+    ];
+}
+
+/// What a role may do anywhere, before scope is considered.
+pub fn role_allows(role: Role, perm: Perm) -> bool {
+    use Perm::*;
+    match role {
+        Role::Admin => true,
+        Role::Auditor => matches!(perm, ViewDashboard | ViewAudit | ReadRecords),
+        Role::CountyOfficer => !matches!(perm, ManageStaff | ApproveReplies),
+        Role::TownshipOfficer => !matches!(perm, ManageStaff | ApproveReplies),
+        Role::Supervisor => !matches!(perm, ManageStaff),
+    }
+}
+
+/// Whether a staff member scoped to `scope` (a township id, or `None` for the whole county)
+/// reaches an object in `target` (its township id, or `None` for a county-level object).
+pub fn in_scope(scope: Option<i64>, target: Option<i64>) -> bool {
+    match (scope, target) {
+        (None, _) => true,
+        (Some(mine), Some(theirs)) => mine == theirs,
+        (Some(_), None) => false,
+    }
+}
+
+/// The access decision: role first, then scope.
+pub fn allowed(role: Role, scope: Option<i64>, perm: Perm, target: Option<i64>) -> bool {
+    role_allows(role, perm) && in_scope(scope, target)
+}
+
+/// Password rules for staff accounts: long enough to resist guessing, short enough to type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordError {
+    #[error("too short")]
+    TooShort,
+    #[error("too long")]
+    TooLong,
+    #[error("needs two kinds of characters")]
+    TooSimple,
+    #[error("contains the username")]
+    ContainsUsername,
+}
+
+pub const PASSWORD_MIN_CHARS: usize = 10;
+pub const PASSWORD_MAX_CHARS: usize = 128;
+
+pub fn check_password(password: &str, username: &str) -> Result<(), PasswordError> {
+    let n = password.chars().count();
+    if n < PASSWORD_MIN_CHARS {
+        return Err(PasswordError::TooShort);
+    }
+    if n > PASSWORD_MAX_CHARS {
+        return Err(PasswordError::TooLong);
+    }
+    let classes = [
+        password.chars().any(|c| c.is_alphabetic()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password
+            .chars()
+            .any(|c| !c.is_alphanumeric() && !c.is_whitespace()),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
+    if classes < 2 {
+        return Err(PasswordError::TooSimple);
+    }
+    let u = username.trim().to_lowercase();
+    if u.chars().count() >= 3 && password.to_lowercase().contains(&u) {
+        return Err(PasswordError::ContainsUsername);
+    }
+    Ok(())
+}
+
+/// Usernames: 3–32 of `a-z 0-9 . _ -`, starting with a letter.
+pub fn valid_username(u: &str) -> bool {
+    let n = u.len();
+    (3..=32).contains(&n)
+        && u.starts_with(|c: char| c.is_ascii_lowercase())
+        && u
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+}
+
+/// Seconds an account must wait after `failures` consecutive failed logins: none for the first
+/// four, then 30 s doubling up to 15 minutes.
+pub fn lockout_seconds(failures: u32) -> i64 {
+    if failures < 5 {
+        0
+    } else {
+        let exp = (failures - 5).min(5);
+        (30_i64 << exp).min(15 * 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_table() {
+        use Perm::*;
+        // (role, perm, allowed anywhere)
+        let table: &[(Role, &[Perm])] = &[
+            (Role::Admin, Perm::ALL),
+            (Role::Auditor, &[ViewDashboard, ViewAudit, ReadRecords]),
+            (
+                Role::CountyOfficer,
+                &[ViewDashboard, ViewAudit, ReadRecords, EditPublicity, HandleComplaints],
+            ),
+            (
+                Role::TownshipOfficer,
+                &[ViewDashboard, ViewAudit, ReadRecords, EditPublicity, HandleComplaints],
+            ),
+            (
+                Role::Supervisor,
+                &[
+                    ViewDashboard,
+                    ViewAudit,
+                    ReadRecords,
+                    EditPublicity,
+                    HandleComplaints,
+                    ApproveReplies,
+                ],
+            ),
+        ];
+        for (role, perms) in table {
+            for perm in Perm::ALL {
+                assert_eq!(
+                    role_allows(*role, *perm),
+                    perms.contains(perm),
+                    "{role:?} × {perm:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn scope_table() {
+        // (scope, target, allowed)
+        let table = [
+            (None, None, true),
+            (None, Some(5), true),
+            (Some(5), Some(5), true),
+            (Some(5), Some(6), false),
+            (Some(5), None, false),
+        ];
+        for (scope, target, ok) in table {
+            assert_eq!(in_scope(scope, target), ok, "{scope:?} → {target:?}");
+        }
+        // A township officer of one township cannot act in another, whatever the permission.
+        for perm in Perm::ALL {
+            assert!(!allowed(Role::TownshipOfficer, Some(1), *perm, Some(2)));
+            assert!(!allowed(Role::Admin, Some(1), *perm, Some(2)));
+        }
+        assert!(allowed(Role::TownshipOfficer, Some(1), Perm::EditPublicity, Some(1)));
+        assert!(!allowed(Role::Auditor, None, Perm::EditPublicity, Some(1)));
+    }
+
+    #[test]
+    fn password_policy() {
+        let cases = [
+            ("short1", "u", Err(PasswordError::TooShort)),
+            ("abcdefghij", "u", Err(PasswordError::TooSimple)),
+            ("1234567890", "u", Err(PasswordError::TooSimple)),
+            ("abcdefghi1", "u", Ok(())),
+            ("正确的马电池订书钉1", "u", Ok(())),
+            ("wang.fang-2026", "wang.fang", Err(PasswordError::ContainsUsername)),
+            ("Good pass 12", "admin", Ok(())),
+        ];
+        for (pw, user, want) in cases {
+            assert_eq!(check_password(pw, user), want, "{pw}");
+        }
+        assert_eq!(
+            check_password(&"a1".repeat(65), "u"),
+            Err(PasswordError::TooLong)
+        );
+    }
+
+    #[test]
+    fn usernames() {
+        for ok in ["admin", "wang.fang", "li_2", "abc"] {
+            assert!(valid_username(ok), "{ok}");
+        }
+        for bad in ["ab", "Admin", "1abc", "a b", "王芳", "a/../b", ""] {
+            assert!(!valid_username(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn lockout_grows_and_caps() {
+        assert_eq!(lockout_seconds(0), 0);
+        assert_eq!(lockout_seconds(4), 0);
+        assert_eq!(lockout_seconds(5), 30);
+        assert_eq!(lockout_seconds(6), 60);
+        assert_eq!(lockout_seconds(9), 480);
+        assert_eq!(lockout_seconds(10), 900);
+        assert_eq!(lockout_seconds(100), 900);
+    }
+}

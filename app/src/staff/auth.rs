@@ -1,0 +1,336 @@
+//! Passwords, sessions, CSRF tokens and the `StaffCtx` extractor that every staff handler takes.
+//!
+//! - Passwords: argon2id, always on a blocking thread; an unknown user is checked against a dummy
+//!   hash so both failures cost the same and look the same.
+//! - Sessions: server-side rows; the cookie carries 32 random bytes, the table their SHA-256.
+//!   New id at login (no fixation), idle and absolute expiry, deleted at sign-out.
+//! - CSRF: a random token per session, embedded in every staff form and checked by
+//!   [`StaffForm`] before the handler runs.
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::db::staff::Staff;
+use crate::db::{now_epoch, sessions, staff as staff_db};
+use crate::domain::access::{allowed, Perm};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Lang;
+use crate::pages::api::safe_next;
+use crate::pages::ctx::{cookie, lang_of};
+use crate::ratelimit::client_ip;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "sunshine_session";
+/// A signed-in session ends after this long without a request.
+pub const IDLE_SECS: i64 = 2 * 60 * 60;
+/// …and in any case this long after sign-in.
+pub const ABSOLUTE_SECS: i64 = 12 * 60 * 60;
+/// An anonymous session (the login form's CSRF token) lives this long.
+pub const ANON_SECS: i64 = 60 * 60;
+/// `last_seen` is written at most this often, not on every request.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// 32 random bytes, hex: session ids and CSRF tokens.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::fill(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Compares two strings in time independent of where they differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn hash_blocking(password: &str) -> Result<String, String> {
+    let mut salt_bytes = [0u8; 16];
+    rand::fill(&mut salt_bytes);
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| e.to_string())?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+fn verify_blocking(password: &str, hash: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Hashes a password with argon2id on a blocking thread.
+pub async fn hash_password(password: String) -> AppResult<String> {
+    tokio::task::spawn_blocking(move || hash_blocking(&password))
+        .await
+        .map_err(|e| AppError::internal("hash task", e))?
+        .map_err(|e| AppError::internal("hash password", e))
+}
+
+/// A hash of a random password with the same parameters as real ones, so verifying against it
+/// takes as long as verifying a real account.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_blocking(&new_token()).unwrap_or_default())
+}
+
+/// Verifies a password on a blocking thread; `None` hash means "no such user" and is checked
+/// against the dummy hash (and always fails).
+pub async fn verify_password(password: String, hash: Option<String>) -> AppResult<bool> {
+    tokio::task::spawn_blocking(move || match hash {
+        Some(h) => verify_blocking(&password, &h),
+        None => {
+            let _ = verify_blocking(&password, dummy_hash());
+            false
+        }
+    })
+    .await
+    .map_err(|e| AppError::internal("verify task", e))
+}
+
+/// `Set-Cookie` for the session.
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}")
+}
+
+pub fn clear_session_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}")
+}
+
+pub fn with_cookie(mut res: Response, cookie: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// Whether a session row is still alive at `now`.
+pub fn session_alive(row: &sessions::SessionRow, now: i64) -> bool {
+    now < row.expires_at && (row.staff_id.is_none() || now - row.last_seen < IDLE_SECS)
+}
+
+/// The signed-in staff member of this request.
+#[derive(Debug, Clone)]
+pub struct StaffCtx {
+    pub staff: Staff,
+    /// SHA-256 of the session token, to end the session.
+    pub session_hash: String,
+    pub csrf: String,
+    pub client_addr: Option<String>,
+    pub lang: Lang,
+}
+
+impl StaffCtx {
+    /// The one access decision: may this staff member do `perm` to an object in `target`
+    /// (its township, or `None` for county-level objects)? Refusals are logged.
+    pub fn require(&self, perm: Perm, target: Option<i64>) -> AppResult<()> {
+        if allowed(self.staff.role, self.staff.township_id, perm, target) {
+            Ok(())
+        } else {
+            tracing::warn!(staff_id = self.staff.id, ?perm, ?target, "access refused");
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The township filter for queries: `None` = the whole county.
+    pub fn scope(&self) -> Option<i64> {
+        self.staff.township_id
+    }
+
+    /// An audit entry by this staff member.
+    pub fn audit<'a>(
+        &'a self,
+        action: &'a str,
+        object_type: &'a str,
+        object_id: Option<String>,
+        township_id: Option<i64>,
+        detail: String,
+    ) -> crate::db::audit::Entry<'a> {
+        crate::db::audit::Entry {
+            staff_id: Some(self.staff.id),
+            actor: &self.staff.username,
+            action,
+            object_type,
+            object_id,
+            township_id,
+            detail,
+            client_addr: self.client_addr.clone(),
+        }
+    }
+}
+
+/// Not signed in (or the session ended): go to the login page and come back afterwards.
+pub struct LoginRedirect(String);
+
+impl IntoResponse for LoginRedirect {
+    fn into_response(self) -> Response {
+        Redirect::to(&self.0).into_response()
+    }
+}
+
+pub fn client_addr_string(headers: &HeaderMap, parts_ext: &axum::http::Extensions, trust: bool) -> Option<String> {
+    client_ip(headers, parts_ext, trust).map(|ip| ip.to_string())
+}
+
+impl FromRequestParts<AppState> for StaffCtx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let next = if parts.method == Method::GET {
+            parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/staff")
+        } else {
+            "/staff"
+        };
+        let login = LoginRedirect(format!(
+            "/staff/login?next={}",
+            crate::pages::views::encode_query_value(safe_next(Some(next)))
+        ));
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(login.into_response());
+        };
+        let hash = token_hash(token);
+        let now = now_epoch();
+        let row = sessions::get(&state.db, &hash)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Some(row) = row.filter(|r| session_alive(r, now)) else {
+            return Err(login.into_response());
+        };
+        let Some(staff_id) = row.staff_id else {
+            return Err(login.into_response());
+        };
+        let staff = staff_db::by_id(&state.db, staff_id)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Some(staff) = staff.filter(|s| s.active) else {
+            return Err(login.into_response());
+        };
+        if now - row.last_seen >= TOUCH_EVERY_SECS {
+            sessions::touch(&state.db, &hash, now)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        }
+        Ok(StaffCtx {
+            staff,
+            session_hash: hash,
+            csrf: row.csrf_token,
+            client_addr: client_addr_string(
+                &parts.headers,
+                &parts.extensions,
+                state.site.settings.trust_proxy,
+            ),
+            lang: lang_of(&parts.headers),
+        })
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// A staff form POST: signed in, CSRF token checked, body parsed into `T`.
+/// Using it is how a staff handler gets its form — the check cannot be forgotten.
+pub struct StaffForm<T>(pub StaffCtx, pub T);
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for StaffForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let staff = StaffCtx::from_request_parts(&mut parts, state).await?;
+        let req = Request::from_parts(parts, body);
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let token: CsrfOnly = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| AppError::CrossSite.into_response())?;
+        if !constant_time_eq(&token.csrf, &staff.csrf) {
+            tracing::warn!(staff_id = staff.staff.id, "csrf token mismatch");
+            return Err(AppError::CrossSite.into_response());
+        }
+        let form: T = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
+            tracing::info!(error = %e, "malformed staff form");
+            AppError::invalid("form", crate::i18n::Msg::BadRequestBody.text(staff.lang))
+                .into_response()
+        })?;
+        Ok(StaffForm(staff, form))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let a = new_token();
+        let b = new_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+
+    #[test]
+    fn constant_time_eq_works() {
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "ab"));
+        assert!(!constant_time_eq("", "a"));
+    }
+
+    #[test]
+    fn hash_and_verify() {
+        let h = hash_blocking("correct horse 1").expect("hash");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_blocking("correct horse 1", &h));
+        assert!(!verify_blocking("wrong horse 1", &h));
+        assert!(!verify_blocking("x", "not a hash"));
+    }
+
+    #[test]
+    fn session_expiry() {
+        let row = |staff_id, last_seen, expires_at| sessions::SessionRow {
+            staff_id,
+            csrf_token: String::new(),
+            created_at: 0,
+            last_seen,
+            expires_at,
+        };
+        assert!(session_alive(&row(Some(1), 100, 1000), 200));
+        assert!(!session_alive(&row(Some(1), 100, 1000), 1000));
+        assert!(!session_alive(&row(Some(1), 0, 100_000), IDLE_SECS));
+        // Anonymous rows only expire absolutely.
+        assert!(session_alive(&row(None, 0, 100_000), IDLE_SECS));
+    }
+
+    #[test]
+    fn cookies_are_strict_and_http_only() {
+        let c = session_cookie("t", true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.contains("Secure"));
+        assert!(!session_cookie("t", false).contains("Secure"));
+    }
+}

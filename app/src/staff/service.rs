@@ -1,0 +1,334 @@
+//! Account rules shared by the web pages and the `sunshine staff` command.
+
+use crate::db::{audit, now_epoch, regions, sessions, staff as staff_db};
+use crate::domain::access::{check_password, valid_username, PasswordError};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::i18n::Msg;
+use crate::staff::auth::hash_password;
+use crate::state::AppState;
+
+/// Field-level problems, each with a message key; shown next to the field.
+pub type FieldErrors = Vec<(&'static str, Msg)>;
+
+#[derive(Debug)]
+pub enum ServiceError {
+    Fields(FieldErrors),
+    App(AppError),
+}
+
+impl From<AppError> for ServiceError {
+    fn from(e: AppError) -> Self {
+        ServiceError::App(e)
+    }
+}
+
+impl From<sqlx::Error> for ServiceError {
+    fn from(e: sqlx::Error) -> Self {
+        ServiceError::App(e.into())
+    }
+}
+
+pub fn password_msg(e: PasswordError) -> Msg {
+    match e {
+        PasswordError::TooShort => Msg::PasswordTooShort,
+        PasswordError::TooLong => Msg::PasswordTooLong,
+        PasswordError::TooSimple => Msg::PasswordTooSimple,
+        PasswordError::ContainsUsername => Msg::PasswordContainsUsername,
+    }
+}
+
+/// A display name: 1–40 characters, no control characters.
+pub fn valid_display_name(s: &str) -> bool {
+    let n = s.trim().chars().count();
+    (1..=40).contains(&n) && !s.chars().any(char::is_control)
+}
+
+/// A plausible e-mail address (the mail server has the final word).
+pub fn valid_email(s: &str) -> bool {
+    let s = s.trim();
+    s.len() <= 254
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'))
+        && matches!(s.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
+}
+
+/// What a form or the CLI asks for.
+#[derive(Debug, Clone, Default)]
+pub struct AccountInput {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    /// A township id (web form) — the CLI resolves codes first.
+    pub township_id: Option<i64>,
+    pub email: String,
+    pub active: bool,
+}
+
+/// A checked account.
+#[derive(Debug, Clone)]
+pub struct ValidAccount {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub township_id: Option<i64>,
+    pub email: Option<String>,
+    pub active: bool,
+}
+
+/// Checks the fields that need no database. Township existence is checked by [`validate`].
+pub fn check_fields(input: &AccountInput, check_username: bool) -> Result<ValidAccount, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let username = input.username.trim().to_owned();
+    if check_username && !valid_username(&username) {
+        errors.push(("username", Msg::UsernameRule));
+    }
+    if !valid_display_name(&input.display_name) {
+        errors.push(("display_name", Msg::DisplayNameRule));
+    }
+    let role = Role::parse(&input.role).ok();
+    match role {
+        None => errors.push(("role", Msg::RoleRequired)),
+        Some(r) if r.needs_township() && input.township_id.is_none() => {
+            errors.push(("township", Msg::TownshipRequired))
+        }
+        Some(r) if !r.may_have_township() && input.township_id.is_some() => {
+            errors.push(("township", Msg::TownshipNotAllowed))
+        }
+        Some(_) => {}
+    }
+    let email = input.email.trim();
+    if !email.is_empty() && !valid_email(email) {
+        errors.push(("email", Msg::EmailInvalid));
+    }
+    match (errors.is_empty(), role) {
+        (true, Some(role)) => Ok(ValidAccount {
+            username,
+            display_name: input.display_name.trim().to_owned(),
+            role,
+            township_id: input.township_id,
+            email: (!email.is_empty()).then(|| email.to_owned()),
+            active: input.active,
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn check_township(state: &AppState, township_id: Option<i64>) -> Result<(), ServiceError> {
+    if let Some(id) = township_id {
+        let ok = regions::by_level_id(&state.db, regions::Level::Township, id)
+            .await?
+            .is_some();
+        if !ok {
+            return Err(ServiceError::Fields(vec![("township", Msg::TownshipRequired)]));
+        }
+    }
+    Ok(())
+}
+
+/// Who is acting, for the audit log.
+pub struct Actor<'a> {
+    pub staff_id: Option<i64>,
+    pub name: &'a str,
+    pub client_addr: Option<String>,
+}
+
+fn entry<'a>(
+    actor: &'a Actor<'a>,
+    action: &'a str,
+    id: i64,
+    township_id: Option<i64>,
+    detail: String,
+) -> audit::Entry<'a> {
+    audit::Entry {
+        staff_id: actor.staff_id,
+        actor: actor.name,
+        action,
+        object_type: "staff",
+        object_id: Some(id.to_string()),
+        township_id,
+        detail,
+        client_addr: actor.client_addr.clone(),
+    }
+}
+
+/// Creates an account (and its audit row, in one transaction).
+pub async fn create(
+    state: &AppState,
+    input: &AccountInput,
+    password: &str,
+    actor: &Actor<'_>,
+) -> Result<i64, ServiceError> {
+    let mut errors = match check_fields(input, true) {
+        Ok(_) => FieldErrors::new(),
+        Err(e) => e,
+    };
+    if let Err(e) = check_password(password, input.username.trim()) {
+        errors.push(("password", password_msg(e)));
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Fields(errors));
+    }
+    let account = check_fields(input, true).map_err(ServiceError::Fields)?;
+    check_township(state, account.township_id).await?;
+    let hash = hash_password(password.to_owned()).await?;
+    let now = now_epoch();
+    let mut tx = state.db.pool.begin().await?;
+    let id = staff_db::insert(
+        &mut tx,
+        &staff_db::NewStaff {
+            username: &account.username,
+            display_name: &account.display_name,
+            password_hash: &hash,
+            role: account.role,
+            township_id: account.township_id,
+            email: account.email.as_deref(),
+        },
+        now,
+    )
+    .await
+    .map_err(|e| match e {
+        AppError::Conflict(_) => ServiceError::Fields(vec![("username", Msg::UsernameTaken)]),
+        other => ServiceError::App(other),
+    })?;
+    let detail = format!(
+        "username={} role={} township={:?}",
+        account.username,
+        account.role.as_str(),
+        account.township_id
+    );
+    audit::record(&mut tx, &entry(actor, "staff.create", id, account.township_id, detail), now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Changes name, role, scope, e-mail and active flag. Disabling ends the account's sessions.
+pub async fn update(
+    state: &AppState,
+    id: i64,
+    input: &AccountInput,
+    actor: &Actor<'_>,
+) -> Result<(), ServiceError> {
+    let account = check_fields(input, false).map_err(ServiceError::Fields)?;
+    check_township(state, account.township_id).await?;
+    let before = staff_db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let now = now_epoch();
+    let mut tx = state.db.pool.begin().await?;
+    staff_db::update(
+        &mut tx,
+        id,
+        &account.display_name,
+        account.role,
+        account.township_id,
+        account.email.as_deref(),
+        account.active,
+        now,
+    )
+    .await?;
+    if !account.active || before.role != account.role || before.township_id != account.township_id {
+        // Rights changed: make the account sign in again under the new ones.
+        sessions::delete_for_staff(&mut tx, id).await?;
+    }
+    let detail = format!(
+        "role {}→{} township {:?}→{:?} active {}→{}",
+        before.role.as_str(),
+        account.role.as_str(),
+        before.township_id,
+        account.township_id,
+        before.active,
+        account.active
+    );
+    audit::record(&mut tx, &entry(actor, "staff.update", id, account.township_id, detail), now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password and ends the account's sessions.
+pub async fn reset_password(
+    state: &AppState,
+    id: i64,
+    password: &str,
+    actor: &Actor<'_>,
+) -> Result<(), ServiceError> {
+    let target = staff_db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    check_password(password, &target.username)
+        .map_err(|e| ServiceError::Fields(vec![("password", password_msg(e))]))?;
+    let hash = hash_password(password.to_owned()).await?;
+    let now = now_epoch();
+    let mut tx = state.db.pool.begin().await?;
+    staff_db::set_password(&mut tx, id, &hash, now).await?;
+    sessions::delete_for_staff(&mut tx, id).await?;
+    audit::record(
+        &mut tx,
+        &entry(actor, "staff.reset_password", id, target.township_id, String::new()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Disables an account (CLI) and ends its sessions.
+pub async fn disable(state: &AppState, username: &str, actor: &Actor<'_>) -> Result<(), ServiceError> {
+    let target = staff_db::by_username(&state.db, username)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = now_epoch();
+    let mut tx = state.db.pool.begin().await?;
+    staff_db::set_active(&mut tx, target.id, false, now).await?;
+    sessions::delete_for_staff(&mut tx, target.id).await?;
+    audit::record(
+        &mut tx,
+        &entry(actor, "staff.disable", target.id, target.township_id, String::new()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(role: &str, township: Option<i64>) -> AccountInput {
+        AccountInput {
+            username: "li.hua".into(),
+            display_name: "李华".into(),
+            role: role.into(),
+            township_id: township,
+            email: String::new(),
+            active: true,
+        }
+    }
+
+    #[test]
+    fn township_rules_by_role() {
+        assert!(check_fields(&input("township_officer", Some(3)), true).is_ok());
+        assert_eq!(
+            check_fields(&input("township_officer", None), true).err(),
+            Some(vec![("township", Msg::TownshipRequired)])
+        );
+        assert!(check_fields(&input("supervisor", Some(3)), true).is_ok());
+        assert!(check_fields(&input("supervisor", None), true).is_ok());
+        assert_eq!(
+            check_fields(&input("admin", Some(3)), true).err(),
+            Some(vec![("township", Msg::TownshipNotAllowed)])
+        );
+        assert_eq!(
+            check_fields(&input("boss", None), true).err(),
+            Some(vec![("role", Msg::RoleRequired)])
+        );
+    }
+
+    #[test]
+    fn emails_and_names() {
+        assert!(valid_email("a@b.cn"));
+        assert!(!valid_email("a@b"));
+        assert!(!valid_email("<a@b.cn>"));
+        assert!(!valid_email("a b@c.cn"));
+        assert!(valid_display_name("王芳"));
+        assert!(!valid_display_name("  "));
+        assert!(!valid_display_name(&"长".repeat(41)));
+        assert!(!valid_display_name("a\u{0}b"));
+    }
+}

@@ -1,0 +1,303 @@
+//! Staff pages: sign-in, dashboard, accounts, audit trail.
+
+use leptos::prelude::*;
+
+use crate::db::audit::AuditRow;
+use crate::db::staff::Staff;
+use crate::domain::Role;
+use crate::i18n::{Lang, Msg};
+use crate::pages::views::local_time;
+use crate::staff::service::FieldErrors;
+
+pub fn role_msg(role: Role) -> Msg {
+    match role {
+        Role::TownshipOfficer => Msg::RoleTownshipOfficer,
+        Role::CountyOfficer => Msg::RoleCountyOfficer,
+        Role::Supervisor => Msg::RoleSupervisor,
+        Role::Auditor => Msg::RoleAuditor,
+        Role::Admin => Msg::RoleAdmin,
+    }
+}
+
+/// The hidden CSRF field every staff form carries.
+#[component]
+pub fn Csrf(token: String) -> impl IntoView {
+    view! { <input type="hidden" name="csrf" value=token /> }
+}
+
+/// Navigation shown on every signed-in staff page, with the sign-out form.
+#[component]
+pub fn StaffNav(lang: Lang, csrf: String, manage_staff: bool) -> impl IntoView {
+    view! {
+        <nav class="staff-nav" aria-label=lang.t(Msg::StaffArea)>
+            <a href="/staff">{lang.t(Msg::Dashboard)}</a>
+            {manage_staff.then(|| view! { <a href="/staff/accounts">{lang.t(Msg::Accounts)}</a> })}
+            <a href="/staff/audit">{lang.t(Msg::AuditLog)}</a>
+            <form method="post" action="/staff/logout" class="inline">
+                <Csrf token=csrf />
+                <button type="submit" class="link">{lang.t(Msg::SignOut)}</button>
+            </form>
+        </nav>
+    }
+}
+
+#[component]
+pub fn LoginPage(
+    lang: Lang,
+    csrf: String,
+    next: String,
+    failed: bool,
+    username: String,
+) -> impl IntoView {
+    view! {
+        <h1>{lang.t(Msg::StaffLogin)}</h1>
+        {failed.then(|| view! { <p class="error" role="alert">{lang.t(Msg::LoginFailed)}</p> })}
+        <form method="post" action="/staff/login" class="form">
+            <Csrf token=csrf />
+            <input type="hidden" name="next" value=next />
+            <label for="username">{lang.t(Msg::Username)}</label>
+            <input id="username" name="username" type="text" autocomplete="username"
+                autocapitalize="none" spellcheck="false" required maxlength="64" value=username />
+            <label for="password">{lang.t(Msg::Password)}</label>
+            <input id="password" name="password" type="password" autocomplete="current-password"
+                required maxlength="256" />
+            <button type="submit">{lang.t(Msg::SignIn)}</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn DashboardPage(
+    lang: Lang,
+    nav: AnyView,
+    staff: Staff,
+    scope: String,
+    villages: Vec<(String, String)>,
+) -> impl IntoView {
+    view! {
+        {nav}
+        <h1>{lang.t(Msg::Dashboard)}</h1>
+        <dl class="facts">
+            <dt>{lang.t(Msg::SignedInAs)}</dt>
+            <dd>{staff.display_name} " (" {staff.username} ")"</dd>
+            <dt>{lang.t(Msg::RoleLabel)}</dt>
+            <dd>{lang.t(role_msg(staff.role))}</dd>
+            <dt>{lang.t(Msg::ScopeLabel)}</dt>
+            <dd class="scope">{scope}</dd>
+        </dl>
+        <h2>{lang.t(Msg::VillagesInScope)}</h2>
+        <ul class="villages">
+            {villages
+                .into_iter()
+                .map(|(code, name)| view! { <li><a href=format!("/v/{code}")>{name}</a></li> })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn AccountsPage(
+    lang: Lang,
+    nav: AnyView,
+    accounts: Vec<(Staff, String)>,
+) -> impl IntoView {
+    view! {
+        {nav}
+        <h1>{lang.t(Msg::Accounts)}</h1>
+        <p><a class="button" href="/staff/accounts/new">{lang.t(Msg::NewAccount)}</a></p>
+        <div class="table-wrap">
+            <table class="list">
+                <thead>
+                    <tr>
+                        <th scope="col">{lang.t(Msg::Username)}</th>
+                        <th scope="col">{lang.t(Msg::DisplayName)}</th>
+                        <th scope="col">{lang.t(Msg::RoleLabel)}</th>
+                        <th scope="col">{lang.t(Msg::ScopeLabel)}</th>
+                        <th scope="col">{lang.t(Msg::StatusLabel)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {accounts
+                        .into_iter()
+                        .map(|(s, scope)| {
+                            let status = if s.active {
+                                lang.t(Msg::ActiveLabel)
+                            } else {
+                                lang.t(Msg::DisabledLabel)
+                            };
+                            view! {
+                                <tr>
+                                    <td><a href=format!("/staff/accounts/{}", s.id)>{s.username}</a></td>
+                                    <td>{s.display_name}</td>
+                                    <td>{lang.t(role_msg(s.role))}</td>
+                                    <td>{scope}</td>
+                                    <td>{status}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Values shown in the account form (as typed, so a failed submit keeps them).
+#[derive(Debug, Clone, Default)]
+pub struct AccountFormValues {
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub township_id: Option<i64>,
+    pub email: String,
+    pub active: bool,
+}
+
+fn field_error(lang: Lang, errors: &FieldErrors, field: &'static str) -> Option<AnyView> {
+    errors.iter().find(|(f, _)| *f == field).map(|(_, m)| {
+        let id = format!("err-{field}");
+        view! { <p class="field-error" id=id>{lang.t(*m)}</p> }.into_any()
+    })
+}
+
+#[component]
+pub fn AccountFormPage(
+    lang: Lang,
+    nav: AnyView,
+    csrf: String,
+    /// `None` for a new account, else its id.
+    id: Option<i64>,
+    values: AccountFormValues,
+    errors: FieldErrors,
+    townships: Vec<(i64, String)>,
+    saved: bool,
+) -> impl IntoView {
+    let is_new = id.is_none();
+    let action = match id {
+        Some(id) => format!("/staff/accounts/{id}"),
+        None => "/staff/accounts".to_owned(),
+    };
+    let title = if is_new {
+        lang.t(Msg::NewAccount).to_owned()
+    } else {
+        format!("{} {}", lang.t(Msg::Edit), values.username)
+    };
+    let has_errors = !errors.is_empty();
+    let role_options = Role::ALL
+        .iter()
+        .map(|r| {
+            let selected = values.role == r.as_str();
+            view! { <option value=r.as_str() selected=selected>{lang.t(role_msg(*r))}</option> }
+        })
+        .collect_view();
+    let township_options = townships
+        .into_iter()
+        .map(|(tid, name)| {
+            let selected = values.township_id == Some(tid);
+            view! { <option value=tid.to_string() selected=selected>{name}</option> }
+        })
+        .collect_view();
+    let reset = id.map(|id| {
+        let csrf = csrf.clone();
+        view! {
+            <h2>{lang.t(Msg::ResetPassword)}</h2>
+            <form method="post" action=format!("/staff/accounts/{id}/password") class="form">
+                <Csrf token=csrf />
+                <label for="new_password">{lang.t(Msg::NewPassword)}</label>
+                <input id="new_password" name="password" type="password" autocomplete="new-password"
+                    required maxlength="256" aria-describedby="pw-hint" />
+                <p class="hint" id="pw-hint">{lang.t(Msg::PasswordHint)}</p>
+                {field_error(lang, &errors, "new_password")}
+                <button type="submit">{lang.t(Msg::ResetPassword)}</button>
+            </form>
+        }
+    });
+    view! {
+        {nav}
+        <h1>{title}</h1>
+        {saved.then(|| view! { <p class="notice" role="status">{lang.t(Msg::Saved)}</p> })}
+        {has_errors.then(|| view! { <p class="error" role="alert">{lang.t(Msg::FormHasErrors)}</p> })}
+        <form method="post" action=action class="form">
+            <Csrf token=csrf.clone() />
+            {if is_new {
+                view! {
+                    <label for="username">{lang.t(Msg::Username)}</label>
+                    <input id="username" name="username" type="text" required maxlength="32"
+                        autocapitalize="none" spellcheck="false" value=values.username.clone() />
+                    <p class="hint">{lang.t(Msg::UsernameRule)}</p>
+                    {field_error(lang, &errors, "username")}
+                }
+                    .into_any()
+            } else {
+                ().into_any()
+            }}
+            <label for="display_name">{lang.t(Msg::DisplayName)}</label>
+            <input id="display_name" name="display_name" type="text" required maxlength="40"
+                value=values.display_name.clone() />
+            {field_error(lang, &errors, "display_name")}
+            <label for="role">{lang.t(Msg::RoleLabel)}</label>
+            <select id="role" name="role" required>{role_options}</select>
+            {field_error(lang, &errors, "role")}
+            <label for="township">{lang.t(Msg::ScopeLabel)}</label>
+            <select id="township" name="township">
+                <option value="" selected=values.township_id.is_none()>{lang.t(Msg::NoTownship)}</option>
+                {township_options}
+            </select>
+            {field_error(lang, &errors, "township")}
+            <label for="email">{lang.t(Msg::Email)} " " {lang.t(Msg::OptionalMark)}</label>
+            <input id="email" name="email" type="email" maxlength="254" value=values.email.clone() />
+            {field_error(lang, &errors, "email")}
+            {if is_new {
+                view! {
+                    <label for="password">{lang.t(Msg::Password)}</label>
+                    <input id="password" name="password" type="password" autocomplete="new-password"
+                        required maxlength="256" aria-describedby="pw-hint-new" />
+                    <p class="hint" id="pw-hint-new">{lang.t(Msg::PasswordHint)}</p>
+                    {field_error(lang, &errors, "password")}
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name="active" value="1" checked=values.active />
+                        " " {lang.t(Msg::ActiveLabel)}
+                    </label>
+                }
+                    .into_any()
+            }}
+            <button type="submit">{if is_new { lang.t(Msg::Create) } else { lang.t(Msg::Save) }}</button>
+        </form>
+        {reset}
+    }
+}
+
+#[component]
+pub fn AuditPage(lang: Lang, nav: AnyView, rows: Vec<AuditRow>) -> impl IntoView {
+    let empty = rows.is_empty();
+    view! {
+        {nav}
+        <h1>{lang.t(Msg::AuditLog)}</h1>
+        {empty.then(|| view! { <p>{lang.t(Msg::NothingYet)}</p> })}
+        <ol class="audit">
+            {rows
+                .into_iter()
+                .map(|r| {
+                    let object = match &r.object_id {
+                        Some(id) => format!("{} #{id}", r.object_type),
+                        None => r.object_type.clone(),
+                    };
+                    view! {
+                        <li>
+                            <span class="when">{local_time(r.at)}</span> " "
+                            <strong class="who">{r.actor}</strong> " "
+                            <code class="action">{r.action}</code> " "
+                            <span class="object">{object}</span>
+                            {(!r.detail.is_empty()).then(|| view! { <div class="detail">{r.detail.clone()}</div> })}
+                            {r.client_addr.map(|a| view! { <div class="small">{lang.t(Msg::ClientAddrLabel)} ": " {a}</div> })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}

@@ -1,0 +1,150 @@
+//! `sunshine staff …`: account administration from the command line, for the first
+//! administrator and for operators. Passwords come from stdin or a prompt, never from argv.
+
+use std::io::{BufRead, IsTerminal};
+use std::sync::Arc;
+
+use anyhow::{bail, Context};
+use app::config::SiteSettings;
+use app::db::regions::{self, Level};
+use app::state::{AppState, Site};
+use app::staff::service::{self, AccountInput, Actor, ServiceError};
+
+use crate::config::{database_url, load_or_create_secret, CommonArgs};
+use crate::startup::connect_and_migrate;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum StaffCommand {
+    /// Create an account. The password is read from stdin (one line) or prompted for.
+    Add {
+        #[arg(long)]
+        username: String,
+        /// Display name, e.g. "王芳".
+        #[arg(long)]
+        name: String,
+        /// township_officer, county_officer, supervisor, auditor or admin.
+        #[arg(long)]
+        role: String,
+        /// Township code (e.g. 530621103000) or name (e.g. 龙头山镇) for township-scoped roles.
+        #[arg(long)]
+        township: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// List accounts.
+    List,
+    /// Disable an account and end its sessions.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+}
+
+async fn state(common: &CommonArgs) -> anyhow::Result<AppState> {
+    std::fs::create_dir_all(&common.data_dir)?;
+    let url = database_url(&common.data_dir, common.database_url.clone());
+    let db = connect_and_migrate(url.expose()).await?;
+    let secret = match &common.secret {
+        Some(s) if !s.is_empty() => app::config::Secret::new(s.clone()),
+        _ => load_or_create_secret(&common.data_dir)?,
+    };
+    Ok(AppState {
+        db,
+        secret: Arc::new(secret),
+        site: Arc::new(Site {
+            settings: SiteSettings::default(),
+            county: None,
+            css_href: String::new(),
+        }),
+    })
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        let a = rpassword::prompt_password("Password: ")?;
+        let b = rpassword::prompt_password("Repeat password: ")?;
+        if a != b {
+            bail!("the two passwords differ");
+        }
+        Ok(a)
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
+}
+
+async fn township_id(state: &AppState, given: &str) -> anyhow::Result<i64> {
+    let townships = regions::by_level(&state.db, Level::Township).await?;
+    townships
+        .iter()
+        .find(|t| t.code == given || t.name_zh == given || t.name_en.as_deref() == Some(given))
+        .map(|t| t.id)
+        .with_context(|| format!("no township {given:?}; use a 12-digit code or the name"))
+}
+
+pub async fn run(common: CommonArgs, cmd: StaffCommand) -> anyhow::Result<()> {
+    let state = state(&common).await?;
+    let actor = Actor {
+        staff_id: None,
+        name: "cli",
+        client_addr: None,
+    };
+    match cmd {
+        StaffCommand::Add {
+            username,
+            name,
+            role,
+            township,
+            email,
+        } => {
+            let township_id = match township {
+                Some(t) => Some(township_id(&state, &t).await?),
+                None => None,
+            };
+            let password = read_password()?;
+            let input = AccountInput {
+                username,
+                display_name: name,
+                role,
+                township_id,
+                email: email.unwrap_or_default(),
+                active: true,
+            };
+            match service::create(&state, &input, &password, &actor).await {
+                Ok(id) => println!("created staff account {} (id {id})", input.username),
+                Err(ServiceError::Fields(errors)) => {
+                    for (field, msg) in errors {
+                        eprintln!("{field}: {}", msg.text(app::i18n::Lang::En));
+                    }
+                    bail!("account not created");
+                }
+                Err(ServiceError::App(e)) => bail!("account not created: {e}"),
+            }
+        }
+        StaffCommand::List => {
+            for s in app::db::staff::list(&state.db, None).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    s.username,
+                    s.display_name,
+                    s.role.as_str(),
+                    s.township_id.map(|t| t.to_string()).unwrap_or_else(|| "county".into()),
+                    if s.active { "active" } else { "disabled" }
+                );
+            }
+        }
+        StaffCommand::Disable { username } => {
+            match service::disable(&state, &username, &actor).await {
+                Ok(()) => println!("disabled {username}"),
+                Err(ServiceError::App(app::error::AppError::NotFound)) => {
+                    bail!("no account {username:?}")
+                }
+                Err(ServiceError::App(e)) => bail!("{e}"),
+                Err(ServiceError::Fields(_)) => bail!("not disabled"),
+            }
+        }
+    }
+    Ok(())
+}
