@@ -22,8 +22,18 @@ pub const DEMO_STAFF: &[(&str, &str, &str, Option<&str>)] = &[
     ("demo.county", "县局 李红", "county_officer", None),
     ("demo.supervisor", "审核 周国华", "supervisor", None),
     ("demo.auditor", "纪委 陈文", "auditor", None),
-    ("demo.longtoushan", "龙头山 王芳", "township_officer", Some("103")),
-    ("demo.shuimo", "水磨 杨志成", "township_officer", Some("102")),
+    (
+        "demo.longtoushan",
+        "龙头山 王芳",
+        "township_officer",
+        Some("103"),
+    ),
+    (
+        "demo.shuimo",
+        "水磨 杨志成",
+        "township_officer",
+        Some("102"),
+    ),
 ];
 
 /// (code suffix, Chinese name, English name, villages)

@@ -20,7 +20,11 @@ use tower_governor::{GovernorError, GovernorLayer};
 use crate::error::AppError;
 
 /// The client's address as far as we can trust it.
-pub fn client_ip(headers: &HeaderMap, extensions: &Extensions, trust_proxy: bool) -> Option<IpAddr> {
+pub fn client_ip(
+    headers: &HeaderMap,
+    extensions: &Extensions,
+    trust_proxy: bool,
+) -> Option<IpAddr> {
     if trust_proxy {
         let forwarded = headers
             .get_all("x-forwarded-for")
@@ -65,7 +69,7 @@ pub fn limiter(refill: Duration, burst: u32, trust_proxy: bool) -> Limiter {
             .key_extractor(ClientIpKey { trust_proxy })
             .finish()
             // Unreachable: period and burst are non-zero by construction above.
-            .unwrap_or_else(|| unreachable_config()),
+            .unwrap_or_else(unreachable_config),
     );
     // Keep the per-address table from growing without bound.
     let cleanup = config.limiter().clone();
@@ -114,15 +118,27 @@ mod tests {
     #[test]
     fn peer_address_unless_proxy_trusted() {
         let mut h = HeaderMap::new();
-        h.insert("x-forwarded-for", HeaderValue::from_static("1.1.1.1, 2.2.2.2"));
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("1.1.1.1, 2.2.2.2"),
+        );
         let e = ext("10.0.0.9:5555");
-        assert_eq!(client_ip(&h, &e, false), Some("10.0.0.9".parse().expect("ip")));
+        assert_eq!(
+            client_ip(&h, &e, false),
+            Some("10.0.0.9".parse().expect("ip"))
+        );
         // Rightmost: the address our proxy saw; the client-chosen 1.1.1.1 is ignored.
-        assert_eq!(client_ip(&h, &e, true), Some("2.2.2.2".parse().expect("ip")));
+        assert_eq!(
+            client_ip(&h, &e, true),
+            Some("2.2.2.2".parse().expect("ip"))
+        );
         assert_eq!(
             client_ip(&HeaderMap::new(), &e, true),
             Some("10.0.0.9".parse().expect("ip"))
         );
-        assert_eq!(client_ip(&HeaderMap::new(), &Extensions::new(), false), None);
+        assert_eq!(
+            client_ip(&HeaderMap::new(), &Extensions::new(), false),
+            None
+        );
     }
 }

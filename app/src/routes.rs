@@ -54,7 +54,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/staff/logout", post(staff::logout))
         .route("/staff", get(staff::dashboard))
-        .route("/staff/accounts", get(staff::accounts).post(staff::create_account))
+        .route(
+            "/staff/accounts",
+            get(staff::accounts).post(staff::create_account),
+        )
         .route("/staff/accounts/new", get(staff::new_account))
         .route(
             "/staff/accounts/{id}",

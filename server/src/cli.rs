@@ -7,8 +7,8 @@ use std::sync::Arc;
 use anyhow::{bail, Context};
 use app::config::SiteSettings;
 use app::db::regions::{self, Level};
-use app::state::{AppState, Site};
 use app::staff::service::{self, AccountInput, Actor, ServiceError};
+use app::state::{AppState, Site};
 
 use crate::config::{database_url, load_or_create_secret, CommonArgs};
 use crate::startup::connect_and_migrate;
@@ -130,7 +130,9 @@ pub async fn run(common: CommonArgs, cmd: StaffCommand) -> anyhow::Result<()> {
                     s.username,
                     s.display_name,
                     s.role.as_str(),
-                    s.township_id.map(|t| t.to_string()).unwrap_or_else(|| "county".into()),
+                    s.township_id
+                        .map(|t| t.to_string())
+                        .unwrap_or_else(|| "county".into()),
                     if s.active { "active" } else { "disabled" }
                 );
             }

@@ -32,7 +32,6 @@ pub struct AuditRow {
     pub client_addr: Option<String>,
 }
 
-
 #[tracing::instrument(skip_all, fields(action = e.action))]
 pub async fn record(conn: &mut AnyConnection, e: &Entry<'_>, now: i64) -> AppResult<()> {
     sqlx::query(

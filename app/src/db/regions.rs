@@ -158,8 +158,5 @@ pub async fn villages_in_scope(db: &Db, township_id: Option<i64>) -> AppResult<V
             .await?
         }
     };
-    Ok(rows
-        .iter()
-        .map(region_from_row)
-        .collect::<Result<_, _>>()?)
+    Ok(rows.iter().map(region_from_row).collect::<Result<_, _>>()?)
 }

@@ -142,26 +142,31 @@ pub async fn list(db: &Db, scope: Option<i64>) -> AppResult<Vec<Staff>> {
     rows.iter().map(staff_from_row).collect()
 }
 
+/// The editable fields of an account.
+pub struct StaffUpdate<'a> {
+    pub display_name: &'a str,
+    pub role: Role,
+    pub township_id: Option<i64>,
+    pub email: Option<&'a str>,
+    pub active: bool,
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn update(
     conn: &mut AnyConnection,
     id: i64,
-    display_name: &str,
-    role: Role,
-    township_id: Option<i64>,
-    email: Option<&str>,
-    active: bool,
+    u: &StaffUpdate<'_>,
     now: i64,
 ) -> AppResult<()> {
     sqlx::query(
         "UPDATE staff SET display_name = $1, role = $2, township_id = $3, email = $4,
             active = $5, updated_at = $6 WHERE id = $7",
     )
-    .bind(display_name)
-    .bind(role.as_str())
-    .bind(township_id)
-    .bind(email)
-    .bind(i64::from(active))
+    .bind(u.display_name)
+    .bind(u.role.as_str())
+    .bind(u.township_id)
+    .bind(u.email)
+    .bind(i64::from(u.active))
     .bind(now)
     .bind(id)
     .execute(&mut *conn)
@@ -189,7 +194,12 @@ pub async fn set_password(
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn set_active(conn: &mut AnyConnection, id: i64, active: bool, now: i64) -> AppResult<()> {
+pub async fn set_active(
+    conn: &mut AnyConnection,
+    id: i64,
+    active: bool,
+    now: i64,
+) -> AppResult<()> {
     sqlx::query("UPDATE staff SET active = $1, updated_at = $2 WHERE id = $3")
         .bind(i64::from(active))
         .bind(now)

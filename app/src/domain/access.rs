@@ -138,8 +138,7 @@ pub fn valid_username(u: &str) -> bool {
     let n = u.len();
     (3..=32).contains(&n)
         && u.starts_with(|c: char| c.is_ascii_lowercase())
-        && u
-            .chars()
+        && u.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
@@ -167,11 +166,23 @@ mod tests {
             (Role::Auditor, &[ViewDashboard, ViewAudit, ReadRecords]),
             (
                 Role::CountyOfficer,
-                &[ViewDashboard, ViewAudit, ReadRecords, EditPublicity, HandleComplaints],
+                &[
+                    ViewDashboard,
+                    ViewAudit,
+                    ReadRecords,
+                    EditPublicity,
+                    HandleComplaints,
+                ],
             ),
             (
                 Role::TownshipOfficer,
-                &[ViewDashboard, ViewAudit, ReadRecords, EditPublicity, HandleComplaints],
+                &[
+                    ViewDashboard,
+                    ViewAudit,
+                    ReadRecords,
+                    EditPublicity,
+                    HandleComplaints,
+                ],
             ),
             (
                 Role::Supervisor,
@@ -214,7 +225,12 @@ mod tests {
             assert!(!allowed(Role::TownshipOfficer, Some(1), *perm, Some(2)));
             assert!(!allowed(Role::Admin, Some(1), *perm, Some(2)));
         }
-        assert!(allowed(Role::TownshipOfficer, Some(1), Perm::EditPublicity, Some(1)));
+        assert!(allowed(
+            Role::TownshipOfficer,
+            Some(1),
+            Perm::EditPublicity,
+            Some(1)
+        ));
         assert!(!allowed(Role::Auditor, None, Perm::EditPublicity, Some(1)));
     }
 
@@ -226,7 +242,11 @@ mod tests {
             ("1234567890", "u", Err(PasswordError::TooSimple)),
             ("abcdefghi1", "u", Ok(())),
             ("正确的马电池订书钉1", "u", Ok(())),
-            ("wang.fang-2026", "wang.fang", Err(PasswordError::ContainsUsername)),
+            (
+                "wang.fang-2026",
+                "wang.fang",
+                Err(PasswordError::ContainsUsername),
+            ),
             ("Good pass 12", "admin", Ok(())),
         ];
         for (pw, user, want) in cases {

@@ -158,6 +158,18 @@ pub fn ErrorPage(lang: Lang, title: &'static str, body: String) -> impl IntoView
     }
 }
 
+/// Shows an epoch time in China Standard Time (UTC+8, no daylight saving), e.g. "2026-11-26 18:05".
+pub fn local_time(epoch: i64) -> String {
+    chrono::FixedOffset::east_opt(8 * 3600)
+        .zip(chrono::DateTime::from_timestamp(epoch, 0))
+        .map(|(offset, t)| {
+            t.with_timezone(&offset)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,12 +191,4 @@ mod tests {
     fn encodes_query_values() {
         assert_eq!(encode_query_value("/v/1?a=b&c"), "/v/1%3Fa%3Db%26c");
     }
-}
-
-/// Shows an epoch time in China Standard Time (UTC+8, no daylight saving), e.g. "2026-11-26 18:05".
-pub fn local_time(epoch: i64) -> String {
-    chrono::FixedOffset::east_opt(8 * 3600)
-        .zip(chrono::DateTime::from_timestamp(epoch, 0))
-        .map(|(offset, t)| t.with_timezone(&offset).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
 }

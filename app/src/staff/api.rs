@@ -14,14 +14,12 @@ use crate::i18n::{Lang, Msg};
 use crate::pages::api::safe_next;
 use crate::pages::ctx::{cookie, PageCtx};
 use crate::staff::auth::{
-    clear_session_cookie, client_addr_string, new_token, session_alive, session_cookie,
-    token_hash, verify_password, with_cookie, StaffCtx, StaffForm, ABSOLUTE_SECS, ANON_SECS,
-    SESSION_COOKIE,
+    clear_session_cookie, client_addr_string, new_token, session_alive, session_cookie, token_hash,
+    verify_password, with_cookie, StaffCtx, StaffForm, ABSOLUTE_SECS, ANON_SECS, SESSION_COOKIE,
 };
 use crate::staff::service::{self, AccountInput, Actor, ServiceError};
 use crate::staff::views::{
-    AccountFormPage, AccountFormValues, AccountsPage, AuditPage, DashboardPage, LoginPage,
-    StaffNav,
+    AccountFormPage, AccountFormValues, AccountsPage, AuditPage, DashboardPage, LoginPage, StaffNav,
 };
 use crate::state::AppState;
 
@@ -60,11 +58,25 @@ async fn anon_session(state: &AppState, headers: &HeaderMap) -> AppResult<(Strin
     let token = new_token();
     let csrf = new_token();
     let mut conn = state.db.pool.acquire().await?;
-    sessions::insert(&mut conn, &token_hash(&token), None, &csrf, now, now + ANON_SECS).await?;
+    sessions::insert(
+        &mut conn,
+        &token_hash(&token),
+        None,
+        &csrf,
+        now,
+        now + ANON_SECS,
+    )
+    .await?;
     Ok((token, csrf, true))
 }
 
-fn login_page(ctx: &PageCtx, csrf: String, next: String, failed: bool, username: String) -> Response {
+fn login_page(
+    ctx: &PageCtx,
+    csrf: String,
+    next: String,
+    failed: bool,
+    username: String,
+) -> Response {
     let lang = ctx.lang;
     ctx.render(
         lang.t(Msg::StaffLogin),
@@ -83,7 +95,10 @@ pub async fn login_form(
     let next = staff_next(q.next.as_deref());
     let res = login_page(&ctx, csrf, next, false, String::new());
     Ok(if created {
-        with_cookie(res, &session_cookie(&token, state.site.settings.secure_cookies))
+        with_cookie(
+            res,
+            &session_cookie(&token, state.site.settings.secure_cookies),
+        )
     } else {
         res
     })
@@ -117,9 +132,9 @@ pub async fn login(
             .map(|r| (token.to_owned(), r)),
         None => None,
     };
-    let Some((anon_token, anon_row)) = anon.filter(|(_, r)| {
-        crate::staff::auth::constant_time_eq(&r.csrf_token, &form.csrf)
-    }) else {
+    let Some((anon_token, anon_row)) =
+        anon.filter(|(_, r)| crate::staff::auth::constant_time_eq(&r.csrf_token, &form.csrf))
+    else {
         return Err(AppError::CrossSite);
     };
     let mut ext = axum::http::Extensions::new();
@@ -172,8 +187,15 @@ pub async fn login(
     // A new session id at sign-in: whatever id the browser had before is worthless now.
     sessions::delete(&mut tx, &token_hash(&anon_token)).await?;
     let token = new_token();
-    sessions::insert(&mut tx, &token_hash(&token), Some(staff.id), &new_token(), now, now + ABSOLUTE_SECS)
-        .await?;
+    sessions::insert(
+        &mut tx,
+        &token_hash(&token),
+        Some(staff.id),
+        &new_token(),
+        now,
+        now + ABSOLUTE_SECS,
+    )
+    .await?;
     staff_db::record_login_success(&mut tx, staff.id).await?;
     audit::record(
         &mut tx,
@@ -217,7 +239,10 @@ pub async fn logout(
     .await?;
     tx.commit().await?;
     let res = Redirect::to("/staff/login").into_response();
-    Ok(with_cookie(res, &clear_session_cookie(state.site.settings.secure_cookies)))
+    Ok(with_cookie(
+        res,
+        &clear_session_cookie(state.site.settings.secure_cookies),
+    ))
 }
 
 /// Display name of a scope: the township's name, or "whole county".
@@ -242,7 +267,12 @@ pub async fn dashboard(
     let villages = regions::villages_in_scope(&state.db, staff.scope())
         .await?
         .into_iter()
-        .map(|v| (v.code.clone(), lang.pick(&v.name_zh, v.name_en.as_deref()).to_owned()))
+        .map(|v| {
+            (
+                v.code.clone(),
+                lang.pick(&v.name_zh, v.name_en.as_deref()).to_owned(),
+            )
+        })
         .collect();
     let nav = nav(&staff);
     let member = staff.staff.clone();
@@ -276,7 +306,10 @@ pub async fn accounts(
     }
     let nav = nav(&staff);
     Ok(ctx
-        .render(lang.t(Msg::Accounts), view! { <AccountsPage lang nav accounts=rows /> })
+        .render(
+            lang.t(Msg::Accounts),
+            view! { <AccountsPage lang nav accounts=rows /> },
+        )
         .into_response())
 }
 
@@ -402,7 +435,9 @@ pub async fn edit_account(
     Query(q): Query<SavedQuery>,
 ) -> AppResult<Response> {
     staff.require(Perm::ManageStaff, None)?;
-    let target = staff_db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let target = staff_db::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     staff.require(Perm::ManageStaff, target.township_id)?;
     let values = AccountFormValues {
         username: target.username,
@@ -412,7 +447,16 @@ pub async fn edit_account(
         email: target.email.unwrap_or_default(),
         active: target.active,
     };
-    account_form(&state, &ctx, &staff, Some(id), values, vec![], q.saved.is_some()).await
+    account_form(
+        &state,
+        &ctx,
+        &staff,
+        Some(id),
+        values,
+        vec![],
+        q.saved.is_some(),
+    )
+    .await
 }
 
 pub async fn update_account(
@@ -422,7 +466,9 @@ pub async fn update_account(
     StaffForm(staff, form): StaffForm<AccountForm>,
 ) -> AppResult<Response> {
     staff.require(Perm::ManageStaff, None)?;
-    let target = staff_db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let target = staff_db::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     staff.require(Perm::ManageStaff, target.township_id)?;
     let active = form.active.is_some();
     let mut input = form.input(active);
@@ -451,12 +497,17 @@ pub async fn reset_password(
     StaffForm(staff, form): StaffForm<PasswordForm>,
 ) -> AppResult<Response> {
     staff.require(Perm::ManageStaff, None)?;
-    let target = staff_db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let target = staff_db::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     staff.require(Perm::ManageStaff, target.township_id)?;
     match service::reset_password(&state, id, &form.password, &actor(&staff)).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/accounts/{id}?saved=1")).into_response()),
         Err(ServiceError::Fields(errors)) => {
-            let errors = errors.into_iter().map(|(_, m)| ("new_password", m)).collect();
+            let errors = errors
+                .into_iter()
+                .map(|(_, m)| ("new_password", m))
+                .collect();
             let values = AccountFormValues {
                 username: target.username,
                 display_name: target.display_name,

@@ -189,7 +189,11 @@ impl IntoResponse for LoginRedirect {
     }
 }
 
-pub fn client_addr_string(headers: &HeaderMap, parts_ext: &axum::http::Extensions, trust: bool) -> Option<String> {
+pub fn client_addr_string(
+    headers: &HeaderMap,
+    parts_ext: &axum::http::Extensions,
+    trust: bool,
+) -> Option<String> {
     client_ip(headers, parts_ext, trust).map(|ip| ip.to_string())
 }
 
@@ -198,7 +202,11 @@ impl FromRequestParts<AppState> for StaffCtx {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let next = if parts.method == Method::GET {
-            parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/staff")
+            parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/staff")
         } else {
             "/staff"
         };

@@ -48,7 +48,9 @@ pub fn valid_display_name(s: &str) -> bool {
 pub fn valid_email(s: &str) -> bool {
     let s = s.trim();
     s.len() <= 254
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"'))
+        && !s.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"')
+        })
         && matches!(s.split_once('@'), Some((l, d)) if !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
 }
 
@@ -76,7 +78,10 @@ pub struct ValidAccount {
 }
 
 /// Checks the fields that need no database. Township existence is checked by [`validate`].
-pub fn check_fields(input: &AccountInput, check_username: bool) -> Result<ValidAccount, FieldErrors> {
+pub fn check_fields(
+    input: &AccountInput,
+    check_username: bool,
+) -> Result<ValidAccount, FieldErrors> {
     let mut errors = FieldErrors::new();
     let username = input.username.trim().to_owned();
     if check_username && !valid_username(&username) {
@@ -119,7 +124,10 @@ async fn check_township(state: &AppState, township_id: Option<i64>) -> Result<()
             .await?
             .is_some();
         if !ok {
-            return Err(ServiceError::Fields(vec![("township", Msg::TownshipRequired)]));
+            return Err(ServiceError::Fields(vec![(
+                "township",
+                Msg::TownshipRequired,
+            )]));
         }
     }
     Ok(())
@@ -196,7 +204,12 @@ pub async fn create(
         account.role.as_str(),
         account.township_id
     );
-    audit::record(&mut tx, &entry(actor, "staff.create", id, account.township_id, detail), now).await?;
+    audit::record(
+        &mut tx,
+        &entry(actor, "staff.create", id, account.township_id, detail),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -210,20 +223,19 @@ pub async fn update(
 ) -> Result<(), ServiceError> {
     let account = check_fields(input, false).map_err(ServiceError::Fields)?;
     check_township(state, account.township_id).await?;
-    let before = staff_db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let before = staff_db::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let now = now_epoch();
     let mut tx = state.db.pool.begin().await?;
-    staff_db::update(
-        &mut tx,
-        id,
-        &account.display_name,
-        account.role,
-        account.township_id,
-        account.email.as_deref(),
-        account.active,
-        now,
-    )
-    .await?;
+    let changes = staff_db::StaffUpdate {
+        display_name: &account.display_name,
+        role: account.role,
+        township_id: account.township_id,
+        email: account.email.as_deref(),
+        active: account.active,
+    };
+    staff_db::update(&mut tx, id, &changes, now).await?;
     if !account.active || before.role != account.role || before.township_id != account.township_id {
         // Rights changed: make the account sign in again under the new ones.
         sessions::delete_for_staff(&mut tx, id).await?;
@@ -237,7 +249,12 @@ pub async fn update(
         before.active,
         account.active
     );
-    audit::record(&mut tx, &entry(actor, "staff.update", id, account.township_id, detail), now).await?;
+    audit::record(
+        &mut tx,
+        &entry(actor, "staff.update", id, account.township_id, detail),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -249,7 +266,9 @@ pub async fn reset_password(
     password: &str,
     actor: &Actor<'_>,
 ) -> Result<(), ServiceError> {
-    let target = staff_db::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let target = staff_db::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     check_password(password, &target.username)
         .map_err(|e| ServiceError::Fields(vec![("password", password_msg(e))]))?;
     let hash = hash_password(password.to_owned()).await?;
@@ -259,7 +278,13 @@ pub async fn reset_password(
     sessions::delete_for_staff(&mut tx, id).await?;
     audit::record(
         &mut tx,
-        &entry(actor, "staff.reset_password", id, target.township_id, String::new()),
+        &entry(
+            actor,
+            "staff.reset_password",
+            id,
+            target.township_id,
+            String::new(),
+        ),
         now,
     )
     .await?;
@@ -268,7 +293,11 @@ pub async fn reset_password(
 }
 
 /// Disables an account (CLI) and ends its sessions.
-pub async fn disable(state: &AppState, username: &str, actor: &Actor<'_>) -> Result<(), ServiceError> {
+pub async fn disable(
+    state: &AppState,
+    username: &str,
+    actor: &Actor<'_>,
+) -> Result<(), ServiceError> {
     let target = staff_db::by_username(&state.db, username)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -278,7 +307,13 @@ pub async fn disable(state: &AppState, username: &str, actor: &Actor<'_>) -> Res
     sessions::delete_for_staff(&mut tx, target.id).await?;
     audit::record(
         &mut tx,
-        &entry(actor, "staff.disable", target.id, target.township_id, String::new()),
+        &entry(
+            actor,
+            "staff.disable",
+            target.id,
+            target.township_id,
+            String::new(),
+        ),
         now,
     )
     .await?;

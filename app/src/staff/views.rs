@@ -96,11 +96,7 @@ pub fn DashboardPage(
 }
 
 #[component]
-pub fn AccountsPage(
-    lang: Lang,
-    nav: AnyView,
-    accounts: Vec<(Staff, String)>,
-) -> impl IntoView {
+pub fn AccountsPage(lang: Lang, nav: AnyView, accounts: Vec<(Staff, String)>) -> impl IntoView {
     view! {
         {nav}
         <h1>{lang.t(Msg::Accounts)}</h1>

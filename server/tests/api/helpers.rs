@@ -128,7 +128,9 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 
 /// Starts the server; `None` only for PostgreSQL outside CI when no URL is configured.
 pub async fn spawn_app_with(backend: Backend, opts: Options) -> Option<TestApp> {
-    server::telemetry::init();
+    if std::env::var_os("TEST_LOG").is_some() {
+        server::telemetry::init();
+    }
     let data_dir = tempfile::tempdir().expect("tempdir");
     let (pg, database_url) = match backend {
         Backend::Sqlite => (
@@ -229,6 +231,126 @@ macro_rules! both_backends {
             )*
         }
     };
+}
+
+/// The value of the first `name="csrf"` hidden field in a page.
+pub fn csrf_of(html: &str) -> String {
+    let marker = r#"name="csrf" value=""#;
+    let start = html
+        .find(marker)
+        .map(|i| i + marker.len())
+        .expect("csrf field");
+    html[start..start + 64].to_owned()
+}
+
+/// The value of a cookie set by a response.
+pub fn set_cookie_value(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| {
+            c.strip_prefix(&format!("{name}="))
+                .map(|rest| rest.split(';').next().unwrap_or("").to_owned())
+        })
+}
+
+pub const DEMO_PASSWORD: &str = app::demo::DEMO_PASSWORD;
+
+impl TestApp {
+    /// A second browser: its own cookies, same server.
+    pub fn new_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("client")
+    }
+
+    /// Opens the login form and signs in with this app's client.
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
+        let page = self.get_text("/staff/login").await.1;
+        let csrf = csrf_of(&page);
+        self.post_form(
+            "/staff/login",
+            &[
+                ("csrf", &csrf),
+                ("username", username),
+                ("password", password),
+                ("next", "/staff"),
+            ],
+        )
+        .await
+    }
+
+    /// Signs in and asserts it worked.
+    pub async fn login_ok(&self, username: &str) {
+        let res = self.login(username, DEMO_PASSWORD).await;
+        assert_eq!(res.status().as_u16(), 303, "login of {username} failed");
+    }
+
+    /// The CSRF token of the signed-in session (read from the dashboard).
+    pub async fn csrf(&self) -> String {
+        csrf_of(&self.get_text("/staff").await.1)
+    }
+
+    /// Audit actions recorded so far, oldest first.
+    pub async fn audit_actions(&self) -> Vec<(String, String)> {
+        use sqlx::Row;
+        sqlx::query("SELECT actor, action FROM audit_log ORDER BY id")
+            .fetch_all(&self.db.pool)
+            .await
+            .expect("audit")
+            .iter()
+            .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
+            .collect()
+    }
+
+    pub async fn staff_id(&self, username: &str) -> i64 {
+        app::db::staff::by_username(&self.db, username)
+            .await
+            .expect("query")
+            .expect("staff exists")
+            .id
+    }
+
+    pub async fn township_id(&self, name: &str) -> i64 {
+        app::db::regions::by_level(&self.db, app::db::regions::Level::Township)
+            .await
+            .expect("query")
+            .into_iter()
+            .find(|t| t.name_zh == name)
+            .expect("township")
+            .id
+    }
+}
+
+impl TestApp {
+    /// A fresh client signed in as `username`.
+    pub async fn login_client(&self, username: &str) -> reqwest::Client {
+        let c = self.new_client();
+        let page = c
+            .get(self.url("/staff/login"))
+            .send()
+            .await
+            .expect("r")
+            .text()
+            .await
+            .expect("b");
+        let res = c
+            .post(self.url("/staff/login"))
+            .header("sec-fetch-site", "same-origin")
+            .form(&[
+                ("csrf", csrf_of(&page).as_str()),
+                ("username", username),
+                ("password", DEMO_PASSWORD),
+            ])
+            .send()
+            .await
+            .expect("r");
+        assert_eq!(res.status().as_u16(), 303, "login of {username}");
+        c
+    }
 }
 
 #[cfg(test)]

@@ -4,3 +4,4 @@
 mod helpers;
 
 mod foundation;
+mod staff;
