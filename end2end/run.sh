@@ -71,7 +71,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 echo "end2end/run.sh: starting $BIN serve --demo --listen 127.0.0.1:$PORT (data: $DATA_DIR)"
-(cd "$ROOT" && exec env SUNSHINE_DATA_DIR="$DATA_DIR" "$BIN" serve --demo --listen "127.0.0.1:$PORT") >"$LOG" 2>&1 &
+(cd "$ROOT" && exec env SUNSHINE_DATA_DIR="$DATA_DIR" SUNSHINE_RATE_BURST_FACTOR=50 "$BIN" serve --demo --listen "127.0.0.1:$PORT") >"$LOG" 2>&1 &
 SERVER_PID=$!
 
 BASE_URL="http://127.0.0.1:$PORT"

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page, type Response } from '@playwright/test';
 
 /** Committed folder so reviewers can look at the pages: end2end/screenshots/. */
 export const SCREENSHOT_DIR = path.resolve(__dirname, '..', 'screenshots');
@@ -96,4 +96,42 @@ export async function expectNoHorizontalScroll(page: Page): Promise<void> {
   expect(width, `page scrolls sideways: scrollWidth ${width}px > viewport ${viewport.width}px`).toBeLessThanOrEqual(
     viewport.width,
   );
+}
+
+/** Demo staff accounts created by `sunshine serve --demo` (all share one password). */
+export const DEMO_PASSWORD = 'sunshine-demo-2026';
+export const DEMO_ADMIN = 'demo.admin';
+
+/**
+ * Signs in through the real login form (works with JavaScript off) and returns
+ * the response to the POST /staff/login: 303 on success, 401 on failure.
+ */
+export async function signIn(page: Page, username: string, password: string): Promise<Response> {
+  if (!new URL(page.url(), 'http://x').pathname.startsWith('/staff/login')) {
+    await page.goto('/staff/login');
+  }
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  return submit(page, page.getByRole('button', { name: '登录', exact: true }));
+}
+
+/** Clicks the nav's sign-out button and waits for the login page. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '退出登录', exact: true }).click();
+  await expect(page).toHaveURL(/\/staff\/login$/);
+}
+
+/**
+ * Clicks a form's submit button and returns the response to the form's own
+ * request (not the page a redirect leads to), so its status can be checked.
+ */
+export async function submit(page: Page, button: Locator): Promise<Response> {
+  // The `load` event belongs to the document the browser ends up on (after any
+  // redirect), so once it fired the new page is the one on screen.
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document'),
+    page.waitForEvent('load'),
+    button.click(),
+  ]);
+  return response;
 }
