@@ -31,6 +31,15 @@ pub struct SiteSettings {
     pub secure_cookies: bool,
     /// Behind our own reverse proxy: take the client address from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// Multiplies every rate limit's burst (1 in production; raised for browser tests and
+    /// load tests that send many requests from one address).
+    pub rate_burst_factor: u32,
+    /// How names are masked on public pages (default `张*明`).
+    pub mask_policy: crate::domain::MaskPolicy,
+    /// Public address of the site, for QR codes on printed notices (no trailing slash).
+    pub public_url: String,
+    /// Length of the 审核/审批 publicity window in days (7 by the rules).
+    pub window_days: u32,
 }
 
 impl Default for SiteSettings {
@@ -39,6 +48,10 @@ impl Default for SiteSettings {
             hotline: "12345".to_owned(),
             secure_cookies: false,
             trust_proxy: false,
+            rate_burst_factor: 1,
+            mask_policy: crate::domain::MaskPolicy::Middle,
+            public_url: "http://127.0.0.1:3000".to_owned(),
+            window_days: 7,
         }
     }
 }

@@ -26,6 +26,8 @@ pub enum AppError {
     Conflict(String),
     #[error("rate limited")]
     RateLimited,
+    #[error("too large")]
+    TooLarge,
     #[error("unavailable")]
     Unavailable,
     #[error("internal error: {0}")]
@@ -89,6 +91,7 @@ impl AppError {
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -8,6 +8,8 @@ use axum::Router;
 
 use crate::middleware::{refuse_cross_site, render_errors, security_headers};
 use crate::pages::api as pages;
+use crate::publicity::api as publicity;
+use crate::publicity::staff_api as pstaff;
 use crate::ratelimit::limiter;
 use crate::staff::api as staff;
 use crate::state::AppState;
@@ -45,8 +47,9 @@ async fn stylesheet() -> Response {
 
 pub fn router(state: AppState) -> Router {
     let trust = state.site.settings.trust_proxy;
+    let factor = state.site.settings.rate_burst_factor.max(1);
     // Sign-in: 10 attempts at once per address, then one every 6 seconds.
-    let login_limit = limiter(std::time::Duration::from_secs(6), 10, trust);
+    let login_limit = limiter(std::time::Duration::from_secs(6), 10 * factor, trust);
     Router::new()
         .route(
             "/staff/login",
@@ -66,7 +69,41 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/accounts/{id}/password", post(staff::reset_password))
         .route("/staff/audit", get(staff::audit_log))
         .route("/", get(pages::home))
-        .route("/v/{code}", get(pages::village))
+        .route("/v/{code}", get(publicity::village))
+        .route("/p/{id}", get(publicity::batch))
+        .route(
+            "/api/v1/villages/{code}/summary",
+            get(publicity::village_summary),
+        )
+        .route(
+            "/api/v1/townships/{code}/summary",
+            get(publicity::township_summary),
+        )
+        .route("/staff/publicity", get(pstaff::list).post(pstaff::create))
+        .route("/staff/publicity/new", get(pstaff::new_form))
+        .route("/staff/publicity/{id}", get(pstaff::detail))
+        .route("/staff/publicity/{id}/entries", post(pstaff::add_entry))
+        .route(
+            "/staff/publicity/{id}/entries/{entry}/delete",
+            post(pstaff::delete_entry),
+        )
+        .route(
+            "/staff/publicity/{id}/import",
+            post(pstaff::import_preview)
+                .layer(axum::extract::DefaultBodyLimit::max(pstaff::IMPORT_LIMIT)),
+        )
+        .route(
+            "/staff/publicity/{id}/import/confirm",
+            post(pstaff::import_confirm),
+        )
+        .route("/staff/publicity/{id}/publish", post(pstaff::publish))
+        .route("/staff/publicity/{id}/withdraw", post(pstaff::withdraw))
+        .route("/staff/publicity/{id}/close", post(pstaff::close))
+        .route("/staff/publicity/{id}/notice", get(pstaff::notice))
+        .route(
+            "/staff/publicity/{id}/export.xlsx",
+            get(pstaff::export_xlsx),
+        )
         .route("/lang/{code}", get(pages::switch_lang))
         .route("/healthz", get(pages::healthz))
         .route(&css_href(), get(stylesheet))

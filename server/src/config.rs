@@ -37,9 +37,33 @@ pub struct ServeArgs {
     /// Trust `X-Forwarded-For` (only behind your own reverse proxy).
     #[arg(long, env = "SUNSHINE_TRUST_PROXY", default_value = "0", value_parser = parse_flag)]
     pub trust_proxy: bool,
+    /// Multiplies every rate-limit burst; leave at 1 except for tests and benchmarks.
+    #[arg(long, env = "SUNSHINE_RATE_BURST_FACTOR", default_value = "1", value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub rate_burst_factor: u32,
+    /// How names are masked on public pages: middle (张*明) or surname (张**).
+    #[arg(long, env = "SUNSHINE_MASK_POLICY", default_value = "middle", value_parser = parse_mask)]
+    pub mask_policy: app::domain::MaskPolicy,
+    /// Public address of the site (for QR codes on printed notices); default http://LISTEN.
+    #[arg(long, env = "SUNSHINE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Days a 审核/审批 publicity window lasts.
+    #[arg(long, env = "SUNSHINE_WINDOW_DAYS", default_value = "7", value_parser = clap::value_parser!(u32).range(1..=60))]
+    pub window_days: u32,
     /// SMTP relay, e.g. `smtp://user:pass@host:587`; without it mail is written to `data/mail/`.
     #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+}
+
+/// Public pages may hide part of a name or most of it; full names are only for the printed
+/// notice on the village board, never online, so `full` is refused here.
+fn parse_mask(s: &str) -> Result<app::domain::MaskPolicy, String> {
+    match app::domain::MaskPolicy::parse(s) {
+        Ok(app::domain::MaskPolicy::Full) => {
+            Err("full names are never shown online; use middle or surname".to_owned())
+        }
+        Ok(p) => Ok(p),
+        Err(_) => Err("expected middle or surname".to_owned()),
+    }
 }
 
 /// Accepts 1/0, true/false, yes/no, on/off.
@@ -62,6 +86,10 @@ pub struct Settings {
     pub hotline: String,
     pub trust_proxy: bool,
     pub smtp_url: Option<Secret>,
+    pub rate_burst_factor: u32,
+    pub mask_policy: app::domain::MaskPolicy,
+    pub public_url: String,
+    pub window_days: u32,
 }
 
 impl Settings {
@@ -80,6 +108,14 @@ impl Settings {
             hotline: args.hotline,
             trust_proxy: args.trust_proxy,
             smtp_url: args.smtp_url.filter(|s| !s.is_empty()).map(Secret::new),
+            rate_burst_factor: args.rate_burst_factor,
+            mask_policy: args.mask_policy,
+            public_url: args
+                .public_url
+                .filter(|u| !u.trim().is_empty())
+                .map(|u| u.trim().trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| format!("http://{}", args.listen)),
+            window_days: args.window_days,
         }
     }
 
@@ -190,6 +226,13 @@ mod tests {
         let dbg = format!("{s:?}");
         assert!(!dbg.contains("hunter2"), "{dbg}");
         assert!(!dbg.contains("s3cr3t"), "{dbg}");
+    }
+
+    #[test]
+    fn full_names_online_are_refused() {
+        assert!(T::try_parse_from(["x", "--mask-policy", "full"]).is_err());
+        let t = T::try_parse_from(["x", "--mask-policy", "surname"]).expect("parses");
+        assert_eq!(t.serve.mask_policy, app::domain::MaskPolicy::SurnameOnly);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod households;
+pub mod publicity;
 pub mod regions;
 pub mod sessions;
 pub mod staff;
@@ -110,4 +111,10 @@ impl Db {
 /// Seconds since the Unix epoch, the storage format of every timestamp.
 pub fn now_epoch() -> i64 {
     chrono::Utc::now().timestamp()
+}
+
+/// Today's date in China Standard Time (UTC+8; no daylight saving): the calendar publicity
+/// windows and deadlines are counted in.
+pub fn today_cst() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }

@@ -5,11 +5,11 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 
-use crate::db::{households, regions};
+use crate::db::regions;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::pages::ctx::PageCtx;
-use crate::pages::views::{HomePage, TownshipItem, VillageLink, VillagePage};
+use crate::pages::views::{HomePage, TownshipItem, VillageLink};
 use crate::state::AppState;
 
 pub async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
@@ -39,50 +39,6 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Resp
     let title = lang.t(Msg::Home);
     Ok(ctx
         .render(title, view! { <HomePage lang county townships=items /> })
-        .into_response())
-}
-
-/// Village codes are 12 decimal digits; anything else cannot be a village.
-fn is_village_code(code: &str) -> bool {
-    code.len() == 12 && code.bytes().all(|b| b.is_ascii_digit())
-}
-
-pub async fn village(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(code): Path<String>,
-) -> AppResult<Response> {
-    if !is_village_code(&code) {
-        return Err(AppError::NotFound);
-    }
-    let lang = ctx.lang;
-    let village = regions::by_code(&state.db, regions::Level::Village, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let township = match village.parent_id {
-        Some(pid) => regions::by_id(&state.db, pid).await?,
-        None => None,
-    };
-    let totals = households::village_totals(&state.db, village.id).await?;
-    let village_name = lang
-        .pick(&village.name_zh, village.name_en.as_deref())
-        .to_owned();
-    let township_name = township
-        .map(|t| lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned())
-        .unwrap_or_default();
-    Ok(ctx
-        .render(
-            &village_name.clone(),
-            view! {
-                <VillagePage
-                    lang
-                    township=township_name
-                    village=village_name
-                    households=totals.households
-                    persons=totals.persons
-                />
-            },
-        )
         .into_response())
 }
 
@@ -155,12 +111,5 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/a\r\nSet-Cookie: x")), "/");
         assert_eq!(safe_next(None), "/");
-    }
-
-    #[test]
-    fn village_codes() {
-        assert!(is_village_code("530621103201"));
-        assert!(!is_village_code("53062110320"));
-        assert!(!is_village_code("../../etc/passwd"));
     }
 }

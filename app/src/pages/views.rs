@@ -129,27 +129,6 @@ pub fn HomePage(lang: Lang, county: String, townships: Vec<TownshipItem>) -> imp
 }
 
 #[component]
-pub fn VillagePage(
-    lang: Lang,
-    township: String,
-    village: String,
-    households: i64,
-    persons: i64,
-) -> impl IntoView {
-    view! {
-        <nav class="crumbs" aria-label="breadcrumb">
-            <a href="/">{lang.t(Msg::Home)}</a> " › " {township}
-        </nav>
-        <h1>{village}</h1>
-        <p>{lang.t(Msg::VillageStub)}</p>
-        <dl class="totals">
-            <div><dt>{lang.t(Msg::Households)}</dt><dd>{households}</dd></div>
-            <div><dt>{lang.t(Msg::Persons)}</dt><dd>{persons}</dd></div>
-        </dl>
-    }
-}
-
-#[component]
 pub fn ErrorPage(lang: Lang, title: &'static str, body: String) -> impl IntoView {
     view! {
         <h1>{title}</h1>

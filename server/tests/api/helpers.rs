@@ -155,6 +155,10 @@ pub async fn spawn_app_with(backend: Backend, opts: Options) -> Option<TestApp> 
         hotline: "0870-1234567".to_owned(),
         trust_proxy: false,
         smtp_url: None,
+        rate_burst_factor: 1,
+        mask_policy: app::domain::MaskPolicy::Middle,
+        public_url: "http://sunshine.test".to_owned(),
+        window_days: 7,
     };
     let application = Application::build(settings).await.expect("build app");
     let port = application.port();

@@ -1,0 +1,559 @@
+//! Publicity batches and their entries.
+//!
+//! Privacy by construction: the only functions public pages call return [`Batch`] (no names)
+//! or [`PublicEntry`] (masked names, built here, where the full name is read). Full rows
+//! ([`StaffEntry`]) are for staff handlers only and are not `Serialize`.
+
+use chrono::NaiveDate;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::Db;
+use crate::domain::{
+    AidCategory, AidClass, BatchKind, BatchState, ChangeKind, Fen, MaskPolicy, MaskedName,
+    PersonCount, PublicEntry,
+};
+use crate::error::{AppError, AppResult};
+
+/// A batch. Holds no personal data, so it may be shown publicly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    pub id: i64,
+    pub village_id: i64,
+    pub township_id: i64,
+    pub kind: BatchKind,
+    pub state: BatchState,
+    pub opens_on: NaiveDate,
+    pub closes_on: Option<NaiveDate>,
+    pub previous_id: Option<i64>,
+    pub created_at: i64,
+    pub published_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    pub end_reason: Option<String>,
+}
+
+const BATCH_COLS: &str = "id, village_id, township_id, kind, state, opens_on, closes_on, \
+    previous_id, created_at, published_at, ended_at, end_reason";
+
+fn date(s: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| AppError::internal("stored date", e))
+}
+
+fn batch_from_row(row: &AnyRow) -> AppResult<Batch> {
+    let kind: String = row.try_get("kind")?;
+    let state: String = row.try_get("state")?;
+    let opens: String = row.try_get("opens_on")?;
+    let closes: Option<String> = row.try_get("closes_on")?;
+    Ok(Batch {
+        id: row.try_get("id")?,
+        village_id: row.try_get("village_id")?,
+        township_id: row.try_get("township_id")?,
+        kind: BatchKind::parse(&kind).map_err(|e| AppError::internal("batch kind", e))?,
+        state: BatchState::parse(&state).map_err(|e| AppError::internal("batch state", e))?,
+        opens_on: date(&opens)?,
+        closes_on: closes.as_deref().map(date).transpose()?,
+        previous_id: row.try_get("previous_id")?,
+        created_at: row.try_get("created_at")?,
+        published_at: row.try_get("published_at")?,
+        ended_at: row.try_get("ended_at")?,
+        end_reason: row.try_get("end_reason")?,
+    })
+}
+
+pub struct NewBatch {
+    pub village_id: i64,
+    pub township_id: i64,
+    pub kind: BatchKind,
+    pub opens_on: NaiveDate,
+    pub closes_on: Option<NaiveDate>,
+    pub window_days: Option<i64>,
+    pub created_by: Option<i64>,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert_batch(conn: &mut AnyConnection, b: &NewBatch, now: i64) -> AppResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO batches (village_id, township_id, kind, state, opens_on, closes_on,
+            window_days, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(b.village_id)
+    .bind(b.township_id)
+    .bind(b.kind.as_str())
+    .bind(b.opens_on.format("%Y-%m-%d").to_string())
+    .bind(b.closes_on.map(|d| d.format("%Y-%m-%d").to_string()))
+    .bind(b.window_days)
+    .bind(b.created_by)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)?)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn batch(db: &Db, id: i64) -> AppResult<Option<Batch>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {BATCH_COLS} FROM batches WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(batch_from_row).transpose()
+}
+
+/// Every non-draft batch of a village, newest first (what the public may see).
+#[tracing::instrument(skip_all)]
+pub async fn public_batches_of_village(db: &Db, village_id: i64) -> AppResult<Vec<Batch>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {BATCH_COLS} FROM batches WHERE village_id = $1 AND state <> 'draft'
+         ORDER BY opens_on DESC, id DESC"
+    )))
+    .bind(village_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(batch_from_row).collect()
+}
+
+/// The village's current standing list (长期公示): its one published standing batch.
+#[tracing::instrument(skip_all)]
+pub async fn current_standing(db: &Db, village_id: i64) -> AppResult<Option<Batch>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {BATCH_COLS} FROM batches
+         WHERE village_id = $1 AND kind = 'standing' AND state = 'published'
+         ORDER BY published_at DESC, id DESC LIMIT 1"
+    )))
+    .bind(village_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(batch_from_row).transpose()
+}
+
+/// Batches in a staff scope (`None` = county), newest first.
+#[tracing::instrument(skip_all)]
+pub async fn batches_in_scope(
+    db: &Db,
+    township_id: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<Batch>> {
+    let rows = match township_id {
+        None => {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {BATCH_COLS} FROM batches ORDER BY id DESC LIMIT $1"
+            )))
+            .bind(limit)
+            .fetch_all(&db.pool)
+            .await?
+        }
+        Some(t) => {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {BATCH_COLS} FROM batches WHERE township_id = $1 ORDER BY id DESC LIMIT $2"
+            )))
+            .bind(t)
+            .bind(limit)
+            .fetch_all(&db.pool)
+            .await?
+        }
+    };
+    rows.iter().map(batch_from_row).collect()
+}
+
+/// Moves a batch to a new state; `expected` guards against double submits and races.
+/// Returns false (changing nothing) when the batch was not in `expected`.
+#[tracing::instrument(skip_all)]
+pub async fn set_state(
+    conn: &mut AnyConnection,
+    id: i64,
+    expected: BatchState,
+    new: BatchState,
+    reason: Option<&str>,
+    now: i64,
+) -> AppResult<bool> {
+    let res = match new {
+        BatchState::Published => {
+            sqlx::query(
+                "UPDATE batches SET state = $1, published_at = $2, updated_at = $2
+                 WHERE id = $3 AND state = $4",
+            )
+            .bind(new.as_str())
+            .bind(now)
+            .bind(id)
+            .bind(expected.as_str())
+            .execute(&mut *conn)
+            .await?
+        }
+        _ => {
+            sqlx::query(
+                "UPDATE batches SET state = $1, ended_at = $2, end_reason = $3, updated_at = $2
+                 WHERE id = $4 AND state = $5",
+            )
+            .bind(new.as_str())
+            .bind(now)
+            .bind(reason)
+            .bind(id)
+            .bind(expected.as_str())
+            .execute(&mut *conn)
+            .await?
+        }
+    };
+    Ok(res.rows_affected() == 1)
+}
+
+/// Moves a review/approval window (publishing opens it today when planned for an earlier day).
+#[tracing::instrument(skip_all)]
+pub async fn set_window(
+    conn: &mut AnyConnection,
+    id: i64,
+    opens: NaiveDate,
+    closes: NaiveDate,
+) -> AppResult<()> {
+    sqlx::query("UPDATE batches SET opens_on = $1, closes_on = $2 WHERE id = $3")
+        .bind(opens.format("%Y-%m-%d").to_string())
+        .bind(closes.format("%Y-%m-%d").to_string())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn set_previous(
+    conn: &mut AnyConnection,
+    id: i64,
+    previous: Option<i64>,
+) -> AppResult<()> {
+    sqlx::query("UPDATE batches SET previous_id = $1 WHERE id = $2")
+        .bind(previous)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A full entry, with the real name: staff pages, the printed notice and exports only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffEntry {
+    pub id: i64,
+    pub household_id: i64,
+    pub seq: i64,
+    pub public_ref: String,
+    pub head_name: String,
+    pub persons: i64,
+    pub monthly_fen: i64,
+    pub category: AidCategory,
+    pub aid_class: Option<i64>,
+    pub change: ChangeKind,
+}
+
+pub struct NewEntry<'a> {
+    pub household_id: i64,
+    pub head_name: &'a str,
+    pub persons: i64,
+    pub monthly_fen: i64,
+    pub category: AidCategory,
+    pub aid_class: Option<i64>,
+    pub change: ChangeKind,
+}
+
+/// A new opaque public reference: "E" and 10 random base-32 characters.
+pub fn new_public_ref() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 10];
+    rand::fill(&mut bytes);
+    let mut s = String::with_capacity(11);
+    s.push('E');
+    for b in bytes {
+        s.push(ALPHABET[usize::from(b) % ALPHABET.len()] as char);
+    }
+    s
+}
+
+/// Whether a string has the shape of a public reference (checked before any query).
+pub fn is_public_ref(s: &str) -> bool {
+    s.len() == 11
+        && s.starts_with('E')
+        && s[1..]
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert_entry(
+    conn: &mut AnyConnection,
+    batch_id: i64,
+    e: &NewEntry<'_>,
+) -> AppResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO batch_entries (batch_id, household_id, seq, public_ref, head_name, persons,
+            monthly_fen, category, aid_class, change_kind)
+         VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM batch_entries WHERE batch_id = $1),
+            $3, $4, $5, $6, $7, $8, $9)
+         RETURNING id",
+    )
+    .bind(batch_id)
+    .bind(e.household_id)
+    .bind(new_public_ref())
+    .bind(e.head_name)
+    .bind(e.persons)
+    .bind(e.monthly_fen)
+    .bind(e.category.as_str())
+    .bind(e.aid_class)
+    .bind(e.change.as_str())
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get::<i64, _>(0)?)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn delete_entry(
+    conn: &mut AnyConnection,
+    batch_id: i64,
+    entry_id: i64,
+) -> AppResult<bool> {
+    let res = sqlx::query("DELETE FROM batch_entries WHERE id = $1 AND batch_id = $2")
+        .bind(entry_id)
+        .bind(batch_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+fn staff_entry_from_row(r: &AnyRow) -> AppResult<StaffEntry> {
+    let category: String = r.try_get("category")?;
+    let change: String = r.try_get("change_kind")?;
+    Ok(StaffEntry {
+        id: r.try_get("id")?,
+        household_id: r.try_get("household_id")?,
+        seq: r.try_get("seq")?,
+        public_ref: r.try_get("public_ref")?,
+        head_name: r.try_get("head_name")?,
+        persons: r.try_get("persons")?,
+        monthly_fen: r.try_get("monthly_fen")?,
+        category: AidCategory::parse(&category).map_err(|e| AppError::internal("category", e))?,
+        aid_class: r.try_get("aid_class")?,
+        change: ChangeKind::parse(&change).map_err(|e| AppError::internal("change", e))?,
+    })
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn staff_entries(db: &Db, batch_id: i64) -> AppResult<Vec<StaffEntry>> {
+    let rows = sqlx::query(
+        "SELECT id, household_id, seq, public_ref, head_name, persons, monthly_fen, category,
+            aid_class, change_kind FROM batch_entries WHERE batch_id = $1 ORDER BY seq, id",
+    )
+    .bind(batch_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(staff_entry_from_row).collect()
+}
+
+/// The public rows of a batch: names masked here, as they are read.
+#[tracing::instrument(skip_all)]
+pub async fn public_entries(
+    db: &Db,
+    batch_id: i64,
+    policy: MaskPolicy,
+) -> AppResult<Vec<(i64, PublicEntry)>> {
+    Ok(staff_entries(db, batch_id)
+        .await?
+        .into_iter()
+        .filter_map(|e| to_public(&e, policy).map(|p| (e.household_id, p)))
+        .collect())
+}
+
+/// Builds the public shape of an entry; the only way from a full row to anything public.
+/// `None` only for a row that breaks the table's CHECK constraints (logged, never shown).
+pub fn to_public(e: &StaffEntry, policy: MaskPolicy) -> Option<PublicEntry> {
+    let Ok(persons) = PersonCount::new(e.persons) else {
+        tracing::error!(entry_id = e.id, "stored entry has an invalid person count");
+        return None;
+    };
+    Some(PublicEntry {
+        masked_name: MaskedName::new(&e.head_name, policy),
+        persons,
+        amount: Fen::from_fen(e.monthly_fen),
+        category: e.category,
+        class: e
+            .aid_class
+            .and_then(|c| u8::try_from(c).ok())
+            .and_then(|c| AidClass::new(c).ok()),
+        change: e.change,
+        entry_ref: e.public_ref.clone(),
+    })
+}
+
+/// An entry's batch and its public form, looked up by public reference (complaint form).
+#[tracing::instrument(skip_all)]
+pub async fn entry_by_ref(
+    db: &Db,
+    public_ref: &str,
+    policy: MaskPolicy,
+) -> AppResult<Option<(Batch, PublicEntry)>> {
+    if !is_public_ref(public_ref) {
+        return Ok(None);
+    }
+    let row = sqlx::query("SELECT batch_id, id FROM batch_entries WHERE public_ref = $1")
+        .bind(public_ref)
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let batch_id: i64 = row.try_get(0)?;
+    let entry_id: i64 = row.try_get(1)?;
+    let Some(b) = batch(db, batch_id)
+        .await?
+        .filter(|b| b.state != BatchState::Draft)
+    else {
+        return Ok(None);
+    };
+    let entry = staff_entries(db, batch_id)
+        .await?
+        .into_iter()
+        .find(|e| e.id == entry_id)
+        .and_then(|e| to_public(&e, policy));
+    Ok(entry.map(|e| (b, e)))
+}
+
+/// Totals of a batch's entries (households, persons, fen).
+#[tracing::instrument(skip_all)]
+pub async fn totals(db: &Db, batch_id: i64) -> AppResult<super::households::Totals> {
+    let row = sqlx::query(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(persons), 0) AS BIGINT),
+                CAST(COALESCE(SUM(monthly_fen), 0) AS BIGINT)
+         FROM batch_entries WHERE batch_id = $1 AND change_kind <> 'stop'",
+    )
+    .bind(batch_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(super::households::Totals {
+        households: row.try_get::<i64, _>(0)?,
+        persons: row.try_get::<i64, _>(1)?,
+        monthly_fen: row.try_get::<i64, _>(2)?,
+    })
+}
+
+/// Standing-list totals of every village of a township (or the county), for summaries.
+#[tracing::instrument(skip_all)]
+pub async fn standing_totals_of_township(
+    db: &Db,
+    township_id: i64,
+) -> AppResult<super::households::Totals> {
+    let row = sqlx::query(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(e.persons), 0) AS BIGINT),
+                CAST(COALESCE(SUM(e.monthly_fen), 0) AS BIGINT)
+         FROM batch_entries e JOIN batches b ON b.id = e.batch_id
+         WHERE b.township_id = $1 AND b.kind = 'standing' AND b.state = 'published'
+           AND e.change_kind <> 'stop'",
+    )
+    .bind(township_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(super::households::Totals {
+        households: row.try_get::<i64, _>(0)?,
+        persons: row.try_get::<i64, _>(1)?,
+        monthly_fen: row.try_get::<i64, _>(2)?,
+    })
+}
+
+/// Finds the village's household with this ID number (or, without one, this exact name),
+/// creating it from `h` when there is none. Returns its id.
+#[tracing::instrument(skip_all)]
+pub async fn find_or_create_household(
+    conn: &mut AnyConnection,
+    h: &super::households::NewHousehold,
+    now: i64,
+) -> AppResult<i64> {
+    let found = match &h.id_number {
+        Some(idn) => {
+            sqlx::query("SELECT id FROM households WHERE village_id = $1 AND id_number = $2 ORDER BY id LIMIT 1")
+                .bind(h.village_id)
+                .bind(idn)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+        None => {
+            sqlx::query("SELECT id FROM households WHERE village_id = $1 AND head_name = $2 ORDER BY id LIMIT 1")
+                .bind(h.village_id)
+                .bind(&h.head_name)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
+    };
+    match found {
+        Some(row) => Ok(row.try_get::<i64, _>(0)?),
+        None => super::households::insert(conn, h, now).await,
+    }
+}
+
+/// Stages a validated upload until the officer confirms it.
+#[tracing::instrument(skip_all)]
+pub async fn stage_import(
+    db: &Db,
+    batch_id: i64,
+    staff_id: i64,
+    token: &str,
+    file_name: &str,
+    rows_json: &str,
+    now: i64,
+) -> AppResult<()> {
+    // Older uploads of this batch are superseded by the new one.
+    sqlx::query("DELETE FROM import_uploads WHERE batch_id = $1 OR created_at < $2")
+        .bind(batch_id)
+        .bind(now - 24 * 3600)
+        .execute(&db.pool)
+        .await?;
+    sqlx::query(
+        "INSERT INTO import_uploads (batch_id, staff_id, token, file_name, rows_json, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(batch_id)
+    .bind(staff_id)
+    .bind(token)
+    .bind(file_name)
+    .bind(rows_json)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Takes a staged upload (deleting it), inside the caller's transaction.
+#[tracing::instrument(skip_all)]
+pub async fn take_import(
+    conn: &mut AnyConnection,
+    batch_id: i64,
+    staff_id: i64,
+    token: &str,
+) -> AppResult<Option<(String, String)>> {
+    let row = sqlx::query(
+        "SELECT id, file_name, rows_json FROM import_uploads
+         WHERE batch_id = $1 AND staff_id = $2 AND token = $3",
+    )
+    .bind(batch_id)
+    .bind(staff_id)
+    .bind(token)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let id: i64 = row.try_get("id")?;
+    sqlx::query("DELETE FROM import_uploads WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Some((row.try_get("file_name")?, row.try_get("rows_json")?)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_refs_have_a_fixed_shape() {
+        for _ in 0..100 {
+            let r = new_public_ref();
+            assert!(is_public_ref(&r), "{r}");
+        }
+        assert!(!is_public_ref("E123"));
+        assert!(!is_public_ref("E12345678901"));
+        assert!(!is_public_ref("' OR 1=1 --"));
+        assert!(!is_public_ref("eABCDEFGHJK"));
+    }
+}

@@ -1,0 +1,287 @@
+//! Public handlers: village page, batch page, open-data summaries (no login).
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Json, Response};
+use leptos::prelude::*;
+use serde::Serialize;
+
+use crate::db::{households::Totals, publicity as pdb, regions, today_cst};
+use crate::domain::{diff_rosters, BatchKind, BatchState, Fen, PublicEntry};
+use crate::error::{AppError, AppResult};
+use crate::pages::ctx::PageCtx;
+use crate::pages::views::yuan;
+use crate::publicity::views::{is_open, BatchData, BatchPage, DiffLine, VillageData, VillagePage};
+use crate::state::AppState;
+
+/// Region codes are 12 decimal digits; anything else cannot be a village or township.
+pub fn is_region_code(code: &str) -> bool {
+    code.len() == 12 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+async fn village_by_code(state: &AppState, code: &str) -> AppResult<regions::Region> {
+    if !is_region_code(code) {
+        return Err(AppError::NotFound);
+    }
+    regions::by_code(&state.db, regions::Level::Village, code)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// What changed between the previous standing list and this one, with masked names only.
+async fn standing_diff(
+    state: &AppState,
+    current: &[(i64, PublicEntry)],
+    previous_id: i64,
+) -> AppResult<(Vec<DiffLine>, Vec<DiffLine>, Vec<DiffLine>)> {
+    let policy = state.site.settings.mask_policy;
+    let previous = pdb::public_entries(&state.db, previous_id, policy).await?;
+    let roster = |rows: &[(i64, PublicEntry)]| -> Vec<(i64, Fen)> {
+        rows.iter().map(|(h, e)| (*h, e.amount)).collect()
+    };
+    let diff = diff_rosters(&roster(&previous), &roster(current));
+    let name_in = |rows: &[(i64, PublicEntry)], id: i64| {
+        rows.iter()
+            .find(|(h, _)| *h == id)
+            .map(|(_, e)| e.masked_name.as_str().to_owned())
+            .unwrap_or_default()
+    };
+    let line = |rows: &[(i64, PublicEntry)], id: i64, text: String| DiffLine {
+        name: name_in(rows, id),
+        text,
+    };
+    let amount = |rows: &[(i64, PublicEntry)], id: i64| {
+        rows.iter()
+            .find(|(h, _)| *h == id)
+            .map(|(_, e)| yuan(e.amount.fen()))
+            .unwrap_or_default()
+    };
+    Ok((
+        diff.added
+            .iter()
+            .map(|id| line(current, *id, amount(current, *id)))
+            .collect(),
+        diff.removed
+            .iter()
+            .map(|id| line(&previous, *id, amount(&previous, *id)))
+            .collect(),
+        diff.changed
+            .iter()
+            .map(|(id, old, new)| {
+                line(
+                    current,
+                    *id,
+                    format!("{} → {}", yuan(old.fen()), yuan(new.fen())),
+                )
+            })
+            .collect(),
+    ))
+}
+
+pub async fn village(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let village = village_by_code(&state, &code).await?;
+    let township = match village.parent_id {
+        Some(pid) => regions::by_id(&state.db, pid).await?,
+        None => None,
+    };
+    let today = today_cst();
+    let batches = pdb::public_batches_of_village(&state.db, village.id).await?;
+    let (open, past): (Vec<_>, Vec<_>) = batches
+        .into_iter()
+        .filter(|b| !(b.kind == BatchKind::Standing && b.state == BatchState::Published))
+        .partition(|b| is_open(b, today));
+    let policy = state.site.settings.mask_policy;
+    let (standing, totals, diff) = match pdb::current_standing(&state.db, village.id).await? {
+        Some(b) => {
+            let rows = pdb::public_entries(&state.db, b.id, policy).await?;
+            let totals = pdb::totals(&state.db, b.id).await?;
+            let diff = match b.previous_id {
+                Some(prev) => Some(standing_diff(&state, &rows, prev).await?),
+                None => None,
+            };
+            let entries = rows.into_iter().map(|(_, e)| e).collect();
+            (Some((b, entries)), totals, diff)
+        }
+        None => (None, Totals::default(), None),
+    };
+    let data = VillageData {
+        township: township
+            .map(|t| lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned())
+            .unwrap_or_default(),
+        village: lang
+            .pick(&village.name_zh, village.name_en.as_deref())
+            .to_owned(),
+        open,
+        standing,
+        totals,
+        diff,
+        past,
+        today,
+    };
+    let title = data.village.clone();
+    Ok(ctx
+        .render(&title, view! { <VillagePage lang data /> })
+        .into_response())
+}
+
+pub async fn batch(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    // Drafts do not exist for the public.
+    let batch = pdb::batch(&state.db, id)
+        .await?
+        .filter(|b| b.state != BatchState::Draft)
+        .ok_or(AppError::NotFound)?;
+    let village = regions::by_id(&state.db, batch.village_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let township = regions::by_id(&state.db, batch.township_id).await?;
+    let entries = pdb::public_entries(&state.db, batch.id, state.site.settings.mask_policy)
+        .await?
+        .into_iter()
+        .map(|(_, e)| e)
+        .collect();
+    let totals = pdb::totals(&state.db, batch.id).await?;
+    let data = BatchData {
+        township: township
+            .map(|t| lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned())
+            .unwrap_or_default(),
+        village: lang
+            .pick(&village.name_zh, village.name_en.as_deref())
+            .to_owned(),
+        village_code: village.code.clone(),
+        batch,
+        entries,
+        totals,
+        today: today_cst(),
+    };
+    let title = format!(
+        "{} {}",
+        data.village,
+        lang.t(crate::publicity::labels::kind(data.batch.kind))
+    );
+    Ok(ctx
+        .render(&title, view! { <BatchPage lang data /> })
+        .into_response())
+}
+
+/// An open batch in a summary: what kind, and when.
+#[derive(Debug, Serialize)]
+pub struct OpenBatchJson {
+    pub id: i64,
+    pub kind: BatchKind,
+    pub opens_on: String,
+    pub closes_on: Option<String>,
+    pub households: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VillageSummary {
+    pub code: String,
+    pub name: String,
+    pub township_code: Option<String>,
+    pub households: i64,
+    pub persons: i64,
+    pub monthly_fen: i64,
+    pub monthly_yuan: String,
+    pub open_batches: Vec<OpenBatchJson>,
+}
+
+/// `GET /api/v1/villages/{code}/summary`: counts and amounts of the standing list, and the
+/// open publicity batches. No names.
+pub async fn village_summary(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> AppResult<Json<VillageSummary>> {
+    let village = village_by_code(&state, &code).await?;
+    let township = match village.parent_id {
+        Some(pid) => regions::by_id(&state.db, pid).await?,
+        None => None,
+    };
+    let totals = match pdb::current_standing(&state.db, village.id).await? {
+        Some(b) => pdb::totals(&state.db, b.id).await?,
+        None => Totals::default(),
+    };
+    let today = today_cst();
+    let mut open_batches = Vec::new();
+    for b in pdb::public_batches_of_village(&state.db, village.id).await? {
+        if is_open(&b, today) {
+            let t = pdb::totals(&state.db, b.id).await?;
+            open_batches.push(OpenBatchJson {
+                id: b.id,
+                kind: b.kind,
+                opens_on: b.opens_on.to_string(),
+                closes_on: b.closes_on.map(|d| d.to_string()),
+                households: t.households,
+            });
+        }
+    }
+    Ok(Json(VillageSummary {
+        code: village.code,
+        name: village.name_zh,
+        township_code: township.map(|t| t.code),
+        households: totals.households,
+        persons: totals.persons,
+        monthly_fen: totals.monthly_fen,
+        monthly_yuan: yuan(totals.monthly_fen),
+        open_batches,
+    }))
+}
+
+#[derive(Debug, Serialize)]
+pub struct TownshipSummary {
+    pub code: String,
+    pub name: String,
+    pub villages: usize,
+    pub households: i64,
+    pub persons: i64,
+    pub monthly_fen: i64,
+    pub monthly_yuan: String,
+}
+
+/// `GET /api/v1/townships/{code}/summary`: standing-list totals of the township.
+pub async fn township_summary(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> AppResult<Json<TownshipSummary>> {
+    if !is_region_code(&code) {
+        return Err(AppError::NotFound);
+    }
+    let township = regions::by_code(&state.db, regions::Level::Township, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let villages = regions::villages_in_scope(&state.db, Some(township.id))
+        .await?
+        .len();
+    let totals = pdb::standing_totals_of_township(&state.db, township.id).await?;
+    Ok(Json(TownshipSummary {
+        code: township.code,
+        name: township.name_zh,
+        villages,
+        households: totals.households,
+        persons: totals.persons,
+        monthly_fen: totals.monthly_fen,
+        monthly_yuan: yuan(totals.monthly_fen),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_codes() {
+        assert!(is_region_code("530621103201"));
+        assert!(!is_region_code("53062110320"));
+        assert!(!is_region_code("../../etc/passwd"));
+        assert!(!is_region_code("53062110320１"));
+    }
+}

@@ -1,0 +1,84 @@
+//! Display labels of the publicity codes.
+
+use crate::domain::{AidCategory, AidClass, BatchKind, BatchState, ChangeKind};
+use crate::i18n::{Lang, Msg};
+
+pub fn kind(k: BatchKind) -> Msg {
+    match k {
+        BatchKind::Review => Msg::KindReview,
+        BatchKind::Approval => Msg::KindApproval,
+        BatchKind::Standing => Msg::KindStanding,
+    }
+}
+
+pub fn state(s: BatchState) -> Msg {
+    match s {
+        BatchState::Draft => Msg::StateDraft,
+        BatchState::Published => Msg::StatePublished,
+        BatchState::Closed => Msg::StateClosed,
+        BatchState::Withdrawn => Msg::StateWithdrawn,
+    }
+}
+
+pub fn change(c: ChangeKind) -> Msg {
+    match c {
+        ChangeKind::New => Msg::ChangeNew,
+        ChangeKind::Increase => Msg::ChangeIncrease,
+        ChangeKind::Decrease => Msg::ChangeDecrease,
+        ChangeKind::Stop => Msg::ChangeStop,
+        ChangeKind::Renew => Msg::ChangeRenew,
+    }
+}
+
+pub fn category_msg(c: AidCategory) -> Msg {
+    match c {
+        AidCategory::Basic => Msg::CategoryDoudi,
+        AidCategory::General => Msg::CategoryYiban,
+    }
+}
+
+/// "一般保障 二类" / "General, class 2".
+pub fn category(lang: Lang, c: AidCategory, class: Option<AidClass>) -> String {
+    let base = lang.t(category_msg(c));
+    match (class.map(|c| c.get()), lang) {
+        (None, _) => base.to_owned(),
+        (Some(n), Lang::Zh) => {
+            let zh = ["", "一", "二", "三"]
+                .get(usize::from(n))
+                .copied()
+                .unwrap_or("");
+            format!("{base} {zh}类")
+        }
+        (Some(n), Lang::En) => format!("{base}, class {n}"),
+    }
+}
+
+/// The same from stored codes (staff rows).
+pub fn category_i64(lang: Lang, c: AidCategory, class: Option<i64>) -> String {
+    let class = class
+        .and_then(|n| u8::try_from(n).ok())
+        .and_then(|n| AidClass::new(n).ok());
+    category(lang, c, class)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_labels() {
+        let two = AidClass::new(2).ok();
+        assert_eq!(
+            category(Lang::Zh, AidCategory::General, two),
+            "一般保障 二类"
+        );
+        assert_eq!(
+            category(Lang::En, AidCategory::Basic, None),
+            "Basic (cannot work)"
+        );
+        assert_eq!(
+            category(Lang::En, AidCategory::General, two),
+            "General, class 2"
+        );
+    }
+}

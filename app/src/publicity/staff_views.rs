@@ -1,0 +1,467 @@
+//! Staff pages for publicity lists: list, create, entries, import preview, printed notice.
+
+use leptos::prelude::*;
+
+use crate::db::publicity::{Batch, StaffEntry};
+use crate::domain::{BatchKind, BatchState};
+use crate::i18n::{Lang, Msg};
+use crate::pages::views::yuan;
+use crate::publicity::labels;
+use crate::staff::views::Csrf;
+
+#[component]
+pub fn BatchListPage(
+    lang: Lang,
+    nav: AnyView,
+    can_edit: bool,
+    /// (batch, village name, entry count)
+    batches: Vec<(Batch, String, i64)>,
+) -> impl IntoView {
+    view! {
+        {nav}
+        <h1>{lang.t(Msg::Publicity)}</h1>
+        {can_edit.then(|| view! { <p><a class="button" href="/staff/publicity/new">{lang.t(Msg::NewBatch)}</a></p> })}
+        <div class="table-wrap">
+            <table class="list">
+                <thead>
+                    <tr>
+                        <th scope="col">{lang.t(Msg::VillageLabel)}</th>
+                        <th scope="col">{lang.t(Msg::KindLabel)}</th>
+                        <th scope="col">{lang.t(Msg::StatusLabel)}</th>
+                        <th scope="col">{lang.t(Msg::PublicityPeriod)}</th>
+                        <th scope="col" class="num">{lang.t(Msg::Households)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {batches
+                        .into_iter()
+                        .map(|(b, village, n)| {
+                            let period = match b.closes_on {
+                                Some(c) => format!("{} – {c}", b.opens_on),
+                                None => format!("{} –", b.opens_on),
+                            };
+                            view! {
+                                <tr>
+                                    <td><a href=format!("/staff/publicity/{}", b.id)>{village}</a></td>
+                                    <td>{lang.t(labels::kind(b.kind))}</td>
+                                    <td>{lang.t(labels::state(b.state))}</td>
+                                    <td>{period}</td>
+                                    <td class="num">{n}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct NewBatchValues {
+    pub village_id: Option<i64>,
+    pub kind: String,
+    pub opens_on: String,
+    pub days: String,
+}
+
+#[component]
+pub fn NewBatchPage(
+    lang: Lang,
+    nav: AnyView,
+    csrf: String,
+    villages: Vec<(i64, String)>,
+    values: NewBatchValues,
+    errors: Vec<(&'static str, Msg)>,
+) -> impl IntoView {
+    let err = |field: &'static str| {
+        errors.iter().find(|(f, _)| *f == field).map(
+            |(_, m)| view! { <p class="field-error" id=format!("err-{field}")>{lang.t(*m)}</p> },
+        )
+    };
+    let has_errors = !errors.is_empty();
+    view! {
+        {nav}
+        <h1>{lang.t(Msg::NewBatch)}</h1>
+        {has_errors.then(|| view! { <p class="error" role="alert">{lang.t(Msg::FormHasErrors)}</p> })}
+        <form method="post" action="/staff/publicity" class="form">
+            <Csrf token=csrf />
+            <label for="village">{lang.t(Msg::VillageLabel)}</label>
+            <select id="village" name="village" required>
+                {villages
+                    .into_iter()
+                    .map(|(id, name)| {
+                        let selected = values.village_id == Some(id);
+                        view! { <option value=id.to_string() selected=selected>{name}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            {err("village")}
+            <label for="kind">{lang.t(Msg::KindLabel)}</label>
+            <select id="kind" name="kind" required>
+                {BatchKind::ALL
+                    .iter()
+                    .map(|k| {
+                        let selected = values.kind == k.as_str();
+                        view! { <option value=k.as_str() selected=selected>{lang.t(labels::kind(*k))}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            {err("kind")}
+            <label for="opens_on">{lang.t(Msg::OpensOn)}</label>
+            <input id="opens_on" name="opens_on" type="date" required value=values.opens_on.clone() />
+            {err("opens_on")}
+            <label for="days">{lang.t(Msg::WindowDays)}</label>
+            <input id="days" name="days" type="number" min="1" max="60" inputmode="numeric" value=values.days.clone() />
+            <p class="hint">{lang.t(Msg::KindReviewHint)} " · " {lang.t(Msg::KindApprovalHint)}</p>
+            {err("days")}
+            <button type="submit">{lang.t(Msg::Create)}</button>
+        </form>
+    }
+}
+
+/// Values of the add-a-household form, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct EntryValues {
+    pub head_name: String,
+    pub id_number: String,
+    pub persons: String,
+    pub amount: String,
+    pub category: String,
+    pub class: String,
+    pub change: String,
+}
+
+pub struct BatchDetail {
+    pub batch: Batch,
+    pub village: String,
+    pub village_code: String,
+    pub entries: Vec<StaffEntry>,
+    pub can_edit: bool,
+    pub notice: Option<String>,
+    pub errors: Vec<String>,
+    pub entry_values: EntryValues,
+}
+
+#[component]
+pub fn BatchDetailPage(
+    lang: Lang,
+    nav: AnyView,
+    csrf: String,
+    detail: BatchDetail,
+) -> impl IntoView {
+    let BatchDetail {
+        batch,
+        village,
+        village_code,
+        entries,
+        can_edit,
+        notice,
+        errors,
+        entry_values,
+    } = detail;
+    let id = batch.id;
+    let draft = batch.state == BatchState::Draft;
+    let published = batch.state == BatchState::Published;
+    let title = format!("{village} {}", lang.t(labels::kind(batch.kind)));
+    let period = match batch.closes_on {
+        Some(c) => format!("{} – {c}", batch.opens_on),
+        None => format!("{} –", batch.opens_on),
+    };
+    let has_entries = !entries.is_empty();
+    let has_errors = !errors.is_empty();
+    let ended = batch.end_reason.clone();
+    let editable = can_edit && draft;
+    let entry_rows = entries
+        .into_iter()
+        .map(|e| {
+            let delete = editable.then(|| {
+                let csrf = csrf.clone();
+                view! {
+                    <form method="post" action=format!("/staff/publicity/{id}/entries/{}/delete", e.id) class="inline">
+                        <Csrf token=csrf />
+                        <button type="submit" class="link">{lang.t(Msg::Delete)}</button>
+                    </form>
+                }
+            });
+            view! {
+                <tr>
+                    <td class="num">{e.seq}</td>
+                    <td>{e.head_name.clone()}</td>
+                    <td class="num">{e.persons}</td>
+                    <td class="num">{yuan(e.monthly_fen)}</td>
+                    <td>{labels::category_i64(lang, e.category, e.aid_class)}</td>
+                    <td>{lang.t(labels::change(e.change))}</td>
+                    <td><code>{e.public_ref.clone()}</code> " " {delete}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let select =
+        |name: &'static str, options: Vec<(&'static str, &'static str)>, current: String| {
+            view! {
+                <select id=name name=name>
+                    {options
+                        .into_iter()
+                        .map(|(value, label)| {
+                            let selected = current == value;
+                            view! { <option value=value selected=selected>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            }
+        };
+    let add_form = editable.then(|| {
+        let v = entry_values.clone();
+        view! {
+            <h2>{lang.t(Msg::AddEntry)}</h2>
+            <form method="post" action=format!("/staff/publicity/{id}/entries") class="form">
+                <Csrf token=csrf.clone() />
+                <label for="head_name">{lang.t(Msg::FullNameCol)}</label>
+                <input id="head_name" name="head_name" type="text" required maxlength="30" value=v.head_name />
+                <label for="id_number">{lang.t(Msg::IdNumberOptional)}</label>
+                <input id="id_number" name="id_number" type="text" maxlength="18" autocomplete="off" value=v.id_number />
+                <label for="persons">{lang.t(Msg::PersonsCol)}</label>
+                <input id="persons" name="persons" type="number" min="1" max="20" inputmode="numeric" required value=v.persons />
+                <label for="amount">{lang.t(Msg::AmountCol)}</label>
+                <input id="amount" name="amount" type="text" inputmode="decimal" required maxlength="12" value=v.amount />
+                <label for="category">{lang.t(Msg::CategoryCol)}</label>
+                {select("category", vec![("一般保障", lang.t(Msg::CategoryYiban)), ("兜底保障", lang.t(Msg::CategoryDoudi))], v.category)}
+                <label for="class">{lang.t(Msg::ClassLabel)}</label>
+                {select("class", vec![("", lang.t(Msg::NoClass)), ("1", "1"), ("2", "2"), ("3", "3")], v.class)}
+                <label for="change">{lang.t(Msg::ChangeCol)}</label>
+                {select("change", vec![
+                    ("新增", lang.t(Msg::ChangeNew)),
+                    ("续保", lang.t(Msg::ChangeRenew)),
+                    ("增发", lang.t(Msg::ChangeIncrease)),
+                    ("减发", lang.t(Msg::ChangeDecrease)),
+                    ("停发", lang.t(Msg::ChangeStop)),
+                ], v.change)}
+                <button type="submit">{lang.t(Msg::AddEntry)}</button>
+            </form>
+            <h2>{lang.t(Msg::ImportTitle)}</h2>
+            <p class="hint">{lang.t(Msg::ImportHint)}</p>
+            <form method="post" action=format!("/staff/publicity/{id}/import") enctype="multipart/form-data" class="form">
+                <Csrf token=csrf.clone() />
+                <label for="file">{lang.t(Msg::FileLabel)}</label>
+                <input id="file" name="file" type="file" required accept=".xlsx,.csv" />
+                <button type="submit" class="secondary">{lang.t(Msg::Preview)}</button>
+            </form>
+        }
+    });
+    let publish_form = (editable && has_entries).then(|| {
+        view! {
+            <h2>{lang.t(Msg::Publish)}</h2>
+            <p class="hint">{lang.t(Msg::PublishHint)}</p>
+            <form method="post" action=format!("/staff/publicity/{id}/publish") class="form">
+                <Csrf token=csrf.clone() />
+                <button type="submit">{lang.t(Msg::Publish)}</button>
+            </form>
+        }
+    });
+    let end_forms = (can_edit && published).then(|| {
+        let close = (batch.kind != BatchKind::Standing).then(|| {
+            view! {
+                <form method="post" action=format!("/staff/publicity/{id}/close") class="form">
+                    <Csrf token=csrf.clone() />
+                    <label for="close_reason">{lang.t(Msg::ReasonPublic)}</label>
+                    <input id="close_reason" name="reason" type="text" required maxlength="200" />
+                    <button type="submit" class="secondary">{lang.t(Msg::CloseEarly)}</button>
+                </form>
+            }
+        });
+        view! {
+            <h2>{lang.t(Msg::Withdraw)} " / " {lang.t(Msg::CloseEarly)}</h2>
+            <form method="post" action=format!("/staff/publicity/{id}/withdraw") class="form">
+                <Csrf token=csrf.clone() />
+                <label for="withdraw_reason">{lang.t(Msg::ReasonPublic)}</label>
+                <input id="withdraw_reason" name="reason" type="text" required maxlength="200" />
+                <button type="submit" class="secondary">{lang.t(Msg::Withdraw)}</button>
+            </form>
+            {close}
+        }
+    });
+    view! {
+        {nav}
+        <h1>{title}</h1>
+        <p>
+            {lang.t(labels::state(batch.state))} " · " {lang.t(Msg::PublicityPeriod)} ": " {period}
+            " · " <a href=format!("/v/{village_code}")>{lang.t(Msg::ViewList)}</a>
+        </p>
+        {ended.map(|r| view! { <p class="notice">{lang.t(Msg::ReasonPublic)} ": " {r}</p> })}
+        {notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}
+        {has_errors.then(|| view! {
+            <div class="error" role="alert">
+                <p>{lang.t(Msg::FormHasErrors)}</p>
+                <ul>{errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+            </div>
+        })}
+        <p class="actions">
+            <a href=format!("/staff/publicity/{id}/notice")>{lang.t(Msg::PrintNotice)}</a> " · "
+            <a href=format!("/staff/publicity/{id}/export.xlsx")>{lang.t(Msg::ExportXlsx)}</a>
+        </p>
+        <h2>{lang.t(Msg::Entries)}</h2>
+        <div class="table-wrap">
+            <table class="list">
+                <thead>
+                    <tr>
+                        <th scope="col" class="num">"#"</th>
+                        <th scope="col">{lang.t(Msg::FullNameCol)}</th>
+                        <th scope="col" class="num">{lang.t(Msg::PersonsCol)}</th>
+                        <th scope="col" class="num">{lang.t(Msg::AmountCol)}</th>
+                        <th scope="col">{lang.t(Msg::CategoryCol)}</th>
+                        <th scope="col">{lang.t(Msg::ChangeCol)}</th>
+                        <th scope="col">"Ref"</th>
+                    </tr>
+                </thead>
+                <tbody>{entry_rows}</tbody>
+            </table>
+        </div>
+        {publish_form}
+        {add_form}
+        {end_forms}
+    }
+}
+
+#[component]
+pub fn ImportPreviewPage(
+    lang: Lang,
+    nav: AnyView,
+    csrf: String,
+    batch_id: i64,
+    file_name: String,
+    /// Messages of every bad row; empty when the file is valid.
+    errors: Vec<String>,
+    /// The first rows, for checking: (row, name, persons, amount, category, change).
+    rows: Vec<(usize, String, u8, String, String, String)>,
+    total: usize,
+    token: String,
+) -> impl IntoView {
+    let ok = errors.is_empty();
+    let back = format!("/staff/publicity/{batch_id}");
+    view! {
+        {nav}
+        <h1>{lang.t(Msg::ImportTitle)} ": " {file_name}</h1>
+        {if ok {
+            view! {
+                <p class="notice" role="status">{lang.t(Msg::ImportReady)} " " {total} " " {lang.t(Msg::EntriesCount)}</p>
+                <form method="post" action=format!("/staff/publicity/{batch_id}/import/confirm") class="form">
+                    <Csrf token=csrf />
+                    <input type="hidden" name="token" value=token />
+                    <button type="submit">{lang.t(Msg::ConfirmImport)}</button>
+                </form>
+                <div class="table-wrap">
+                    <table class="list">
+                        <thead>
+                            <tr>
+                                <th scope="col" class="num">"#"</th>
+                                <th scope="col">{lang.t(Msg::FullNameCol)}</th>
+                                <th scope="col" class="num">{lang.t(Msg::PersonsCol)}</th>
+                                <th scope="col" class="num">{lang.t(Msg::AmountCol)}</th>
+                                <th scope="col">{lang.t(Msg::CategoryCol)}</th>
+                                <th scope="col">{lang.t(Msg::ChangeCol)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows
+                                .into_iter()
+                                .map(|(row, name, persons, amount, cat, change)| view! {
+                                    <tr>
+                                        <td class="num">{row}</td>
+                                        <td>{name}</td>
+                                        <td class="num">{persons}</td>
+                                        <td class="num">{amount}</td>
+                                        <td>{cat}</td>
+                                        <td>{change}</td>
+                                    </tr>
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }
+                .into_any()
+        } else {
+            view! {
+                <div class="error" role="alert">
+                    <p>{lang.t(Msg::ImportErrors)}</p>
+                    <ul class="import-errors">
+                        {errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                    </ul>
+                </div>
+            }
+                .into_any()
+        }}
+        <p><a href=back>{lang.t(Msg::BackToHome)}</a></p>
+    }
+}
+
+pub struct NoticeData {
+    pub county: String,
+    pub township: String,
+    pub village: String,
+    pub batch: Batch,
+    pub entries: Vec<StaffEntry>,
+    pub hotline: String,
+    pub qr_data_uri: String,
+    pub url: String,
+}
+
+/// The A4 notice for the village board: full names (the offline notice is the legal one).
+#[component]
+pub fn NoticePage(lang: Lang, data: NoticeData) -> impl IntoView {
+    let NoticeData {
+        county,
+        township,
+        village,
+        batch,
+        entries,
+        hotline,
+        qr_data_uri,
+        url,
+    } = data;
+    let title = format!("{township}{village} {}", lang.t(labels::kind(batch.kind)));
+    let period = match batch.closes_on {
+        Some(c) => format!("{} – {c}", batch.opens_on),
+        None => format!("{} –", batch.opens_on),
+    };
+    view! {
+        <article class="a4-notice">
+            <h1>{county} " " {title}</h1>
+            <p>{lang.t(Msg::PublicityPeriod)} ": " {period}</p>
+            <table class="list">
+                <thead>
+                    <tr>
+                        <th scope="col" class="num">"#"</th>
+                        <th scope="col">{lang.t(Msg::FullNameCol)}</th>
+                        <th scope="col" class="num">{lang.t(Msg::PersonsCol)}</th>
+                        <th scope="col" class="num">{lang.t(Msg::AmountCol)}</th>
+                        <th scope="col">{lang.t(Msg::CategoryCol)}</th>
+                        <th scope="col">{lang.t(Msg::ChangeCol)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {entries
+                        .into_iter()
+                        .map(|e| view! {
+                            <tr>
+                                <td class="num">{e.seq}</td>
+                                <td>{e.head_name.clone()}</td>
+                                <td class="num">{e.persons}</td>
+                                <td class="num">{yuan(e.monthly_fen)}</td>
+                                <td>{labels::category_i64(lang, e.category, e.aid_class)}</td>
+                                <td>{lang.t(labels::change(e.change))}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            <p>{lang.t(Msg::NoticeObjection)}</p>
+            <p><strong>{lang.t(Msg::Hotline)} ": " {hotline}</strong></p>
+            <figure class="qr">
+                <img src=qr_data_uri alt=url.clone() width="160" height="160" />
+                <figcaption>{lang.t(Msg::NoticeScan)} <br /> {url}</figcaption>
+            </figure>
+        </article>
+    }
+}

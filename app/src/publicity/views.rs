@@ -1,0 +1,262 @@
+//! Public publicity pages: the village page and the batch page. Built only from [`Batch`]
+//! (no personal data) and [`PublicEntry`] (masked names).
+
+use leptos::prelude::*;
+
+use crate::db::publicity::Batch;
+use crate::domain::{BatchKind, BatchState, PublicEntry, PublicityWindow, WindowStatus};
+use crate::i18n::{Lang, Msg};
+use crate::pages::views::yuan;
+use crate::publicity::labels;
+
+/// The 7-day window of a review/approval batch (standing lists have none).
+pub fn window(b: &Batch) -> Option<PublicityWindow> {
+    b.closes_on.map(|closes| PublicityWindow {
+        opens: b.opens_on,
+        closes,
+    })
+}
+
+/// What a villager should read about a batch's period today.
+pub fn period_text(lang: Lang, b: &Batch, today: chrono::NaiveDate) -> String {
+    let dates = match b.closes_on {
+        Some(c) => format!("{} – {}", b.opens_on, c),
+        None => format!("{} –", b.opens_on),
+    };
+    let status = match (b.state, window(b).map(|w| w.status(today))) {
+        (BatchState::Withdrawn, _) => lang.t(Msg::StateWithdrawn).to_owned(),
+        (BatchState::Closed, _) => lang.t(Msg::StateClosed).to_owned(),
+        (_, Some(WindowStatus::Upcoming)) => lang.t(Msg::NotYetOpen).to_owned(),
+        (_, Some(WindowStatus::Open { days_left })) => {
+            format!(
+                "{} {days_left} {}",
+                lang.t(Msg::DaysLeft),
+                lang.t(Msg::DaysLeftUnit)
+            )
+        }
+        (_, Some(WindowStatus::Closed)) => lang.t(Msg::WindowOver).to_owned(),
+        (_, None) => lang.t(Msg::StatePublished).to_owned(),
+    };
+    format!("{dates} · {status}")
+}
+
+/// Whether a published batch is open (or about to open) for objections today.
+pub fn is_open(b: &Batch, today: chrono::NaiveDate) -> bool {
+    b.state == BatchState::Published
+        && b.kind != BatchKind::Standing
+        && window(b).is_some_and(|w| !matches!(w.status(today), WindowStatus::Closed))
+}
+
+#[component]
+pub fn EntriesTable(lang: Lang, entries: Vec<PublicEntry>, objections: bool) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table class="list entries">
+                <thead>
+                    <tr>
+                        <th scope="col">{lang.t(Msg::MaskedNameCol)}</th>
+                        <th scope="col" class="num">{lang.t(Msg::PersonsCol)}</th>
+                        <th scope="col" class="num">{lang.t(Msg::AmountCol)}</th>
+                        <th scope="col" class="cat">{lang.t(Msg::CategoryCol)}</th>
+                        <th scope="col">{lang.t(Msg::ChangeCol)}</th>
+                        {objections.then(|| view! { <th scope="col" class="noprint">{lang.t(Msg::ObjectCol)}</th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {entries
+                        .into_iter()
+                        .map(|e| {
+                            let href = format!("/report?entry={}", e.entry_ref);
+                            view! {
+                                <tr>
+                                    <td class="name">{e.masked_name.as_str().to_owned()}</td>
+                                    <td class="num">{e.persons.get()}</td>
+                                    <td class="num">{yuan(e.amount.fen())}</td>
+                                    <td class="cat">{labels::category(lang, e.category, e.class)}</td>
+                                    <td>{lang.t(labels::change(e.change))}</td>
+                                    {objections.then(|| view! {
+                                        <td class="noprint"><a href=href>{lang.t(Msg::ObjectLink)}</a></td>
+                                    })}
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn Totals(lang: Lang, households: i64, persons: i64, monthly_fen: i64) -> impl IntoView {
+    view! {
+        <dl class="totals">
+            <div><dt>{lang.t(Msg::Households)}</dt><dd>{households}</dd></div>
+            <div><dt>{lang.t(Msg::Persons)}</dt><dd>{persons}</dd></div>
+            <div><dt>{lang.t(Msg::MonthlyTotal)}</dt><dd>{yuan(monthly_fen)}</dd></div>
+        </dl>
+    }
+}
+
+/// One line of "what changed since the previous standing list".
+#[derive(Debug, Clone)]
+pub struct DiffLine {
+    pub name: String,
+    pub text: String,
+}
+
+#[component]
+pub fn BatchLink(lang: Lang, batch: Batch, today: chrono::NaiveDate) -> impl IntoView {
+    let href = format!("/p/{}", batch.id);
+    let kind = lang.t(labels::kind(batch.kind));
+    let period = period_text(lang, &batch, today);
+    view! {
+        <li class="batch">
+            <a href=href>{kind}</a>
+            <span class="period">{period}</span>
+        </li>
+    }
+}
+
+pub struct VillageData {
+    pub township: String,
+    pub village: String,
+    pub open: Vec<Batch>,
+    pub standing: Option<(Batch, Vec<PublicEntry>)>,
+    pub totals: crate::db::households::Totals,
+    pub diff: Option<(Vec<DiffLine>, Vec<DiffLine>, Vec<DiffLine>)>,
+    pub past: Vec<Batch>,
+    pub today: chrono::NaiveDate,
+}
+
+#[component]
+pub fn VillagePage(lang: Lang, data: VillageData) -> impl IntoView {
+    let VillageData {
+        township,
+        village,
+        open,
+        standing,
+        totals,
+        diff,
+        past,
+        today,
+    } = data;
+    let has_open = !open.is_empty();
+    let has_past = !past.is_empty();
+    view! {
+        <nav class="crumbs" aria-label="breadcrumb">
+            <a href="/">{lang.t(Msg::Home)}</a> " › " {township}
+        </nav>
+        <h1>{village}</h1>
+        <section aria-labelledby="open-h">
+            <h2 id="open-h">{lang.t(Msg::OpenPublicity)}</h2>
+            {if has_open {
+                view! {
+                    <ul class="batches">
+                        {open.into_iter().map(|b| view! { <BatchLink lang batch=b today /> }).collect_view()}
+                    </ul>
+                    <p class="hint">{lang.t(Msg::HowToObject)}</p>
+                }
+                    .into_any()
+            } else {
+                view! { <p>{lang.t(Msg::NoOpenPublicity)}</p> }.into_any()
+            }}
+        </section>
+        <section aria-labelledby="standing-h">
+            <h2 id="standing-h">{lang.t(Msg::StandingList)}</h2>
+            <Totals lang households=totals.households persons=totals.persons monthly_fen=totals.monthly_fen />
+            {match standing {
+                Some((b, entries)) => {
+                    let since = format!("{}: {}", lang.t(Msg::PublicityPeriod), period_text(lang, &b, today));
+                    view! {
+                        <p class="small">{since}</p>
+                        <EntriesTable lang entries objections=true />
+                    }
+                        .into_any()
+                }
+                None => view! { <p>{lang.t(Msg::NoStandingList)}</p> }.into_any(),
+            }}
+        </section>
+        {diff.map(|(added, removed, changed)| {
+            let empty = added.is_empty() && removed.is_empty() && changed.is_empty();
+            let group = move |title: Msg, lines: Vec<DiffLine>| {
+                (!lines.is_empty()).then(|| view! {
+                    <h3>{lang.t(title)}</h3>
+                    <ul class="diff">
+                        {lines.into_iter().map(|l| view! { <li><span class="name">{l.name}</span> " " {l.text}</li> }).collect_view()}
+                    </ul>
+                })
+            };
+            view! {
+                <section aria-labelledby="diff-h">
+                    <h2 id="diff-h">{lang.t(Msg::ChangesSincePrevious)}</h2>
+                    {empty.then(|| view! { <p>{lang.t(Msg::NoChanges)}</p> })}
+                    {group(Msg::Added, added)}
+                    {group(Msg::Removed, removed)}
+                    {group(Msg::AmountChanged, changed)}
+                </section>
+            }
+        })}
+        {has_past.then(|| view! {
+            <section aria-labelledby="past-h">
+                <h2 id="past-h">{lang.t(Msg::PastPublicity)}</h2>
+                <ul class="batches">
+                    {past.into_iter().map(|b| view! { <BatchLink lang batch=b today /> }).collect_view()}
+                </ul>
+            </section>
+        })}
+    }
+}
+
+pub struct BatchData {
+    pub township: String,
+    pub village: String,
+    pub village_code: String,
+    pub batch: Batch,
+    pub entries: Vec<PublicEntry>,
+    pub totals: crate::db::households::Totals,
+    pub today: chrono::NaiveDate,
+}
+
+#[component]
+pub fn BatchPage(lang: Lang, data: BatchData) -> impl IntoView {
+    let BatchData {
+        township,
+        village,
+        village_code,
+        batch,
+        entries,
+        totals,
+        today,
+    } = data;
+    let title = format!("{village} {}", lang.t(labels::kind(batch.kind)));
+    let period = format!(
+        "{}: {}",
+        lang.t(Msg::PublicityPeriod),
+        period_text(lang, &batch, today)
+    );
+    let objections = batch.state == BatchState::Published;
+    let ended = match (batch.state, batch.end_reason.clone()) {
+        (BatchState::Withdrawn, Some(r)) => Some((Msg::WithdrawnBecause, r)),
+        (BatchState::Closed, Some(r)) => Some((Msg::ClosedEarlyBecause, r)),
+        _ => None,
+    };
+    let hint = match batch.kind {
+        BatchKind::Review => Msg::KindReviewHint,
+        BatchKind::Approval => Msg::KindApprovalHint,
+        BatchKind::Standing => Msg::KindStandingHint,
+    };
+    view! {
+        <nav class="crumbs" aria-label="breadcrumb">
+            <a href="/">{lang.t(Msg::Home)}</a> " › " {township} " › "
+            <a href=format!("/v/{village_code}")>{village}</a>
+        </nav>
+        <h1>{title}</h1>
+        <p class="small">{lang.t(hint)}</p>
+        <p class="period">{period}</p>
+        {ended.map(|(m, r)| view! { <p class="notice withdrawn" role="status">{lang.t(m)} " " {r}</p> })}
+        {objections.then(|| view! { <p class="hint noprint">{lang.t(Msg::HowToObject)}</p> })}
+        <Totals lang households=totals.households persons=totals.persons monthly_fen=totals.monthly_fen />
+        <EntriesTable lang entries objections />
+    }
+}

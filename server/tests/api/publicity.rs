@@ -1,0 +1,809 @@
+use sqlx::Row;
+
+use crate::both_backends;
+use crate::helpers::{csrf_of, spawn_app, Backend, TestApp};
+
+both_backends!(
+    village_page_shows_masked_lists_and_totals,
+    batch_page_and_object_links,
+    summaries_are_json_without_names,
+    staff_builds_imports_and_publishes_a_list,
+    bad_import_writes_nothing_and_names_the_row,
+    gbk_csv_and_xlsx_import,
+    withdraw_and_close_show_reasons,
+    new_standing_list_shows_what_changed,
+    township_scope_on_every_publicity_route,
+    privacy_crawler_finds_no_identities,
+);
+
+/// (id, village code) of a batch of the given kind and state in a village.
+async fn batch_of(app: &TestApp, village_code: &str, kind: &str, state: &str) -> i64 {
+    sqlx::query(
+        "SELECT b.id FROM batches b JOIN regions v ON v.id = b.village_id
+         WHERE v.code = $1 AND b.kind = $2 AND b.state = $3 ORDER BY b.id DESC LIMIT 1",
+    )
+    .bind(village_code)
+    .bind(kind)
+    .bind(state)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("batch")
+    .get(0)
+}
+
+/// A batch of the given kind and state in a township, outside one village.
+async fn batch_in_township(
+    app: &TestApp,
+    township_code: &str,
+    kind: &str,
+    state: &str,
+    not_village: &str,
+) -> i64 {
+    sqlx::query(
+        "SELECT b.id FROM batches b JOIN regions v ON v.id = b.village_id
+         JOIN regions t ON t.id = b.township_id
+         WHERE t.code = $1 AND b.kind = $2 AND b.state = $3 AND v.code <> $4
+         ORDER BY b.id LIMIT 1",
+    )
+    .bind(township_code)
+    .bind(kind)
+    .bind(state)
+    .bind(not_village)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("batch in township")
+    .get(0)
+}
+
+async fn full_names_of_batch(app: &TestApp, batch: i64) -> Vec<String> {
+    sqlx::query("SELECT head_name FROM batch_entries WHERE batch_id = $1")
+        .bind(batch)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("names")
+        .iter()
+        .map(|r| r.get::<String, _>(0))
+        .collect()
+}
+
+async fn village_page_shows_masked_lists_and_totals(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (status, body) = app.get_text("/v/530621103201").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("正在公示") && body.contains("审核公示"));
+    assert!(body.contains("剩余天数"));
+    assert!(body.contains("长期公示名单"));
+    assert!(body.contains("月保障金合计"));
+    assert!(body.contains("提出异议"));
+    let standing = batch_of(&app, "530621103201", "standing", "published").await;
+    for name in full_names_of_batch(&app, standing).await {
+        if name.chars().count() >= 2 {
+            assert!(
+                !body.contains(&format!(">{name}<")),
+                "full name {name} on the village page"
+            );
+        }
+    }
+    // Totals match the standing list.
+    let row = sqlx::query(
+        "SELECT COUNT(*), CAST(SUM(monthly_fen) AS BIGINT) FROM batch_entries WHERE batch_id = $1",
+    )
+    .bind(standing)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("totals");
+    let (n, fen): (i64, i64) = (row.get(0), row.get(1));
+    assert!(
+        body.contains(&format!("<dd>{n}</dd>")),
+        "household count {n}"
+    );
+    assert!(
+        body.contains(&format!("{}.{:02}", fen / 100, fen % 100)),
+        "monthly total"
+    );
+    // English works too.
+    let res = app
+        .client
+        .get(app.url("/v/530621103201"))
+        .header("cookie", "lang=en")
+        .send()
+        .await
+        .expect("r");
+    let body = res.text().await.expect("b");
+    assert!(body.contains("Standing list") && body.contains("Open for comment"));
+}
+
+async fn batch_page_and_object_links(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let review = batch_of(&app, "530621103201", "review", "published").await;
+    let (status, body) = app.get_text(&format!("/p/{review}")).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("龙泉村 审核公示"));
+    let refs: Vec<String> = sqlx::query("SELECT public_ref FROM batch_entries WHERE batch_id = $1")
+        .bind(review)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("refs")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(!refs.is_empty());
+    for r in &refs {
+        assert!(
+            body.contains(&format!("href=\"/report?entry={r}\"")),
+            "object link for {r}"
+        );
+    }
+    // Drafts and nonsense ids are not found.
+    let now = app::db::now_epoch();
+    let draft = {
+        let mut conn = app.db.pool.acquire().await.expect("conn");
+        let v =
+            app::db::regions::by_code(&app.db, app::db::regions::Level::Village, "530621103201")
+                .await
+                .expect("q")
+                .expect("v");
+        app::db::publicity::insert_batch(
+            &mut conn,
+            &app::db::publicity::NewBatch {
+                village_id: v.id,
+                township_id: v.parent_id.expect("t"),
+                kind: app::domain::BatchKind::Review,
+                opens_on: app::db::today_cst(),
+                closes_on: Some(app::db::today_cst()),
+                window_days: Some(7),
+                created_by: None,
+            },
+            now,
+        )
+        .await
+        .expect("draft")
+    };
+    for path in [
+        format!("/p/{draft}"),
+        "/p/99999999".into(),
+        "/p/abc".into(),
+        "/p/1%27%20OR%201=1".into(),
+    ] {
+        assert_eq!(app.get(&path).await.status().as_u16(), 404, "{path}");
+    }
+}
+
+async fn summaries_are_json_without_names(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let res = app.get("/api/v1/villages/530621103201/summary").await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .expect("ct")
+        .starts_with("application/json"));
+    let v: serde_json::Value = res.json().await.expect("json");
+    assert_eq!(v["code"], "530621103201");
+    assert_eq!(v["name"], "龙泉村");
+    assert!(v["households"].as_i64().expect("n") > 0);
+    assert_eq!(v["open_batches"][0]["kind"], "review");
+    let t: serde_json::Value = app
+        .get("/api/v1/townships/530621103000/summary")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(t["name"], "龙头山镇");
+    assert_eq!(t["villages"], 5);
+    assert!(t["monthly_fen"].as_i64().expect("fen") >= v["monthly_fen"].as_i64().expect("fen"));
+    for path in [
+        "/api/v1/villages/000000000000/summary",
+        "/api/v1/townships/x/summary",
+        "/api/v1/nothing",
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(res.status().as_u16(), 404, "{path}");
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .expect("ct")
+                .starts_with("application/json"),
+            "{path}"
+        );
+    }
+}
+
+/// Creates a draft batch as the signed-in officer; returns its id.
+async fn create_batch(app: &TestApp, csrf: &str, village_code: &str, kind: &str) -> i64 {
+    let v = app::db::regions::by_code(&app.db, app::db::regions::Level::Village, village_code)
+        .await
+        .expect("q")
+        .expect("village");
+    let res = app
+        .post_form(
+            "/staff/publicity",
+            &[
+                ("csrf", csrf),
+                ("village", &v.id.to_string()),
+                ("kind", kind),
+                ("opens_on", &app::db::today_cst().to_string()),
+                ("days", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "create batch");
+    let loc = res.headers()["location"].to_str().expect("l").to_owned();
+    loc.rsplit('/').next().expect("id").parse().expect("id")
+}
+
+async fn upload(
+    app: &TestApp,
+    csrf: &str,
+    batch: i64,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    app.client
+        .post(app.url(&format!("/staff/publicity/{batch}/import")))
+        .header("sec-fetch-site", "same-origin")
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload")
+}
+
+async fn entry_count(app: &TestApp, batch: i64) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM batch_entries WHERE batch_id = $1")
+        .bind(batch)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count")
+        .get(0)
+}
+
+fn token_of(html: &str) -> String {
+    let marker = r#"name="token" value=""#;
+    let start = html.find(marker).expect("token field") + marker.len();
+    html[start..start + 64].to_owned()
+}
+
+async fn staff_builds_imports_and_publishes_a_list(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.login_ok("demo.longtoushan").await;
+    let csrf = app.csrf().await;
+    let batch = create_batch(&app, &csrf, "530621103203", "review").await;
+    // Add one household by form.
+    let res = app
+        .post_form(
+            &format!("/staff/publicity/{batch}/entries"),
+            &[
+                ("csrf", &csrf),
+                ("head_name", "司马光明"),
+                ("id_number", ""),
+                ("persons", "3"),
+                ("amount", "1125"),
+                ("category", "一般保障"),
+                ("class", "2"),
+                ("change", "新增"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(entry_count(&app, batch).await, 1);
+    // A bad form row: a clear message, nothing written.
+    let res = app
+        .post_form(
+            &format!("/staff/publicity/{batch}/entries"),
+            &[
+                ("csrf", &csrf),
+                ("head_name", "李四"),
+                ("persons", "0"),
+                ("amount", "abc"),
+                ("category", "一般保障"),
+                ("change", "新增"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert_eq!(entry_count(&app, batch).await, 1);
+    // Import a CSV: preview first, nothing written until confirmed.
+    let csv = "龙泉村低保审核公示名单\n户主姓名,保障人数,月保障金额,保障类别,变动情况\n赵大山,2,750,兜底保障一类,新增\n钱小红,1,375.5,一般保障三类,新增\n";
+    let res = upload(&app, &csrf, batch, "list.csv", csv.as_bytes().to_vec()).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let body = res.text().await.expect("b");
+    assert!(
+        body.contains("全部行均有效") && body.contains("赵大山"),
+        "{body}"
+    );
+    assert_eq!(entry_count(&app, batch).await, 1, "preview writes nothing");
+    let token = token_of(&body);
+    let res = app
+        .post_form(
+            &format!("/staff/publicity/{batch}/import/confirm"),
+            &[("csrf", &csrf), ("token", &token)],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(entry_count(&app, batch).await, 3);
+    // The same preview cannot be confirmed twice.
+    let res = app
+        .post_form(
+            &format!("/staff/publicity/{batch}/import/confirm"),
+            &[("csrf", &csrf), ("token", &token)],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 409);
+    assert_eq!(entry_count(&app, batch).await, 3);
+    // Not public before publishing.
+    assert_eq!(app.get(&format!("/p/{batch}")).await.status().as_u16(), 404);
+    let res = app
+        .post_form(
+            &format!("/staff/publicity/{batch}/publish"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let (status, body) = app.get_text(&format!("/p/{batch}")).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("司马*明") && body.contains("赵*山") && body.contains("钱*红"));
+    assert!(!body.contains("司马光明") && !body.contains("赵大山"));
+    assert!(body.contains("375.50"));
+    let village = app.get_text("/v/530621103203").await.1;
+    assert!(village.contains(&format!("href=\"/p/{batch}\"")));
+    // Published lists cannot be edited.
+    let res = app
+        .post_form(
+            &format!("/staff/publicity/{batch}/entries"),
+            &[
+                ("csrf", &csrf),
+                ("head_name", "孙悟"),
+                ("persons", "1"),
+                ("amount", "300"),
+                ("category", "一般保障"),
+                ("change", "新增"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 409);
+    // Print notice (full names, QR) and export are staff-only and audited.
+    let notice = app
+        .get_text(&format!("/staff/publicity/{batch}/notice"))
+        .await
+        .1;
+    assert!(notice.contains("司马光明") && notice.contains("data:image/svg+xml"));
+    assert!(notice.contains("http://sunshine.test/v/530621103203"));
+    let res = app
+        .get(&format!("/staff/publicity/{batch}/export.xlsx"))
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let bytes = res.bytes().await.expect("xlsx");
+    assert_eq!(&bytes[..2], b"PK");
+    let actions = app.audit_actions().await;
+    for a in [
+        "batch.create",
+        "batch.add_entry",
+        "batch.import",
+        "batch.publish",
+        "batch.print",
+        "batch.export",
+    ] {
+        assert!(actions.iter().any(|(_, x)| x == a), "{a} not audited");
+    }
+}
+
+async fn bad_import_writes_nothing_and_names_the_row(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.login_ok("demo.longtoushan").await;
+    let csrf = app.csrf().await;
+    let batch = create_batch(&app, &csrf, "530621103201", "approval").await;
+    let csv = "户主姓名,保障人数,月保障金额,保障类别\n张三,2,750,一般保障\n李四,30,750,一般保障\n王五,2,-5,一般保障\n<script>x</script>,1,1,一般保障\n";
+    let res = upload(&app, &csrf, batch, "bad.csv", csv.as_bytes().to_vec()).await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.expect("b");
+    assert!(body.contains("第3行"), "row of the persons error: {body}");
+    assert!(body.contains("第4行"), "row of the amount error");
+    assert!(body.contains("第5行"), "row of the name error");
+    assert!(!body.contains("<script>x"), "echo escaped");
+    assert!(
+        !body.contains("name=\"token\""),
+        "no confirm for a bad file"
+    );
+    assert_eq!(entry_count(&app, batch).await, 0);
+    // Wrong type, empty, oversized.
+    let res = upload(&app, &csrf, batch, "list.pdf", b"%PDF-1.4".to_vec()).await;
+    assert_eq!(res.status().as_u16(), 422);
+    let res = upload(
+        &app,
+        &csrf,
+        batch,
+        "junk.xlsx",
+        b"not a zip at all".to_vec(),
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let res = upload(&app, &csrf, batch, "huge.csv", vec![b'a'; 11 * 1024 * 1024]).await;
+    assert_eq!(res.status().as_u16(), 413);
+    // Without the CSRF token: refused.
+    let res = upload(&app, "", batch, "list.csv", b"x".to_vec()).await;
+    assert_eq!(res.status().as_u16(), 403);
+    assert_eq!(entry_count(&app, batch).await, 0);
+}
+
+async fn gbk_csv_and_xlsx_import(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.login_ok("demo.longtoushan").await;
+    let csrf = app.csrf().await;
+    let batch = create_batch(&app, &csrf, "530621103204", "standing").await;
+    let (gbk, _, _) = encoding_rs::GBK.encode("户主姓名,身份证号,保障人数,月保障金额,保障类别\n欧阳春花,530621198001011233,4,1500,兜底保障一类\n");
+    let res = upload(&app, &csrf, batch, "名单.CSV", gbk.into_owned()).await;
+    let body = res.text().await.expect("b");
+    assert!(body.contains("欧阳春花"), "GBK decoded: {body}");
+    let token = token_of(&body);
+    app.post_form(
+        &format!("/staff/publicity/{batch}/import/confirm"),
+        &[("csrf", &csrf), ("token", &token)],
+    )
+    .await;
+    assert_eq!(entry_count(&app, batch).await, 1);
+    // An .xlsx with an ID number stored as a number, and a title row.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "骡马口村长期公示").expect("w");
+    for (c, h) in [
+        "户主姓名",
+        "身份证号",
+        "保障人数",
+        "月保障金额",
+        "保障类别",
+        "变动情况",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(1, c as u16, *h).expect("w");
+    }
+    ws.write_string(2, 0, "上官婉儿").expect("w");
+    ws.write_number(2, 1, 530621199001010112.0).expect("w");
+    ws.write_number(2, 2, 2.0).expect("w");
+    ws.write_number(2, 3, 680.5).expect("w");
+    ws.write_string(2, 4, "一般保障二类").expect("w");
+    ws.write_string(2, 5, "续保").expect("w");
+    let bytes = wb.save_to_buffer().expect("xlsx");
+    let res = upload(&app, &csrf, batch, "list.xlsx", bytes).await;
+    let status = res.status().as_u16();
+    let body = res.text().await.expect("b");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("上官婉儿") && body.contains("680.50"));
+    let token = token_of(&body);
+    app.post_form(
+        &format!("/staff/publicity/{batch}/import/confirm"),
+        &[("csrf", &csrf), ("token", &token)],
+    )
+    .await;
+    assert_eq!(entry_count(&app, batch).await, 2);
+}
+
+async fn withdraw_and_close_show_reasons(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.login_ok("demo.longtoushan").await;
+    let csrf = app.csrf().await;
+    let review = batch_of(&app, "530621103201", "review", "published").await;
+    // A reason is required.
+    let res = app
+        .post_form(
+            &format!("/staff/publicity/{review}/withdraw"),
+            &[("csrf", &csrf), ("reason", " ")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert_eq!(
+        batch_of(&app, "530621103201", "review", "published").await,
+        review
+    );
+    let res = app
+        .post_form(
+            &format!("/staff/publicity/{review}/withdraw"),
+            &[("csrf", &csrf), ("reason", "人口信息有误，<b>重新</b>核实")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let body = app.get_text(&format!("/p/{review}")).await.1;
+    assert!(body.contains("本名单已撤回"));
+    assert!(
+        body.contains("人口信息有误，&lt;b&gt;重新&lt;/b&gt;核实"),
+        "reason shown escaped"
+    );
+    assert!(
+        !body.contains("提出异议"),
+        "no objections on a withdrawn list"
+    );
+    // Withdrawing twice is refused.
+    let res = app
+        .post_form(
+            &format!("/staff/publicity/{review}/withdraw"),
+            &[("csrf", &csrf), ("reason", "again")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 409);
+    // Close early, elsewhere.
+    let other =
+        batch_in_township(&app, "530621103000", "review", "published", "530621103201").await;
+    let res = app
+        .post_form(
+            &format!("/staff/publicity/{other}/close"),
+            &[("csrf", &csrf), ("reason", "已完成审核")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let body = app.get_text(&format!("/p/{other}")).await.1;
+    assert!(body.contains("本名单已提前结束公示") && body.contains("已完成审核"));
+    let actions = app.audit_actions().await;
+    assert!(actions.iter().any(|(_, a)| a == "batch.withdraw"));
+    assert!(actions.iter().any(|(_, a)| a == "batch.close"));
+}
+
+async fn new_standing_list_shows_what_changed(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    app.login_ok("demo.longtoushan").await;
+    let csrf = app.csrf().await;
+    let old = batch_of(&app, "530621103205", "standing", "published").await;
+    let names = full_names_of_batch(&app, old).await;
+    let batch = create_batch(&app, &csrf, "530621103205", "standing").await;
+    // The new list keeps all but the first household and adds one.
+    let mut csv = String::from("户主姓名,保障人数,月保障金额,保障类别,变动情况\n");
+    for n in names.iter().skip(1) {
+        csv.push_str(&format!("{n},2,700,一般保障,续保\n"));
+    }
+    csv.push_str("慕容新生,1,375,一般保障,新增\n");
+    let body = upload(&app, &csrf, batch, "v2.csv", csv.into_bytes())
+        .await
+        .text()
+        .await
+        .expect("b");
+    let token = token_of(&body);
+    app.post_form(
+        &format!("/staff/publicity/{batch}/import/confirm"),
+        &[("csrf", &csrf), ("token", &token)],
+    )
+    .await;
+    let res = app
+        .post_form(
+            &format!("/staff/publicity/{batch}/publish"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let body = app.get_text("/v/530621103205").await.1;
+    assert!(body.contains("与上一期名单相比的变化"));
+    assert!(body.contains("慕容*生"), "added household masked");
+    assert!(!body.contains("慕容新生"));
+    // The old list is closed; exactly one standing list is current.
+    let n: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM batches b JOIN regions v ON v.id = b.village_id
+         WHERE v.code = '530621103205' AND b.kind = 'standing' AND b.state = 'published'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("n")
+    .get(0);
+    assert_eq!(n, 1);
+}
+
+async fn township_scope_on_every_publicity_route(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let shuimo_batch = batch_of(&app, "530621102201", "standing", "published").await;
+    let shuimo_review = batch_in_township(&app, "530621102000", "review", "published", "").await;
+    let shuimo_village =
+        app::db::regions::by_code(&app.db, app::db::regions::Level::Village, "530621102201")
+            .await
+            .expect("q")
+            .expect("v");
+    app.login_ok("demo.longtoushan").await;
+    let csrf = app.csrf().await;
+    let before = app.audit_actions().await.len();
+    for path in [
+        format!("/staff/publicity/{shuimo_batch}"),
+        format!("/staff/publicity/{shuimo_batch}/notice"),
+        format!("/staff/publicity/{shuimo_batch}/export.xlsx"),
+    ] {
+        assert_eq!(app.get(&path).await.status().as_u16(), 403, "GET {path}");
+    }
+    for (path, extra) in [
+        (
+            format!("/staff/publicity/{shuimo_batch}/entries"),
+            vec![
+                ("head_name", "X"),
+                ("persons", "1"),
+                ("amount", "1"),
+                ("category", "一般保障"),
+            ],
+        ),
+        (
+            format!("/staff/publicity/{shuimo_batch}/entries/1/delete"),
+            vec![],
+        ),
+        (format!("/staff/publicity/{shuimo_batch}/publish"), vec![]),
+        (
+            format!("/staff/publicity/{shuimo_review}/withdraw"),
+            vec![("reason", "hijack")],
+        ),
+        (
+            format!("/staff/publicity/{shuimo_review}/close"),
+            vec![("reason", "hijack")],
+        ),
+        (
+            format!("/staff/publicity/{shuimo_batch}/import/confirm"),
+            vec![("token", "x")],
+        ),
+        ("/staff/publicity".to_owned(), vec![("village", "")]),
+    ] {
+        let mut form = vec![("csrf", csrf.as_str())];
+        let village_id = shuimo_village.id.to_string();
+        if path == "/staff/publicity" {
+            form = vec![
+                ("csrf", csrf.as_str()),
+                ("village", &village_id),
+                ("kind", "review"),
+                ("opens_on", "2026-11-26"),
+                ("days", "7"),
+            ];
+            let res = app.post_form(&path, &form).await;
+            assert_eq!(res.status().as_u16(), 403, "POST {path} (tampered village)");
+            continue;
+        }
+        form.extend(extra.iter().copied());
+        assert_eq!(
+            app.post_form(&path, &form).await.status().as_u16(),
+            403,
+            "POST {path}"
+        );
+    }
+    let res = upload(&app, &csrf, shuimo_batch, "x.csv", b"a".to_vec()).await;
+    assert_eq!(res.status().as_u16(), 403, "import into another township");
+    assert_eq!(
+        app.audit_actions().await.len(),
+        before,
+        "nothing was recorded or changed"
+    );
+    assert_eq!(
+        batch_in_township(&app, "530621102000", "review", "published", "").await,
+        shuimo_review
+    );
+    // Their list shows only their township.
+    let body = app.get_text("/staff/publicity").await.1;
+    assert!(body.contains("龙泉村") && !body.contains("水磨村"));
+    // The auditor reads but cannot change.
+    let auditor = app.login_client("demo.auditor").await;
+    let res = auditor
+        .get(app.url(&format!("/staff/publicity/{shuimo_batch}")))
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status().as_u16(), 200);
+    let page = res.text().await.expect("b");
+    assert!(
+        !page.contains("/publish\""),
+        "no publish form for an auditor"
+    );
+}
+
+async fn privacy_crawler_finds_no_identities(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    // A sentinel household with distinctive identity data, published through the staff flow.
+    app.login_ok("demo.longtoushan").await;
+    let csrf = app.csrf().await;
+    let batch = create_batch(&app, &csrf, "530621103201", "review").await;
+    app.post_form(
+        &format!("/staff/publicity/{batch}/entries"),
+        &[
+            ("csrf", &csrf),
+            ("head_name", "欧阳哨兵甲"),
+            ("id_number", "530621198001011006"),
+            ("persons", "2"),
+            ("amount", "800"),
+            ("category", "兜底保障"),
+            ("class", "1"),
+            ("change", "新增"),
+        ],
+    )
+    .await;
+    app.post_form(
+        &format!("/staff/publicity/{batch}/publish"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    // Everything identifying that staff data holds.
+    let mut secrets: Vec<String> = vec!["欧阳哨兵甲".into(), "530621198001011006".into()];
+    for r in sqlx::query("SELECT head_name, id_number, phone, address FROM households")
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("h")
+    {
+        let name: String = r.get(0);
+        if name.chars().count() >= 3 {
+            secrets.push(name);
+        }
+        for i in 1..=3 {
+            if let Some(v) = r.get::<Option<String>, _>(i) {
+                secrets.push(v);
+            }
+        }
+    }
+    for r in sqlx::query("SELECT display_name, username FROM staff")
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("s")
+    {
+        secrets.push(r.get(0));
+    }
+    // Every public URL: home, every village (both languages), every public batch, the JSON.
+    let anon = app.new_client();
+    let mut urls = vec!["/".to_owned()];
+    for r in sqlx::query("SELECT code, level FROM regions WHERE level IN ('village', 'township')")
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("r")
+    {
+        let code: String = r.get(0);
+        let level: String = r.get(1);
+        if level == "village" {
+            urls.push(format!("/v/{code}"));
+            urls.push(format!("/api/v1/villages/{code}/summary"));
+        } else {
+            urls.push(format!("/api/v1/townships/{code}/summary"));
+        }
+    }
+    for r in sqlx::query("SELECT id FROM batches WHERE state <> 'draft'")
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("b")
+    {
+        urls.push(format!("/p/{}", r.get::<i64, _>(0)));
+    }
+    let mut pages = 0;
+    for url in &urls {
+        for lang in ["zh", "en"] {
+            let res = anon
+                .get(app.url(url))
+                .header("cookie", format!("lang={lang}"))
+                .send()
+                .await
+                .expect("r");
+            assert_eq!(res.status().as_u16(), 200, "{url}");
+            let body = res.text().await.expect("b");
+            for s in &secrets {
+                assert!(!body.contains(s.as_str()), "{url} ({lang}) leaks {s:?}");
+            }
+            pages += 1;
+        }
+    }
+    assert!(pages > 200, "crawled {pages} pages");
+    // The crawler itself can fail: the sentinel is on the staff notice page.
+    let notice = app
+        .get_text(&format!("/staff/publicity/{batch}/notice"))
+        .await
+        .1;
+    assert!(notice.contains("欧阳哨兵甲"));
+    let _ = csrf_of;
+}
