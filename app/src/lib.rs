@@ -4,6 +4,8 @@ pub mod domain;
 pub mod i18n;
 
 #[cfg(feature = "ssr")]
+pub mod complaints;
+#[cfg(feature = "ssr")]
 pub mod config;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -11,6 +13,8 @@ pub mod db;
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod middleware;
 #[cfg(feature = "ssr")]

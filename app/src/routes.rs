@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::complaints::api as complaints;
 use crate::middleware::{refuse_cross_site, render_errors, security_headers};
 use crate::pages::api as pages;
 use crate::publicity::api as publicity;
@@ -50,7 +51,35 @@ pub fn router(state: AppState) -> Router {
     let factor = state.site.settings.rate_burst_factor.max(1);
     // Sign-in: 10 attempts at once per address, then one every 6 seconds.
     let login_limit = limiter(std::time::Duration::from_secs(6), 10 * factor, trust);
+    // Reports: 5 at once per address, then one a minute (a real reporter sends one).
+    let report_limit = limiter(std::time::Duration::from_secs(60), 5 * factor, trust);
+    // Tracking: 10 tries at once, then one every 6 s: 10^16 codes make guessing hopeless.
+    let track_limit = limiter(std::time::Duration::from_secs(6), 10 * factor, trust);
+    let track_write_limit = limiter(std::time::Duration::from_secs(30), 10 * factor, trust);
     Router::new()
+        .route(
+            "/report",
+            get(complaints::report_form)
+                .post(complaints::submit_report)
+                .layer(report_limit),
+        )
+        .route("/report/receipt", get(complaints::receipt))
+        .route(
+            "/track",
+            get(complaints::track_form)
+                .post(complaints::track)
+                .layer(track_limit),
+        )
+        .route("/track/case", get(complaints::case))
+        .route(
+            "/track/info",
+            post(complaints::add_info).layer(track_write_limit.clone()),
+        )
+        .route(
+            "/track/review",
+            post(complaints::request_review).layer(track_write_limit),
+        )
+        .route("/track/end", post(complaints::end_tracking))
         .route(
             "/staff/login",
             get(staff::login_form).post(staff::login).layer(login_limit),

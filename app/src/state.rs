@@ -11,6 +11,8 @@ pub struct AppState {
     pub db: Db,
     pub secret: Arc<Secret>,
     pub site: Arc<Site>,
+    /// Wakes the mail worker after a transaction queued mail.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 /// Facts every page needs, loaded once at start-up.

@@ -56,6 +56,7 @@ async fn state(common: &CommonArgs) -> anyhow::Result<AppState> {
             county: None,
             css_href: String::new(),
         }),
+        mail_wake: Arc::new(tokio::sync::Notify::new()),
     })
 }
 

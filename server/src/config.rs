@@ -49,6 +49,13 @@ pub struct ServeArgs {
     /// Days a 审核/审批 publicity window lasts.
     #[arg(long, env = "SUNSHINE_WINDOW_DAYS", default_value = "7", value_parser = clap::value_parser!(u32).range(1..=60))]
     pub window_days: u32,
+    /// Sender address of outgoing mail.
+    #[arg(
+        long,
+        env = "SUNSHINE_MAIL_FROM",
+        default_value = "阳光低保 <noreply@localhost>"
+    )]
+    pub mail_from: String,
     /// SMTP relay, e.g. `smtp://user:pass@host:587`; without it mail is written to `data/mail/`.
     #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
@@ -90,6 +97,9 @@ pub struct Settings {
     pub mask_policy: app::domain::MaskPolicy,
     pub public_url: String,
     pub window_days: u32,
+    pub mail_from: String,
+    /// How often the mail worker looks for due mail (it is also woken at once on new mail).
+    pub mail_poll_secs: u64,
 }
 
 impl Settings {
@@ -116,6 +126,8 @@ impl Settings {
                 .map(|u| u.trim().trim_end_matches('/').to_owned())
                 .unwrap_or_else(|| format!("http://{}", args.listen)),
             window_days: args.window_days,
+            mail_from: args.mail_from,
+            mail_poll_secs: 15,
         }
     }
 

@@ -65,10 +65,24 @@ impl Application {
             county,
             css_href: app::routes::css_href(),
         };
+        let mailer = app::mail::Mailer::new(
+            settings.smtp_url.as_ref().map(|u| u.expose()),
+            &settings.mail_from,
+            settings.data_dir.join("mail"),
+        )
+        .map_err(anyhow::Error::msg)?;
+        let mail_wake = Arc::new(tokio::sync::Notify::new());
+        tokio::spawn(app::mail::run_worker(
+            db.clone(),
+            mailer,
+            mail_wake.clone(),
+            std::time::Duration::from_secs(settings.mail_poll_secs),
+        ));
         let state = AppState {
             db: db.clone(),
             secret: Arc::new(secret),
             site: Arc::new(site),
+            mail_wake,
         };
         let router = app::routes::router(state)
             .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -4,7 +4,9 @@
 //! seconds, the subset that behaves the same on both backends (see BUILD.md).
 
 pub mod audit;
+pub mod complaints;
 pub mod households;
+pub mod outbox;
 pub mod publicity;
 pub mod regions;
 pub mod sessions;

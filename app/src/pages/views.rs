@@ -19,6 +19,15 @@ pub fn encode_query_value(s: &str) -> String {
     out
 }
 
+/// Text for inside a `<textarea>`. Leptos 0.8 writes a textarea's text child unescaped during
+/// SSR (seen here: `</textarea><script>` came out verbatim), so it is escaped here; the browser
+/// decodes the entities back into the field's value.
+pub fn textarea_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// Formats fen as yuan with two decimals, e.g. 37500 → "375.00".
 pub fn yuan(fen: i64) -> String {
     let sign = if fen < 0 { "-" } else { "" };
@@ -70,6 +79,11 @@ pub fn Shell(ctx: PageCtx, title: String, children: Children) -> impl IntoView {
                 </header>
                 <main id="main">{children()}</main>
                 <footer class="site-footer">
+                    <p class="footer-links">
+                        <a href="/report">{lang.t(Msg::Report)}</a> " · "
+                        <a href="/track">{lang.t(Msg::TrackTitle)}</a> " · "
+                        <a href="/staff">{lang.t(Msg::StaffArea)}</a>
+                    </p>
                     <p>
                         {lang.t(Msg::Hotline)} ": " <a href=tel>{hotline}</a>
                     </p>
@@ -98,6 +112,10 @@ pub fn HomePage(lang: Lang, county: String, townships: Vec<TownshipItem>) -> imp
     view! {
         <h1>{county} " " {lang.t(Msg::SiteName)}</h1>
         <p class="lead">{lang.t(Msg::HomeIntro)}</p>
+        <p class="cta">
+            <a class="button" href="/report">{lang.t(Msg::Report)}</a> " "
+            <a class="button secondary" href="/track">{lang.t(Msg::TrackTitle)}</a>
+        </p>
         <h2>{lang.t(Msg::TownshipsAndVillages)}</h2>
         <ul class="townships">
             {townships
@@ -152,6 +170,19 @@ pub fn local_time(epoch: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn textarea_content_cannot_break_out() {
+        let hostile = "</textarea><script>alert(1)</script> & more";
+        let html = Owner::new().with(|| {
+            let text = textarea_text(hostile);
+            view! { <textarea name="b">{text}</textarea> }.to_html()
+        });
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(!html.contains("</textarea><"), "{html}");
+        assert!(html.contains("&lt;/textarea&gt;&lt;script&gt;"), "{html}");
+        assert!(!html.contains("&amp;lt;"), "escaped twice: {html}");
+    }
 
     #[test]
     fn yuan_formats_two_decimals() {

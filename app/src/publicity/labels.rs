@@ -53,6 +53,33 @@ pub fn category(lang: Lang, c: AidCategory, class: Option<AidClass>) -> String {
     }
 }
 
+/// A compact form for narrow tables: "一般二类" / "General 2".
+pub fn category_short(lang: Lang, c: AidCategory, class: Option<AidClass>) -> String {
+    let n = class.map(|c| c.get());
+    match lang {
+        Lang::Zh => {
+            let base = match c {
+                AidCategory::Basic => "兜底",
+                AidCategory::General => "一般",
+            };
+            match n.and_then(|n| ["", "一", "二", "三"].get(usize::from(n)).copied()) {
+                Some(zh) if !zh.is_empty() => format!("{base}{zh}类"),
+                _ => base.to_owned(),
+            }
+        }
+        Lang::En => {
+            let base = match c {
+                AidCategory::Basic => "Basic",
+                AidCategory::General => "General",
+            };
+            match n {
+                Some(n) => format!("{base} {n}"),
+                None => base.to_owned(),
+            }
+        }
+    }
+}
+
 /// The same from stored codes (staff rows).
 pub fn category_i64(lang: Lang, c: AidCategory, class: Option<i64>) -> String {
     let class = class

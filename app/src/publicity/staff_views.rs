@@ -21,7 +21,7 @@ pub fn BatchListPage(
         {nav}
         <h1>{lang.t(Msg::Publicity)}</h1>
         {can_edit.then(|| view! { <p><a class="button" href="/staff/publicity/new">{lang.t(Msg::NewBatch)}</a></p> })}
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Entries)>
             <table class="list">
                 <thead>
                     <tr>
@@ -301,7 +301,7 @@ pub fn BatchDetailPage(
             <a href=format!("/staff/publicity/{id}/export.xlsx")>{lang.t(Msg::ExportXlsx)}</a>
         </p>
         <h2>{lang.t(Msg::Entries)}</h2>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Entries)>
             <table class="list">
                 <thead>
                     <tr>
@@ -350,7 +350,7 @@ pub fn ImportPreviewPage(
                     <input type="hidden" name="token" value=token />
                     <button type="submit">{lang.t(Msg::ConfirmImport)}</button>
                 </form>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Entries)>
                     <table class="list">
                         <thead>
                             <tr>
@@ -392,7 +392,7 @@ pub fn ImportPreviewPage(
             }
                 .into_any()
         }}
-        <p><a href=back>{lang.t(Msg::BackToHome)}</a></p>
+        <p><a href=back>{lang.t(Msg::BackToBatch)}</a></p>
     }
 }
 

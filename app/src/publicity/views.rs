@@ -50,14 +50,15 @@ pub fn is_open(b: &Batch, today: chrono::NaiveDate) -> bool {
 #[component]
 pub fn EntriesTable(lang: Lang, entries: Vec<PublicEntry>, objections: bool) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <p class="small">{lang.t(Msg::NamesMaskedNote)}</p>
+        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Entries)>
             <table class="list entries">
                 <thead>
                     <tr>
                         <th scope="col">{lang.t(Msg::MaskedNameCol)}</th>
                         <th scope="col" class="num">{lang.t(Msg::PersonsCol)}</th>
-                        <th scope="col" class="num">{lang.t(Msg::AmountCol)}</th>
-                        <th scope="col" class="cat">{lang.t(Msg::CategoryCol)}</th>
+                        <th scope="col" class="num">{lang.t(Msg::AmountShortCol)}</th>
+                        <th scope="col" class="cat">{lang.t(Msg::CategoryShortCol)}</th>
                         <th scope="col">{lang.t(Msg::ChangeCol)}</th>
                         {objections.then(|| view! { <th scope="col" class="noprint">{lang.t(Msg::ObjectCol)}</th> })}
                     </tr>
@@ -72,7 +73,7 @@ pub fn EntriesTable(lang: Lang, entries: Vec<PublicEntry>, objections: bool) -> 
                                     <td class="name">{e.masked_name.as_str().to_owned()}</td>
                                     <td class="num">{e.persons.get()}</td>
                                     <td class="num">{yuan(e.amount.fen())}</td>
-                                    <td class="cat">{labels::category(lang, e.category, e.class)}</td>
+                                    <td class="cat">{labels::category_short(lang, e.category, e.class)}</td>
                                     <td>{lang.t(labels::change(e.change))}</td>
                                     {objections.then(|| view! {
                                         <td class="noprint"><a href=href>{lang.t(Msg::ObjectLink)}</a></td>

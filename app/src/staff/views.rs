@@ -102,7 +102,7 @@ pub fn AccountsPage(lang: Lang, nav: AnyView, accounts: Vec<(Staff, String)>) ->
         {nav}
         <h1>{lang.t(Msg::Accounts)}</h1>
         <p><a class="button" href="/staff/accounts/new">{lang.t(Msg::NewAccount)}</a></p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Entries)>
             <table class="list">
                 <thead>
                     <tr>

@@ -114,11 +114,15 @@ fn replace_db_name(url: &str, name: &str) -> String {
 
 pub struct Options {
     pub demo: bool,
+    pub smtp_url: Option<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { demo: true }
+        Options {
+            demo: true,
+            smtp_url: None,
+        }
     }
 }
 
@@ -130,6 +134,8 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 pub async fn spawn_app_with(backend: Backend, opts: Options) -> Option<TestApp> {
     if std::env::var_os("TEST_LOG").is_some() {
         server::telemetry::init();
+    } else {
+        capture_logs();
     }
     let data_dir = tempfile::tempdir().expect("tempdir");
     let (pg, database_url) = match backend {
@@ -154,11 +160,13 @@ pub async fn spawn_app_with(backend: Backend, opts: Options) -> Option<TestApp> 
         demo: opts.demo,
         hotline: "0870-1234567".to_owned(),
         trust_proxy: false,
-        smtp_url: None,
+        smtp_url: opts.smtp_url.map(app::config::Secret::new),
         rate_burst_factor: 1,
         mask_policy: app::domain::MaskPolicy::Middle,
         public_url: "http://sunshine.test".to_owned(),
         window_days: 7,
+        mail_from: "阳光低保 <noreply@sunshine.test>".to_owned(),
+        mail_poll_secs: 1,
     };
     let application = Application::build(settings).await.expect("build app");
     let port = application.port();
@@ -354,6 +362,146 @@ impl TestApp {
             .expect("r");
         assert_eq!(res.status().as_u16(), 303, "login of {username}");
         c
+    }
+}
+
+/// Everything the server logs during the tests (debug level), so tests can assert that no
+/// secret (a receipt code, a reporter's contact) is ever written to a log.
+pub static LOGS: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut logs) = LOGS.lock() {
+            logs.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn capture_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = tracing_subscriber::fmt()
+            // The server's own crates at full detail; not the test client's (its cookie jar
+            // logs the cookies it is given, which is the client's business).
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "warn,app=trace,server=trace,tower_http=trace,axum=trace,sqlx=debug,lettre=debug,tower_governor=trace",
+            ))
+            .with_ansi(false)
+            .with_writer(|| LogWriter)
+            .try_init();
+    });
+}
+
+pub fn logs_contain(needle: &str) -> bool {
+    let logs = LOGS
+        .lock()
+        .map(|l| String::from_utf8_lossy(&l).into_owned())
+        .unwrap_or_default();
+    logs.contains(needle)
+}
+
+/// A real SMTP server for the tests: accepts every message and keeps its text.
+pub struct SmtpSink {
+    pub port: u16,
+    pub messages: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl SmtpSink {
+    pub async fn start() -> SmtpSink {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind sink");
+        SmtpSink::serve(listener)
+    }
+
+    /// Starts on a given port (to bring a sink "back" where the app expects it).
+    pub async fn start_on(port: u16) -> SmtpSink {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("bind sink");
+        SmtpSink::serve(listener)
+    }
+
+    fn serve(listener: tokio::net::TcpListener) -> SmtpSink {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let port = listener.local_addr().expect("addr").port();
+        let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let store = messages.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = stream.into_split();
+                    let mut lines = BufReader::new(read).lines();
+                    let _ = write.write_all(b"220 sink ESMTP\r\n").await;
+                    let mut in_data = false;
+                    let mut data = String::new();
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        if in_data {
+                            if line == "." {
+                                in_data = false;
+                                if let Ok(mut m) = store.lock() {
+                                    m.push(std::mem::take(&mut data));
+                                }
+                                let _ = write.write_all(b"250 queued\r\n").await;
+                            } else {
+                                data.push_str(&line);
+                                data.push('\n');
+                            }
+                            continue;
+                        }
+                        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                        let reply: &[u8] = match verb.as_str() {
+                            "EHLO" | "HELO" => b"250 sink\r\n",
+                            "DATA" => {
+                                in_data = true;
+                                b"354 go ahead\r\n"
+                            }
+                            "QUIT" => {
+                                let _ = write.write_all(b"221 bye\r\n").await;
+                                break;
+                            }
+                            _ => b"250 ok\r\n",
+                        };
+                        let _ = write.write_all(reply).await;
+                    }
+                });
+            }
+        });
+        SmtpSink {
+            port,
+            messages,
+            task,
+        }
+    }
+
+    pub fn received(&self) -> Vec<String> {
+        self.messages.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    /// Waits (bounded) until `n` messages arrived; the worker is woken by the commit.
+    pub async fn wait_for(&self, n: usize) -> Vec<String> {
+        for _ in 0..100 {
+            let got = self.received();
+            if got.len() >= n {
+                return got;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        self.received()
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod complaints;
 mod foundation;
 mod publicity;
 mod staff;

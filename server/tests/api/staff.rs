@@ -531,7 +531,7 @@ async fn invalid_account_form_changes_nothing(backend: Backend) {
         .is_none());
     assert_eq!(app.audit_actions().await.len(), before);
     // Oversized body: refused with a page, nothing written.
-    let big = "x".repeat(200 * 1024);
+    let big = "x".repeat(70 * 1024);
     let res = app
         .post_form(
             "/staff/accounts",

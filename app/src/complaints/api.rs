@@ -1,0 +1,839 @@
+//! Public complaint handlers: report, receipt, tracking. No login; every write is one
+//! transaction, and the receipt page is shown only after that transaction committed.
+
+use axum::extract::{Form, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use crate::complaints::labels;
+use crate::complaints::views::{
+    CaseData, CasePage, Places, ReceiptPage, ReportPage, ReportValues, TrackPage,
+};
+use crate::db::complaints::{self as cdb, Actor, CaseSummary, InsertError, NewComplaint};
+use crate::db::{now_epoch, outbox, publicity as pdb, regions, today_cst};
+use crate::domain::{
+    keyed_hash, transition, Action, Category, Channel, DeadlineRules, ReceiptCode, Status,
+    WorkCalendar,
+};
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Msg};
+use crate::pages::ctx::{cookie, PageCtx};
+use crate::state::AppState;
+
+pub const RECEIPT_COOKIE: &str = "sunshine_receipt";
+pub const TRACK_COOKIE: &str = "sunshine_track";
+/// How long a tracking sign-in (after entering the receipt) lasts.
+const TRACK_SECS: i64 = 30 * 60;
+/// How long a resubmitted form still gets its receipt shown again.
+const REPLAY_SECS: i64 = 60 * 60;
+
+fn no_store(mut res: Response) -> Response {
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn set_cookie(mut res: Response, cookie: String) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+fn cookie_attrs(state: &AppState, path: &str, max_age: i64) -> String {
+    let secure = if state.site.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}")
+}
+
+/// The calendar and rules deadlines are counted with.
+pub fn deadline_rules() -> (DeadlineRules, WorkCalendar) {
+    (
+        DeadlineRules::default(),
+        WorkCalendar::new(crate::domain::china_holidays_2026()),
+    )
+}
+
+/// A checked report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidReport {
+    pub category: Category,
+    pub place: Place,
+    pub body: String,
+    pub accused: Option<String>,
+    pub anonymous: bool,
+    pub name: Option<String>,
+    pub contact: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    Village(String),
+    Township(String),
+}
+
+impl Place {
+    pub fn parse(s: &str) -> Option<Place> {
+        let (kind, code) = s.trim().split_once(':')?;
+        if code.len() != 12 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        match kind {
+            "v" => Some(Place::Village(code.to_owned())),
+            "t" => Some(Place::Township(code.to_owned())),
+            _ => None,
+        }
+    }
+}
+
+/// A phone number: 7–15 digits with optional spaces, dashes, parentheses and a leading +.
+pub fn valid_phone(s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    (7..=15).contains(&digits)
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '+'))
+}
+
+fn clean(s: &str) -> String {
+    s.trim().to_owned()
+}
+
+/// Text a person wrote: no control characters except line breaks and tabs.
+fn is_text(s: &str) -> bool {
+    !s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
+/// Checks a submitted report form. Anonymous reports keep no name or contact at all.
+pub fn validate_report(v: &ReportValues) -> Result<ValidReport, Vec<(&'static str, Msg)>> {
+    let mut errors = Vec::new();
+    let category = Category::parse(&v.category).ok();
+    if category.is_none() {
+        errors.push(("category", Msg::CategoryRequired));
+    }
+    let place = Place::parse(&v.place);
+    if place.is_none() {
+        errors.push(("place", Msg::PlaceRequired));
+    }
+    let body = v.body.trim().to_owned();
+    let n = body.chars().count();
+    if n < 10 || !is_text(&body) {
+        errors.push(("body", Msg::BodyTooShort));
+    } else if n > 5000 {
+        errors.push(("body", Msg::BodyTooLong));
+    }
+    let accused = clean(&v.accused);
+    if accused.chars().count() > 200 || !is_text(&accused) {
+        errors.push(("accused", Msg::AccusedTooLong));
+    }
+    let (name, contact) = if v.anonymous {
+        (String::new(), String::new())
+    } else {
+        (clean(&v.name), clean(&v.contact))
+    };
+    if name.chars().count() > 40 || name.chars().any(char::is_control) {
+        errors.push(("name", Msg::NameTooLong));
+    }
+    let email = if contact.contains('@') {
+        if crate::staff::service::valid_email(&contact) {
+            Some(contact.clone())
+        } else {
+            errors.push(("contact", Msg::ContactInvalid));
+            None
+        }
+    } else {
+        if !contact.is_empty() && !valid_phone(&contact) {
+            errors.push(("contact", Msg::ContactInvalid));
+        }
+        None
+    };
+    match (category, place, errors.is_empty()) {
+        (Some(category), Some(place), true) => Ok(ValidReport {
+            category,
+            place,
+            body,
+            accused: (!accused.is_empty()).then_some(accused),
+            anonymous: v.anonymous,
+            name: (!name.is_empty()).then_some(name),
+            contact: (!contact.is_empty()).then_some(contact),
+            email,
+        }),
+        _ => Err(errors),
+    }
+}
+
+async fn places(state: &AppState, lang: Lang) -> AppResult<Places> {
+    let townships = regions::by_level(&state.db, regions::Level::Township).await?;
+    let villages = regions::by_level(&state.db, regions::Level::Village).await?;
+    Ok(townships
+        .iter()
+        .map(|t| {
+            (
+                lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned(),
+                t.code.clone(),
+                villages
+                    .iter()
+                    .filter(|v| v.parent_id == Some(t.id))
+                    .map(|v| {
+                        (
+                            v.code.clone(),
+                            lang.pick(&v.name_zh, v.name_en.as_deref()).to_owned(),
+                        )
+                    })
+                    .collect(),
+            )
+        })
+        .collect())
+}
+
+/// The entry objected to, described without any name but the masked one.
+async fn entry_description(
+    state: &AppState,
+    lang: Lang,
+    r: &str,
+) -> AppResult<Option<(String, String, String)>> {
+    let Some((batch, entry)) =
+        pdb::entry_by_ref(&state.db, r, state.site.settings.mask_policy).await?
+    else {
+        return Ok(None);
+    };
+    let village = regions::by_id(&state.db, batch.village_id).await?;
+    let Some(village) = village else {
+        return Ok(None);
+    };
+    let desc = format!(
+        "{} {} · {} · {} {}",
+        lang.pick(&village.name_zh, village.name_en.as_deref()),
+        lang.t(crate::publicity::labels::kind(batch.kind)),
+        entry.masked_name.as_str(),
+        entry.persons.get(),
+        lang.t(Msg::Persons),
+    );
+    Ok(Some((entry.entry_ref, desc, format!("v:{}", village.code))))
+}
+
+fn new_form_token() -> String {
+    crate::staff::auth::new_token()
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn report_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    token: String,
+    values: ReportValues,
+    errors: Vec<(&'static str, Msg)>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let places = places(state, lang).await?;
+    let entry = if values.entry.is_empty() {
+        None
+    } else {
+        entry_description(state, lang, &values.entry)
+            .await?
+            .map(|(r, d, _)| (r, d))
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = ctx
+        .render(
+            lang.t(Msg::ReportTitle),
+            view! { <ReportPage lang token places entry values errors /> },
+        )
+        .into_response();
+    *res.status_mut() = status;
+    Ok(no_store(res))
+}
+
+#[derive(Deserialize)]
+pub struct ReportQuery {
+    entry: Option<String>,
+}
+
+pub async fn report_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<ReportQuery>,
+) -> AppResult<Response> {
+    let mut values = ReportValues::default();
+    if let Some(r) = q.entry.as_deref() {
+        if let Some((r, _, place)) = entry_description(&state, ctx.lang, r).await? {
+            values.entry = r;
+            values.place = place;
+            values.category = Category::WrongfulInclusion.as_str().to_owned();
+        }
+    }
+    report_page(&state, &ctx, new_form_token(), values, vec![]).await
+}
+
+#[derive(Deserialize)]
+pub struct ReportForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    place: String,
+    #[serde(default)]
+    entry: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    accused: String,
+    #[serde(default)]
+    anonymous: Option<String>,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    contact: String,
+}
+
+fn is_token(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Shows the receipt (via a one-time cookie; never in a URL).
+fn to_receipt(state: &AppState, receipt: &ReceiptCode) -> Response {
+    let res = Redirect::to("/report/receipt").into_response();
+    let cookie = format!(
+        "{RECEIPT_COOKIE}={}; {}",
+        receipt.digits(),
+        cookie_attrs(state, "/report/receipt", 600)
+    );
+    no_store(set_cookie(res, cookie))
+}
+
+pub async fn submit_report(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Form(form): Form<ReportForm>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let values = ReportValues {
+        category: form.category,
+        place: form.place,
+        entry: form.entry.trim().to_owned(),
+        body: form.body,
+        accused: form.accused,
+        anonymous: form.anonymous.is_some(),
+        name: form.name,
+        contact: form.contact,
+    };
+    if !is_token(&form.token) {
+        return report_page(
+            &state,
+            &ctx,
+            new_form_token(),
+            values,
+            vec![("token", Msg::FormExpired)],
+        )
+        .await;
+    }
+    let secret = state.secret.expose().as_bytes();
+    let token_hash = keyed_hash(secret, &format!("form:{}", form.token));
+    let receipt = ReceiptCode::derive(secret, &form.token);
+    // The same form sent again (double tap, retry on a weak connection): same case, same receipt.
+    if let Some(existing) = cdb::by_form_token_hash(&state.db, &token_hash).await? {
+        return if now_epoch() - existing.created_at < REPLAY_SECS {
+            Ok(to_receipt(&state, &receipt))
+        } else {
+            report_page(
+                &state,
+                &ctx,
+                new_form_token(),
+                ReportValues::default(),
+                vec![("token", Msg::FormExpired)],
+            )
+            .await
+        };
+    }
+    let report = match validate_report(&values) {
+        Ok(r) => r,
+        Err(errors) => return report_page(&state, &ctx, form.token, values, errors).await,
+    };
+    let (township_id, village_id) = match &report.place {
+        Place::Village(code) => {
+            let v = regions::by_code(&state.db, regions::Level::Village, code).await?;
+            (v.as_ref().and_then(|v| v.parent_id), v.map(|v| v.id))
+        }
+        Place::Township(code) => (
+            regions::by_code(&state.db, regions::Level::Township, code)
+                .await?
+                .map(|t| t.id),
+            None,
+        ),
+    };
+    if township_id.is_none() {
+        return report_page(
+            &state,
+            &ctx,
+            form.token,
+            values,
+            vec![("place", Msg::PlaceRequired)],
+        )
+        .await;
+    }
+    let entry_id = if values.entry.is_empty() || !pdb::is_public_ref(&values.entry) {
+        None
+    } else {
+        entry_row_id(&state, &values.entry).await?
+    };
+    let today = today_cst();
+    let (rules, cal) = deadline_rules();
+    let accept_by = rules.accept_by(today, &cal);
+    let now = now_epoch();
+    let receipt_hash = receipt.keyed_hash(secret);
+    let mut tx = state.db.pool.begin().await?;
+    let new = NewComplaint {
+        receipt_hash: &receipt_hash,
+        form_token_hash: Some(&token_hash),
+        channel: Channel::Web,
+        category: report.category,
+        township_id,
+        village_id,
+        entry_id,
+        body: &report.body,
+        accused: report.accused.as_deref(),
+        anonymous: report.anonymous,
+        reporter_name: report.name.as_deref(),
+        reporter_contact: report.contact.as_deref(),
+        reporter_email: report.email.as_deref(),
+        received_on: today,
+        accept_by,
+    };
+    let id = match cdb::insert(&mut tx, &new, now).await {
+        Ok(id) => id,
+        // A concurrent copy of the same form won the race: it has the same receipt.
+        Err(InsertError::DuplicateForm) => return Ok(to_receipt(&state, &receipt)),
+        Err(InsertError::App(e)) => return Err(e),
+    };
+    cdb::add_event(&mut tx, id, Actor::System, "submitted", true, "", now).await?;
+    if let Some(email) = &report.email {
+        let (subject, body) = reporter_mail(
+            Msg::MailAckSubject,
+            Msg::MailAckBody,
+            "{date}",
+            &accept_by.to_string(),
+        );
+        outbox::enqueue(&mut tx, email, &subject, &body, now).await?;
+    }
+    tx.commit().await?;
+    // Committed: only now may the receipt be shown.
+    state.mail_wake.notify_one();
+    tracing::info!(complaint_id = id, "report received");
+    let _ = lang;
+    Ok(to_receipt(&state, &receipt))
+}
+
+async fn entry_row_id(state: &AppState, public_ref: &str) -> AppResult<Option<i64>> {
+    use sqlx::Row;
+    let row = sqlx::query("SELECT id FROM batch_entries WHERE public_ref = $1")
+        .bind(public_ref)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    Ok(match row {
+        Some(r) => Some(r.try_get::<i64, _>(0)?),
+        None => None,
+    })
+}
+
+/// A mail to the reporter in both languages (we do not know which one they read).
+pub fn reporter_mail(subject: Msg, body: Msg, placeholder: &str, value: &str) -> (String, String) {
+    let subject = format!("{} / {}", subject.text(Lang::Zh), subject.text(Lang::En));
+    let body = format!(
+        "{}\n\n----\n\n{}",
+        body.text(Lang::Zh).replace(placeholder, value),
+        body.text(Lang::En).replace(placeholder, value)
+    );
+    (subject, body)
+}
+
+pub async fn receipt(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let code = cookie(&headers, RECEIPT_COOKIE).and_then(|c| ReceiptCode::parse(c).ok());
+    let accept_by = match &code {
+        Some(c) => cdb::by_receipt_hash(&state.db, &c.keyed_hash(state.secret.expose().as_bytes()))
+            .await?
+            .map(|s| s.accept_by.to_string()),
+        None => None,
+    };
+    let receipt = code
+        .filter(|_| accept_by.is_some())
+        .map(|c| c.display_grouped());
+    let res = ctx
+        .render(
+            lang.t(Msg::ReceiptTitle),
+            view! { <ReceiptPage lang receipt accept_by /> },
+        )
+        .into_response();
+    // Shown once: the cookie is cleared with this response.
+    let clear = format!(
+        "{RECEIPT_COOKIE}=; {}",
+        cookie_attrs(&state, "/report/receipt", 0)
+    );
+    Ok(no_store(set_cookie(res, clear)))
+}
+
+pub async fn track_form(ctx: PageCtx) -> Response {
+    let lang = ctx.lang;
+    no_store(
+        ctx.render(
+            lang.t(Msg::TrackTitle),
+            view! { <TrackPage lang not_found=false /> },
+        )
+        .into_response(),
+    )
+}
+
+/// `id.expiry.mac`: which case this browser may see, until when.
+pub fn sign_track(secret: &[u8], id: i64, expires: i64) -> String {
+    let mac = keyed_hash(secret, &format!("track:{id}.{expires}"));
+    format!("{id}.{expires}.{mac}")
+}
+
+pub fn verify_track(secret: &[u8], value: &str, now: i64) -> Option<i64> {
+    let mut parts = value.splitn(3, '.');
+    let id: i64 = parts.next()?.parse().ok()?;
+    let expires: i64 = parts.next()?.parse().ok()?;
+    let mac = parts.next()?;
+    let expected = keyed_hash(secret, &format!("track:{id}.{expires}"));
+    (now < expires && crate::staff::auth::constant_time_eq(mac, &expected)).then_some(id)
+}
+
+#[derive(Deserialize)]
+pub struct TrackForm {
+    #[serde(default)]
+    receipt: String,
+}
+
+pub async fn track(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Form(form): Form<TrackForm>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let secret = state.secret.expose().as_bytes();
+    let found = match ReceiptCode::parse(&form.receipt) {
+        Ok(code) => cdb::by_receipt_hash(&state.db, &code.keyed_hash(secret)).await?,
+        Err(_) => None,
+    };
+    let Some(case) = found else {
+        // The same neutral answer for a malformed and for an unknown code.
+        let mut res = ctx
+            .render(
+                lang.t(Msg::TrackTitle),
+                view! { <TrackPage lang not_found=true /> },
+            )
+            .into_response();
+        *res.status_mut() = StatusCode::NOT_FOUND;
+        return Ok(no_store(res));
+    };
+    let value = sign_track(secret, case.id, now_epoch() + TRACK_SECS);
+    let cookie = format!(
+        "{TRACK_COOKIE}={value}; {}",
+        cookie_attrs(&state, "/track", TRACK_SECS)
+    );
+    Ok(no_store(set_cookie(
+        Redirect::to("/track/case").into_response(),
+        cookie,
+    )))
+}
+
+/// The case this browser is following, if its tracking cookie is valid.
+async fn tracked_case(state: &AppState, headers: &HeaderMap) -> AppResult<Option<CaseSummary>> {
+    let Some(value) = cookie(headers, TRACK_COOKIE) else {
+        return Ok(None);
+    };
+    let Some(id) = verify_track(state.secret.expose().as_bytes(), value, now_epoch()) else {
+        return Ok(None);
+    };
+    cdb::summary(&state.db, id).await
+}
+
+async fn place_name(state: &AppState, lang: Lang, case: &CaseSummary) -> AppResult<String> {
+    let id = case.village_id.or(case.township_id);
+    Ok(match id {
+        Some(id) => regions::by_id(&state.db, id)
+            .await?
+            .map(|r| lang.pick(&r.name_zh, r.name_en.as_deref()).to_owned())
+            .unwrap_or_default(),
+        None => String::new(),
+    })
+}
+
+/// Whether the reporter may still ask for a review: answered (or closed after an answer)
+/// no more than 30 days ago.
+async fn review_open(state: &AppState, case: &CaseSummary) -> AppResult<bool> {
+    if transition(case.status, Action::RequestReview).is_err() {
+        return Ok(false);
+    }
+    let Some(answered) = cdb::answered_at(&state.db, case.id).await? else {
+        return Ok(false);
+    };
+    let (rules, _) = deadline_rules();
+    let answered_day = chrono::DateTime::from_timestamp(answered + 8 * 3600, 0)
+        .map(|t| t.date_naive())
+        .unwrap_or_else(today_cst);
+    Ok(today_cst() <= rules.review_request_until(answered_day))
+}
+
+async fn case_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    case: CaseSummary,
+    notice: Option<Msg>,
+    errors: Vec<(&'static str, Msg)>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let data = CaseData {
+        place: place_name(state, lang, &case).await?,
+        events: cdb::public_events(&state.db, case.id).await?,
+        can_add_info: transition(case.status, Action::AddInfo).is_ok(),
+        can_request_review: review_open(state, &case).await?,
+        notice,
+        errors,
+        case,
+    };
+    let status = if data.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = ctx
+        .render(lang.t(Msg::TrackTitle), view! { <CasePage lang data /> })
+        .into_response();
+    *res.status_mut() = status;
+    Ok(no_store(res))
+}
+
+#[derive(Deserialize)]
+pub struct CaseQuery {
+    done: Option<String>,
+}
+
+pub async fn case(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Query(q): Query<CaseQuery>,
+) -> AppResult<Response> {
+    let Some(case) = tracked_case(&state, &headers).await? else {
+        return Ok(no_store(Redirect::to("/track").into_response()));
+    };
+    let notice = match q.done.as_deref() {
+        Some("info") => Some(Msg::InfoAdded),
+        Some("review") => Some(Msg::ReviewRequested),
+        _ => None,
+    };
+    case_page(&state, &ctx, case, notice, vec![]).await
+}
+
+#[derive(Deserialize)]
+pub struct TextForm {
+    #[serde(default)]
+    body: String,
+}
+
+fn check_text(body: &str) -> Result<String, Msg> {
+    let body = body.trim();
+    let n = body.chars().count();
+    if n < 10 || !is_text(body) {
+        Err(Msg::BodyTooShort)
+    } else if n > 5000 {
+        Err(Msg::BodyTooLong)
+    } else {
+        Ok(body.to_owned())
+    }
+}
+
+pub async fn add_info(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Form(form): Form<TextForm>,
+) -> AppResult<Response> {
+    let Some(case) = tracked_case(&state, &headers).await? else {
+        return Ok(no_store(Redirect::to("/track").into_response()));
+    };
+    if transition(case.status, Action::AddInfo).is_err() {
+        return Err(AppError::Conflict(ctx.lang.t(Msg::WrongState).to_owned()));
+    }
+    let body = match check_text(&form.body) {
+        Ok(b) => b,
+        Err(m) => return case_page(&state, &ctx, case, None, vec![("body", m)]).await,
+    };
+    let mut tx = state.db.pool.begin().await?;
+    cdb::add_event(
+        &mut tx,
+        case.id,
+        Actor::Reporter,
+        "info_added",
+        true,
+        &body,
+        now_epoch(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(no_store(
+        Redirect::to("/track/case?done=info").into_response(),
+    ))
+}
+
+pub async fn request_review(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    Form(form): Form<TextForm>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let Some(case) = tracked_case(&state, &headers).await? else {
+        return Ok(no_store(Redirect::to("/track").into_response()));
+    };
+    if !review_open(&state, &case).await? {
+        return Err(AppError::Conflict(lang.t(Msg::ReviewWindowOver).to_owned()));
+    }
+    let body = match check_text(&form.body) {
+        Ok(b) => b,
+        Err(m) => return case_page(&state, &ctx, case, None, vec![("review", m)]).await,
+    };
+    let to = transition(case.status, Action::RequestReview)
+        .map_err(|_| AppError::Conflict(lang.t(Msg::WrongState).to_owned()))?;
+    let now = now_epoch();
+    let mut tx = state.db.pool.begin().await?;
+    if !cdb::set_status(&mut tx, case.id, case.status, to, now).await? {
+        return Err(AppError::Conflict(lang.t(Msg::WrongState).to_owned()));
+    }
+    cdb::add_event(
+        &mut tx,
+        case.id,
+        Actor::Reporter,
+        "review_requested",
+        true,
+        &body,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(no_store(
+        Redirect::to("/track/case?done=review").into_response(),
+    ))
+}
+
+pub async fn end_tracking(State(state): State<AppState>) -> Response {
+    let clear = format!("{TRACK_COOKIE}=; {}", cookie_attrs(&state, "/track", 0));
+    no_store(set_cookie(Redirect::to("/track").into_response(), clear))
+}
+
+/// The label of a status for mails and pages.
+pub fn status_label(lang: Lang, s: Status) -> &'static str {
+    lang.t(labels::status(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(category: &str, place: &str, body: &str) -> ReportValues {
+        ReportValues {
+            category: category.into(),
+            place: place.into(),
+            body: body.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn report_validation_table() {
+        let ok_body = "村主任的亲戚家有小车还吃低保。";
+        assert!(validate_report(&values("wrongful_inclusion", "v:530621103201", ok_body)).is_ok());
+        assert!(validate_report(&values("other", "t:530621103000", ok_body)).is_ok());
+        let cases = [
+            (values("", "v:530621103201", ok_body), "category"),
+            (values("boss", "v:530621103201", ok_body), "category"),
+            (values("other", "", ok_body), "place"),
+            (values("other", "v:../../etc", ok_body), "place"),
+            (values("other", "x:530621103201", ok_body), "place"),
+            (values("other", "v:530621103201", "太短"), "body"),
+            (
+                values("other", "v:530621103201", &"长".repeat(5001)),
+                "body",
+            ),
+            (
+                values("other", "v:530621103201", "bell\u{7}bell\u{7}bell\u{7}"),
+                "body",
+            ),
+        ];
+        for (v, field) in cases {
+            let errs = validate_report(&v).expect_err("must fail");
+            assert!(errs.iter().any(|(f, _)| *f == field), "{field}: {errs:?}");
+        }
+    }
+
+    #[test]
+    fn anonymous_reports_keep_no_identity() {
+        let mut v = values(
+            "favouritism",
+            "v:530621103201",
+            "村干部把低保给了自己的亲戚。",
+        );
+        v.anonymous = true;
+        v.name = "张三".into();
+        v.contact = "zhang@example.cn".into();
+        let r = validate_report(&v).expect("valid");
+        assert_eq!((r.name, r.contact, r.email), (None, None, None));
+        v.anonymous = false;
+        let r = validate_report(&v).expect("valid");
+        assert_eq!(r.email.as_deref(), Some("zhang@example.cn"));
+        assert_eq!(r.name.as_deref(), Some("张三"));
+    }
+
+    #[test]
+    fn contacts() {
+        assert!(valid_phone("0870-1234567"));
+        assert!(valid_phone("+86 138 0000 0000"));
+        assert!(!valid_phone("12345"));
+        assert!(!valid_phone("call me"));
+        let mut v = values("other", "v:530621103201", "这是一个足够长的描述内容。");
+        v.contact = "not-an-email@".into();
+        assert!(validate_report(&v).is_err());
+        v.contact = "138 0000 0000".into();
+        let r = validate_report(&v).expect("phone ok");
+        assert_eq!(r.email, None);
+        assert_eq!(r.contact.as_deref(), Some("138 0000 0000"));
+    }
+
+    #[test]
+    fn track_cookies_are_signed_and_expire() {
+        let v = sign_track(b"k", 42, 1000);
+        assert_eq!(verify_track(b"k", &v, 999), Some(42));
+        assert_eq!(verify_track(b"k", &v, 1000), None);
+        assert_eq!(verify_track(b"other", &v, 999), None);
+        assert_eq!(verify_track(b"k", &v.replace("42.", "43."), 999), None);
+        assert_eq!(verify_track(b"k", "garbage", 0), None);
+    }
+
+    #[test]
+    fn reporter_mail_never_holds_a_receipt_placeholder() {
+        let (s, b) = reporter_mail(
+            Msg::MailAckSubject,
+            Msg::MailAckBody,
+            "{date}",
+            "2026-12-11",
+        );
+        assert!(s.contains("举报已收到"));
+        assert!(b.contains("2026-12-11") && !b.contains("{date}"));
+    }
+}

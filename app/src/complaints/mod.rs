@@ -1,0 +1,5 @@
+//! Complaints, public side: report (anonymously if wished), get a receipt, follow the case.
+
+pub mod api;
+pub mod labels;
+pub mod views;

@@ -1,0 +1,241 @@
+//! Public complaint pages: report form, receipt, tracking.
+
+use leptos::prelude::*;
+
+use crate::db::complaints::{CaseSummary, Event};
+use crate::domain::Category;
+use crate::i18n::{Lang, Msg};
+use crate::pages::views::{local_time, textarea_text};
+
+use super::labels;
+
+/// A township and its villages for the place select: (township name, code, [(code, name)]).
+pub type Places = Vec<(String, String, Vec<(String, String)>)>;
+
+#[derive(Debug, Clone, Default)]
+pub struct ReportValues {
+    pub category: String,
+    pub place: String,
+    pub entry: String,
+    pub body: String,
+    pub accused: String,
+    pub anonymous: bool,
+    pub name: String,
+    pub contact: String,
+}
+
+fn field_error(lang: Lang, errors: &[(&'static str, Msg)], field: &'static str) -> Option<AnyView> {
+    errors.iter().find(|(f, _)| *f == field).map(|(_, m)| {
+        view! { <p class="field-error" id=format!("err-{field}")>{lang.t(*m)}</p> }.into_any()
+    })
+}
+
+#[component]
+pub fn ReportPage(
+    lang: Lang,
+    token: String,
+    places: Places,
+    /// The list entry objected to: (public reference, description with masked name).
+    entry: Option<(String, String)>,
+    values: ReportValues,
+    errors: Vec<(&'static str, Msg)>,
+) -> impl IntoView {
+    let has_errors = !errors.is_empty();
+    let categories = Category::ALL
+        .iter()
+        .map(|c| {
+            let id = format!("cat-{}", c.as_str());
+            let label_for = id.clone();
+            let checked = values.category == c.as_str();
+            view! {
+                <label class="check" for=label_for>
+                    <input type="radio" id=id name="category" value=c.as_str() checked=checked required />
+                    " " {lang.t(labels::category(*c))}
+                </label>
+            }
+        })
+        .collect_view();
+    let place_options = places
+        .into_iter()
+        .map(|(t_name, t_code, villages)| {
+            let t_value = format!("t:{t_code}");
+            let t_selected = values.place == t_value;
+            let t_label = format!("{t_name} {}", lang.t(Msg::TownshipLevel));
+            let group_label = t_name.clone();
+            view! {
+                <optgroup label=group_label>
+                    {villages
+                        .into_iter()
+                        .map(|(code, name)| {
+                            let value = format!("v:{code}");
+                            let selected = values.place == value;
+                            view! { <option value=value selected=selected>{name}</option> }
+                        })
+                        .collect_view()}
+                    <option value=t_value selected=t_selected>{t_label}</option>
+                </optgroup>
+            }
+        })
+        .collect_view();
+    view! {
+        <h1>{lang.t(Msg::ReportTitle)}</h1>
+        <p class="lead">{lang.t(Msg::ReportIntro)}</p>
+        <p class="notice">{lang.t(Msg::WhatHappensNext)}</p>
+        {has_errors.then(|| view! { <p class="error" role="alert">{lang.t(Msg::FormHasErrors)}</p> })}
+        {field_error(lang, &errors, "token")}
+        <form method="post" action="/report" class="form">
+            <input type="hidden" name="token" value=token />
+            {entry.map(|(r, desc)| view! {
+                <input type="hidden" name="entry" value=r />
+                <p class="entry-concerned"><strong>{lang.t(Msg::EntryConcerned)} ": "</strong> {desc}</p>
+            })}
+            <fieldset>
+                <legend>{lang.t(Msg::CategoryLabel)}</legend>
+                {categories}
+                {field_error(lang, &errors, "category")}
+            </fieldset>
+            <label for="place">{lang.t(Msg::WhereLabel)}</label>
+            <select id="place" name="place" required>
+                <option value="">{lang.t(Msg::ChoosePlace)}</option>
+                {place_options}
+            </select>
+            {field_error(lang, &errors, "place")}
+            <label for="body">{lang.t(Msg::BodyLabel)}</label>
+            <textarea id="body" name="body" required minlength="10" maxlength="5000" rows="8"
+                aria-describedby="body-hint">{textarea_text(&values.body)}</textarea>
+            <p class="hint" id="body-hint">{lang.t(Msg::BodyHint)}</p>
+            {field_error(lang, &errors, "body")}
+            <label for="accused">{lang.t(Msg::AccusedLabel)}</label>
+            <input id="accused" name="accused" type="text" maxlength="200" value=values.accused.clone() />
+            {field_error(lang, &errors, "accused")}
+            <label class="check" for="anonymous">
+                <input type="checkbox" id="anonymous" name="anonymous" value="1" checked=values.anonymous />
+                " " {lang.t(Msg::AnonymousLabel)}
+            </label>
+            <label for="name">{lang.t(Msg::NameLabel)}</label>
+            <input id="name" name="name" type="text" maxlength="40" autocomplete="name" value=values.name.clone() />
+            {field_error(lang, &errors, "name")}
+            <label for="contact">{lang.t(Msg::ContactLabel)}</label>
+            <input id="contact" name="contact" type="text" maxlength="100" autocomplete="email"
+                inputmode="email" aria-describedby="contact-hint" value=values.contact.clone() />
+            <p class="hint" id="contact-hint">{lang.t(Msg::ContactHint)}</p>
+            {field_error(lang, &errors, "contact")}
+            <p class="small">{lang.t(Msg::ProtectionNote)}</p>
+            <button type="submit">{lang.t(Msg::Submit)}</button>
+        </form>
+        <p><a href="/track">{lang.t(Msg::TrackTitle)}</a></p>
+    }
+}
+
+#[component]
+pub fn ReceiptPage(
+    lang: Lang,
+    receipt: Option<String>,
+    accept_by: Option<String>,
+) -> impl IntoView {
+    match receipt {
+        Some(code) => view! {
+            <h1>{lang.t(Msg::ReceiptTitle)}</h1>
+            <p>{lang.t(Msg::ReceiptCodeLabel)}</p>
+            <p class="receipt" aria-live="polite"><strong>{code}</strong></p>
+            <p class="notice">{lang.t(Msg::ReceiptAdvice)}</p>
+            {accept_by.map(|d| view! { <p>{lang.t(Msg::AcceptBy)} ": " <strong>{d}</strong></p> })}
+            <p><a href="/track">{lang.t(Msg::TrackTitle)}</a></p>
+        }
+        .into_any(),
+        None => view! {
+            <h1>{lang.t(Msg::ReceiptTitle)}</h1>
+            <p>{lang.t(Msg::ReceiptGone)}</p>
+            <p><a href="/track">{lang.t(Msg::TrackTitle)}</a></p>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+pub fn TrackPage(lang: Lang, not_found: bool) -> impl IntoView {
+    view! {
+        <h1>{lang.t(Msg::TrackTitle)}</h1>
+        <p>{lang.t(Msg::TrackIntro)}</p>
+        {not_found.then(|| view! { <p class="error" role="alert">{lang.t(Msg::TrackNotFound)}</p> })}
+        <form method="post" action="/track" class="form">
+            <label for="receipt">{lang.t(Msg::ReceiptLabel)}</label>
+            <input id="receipt" name="receipt" type="text" inputmode="numeric" autocomplete="off"
+                required maxlength="40" placeholder="0000-0000-0000-0000" />
+            <button type="submit">{lang.t(Msg::Lookup)}</button>
+        </form>
+    }
+}
+
+pub struct CaseData {
+    pub case: CaseSummary,
+    pub place: String,
+    pub events: Vec<Event>,
+    pub can_add_info: bool,
+    pub can_request_review: bool,
+    pub notice: Option<Msg>,
+    pub errors: Vec<(&'static str, Msg)>,
+}
+
+#[component]
+pub fn CasePage(lang: Lang, data: CaseData) -> impl IntoView {
+    let CaseData {
+        case,
+        place,
+        events,
+        can_add_info,
+        can_request_review,
+        notice,
+        errors,
+    } = data;
+    view! {
+        <h1>{lang.t(Msg::TrackTitle)}</h1>
+        {notice.map(|m| view! { <p class="notice" role="status">{lang.t(m)}</p> })}
+        {(!errors.is_empty()).then(|| view! { <p class="error" role="alert">{lang.t(Msg::FormHasErrors)}</p> })}
+        <dl class="facts">
+            <dt>{lang.t(Msg::CaseStatus)}</dt>
+            <dd class="status"><strong>{lang.t(labels::status(case.status))}</strong></dd>
+            <dt>{lang.t(Msg::CategoryLabel)}</dt>
+            <dd>{lang.t(labels::category(case.category))}</dd>
+            <dt>{lang.t(Msg::WhereLabel)}</dt>
+            <dd>{place}</dd>
+            <dt>{lang.t(Msg::AcceptBy)}</dt>
+            <dd>{case.accept_by.to_string()}</dd>
+            {case.answer_by.map(|d| view! { <dt>{lang.t(Msg::AnswerBy)}</dt><dd>{d.to_string()}</dd> })}
+        </dl>
+        <h2>{lang.t(Msg::Timeline)}</h2>
+        <ol class="timeline">
+            {events
+                .into_iter()
+                .map(|e| view! {
+                    <li>
+                        <span class="when">{local_time(e.at)}</span> " "
+                        <strong>{lang.t(labels::event(&e.kind))}</strong>
+                        {(!e.body.is_empty()).then(|| view! { <p class="event-body">{e.body.clone()}</p> })}
+                    </li>
+                })
+                .collect_view()}
+        </ol>
+        {can_add_info.then(|| view! {
+            <h2>{lang.t(Msg::AddInfo)}</h2>
+            <form method="post" action="/track/info" class="form">
+                <label for="info">{lang.t(Msg::AddInfoHint)}</label>
+                <textarea id="info" name="body" required minlength="10" maxlength="5000" rows="5"></textarea>
+                {field_error(lang, &errors, "body")}
+                <button type="submit">{lang.t(Msg::AddInfo)}</button>
+            </form>
+        })}
+        {can_request_review.then(|| view! {
+            <h2>{lang.t(Msg::RequestReview)}</h2>
+            <form method="post" action="/track/review" class="form">
+                <label for="review">{lang.t(Msg::RequestReviewHint)}</label>
+                <textarea id="review" name="body" required minlength="10" maxlength="5000" rows="4"></textarea>
+                {field_error(lang, &errors, "review")}
+                <button type="submit">{lang.t(Msg::RequestReview)}</button>
+            </form>
+        })}
+        <form method="post" action="/track/end" class="form">
+            <button type="submit" class="secondary">{lang.t(Msg::EndTracking)}</button>
+        </form>
+    }
+}

@@ -1,0 +1,655 @@
+use sqlx::Row;
+
+use crate::both_backends;
+use crate::helpers::{
+    logs_contain, spawn_app, spawn_app_with, Backend, Options, SmtpSink, TestApp,
+};
+
+both_backends!(
+    report_receipt_track_round_trip,
+    wrong_receipt_gets_a_neutral_answer,
+    anonymous_report_stores_no_contact,
+    resubmitted_form_makes_one_case,
+    oversized_report_is_refused,
+    reports_are_rate_limited,
+    hostile_input_comes_back_escaped,
+    object_link_carries_the_entry,
+    acknowledgement_reaches_a_real_smtp_sink,
+    mail_waits_for_the_sink_to_return,
+    review_only_after_an_answer,
+);
+
+/// Opens the form and returns its one-time token.
+async fn form_token(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+    let res = client
+        .get(app.url(path))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("form");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let body = res.text().await.expect("body");
+    let marker = r#"name="token" value=""#;
+    let start = body.find(marker).expect("token") + marker.len();
+    body[start..start + 64].to_owned()
+}
+
+async fn submit(
+    app: &TestApp,
+    client: &reqwest::Client,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(app.url("/report"))
+        .header("accept", "text/html")
+        .header("sec-fetch-site", "same-origin")
+        .form(fields)
+        .send()
+        .await
+        .expect("submit")
+}
+
+const BODY: &str = "村主任把低保名额给了自己的亲戚，他们家有小车和新房。";
+
+/// Submits a valid report and reads the receipt page; returns the 16 digits.
+async fn report(app: &TestApp, client: &reqwest::Client, extra: &[(&str, &str)]) -> String {
+    let token = form_token(app, client, "/report").await;
+    let mut fields = vec![
+        ("token", token.as_str()),
+        ("category", "favouritism"),
+        ("place", "v:530621103201"),
+        ("body", BODY),
+    ];
+    fields.extend_from_slice(extra);
+    let res = submit(app, client, &fields).await;
+    assert_eq!(res.status().as_u16(), 303, "{:?}", res.text().await);
+    let location = res.headers()["location"].to_str().expect("loc").to_owned();
+    assert_eq!(location, "/report/receipt");
+    read_receipt(app, client).await
+}
+
+async fn read_receipt(app: &TestApp, client: &reqwest::Client) -> String {
+    let res = client
+        .get(app.url("/report/receipt"))
+        .send()
+        .await
+        .expect("receipt");
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let body = res.text().await.expect("body");
+    let start = body.find(r#"class="receipt""#).expect("receipt shown");
+    let code: String = body[start..]
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '-')
+        .take(19)
+        .collect();
+    assert_eq!(code.len(), 19, "{code}");
+    assert!(body.contains("受理期限"));
+    code.replace('-', "")
+}
+
+async fn track(app: &TestApp, client: &reqwest::Client, receipt: &str) -> reqwest::Response {
+    client
+        .post(app.url("/track"))
+        .header("accept", "text/html")
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("receipt", receipt)])
+        .send()
+        .await
+        .expect("track")
+}
+
+async fn report_receipt_track_round_trip(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let client = app.new_client();
+    let receipt = report(&app, &client, &[]).await;
+    // Shown once.
+    let again = client
+        .get(app.url("/report/receipt"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    assert!(again.contains("已经显示过了") && !again.contains(&receipt[..8]));
+    // Follow it, typed with spaces and dashes.
+    let typed = format!(
+        "{} {}-{} {}",
+        &receipt[..4],
+        &receipt[4..8],
+        &receipt[8..12],
+        &receipt[12..]
+    );
+    let res = track(&app, &client, &typed).await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(res.headers()["location"], "/track/case");
+    let res = client
+        .get(app.url("/track/case"))
+        .send()
+        .await
+        .expect("case");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let body = res.text().await.expect("b");
+    assert!(
+        body.contains("已提交，等待受理") && body.contains("举报已提交") && body.contains("龙泉村")
+    );
+    assert!(
+        !body.contains(&receipt),
+        "the tracking page does not repeat the receipt"
+    );
+    // Add information; it appears on the timeline.
+    let res = client
+        .post(app.url("/track/info"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("body", "补充：他家去年还买了一辆货车。")])
+        .send()
+        .await
+        .expect("info");
+    assert_eq!(res.status().as_u16(), 303);
+    let body = client
+        .get(app.url("/track/case?done=info"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    assert!(body.contains("已补充") && body.contains("他家去年还买了一辆货车"));
+    // Stop following: the case is no longer shown without the receipt.
+    client
+        .post(app.url("/track/end"))
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .expect("end");
+    let res = client.get(app.url("/track/case")).send().await.expect("r");
+    assert_eq!(res.status().as_u16(), 303);
+    // Stored as a keyed hash only; never in logs.
+    let n: i64 =
+        sqlx::query("SELECT COUNT(*) FROM complaints WHERE receipt_hash = $1 OR body LIKE $2")
+            .bind(&receipt)
+            .bind(format!("%{receipt}%"))
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("q")
+            .get(0);
+    assert_eq!(n, 0, "the receipt itself is not stored");
+    assert!(!logs_contain(&receipt), "receipt in logs");
+    assert!(!logs_contain(&typed), "receipt in logs");
+    // The durable write: SQLite commits with synchronous=FULL.
+    if backend == Backend::Sqlite {
+        let sync: i64 = sqlx::query("PRAGMA synchronous")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("p")
+            .get(0);
+        assert_eq!(sync, 2, "synchronous=FULL");
+    }
+}
+
+async fn wrong_receipt_gets_a_neutral_answer(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let client = app.new_client();
+    report(&app, &client, &[]).await;
+    let mut bodies = Vec::new();
+    for guess in [
+        "0000000000000000",
+        "1234-5678-9012-3456",
+        "abc",
+        "",
+        "' OR 1=1 --",
+    ] {
+        let res = track(&app, &client, guess).await;
+        assert_eq!(res.status().as_u16(), 404, "{guess}");
+        let body = res.text().await.expect("b");
+        assert!(body.contains("没有找到对应的举报"));
+        bodies.push(body);
+    }
+    assert!(
+        bodies.windows(2).all(|w| w[0] == w[1]),
+        "every wrong code gets the same answer"
+    );
+}
+
+async fn anonymous_report_stores_no_contact(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let client = app.new_client();
+    report(
+        &app,
+        &client,
+        &[
+            ("anonymous", "1"),
+            ("name", "张三"),
+            ("contact", "zhangsan@example.cn"),
+        ],
+    )
+    .await;
+    let row = sqlx::query(
+        "SELECT reporter_name, reporter_contact, reporter_email, anonymous FROM complaints",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("row");
+    assert_eq!(row.get::<Option<String>, _>(0), None);
+    assert_eq!(row.get::<Option<String>, _>(1), None);
+    assert_eq!(row.get::<Option<String>, _>(2), None);
+    assert_eq!(row.get::<i64, _>(3), 1);
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM outbox")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(n, 0, "no mail for an anonymous reporter");
+    // Named reports keep them, in staff-only columns.
+    report(
+        &app,
+        &client,
+        &[("name", "李四"), ("contact", "138 0000 1111")],
+    )
+    .await;
+    let row =
+        sqlx::query("SELECT reporter_name, reporter_contact FROM complaints WHERE anonymous = 0")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("row");
+    assert_eq!(row.get::<Option<String>, _>(0).as_deref(), Some("李四"));
+    assert!(!logs_contain("138 0000 1111"), "contact in logs");
+}
+
+async fn resubmitted_form_makes_one_case(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let client = app.new_client();
+    let token = form_token(&app, &client, "/report").await;
+    let fields = [
+        ("token", token.as_str()),
+        ("category", "procedure"),
+        ("place", "t:530621103000"),
+        ("body", BODY),
+    ];
+    let first = submit(&app, &client, &fields).await;
+    assert_eq!(first.status().as_u16(), 303);
+    let r1 = read_receipt(&app, &client).await;
+    // Double tap / retry: the same form again, even concurrently.
+    let (a, b) = tokio::join!(
+        submit(&app, &client, &fields),
+        submit(&app, &client, &fields)
+    );
+    assert_eq!(a.status().as_u16(), 303);
+    assert_eq!(b.status().as_u16(), 303);
+    let r2 = read_receipt(&app, &client).await;
+    assert_eq!(r1, r2, "the same receipt again");
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM complaints")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(n, 1);
+    // A forged or missing token is not accepted.
+    let res = submit(
+        &app,
+        &client,
+        &[
+            ("token", "nope"),
+            ("category", "other"),
+            ("place", "t:530621103000"),
+            ("body", BODY),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.expect("b").contains("表单已过期"));
+}
+
+async fn oversized_report_is_refused(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let client = app.new_client();
+    let token = form_token(&app, &client, "/report").await;
+    // Just over the 64 KiB form limit once URL-encoded (9 bytes a character).
+    let huge = "举".repeat(8_000);
+    let res = submit(
+        &app,
+        &client,
+        &[
+            ("token", &token),
+            ("category", "other"),
+            ("place", "t:530621103000"),
+            ("body", &huge),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 413);
+    assert!(res.text().await.expect("b").contains("提交的内容太大"));
+    // Too long but under the body limit: a field message.
+    let long = "举".repeat(5001);
+    let res = submit(
+        &app,
+        &client,
+        &[
+            ("token", &token),
+            ("category", "other"),
+            ("place", "t:530621103000"),
+            ("body", &long),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.expect("b").contains("内容不能超过5000字"));
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM complaints")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(n, 0);
+}
+
+async fn reports_are_rate_limited(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let client = app.new_client();
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let token = form_token(&app, &client, "/report").await;
+        let res = submit(
+            &app,
+            &client,
+            &[
+                ("token", &token),
+                ("category", "other"),
+                ("place", "t:530621103000"),
+                ("body", BODY),
+            ],
+        )
+        .await;
+        statuses.push(res.status().as_u16());
+        if res.status().as_u16() == 429 {
+            assert!(res.headers().contains_key("retry-after"));
+            assert!(res.text().await.expect("b").contains("操作太频繁"));
+        }
+    }
+    assert_eq!(statuses, [303, 303, 303, 303, 303, 429]);
+    // Tracking is limited too.
+    let mut last = 0;
+    for _ in 0..11 {
+        last = track(&app, &client, "0000000000000000")
+            .await
+            .status()
+            .as_u16();
+    }
+    assert_eq!(last, 429);
+}
+
+async fn hostile_input_comes_back_escaped(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let client = app.new_client();
+    let token = form_token(&app, &client, "/report").await;
+    let xss = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+    // Missing category: the form comes back with what was typed, escaped.
+    let res = submit(
+        &app,
+        &client,
+        &[
+            ("token", &token),
+            ("place", "v:530621103201"),
+            ("body", xss),
+            ("accused", xss),
+            ("name", xss),
+            ("contact", xss),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.expect("b");
+    assert!(!body.contains("<script>alert(1)") && !body.contains("<img src=x"));
+    assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // Stored as given, shown escaped on the timeline.
+    let receipt = report(&app, &client, &[("accused", xss)]).await;
+    track(&app, &client, &receipt).await;
+    client
+        .post(app.url("/track/info"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("body", format!("{xss} 补充材料补充材料"))])
+        .send()
+        .await
+        .expect("info");
+    let body = client
+        .get(app.url("/track/case"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    assert!(!body.contains("<script>alert(1)"));
+    assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let stored: String = sqlx::query("SELECT accused FROM complaints WHERE accused IS NOT NULL")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(stored, xss, "stored as given");
+}
+
+async fn object_link_carries_the_entry(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let row = sqlx::query(
+        "SELECT e.public_ref, e.id, e.head_name FROM batch_entries e JOIN batches b ON b.id = e.batch_id
+         JOIN regions v ON v.id = b.village_id WHERE v.code = '530621103201' AND b.state = 'published' LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("entry");
+    let (public_ref, entry_id, name): (String, i64, String) = (row.get(0), row.get(1), row.get(2));
+    let client = app.new_client();
+    let body = client
+        .get(app.url(&format!("/report?entry={public_ref}")))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    assert!(body.contains("您要反映的公示名单条目"));
+    assert!(
+        body.contains(r#"<option value="v:530621103201" selected"#),
+        "village preselected"
+    );
+    assert!(
+        !body.contains(&format!(">{name}<")) && !body.contains(&format!(" {name} ")),
+        "no full name"
+    );
+    let token = form_token(&app, &client, &format!("/report?entry={public_ref}")).await;
+    let res = submit(
+        &app,
+        &client,
+        &[
+            ("token", &token),
+            ("entry", &public_ref),
+            ("category", "wrongful_inclusion"),
+            ("place", "v:530621103201"),
+            ("body", BODY),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let stored: Option<i64> = sqlx::query("SELECT entry_id FROM complaints")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(stored, Some(entry_id));
+    // A nonsense reference is ignored, not an error.
+    let res = client
+        .get(app.url("/report?entry=%3Cscript%3E"))
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status().as_u16(), 200);
+}
+
+async fn acknowledgement_reaches_a_real_smtp_sink(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    let Some(app) = spawn_app_with(
+        backend,
+        Options {
+            smtp_url: Some(format!("smtp://127.0.0.1:{}", sink.port)),
+            ..Default::default()
+        },
+    )
+    .await
+    else {
+        return;
+    };
+    let client = app.new_client();
+    let receipt = report(&app, &client, &[("contact", "reporter@example.cn")]).await;
+    let got = sink.wait_for(1).await;
+    assert_eq!(got.len(), 1, "one acknowledgement");
+    let mail = &got[0];
+    assert!(mail.contains("To: reporter@example.cn"));
+    assert!(!mail.contains(&receipt), "the receipt is never mailed");
+    let state: String = sqlx::query("SELECT state FROM outbox")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(state, "sent");
+}
+
+async fn mail_waits_for_the_sink_to_return(backend: Backend) {
+    // A port with nobody listening (yet).
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let url = format!("smtp://127.0.0.1:{port}");
+    let Some(app) = spawn_app_with(
+        backend,
+        Options {
+            smtp_url: Some(url.clone()),
+            ..Default::default()
+        },
+    )
+    .await
+    else {
+        return;
+    };
+    let client = app.new_client();
+    report(&app, &client, &[("contact", "reporter@example.cn")]).await;
+    // The worker tried and failed: the mail is kept, with its error, for a later attempt.
+    let mut failed = false;
+    for _ in 0..100 {
+        let row = sqlx::query("SELECT state, attempts, last_error FROM outbox")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("q");
+        if row.get::<i64, _>(1) > 0 {
+            assert_eq!(row.get::<String, _>(0), "pending");
+            assert!(row.get::<Option<String>, _>(2).is_some());
+            failed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(failed, "the first attempt failed and was recorded");
+    // The sink comes back; the next attempt (its back-off passed) delivers it.
+    let sink = SmtpSink::start_on(port).await;
+    let mailer = app::mail::Mailer::new(
+        Some(&url),
+        "noreply@sunshine.test",
+        app.data_dir.path().join("mail"),
+    )
+    .expect("mailer");
+    let sent = app::mail::deliver_due(&app.db, &mailer, app::db::now_epoch() + 3600)
+        .await
+        .expect("deliver");
+    assert_eq!(sent, 1);
+    assert_eq!(sink.received().len(), 1);
+    let state: String = sqlx::query("SELECT state FROM outbox")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(state, "sent");
+}
+
+async fn review_only_after_an_answer(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let client = app.new_client();
+    let receipt = report(&app, &client, &[]).await;
+    track(&app, &client, &receipt).await;
+    let body = client
+        .get(app.url("/track/case"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    assert!(!body.contains("申请复查"), "no review before an answer");
+    let res = client
+        .post(app.url("/track/review"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("body", "我不同意这个答复，请重新核实。")])
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status().as_u16(), 409);
+    // Simulate the staff workflow's answer (that side is another feature).
+    let id: i64 = sqlx::query("SELECT id FROM complaints")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    sqlx::query("UPDATE complaints SET status = 'answered' WHERE id = $1")
+        .bind(id)
+        .execute(&app.db.pool)
+        .await
+        .expect("u");
+    sqlx::query("INSERT INTO complaint_events (complaint_id, at, actor_kind, kind, public, body) VALUES ($1, $2, 'staff', 'answered', 1, '经核实，情况属实，已停发。')")
+        .bind(id)
+        .bind(app::db::now_epoch())
+        .execute(&app.db.pool)
+        .await
+        .expect("e");
+    let body = client
+        .get(app.url("/track/case"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    assert!(body.contains("经核实，情况属实，已停发") && body.contains("申请复查"));
+    let res = client
+        .post(app.url("/track/review"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("body", "我不同意这个答复，请重新核实。")])
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status().as_u16(), 303);
+    let status: String = sqlx::query("SELECT status FROM complaints")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(status, "reopened");
+}
