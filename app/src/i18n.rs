@@ -195,7 +195,7 @@ messages! {
     WindowOver => ("公示期已结束", "Period over"),
     HowToObject => ("如对名单有异议，请在公示期内点击对应家庭旁的“提出异议”，或拨打监督举报电话。可以匿名。", "If you think an entry is wrong, use “Object” next to it during the period, or call the complaints hotline. You may stay anonymous."),
     MaskedNameCol => ("户主", "Head"),
-    NamesMaskedNote => ("为保护隐私，户主姓名已部分隐去；金额单位为元/月。", "Names are partly hidden to protect privacy; amounts are yuan per month."),
+    NamesMaskedNote => ("为保护隐私，姓名已部分隐去；金额单位为元/月。", "Names are partly hidden to protect privacy; amounts are yuan per month."),
     PersonsCol => ("人数", "Persons"),
     AmountCol => ("月保障金（元）", "Monthly (yuan)"),
     AmountShortCol => ("金额", "Yuan"),
