@@ -40,6 +40,8 @@ pub struct SiteSettings {
     pub public_url: String,
     /// Length of the 审核/审批 publicity window in days (7 by the rules).
     pub window_days: u32,
+    /// Whether complaint deadlines count calendar days (default) or working days.
+    pub deadline_count: crate::domain::DayCount,
 }
 
 impl Default for SiteSettings {
@@ -52,6 +54,7 @@ impl Default for SiteSettings {
             mask_policy: crate::domain::MaskPolicy::Middle,
             public_url: "http://127.0.0.1:3000".to_owned(),
             window_days: 7,
+            deadline_count: crate::domain::DayCount::Calendar,
         }
     }
 }

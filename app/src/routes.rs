@@ -7,6 +7,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::complaints::api as complaints;
+use crate::complaints::staff_api as cstaff;
 use crate::middleware::{refuse_cross_site, render_errors, security_headers};
 use crate::pages::api as pages;
 use crate::publicity::api as publicity;
@@ -80,6 +81,14 @@ pub fn router(state: AppState) -> Router {
             post(complaints::request_review).layer(track_write_limit),
         )
         .route("/track/end", post(complaints::end_tracking))
+        .route(
+            "/staff/complaints",
+            get(cstaff::queue).post(cstaff::create_offline),
+        )
+        .route("/staff/complaints/new", get(cstaff::new_offline))
+        .route("/staff/complaints/receipt", get(cstaff::offline_receipt))
+        .route("/staff/complaints/{id}", get(cstaff::detail))
+        .route("/staff/complaints/{id}/{step}", post(cstaff::act))
         .route(
             "/staff/login",
             get(staff::login_form).post(staff::login).layer(login_limit),

@@ -49,6 +49,9 @@ pub struct ServeArgs {
     /// Days a 审核/审批 publicity window lasts.
     #[arg(long, env = "SUNSHINE_WINDOW_DAYS", default_value = "7", value_parser = clap::value_parser!(u32).range(1..=60))]
     pub window_days: u32,
+    /// Complaint deadlines in `calendar` days (default) or `working` days (holiday table).
+    #[arg(long, env = "SUNSHINE_DEADLINE_DAYS", default_value = "calendar", value_parser = parse_day_count)]
+    pub deadline_days: app::domain::DayCount,
     /// Sender address of outgoing mail.
     #[arg(
         long,
@@ -59,6 +62,14 @@ pub struct ServeArgs {
     /// SMTP relay, e.g. `smtp://user:pass@host:587`; without it mail is written to `data/mail/`.
     #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+}
+
+fn parse_day_count(s: &str) -> Result<app::domain::DayCount, String> {
+    match s.trim() {
+        "calendar" => Ok(app::domain::DayCount::Calendar),
+        "working" => Ok(app::domain::DayCount::Working),
+        _ => Err("expected calendar or working".to_owned()),
+    }
 }
 
 /// Public pages may hide part of a name or most of it; full names are only for the printed
@@ -98,6 +109,7 @@ pub struct Settings {
     pub public_url: String,
     pub window_days: u32,
     pub mail_from: String,
+    pub deadline_days: app::domain::DayCount,
     /// How often the mail worker looks for due mail (it is also woken at once on new mail).
     pub mail_poll_secs: u64,
 }
@@ -127,6 +139,7 @@ impl Settings {
                 .unwrap_or_else(|| format!("http://{}", args.listen)),
             window_days: args.window_days,
             mail_from: args.mail_from,
+            deadline_days: args.deadline_days,
             mail_poll_secs: 15,
         }
     }

@@ -46,6 +46,7 @@ impl Application {
         if settings.demo && app::demo::load(&db, app::demo::DEFAULT_SEED).await? {
             tracing::info!("demo county loaded");
         }
+        app::db::holidays::seed_if_empty(&db, &app::domain::china_holidays_2026()).await?;
         let secret = match settings.secret.clone() {
             Some(s) => s,
             None => load_or_create_secret(&settings.data_dir)
@@ -61,6 +62,7 @@ impl Application {
                 mask_policy: settings.mask_policy,
                 public_url: settings.public_url.clone(),
                 window_days: settings.window_days,
+                deadline_count: settings.deadline_days,
             },
             county,
             css_href: app::routes::css_href(),

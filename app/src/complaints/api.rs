@@ -51,12 +51,13 @@ fn cookie_attrs(state: &AppState, path: &str, max_age: i64) -> String {
     format!("Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}")
 }
 
-/// The calendar and rules deadlines are counted with.
-pub fn deadline_rules() -> (DeadlineRules, WorkCalendar) {
-    (
-        DeadlineRules::default(),
-        WorkCalendar::new(crate::domain::china_holidays_2026()),
-    )
+/// The rules and calendar deadlines are counted with (the holiday table, the day-count setting).
+pub async fn deadline_rules(state: &AppState) -> AppResult<(DeadlineRules, WorkCalendar)> {
+    let rules = DeadlineRules {
+        count: state.site.settings.deadline_count,
+        ..DeadlineRules::default()
+    };
+    Ok((rules, crate::db::holidays::calendar(&state.db).await?))
 }
 
 /// A checked report.
@@ -388,7 +389,7 @@ pub async fn submit_report(
         entry_row_id(&state, &values.entry).await?
     };
     let today = today_cst();
-    let (rules, cal) = deadline_rules();
+    let (rules, cal) = deadline_rules(&state).await?;
     let accept_by = rules.accept_by(today, &cal);
     let now = now_epoch();
     let receipt_hash = receipt.keyed_hash(secret);
@@ -583,7 +584,7 @@ async fn review_open(state: &AppState, case: &CaseSummary) -> AppResult<bool> {
     let Some(answered) = cdb::answered_at(&state.db, case.id).await? else {
         return Ok(false);
     };
-    let (rules, _) = deadline_rules();
+    let (rules, _) = deadline_rules(state).await?;
     let answered_day = chrono::DateTime::from_timestamp(answered + 8 * 3600, 0)
         .map(|t| t.date_naive())
         .unwrap_or_else(today_cst);
@@ -712,10 +713,14 @@ pub async fn request_review(
     let to = transition(case.status, Action::RequestReview)
         .map_err(|_| AppError::Conflict(lang.t(Msg::WrongState).to_owned()))?;
     let now = now_epoch();
+    // A review is answered within 30 days of the request (a new answer deadline).
+    let (rules, cal) = deadline_rules(&state).await?;
+    let review_by = rules.review_answer_by(today_cst(), &cal);
     let mut tx = state.db.pool.begin().await?;
     if !cdb::set_status(&mut tx, case.id, case.status, to, now).await? {
         return Err(AppError::Conflict(lang.t(Msg::WrongState).to_owned()));
     }
+    cdb::set_answer_by(&mut tx, case.id, review_by).await?;
     cdb::add_event(
         &mut tx,
         case.id,

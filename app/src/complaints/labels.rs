@@ -1,6 +1,6 @@
 //! Display labels of complaint codes.
 
-use crate::domain::{Category, Status};
+use crate::domain::{Category, Channel, Finding, Status};
 use crate::i18n::Msg;
 
 pub fn category(c: Category) -> Msg {
@@ -42,5 +42,38 @@ pub fn event(kind: &str) -> Msg {
         "reopened" => Msg::EvReopened,
         "escalated" => Msg::EvEscalated,
         _ => Msg::EvOther,
+    }
+}
+
+pub fn channel(c: Channel) -> Msg {
+    match c {
+        Channel::Web => Msg::ChWeb,
+        Channel::Hotline => Msg::ChHotline,
+        Channel::ReportBox => Msg::ChReportBox,
+        Channel::Letter => Msg::ChLetter,
+        Channel::Email => Msg::ChEmail,
+        Channel::WeChat => Msg::ChWechat,
+        Channel::InPerson => Msg::ChInPerson,
+    }
+}
+
+pub fn finding(f: Finding) -> Msg {
+    match f {
+        Finding::Substantiated => Msg::FSubstantiated,
+        Finding::PartlySubstantiated => Msg::FPartly,
+        Finding::Unsubstantiated => Msg::FUnsubstantiated,
+    }
+}
+
+/// Staff-only event kinds, on top of [`event`].
+pub fn staff_event(kind: &str) -> Msg {
+    match kind {
+        "note" => Msg::EvNote,
+        "findings" => Msg::EvFindings,
+        "reply_submitted" => Msg::EvReplySubmitted,
+        "reply_returned" => Msg::EvReplyReturned,
+        "reporter_revealed" => Msg::EvRevealed,
+        "named_staff" => Msg::EvNamed,
+        other => event(other),
     }
 }

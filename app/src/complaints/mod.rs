@@ -2,4 +2,6 @@
 
 pub mod api;
 pub mod labels;
+pub mod staff_api;
+pub mod staff_views;
 pub mod views;

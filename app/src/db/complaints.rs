@@ -277,3 +277,282 @@ pub async fn answered_at(db: &Db, id: i64) -> AppResult<Option<i64>> {
     .await?;
     Ok(row.try_get::<Option<i64>, _>(0)?)
 }
+
+/// A case as staff work on it. Reporter identity is not here: it is read only through
+/// [`reporter_identity`], which the handler calls after recording why in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffCase {
+    pub summary: CaseSummary,
+    pub body: String,
+    pub accused: Option<String>,
+    pub anonymous: bool,
+    pub entry_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub escalated: bool,
+    pub accepted_on: Option<NaiveDate>,
+    pub finding: Option<String>,
+    pub finding_action: Option<String>,
+    pub reply_draft: Option<String>,
+}
+
+impl StaffCase {
+    /// The township whose staff may act on the case; `None` (county only) once escalated.
+    pub fn scope_target(&self) -> Option<i64> {
+        if self.escalated {
+            None
+        } else {
+            self.summary.township_id
+        }
+    }
+}
+
+const STAFF_COLS: &str = "id, status, category, channel, township_id, village_id, received_on, \
+    accept_by, answer_by, extended, created_at, body, accused, anonymous, entry_id, assignee_id, \
+    escalated, accepted_on, finding, finding_action, reply_draft";
+
+fn staff_case_from_row(r: &AnyRow) -> AppResult<StaffCase> {
+    let accepted: Option<String> = r.try_get("accepted_on")?;
+    Ok(StaffCase {
+        summary: summary_from_row(r)?,
+        body: r.try_get("body")?,
+        accused: r.try_get("accused")?,
+        anonymous: r.try_get::<i64, _>("anonymous")? != 0,
+        entry_id: r.try_get("entry_id")?,
+        assignee_id: r.try_get("assignee_id")?,
+        escalated: r.try_get::<i64, _>("escalated")? != 0,
+        accepted_on: accepted.as_deref().map(parse_date).transpose()?,
+        finding: r.try_get("finding")?,
+        finding_action: r.try_get("finding_action")?,
+        reply_draft: r.try_get("reply_draft")?,
+    })
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn staff_case(db: &Db, id: i64) -> AppResult<Option<StaffCase>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {STAFF_COLS} FROM complaints WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(staff_case_from_row).transpose()
+}
+
+/// Queue filters; every field optional.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub status: Option<Status>,
+    pub category: Option<Category>,
+    pub township_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub channel: Option<Channel>,
+}
+
+/// The cases a staff member may see: in their scope (escalated cases are county-only), not
+/// naming them, filtered; soonest deadline first.
+#[tracing::instrument(skip_all)]
+pub async fn queue(
+    db: &Db,
+    viewer: i64,
+    scope: Option<i64>,
+    f: &QueueFilter,
+) -> AppResult<Vec<StaffCase>> {
+    // Only fixed fragments are concatenated; every value is a bound parameter.
+    let mut sql = format!(
+        "SELECT {STAFF_COLS} FROM complaints c WHERE NOT EXISTS
+            (SELECT 1 FROM complaint_named_staff n WHERE n.complaint_id = c.id AND n.staff_id = $1)"
+    );
+    let mut n = 1;
+    let mut next = || {
+        n += 1;
+        n
+    };
+    if scope.is_some() {
+        sql.push_str(&format!(
+            " AND c.township_id = ${} AND c.escalated = 0",
+            next()
+        ));
+    }
+    if f.status.is_some() {
+        sql.push_str(&format!(" AND c.status = ${}", next()));
+    }
+    if f.category.is_some() {
+        sql.push_str(&format!(" AND c.category = ${}", next()));
+    }
+    if f.township_id.is_some() {
+        sql.push_str(&format!(" AND c.township_id = ${}", next()));
+    }
+    if f.assignee_id.is_some() {
+        sql.push_str(&format!(" AND c.assignee_id = ${}", next()));
+    }
+    if f.channel.is_some() {
+        sql.push_str(&format!(" AND c.channel = ${}", next()));
+    }
+    sql.push_str(
+        " ORDER BY CASE WHEN c.status IN ('declined', 'closed', 'answered') THEN 1 ELSE 0 END,
+          CASE WHEN c.status = 'submitted' THEN c.accept_by ELSE COALESCE(c.answer_by, c.accept_by) END,
+          c.id LIMIT 500",
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(viewer);
+    if let Some(t) = scope {
+        q = q.bind(t);
+    }
+    if let Some(s) = f.status {
+        q = q.bind(s.as_str());
+    }
+    if let Some(c) = f.category {
+        q = q.bind(c.as_str());
+    }
+    if let Some(t) = f.township_id {
+        q = q.bind(t);
+    }
+    if let Some(a) = f.assignee_id {
+        q = q.bind(a);
+    }
+    if let Some(c) = f.channel {
+        q = q.bind(c.as_str());
+    }
+    let rows = q.fetch_all(&db.pool).await?;
+    rows.iter().map(staff_case_from_row).collect()
+}
+
+/// Every event of a case (internal ones too), with the staff member's display name.
+#[tracing::instrument(skip_all)]
+pub async fn all_events(db: &Db, complaint_id: i64) -> AppResult<Vec<(Event, Option<String>)>> {
+    let rows = sqlx::query(
+        "SELECT e.at, e.actor_kind, e.kind, e.public, e.body, s.display_name
+         FROM complaint_events e LEFT JOIN staff s ON s.id = e.staff_id
+         WHERE e.complaint_id = $1 ORDER BY e.at, e.id",
+    )
+    .bind(complaint_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                Event {
+                    at: r.try_get("at")?,
+                    actor_kind: r.try_get("actor_kind")?,
+                    kind: r.try_get("kind")?,
+                    public: r.try_get::<i64, _>("public")? != 0,
+                    body: r.try_get("body")?,
+                },
+                r.try_get("display_name")?,
+            ))
+        })
+        .collect()
+}
+
+/// Moves a case to `to` and applies `changes`, only if it is still in `expected` (no lost
+/// updates when two officers act at once). Returns false, changing nothing, otherwise.
+#[tracing::instrument(skip_all)]
+pub async fn update_case(
+    conn: &mut AnyConnection,
+    id: i64,
+    expected: Status,
+    to: Status,
+    changes: &CaseChanges<'_>,
+    now: i64,
+) -> AppResult<bool> {
+    let res = sqlx::query(
+        "UPDATE complaints SET status = $1, updated_at = $2,
+            accepted_on = COALESCE($3, accepted_on),
+            answer_by = COALESCE($4, answer_by),
+            assignee_id = CASE WHEN $13 = 1 THEN NULL ELSE COALESCE($5, assignee_id) END,
+            finding = COALESCE($6, finding),
+            finding_action = COALESCE($7, finding_action),
+            reply_draft = COALESCE($8, reply_draft),
+            extended = CASE WHEN $9 = 1 THEN 1 ELSE extended END,
+            escalated = CASE WHEN $10 = 1 THEN 1 ELSE escalated END
+         WHERE id = $11 AND status = $12",
+    )
+    .bind(to.as_str())
+    .bind(now)
+    .bind(changes.accepted_on.map(|d| d.to_string()))
+    .bind(changes.answer_by.map(|d| d.to_string()))
+    .bind(changes.assignee_id)
+    .bind(changes.finding)
+    .bind(changes.finding_action)
+    .bind(changes.reply_draft)
+    .bind(i64::from(changes.extended))
+    .bind(i64::from(changes.escalated))
+    .bind(id)
+    .bind(expected.as_str())
+    .bind(i64::from(changes.unassign))
+    .execute(&mut *conn)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+/// Fields a workflow step may set (`None`/`false` leaves a field as it is).
+#[derive(Debug, Clone, Default)]
+pub struct CaseChanges<'a> {
+    pub accepted_on: Option<NaiveDate>,
+    pub answer_by: Option<NaiveDate>,
+    pub assignee_id: Option<i64>,
+    pub finding: Option<&'a str>,
+    pub finding_action: Option<&'a str>,
+    pub reply_draft: Option<&'a str>,
+    pub extended: bool,
+    pub escalated: bool,
+    /// Removes the handler (when they turn out to be named in the report).
+    pub unassign: bool,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn named_staff(db: &Db, complaint_id: i64) -> AppResult<Vec<i64>> {
+    let rows = sqlx::query(
+        "SELECT staff_id FROM complaint_named_staff WHERE complaint_id = $1 ORDER BY staff_id",
+    )
+    .bind(complaint_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get::<i64, _>(0)?)).collect()
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn add_named_staff(
+    conn: &mut AnyConnection,
+    complaint_id: i64,
+    staff_id: i64,
+) -> AppResult<()> {
+    sqlx::query("DELETE FROM complaint_named_staff WHERE complaint_id = $1 AND staff_id = $2")
+        .bind(complaint_id)
+        .bind(staff_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO complaint_named_staff (complaint_id, staff_id) VALUES ($1, $2)")
+        .bind(complaint_id)
+        .bind(staff_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The reporter's name and contact. Call only after the audit entry for the reveal is written.
+#[tracing::instrument(skip_all)]
+pub async fn reporter_identity(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> AppResult<(Option<String>, Option<String>)> {
+    let row = sqlx::query("SELECT reporter_name, reporter_contact FROM complaints WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok((row.try_get(0)?, row.try_get(1)?))
+}
+
+/// Sets the answer deadline when the reporter asks for a review.
+#[tracing::instrument(skip_all)]
+pub async fn set_answer_by(
+    conn: &mut AnyConnection,
+    id: i64,
+    answer_by: NaiveDate,
+) -> AppResult<()> {
+    sqlx::query("UPDATE complaints SET answer_by = $1 WHERE id = $2")
+        .bind(answer_by.to_string())
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod complaints;
+pub mod holidays;
 pub mod households;
 pub mod outbox;
 pub mod publicity;

@@ -233,3 +233,16 @@ pub async fn record_login_success(conn: &mut AnyConnection, id: i64) -> AppResul
         .await?;
     Ok(())
 }
+
+/// Active supervisors who cover a township (county-wide ones cover all), for notifications.
+#[tracing::instrument(skip_all)]
+pub async fn supervisors_for(db: &Db, township_id: Option<i64>) -> AppResult<Vec<Staff>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM staff WHERE role = 'supervisor' AND active = 1
+         AND (township_id IS NULL OR township_id = $1) ORDER BY id"
+    )))
+    .bind(township_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(staff_from_row).collect()
+}

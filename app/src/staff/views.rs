@@ -31,6 +31,7 @@ pub fn StaffNav(lang: Lang, csrf: String, manage_staff: bool) -> impl IntoView {
     view! {
         <nav class="staff-nav" aria-label=lang.t(Msg::StaffArea)>
             <a href="/staff">{lang.t(Msg::Dashboard)}</a>
+            <a href="/staff/complaints">{lang.t(Msg::Complaints)}</a>
             <a href="/staff/publicity">{lang.t(Msg::Publicity)}</a>
             {manage_staff.then(|| view! { <a href="/staff/accounts">{lang.t(Msg::Accounts)}</a> })}
             <a href="/staff/audit">{lang.t(Msg::AuditLog)}</a>

@@ -233,7 +233,7 @@ async fn anonymous_report_stores_no_contact(backend: Backend) {
     )
     .await;
     let row = sqlx::query(
-        "SELECT reporter_name, reporter_contact, reporter_email, anonymous FROM complaints",
+        "SELECT reporter_name, reporter_contact, reporter_email, anonymous FROM complaints WHERE form_token_hash IS NOT NULL",
     )
     .fetch_one(&app.db.pool)
     .await
@@ -256,7 +256,7 @@ async fn anonymous_report_stores_no_contact(backend: Backend) {
     )
     .await;
     let row =
-        sqlx::query("SELECT reporter_name, reporter_contact FROM complaints WHERE anonymous = 0")
+        sqlx::query("SELECT reporter_name, reporter_contact FROM complaints WHERE anonymous = 0 AND form_token_hash IS NOT NULL")
             .fetch_one(&app.db.pool)
             .await
             .expect("row");
@@ -288,7 +288,7 @@ async fn resubmitted_form_makes_one_case(backend: Backend) {
     assert_eq!(b.status().as_u16(), 303);
     let r2 = read_receipt(&app, &client).await;
     assert_eq!(r1, r2, "the same receipt again");
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM complaints")
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM complaints WHERE form_token_hash IS NOT NULL")
         .fetch_one(&app.db.pool)
         .await
         .expect("q")
@@ -346,7 +346,7 @@ async fn oversized_report_is_refused(backend: Backend) {
     .await;
     assert_eq!(res.status().as_u16(), 422);
     assert!(res.text().await.expect("b").contains("内容不能超过5000字"));
-    let n: i64 = sqlx::query("SELECT COUNT(*) FROM complaints")
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM complaints WHERE form_token_hash IS NOT NULL")
         .fetch_one(&app.db.pool)
         .await
         .expect("q")
@@ -488,7 +488,7 @@ async fn object_link_carries_the_entry(backend: Backend) {
     )
     .await;
     assert_eq!(res.status().as_u16(), 303);
-    let stored: Option<i64> = sqlx::query("SELECT entry_id FROM complaints")
+    let stored: Option<i64> = sqlx::query("SELECT entry_id FROM complaints WHERE form_token_hash IS NOT NULL")
         .fetch_one(&app.db.pool)
         .await
         .expect("q")
@@ -613,7 +613,7 @@ async fn review_only_after_an_answer(backend: Backend) {
         .expect("r");
     assert_eq!(res.status().as_u16(), 409);
     // Simulate the staff workflow's answer (that side is another feature).
-    let id: i64 = sqlx::query("SELECT id FROM complaints")
+    let id: i64 = sqlx::query("SELECT id FROM complaints WHERE form_token_hash IS NOT NULL")
         .fetch_one(&app.db.pool)
         .await
         .expect("q")
@@ -646,7 +646,7 @@ async fn review_only_after_an_answer(backend: Backend) {
         .await
         .expect("r");
     assert_eq!(res.status().as_u16(), 303);
-    let status: String = sqlx::query("SELECT status FROM complaints")
+    let status: String = sqlx::query("SELECT status FROM complaints WHERE form_token_hash IS NOT NULL")
         .fetch_one(&app.db.pool)
         .await
         .expect("q")

@@ -167,6 +167,7 @@ pub async fn spawn_app_with(backend: Backend, opts: Options) -> Option<TestApp> 
         window_days: 7,
         mail_from: "阳光低保 <noreply@sunshine.test>".to_owned(),
         mail_poll_secs: 1,
+        deadline_days: app::domain::DayCount::Calendar,
     };
     let application = Application::build(settings).await.expect("build app");
     let port = application.port();

@@ -1,0 +1,86 @@
+//! The holiday table behind working-day deadlines.
+
+use chrono::NaiveDate;
+use sqlx::{AnyConnection, Row};
+
+use super::Db;
+use crate::domain::{DayKind, WorkCalendar};
+use crate::error::{AppError, AppResult};
+
+fn kind_code(k: DayKind) -> &'static str {
+    match k {
+        DayKind::Holiday => "holiday",
+        DayKind::MakeupWorkday => "workday",
+    }
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn all(db: &Db) -> AppResult<Vec<(NaiveDate, DayKind)>> {
+    let rows = sqlx::query("SELECT day, kind FROM holidays ORDER BY day")
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let day: String = r.try_get(0)?;
+            let kind: String = r.try_get(1)?;
+            let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                .map_err(|e| AppError::internal("holiday", e))?;
+            let kind = if kind == "workday" {
+                DayKind::MakeupWorkday
+            } else {
+                DayKind::Holiday
+            };
+            Ok((day, kind))
+        })
+        .collect()
+}
+
+/// The calendar deadlines are counted on.
+pub async fn calendar(db: &Db) -> AppResult<WorkCalendar> {
+    Ok(WorkCalendar::new(all(db).await?))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn set(conn: &mut AnyConnection, day: NaiveDate, kind: DayKind) -> AppResult<()> {
+    sqlx::query("DELETE FROM holidays WHERE day = $1")
+        .bind(day.to_string())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO holidays (day, kind) VALUES ($1, $2)")
+        .bind(day.to_string())
+        .bind(kind_code(kind))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn remove(conn: &mut AnyConnection, day: NaiveDate) -> AppResult<bool> {
+    let res = sqlx::query("DELETE FROM holidays WHERE day = $1")
+        .bind(day.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(res.rows_affected() > 0)
+}
+
+/// Seeds the table with the given days when it has none for their year(s).
+pub async fn seed_if_empty(db: &Db, days: &[(NaiveDate, DayKind)]) -> AppResult<()> {
+    let Some((first, _)) = days.first() else {
+        return Ok(());
+    };
+    let year = first.format("%Y").to_string();
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM holidays WHERE day LIKE $1")
+        .bind(format!("{year}-%"))
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)?;
+    if n > 0 {
+        return Ok(());
+    }
+    let mut tx = db.pool.begin().await?;
+    for (day, kind) in days {
+        set(&mut tx, *day, *kind).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
