@@ -1,7 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Locator, type Page, type Response } from '@playwright/test';
+import {
+  expect,
+  test,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+  type Response,
+} from '@playwright/test';
 
 /** Committed folder so reviewers can look at the pages: end2end/screenshots/. */
 export const SCREENSHOT_DIR = path.resolve(__dirname, '..', 'screenshots');
@@ -134,4 +142,133 @@ export async function submit(page: Page, button: Locator): Promise<Response> {
     button.click(),
   ]);
   return response;
+}
+
+// --- Complaints (举报投诉) --------------------------------------------------
+
+/** `#place` value of 龙泉村 (龙头山镇) on the report form. */
+export const LONGQUAN_PLACE = 'v:530621103201';
+
+/** What a reporter puts into the /report form. */
+export interface ReportInput {
+  /** Radio label, e.g. '关系保、人情保、优亲厚友'. */
+  category: string;
+  /** `#place` option value, e.g. LONGQUAN_PLACE. */
+  place: string;
+  body: string;
+  accused?: string;
+  anonymous?: boolean;
+  name?: string;
+  contact?: string;
+}
+
+/** Fills the report form the page is on (it must already show /report). */
+export async function fillReport(page: Page, input: ReportInput): Promise<void> {
+  await page.getByRole('radio', { name: input.category, exact: true }).check();
+  await page.locator('#place').selectOption(input.place);
+  await page.locator('#body').fill(input.body);
+  if (input.accused !== undefined) await page.locator('#accused').fill(input.accused);
+  if (input.anonymous) await page.locator('#anonymous').check();
+  if (input.name !== undefined) await page.locator('#name').fill(input.name);
+  if (input.contact !== undefined) await page.locator('#contact').fill(input.contact);
+}
+
+/** A grouped receipt code as the receipt page shows it: 1234-5678-9012-3456. */
+export const RECEIPT_RE = /^\d{4}-\d{4}-\d{4}-\d{4}$/;
+
+/**
+ * Opens /report, fills and sends it, and returns the receipt code shown
+ * (grouped, 1234-5678-9012-3456), with the page left on /report/receipt.
+ */
+export async function submitReport(page: Page, input: ReportInput): Promise<string> {
+  await page.goto('/report');
+  await fillReport(page, input);
+  const res = await submit(page, page.getByRole('button', { name: '提交', exact: true }));
+  expect(res.status(), 'POST /report answers with a redirect').toBe(303);
+  await expect(page).toHaveURL(/\/report\/receipt$/);
+  const receipt = (await page.locator('.receipt').innerText()).trim();
+  expect(receipt).toMatch(RECEIPT_RE);
+  return receipt;
+}
+
+/**
+ * Looks a receipt up on /track (typed as given) and returns the response to
+ * the POST /track: 303 to /track/case when found, 404 when not.
+ */
+export async function trackReceipt(page: Page, receipt: string): Promise<Response> {
+  await page.goto('/track');
+  await page.locator('#receipt').fill(receipt);
+  return submit(page, page.getByRole('button', { name: '查询', exact: true }));
+}
+
+/**
+ * Records every URL this page requests and every redirect `Location` it gets,
+ * so a test can assert that a secret (a receipt code) never travelled in one.
+ */
+export function recordUrls(page: Page): string[] {
+  const urls: string[] = [];
+  page.on('request', (req) => urls.push(`request ${req.url()}`));
+  page.on('response', async (res) => {
+    const location = await res.headerValue('location').catch(() => null);
+    if (location) urls.push(`location ${location}`);
+  });
+  return urls;
+}
+
+/**
+ * The tab's back/forward list (Chromium DevTools protocol; works with
+ * JavaScript off), i.e. every URL the visitor's history holds.
+ */
+export async function navigationHistory(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { entries } = await cdp.send('Page.getNavigationHistory');
+    return entries.map((e) => e.url);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Asserts none of `urls` carries the 16 digits of `receipt`, grouped or not. */
+export function expectNoReceiptIn(urls: string[], receipt: string): void {
+  const digits = receipt.replace(/\D/g, '');
+  expect(digits).toHaveLength(16);
+  const leaks = urls.filter((u) => {
+    let decoded = u;
+    try {
+      decoded = decodeURIComponent(u);
+    } catch {
+      /* keep raw */
+    }
+    return decoded.replace(/\D/g, '').includes(digits);
+  });
+  expect(leaks, `URLs carrying the receipt code ${receipt}:\n${leaks.join('\n')}`).toEqual([]);
+}
+
+/**
+ * A signed-out visitor in a context of its own, with the current project's
+ * viewport, locale and JavaScript setting.
+ */
+export async function visitorContext(browser: Browser, baseURL: string | undefined): Promise<BrowserContext> {
+  const use = test.info().project.use;
+  return browser.newContext({
+    baseURL,
+    viewport: use.viewport ?? { width: 360, height: 740 },
+    locale: use.locale,
+    timezoneId: use.timezoneId,
+    javaScriptEnabled: use.javaScriptEnabled,
+  });
+}
+
+/**
+ * Runs checkA11y and, instead of stopping the test, adds a short report to
+ * `failures` (assert `failures` empty at the end), so one page's violations
+ * do not hide what the rest of a long flow would find.
+ */
+export async function collectA11y(page: Page, failures: string[], label: string): Promise<void> {
+  try {
+    await checkA11y(page);
+  } catch (e) {
+    failures.push(`${label}: ${(e as Error).message.split(/\n+expect\(received\)/)[0].trim()}`);
+  }
 }

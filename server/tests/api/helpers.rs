@@ -407,6 +407,25 @@ pub fn logs_contain(needle: &str) -> bool {
     logs.contains(needle)
 }
 
+/// Headers as sent, body decoded when it is base64 (lettre's choice for non-ASCII text).
+fn decode_body(message: &str) -> String {
+    use base64::Engine;
+    let Some((headers, body)) = message.split_once("\n\n") else {
+        return message.to_owned();
+    };
+    if !headers
+        .to_ascii_lowercase()
+        .contains("content-transfer-encoding: base64")
+    {
+        return message.to_owned();
+    }
+    let joined: String = body.split_whitespace().collect();
+    match base64::engine::general_purpose::STANDARD.decode(joined) {
+        Ok(bytes) => format!("{headers}\n\n{}", String::from_utf8_lossy(&bytes)),
+        Err(_) => message.to_owned(),
+    }
+}
+
 /// A real SMTP server for the tests: accepts every message and keeps its text.
 pub struct SmtpSink {
     pub port: u16,
@@ -489,8 +508,10 @@ impl SmtpSink {
         }
     }
 
+    /// The messages received, with base64 bodies decoded so tests can read them.
     pub fn received(&self) -> Vec<String> {
-        self.messages.lock().map(|m| m.clone()).unwrap_or_default()
+        let raw = self.messages.lock().map(|m| m.clone()).unwrap_or_default();
+        raw.into_iter().map(|m| decode_body(&m)).collect()
     }
 
     /// Waits (bounded) until `n` messages arrived; the worker is woken by the commit.

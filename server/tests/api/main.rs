@@ -7,3 +7,4 @@ mod complaints;
 mod foundation;
 mod publicity;
 mod staff;
+mod workflow;

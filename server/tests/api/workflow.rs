@@ -1,0 +1,776 @@
+use sqlx::Row;
+
+use crate::both_backends;
+use crate::helpers::{csrf_of, spawn_app, spawn_app_with, Backend, Options, SmtpSink, TestApp};
+
+both_backends!(
+    web_report_to_closed_with_reply_on_track,
+    offline_report_to_closed,
+    review_request_reopens,
+    supervisor_approval_is_required,
+    scope_and_conflict_of_interest,
+    reporter_identity_reveal_is_audited,
+    overdue_cases_are_listed_first,
+    extension_only_once,
+    escalated_cases_leave_township_scope,
+    notifications_reach_staff_and_reporter,
+);
+
+const BODY: &str = "村主任把低保名额给了自己的亲戚，他们家有小车和新房。";
+
+/// Reports as the public would (own client); returns (receipt digits, case id).
+async fn web_report(app: &TestApp, extra: &[(&str, &str)]) -> (String, i64, reqwest::Client) {
+    let reporter = app.new_client();
+    let page = reporter
+        .get(app.url("/report"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    let marker = r#"name="token" value=""#;
+    let start = page.find(marker).expect("token") + marker.len();
+    let token = page[start..start + 64].to_owned();
+    let mut fields = vec![
+        ("token", token.as_str()),
+        ("category", "favouritism"),
+        ("place", "v:530621103201"),
+        ("body", BODY),
+    ];
+    fields.extend_from_slice(extra);
+    let res = reporter
+        .post(app.url("/report"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&fields)
+        .send()
+        .await
+        .expect("submit");
+    assert_eq!(res.status().as_u16(), 303);
+    let body = reporter
+        .get(app.url("/report/receipt"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    let start = body.find(r#"class="receipt""#).expect("receipt");
+    let receipt: String = body[start..]
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(16)
+        .collect();
+    let id: i64 = sqlx::query("SELECT MAX(id) FROM complaints")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    (receipt, id, reporter)
+}
+
+async fn status_of(app: &TestApp, id: i64) -> String {
+    sqlx::query("SELECT status FROM complaints WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0)
+}
+
+/// A signed-in staff client with its CSRF token.
+async fn staff(app: &TestApp, username: &str) -> (reqwest::Client, String) {
+    let client = app.login_client(username).await;
+    let page = client
+        .get(app.url("/staff"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    let csrf = csrf_of(&page);
+    (client, csrf)
+}
+
+async fn step(
+    app: &TestApp,
+    who: &(reqwest::Client, String),
+    id: i64,
+    step: &str,
+    fields: &[(&str, &str)],
+) -> u16 {
+    let mut form = vec![("csrf", who.1.as_str())];
+    form.extend_from_slice(fields);
+    who.0
+        .post(app.url(&format!("/staff/complaints/{id}/{step}")))
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .expect("step")
+        .status()
+        .as_u16()
+}
+
+async fn track_page(app: &TestApp, reporter: &reqwest::Client, receipt: &str) -> String {
+    let res = reporter
+        .post(app.url("/track"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("receipt", receipt)])
+        .send()
+        .await
+        .expect("track");
+    assert_eq!(res.status().as_u16(), 303);
+    reporter
+        .get(app.url("/track/case"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b")
+}
+
+async fn staff_id(app: &TestApp, username: &str) -> String {
+    app.staff_id(username).await.to_string()
+}
+
+/// accept → assign → note → findings → reply → approve.
+async fn handle_to_answer(app: &TestApp, id: i64) {
+    let officer = staff(app, "demo.longtoushan").await;
+    let handler = staff_id(app, "demo.longtoushan").await;
+    assert_eq!(step(app, &officer, id, "accept", &[]).await, 303);
+    assert_eq!(status_of(app, id).await, "accepted");
+    assert_eq!(
+        step(app, &officer, id, "assign", &[("assignee", &handler)]).await,
+        303
+    );
+    assert_eq!(status_of(app, id).await, "verifying");
+    assert_eq!(
+        step(
+            app,
+            &officer,
+            id,
+            "note",
+            &[("note", "已入户走访，调取车辆登记。")]
+        )
+        .await,
+        303
+    );
+    // No reply before findings.
+    assert_eq!(
+        step(app, &officer, id, "reply", &[("reply", "答复")]).await,
+        422
+    );
+    assert_eq!(
+        step(
+            app,
+            &officer,
+            id,
+            "findings",
+            &[("finding", "substantiated"), ("action", "已停发")]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        step(
+            app,
+            &officer,
+            id,
+            "reply",
+            &[("reply", "经核实，情况属实，已停发该户低保。")]
+        )
+        .await,
+        303
+    );
+    assert_eq!(status_of(app, id).await, "reply_pending");
+    let supervisor = staff(app, "demo.supervisor").await;
+    assert_eq!(step(app, &supervisor, id, "approve", &[]).await, 303);
+    assert_eq!(status_of(app, id).await, "answered");
+}
+
+async fn web_report_to_closed_with_reply_on_track(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (receipt, id, reporter) = web_report(&app, &[]).await;
+    // Illegal steps are refused by the state machine, whatever the form says.
+    let officer = staff(&app, "demo.longtoushan").await;
+    assert_eq!(step(&app, &officer, id, "close", &[]).await, 409);
+    assert_eq!(
+        step(&app, &officer, id, "findings", &[("finding", "partly")]).await,
+        409
+    );
+    handle_to_answer(&app, id).await;
+    let page = track_page(&app, &reporter, &receipt).await;
+    assert!(page.contains("已答复"), "status on /track");
+    assert!(
+        page.contains("经核实，情况属实，已停发该户低保。"),
+        "approved reply on /track"
+    );
+    assert!(!page.contains("已入户走访"), "internal notes stay internal");
+    assert!(
+        !page.contains("龙头山 王芳"),
+        "handler's name is not shown to the reporter"
+    );
+    assert!(page.contains("申请复查"));
+    assert_eq!(step(&app, &officer, id, "close", &[]).await, 303);
+    assert_eq!(status_of(&app, id).await, "closed");
+    let actions: Vec<String> = app
+        .audit_actions()
+        .await
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
+    for a in [
+        "complaint.accept",
+        "complaint.assign",
+        "complaint.note",
+        "complaint.findings",
+        "complaint.submit_reply",
+        "complaint.approve_reply",
+        "complaint.close",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} not audited");
+    }
+}
+
+async fn offline_report_to_closed(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let county = staff(&app, "demo.county").await;
+    let page = county
+        .0
+        .get(app.url("/staff/complaints/new"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    let marker = r#"name="token" value=""#;
+    let start = page.find(marker).expect("token") + marker.len();
+    let token = page[start..start + 64].to_owned();
+    let received = (app::db::today_cst() - chrono::Duration::days(3)).to_string();
+    let res = county
+        .0
+        .post(app.url("/staff/complaints"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[
+            ("csrf", county.1.as_str()),
+            ("token", &token),
+            ("channel", "hotline"),
+            ("received_on", &received),
+            ("category", "missed_household"),
+            ("place", "v:530621102201"),
+            ("body", "来电反映：水磨村一位重度残疾老人没有纳入低保。"),
+            ("name", "王大爷"),
+            ("contact", "0870-7654321"),
+        ])
+        .send()
+        .await
+        .expect("log");
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(res.headers()["location"], "/staff/complaints/receipt");
+    let body = county
+        .0
+        .get(app.url("/staff/complaints/receipt"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    let start = body
+        .find(r#"class="receipt""#)
+        .expect("receipt for the officer to read out");
+    let receipt: String = body[start..]
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(16)
+        .collect();
+    let row = sqlx::query("SELECT id, channel, received_on, accept_by FROM complaints WHERE channel = 'hotline' AND form_token_hash IS NOT NULL")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("case");
+    let id: i64 = row.get(0);
+    assert_eq!(row.get::<String, _>(2), received);
+    let accept_by = (app::db::today_cst() + chrono::Duration::days(12)).to_string();
+    assert_eq!(
+        row.get::<String, _>(3),
+        accept_by,
+        "15 days from the day it arrived"
+    );
+    // The reporter can follow it with the receipt read out to them.
+    let reporter = app.new_client();
+    let page = track_page(&app, &reporter, &receipt).await;
+    assert!(page.contains("已提交，等待受理"));
+    // A 水磨镇 case: handled by the county here.
+    let handler = staff_id(&app, "demo.county").await;
+    for (s, fields) in [
+        ("accept", vec![]),
+        ("assign", vec![("assignee", handler.as_str())]),
+        (
+            "findings",
+            vec![
+                ("finding", "unsubstantiated"),
+                ("action", "经入户核查，该户已纳入"),
+            ],
+        ),
+        ("reply", vec![("reply", "经核实，该老人已于上月纳入低保。")]),
+    ] {
+        assert_eq!(step(&app, &county, id, s, &fields).await, 303, "{s}");
+    }
+    let supervisor = staff(&app, "demo.supervisor").await;
+    assert_eq!(step(&app, &supervisor, id, "approve", &[]).await, 303);
+    assert_eq!(step(&app, &county, id, "close", &[]).await, 303);
+    assert_eq!(status_of(&app, id).await, "closed");
+}
+
+async fn review_request_reopens(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (receipt, id, reporter) = web_report(&app, &[]).await;
+    handle_to_answer(&app, id).await;
+    track_page(&app, &reporter, &receipt).await;
+    let res = reporter
+        .post(app.url("/track/review"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("body", "该户与村支书是亲戚，请复查。")])
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(status_of(&app, id).await, "reopened");
+    let answer_by: String = sqlx::query("SELECT answer_by FROM complaints WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(
+        answer_by,
+        (app::db::today_cst() + chrono::Duration::days(30)).to_string(),
+        "a review is answered within 30 days"
+    );
+    let officer = staff(&app, "demo.longtoushan").await;
+    let handler = staff_id(&app, "demo.longtoushan").await;
+    assert_eq!(
+        step(&app, &officer, id, "assign", &[("assignee", &handler)]).await,
+        303
+    );
+    assert_eq!(status_of(&app, id).await, "verifying");
+}
+
+async fn supervisor_approval_is_required(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (_, id, _) = web_report(&app, &[]).await;
+    let officer = staff(&app, "demo.longtoushan").await;
+    let supervisor_id = staff_id(&app, "demo.supervisor").await;
+    let supervisor = staff(&app, "demo.supervisor").await;
+    assert_eq!(step(&app, &officer, id, "accept", &[]).await, 303);
+    // The supervisor handles it themself: then they may not approve their own reply.
+    assert_eq!(
+        step(
+            &app,
+            &supervisor,
+            id,
+            "assign",
+            &[("assignee", &supervisor_id)]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        step(&app, &supervisor, id, "findings", &[("finding", "partly")]).await,
+        303
+    );
+    assert_eq!(
+        step(
+            &app,
+            &supervisor,
+            id,
+            "reply",
+            &[("reply", "经核实，部分属实。")]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        step(&app, &officer, id, "approve", &[]).await,
+        403,
+        "an officer cannot approve"
+    );
+    assert_eq!(
+        step(&app, &supervisor, id, "approve", &[]).await,
+        403,
+        "no approving one's own reply"
+    );
+    assert_eq!(status_of(&app, id).await, "reply_pending");
+    // Another supervisor (admin) approves, or sends it back.
+    let admin = staff(&app, "demo.admin").await;
+    assert_eq!(
+        step(
+            &app,
+            &admin,
+            id,
+            "return",
+            &[("reason", "请补充处理依据。")]
+        )
+        .await,
+        303
+    );
+    assert_eq!(status_of(&app, id).await, "verifying");
+}
+
+async fn scope_and_conflict_of_interest(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (_, id, _) = web_report(&app, &[]).await;
+    // Another township's officer: the case does not exist for them, by URL or by form.
+    let shuimo = staff(&app, "demo.shuimo").await;
+    let res = shuimo
+        .0
+        .get(app.url(&format!("/staff/complaints/{id}")))
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status().as_u16(), 403);
+    for s in [
+        "accept", "decline", "assign", "note", "findings", "reply", "approve", "close", "extend",
+        "escalate", "reveal", "named",
+    ] {
+        let code = step(
+            &app,
+            &shuimo,
+            id,
+            s,
+            &[("reason", "xx xx"), ("note", "xx xx")],
+        )
+        .await;
+        assert!(code == 403 || code == 404, "{s}: {code}");
+    }
+    let queue = shuimo
+        .0
+        .get(app.url("/staff/complaints"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    assert!(!queue.contains(&format!(">{id}</a>")) && !queue.contains("龙泉村"));
+    assert_eq!(status_of(&app, id).await, "submitted");
+    // The county officer marks 龙头山's officer as named in the report.
+    let county = staff(&app, "demo.county").await;
+    let named = staff_id(&app, "demo.longtoushan").await;
+    assert_eq!(step(&app, &county, id, "accept", &[]).await, 303);
+    assert_eq!(
+        step(&app, &county, id, "named", &[("staff", &named)]).await,
+        303
+    );
+    assert_eq!(
+        step(&app, &county, id, "assign", &[("assignee", &named)]).await,
+        422,
+        "recusal"
+    );
+    let page = county
+        .0
+        .get(app.url(&format!("/staff/complaints/{id}")))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    assert!(page.contains("回避") || page.contains("被反映"));
+    // The named officer no longer sees the case at all.
+    let officer = staff(&app, "demo.longtoushan").await;
+    let res = officer
+        .0
+        .get(app.url(&format!("/staff/complaints/{id}")))
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status().as_u16(), 404);
+    let queue = officer
+        .0
+        .get(app.url("/staff/complaints"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    assert!(!queue.contains(&format!("/staff/complaints/{id}\"")));
+    // Assigning someone outside the case's scope is refused.
+    let shuimo_id = staff_id(&app, "demo.shuimo").await;
+    assert_eq!(
+        step(&app, &county, id, "assign", &[("assignee", &shuimo_id)]).await,
+        403
+    );
+}
+
+async fn reporter_identity_reveal_is_audited(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (_, id, _) = web_report(&app, &[("name", "赵小兰"), ("contact", "139 1234 5678")]).await;
+    let officer = staff(&app, "demo.longtoushan").await;
+    let handler = staff_id(&app, "demo.longtoushan").await;
+    let page = officer
+        .0
+        .get(app.url(&format!("/staff/complaints/{id}")))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    assert!(
+        !page.contains("赵小兰") && !page.contains("139 1234 5678"),
+        "hidden by default"
+    );
+    // Only the assigned handler and supervisors may reveal: not yet assigned → refused.
+    assert_eq!(
+        step(
+            &app,
+            &officer,
+            id,
+            "reveal",
+            &[("reason", "需要电话核实细节")]
+        )
+        .await,
+        403
+    );
+    assert_eq!(step(&app, &officer, id, "accept", &[]).await, 303);
+    assert_eq!(
+        step(&app, &officer, id, "assign", &[("assignee", &handler)]).await,
+        303
+    );
+    let county = staff(&app, "demo.county").await;
+    assert_eq!(
+        step(&app, &county, id, "reveal", &[("reason", "想看看")]).await,
+        403,
+        "not the handler"
+    );
+    // A reason is required.
+    assert_eq!(
+        step(&app, &officer, id, "reveal", &[("reason", "")]).await,
+        422
+    );
+    let res = officer
+        .0
+        .post(app.url(&format!("/staff/complaints/{id}/reveal")))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("csrf", officer.1.as_str()), ("reason", "需要电话核实细节")])
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let page = res.text().await.expect("b");
+    assert!(page.contains("赵小兰") && page.contains("139 1234 5678"));
+    let row = sqlx::query(
+        "SELECT actor, detail FROM audit_log WHERE action = 'complaint.reveal_reporter'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("audited");
+    assert_eq!(row.get::<String, _>(0), "demo.longtoushan");
+    assert_eq!(row.get::<String, _>(1), "需要电话核实细节");
+    // A later plain view hides it again.
+    let page = officer
+        .0
+        .get(app.url(&format!("/staff/complaints/{id}")))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    assert!(!page.contains("赵小兰"));
+}
+
+async fn overdue_cases_are_listed_first(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let officer = staff(&app, "demo.longtoushan").await;
+    let page = officer
+        .0
+        .get(app.url("/staff/complaints"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    let first_row = page.find("<tr class=").expect("rows");
+    assert!(
+        page[first_row..].starts_with(r#"<tr class="overdue""#),
+        "overdue first"
+    );
+    assert!(page.contains("已超期"));
+    // Filters narrow the queue.
+    let page = officer
+        .0
+        .get(app.url("/staff/complaints?status=accepted"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    assert!(page.contains("已受理") && !page.contains("核实中</td>"));
+    let page = officer
+        .0
+        .get(app.url("/staff/complaints?status=bogus&category=%27%20OR%201=1"))
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(page.status().as_u16(), 200, "nonsense filters are ignored");
+}
+
+async fn extension_only_once(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (receipt, id, reporter) = web_report(&app, &[]).await;
+    let officer = staff(&app, "demo.longtoushan").await;
+    assert_eq!(step(&app, &officer, id, "accept", &[]).await, 303);
+    let before: String = sqlx::query("SELECT answer_by FROM complaints WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(
+        before,
+        (app::db::today_cst() + chrono::Duration::days(60)).to_string()
+    );
+    assert_eq!(
+        step(&app, &officer, id, "extend", &[("reason", "")]).await,
+        422,
+        "a reason is required"
+    );
+    assert_eq!(
+        step(
+            &app,
+            &officer,
+            id,
+            "extend",
+            &[("reason", "需要调取银行流水，延期30日。")]
+        )
+        .await,
+        303
+    );
+    let after: String = sqlx::query("SELECT answer_by FROM complaints WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(
+        after,
+        (app::db::today_cst() + chrono::Duration::days(90)).to_string()
+    );
+    assert_eq!(
+        step(&app, &officer, id, "extend", &[("reason", "再延期一次")]).await,
+        422,
+        "only once"
+    );
+    let page = track_page(&app, &reporter, &receipt).await;
+    assert!(
+        page.contains("需要调取银行流水，延期30日。"),
+        "the reporter sees the reason"
+    );
+}
+
+async fn escalated_cases_leave_township_scope(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (_, id, _) = web_report(&app, &[]).await;
+    let officer = staff(&app, "demo.longtoushan").await;
+    assert_eq!(step(&app, &officer, id, "escalate", &[]).await, 303);
+    let res = officer
+        .0
+        .get(app.url(&format!("/staff/complaints/{id}")))
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status().as_u16(), 403);
+    let county = staff(&app, "demo.county").await;
+    let res = county
+        .0
+        .get(app.url(&format!("/staff/complaints/{id}")))
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(step(&app, &county, id, "accept", &[]).await, 303);
+}
+
+async fn notifications_reach_staff_and_reporter(backend: Backend) {
+    let sink = SmtpSink::start().await;
+    let Some(app) = spawn_app_with(
+        backend,
+        Options {
+            smtp_url: Some(format!("smtp://127.0.0.1:{}", sink.port)),
+            ..Default::default()
+        },
+    )
+    .await
+    else {
+        return;
+    };
+    for (u, e) in [
+        ("demo.longtoushan", "wangfang@example.gov.cn"),
+        ("demo.supervisor", "zhou@example.gov.cn"),
+    ] {
+        sqlx::query("UPDATE staff SET email = $1 WHERE username = $2")
+            .bind(e)
+            .bind(u)
+            .execute(&app.db.pool)
+            .await
+            .expect("u");
+    }
+    let (receipt, id, _) = web_report(
+        &app,
+        &[("contact", "reporter@example.cn"), ("name", "钱多多")],
+    )
+    .await;
+    sink.wait_for(1).await;
+    handle_to_answer(&app, id).await;
+    // ack + accepted + answered to the reporter; assignment to the handler; approval request to the supervisor.
+    let got = sink.wait_for(5).await;
+    let to = |addr: &str| {
+        got.iter()
+            .filter(|m| m.contains(&format!("To: {addr}")))
+            .count()
+    };
+    assert_eq!(to("reporter@example.cn"), 3, "{got:#?}");
+    assert_eq!(to("wangfang@example.gov.cn"), 1);
+    assert_eq!(to("zhou@example.gov.cn"), 1);
+    assert!(
+        got.iter().any(|m| m.contains("您被指定为举报案件")),
+        "assignment mail readable"
+    );
+    for m in &got {
+        assert!(!m.contains(&receipt), "no receipt in any mail");
+        if !m.contains("To: reporter@example.cn") {
+            assert!(
+                !m.contains("钱多多") && !m.contains("reporter@example.cn"),
+                "no reporter identity in staff mail"
+            );
+        }
+    }
+}
