@@ -63,5 +63,20 @@ export default defineConfig({
         timezoneId: 'Asia/Shanghai',
       },
     },
+    {
+      // The office PC a handler works at, still with JavaScript off: the staff
+      // complaint pages must work there too. Only the complaints staff flow.
+      name: 'desktop-nojs',
+      testMatch: /complaints-staff\.spec\.ts$/,
+      use: {
+        viewport: { width: 1280, height: 800 },
+        deviceScaleFactor: 1,
+        isMobile: false,
+        hasTouch: false,
+        javaScriptEnabled: false,
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+      },
+    },
   ],
 });

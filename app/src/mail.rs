@@ -118,9 +118,16 @@ pub async fn deliver_due(db: &Db, mailer: &Mailer, now: i64) -> AppResult<usize>
     Ok(sent)
 }
 
-/// Runs until the process ends: delivers when woken and at least every `every`.
+/// Runs until the process ends: delivers when woken and at least every `every`; once a day
+/// (after 08:00 Beijing time) it also queues the handlers' digest.
 pub async fn run_worker(db: Db, mailer: Mailer, wake: Arc<Notify>, every: Duration) {
     loop {
+        if crate::complaints::digest::due_now(chrono::Utc::now()) {
+            let now = crate::db::now_epoch();
+            if let Err(e) = crate::complaints::digest::run(&db, crate::db::today_cst(), now).await {
+                tracing::error!(error = ?e, "daily digest");
+            }
+        }
         if let Err(e) = deliver_due(&db, &mailer, crate::db::now_epoch()).await {
             tracing::error!(error = ?e, "mail worker");
         }

@@ -82,6 +82,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/track/end", post(complaints::end_tracking))
         .route(
+            "/staff/holidays",
+            get(crate::complaints::holidays::page).post(crate::complaints::holidays::add),
+        )
+        .route(
+            "/staff/holidays/remove",
+            post(crate::complaints::holidays::remove),
+        )
+        .route(
             "/staff/complaints",
             get(cstaff::queue).post(cstaff::create_offline),
         )

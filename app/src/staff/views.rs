@@ -33,7 +33,10 @@ pub fn StaffNav(lang: Lang, csrf: String, manage_staff: bool) -> impl IntoView {
             <a href="/staff">{lang.t(Msg::Dashboard)}</a>
             <a href="/staff/complaints">{lang.t(Msg::Complaints)}</a>
             <a href="/staff/publicity">{lang.t(Msg::Publicity)}</a>
-            {manage_staff.then(|| view! { <a href="/staff/accounts">{lang.t(Msg::Accounts)}</a> })}
+            {manage_staff.then(|| view! {
+                <a href="/staff/accounts">{lang.t(Msg::Accounts)}</a>
+                <a href="/staff/holidays">{lang.t(Msg::Holidays)}</a>
+            })}
             <a href="/staff/audit">{lang.t(Msg::AuditLog)}</a>
             <form method="post" action="/staff/logout" class="inline">
                 <Csrf token=csrf />

@@ -516,9 +516,14 @@ impl SmtpSink {
 
     /// Waits (bounded) until `n` messages arrived; the worker is woken by the commit.
     pub async fn wait_for(&self, n: usize) -> Vec<String> {
+        self.wait_for_matching(n, |_| true).await
+    }
+
+    /// Waits (bounded) until `n` messages matching `pred` arrived.
+    pub async fn wait_for_matching(&self, n: usize, pred: impl Fn(&String) -> bool) -> Vec<String> {
         for _ in 0..100 {
             let got = self.received();
-            if got.len() >= n {
+            if got.iter().filter(|m| pred(m)).count() >= n {
                 return got;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;

@@ -14,7 +14,134 @@ both_backends!(
     extension_only_once,
     escalated_cases_leave_township_scope,
     notifications_reach_staff_and_reporter,
+    daily_digest_lists_due_and_overdue_cases,
+    admins_edit_the_holiday_table,
 );
+
+async fn admins_edit_the_holiday_table(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let admin = staff(&app, "demo.admin").await;
+    let page = admin
+        .0
+        .get(app.url("/staff/holidays"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    assert!(
+        page.contains("2026-10-01") && page.contains("2026-02-14"),
+        "seeded with 2026"
+    );
+    let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
+        let admin = admin.clone();
+        let url = app.url(path);
+        async move {
+            let mut form = vec![("csrf", admin.1.clone())];
+            form.extend(fields);
+            admin
+                .0
+                .post(url)
+                .header("sec-fetch-site", "same-origin")
+                .form(&form)
+                .send()
+                .await
+                .expect("r")
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(
+        post(
+            "/staff/holidays",
+            vec![("day", "2027-01-01".into()), ("kind", "holiday".into())]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        post(
+            "/staff/holidays",
+            vec![("day", "not a date".into()), ("kind", "holiday".into())]
+        )
+        .await,
+        422
+    );
+    assert_eq!(
+        post("/staff/holidays/remove", vec![("day", "2026-10-01".into())]).await,
+        303
+    );
+    let cal = app::db::holidays::calendar(&app.db).await.expect("cal");
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    assert!(!cal.is_workday(d("2027-01-01")));
+    assert!(
+        cal.is_workday(d("2026-10-01")),
+        "removed holiday is a workday again (a Thursday)"
+    );
+    // Others may not edit it.
+    let officer = staff(&app, "demo.longtoushan").await;
+    let res = officer
+        .0
+        .get(app.url("/staff/holidays"))
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status().as_u16(), 403);
+    let actions: Vec<String> = app
+        .audit_actions()
+        .await
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
+    assert!(
+        actions.contains(&"holiday.set".to_owned())
+            && actions.contains(&"holiday.remove".to_owned())
+    );
+}
+
+async fn daily_digest_lists_due_and_overdue_cases(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    sqlx::query(
+        "UPDATE staff SET email = 'wangfang@example.gov.cn' WHERE username = 'demo.longtoushan'",
+    )
+    .execute(&app.db.pool)
+    .await
+    .expect("u");
+    sqlx::query("UPDATE job_runs SET last_day = '1970-01-01'")
+        .execute(&app.db.pool)
+        .await
+        .expect("u");
+    let today = app::db::today_cst();
+    let queued = app::complaints::digest::run(&app.db, today, app::db::now_epoch())
+        .await
+        .expect("digest");
+    assert_eq!(queued, 1, "one digest, for the one handler with an address");
+    let body: String =
+        sqlx::query("SELECT body FROM outbox WHERE recipient = 'wangfang@example.gov.cn'")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("mail")
+            .get(0);
+    assert!(body.contains("核实中"), "the overdue demo case: {body}");
+    // Once a day only.
+    assert_eq!(
+        app::complaints::digest::run(&app.db, today, app::db::now_epoch())
+            .await
+            .expect("again"),
+        0
+    );
+    assert_eq!(
+        app::complaints::digest::last_day(&app.db)
+            .await
+            .expect("day"),
+        today.to_string()
+    );
+}
 
 const BODY: &str = "村主任把低保名额给了自己的亲戚，他们家有小车和新房。";
 
@@ -751,7 +878,14 @@ async fn notifications_reach_staff_and_reporter(backend: Backend) {
     sink.wait_for(1).await;
     handle_to_answer(&app, id).await;
     // ack + accepted + answered to the reporter; assignment to the handler; approval request to the supervisor.
-    let got = sink.wait_for(5).await;
+    // (The daily digest may also run while this test does; it is tested on its own below.)
+    let not_digest = |m: &String| !m.contains("Cases due soon and overdue");
+    let got: Vec<String> = sink
+        .wait_for_matching(5, not_digest)
+        .await
+        .into_iter()
+        .filter(not_digest)
+        .collect();
     let to = |addr: &str| {
         got.iter()
             .filter(|m| m.contains(&format!("To: {addr}")))

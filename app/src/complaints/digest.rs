@@ -1,0 +1,101 @@
+//! The daily digest: each handler with an e-mail address gets the cases assigned to them that
+//! are due within 3 days or overdue. Runs once a day (claimed in the database), after 08:00.
+
+use chrono::{NaiveDate, Timelike};
+use sqlx::Row;
+
+use crate::db::complaints::{self as cdb, QueueFilter};
+use crate::db::{outbox, staff as staff_db, Db};
+use crate::domain::days_left;
+use crate::error::AppResult;
+use crate::i18n::{Lang, Msg};
+
+use super::labels;
+use super::staff_views::current_deadline;
+
+/// Claims today's run; true only for the one caller that gets it.
+async fn claim(db: &Db, today: NaiveDate) -> AppResult<bool> {
+    let res =
+        sqlx::query("UPDATE job_runs SET last_day = $1 WHERE name = 'digest' AND last_day < $1")
+            .bind(today.to_string())
+            .execute(&db.pool)
+            .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+/// Queues the digest mails for `today`; returns how many were queued.
+pub async fn run(db: &Db, today: NaiveDate, now: i64) -> AppResult<usize> {
+    if !claim(db, today).await? {
+        return Ok(0);
+    }
+    let mut queued = 0;
+    let mut conn = db.pool.acquire().await?;
+    for s in staff_db::list(db, None).await? {
+        let Some(email) = s.email.as_deref().filter(|_| s.active) else {
+            continue;
+        };
+        let filter = QueueFilter {
+            assignee_id: Some(s.id),
+            ..Default::default()
+        };
+        let mut lines = Vec::new();
+        for c in cdb::queue(db, s.id, None, &filter).await? {
+            let Some(due) = current_deadline(&c) else {
+                continue;
+            };
+            let left = days_left(today, due);
+            if left <= 3 {
+                lines.push(format!(
+                    "#{} {} · {} {due} ({left})",
+                    c.summary.id,
+                    Lang::Zh.t(labels::status(c.summary.status)),
+                    Lang::Zh.t(Msg::DeadlineLabel)
+                ));
+            }
+        }
+        if lines.is_empty() {
+            continue;
+        }
+        let subject = format!(
+            "{} / {}",
+            Msg::MailDigestSubject.text(Lang::Zh),
+            Msg::MailDigestSubject.text(Lang::En)
+        );
+        outbox::enqueue(&mut conn, email, &subject, &lines.join("\n"), now).await?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// Whether it is time for today's digest (08:00 China Standard Time or later).
+pub fn due_now(now: chrono::DateTime<chrono::Utc>) -> bool {
+    (now + chrono::Duration::hours(8)).hour() >= 8
+}
+
+/// Reads the last run day (for tests and health pages).
+pub async fn last_day(db: &Db) -> AppResult<String> {
+    Ok(
+        sqlx::query("SELECT last_day FROM job_runs WHERE name = 'digest'")
+            .fetch_one(&db.pool)
+            .await?
+            .try_get(0)?,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_waits_for_eight_in_the_morning_beijing_time() {
+        let at = |h: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 26)
+                .and_then(|d| d.and_hms_opt(h, 0, 0))
+                .map(|t| t.and_utc())
+        };
+        assert_eq!(at(23).map(due_now), Some(false)); // 07:00 CST
+        assert_eq!(at(0).map(due_now), Some(true)); // 08:00 CST
+        assert_eq!(at(15).map(due_now), Some(true)); // 23:00 CST
+        assert_eq!(at(16).map(due_now), Some(false)); // 00:00 CST
+    }
+}

@@ -1,0 +1,166 @@
+//! Admin page for the holiday table (法定节假日 and 调休 make-up workdays).
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use crate::db::{audit, holidays, now_epoch};
+use crate::domain::access::Perm;
+use crate::domain::DayKind;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Msg};
+use crate::pages::ctx::PageCtx;
+use crate::staff::api::nav;
+use crate::staff::auth::{StaffCtx, StaffForm};
+use crate::staff::views::Csrf;
+use crate::state::AppState;
+
+#[component]
+fn HolidaysPage(
+    lang: Lang,
+    nav: AnyView,
+    csrf: String,
+    days: Vec<(NaiveDate, DayKind)>,
+) -> impl IntoView {
+    let rows = days
+        .into_iter()
+        .map(|(d, k)| {
+            let label = match k {
+                DayKind::Holiday => lang.t(Msg::HolidayKind),
+                DayKind::MakeupWorkday => lang.t(Msg::WorkdayKind),
+            };
+            let csrf = csrf.clone();
+            view! {
+                <tr>
+                    <td>{d.to_string()}</td>
+                    <td>{label}</td>
+                    <td>
+                        <form method="post" action="/staff/holidays/remove" class="inline">
+                            <Csrf token=csrf />
+                            <input type="hidden" name="day" value=d.to_string() />
+                            <button type="submit" class="link">{lang.t(Msg::Remove)}</button>
+                        </form>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        {nav}
+        <h1>{lang.t(Msg::Holidays)}</h1>
+        <p class="hint">{lang.t(Msg::HolidaysHint)}</p>
+        <form method="post" action="/staff/holidays" class="form">
+            <Csrf token=csrf.clone() />
+            <label for="day">{lang.t(Msg::DayLabel)}</label>
+            <input id="day" name="day" type="date" required />
+            <label for="kind">{lang.t(Msg::KindLabel)}</label>
+            <select id="kind" name="kind">
+                <option value="holiday">{lang.t(Msg::HolidayKind)}</option>
+                <option value="workday">{lang.t(Msg::WorkdayKind)}</option>
+            </select>
+            <button type="submit">{lang.t(Msg::AddDay)}</button>
+        </form>
+        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Holidays)>
+            <table class="list">
+                <thead><tr>
+                    <th scope="col">{lang.t(Msg::DayLabel)}</th>
+                    <th scope="col">{lang.t(Msg::KindLabel)}</th>
+                    <th scope="col">{lang.t(Msg::Remove)}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+) -> AppResult<Response> {
+    staff.require(Perm::ManageStaff, None)?;
+    let lang = ctx.lang;
+    let days = holidays::all(&state.db).await?;
+    let nav = nav(&staff);
+    let csrf = staff.csrf.clone();
+    Ok(ctx
+        .render(
+            lang.t(Msg::Holidays),
+            view! { <HolidaysPage lang nav csrf days /> },
+        )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DayForm {
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    kind: String,
+}
+
+fn parse_day(lang: Lang, s: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid("day", lang.t(Msg::DateInvalid)))
+}
+
+pub async fn add(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StaffForm(staff, form): StaffForm<DayForm>,
+) -> AppResult<Response> {
+    staff.require(Perm::ManageStaff, None)?;
+    let day = parse_day(ctx.lang, &form.day)?;
+    let kind = if form.kind == "workday" {
+        DayKind::MakeupWorkday
+    } else {
+        DayKind::Holiday
+    };
+    let now = now_epoch();
+    let mut tx = state.db.pool.begin().await?;
+    holidays::set(&mut tx, day, kind).await?;
+    audit::record(
+        &mut tx,
+        &staff.audit(
+            "holiday.set",
+            "holiday",
+            Some(day.to_string()),
+            None,
+            form.kind.chars().take(10).collect(),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/staff/holidays").into_response())
+}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StaffForm(staff, form): StaffForm<DayForm>,
+) -> AppResult<Response> {
+    staff.require(Perm::ManageStaff, None)?;
+    let day = parse_day(ctx.lang, &form.day)?;
+    let now = now_epoch();
+    let mut tx = state.db.pool.begin().await?;
+    if !holidays::remove(&mut tx, day).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        &staff.audit(
+            "holiday.remove",
+            "holiday",
+            Some(day.to_string()),
+            None,
+            String::new(),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/staff/holidays").into_response())
+}
