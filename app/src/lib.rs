@@ -1,5 +1,7 @@
 //! Sunshine (阳光低保): the application — domain rules, pages, handlers and database access.
 
+#[cfg(feature = "ssr")]
+pub mod accountability;
 pub mod domain;
 pub mod i18n;
 

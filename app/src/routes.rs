@@ -6,6 +6,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::accountability::api as acc;
+use crate::accountability::staff_api as pages_staff;
 use crate::complaints::api as complaints;
 use crate::complaints::staff_api as cstaff;
 use crate::middleware::{refuse_cross_site, render_errors, security_headers};
@@ -65,6 +67,27 @@ pub fn router(state: AppState) -> Router {
                 .layer(report_limit),
         )
         .route("/report/receipt", get(complaints::receipt))
+        .route("/stats", get(acc::stats_page))
+        .route("/api/v1/stats", get(acc::stats_json))
+        .route("/policy", get(acc::policy_list))
+        .route("/policy/{slug}", get(acc::policy_page))
+        .route("/answers", get(acc::answers_list))
+        .route("/answers/{slug}", get(acc::answer_page))
+        .route("/notices", get(acc::notices_list))
+        .route("/notices/{slug}", get(acc::notice_page))
+        .route("/poster", get(acc::poster))
+        .route(
+            "/staff/pages",
+            get(pages_staff::list).post(pages_staff::create),
+        )
+        .route("/staff/pages/new", get(pages_staff::new_page))
+        .route(
+            "/staff/pages/{id}",
+            get(pages_staff::edit).post(pages_staff::update),
+        )
+        .route("/staff/pages/{id}/publish", post(pages_staff::publish))
+        .route("/staff/pages/{id}/unpublish", post(pages_staff::unpublish))
+        .route("/staff/pages/{id}/link", post(pages_staff::link))
         .route(
             "/track",
             get(complaints::track_form)

@@ -61,9 +61,9 @@ async fn load_case(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult<Sta
 
 fn allowed(staff: &StaffCtx, case: &StaffCase) -> Allowed {
     let target = case.scope_target();
-    let handle = staff.require(Perm::HandleComplaints, target).is_ok();
+    let handle = staff.can(Perm::HandleComplaints, target);
     let supervisor = matches!(staff.staff.role, Role::Supervisor | Role::Admin)
-        && staff.require(Perm::ApproveReplies, target).is_ok();
+        && staff.can(Perm::ApproveReplies, target);
     Allowed {
         handle,
         // Four eyes: the handler does not approve their own reply.
@@ -143,7 +143,7 @@ pub async fn queue(
         townships,
         staff: staff_list,
         today: today_cst(),
-        can_log: staff.require(Perm::HandleComplaints, staff.scope()).is_ok(),
+        can_log: staff.can(Perm::HandleComplaints, staff.scope()),
     };
     let nav = nav(&staff);
     Ok(ctx
@@ -495,7 +495,7 @@ async fn detail_page(
     let staff_in_scope = pool
         .iter()
         .filter(|s| target.is_none() || s.township_id.is_none() || s.township_id == target)
-        .filter(|s| !named_ids.contains(&s.id))
+        .filter(|s| !named_ids.contains(&s.id) && s.id != staff.staff.id)
         .map(|s| (s.id, s.display_name.clone()))
         .collect();
     let detail = CaseDetail {

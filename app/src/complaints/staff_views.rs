@@ -432,7 +432,10 @@ pub fn CaseDetailPage(lang: Lang, nav: AnyView, csrf: String, detail: CaseDetail
             {can(Action::Decline).then(|| action_form(lang, &csrf, id, "decline", Msg::Decline, text_field("reason", lang.t(Msg::DeclineReason).to_owned(), true), true))}
             {can(Action::Assign).then(|| action_form(lang, &csrf, id, "assign", Msg::Assign, view! {
                 <label for="assignee">{lang.t(Msg::AssigneeLabel)}</label>
-                <select id="assignee" name="assignee" required>{candidate_opts}</select>
+                <select id="assignee" name="assignee" required>
+                    <option value="">{lang.t(Msg::ChoosePlace)}</option>
+                    {candidate_opts}
+                </select>
             }.into_any(), false))}
             {can(Action::RecordFindings).then(|| action_form(lang, &csrf, id, "findings", Msg::RecordFindings, view! {
                 <label for="finding">{lang.t(Msg::FindingLabel)}</label>
@@ -457,7 +460,10 @@ pub fn CaseDetailPage(lang: Lang, nav: AnyView, csrf: String, detail: CaseDetail
             {can(Action::AddNote).then(|| action_form(lang, &csrf, id, "note", Msg::AddNote, text_field("note", lang.t(Msg::InternalNote).to_owned(), true), true))}
             {(allowed.handle && status.is_open()).then(|| action_form(lang, &csrf, id, "named", Msg::MarkNamed, view! {
                 <label for="named">{lang.t(Msg::NamedStaff)}</label>
-                <select id="named" name="staff" required>{named_opts}</select>
+                <select id="named" name="staff" required>
+                    <option value="">{lang.t(Msg::ChoosePlace)}</option>
+                    {named_opts}
+                </select>
             }.into_any(), true))}
             {(allowed.handle && !case.escalated && status.is_open()).then(|| view! {
                 <p class="hint">{lang.t(Msg::EscalateHint)}</p>

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod complaints;
+pub mod content;
 pub mod holidays;
 pub mod households;
 pub mod outbox;
@@ -12,6 +13,7 @@ pub mod publicity;
 pub mod regions;
 pub mod sessions;
 pub mod staff;
+pub mod stats;
 
 use std::str::FromStr;
 use std::time::Duration;

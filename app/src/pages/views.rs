@@ -81,6 +81,10 @@ pub fn Shell(ctx: PageCtx, title: String, children: Children) -> impl IntoView {
                 <footer class="site-footer">
                     <p class="footer-links">
                         <a href="/report">{lang.t(Msg::Report)}</a> " · "
+                        <a href="/stats">{lang.t(Msg::Stats)}</a> " · "
+                        <a href="/policy">{lang.t(Msg::Policy)}</a> " · "
+                        <a href="/answers">{lang.t(Msg::Answers)}</a> " · "
+                        <a href="/notices">{lang.t(Msg::Notices)}</a> " · "
                         <a href="/track">{lang.t(Msg::TrackTitle)}</a> " · "
                         <a href="/staff">{lang.t(Msg::StaffArea)}</a>
                     </p>

@@ -46,7 +46,7 @@ pub async fn list(
 ) -> AppResult<Response> {
     staff.require(Perm::ReadRecords, staff.scope())?;
     let lang = ctx.lang;
-    let can_edit = staff.require(Perm::EditPublicity, staff.scope()).is_ok();
+    let can_edit = staff.can(Perm::EditPublicity, staff.scope());
     let mut rows = Vec::new();
     for b in pdb::batches_in_scope(&state.db, staff.scope(), 500).await? {
         let village = regions::by_id(&state.db, b.village_id)

@@ -25,7 +25,7 @@ use crate::state::AppState;
 
 /// The staff navigation bar for this member.
 pub fn nav(staff: &StaffCtx) -> AnyView {
-    let manage = staff.require(Perm::ManageStaff, None).is_ok();
+    let manage = staff.can(Perm::ManageStaff, None);
     view! { <StaffNav lang=staff.lang csrf=staff.csrf.clone() manage_staff=manage /> }.into_any()
 }
 

@@ -153,6 +153,11 @@ impl StaffCtx {
         }
     }
 
+    /// The same decision without logging: for showing or hiding links and forms.
+    pub fn can(&self, perm: Perm, target: Option<i64>) -> bool {
+        allowed(self.staff.role, self.staff.township_id, perm, target)
+    }
+
     /// The township filter for queries: `None` = the whole county.
     pub fn scope(&self) -> Option<i64> {
         self.staff.township_id

@@ -33,6 +33,7 @@ pub fn StaffNav(lang: Lang, csrf: String, manage_staff: bool) -> impl IntoView {
             <a href="/staff">{lang.t(Msg::Dashboard)}</a>
             <a href="/staff/complaints">{lang.t(Msg::Complaints)}</a>
             <a href="/staff/publicity">{lang.t(Msg::Publicity)}</a>
+            <a href="/staff/pages">{lang.t(Msg::Content)}</a>
             {manage_staff.then(|| view! {
                 <a href="/staff/accounts">{lang.t(Msg::Accounts)}</a>
                 <a href="/staff/holidays">{lang.t(Msg::Holidays)}</a>

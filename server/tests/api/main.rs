@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod accountability;
 mod complaints;
 mod foundation;
 mod publicity;

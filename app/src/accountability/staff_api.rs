@@ -1,0 +1,470 @@
+//! Staff editor for public pages: write in Markdown, preview, publish, unpublish; every save
+//! is a revision. County-level content: county officers, supervisors and admins edit it.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use crate::accountability::markdown::{self, SafeHtml};
+use crate::db::content::{self, Kind, Page};
+use crate::db::{audit, now_epoch};
+use crate::domain::access::Perm;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Msg};
+use crate::pages::ctx::PageCtx;
+use crate::pages::views::{local_time, textarea_text};
+use crate::staff::api::nav;
+use crate::staff::auth::{StaffCtx, StaffForm};
+use crate::staff::views::Csrf;
+use crate::state::AppState;
+
+fn kind_label(lang: Lang, k: Kind) -> &'static str {
+    lang.t(crate::accountability::views::kind_title(k).0)
+}
+
+#[component]
+fn PagesList(lang: Lang, nav: AnyView, pages: Vec<Page>) -> impl IntoView {
+    let rows = pages
+        .into_iter()
+        .map(|p| {
+            let state = if p.published {
+                lang.t(Msg::Published)
+            } else {
+                lang.t(Msg::Draft)
+            };
+            view! {
+                <tr>
+                    <td><a href=format!("/staff/pages/{}", p.id)>{p.title}</a></td>
+                    <td>{kind_label(lang, p.kind)}</td>
+                    <td>{state}</td>
+                    <td>{local_time(p.updated_at)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        {nav}
+        <h1>{lang.t(Msg::Content)}</h1>
+        <p><a class="button" href="/staff/pages/new">{lang.t(Msg::NewPage)}</a></p>
+        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Content)>
+            <table class="list">
+                <thead><tr>
+                    <th scope="col">{lang.t(Msg::TitleLabel)}</th>
+                    <th scope="col">{lang.t(Msg::KindLabel)}</th>
+                    <th scope="col">{lang.t(Msg::StatusLabel)}</th>
+                    <th scope="col">{lang.t(Msg::When)}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PageForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    /// "preview" renders without saving.
+    #[serde(default)]
+    intent: String,
+}
+
+#[component]
+fn Editor(
+    lang: Lang,
+    nav: AnyView,
+    csrf: String,
+    page: Option<Page>,
+    form: PageForm,
+    errors: Vec<Msg>,
+    preview: Option<SafeHtml>,
+    revisions: Vec<(i64, String, i64, Option<String>)>,
+    notice: bool,
+) -> impl IntoView {
+    let action = page
+        .as_ref()
+        .map(|p| format!("/staff/pages/{}", p.id))
+        .unwrap_or_else(|| "/staff/pages".into());
+    let is_new = page.is_none();
+    let publish = page.as_ref().map(|p| {
+        let (path, label) = if p.published { ("unpublish", Msg::Unpublish) } else { ("publish", Msg::Publish) };
+        let public = p.published.then(|| format!("{}/{}", p.kind.path(), p.slug));
+        view! {
+            <form method="post" action=format!("/staff/pages/{}/{path}", p.id) class="form">
+                <Csrf token=csrf.clone() />
+                <button type="submit" class="secondary">{lang.t(label)}</button>
+            </form>
+            {public.map(|href| { let text = href.clone(); view! { <p><a href=href>{text}</a></p> } })}
+        }
+    });
+    let kinds = Kind::ALL
+        .iter()
+        .map(|k| {
+            let selected = form.kind == k.as_str();
+            view! { <option value=k.as_str() selected=selected>{kind_label(lang, *k)}</option> }
+        })
+        .collect_view();
+    let revs = revisions
+        .into_iter()
+        .map(|(id, title, at, who)| view! { <li>{local_time(at)} " " {who.unwrap_or_default()} " · " {title} " (#" {id} ")"</li> })
+        .collect_view();
+    view! {
+        {nav}
+        <h1>{if is_new { lang.t(Msg::NewPage).to_owned() } else { form.title.clone() }}</h1>
+        {notice.then(|| view! { <p class="notice" role="status">{lang.t(Msg::Saved)}</p> })}
+        {(!errors.is_empty()).then(|| view! {
+            <div class="error" role="alert"><ul>{errors.into_iter().map(|m| view! { <li>{lang.t(m)}</li> }).collect_view()}</ul></div>
+        })}
+        <form method="post" action=action class="form">
+            <Csrf token=csrf.clone() />
+            {is_new.then(|| view! {
+                <label for="kind">{lang.t(Msg::KindLabel)}</label>
+                <select id="kind" name="kind">{kinds}</select>
+                <label for="slug">{lang.t(Msg::SlugLabel)}</label>
+                <input id="slug" name="slug" type="text" required maxlength="60" pattern="[a-z0-9-]+" value=form.slug.clone() />
+            })}
+            <label for="title">{lang.t(Msg::TitleLabel)}</label>
+            <input id="title" name="title" type="text" required maxlength="100" value=form.title.clone() />
+            <label for="body">{lang.t(Msg::BodyMd)}</label>
+            <textarea id="body" name="body" rows="16" maxlength="20000" required>{textarea_text(&form.body)}</textarea>
+            <div class="buttons">
+                <button type="submit" name="intent" value="preview" class="secondary">{lang.t(Msg::PreviewLabel)}</button>
+                " "
+                <button type="submit" name="intent" value="save">{lang.t(Msg::SaveDraft)}</button>
+            </div>
+        </form>
+        {preview.map(|html| view! {
+            <h2>{lang.t(Msg::PreviewLabel)}</h2>
+            <article class="prose preview" inner_html=html.as_str().to_owned()></article>
+        })}
+        {publish}
+        {(!is_new).then(|| view! { <h2>{lang.t(Msg::Revisions)}</h2> <ol class="revisions">{revs}</ol> })}
+    }
+}
+
+fn check(form: &PageForm, new: bool) -> Vec<Msg> {
+    let mut errors = Vec::new();
+    if new && (Kind::parse(&form.kind).is_none() || !content::valid_slug(form.slug.trim())) {
+        errors.push(Msg::SlugInvalid);
+    }
+    let t = form.title.trim().chars().count();
+    if !(1..=100).contains(&t) || form.title.chars().any(char::is_control) {
+        errors.push(Msg::TitleRule);
+    }
+    let b = form.body.trim().chars().count();
+    if !(1..=20_000).contains(&b) {
+        errors.push(Msg::BodyRule);
+    }
+    errors
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn editor(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &StaffCtx,
+    page: Option<Page>,
+    form: PageForm,
+    errors: Vec<Msg>,
+    preview: Option<SafeHtml>,
+    notice: bool,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let revisions = match &page {
+        Some(p) => content::revisions(&state.db, p.id).await?,
+        None => vec![],
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let nav = nav(staff);
+    let csrf = staff.csrf.clone();
+    let mut res = ctx
+        .render(
+            lang.t(Msg::Content),
+            view! { <Editor lang nav csrf page form errors preview revisions notice /> },
+        )
+        .into_response();
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// Public pages are county-level content.
+fn require(staff: &StaffCtx) -> AppResult<()> {
+    staff.require(Perm::EditPublicity, None)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+) -> AppResult<Response> {
+    require(&staff)?;
+    let lang = ctx.lang;
+    let pages = content::list(&state.db, None, true).await?;
+    let nav = nav(&staff);
+    Ok(ctx
+        .render(lang.t(Msg::Content), view! { <PagesList lang nav pages /> })
+        .into_response())
+}
+
+pub async fn new_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+) -> AppResult<Response> {
+    require(&staff)?;
+    let form = PageForm {
+        kind: "answer".into(),
+        ..Default::default()
+    };
+    editor(&state, &ctx, &staff, None, form, vec![], None, false).await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StaffForm(staff, form): StaffForm<PageForm>,
+) -> AppResult<Response> {
+    require(&staff)?;
+    let errors = check(&form, true);
+    if form.intent == "preview" || !errors.is_empty() {
+        let preview = errors.is_empty().then(|| markdown::render(&form.body));
+        return editor(&state, &ctx, &staff, None, form, errors, preview, false).await;
+    }
+    let kind = Kind::parse(&form.kind).ok_or(AppError::NotFound)?;
+    let now = now_epoch();
+    let mut tx = state.db.pool.begin().await?;
+    let id = match content::insert(
+        &mut tx,
+        kind,
+        form.slug.trim(),
+        form.title.trim(),
+        form.body.trim(),
+        Some(staff.staff.id),
+        now,
+    )
+    .await
+    {
+        Ok(id) => id,
+        Err(AppError::Conflict(_)) => {
+            return editor(
+                &state,
+                &ctx,
+                &staff,
+                None,
+                form,
+                vec![Msg::SlugTaken],
+                None,
+                false,
+            )
+            .await
+        }
+        Err(e) => return Err(e),
+    };
+    audit::record(
+        &mut tx,
+        &staff.audit(
+            "page.create",
+            "page",
+            Some(id.to_string()),
+            None,
+            form.slug.trim().to_owned(),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/staff/pages/{id}?saved=1")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Path(id): Path<i64>,
+    axum::extract::Query(q): axum::extract::Query<SavedQuery>,
+) -> AppResult<Response> {
+    require(&staff)?;
+    let page = content::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = PageForm {
+        kind: page.kind.as_str().into(),
+        slug: page.slug.clone(),
+        title: page.title.clone(),
+        body: page.body_md.clone(),
+        intent: String::new(),
+    };
+    let preview = Some(markdown::render(&page.body_md));
+    editor(
+        &state,
+        &ctx,
+        &staff,
+        Some(page),
+        form,
+        vec![],
+        preview,
+        q.saved.is_some(),
+    )
+    .await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    StaffForm(staff, form): StaffForm<PageForm>,
+) -> AppResult<Response> {
+    require(&staff)?;
+    let page = content::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let errors = check(&form, false);
+    if form.intent == "preview" || !errors.is_empty() {
+        let preview = errors.is_empty().then(|| markdown::render(&form.body));
+        return editor(
+            &state,
+            &ctx,
+            &staff,
+            Some(page),
+            form,
+            errors,
+            preview,
+            false,
+        )
+        .await;
+    }
+    let now = now_epoch();
+    let mut tx = state.db.pool.begin().await?;
+    content::update(
+        &mut tx,
+        id,
+        form.title.trim(),
+        form.body.trim(),
+        Some(staff.staff.id),
+        now,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        &staff.audit(
+            "page.update",
+            "page",
+            Some(id.to_string()),
+            None,
+            String::new(),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/staff/pages/{id}?saved=1")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+async fn set_published(
+    state: &AppState,
+    staff: &StaffCtx,
+    id: i64,
+    published: bool,
+) -> AppResult<Response> {
+    require(staff)?;
+    content::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = now_epoch();
+    let mut tx = state.db.pool.begin().await?;
+    content::set_published(&mut tx, id, published, now).await?;
+    let action = if published {
+        "page.publish"
+    } else {
+        "page.unpublish"
+    };
+    audit::record(
+        &mut tx,
+        &staff.audit(action, "page", Some(id.to_string()), None, String::new()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/staff/pages/{id}?saved=1")).into_response())
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    StaffForm(staff, _): StaffForm<Empty>,
+) -> AppResult<Response> {
+    set_published(&state, &staff, id, true).await
+}
+
+pub async fn unpublish(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    StaffForm(staff, _): StaffForm<Empty>,
+) -> AppResult<Response> {
+    set_published(&state, &staff, id, false).await
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    #[serde(default)]
+    complaint: String,
+}
+
+/// Links an answer to a complaint it answers (publicly only the count shows).
+pub async fn link(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    StaffForm(staff, form): StaffForm<LinkForm>,
+) -> AppResult<Response> {
+    require(&staff)?;
+    let page = content::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let complaint: i64 = form
+        .complaint
+        .trim()
+        .trim_start_matches('#')
+        .parse()
+        .map_err(|_| AppError::NotFound)?;
+    let case = crate::db::complaints::summary(&state.db, complaint)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff.require(Perm::ReadRecords, case.township_id)?;
+    let now = now_epoch();
+    let mut tx = state.db.pool.begin().await?;
+    content::link_complaint(&mut tx, page.id, complaint).await?;
+    audit::record(
+        &mut tx,
+        &staff.audit(
+            "page.link_complaint",
+            "page",
+            Some(id.to_string()),
+            None,
+            format!("complaint={complaint}"),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/staff/pages/{id}?saved=1")).into_response())
+}

@@ -1,0 +1,215 @@
+//! Public statistics: pure aggregation over rows the database returns, so the numbers are
+//! unit-tested on a known dataset. Small counts (1–4) are suppressed so that no household or
+//! reporter can be singled out.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Counts from 1 to 4 are shown as "<5".
+pub const SUPPRESS_BELOW: i64 = 5;
+
+pub fn suppressed(n: i64) -> bool {
+    (1..SUPPRESS_BELOW).contains(&n)
+}
+
+/// The text of a count on a public page.
+pub fn show(n: i64) -> String {
+    if suppressed(n) {
+        "<5".to_owned()
+    } else {
+        n.to_string()
+    }
+}
+
+/// A count in public JSON: `null` when suppressed.
+pub fn json(n: i64) -> Option<i64> {
+    (!suppressed(n)).then_some(n)
+}
+
+/// One complaint, reduced to what statistics need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComplaintRow {
+    pub township_id: Option<i64>,
+    pub status: String,
+    pub received_on: NaiveDate,
+    pub answer_by: Option<NaiveDate>,
+    /// Day of the first approved answer.
+    pub answered_on: Option<NaiveDate>,
+    pub finding: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ComplaintStats {
+    pub received: i64,
+    pub accepted: i64,
+    pub declined: i64,
+    pub answered: i64,
+    pub answered_on_time: i64,
+    /// Share of answered cases answered by their deadline, in percent (one decimal).
+    pub on_time_percent: Option<f64>,
+    /// Median days from receipt to answer.
+    pub median_days_to_answer: Option<f64>,
+    pub substantiated: i64,
+    pub partly: i64,
+    pub unsubstantiated: i64,
+}
+
+impl ComplaintStats {
+    /// What may be published: rates and medians over fewer than 5 answers would let someone
+    /// work out individual cases, so they are withheld.
+    pub fn public(mut self) -> ComplaintStats {
+        if suppressed(self.answered) {
+            self.on_time_percent = None;
+            self.median_days_to_answer = None;
+        }
+        self
+    }
+}
+
+pub fn median(values: &mut [i64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let n = values.len();
+    let mid = n / 2;
+    Some(if n % 2 == 1 {
+        values[mid] as f64
+    } else {
+        (values[mid - 1] + values[mid]) as f64 / 2.0
+    })
+}
+
+pub fn aggregate<'a>(rows: impl IntoIterator<Item = &'a ComplaintRow>) -> ComplaintStats {
+    let mut s = ComplaintStats::default();
+    let mut days = Vec::new();
+    for r in rows {
+        s.received += 1;
+        match r.status.as_str() {
+            "declined" => s.declined += 1,
+            "submitted" => {}
+            _ => s.accepted += 1,
+        }
+        if let Some(answered) = r.answered_on {
+            s.answered += 1;
+            days.push((answered - r.received_on).num_days());
+            if r.answer_by.is_none_or(|by| answered <= by) {
+                s.answered_on_time += 1;
+            }
+        }
+        match r.finding.as_deref() {
+            Some("substantiated") => s.substantiated += 1,
+            Some("partly") => s.partly += 1,
+            Some("unsubstantiated") => s.unsubstantiated += 1,
+            _ => {}
+        }
+    }
+    s.on_time_percent = (s.answered > 0)
+        .then(|| (s.answered_on_time as f64 * 1000.0 / s.answered as f64).round() / 10.0);
+    s.median_days_to_answer = median(&mut days);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default()
+    }
+
+    fn row(
+        status: &str,
+        received: NaiveDate,
+        by: Option<NaiveDate>,
+        answered: Option<NaiveDate>,
+        finding: Option<&str>,
+    ) -> ComplaintRow {
+        ComplaintRow {
+            township_id: Some(1),
+            status: status.into(),
+            received_on: received,
+            answer_by: by,
+            answered_on: answered,
+            finding: finding.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn known_dataset() {
+        let rows = vec![
+            row("submitted", d(11, 1), None, None, None),
+            row("declined", d(10, 1), None, None, None),
+            row("verifying", d(9, 1), Some(d(11, 1)), None, None),
+            row(
+                "answered",
+                d(8, 1),
+                Some(d(10, 1)),
+                Some(d(8, 21)),
+                Some("substantiated"),
+            ),
+            row(
+                "closed",
+                d(7, 1),
+                Some(d(9, 1)),
+                Some(d(9, 10)),
+                Some("unsubstantiated"),
+            ),
+            row(
+                "reopened",
+                d(6, 1),
+                Some(d(8, 1)),
+                Some(d(6, 11)),
+                Some("partly"),
+            ),
+        ];
+        let s = aggregate(&rows);
+        assert_eq!(s.received, 6);
+        assert_eq!(s.accepted, 4);
+        assert_eq!(s.declined, 1);
+        assert_eq!(s.answered, 3);
+        assert_eq!(s.answered_on_time, 2);
+        assert_eq!(s.on_time_percent, Some(66.7));
+        // 20, 71 and 10 days → median 20.
+        assert_eq!(s.median_days_to_answer, Some(20.0));
+        assert_eq!((s.substantiated, s.partly, s.unsubstantiated), (1, 1, 1));
+    }
+
+    #[test]
+    fn rates_over_few_answers_are_withheld() {
+        let rows = vec![row(
+            "answered",
+            d(8, 1),
+            Some(d(10, 1)),
+            Some(d(8, 21)),
+            None,
+        )];
+        let s = aggregate(&rows).public();
+        assert_eq!(s.answered, 1);
+        assert_eq!((s.on_time_percent, s.median_days_to_answer), (None, None));
+    }
+
+    #[test]
+    fn empty_dataset() {
+        let s = aggregate(&[]);
+        assert_eq!(s, ComplaintStats::default());
+    }
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [5]), Some(5.0));
+        assert_eq!(median(&mut [9, 1, 4, 2]), Some(3.0));
+    }
+
+    #[test]
+    fn small_counts_are_suppressed() {
+        let table = [(0, "0"), (1, "<5"), (4, "<5"), (5, "5"), (120, "120")];
+        for (n, want) in table {
+            assert_eq!(show(n), want, "{n}");
+        }
+        assert_eq!(json(3), None);
+        assert_eq!(json(0), Some(0));
+        assert_eq!(json(7), Some(7));
+    }
+}

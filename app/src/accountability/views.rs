@@ -1,0 +1,267 @@
+//! Public accountability pages: statistics with server-rendered SVG charts, policy pages,
+//! answers and notices, and the printable poster.
+
+use leptos::prelude::*;
+
+use crate::accountability::markdown::SafeHtml;
+use crate::accountability::stats::{show, ComplaintStats};
+use crate::db::content::{Kind, Page};
+use crate::i18n::{Lang, Msg};
+use crate::pages::views::{local_time, yuan};
+
+/// One township's numbers for the statistics page.
+#[derive(Debug, Clone, Default)]
+pub struct TownshipRow {
+    pub name: String,
+    pub households: i64,
+    pub persons: i64,
+    pub monthly_fen: i64,
+    pub new_this_year: i64,
+    pub stopped_this_year: i64,
+    pub complaints: ComplaintStats,
+}
+
+/// A horizontal bar chart of one or two series; values that are suppressed draw no bar.
+#[component]
+pub fn BarChart(
+    id: &'static str,
+    title: String,
+    rows: Vec<(String, Vec<i64>)>,
+    legend: Vec<String>,
+    suppress: bool,
+) -> impl IntoView {
+    let label_w = 96.0;
+    let width = 340.0;
+    let series = legend.len().max(1);
+    let bar_h = 9.0;
+    let row_h = bar_h * series as f64 + 8.0;
+    let height = row_h * rows.len() as f64 + 24.0;
+    let max = rows
+        .iter()
+        .flat_map(|(_, v)| v.iter().copied())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let scale = (width - label_w - 44.0) / max;
+    let title_id = format!("{id}-title");
+    let bars = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, values))| {
+            let y0 = 20.0 + i as f64 * row_h;
+            let ty = y0 + row_h / 2.0;
+            let series_bars = values
+                .into_iter()
+                .enumerate()
+                .map(|(k, v)| {
+                    let hidden = suppress && crate::accountability::stats::suppressed(v);
+                    let w = if hidden { 0.0 } else { v as f64 * scale };
+                    let y = y0 + k as f64 * bar_h;
+                    let text = if suppress { show(v) } else { v.to_string() };
+                    view! {
+                        <rect x=label_w.to_string() y=y.to_string() width=format!("{w:.1}") height=(bar_h - 1.0).to_string() class=format!("bar s{k}") />
+                        <text x=format!("{:.1}", label_w + w + 3.0) y=format!("{:.1}", y + bar_h - 1.5) class="val">{text}</text>
+                    }
+                })
+                .collect_view();
+            view! {
+                <text x="0" y=format!("{:.1}", ty + 4.0) class="lbl">{label}</text>
+                {series_bars}
+            }
+        })
+        .collect_view();
+    let legend_items = legend
+        .into_iter()
+        .enumerate()
+        .map(|(k, l)| view! { <span class=format!("key s{k}")>{l}</span> })
+        .collect_view();
+    view! {
+        <figure class="chart">
+            <figcaption id=title_id.clone()>{title} <span class="legend">{legend_items}</span></figcaption>
+            <svg viewBox=format!("0 0 {width} {height:.0}") role="img" aria-labelledby=title_id
+                xmlns="http://www.w3.org/2000/svg">
+                {bars}
+            </svg>
+        </figure>
+    }
+}
+
+#[component]
+pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl IntoView {
+    let lists = rows
+        .iter()
+        .map(|r| {
+            view! {
+                <tr>
+                    <th scope="row">{r.name.clone()}</th>
+                    <td class="num">{show(r.households)}</td>
+                    <td class="num">{show(r.persons)}</td>
+                    <td class="num">{yuan(r.monthly_fen)}</td>
+                    <td class="num">{show(r.new_this_year)}</td>
+                    <td class="num">{show(r.stopped_this_year)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let complaint_rows = rows
+        .iter()
+        .map(|r| {
+            let c = &r.complaints;
+            view! {
+                <tr>
+                    <th scope="row">{r.name.clone()}</th>
+                    <td class="num">{show(c.received)}</td>
+                    <td class="num">{show(c.accepted)}</td>
+                    <td class="num">{show(c.declined)}</td>
+                    <td class="num">{show(c.answered)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let tc = total.complaints.clone();
+    let percent = tc
+        .on_time_percent
+        .map(|p| format!("{p:.1}%"))
+        .unwrap_or_else(|| "—".into());
+    let median = tc
+        .median_days_to_answer
+        .map(|d| format!("{d:.1}"))
+        .unwrap_or_else(|| "—".into());
+    let households_chart: Vec<(String, Vec<i64>)> = rows
+        .iter()
+        .map(|r| (r.name.clone(), vec![r.households]))
+        .collect();
+    let complaints_chart: Vec<(String, Vec<i64>)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.name.clone(),
+                vec![r.complaints.received, r.complaints.answered],
+            )
+        })
+        .collect();
+    view! {
+        <h1>{lang.t(Msg::Stats)}</h1>
+        <p class="lead">{lang.t(Msg::StatsIntro)}</p>
+        <h2>{lang.t(Msg::StatsLists)}</h2>
+        <dl class="totals">
+            <div><dt>{lang.t(Msg::Households)}</dt><dd>{total.households}</dd></div>
+            <div><dt>{lang.t(Msg::Persons)}</dt><dd>{total.persons}</dd></div>
+            <div><dt>{lang.t(Msg::MonthlyTotal)}</dt><dd>{yuan(total.monthly_fen)}</dd></div>
+        </dl>
+        <BarChart id="chart-households" title=lang.t(Msg::ChartHouseholds).to_owned() rows=households_chart legend=vec![lang.t(Msg::Households).to_owned()] suppress=true />
+        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::StatsLists)>
+            <table class="list stats">
+                <thead><tr>
+                    <th scope="col">{lang.t(Msg::Township)}</th>
+                    <th scope="col" class="num">{lang.t(Msg::Households)}</th>
+                    <th scope="col" class="num">{lang.t(Msg::Persons)}</th>
+                    <th scope="col" class="num">{lang.t(Msg::AmountShortCol)}</th>
+                    <th scope="col" class="num">{lang.t(Msg::NewThisYear)}</th>
+                    <th scope="col" class="num">{lang.t(Msg::StoppedThisYear)}</th>
+                </tr></thead>
+                <tbody>{lists}</tbody>
+            </table>
+        </div>
+        <h2>{lang.t(Msg::StatsComplaints)}</h2>
+        <dl class="totals">
+            <div><dt>{lang.t(Msg::Received)}</dt><dd>{show(tc.received)}</dd></div>
+            <div><dt>{lang.t(Msg::AnsweredCount)}</dt><dd>{show(tc.answered)}</dd></div>
+            <div><dt>{lang.t(Msg::OnTime)}</dt><dd>{percent}</dd></div>
+            <div><dt>{lang.t(Msg::MedianDays)}</dt><dd>{median}</dd></div>
+        </dl>
+        <BarChart id="chart-complaints" title=lang.t(Msg::ChartComplaints).to_owned() rows=complaints_chart
+            legend=vec![lang.t(Msg::Received).to_owned(), lang.t(Msg::AnsweredCount).to_owned()] suppress=true />
+        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::StatsComplaints)>
+            <table class="list stats">
+                <thead><tr>
+                    <th scope="col">{lang.t(Msg::Township)}</th>
+                    <th scope="col" class="num">{lang.t(Msg::Received)}</th>
+                    <th scope="col" class="num">{lang.t(Msg::AcceptedCount)}</th>
+                    <th scope="col" class="num">{lang.t(Msg::DeclinedCount)}</th>
+                    <th scope="col" class="num">{lang.t(Msg::AnsweredCount)}</th>
+                </tr></thead>
+                <tbody>{complaint_rows}</tbody>
+            </table>
+        </div>
+        <h3>{lang.t(Msg::FindingsTitle)}</h3>
+        <dl class="totals">
+            <div><dt>{lang.t(Msg::FSubstantiated)}</dt><dd>{show(tc.substantiated)}</dd></div>
+            <div><dt>{lang.t(Msg::FPartly)}</dt><dd>{show(tc.partly)}</dd></div>
+            <div><dt>{lang.t(Msg::FUnsubstantiated)}</dt><dd>{show(tc.unsubstantiated)}</dd></div>
+        </dl>
+        <p class="small"><a href="/api/v1/stats">JSON</a></p>
+    }
+}
+
+pub fn kind_title(kind: Kind) -> (Msg, Msg) {
+    match kind {
+        Kind::Policy => (Msg::Policy, Msg::PolicyIntro),
+        Kind::Answer => (Msg::Answers, Msg::AnswersIntro),
+        Kind::Notice => (Msg::Notices, Msg::NoticesIntro),
+    }
+}
+
+#[component]
+pub fn PageListPage(lang: Lang, kind: Kind, pages: Vec<Page>) -> impl IntoView {
+    let (title, intro) = kind_title(kind);
+    let items = pages
+        .into_iter()
+        .map(|p| {
+            let href = format!("{}/{}", kind.path(), p.slug);
+            let date = p.published_at.map(local_time).unwrap_or_default();
+            view! { <li><a href=href>{p.title}</a> <span class="small">{date}</span></li> }
+        })
+        .collect_view();
+    view! {
+        <h1>{lang.t(title)}</h1>
+        <p class="lead">{lang.t(intro)}</p>
+        <ul class="page-list">{items}</ul>
+        {(kind == Kind::Policy).then(|| view! { <p><a href="/poster">{lang.t(Msg::Poster)}</a></p> })}
+    }
+}
+
+#[component]
+pub fn ContentPage(lang: Lang, page: Page, html: SafeHtml, linked: i64) -> impl IntoView {
+    let (section, _) = kind_title(page.kind);
+    let date = page.published_at.map(local_time).unwrap_or_default();
+    let linked_text = (page.kind == Kind::Answer && linked > 0).then(|| {
+        lang.t(Msg::AnswersReports)
+            .replace("{n}", &linked.to_string())
+    });
+    view! {
+        <nav class="crumbs" aria-label="breadcrumb">
+            <a href="/">{lang.t(Msg::Home)}</a> " › " <a href=page.kind.path()>{lang.t(section)}</a>
+        </nav>
+        <h1>{page.title}</h1>
+        <p class="small">{lang.t(Msg::PublishedOn)} ": " {date}</p>
+        {linked_text.map(|t| view! { <p class="notice">{t}</p> })}
+        // The only unescaped HTML on the site: Markdown rendered and sanitised by ammonia.
+        <article class="prose" inner_html=html.as_str().to_owned()></article>
+    }
+}
+
+#[component]
+pub fn PosterPage(
+    lang: Lang,
+    county: String,
+    hotline: String,
+    qr: String,
+    url: String,
+) -> impl IntoView {
+    view! {
+        <article class="a4-notice poster">
+            <h1>{county} " " {lang.t(Msg::PosterTitle)}</h1>
+            <ol class="poster-points">
+                <li>{lang.t(Msg::PosterWho)}</li>
+                <li>{lang.t(Msg::PosterHow)}</li>
+                <li>{lang.t(Msg::PosterSteps)}</li>
+                <li>{lang.t(Msg::PosterReport)} <strong>{lang.t(Msg::Hotline)} " " {hotline}</strong></li>
+            </ol>
+            <figure class="qr">
+                <img src=qr alt=url.clone() width="180" height="180" />
+                <figcaption>{url}</figcaption>
+            </figure>
+        </article>
+    }
+}

@@ -1,0 +1,263 @@
+//! Staff-written public pages and their revisions.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::Db;
+use crate::error::{AppError, AppResult};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Policy,
+    Answer,
+    Notice,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Policy => "policy",
+            Kind::Answer => "answer",
+            Kind::Notice => "notice",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "policy" => Some(Kind::Policy),
+            "answer" => Some(Kind::Answer),
+            "notice" => Some(Kind::Notice),
+            _ => None,
+        }
+    }
+    /// The public URL prefix.
+    pub fn path(self) -> &'static str {
+        match self {
+            Kind::Policy => "/policy",
+            Kind::Answer => "/answers",
+            Kind::Notice => "/notices",
+        }
+    }
+    pub const ALL: [Kind; 3] = [Kind::Policy, Kind::Answer, Kind::Notice];
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub id: i64,
+    pub kind: Kind,
+    pub slug: String,
+    pub title: String,
+    pub body_md: String,
+    pub published: bool,
+    pub published_at: Option<i64>,
+    pub updated_at: i64,
+}
+
+const COLS: &str = "id, kind, slug, title, body_md, published, published_at, updated_at";
+
+fn from_row(r: &AnyRow) -> AppResult<Page> {
+    let kind: String = r.try_get("kind")?;
+    Ok(Page {
+        id: r.try_get("id")?,
+        kind: Kind::parse(&kind).ok_or_else(|| AppError::internal("page kind", kind))?,
+        slug: r.try_get("slug")?,
+        title: r.try_get("title")?,
+        body_md: r.try_get("body_md")?,
+        published: r.try_get::<i64, _>("published")? != 0,
+        published_at: r.try_get("published_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+/// Slugs: 1–60 of a-z, 0-9 and '-'.
+pub fn valid_slug(s: &str) -> bool {
+    (1..=60).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert(
+    conn: &mut AnyConnection,
+    kind: Kind,
+    slug: &str,
+    title: &str,
+    body: &str,
+    staff_id: Option<i64>,
+    now: i64,
+) -> AppResult<i64> {
+    let res = sqlx::query(
+        "INSERT INTO pages (kind, slug, title, body_md, published, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 0, $5, $5) RETURNING id",
+    )
+    .bind(kind.as_str())
+    .bind(slug)
+    .bind(title)
+    .bind(body)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await;
+    let id: i64 = match res {
+        Ok(row) => row.try_get(0)?,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(AppError::Conflict("slug".into()))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    add_revision(conn, id, title, body, staff_id, now).await?;
+    Ok(id)
+}
+
+async fn add_revision(
+    conn: &mut AnyConnection,
+    id: i64,
+    title: &str,
+    body: &str,
+    staff_id: Option<i64>,
+    now: i64,
+) -> AppResult<()> {
+    sqlx::query("INSERT INTO page_revisions (page_id, title, body_md, staff_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(title)
+        .bind(body)
+        .bind(staff_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Saves a new version (and keeps the old one as a revision).
+#[tracing::instrument(skip_all)]
+pub async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    title: &str,
+    body: &str,
+    staff_id: Option<i64>,
+    now: i64,
+) -> AppResult<()> {
+    sqlx::query("UPDATE pages SET title = $1, body_md = $2, updated_at = $3 WHERE id = $4")
+        .bind(title)
+        .bind(body)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    add_revision(conn, id, title, body, staff_id, now).await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn set_published(
+    conn: &mut AnyConnection,
+    id: i64,
+    published: bool,
+    now: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE pages SET published = $1, published_at = CASE WHEN $1 = 1 THEN $2 ELSE published_at END,
+            updated_at = $2 WHERE id = $3",
+    )
+    .bind(i64::from(published))
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn by_id(db: &Db, id: i64) -> AppResult<Option<Page>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM pages WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// A published page of a kind by slug.
+#[tracing::instrument(skip_all)]
+pub async fn published(db: &Db, kind: Kind, slug: &str) -> AppResult<Option<Page>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM pages WHERE kind = $1 AND slug = $2 AND published = 1"
+    )))
+    .bind(kind.as_str())
+    .bind(slug)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Pages of a kind (only published ones unless `all`), policy pages in their order, others newest first.
+#[tracing::instrument(skip_all)]
+pub async fn list(db: &Db, kind: Option<Kind>, all: bool) -> AppResult<Vec<Page>> {
+    let published = if all { "" } else { " AND published = 1" };
+    let rows = match kind {
+        Some(k) => {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLS} FROM pages WHERE kind = $1{published} ORDER BY sort_order, published_at DESC, id DESC"
+            )))
+            .bind(k.as_str())
+            .fetch_all(&db.pool)
+            .await?
+        }
+        None => {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLS} FROM pages WHERE 1 = 1{published} ORDER BY kind, sort_order, id DESC"
+            )))
+            .fetch_all(&db.pool)
+            .await?
+        }
+    };
+    rows.iter().map(from_row).collect()
+}
+
+/// (revision id, title, created_at, staff display name), newest first.
+#[tracing::instrument(skip_all)]
+pub async fn revisions(
+    db: &Db,
+    page_id: i64,
+) -> AppResult<Vec<(i64, String, i64, Option<String>)>> {
+    let rows = sqlx::query(
+        "SELECT r.id, r.title, r.created_at, s.display_name FROM page_revisions r
+         LEFT JOIN staff s ON s.id = r.staff_id WHERE r.page_id = $1 ORDER BY r.id DESC",
+    )
+    .bind(page_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .collect()
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn link_complaint(
+    conn: &mut AnyConnection,
+    page_id: i64,
+    complaint_id: i64,
+) -> AppResult<()> {
+    sqlx::query("DELETE FROM page_complaints WHERE page_id = $1 AND complaint_id = $2")
+        .bind(page_id)
+        .bind(complaint_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO page_complaints (page_id, complaint_id) VALUES ($1, $2)")
+        .bind(page_id)
+        .bind(complaint_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// How many reports an answer responds to (all the public learns about them).
+#[tracing::instrument(skip_all)]
+pub async fn linked_count(db: &Db, page_id: i64) -> AppResult<i64> {
+    Ok(
+        sqlx::query("SELECT COUNT(*) FROM page_complaints WHERE page_id = $1")
+            .bind(page_id)
+            .fetch_one(&db.pool)
+            .await?
+            .try_get(0)?,
+    )
+}

@@ -1,0 +1,442 @@
+use sqlx::Row;
+
+use crate::both_backends;
+use crate::helpers::{csrf_of, spawn_app, Backend, TestApp};
+
+both_backends!(
+    stats_match_a_known_sequence,
+    stats_suppress_small_counts,
+    pages_publish_unpublish_and_keep_revisions,
+    markdown_is_sanitised_on_public_pages,
+    answers_show_only_how_many_reports_they_answer,
+    public_pages_and_poster_render,
+);
+
+async fn stats_json(app: &TestApp) -> serde_json::Value {
+    let res = app.get("/api/v1/stats").await;
+    assert_eq!(res.status().as_u16(), 200);
+    res.json().await.expect("json")
+}
+
+/// Inserts `n` complaints in a township in a given state (with an answer event when answered).
+async fn seed_complaints(
+    app: &TestApp,
+    township: &str,
+    n: usize,
+    status: &str,
+    answered_after_days: Option<i64>,
+    finding: Option<&str>,
+) {
+    let t: i64 = sqlx::query("SELECT id FROM regions WHERE code = $1")
+        .bind(township)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("t")
+        .get(0);
+    let today = app::db::today_cst();
+    let received = today - chrono::Duration::days(40);
+    for i in 0..n {
+        let hash = format!("seed-{township}-{status}-{i}-{}", rand_suffix());
+        let id: i64 = sqlx::query(
+            "INSERT INTO complaints (receipt_hash, channel, category, status, township_id, body, anonymous,
+                received_on, accept_by, answer_by, finding, created_at, updated_at)
+             VALUES ($1, 'web', 'other', $2, $3, 'x', 1, $4, $5, $6, $7, 0, 0) RETURNING id",
+        )
+        .bind(&hash)
+        .bind(status)
+        .bind(t)
+        .bind(received.to_string())
+        .bind((received + chrono::Duration::days(15)).to_string())
+        .bind((received + chrono::Duration::days(20)).to_string())
+        .bind(finding)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("insert")
+        .get(0);
+        if let Some(days) = answered_after_days {
+            let at = (received + chrono::Duration::days(days))
+                .and_hms_opt(4, 0, 0)
+                .expect("t")
+                .and_utc()
+                .timestamp();
+            sqlx::query("INSERT INTO complaint_events (complaint_id, at, actor_kind, kind, public, body) VALUES ($1, $2, 'staff', 'answered', 1, '')")
+                .bind(id)
+                .bind(at)
+                .execute(&app.db.pool)
+                .await
+                .expect("event");
+        }
+    }
+}
+
+fn rand_suffix() -> u64 {
+    rand::random()
+}
+
+async fn stats_match_a_known_sequence(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    // 桃源回族乡 has no demo complaints: 6 answered on time (10 days), 5 answered late (30 days),
+    // 5 declined, 5 still submitted.
+    seed_complaints(
+        &app,
+        "530621201000",
+        6,
+        "answered",
+        Some(10),
+        Some("substantiated"),
+    )
+    .await;
+    seed_complaints(
+        &app,
+        "530621201000",
+        5,
+        "closed",
+        Some(30),
+        Some("unsubstantiated"),
+    )
+    .await;
+    seed_complaints(&app, "530621201000", 5, "declined", None, None).await;
+    seed_complaints(&app, "530621201000", 5, "submitted", None, None).await;
+    let v = stats_json(&app).await;
+    let t = v["townships"]
+        .as_array()
+        .expect("townships")
+        .iter()
+        .find(|t| t["code"] == "530621201000")
+        .expect("taoyuan")
+        .clone();
+    let c = &t["complaints"];
+    assert_eq!(c["received"], 21);
+    assert_eq!(c["accepted"], 11);
+    assert_eq!(c["declined"], 5);
+    assert_eq!(c["answered"], 11);
+    assert_eq!(c["answered_on_time"], 6);
+    assert_eq!(c["on_time_percent"], 54.5);
+    assert_eq!(c["median_days_to_answer"], 10.0);
+    assert_eq!(c["findings"]["substantiated"], 6);
+    assert_eq!(c["findings"]["unsubstantiated"], 5);
+    // The lists side matches the standing lists.
+    let households: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM batch_entries e JOIN batches b ON b.id = e.batch_id
+         WHERE b.kind = 'standing' AND b.state = 'published' AND e.change_kind <> 'stop'",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("n")
+    .get(0);
+    assert_eq!(v["county"]["households"], households);
+    // The HTML page shows the same.
+    let page = app.get_text("/stats").await.1;
+    assert!(
+        page.contains("54.5%") || page.contains(">21<"),
+        "stats page"
+    );
+    assert!(page.contains("<svg") && page.contains("各乡镇低保户数"));
+}
+
+async fn stats_suppress_small_counts(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    seed_complaints(&app, "530621202000", 3, "answered", Some(5), Some("partly")).await;
+    let v = stats_json(&app).await;
+    let t = v["townships"]
+        .as_array()
+        .expect("t")
+        .iter()
+        .find(|t| t["code"] == "530621202000")
+        .expect("ciyuan")
+        .clone();
+    assert!(t["complaints"]["received"].is_null(), "3 reports → null");
+    assert!(t["complaints"]["answered"].is_null());
+    assert!(
+        t["complaints"]["on_time_percent"].is_null(),
+        "rates over <5 answers are withheld"
+    );
+    assert!(t["complaints"]["median_days_to_answer"].is_null());
+    let page = app.get_text("/stats").await.1;
+    assert!(page.contains("&lt;5"), "shown as <5");
+}
+
+/// A signed-in editor (county officer) with CSRF token.
+async fn editor(app: &TestApp) -> (reqwest::Client, String) {
+    let c = app.login_client("demo.county").await;
+    let page = c
+        .get(app.url("/staff"))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    (c, csrf_of(&page))
+}
+
+async fn post(
+    app: &TestApp,
+    who: &(reqwest::Client, String),
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form = vec![("csrf", who.1.as_str())];
+    form.extend_from_slice(fields);
+    who.0
+        .post(app.url(path))
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .expect("post")
+}
+
+async fn pages_publish_unpublish_and_keep_revisions(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let ed = editor(&app).await;
+    // Preview writes nothing.
+    let res = post(
+        &app,
+        &ed,
+        "/staff/pages",
+        &[
+            ("kind", "answer"),
+            ("slug", "water-bills"),
+            ("title", "水费能算收入吗"),
+            ("body", "**不算**。"),
+            ("intent", "preview"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res
+        .text()
+        .await
+        .expect("b")
+        .contains("<strong>不算</strong>"));
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM pages WHERE slug = 'water-bills'")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("n")
+        .get(0);
+    assert_eq!(n, 0);
+    let res = post(
+        &app,
+        &ed,
+        "/staff/pages",
+        &[
+            ("kind", "answer"),
+            ("slug", "water-bills"),
+            ("title", "水费能算收入吗"),
+            ("body", "第一版。"),
+            ("intent", "save"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let id: i64 = sqlx::query("SELECT id FROM pages WHERE slug = 'water-bills'")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("id")
+        .get(0);
+    // Unpublished: not found.
+    assert_eq!(app.get("/answers/water-bills").await.status().as_u16(), 404);
+    assert!(!app.get_text("/answers").await.1.contains("水费能算收入吗"));
+    post(
+        &app,
+        &ed,
+        &format!("/staff/pages/{id}"),
+        &[
+            ("title", "水费能算收入吗？"),
+            ("body", "第二版：不算收入。"),
+            ("intent", "save"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        post(&app, &ed, &format!("/staff/pages/{id}/publish"), &[])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let (status, body) = app.get_text("/answers/water-bills").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("第二版：不算收入。") && !body.contains("第一版"));
+    assert!(app
+        .get_text("/answers")
+        .await
+        .1
+        .contains("水费能算收入吗？"));
+    let revisions: i64 = sqlx::query("SELECT COUNT(*) FROM page_revisions WHERE page_id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("r")
+        .get(0);
+    assert_eq!(revisions, 2, "every save is kept");
+    assert_eq!(
+        post(&app, &ed, &format!("/staff/pages/{id}/unpublish"), &[])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert_eq!(app.get("/answers/water-bills").await.status().as_u16(), 404);
+    // Bad input: a clear message, nothing written; a township officer may not edit county pages.
+    let res = post(
+        &app,
+        &ed,
+        "/staff/pages",
+        &[
+            ("kind", "policy"),
+            ("slug", "../../etc"),
+            ("title", "x"),
+            ("body", "x"),
+            ("intent", "save"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let officer = app.login_client("demo.longtoushan").await;
+    assert_eq!(
+        officer
+            .get(app.url("/staff/pages"))
+            .send()
+            .await
+            .expect("r")
+            .status()
+            .as_u16(),
+        403
+    );
+    let actions: Vec<String> = app
+        .audit_actions()
+        .await
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
+    for a in [
+        "page.create",
+        "page.update",
+        "page.publish",
+        "page.unpublish",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a}");
+    }
+}
+
+async fn markdown_is_sanitised_on_public_pages(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let ed = editor(&app).await;
+    let hostile = "正文 <script>alert(1)</script> <img src=x onerror=alert(2)> [点我](javascript:alert(3)) <iframe src=\"https://evil.example\"></iframe>";
+    post(
+        &app,
+        &ed,
+        "/staff/pages",
+        &[
+            ("kind", "notice"),
+            ("slug", "xss-test"),
+            ("title", "<b>标题</b>"),
+            ("body", hostile),
+            ("intent", "save"),
+        ],
+    )
+    .await;
+    let id: i64 = sqlx::query("SELECT id FROM pages WHERE slug = 'xss-test'")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("id")
+        .get(0);
+    post(&app, &ed, &format!("/staff/pages/{id}/publish"), &[]).await;
+    let body = app
+        .get_text("/notices/xss-test")
+        .await
+        .1
+        .to_ascii_lowercase();
+    for bad in [
+        "<script>alert",
+        "onerror",
+        "javascript:",
+        "<iframe",
+        "<b>标题",
+    ] {
+        assert!(!body.contains(bad), "{bad} on the public page");
+    }
+    assert!(body.contains("正文"));
+    assert!(
+        body.contains("&lt;b&gt;标题&lt;/b&gt;"),
+        "the title is text"
+    );
+}
+
+async fn answers_show_only_how_many_reports_they_answer(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let ed = editor(&app).await;
+    let id: i64 = sqlx::query("SELECT id FROM pages WHERE slug = 'car-owners'")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("id")
+        .get(0);
+    let cases: Vec<i64> = sqlx::query("SELECT id FROM complaints ORDER BY id LIMIT 2")
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("c")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for c in &cases {
+        assert_eq!(
+            post(
+                &app,
+                &ed,
+                &format!("/staff/pages/{id}/link"),
+                &[("complaint", &c.to_string())]
+            )
+            .await
+            .status()
+            .as_u16(),
+            303
+        );
+    }
+    let body = app.get_text("/answers/car-owners").await.1;
+    assert!(body.contains("本答复回应了 2 件举报"));
+    let body_text = body.replace("2 件", "");
+    for c in &cases {
+        assert!(!body_text.contains(&format!("#{c}")), "no case numbers");
+    }
+}
+
+async fn public_pages_and_poster_render(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    for (path, text) in [
+        ("/policy", "政策说明"),
+        ("/policy/who-qualifies", "谁可以享受低保"),
+        ("/answers", "回应关切"),
+        ("/notices", "通报曝光"),
+        ("/notices/2026-case-1", "通报"),
+        ("/poster", "低保政策明白纸"),
+    ] {
+        let (status, body) = app.get_text(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(body.contains(text), "{path}");
+        assert!(!body.contains("<script"), "{path}");
+    }
+    assert!(app
+        .get_text("/poster")
+        .await
+        .1
+        .contains("data:image/svg+xml"));
+    assert_eq!(app.get("/policy/no-such-page").await.status().as_u16(), 404);
+    assert_eq!(
+        app.get("/policy/..%2F..%2Fetc").await.status().as_u16(),
+        404
+    );
+}
