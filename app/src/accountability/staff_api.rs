@@ -86,7 +86,7 @@ fn Editor(
     form: PageForm,
     errors: Vec<Msg>,
     preview: Option<SafeHtml>,
-    revisions: Vec<(i64, String, i64, Option<String>)>,
+    revisions: Vec<content::Revision>,
     notice: bool,
 ) -> impl IntoView {
     let action = page

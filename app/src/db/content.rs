@@ -213,12 +213,12 @@ pub async fn list(db: &Db, kind: Option<Kind>, all: bool) -> AppResult<Vec<Page>
     rows.iter().map(from_row).collect()
 }
 
-/// (revision id, title, created_at, staff display name), newest first.
+/// One saved version: (revision id, title, created_at, staff display name).
+pub type Revision = (i64, String, i64, Option<String>);
+
+/// Revisions of a page, newest first.
 #[tracing::instrument(skip_all)]
-pub async fn revisions(
-    db: &Db,
-    page_id: i64,
-) -> AppResult<Vec<(i64, String, i64, Option<String>)>> {
+pub async fn revisions(db: &Db, page_id: i64) -> AppResult<Vec<Revision>> {
     let rows = sqlx::query(
         "SELECT r.id, r.title, r.created_at, s.display_name FROM page_revisions r
          LEFT JOIN staff s ON s.id = r.staff_id WHERE r.page_id = $1 ORDER BY r.id DESC",
