@@ -1,5 +1,6 @@
 //! The `sunshine` server: settings, start-up, transport middleware and CLI commands.
 
+pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod startup;

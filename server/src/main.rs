@@ -29,6 +29,14 @@ enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate(CommonArgs),
+    /// Generate data for the benchmarks in bench/ (never needed to run the service).
+    #[command(hide = true)]
+    Bench {
+        #[command(flatten)]
+        common: CommonArgs,
+        #[command(subcommand)]
+        command: server::bench::BenchCommand,
+    },
     /// Manage staff accounts.
     Staff {
         #[command(flatten)]
@@ -60,6 +68,19 @@ async fn main() -> anyhow::Result<()> {
             println!("migrations applied");
         }
         Command::Staff { common, command } => server::cli::run(common, command).await?,
+        Command::Bench { common, command } => match command {
+            server::bench::BenchCommand::Seed {
+                households,
+                per_village,
+                villages_per_township,
+            } => {
+                std::fs::create_dir_all(&common.data_dir)?;
+                let url = database_url(&common.data_dir, common.database_url);
+                let db = connect_and_migrate(url.expose()).await?;
+                server::bench::seed(&db, households, per_village, villages_per_township).await?;
+            }
+            server::bench::BenchCommand::Xlsx { rows, out } => server::bench::xlsx(rows, &out)?,
+        },
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde_json::json;
 
 use crate::accountability::markdown;
-use crate::accountability::stats::{aggregate, json as count};
+use crate::accountability::stats::{aggregate, json as count, round10, suppressed};
 use crate::accountability::views::{ContentPage, PageListPage, PosterPage, StatsPage, TownshipRow};
 use crate::db::content::{self, Kind};
 use crate::db::{regions, stats as sdb, today_cst};
@@ -54,6 +54,7 @@ pub async fn compute(
             stopped_this_year: stopped,
             complaints: aggregate(complaints.iter().filter(|c| c.township_id == Some(t.id)))
                 .public(),
+            approx: false,
         };
         total.households += households;
         total.persons += persons;
@@ -63,6 +64,20 @@ pub async fn compute(
         rows.push((t.code.clone(), row));
     }
     total.complaints = aggregate(&complaints).public();
+    // A county total over suppressed township counts would let anyone subtract its way to
+    // them (54 − 6 = 12 × 4): such totals are rounded to tens.
+    let suppressed_changes = rows
+        .iter()
+        .any(|(_, r)| suppressed(r.new_this_year) || suppressed(r.stopped_this_year));
+    if rows.iter().any(|(_, r)| r.complaints.any_suppressed()) {
+        total.complaints = total.complaints.rounded();
+        total.approx = true;
+    }
+    if suppressed_changes {
+        total.new_this_year = round10(total.new_this_year);
+        total.stopped_this_year = round10(total.stopped_this_year);
+        total.approx = true;
+    }
     Ok((rows, total))
 }
 
@@ -111,13 +126,14 @@ pub async fn stats_json(State(state): State<AppState>) -> AppResult<Json<serde_j
         })
         .collect();
     Ok(Json(json!({
-        "note": "counts from 1 to 4 are null so that no household or reporter can be singled out",
+        "note": "township counts from 1 to 4 are null, and county totals over them are rounded to tens, so that no household or reporter can be singled out",
         "county": {
+            "rounded_to_tens": total.approx,
             "households": total.households,
             "persons": total.persons,
             "monthly_fen": total.monthly_fen,
-            "new_this_year": count(total.new_this_year),
-            "stopped_this_year": count(total.stopped_this_year),
+            "new_this_year": total.new_this_year,
+            "stopped_this_year": total.stopped_this_year,
             "complaints": complaints_json(&total.complaints),
         },
         "townships": townships,

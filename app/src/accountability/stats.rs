@@ -26,6 +26,47 @@ pub fn json(n: i64) -> Option<i64> {
     (!suppressed(n)).then_some(n)
 }
 
+/// Rounds to the nearest ten (a total that covers suppressed parts).
+pub fn round10(n: i64) -> i64 {
+    ((n + 5) / 10) * 10
+}
+
+impl ComplaintStats {
+    /// Whether any count in it is suppressed.
+    pub fn any_suppressed(&self) -> bool {
+        [
+            self.received,
+            self.accepted,
+            self.declined,
+            self.answered,
+            self.answered_on_time,
+            self.substantiated,
+            self.partly,
+            self.unsubstantiated,
+        ]
+        .into_iter()
+        .any(suppressed)
+    }
+
+    /// The same with every count rounded to tens (rates and medians are kept: they cannot be
+    /// inverted into a single township's count).
+    pub fn rounded(mut self) -> ComplaintStats {
+        for n in [
+            &mut self.received,
+            &mut self.accepted,
+            &mut self.declined,
+            &mut self.answered,
+            &mut self.answered_on_time,
+            &mut self.substantiated,
+            &mut self.partly,
+            &mut self.unsubstantiated,
+        ] {
+            *n = round10(*n);
+        }
+        self
+    }
+}
+
 /// One complaint, reduced to what statistics need.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComplaintRow {
@@ -187,6 +228,21 @@ mod tests {
         let s = aggregate(&rows).public();
         assert_eq!(s.answered, 1);
         assert_eq!((s.on_time_percent, s.median_days_to_answer), (None, None));
+    }
+
+    #[test]
+    fn totals_over_suppressed_parts_are_rounded() {
+        assert_eq!(round10(54), 50);
+        assert_eq!(round10(55), 60);
+        assert_eq!(round10(4), 0);
+        let s = ComplaintStats {
+            received: 3,
+            answered: 12,
+            ..Default::default()
+        };
+        assert!(s.any_suppressed());
+        assert_eq!(s.clone().rounded().received, 0);
+        assert_eq!(s.rounded().answered, 10);
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub struct TownshipRow {
     pub new_this_year: i64,
     pub stopped_this_year: i64,
     pub complaints: ComplaintStats,
+    /// Counts are rounded to tens (shown with "≈") so that suppressed township counts cannot
+    /// be worked out by subtraction from the total.
+    pub approx: bool,
 }
 
 /// A horizontal bar chart of one or two series; values that are suppressed draw no bar.
@@ -29,12 +32,13 @@ pub fn BarChart(
     rows: Vec<(String, Vec<i64>)>,
     legend: Vec<String>,
     suppress: bool,
+    /// Width of the label column (English names are longer).
+    label_w: f64,
 ) -> impl IntoView {
-    let label_w = 96.0;
     let width = 340.0;
     let series = legend.len().max(1);
-    let bar_h = 9.0;
-    let row_h = bar_h * series as f64 + 8.0;
+    let bar_h = 13.0;
+    let row_h = bar_h * series as f64 + 6.0;
     let height = row_h * rows.len() as f64 + 24.0;
     let max = rows
         .iter()
@@ -60,7 +64,7 @@ pub fn BarChart(
                     let text = if suppress { show(v) } else { v.to_string() };
                     view! {
                         <rect x=label_w.to_string() y=y.to_string() width=format!("{w:.1}") height=(bar_h - 1.0).to_string() class=format!("bar s{k}") />
-                        <text x=format!("{:.1}", label_w + w + 3.0) y=format!("{:.1}", y + bar_h - 1.5) class="val">{text}</text>
+                        <text x=format!("{:.1}", label_w + w + 3.0) y=format!("{:.1}", y + bar_h - 3.0) class="val">{text}</text>
                     }
                 })
                 .collect_view();
@@ -119,6 +123,9 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
         })
         .collect_view();
     let tc = total.complaints.clone();
+    let label_w = if lang == Lang::En { 150.0 } else { 70.0 };
+    let approx = total.approx;
+    let t = move |n: i64| if approx { format!("≈{n}") } else { show(n) };
     let percent = tc
         .on_time_percent
         .map(|p| format!("{p:.1}%"))
@@ -149,7 +156,7 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
             <div><dt>{lang.t(Msg::Persons)}</dt><dd>{total.persons}</dd></div>
             <div><dt>{lang.t(Msg::MonthlyTotal)}</dt><dd>{yuan(total.monthly_fen)}</dd></div>
         </dl>
-        <BarChart id="chart-households" title=lang.t(Msg::ChartHouseholds).to_owned() rows=households_chart legend=vec![lang.t(Msg::Households).to_owned()] suppress=true />
+        <BarChart id="chart-households" title=lang.t(Msg::ChartHouseholds).to_owned() rows=households_chart legend=vec![lang.t(Msg::Households).to_owned()] suppress=true label_w />
         <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::StatsLists)>
             <table class="list stats">
                 <thead><tr>
@@ -165,13 +172,13 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
         </div>
         <h2>{lang.t(Msg::StatsComplaints)}</h2>
         <dl class="totals">
-            <div><dt>{lang.t(Msg::Received)}</dt><dd>{show(tc.received)}</dd></div>
-            <div><dt>{lang.t(Msg::AnsweredCount)}</dt><dd>{show(tc.answered)}</dd></div>
+            <div><dt>{lang.t(Msg::Received)}</dt><dd>{t(tc.received)}</dd></div>
+            <div><dt>{lang.t(Msg::AnsweredCount)}</dt><dd>{t(tc.answered)}</dd></div>
             <div><dt>{lang.t(Msg::OnTime)}</dt><dd>{percent}</dd></div>
             <div><dt>{lang.t(Msg::MedianDays)}</dt><dd>{median}</dd></div>
         </dl>
         <BarChart id="chart-complaints" title=lang.t(Msg::ChartComplaints).to_owned() rows=complaints_chart
-            legend=vec![lang.t(Msg::Received).to_owned(), lang.t(Msg::AnsweredCount).to_owned()] suppress=true />
+            legend=vec![lang.t(Msg::Received).to_owned(), lang.t(Msg::AnsweredCount).to_owned()] suppress=true label_w />
         <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::StatsComplaints)>
             <table class="list stats">
                 <thead><tr>
@@ -186,9 +193,9 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
         </div>
         <h3>{lang.t(Msg::FindingsTitle)}</h3>
         <dl class="totals">
-            <div><dt>{lang.t(Msg::FSubstantiated)}</dt><dd>{show(tc.substantiated)}</dd></div>
-            <div><dt>{lang.t(Msg::FPartly)}</dt><dd>{show(tc.partly)}</dd></div>
-            <div><dt>{lang.t(Msg::FUnsubstantiated)}</dt><dd>{show(tc.unsubstantiated)}</dd></div>
+            <div><dt>{lang.t(Msg::FSubstantiated)}</dt><dd>{t(tc.substantiated)}</dd></div>
+            <div><dt>{lang.t(Msg::FPartly)}</dt><dd>{t(tc.partly)}</dd></div>
+            <div><dt>{lang.t(Msg::FUnsubstantiated)}</dt><dd>{t(tc.unsubstantiated)}</dd></div>
         </dl>
         <p class="small"><a href="/api/v1/stats">JSON</a></p>
     }

@@ -26,7 +26,8 @@ use crate::state::AppState;
 /// The staff navigation bar for this member.
 pub fn nav(staff: &StaffCtx) -> AnyView {
     let manage = staff.can(Perm::ManageStaff, None);
-    view! { <StaffNav lang=staff.lang csrf=staff.csrf.clone() manage_staff=manage /> }.into_any()
+    let content = staff.can(Perm::EditPublicity, None);
+    view! { <StaffNav lang=staff.lang csrf=staff.csrf.clone() manage_staff=manage edit_content=content /> }.into_any()
 }
 
 /// Where to go after sign-in: only staff pages.

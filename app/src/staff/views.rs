@@ -27,13 +27,13 @@ pub fn Csrf(token: String) -> impl IntoView {
 
 /// Navigation shown on every signed-in staff page, with the sign-out form.
 #[component]
-pub fn StaffNav(lang: Lang, csrf: String, manage_staff: bool) -> impl IntoView {
+pub fn StaffNav(lang: Lang, csrf: String, manage_staff: bool, edit_content: bool) -> impl IntoView {
     view! {
         <nav class="staff-nav" aria-label=lang.t(Msg::StaffArea)>
             <a href="/staff">{lang.t(Msg::Dashboard)}</a>
             <a href="/staff/complaints">{lang.t(Msg::Complaints)}</a>
             <a href="/staff/publicity">{lang.t(Msg::Publicity)}</a>
-            <a href="/staff/pages">{lang.t(Msg::Content)}</a>
+            {edit_content.then(|| view! { <a href="/staff/pages">{lang.t(Msg::Content)}</a> })}
             {manage_staff.then(|| view! {
                 <a href="/staff/accounts">{lang.t(Msg::Accounts)}</a>
                 <a href="/staff/holidays">{lang.t(Msg::Holidays)}</a>

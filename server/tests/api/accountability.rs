@@ -158,6 +158,13 @@ async fn stats_suppress_small_counts(backend: Backend) {
     assert!(t["complaints"]["median_days_to_answer"].is_null());
     let page = app.get_text("/stats").await.1;
     assert!(page.contains("&lt;5"), "shown as <5");
+    // The county total cannot be used to subtract back to the hidden counts.
+    assert_eq!(v["county"]["rounded_to_tens"], true);
+    let received = v["county"]["complaints"]["received"]
+        .as_i64()
+        .expect("rounded count");
+    assert_eq!(received % 10, 0, "county total rounded to tens");
+    assert!(page.contains("≈"), "the page marks rounded totals");
 }
 
 /// A signed-in editor (county officer) with CSRF token.

@@ -1,0 +1,289 @@
+//! `sunshine bench …`: data generators for the benchmark scripts in `bench/` (not used by the
+//! service itself). Synthetic, fictional and deterministic.
+
+use anyhow::Context;
+use app::db::Db;
+use sqlx::Row;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Fill an empty database with a synthetic province: townships × villages × households,
+    /// one published standing list per village.
+    Seed {
+        #[arg(long, default_value_t = 1_000_000)]
+        households: u64,
+        #[arg(long, default_value_t = 50)]
+        per_village: u64,
+        #[arg(long, default_value_t = 200)]
+        villages_per_township: u64,
+    },
+    /// Write an .xlsx village list with N rows (for the import benchmark).
+    Xlsx {
+        #[arg(long, default_value_t = 100_000)]
+        rows: u32,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马", "朱",
+];
+const GIVEN: &[&str] = &[
+    "明", "华", "芳", "军", "秀", "英", "国", "兰", "红", "德", "荣", "富", "贵", "顺",
+];
+
+fn name(i: u64) -> String {
+    let s = SURNAMES[(i % SURNAMES.len() as u64) as usize];
+    let g1 = GIVEN[((i / 14) % GIVEN.len() as u64) as usize];
+    let g2 = GIVEN[((i / 196) % GIVEN.len() as u64) as usize];
+    format!("{s}{g1}{g2}")
+}
+
+/// Inserts `rows` (each `cols` values) into `table` in multi-row statements.
+async fn insert_many(
+    tx: &mut sqlx::AnyConnection,
+    table: &str,
+    columns: &str,
+    cols: usize,
+    rows: &[Vec<Value>],
+) -> anyhow::Result<()> {
+    for chunk in rows.chunks(500) {
+        let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
+        let mut n = 0;
+        for (r, _) in chunk.iter().enumerate() {
+            if r > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for c in 0..cols {
+                if c > 0 {
+                    sql.push(',');
+                }
+                n += 1;
+                sql.push_str(&format!("${n}"));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            for v in row {
+                q = match v {
+                    Value::I(i) => q.bind(*i),
+                    Value::S(s) => q.bind(s.clone()),
+                    Value::N => q.bind(None::<i64>),
+                };
+            }
+        }
+        q.execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+enum Value {
+    I(i64),
+    S(String),
+    N,
+}
+
+pub async fn seed(
+    db: &Db,
+    households: u64,
+    per_village: u64,
+    villages_per_township: u64,
+) -> anyhow::Result<()> {
+    let existing: i64 = sqlx::query("SELECT COUNT(*) FROM regions")
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)?;
+    anyhow::ensure!(existing == 0, "the database is not empty");
+    let villages = households.div_ceil(per_village);
+    let townships = villages.div_ceil(villages_per_township);
+    let now = app::db::now_epoch();
+    let started = std::time::Instant::now();
+    let mut tx = db.pool.begin().await?;
+    let county: i64 = sqlx::query("INSERT INTO regions (parent_id, level, code, name_zh, sort_order) VALUES (NULL, 'county', '539900000000', '基准省', 0) RETURNING id")
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+    let mut hh_id: i64 = 0;
+    let mut entry_id: i64 = 0;
+    for t in 0..townships {
+        let tcode = format!("5399{t:05}000");
+        let tid: i64 = sqlx::query("INSERT INTO regions (parent_id, level, code, name_zh, sort_order) VALUES ($1, 'township', $2, $3, $4) RETURNING id")
+            .bind(county)
+            .bind(&tcode)
+            .bind(format!("第{t}乡"))
+            .bind(t as i64)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        let mut region_rows = Vec::new();
+        let first_v = t * villages_per_township;
+        let last_v = ((t + 1) * villages_per_township).min(villages);
+        for v in first_v..last_v {
+            let vcode = format!("5399{t:05}{:03}", v - first_v + 1);
+            region_rows.push(vec![
+                Value::I(tid),
+                Value::S("village".into()),
+                Value::S(vcode),
+                Value::S(format!("第{v}村")),
+                Value::I((v - first_v) as i64),
+            ]);
+        }
+        insert_many(
+            &mut tx,
+            "regions",
+            "parent_id, level, code, name_zh, sort_order",
+            5,
+            &region_rows,
+        )
+        .await?;
+        let village_ids: Vec<i64> =
+            sqlx::query("SELECT id FROM regions WHERE parent_id = $1 ORDER BY id")
+                .bind(tid)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
+        let mut hh_rows = Vec::new();
+        let mut batch_rows = Vec::new();
+        for vid in &village_ids {
+            batch_rows.push(vec![
+                Value::I(*vid),
+                Value::I(tid),
+                Value::S("standing".into()),
+                Value::S("published".into()),
+                Value::S("2026-01-01".into()),
+                Value::I(now),
+                Value::I(now),
+                Value::I(now),
+            ]);
+        }
+        insert_many(
+            &mut tx,
+            "batches",
+            "village_id, township_id, kind, state, opens_on, created_at, published_at, updated_at",
+            8,
+            &batch_rows,
+        )
+        .await?;
+        let batch_ids: Vec<i64> =
+            sqlx::query("SELECT id FROM batches WHERE township_id = $1 ORDER BY village_id")
+                .bind(tid)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<Result<_, _>>()?;
+        let mut entry_rows = Vec::new();
+        for (vid, bid) in village_ids.iter().zip(&batch_ids) {
+            for k in 0..per_village {
+                if hh_id as u64 >= households {
+                    break;
+                }
+                hh_id += 1;
+                entry_id += 1;
+                let persons = 1 + (hh_id % 6);
+                let fen = persons * 37_500 - (hh_id % 40) * 100;
+                hh_rows.push(vec![
+                    Value::I(*vid),
+                    Value::S(name(hh_id as u64)),
+                    Value::S(format!("5399{:014}", hh_id)),
+                    Value::I(persons),
+                    Value::S(if hh_id % 3 == 0 { "doudi" } else { "yiban" }.into()),
+                    Value::I(1 + hh_id % 3),
+                    Value::I(fen),
+                    Value::I(now),
+                    Value::I(now),
+                ]);
+                entry_rows.push((*bid, k as i64 + 1, persons, fen));
+            }
+        }
+        insert_many(&mut tx, "households", "village_id, head_name, id_number, persons, category, aid_class, monthly_fen, created_at, updated_at", 9, &hh_rows).await?;
+        // Household ids are assigned in insertion order within this transaction.
+        let first_hh: i64 = sqlx::query("SELECT MIN(h.id) FROM households h JOIN regions v ON v.id = h.village_id WHERE v.parent_id = $1")
+            .bind(tid)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        let rows: Vec<Vec<Value>> = entry_rows
+            .iter()
+            .enumerate()
+            .map(|(i, (bid, seq, persons, fen))| {
+                let hid = first_hh + i as i64;
+                vec![
+                    Value::I(*bid),
+                    Value::I(hid),
+                    Value::I(*seq),
+                    Value::S(format!(
+                        "B{:010}",
+                        entry_id - entry_rows.len() as i64 + i as i64 + 1
+                    )),
+                    Value::S(name(hid as u64)),
+                    Value::I(*persons),
+                    Value::I(*fen),
+                    Value::S("yiban".into()),
+                    Value::N,
+                    Value::S("renew".into()),
+                ]
+            })
+            .collect();
+        insert_many(&mut tx, "batch_entries", "batch_id, household_id, seq, public_ref, head_name, persons, monthly_fen, category, aid_class, change_kind", 10, &rows).await?;
+        if t % 10 == 9 {
+            eprintln!(
+                "seeded {} of {townships} townships ({:.0} s)",
+                t + 1,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    tx.commit().await.context("commit")?;
+    println!(
+        "seeded {households} households in {villages} villages, {townships} townships in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+pub fn xlsx(rows: u32, out: &std::path::Path) -> anyhow::Result<()> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["户主姓名", "保障人数", "月保障金额", "保障类别", "变动情况"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h)?;
+    }
+    for r in 1..=rows {
+        let i = u64::from(r);
+        // Distinct names (a number suffix in Chinese numerals is not needed: Latin letters are allowed).
+        ws.write_string(r, 0, format!("{}{}", name(i), to_letters(i)))?;
+        ws.write_number(r, 1, (1 + i % 6) as f64)?;
+        ws.write_number(r, 2, ((1 + i % 6) * 375) as f64)?;
+        ws.write_string(
+            r,
+            3,
+            if i % 3 == 0 {
+                "兜底保障一类"
+            } else {
+                "一般保障二类"
+            },
+        )?;
+        ws.write_string(r, 4, "新增")?;
+    }
+    wb.save(out)?;
+    println!("wrote {rows} rows to {}", out.display());
+    Ok(())
+}
+
+/// 1 → "a", 27 → "ab": makes every generated name distinct.
+fn to_letters(mut n: u64) -> String {
+    let mut s = String::new();
+    while n > 0 {
+        s.push((b'a' + (n % 26) as u8) as char);
+        n /= 26;
+    }
+    s
+}
