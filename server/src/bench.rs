@@ -102,7 +102,7 @@ pub async fn seed(
     let now = app::db::now_epoch();
     let started = std::time::Instant::now();
     let mut tx = db.pool.begin().await?;
-    let county: i64 = sqlx::query("INSERT INTO regions (parent_id, level, code, name_zh, sort_order) VALUES (NULL, 'county', '539900000000', '基准省', 0) RETURNING id")
+    let county: i64 = sqlx::query("INSERT INTO regions (parent_id, level, code, name_zh, sort_order) VALUES (NULL, 'county', '539800000000', '基准省', 0) RETURNING id")
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;

@@ -1,6 +1,7 @@
 //! The `sunshine` server: settings, start-up, transport middleware and CLI commands.
 
 pub mod bench;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod startup;

@@ -86,9 +86,14 @@ impl Application {
             site: Arc::new(site),
             mail_wake,
         };
+        let cache = crate::cache::PageCache::new(std::time::Duration::from_secs(10));
         let router = app::routes::router(state)
             .layer(DefaultBodyLimit::max(BODY_LIMIT))
             .layer(CompressionLayer::new())
+            .layer(axum::middleware::from_fn_with_state(
+                cache,
+                crate::cache::layer,
+            ))
             .layer(TraceLayer::new_for_http());
         let listener = TcpListener::bind(settings.listen)
             .await

@@ -14,7 +14,58 @@ both_backends!(
     new_standing_list_shows_what_changed,
     township_scope_on_every_publicity_route,
     privacy_crawler_finds_no_identities,
+    cached_pages_follow_every_change,
 );
+
+async fn cached_pages_follow_every_change(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    // Cached pages are served again, per language.
+    let zh = app.get_text("/v/530621103203").await.1;
+    assert_eq!(app.get_text("/v/530621103203").await.1, zh);
+    let en = app
+        .client
+        .get(app.url("/v/530621103203"))
+        .header("cookie", "lang=en")
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    assert!(en.contains(r#"<html lang="en""#));
+    // The report form is never cached: every visitor gets a fresh one-time token.
+    let a = app.get_text("/report").await.1;
+    let b = app.get_text("/report").await.1;
+    assert_ne!(a, b, "one-time tokens differ");
+    // A change made through the site shows at once.
+    app.login_ok("demo.longtoushan").await;
+    let csrf = app.csrf().await;
+    let batch = create_batch(&app, &csrf, "530621103203", "review").await;
+    app.post_form(
+        &format!("/staff/publicity/{batch}/entries"),
+        &[
+            ("csrf", &csrf),
+            ("head_name", "端木新户"),
+            ("persons", "2"),
+            ("amount", "700"),
+            ("category", "一般保障"),
+            ("change", "新增"),
+        ],
+    )
+    .await;
+    app.post_form(
+        &format!("/staff/publicity/{batch}/publish"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    let after = app.get_text("/v/530621103203").await.1;
+    assert!(
+        after.contains(&format!("/p/{batch}")),
+        "the new list is linked right after publishing"
+    );
+}
 
 /// (id, village code) of a batch of the given kind and state in a village.
 async fn batch_of(app: &TestApp, village_code: &str, kind: &str, state: &str) -> i64 {
