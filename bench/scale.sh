@@ -10,6 +10,7 @@ ROWS="${ROWS:-100000}"
 PG="${SUNSHINE_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 WORK="$(mktemp -d)"; trap 'stop_server; rm -rf "$WORK"; psql "$PG" -qc "DROP DATABASE IF EXISTS sunshine_bench_scale" >/dev/null 2>&1 || true' EXIT
 
+if [ -z "${SKIP_PROVINCE:-}" ]; then
 echo "== $HOUSEHOLDS households"
 printf "%-10s %-22s %10s %8s %8s\n" backend page req/s p50_ms p99_ms
 for backend in sqlite postgres; do
@@ -52,6 +53,7 @@ PY
   fi
   unset DATABASE_URL
 done
+fi
 
 echo "== import of a $ROWS-row XLSX (SQLite, demo county)"
 "$BIN" bench xlsx --rows "$ROWS" --out "$WORK/list.xlsx" >/dev/null

@@ -303,6 +303,73 @@ pub async fn insert_entry(
     Ok(row.try_get::<i64, _>(0)?)
 }
 
+/// Inserts an entry at a given position (bulk imports number the rows themselves).
+#[tracing::instrument(skip_all)]
+pub async fn insert_entry_at(
+    conn: &mut AnyConnection,
+    batch_id: i64,
+    seq: i64,
+    e: &NewEntry<'_>,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO batch_entries (batch_id, household_id, seq, public_ref, head_name, persons,
+            monthly_fen, category, aid_class, change_kind)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(batch_id)
+    .bind(e.household_id)
+    .bind(seq)
+    .bind(new_public_ref())
+    .bind(e.head_name)
+    .bind(e.persons)
+    .bind(e.monthly_fen)
+    .bind(e.category.as_str())
+    .bind(e.aid_class)
+    .bind(e.change.as_str())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The highest position used in a batch (0 when empty).
+#[tracing::instrument(skip_all)]
+pub async fn max_seq(conn: &mut AnyConnection, batch_id: i64) -> AppResult<i64> {
+    Ok(
+        sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM batch_entries WHERE batch_id = $1")
+            .bind(batch_id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get::<i64, _>(0)?,
+    )
+}
+
+/// The village's households by lookup key (`id:<ID number>` and `name:<head name>`), for
+/// matching a whole import in memory instead of one query per row.
+#[tracing::instrument(skip_all)]
+pub async fn household_keys(
+    conn: &mut AnyConnection,
+    village_id: i64,
+) -> AppResult<std::collections::HashMap<String, i64>> {
+    let rows = sqlx::query(
+        "SELECT id, head_name, id_number FROM households WHERE village_id = $1 ORDER BY id DESC",
+    )
+    .bind(village_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut map = std::collections::HashMap::with_capacity(rows.len() * 2);
+    // Newest first, so that the oldest matching household wins (the first one registered).
+    for r in rows {
+        let id: i64 = r.try_get(0)?;
+        let name: String = r.try_get(1)?;
+        let idn: Option<String> = r.try_get(2)?;
+        map.insert(format!("name:{name}"), id);
+        if let Some(idn) = idn {
+            map.insert(format!("id:{idn}"), id);
+        }
+    }
+    Ok(map)
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn delete_entry(
     conn: &mut AnyConnection,
@@ -451,36 +518,6 @@ pub async fn standing_totals_of_township(
         persons: row.try_get::<i64, _>(1)?,
         monthly_fen: row.try_get::<i64, _>(2)?,
     })
-}
-
-/// Finds the village's household with this ID number (or, without one, this exact name),
-/// creating it from `h` when there is none. Returns its id.
-#[tracing::instrument(skip_all)]
-pub async fn find_or_create_household(
-    conn: &mut AnyConnection,
-    h: &super::households::NewHousehold,
-    now: i64,
-) -> AppResult<i64> {
-    let found = match &h.id_number {
-        Some(idn) => {
-            sqlx::query("SELECT id FROM households WHERE village_id = $1 AND id_number = $2 ORDER BY id LIMIT 1")
-                .bind(h.village_id)
-                .bind(idn)
-                .fetch_optional(&mut *conn)
-                .await?
-        }
-        None => {
-            sqlx::query("SELECT id FROM households WHERE village_id = $1 AND head_name = $2 ORDER BY id LIMIT 1")
-                .bind(h.village_id)
-                .bind(&h.head_name)
-                .fetch_optional(&mut *conn)
-                .await?
-        }
-    };
-    match found {
-        Some(row) => Ok(row.try_get::<i64, _>(0)?),
-        None => super::households::insert(conn, h, now).await,
-    }
 }
 
 /// Stages a validated upload until the officer confirms it.

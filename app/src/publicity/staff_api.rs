@@ -340,29 +340,46 @@ async fn insert_rows(
     conn: &mut sqlx::AnyConnection,
 ) -> AppResult<()> {
     let now = now_epoch();
+    // One query for the village's households and one for the last position, then only inserts:
+    // a 100,000-row list is one transaction of inserts, not a lookup per row.
+    let mut known = pdb::household_keys(conn, batch.village_id).await?;
+    let mut seq = pdb::max_seq(conn, batch.id).await?;
     for r in rows {
         let category =
             AidCategory::parse(&r.category).map_err(|e| AppError::internal("row category", e))?;
         let change =
             ChangeKind::parse(&r.change).map_err(|e| AppError::internal("row change", e))?;
-        let new = crate::db::households::NewHousehold {
-            village_id: batch.village_id,
-            group_id: None,
-            head_name: r.head_name.clone(),
-            id_number: r.id_number.clone(),
-            phone: None,
-            address: None,
-            persons: i64::from(r.persons),
-            category: category.as_str().to_owned(),
-            aid_class: r.aid_class.map(i64::from),
-            monthly_fen: r.monthly_fen,
-            near_relative: false,
-            staff_notes: None,
+        let key = match &r.id_number {
+            Some(idn) => format!("id:{idn}"),
+            None => format!("name:{}", r.head_name),
         };
-        let household = pdb::find_or_create_household(conn, &new, now).await?;
-        pdb::insert_entry(
+        let household = match known.get(&key) {
+            Some(id) => *id,
+            None => {
+                let new = crate::db::households::NewHousehold {
+                    village_id: batch.village_id,
+                    group_id: None,
+                    head_name: r.head_name.clone(),
+                    id_number: r.id_number.clone(),
+                    phone: None,
+                    address: None,
+                    persons: i64::from(r.persons),
+                    category: category.as_str().to_owned(),
+                    aid_class: r.aid_class.map(i64::from),
+                    monthly_fen: r.monthly_fen,
+                    near_relative: false,
+                    staff_notes: None,
+                };
+                let id = crate::db::households::insert(conn, &new, now).await?;
+                known.insert(key, id);
+                id
+            }
+        };
+        seq += 1;
+        pdb::insert_entry_at(
             conn,
             batch.id,
+            seq,
             &NewEntry {
                 household_id: household,
                 head_name: &r.head_name,
