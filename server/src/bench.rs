@@ -40,51 +40,7 @@ fn name(i: u64) -> String {
     format!("{s}{g1}{g2}")
 }
 
-/// Inserts `rows` (each `cols` values) into `table` in multi-row statements.
-async fn insert_many(
-    tx: &mut sqlx::AnyConnection,
-    table: &str,
-    columns: &str,
-    cols: usize,
-    rows: &[Vec<Value>],
-) -> anyhow::Result<()> {
-    for chunk in rows.chunks(500) {
-        let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
-        let mut n = 0;
-        for (r, _) in chunk.iter().enumerate() {
-            if r > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            for c in 0..cols {
-                if c > 0 {
-                    sql.push(',');
-                }
-                n += 1;
-                sql.push_str(&format!("${n}"));
-            }
-            sql.push(')');
-        }
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for row in chunk {
-            for v in row {
-                q = match v {
-                    Value::I(i) => q.bind(*i),
-                    Value::S(s) => q.bind(s.clone()),
-                    Value::N => q.bind(None::<i64>),
-                };
-            }
-        }
-        q.execute(&mut *tx).await?;
-    }
-    Ok(())
-}
-
-enum Value {
-    I(i64),
-    S(String),
-    N,
-}
+use app::db::bulk::{insert_many, Value};
 
 pub async fn seed(
     db: &Db,
@@ -135,7 +91,6 @@ pub async fn seed(
             &mut tx,
             "regions",
             "parent_id, level, code, name_zh, sort_order",
-            5,
             &region_rows,
         )
         .await?;
@@ -165,7 +120,6 @@ pub async fn seed(
             &mut tx,
             "batches",
             "village_id, township_id, kind, state, opens_on, created_at, published_at, updated_at",
-            8,
             &batch_rows,
         )
         .await?;
@@ -201,7 +155,7 @@ pub async fn seed(
                 entry_rows.push((*bid, k as i64 + 1, persons, fen));
             }
         }
-        insert_many(&mut tx, "households", "village_id, head_name, id_number, persons, category, aid_class, monthly_fen, created_at, updated_at", 9, &hh_rows).await?;
+        insert_many(&mut tx, "households", "village_id, head_name, id_number, persons, category, aid_class, monthly_fen, created_at, updated_at", &hh_rows).await?;
         // Household ids are assigned in insertion order within this transaction.
         let first_hh: i64 = sqlx::query("SELECT MIN(h.id) FROM households h JOIN regions v ON v.id = h.village_id WHERE v.parent_id = $1")
             .bind(tid)
@@ -225,12 +179,12 @@ pub async fn seed(
                     Value::I(*persons),
                     Value::I(*fen),
                     Value::S("yiban".into()),
-                    Value::N,
+                    Value::Null,
                     Value::S("renew".into()),
                 ]
             })
             .collect();
-        insert_many(&mut tx, "batch_entries", "batch_id, household_id, seq, public_ref, head_name, persons, monthly_fen, category, aid_class, change_kind", 10, &rows).await?;
+        insert_many(&mut tx, "batch_entries", "batch_id, household_id, seq, public_ref, head_name, persons, monthly_fen, category, aid_class, change_kind", &rows).await?;
         if t % 10 == 9 {
             eprintln!(
                 "seeded {} of {townships} townships ({:.0} s)",

@@ -4,6 +4,7 @@
 //! seconds, the subset that behaves the same on both backends (see BUILD.md).
 
 pub mod audit;
+pub mod bulk;
 pub mod complaints;
 pub mod content;
 pub mod holidays;

@@ -303,34 +303,6 @@ pub async fn insert_entry(
     Ok(row.try_get::<i64, _>(0)?)
 }
 
-/// Inserts an entry at a given position (bulk imports number the rows themselves).
-#[tracing::instrument(skip_all)]
-pub async fn insert_entry_at(
-    conn: &mut AnyConnection,
-    batch_id: i64,
-    seq: i64,
-    e: &NewEntry<'_>,
-) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO batch_entries (batch_id, household_id, seq, public_ref, head_name, persons,
-            monthly_fen, category, aid_class, change_kind)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(batch_id)
-    .bind(e.household_id)
-    .bind(seq)
-    .bind(new_public_ref())
-    .bind(e.head_name)
-    .bind(e.persons)
-    .bind(e.monthly_fen)
-    .bind(e.category.as_str())
-    .bind(e.aid_class)
-    .bind(e.change.as_str())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
 /// The highest position used in a batch (0 when empty).
 #[tracing::instrument(skip_all)]
 pub async fn max_seq(conn: &mut AnyConnection, batch_id: i64) -> AppResult<i64> {

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use crate::db::publicity::{self as pdb, Batch, NewBatch, NewEntry};
+use crate::db::publicity::{self as pdb, Batch, NewBatch};
 use crate::db::{audit, now_epoch, regions, today_cst};
 use crate::domain::access::Perm;
 use crate::domain::{AidCategory, BatchKind, BatchState, ChangeKind};
@@ -340,10 +340,11 @@ async fn insert_rows(
     conn: &mut sqlx::AnyConnection,
 ) -> AppResult<()> {
     let now = now_epoch();
-    // One query for the village's households and one for the last position, then only inserts:
-    // a 100,000-row list is one transaction of inserts, not a lookup per row.
-    let mut known = pdb::household_keys(conn, batch.village_id).await?;
-    let mut seq = pdb::max_seq(conn, batch.id).await?;
+    // One query for the village's households, multi-row inserts for the new ones, one more
+    // query for their ids, then multi-row inserts of the entries: a 100,000-row list is a
+    // few hundred statements in one transaction, not several per row.
+    use crate::db::bulk::{insert_many, Value};
+    let mut parsed = Vec::with_capacity(rows.len());
     for r in rows {
         let category =
             AidCategory::parse(&r.category).map_err(|e| AppError::internal("row category", e))?;
@@ -353,45 +354,68 @@ async fn insert_rows(
             Some(idn) => format!("id:{idn}"),
             None => format!("name:{}", r.head_name),
         };
-        let household = match known.get(&key) {
-            Some(id) => *id,
-            None => {
-                let new = crate::db::households::NewHousehold {
-                    village_id: batch.village_id,
-                    group_id: None,
-                    head_name: r.head_name.clone(),
-                    id_number: r.id_number.clone(),
-                    phone: None,
-                    address: None,
-                    persons: i64::from(r.persons),
-                    category: category.as_str().to_owned(),
-                    aid_class: r.aid_class.map(i64::from),
-                    monthly_fen: r.monthly_fen,
-                    near_relative: false,
-                    staff_notes: None,
-                };
-                let id = crate::db::households::insert(conn, &new, now).await?;
-                known.insert(key, id);
-                id
-            }
-        };
-        seq += 1;
-        pdb::insert_entry_at(
+        parsed.push((r, category, change, key));
+    }
+    let mut known = pdb::household_keys(conn, batch.village_id).await?;
+    let mut new_keys = std::collections::HashSet::new();
+    let new_households: Vec<Vec<Value>> = parsed
+        .iter()
+        .filter(|(_, _, _, key)| !known.contains_key(key) && new_keys.insert(key.clone()))
+        .map(|(r, category, _, _)| {
+            vec![
+                Value::I(batch.village_id),
+                Value::S(r.head_name.clone()),
+                r.id_number.clone().map(Value::S).unwrap_or(Value::Null),
+                Value::I(i64::from(r.persons)),
+                Value::S(category.as_str().to_owned()),
+                r.aid_class
+                    .map(|c| Value::I(i64::from(c)))
+                    .unwrap_or(Value::Null),
+                Value::I(r.monthly_fen),
+                Value::I(now),
+                Value::I(now),
+            ]
+        })
+        .collect();
+    if !new_households.is_empty() {
+        insert_many(
             conn,
-            batch.id,
-            seq,
-            &NewEntry {
-                household_id: household,
-                head_name: &r.head_name,
-                persons: i64::from(r.persons),
-                monthly_fen: r.monthly_fen,
-                category,
-                aid_class: r.aid_class.map(i64::from),
-                change,
-            },
+            "households",
+            "village_id, head_name, id_number, persons, category, aid_class, monthly_fen, created_at, updated_at",
+            &new_households,
         )
         .await?;
+        known = pdb::household_keys(conn, batch.village_id).await?;
     }
+    let mut seq = pdb::max_seq(conn, batch.id).await?;
+    let mut entries = Vec::with_capacity(parsed.len());
+    for (r, category, change, key) in &parsed {
+        let household = *known
+            .get(key)
+            .ok_or_else(|| AppError::internal("import", "household not found after insert"))?;
+        seq += 1;
+        entries.push(vec![
+            Value::I(batch.id),
+            Value::I(household),
+            Value::I(seq),
+            Value::S(pdb::new_public_ref()),
+            Value::S(r.head_name.clone()),
+            Value::I(i64::from(r.persons)),
+            Value::I(r.monthly_fen),
+            Value::S(category.as_str().to_owned()),
+            r.aid_class
+                .map(|c| Value::I(i64::from(c)))
+                .unwrap_or(Value::Null),
+            Value::S(change.as_str().to_owned()),
+        ]);
+    }
+    insert_many(
+        conn,
+        "batch_entries",
+        "batch_id, household_id, seq, public_ref, head_name, persons, monthly_fen, category, aid_class, change_kind",
+        &entries,
+    )
+    .await?;
     let _ = state;
     audit::record(
         conn,

@@ -1,0 +1,59 @@
+//! Multi-row INSERTs for bulk work (imports, benchmark data): one statement per chunk of rows
+//! instead of one per row, with every value a bound parameter.
+
+use sqlx::AnyConnection;
+
+use crate::error::AppResult;
+
+/// One bound value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    I(i64),
+    S(String),
+    Null,
+}
+
+/// Rows per statement: keeps the parameter count far below SQLite's and PostgreSQL's limits.
+const CHUNK: usize = 400;
+
+/// `INSERT INTO table (columns) VALUES (…), (…)` for `rows`, each holding one value per column.
+/// `table` and `columns` are fixed strings from the caller, never user input.
+pub async fn insert_many(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    columns: &'static str,
+    rows: &[Vec<Value>],
+) -> AppResult<()> {
+    let cols = columns.split(',').count();
+    for chunk in rows.chunks(CHUNK) {
+        let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
+        let mut n = 0;
+        for (r, row) in chunk.iter().enumerate() {
+            debug_assert_eq!(row.len(), cols);
+            if r > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for c in 0..cols {
+                if c > 0 {
+                    sql.push(',');
+                }
+                n += 1;
+                sql.push_str(&format!("${n}"));
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            for v in row {
+                q = match v {
+                    Value::I(i) => q.bind(*i),
+                    Value::S(s) => q.bind(s.clone()),
+                    Value::Null => q.bind(None::<i64>),
+                };
+            }
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
