@@ -343,7 +343,7 @@ async fn insert_rows(
     // One query for the village's households, multi-row inserts for the new ones, one more
     // query for their ids, then multi-row inserts of the entries: a 100,000-row list is a
     // few hundred statements in one transaction, not several per row.
-    use crate::db::bulk::{insert_many, Value};
+    use crate::db::bulk::{insert_many, Value, CHUNK_ROWS};
     let mut parsed = Vec::with_capacity(rows.len());
     for r in rows {
         let category =
@@ -357,44 +357,54 @@ async fn insert_rows(
         parsed.push((r, category, change, key));
     }
     let mut known = pdb::household_keys(conn, batch.village_id).await?;
+    // Rows are turned into bound values one chunk at a time, so a large import never holds a
+    // second full copy of itself in memory.
+    const HOUSEHOLDS: &str =
+        "village_id, head_name, id_number, persons, category, aid_class, monthly_fen, created_at, updated_at";
     let mut new_keys = std::collections::HashSet::new();
-    let new_households: Vec<Vec<Value>> = parsed
-        .iter()
-        .filter(|(_, _, _, key)| !known.contains_key(key) && new_keys.insert(key.clone()))
-        .map(|(r, category, _, _)| {
-            vec![
-                Value::I(batch.village_id),
-                Value::S(r.head_name.clone()),
-                r.id_number.clone().map(Value::S).unwrap_or(Value::Null),
-                Value::I(i64::from(r.persons)),
-                Value::S(category.as_str().to_owned()),
-                r.aid_class
-                    .map(|c| Value::I(i64::from(c)))
-                    .unwrap_or(Value::Null),
-                Value::I(r.monthly_fen),
-                Value::I(now),
-                Value::I(now),
-            ]
-        })
-        .collect();
-    if !new_households.is_empty() {
-        insert_many(
-            conn,
-            "households",
-            "village_id, head_name, id_number, persons, category, aid_class, monthly_fen, created_at, updated_at",
-            &new_households,
-        )
-        .await?;
+    let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+    let mut added = false;
+    for (r, category, _, key) in &parsed {
+        if known.contains_key(key) || !new_keys.insert(key.as_str()) {
+            continue;
+        }
+        chunk.push(vec![
+            Value::I(batch.village_id),
+            Value::S(r.head_name.clone()),
+            r.id_number.clone().map(Value::S).unwrap_or(Value::Null),
+            Value::I(i64::from(r.persons)),
+            Value::S(category.as_str().to_owned()),
+            r.aid_class
+                .map(|c| Value::I(i64::from(c)))
+                .unwrap_or(Value::Null),
+            Value::I(r.monthly_fen),
+            Value::I(now),
+            Value::I(now),
+        ]);
+        if chunk.len() == CHUNK_ROWS {
+            insert_many(conn, "households", HOUSEHOLDS, &chunk).await?;
+            chunk.clear();
+            added = true;
+        }
+    }
+    if !chunk.is_empty() {
+        insert_many(conn, "households", HOUSEHOLDS, &chunk).await?;
+        chunk.clear();
+        added = true;
+    }
+    drop(new_keys);
+    if added {
         known = pdb::household_keys(conn, batch.village_id).await?;
     }
+    const ENTRIES: &str =
+        "batch_id, household_id, seq, public_ref, head_name, persons, monthly_fen, category, aid_class, change_kind";
     let mut seq = pdb::max_seq(conn, batch.id).await?;
-    let mut entries = Vec::with_capacity(parsed.len());
     for (r, category, change, key) in &parsed {
         let household = *known
             .get(key)
             .ok_or_else(|| AppError::internal("import", "household not found after insert"))?;
         seq += 1;
-        entries.push(vec![
+        chunk.push(vec![
             Value::I(batch.id),
             Value::I(household),
             Value::I(seq),
@@ -408,14 +418,14 @@ async fn insert_rows(
                 .unwrap_or(Value::Null),
             Value::S(change.as_str().to_owned()),
         ]);
+        if chunk.len() == CHUNK_ROWS {
+            insert_many(conn, "batch_entries", ENTRIES, &chunk).await?;
+            chunk.clear();
+        }
     }
-    insert_many(
-        conn,
-        "batch_entries",
-        "batch_id, household_id, seq, public_ref, head_name, persons, monthly_fen, category, aid_class, change_kind",
-        &entries,
-    )
-    .await?;
+    if !chunk.is_empty() {
+        insert_many(conn, "batch_entries", ENTRIES, &chunk).await?;
+    }
     let _ = state;
     audit::record(
         conn,
