@@ -394,6 +394,8 @@ async fn insert_rows(
     }
     drop(new_keys);
     if added {
+        // Let go of the old map before building the new one (peak memory of large imports).
+        drop(std::mem::take(&mut known));
         known = pdb::household_keys(conn, batch.village_id).await?;
     }
     const ENTRIES: &str =
@@ -698,6 +700,7 @@ pub async fn import_confirm(
     };
     let rows: Vec<ImportRow> =
         serde_json::from_str(&json).map_err(|e| AppError::internal("staged rows", e))?;
+    drop(json);
     let detail = format!("file={file_name} rows={}", rows.len());
     insert_rows(
         &state,
