@@ -169,11 +169,13 @@ pub fn validate_report(v: &ReportValues) -> Result<ValidReport, Vec<(&'static st
     }
 }
 
-async fn places(state: &AppState, lang: Lang) -> AppResult<Places> {
+/// Townships and their villages for the place select; `scope` limits it to one township.
+pub async fn places(state: &AppState, lang: Lang, scope: Option<i64>) -> AppResult<Places> {
     let townships = regions::by_level(&state.db, regions::Level::Township).await?;
     let villages = regions::by_level(&state.db, regions::Level::Village).await?;
     Ok(townships
         .iter()
+        .filter(|t| scope.is_none() || scope == Some(t.id))
         .map(|t| {
             (
                 lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned(),
@@ -232,7 +234,7 @@ async fn report_page(
     errors: Vec<(&'static str, Msg)>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let places = places(state, lang).await?;
+    let places = places(state, lang, None).await?;
     let entry = if values.entry.is_empty() {
         None
     } else {

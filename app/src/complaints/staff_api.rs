@@ -151,35 +151,6 @@ pub async fn queue(
         .into_response())
 }
 
-async fn places_in_scope(
-    state: &AppState,
-    staff: &StaffCtx,
-    lang: Lang,
-) -> AppResult<crate::complaints::views::Places> {
-    let townships = regions::by_level(&state.db, regions::Level::Township).await?;
-    let villages = regions::by_level(&state.db, regions::Level::Village).await?;
-    Ok(townships
-        .iter()
-        .filter(|t| staff.scope().is_none() || staff.scope() == Some(t.id))
-        .map(|t| {
-            (
-                lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned(),
-                t.code.clone(),
-                villages
-                    .iter()
-                    .filter(|v| v.parent_id == Some(t.id))
-                    .map(|v| {
-                        (
-                            v.code.clone(),
-                            lang.pick(&v.name_zh, v.name_en.as_deref()).to_owned(),
-                        )
-                    })
-                    .collect(),
-            )
-        })
-        .collect())
-}
-
 #[allow(clippy::too_many_arguments)]
 async fn log_page(
     state: &AppState,
@@ -192,7 +163,7 @@ async fn log_page(
     errors: Vec<(&'static str, Msg)>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let places = places_in_scope(state, staff, lang).await?;
+    let places = crate::complaints::api::places(state, lang, staff.scope()).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
