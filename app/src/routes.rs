@@ -153,6 +153,10 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/publicity/{id}", get(pstaff::detail))
         .route("/staff/publicity/{id}/entries", post(pstaff::add_entry))
         .route(
+            "/staff/publicity/{id}/entries/{entry}/edit",
+            post(pstaff::edit_entry),
+        )
+        .route(
             "/staff/publicity/{id}/entries/{entry}/delete",
             post(pstaff::delete_entry),
         )

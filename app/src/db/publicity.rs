@@ -303,6 +303,31 @@ pub async fn insert_entry(
     Ok(row.try_get::<i64, _>(0)?)
 }
 
+/// Corrects an entry of a batch (its household link is kept). False when there is no such entry.
+#[tracing::instrument(skip_all)]
+pub async fn update_entry(
+    conn: &mut AnyConnection,
+    batch_id: i64,
+    entry_id: i64,
+    e: &NewEntry<'_>,
+) -> AppResult<bool> {
+    let res = sqlx::query(
+        "UPDATE batch_entries SET head_name = $1, persons = $2, monthly_fen = $3, category = $4,
+            aid_class = $5, change_kind = $6 WHERE id = $7 AND batch_id = $8",
+    )
+    .bind(e.head_name)
+    .bind(e.persons)
+    .bind(e.monthly_fen)
+    .bind(e.category.as_str())
+    .bind(e.aid_class)
+    .bind(e.change.as_str())
+    .bind(entry_id)
+    .bind(batch_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}
+
 /// The highest position used in a batch (0 when empty).
 #[tracing::instrument(skip_all)]
 pub async fn max_seq(conn: &mut AnyConnection, batch_id: i64) -> AppResult<i64> {

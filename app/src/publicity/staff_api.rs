@@ -276,6 +276,8 @@ async fn detail_page(
 #[derive(Deserialize)]
 pub struct DetailQuery {
     done: Option<String>,
+    /// An entry to correct: its values fill the form.
+    edit: Option<i64>,
 }
 
 pub async fn detail(
@@ -287,6 +289,27 @@ pub async fn detail(
 ) -> AppResult<Response> {
     let batch = load_batch(&state, &staff, id, Perm::ReadRecords).await?;
     let notice = q.done.map(|_| ctx.lang.t(Msg::Saved).to_owned());
+    if let Some(entry_id) = q.edit.filter(|_| batch.state == BatchState::Draft) {
+        let e = pdb::staff_entries(&state.db, id)
+            .await?
+            .into_iter()
+            .find(|e| e.id == entry_id)
+            .ok_or(AppError::NotFound)?;
+        let values = EntryValues {
+            head_name: e.head_name.clone(),
+            id_number: String::new(),
+            persons: e.persons.to_string(),
+            amount: yuan(e.monthly_fen),
+            category: match e.category {
+                AidCategory::Basic => "兜底保障".into(),
+                AidCategory::General => "一般保障".into(),
+            },
+            class: e.aid_class.map(|c| c.to_string()).unwrap_or_default(),
+            change: Lang::Zh.t(labels::change(e.change)).to_owned(),
+            editing: Some(entry_id),
+        };
+        return detail_page(&state, &ctx, &staff, batch, notice, vec![], values).await;
+    }
     let values = EntryValues {
         category: "一般保障".into(),
         change: if batch.kind == BatchKind::Standing {
@@ -447,19 +470,10 @@ fn not_draft(lang: Lang) -> AppError {
     AppError::Conflict(lang.t(Msg::NotDraft).to_owned())
 }
 
-pub async fn add_entry(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    StaffForm(staff, form): StaffForm<EntryForm>,
-) -> AppResult<Response> {
-    let batch = load_batch(&state, &staff, id, Perm::EditPublicity).await?;
-    if batch.state != BatchState::Draft {
-        return Err(not_draft(ctx.lang));
-    }
-    // One validation path for forms and spreadsheets: the form is a one-row sheet.
+/// One validation path for forms and spreadsheets: a form is a one-row sheet.
+fn entry_grid(form: &EntryForm) -> Vec<Vec<String>> {
     let category_cell = format!("{}{}", form.category.trim(), form.class.trim());
-    let grid = vec![
+    vec![
         [
             "户主姓名",
             "身份证号",
@@ -478,7 +492,100 @@ pub async fn add_entry(
             category_cell,
             form.change.clone(),
         ],
-    ];
+    ]
+}
+
+impl EntryForm {
+    fn values(self) -> EntryValues {
+        EntryValues {
+            head_name: self.head_name,
+            id_number: self.id_number,
+            persons: self.persons,
+            amount: self.amount,
+            category: self.category,
+            class: self.class,
+            change: self.change,
+            editing: None,
+        }
+    }
+}
+
+/// Corrects an entry of a draft list (same checks as adding one).
+pub async fn edit_entry(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((id, entry_id)): Path<(i64, i64)>,
+    StaffForm(staff, form): StaffForm<EntryForm>,
+) -> AppResult<Response> {
+    let batch = load_batch(&state, &staff, id, Perm::EditPublicity).await?;
+    if batch.state != BatchState::Draft {
+        return Err(not_draft(ctx.lang));
+    }
+    let english = ctx.lang == Lang::En;
+    let rows = match import::parse_grid(&entry_grid(&form), &defaults_for(batch.kind)) {
+        Ok(rows) => rows,
+        Err(errors) => {
+            let errors = errors.iter().map(|e| e.message(english)).collect();
+            let values = EntryValues {
+                editing: Some(entry_id),
+                ..form.values()
+            };
+            return detail_page(&state, &ctx, &staff, batch, None, errors, values).await;
+        }
+    };
+    let Some(r) = rows.first() else {
+        return Err(AppError::NotFound);
+    };
+    let category =
+        AidCategory::parse(&r.category).map_err(|e| AppError::internal("row category", e))?;
+    let change = ChangeKind::parse(&r.change).map_err(|e| AppError::internal("row change", e))?;
+    let now = now_epoch();
+    let mut tx = state.db.pool.begin().await?;
+    let updated = pdb::update_entry(
+        &mut tx,
+        id,
+        entry_id,
+        &pdb::NewEntry {
+            household_id: 0,
+            head_name: &r.head_name,
+            persons: i64::from(r.persons),
+            monthly_fen: r.monthly_fen,
+            category,
+            aid_class: r.aid_class.map(i64::from),
+            change,
+        },
+    )
+    .await?;
+    if !updated {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        &staff.audit(
+            "batch.edit_entry",
+            "batch",
+            Some(id.to_string()),
+            Some(batch.township_id),
+            format!("entry={entry_id}"),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/staff/publicity/{id}?done=1")).into_response())
+}
+
+pub async fn add_entry(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    StaffForm(staff, form): StaffForm<EntryForm>,
+) -> AppResult<Response> {
+    let batch = load_batch(&state, &staff, id, Perm::EditPublicity).await?;
+    if batch.state != BatchState::Draft {
+        return Err(not_draft(ctx.lang));
+    }
+    let grid = entry_grid(&form);
     let english = ctx.lang == Lang::En;
     match import::parse_grid(&grid, &defaults_for(batch.kind)) {
         Ok(rows) => {
@@ -498,16 +605,7 @@ pub async fn add_entry(
         }
         Err(errors) => {
             let errors = errors.iter().map(|e| e.message(english)).collect();
-            let values = EntryValues {
-                head_name: form.head_name,
-                id_number: form.id_number,
-                persons: form.persons,
-                amount: form.amount,
-                category: form.category,
-                class: form.class,
-                change: form.change,
-            };
-            detail_page(&state, &ctx, &staff, batch, None, errors, values).await
+            detail_page(&state, &ctx, &staff, batch, None, errors, form.values()).await
         }
     }
 }

@@ -130,6 +130,8 @@ pub struct EntryValues {
     pub category: String,
     pub class: String,
     pub change: String,
+    /// The entry being corrected (the form then saves it instead of adding one).
+    pub editing: Option<i64>,
 }
 
 pub struct BatchDetail {
@@ -184,6 +186,9 @@ pub fn BatchDetailPage(
                     </form>
                 }
             });
+            let edit = editable.then(|| view! {
+                <a href=format!("/staff/publicity/{id}?edit={}#add", e.id)>{lang.t(Msg::Edit)}</a> " "
+            });
             view! {
                 <tr>
                     <td class="num">{e.seq}</td>
@@ -192,7 +197,7 @@ pub fn BatchDetailPage(
                     <td class="num">{yuan(e.monthly_fen)}</td>
                     <td>{labels::category_i64(lang, e.category, e.aid_class)}</td>
                     <td>{lang.t(labels::change(e.change))}</td>
-                    <td><code>{e.public_ref.clone()}</code> " " {delete}</td>
+                    <td><code>{e.public_ref.clone()}</code> " " {edit} {delete}</td>
                 </tr>
             }
         })
@@ -213,9 +218,13 @@ pub fn BatchDetailPage(
         };
     let add_form = editable.then(|| {
         let v = entry_values.clone();
+        let (heading, action, button) = match v.editing {
+            Some(entry) => (Msg::Edit, format!("/staff/publicity/{id}/entries/{entry}/edit"), Msg::Save),
+            None => (Msg::AddEntry, format!("/staff/publicity/{id}/entries"), Msg::AddEntry),
+        };
         view! {
-            <h2>{lang.t(Msg::AddEntry)}</h2>
-            <form method="post" action=format!("/staff/publicity/{id}/entries") class="form">
+            <h2 id="add">{lang.t(heading)}</h2>
+            <form method="post" action=action class="form">
                 <Csrf token=csrf.clone() />
                 <label for="head_name">{lang.t(Msg::FullNameCol)}</label>
                 <input id="head_name" name="head_name" type="text" required maxlength="30" value=v.head_name />
@@ -237,7 +246,7 @@ pub fn BatchDetailPage(
                     ("减发", lang.t(Msg::ChangeDecrease)),
                     ("停发", lang.t(Msg::ChangeStop)),
                 ], v.change)}
-                <button type="submit">{lang.t(Msg::AddEntry)}</button>
+                <button type="submit">{lang.t(button)}</button>
             </form>
             <h2>{lang.t(Msg::ImportTitle)}</h2>
             <p class="hint">{lang.t(Msg::ImportHint)}</p>

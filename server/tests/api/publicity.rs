@@ -366,6 +366,56 @@ async fn staff_builds_imports_and_publishes_a_list(backend: Backend) {
         .await;
     assert_eq!(res.status().as_u16(), 422);
     assert_eq!(entry_count(&app, batch).await, 1);
+    // Correct the entry by form: the form is filled with it, a bad value changes nothing.
+    let entry: i64 = sqlx::query("SELECT id FROM batch_entries WHERE batch_id = $1")
+        .bind(batch)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("e")
+        .get(0);
+    let page = app
+        .get_text(&format!("/staff/publicity/{batch}?edit={entry}"))
+        .await
+        .1;
+    assert!(
+        page.contains(&format!("/entries/{entry}/edit")) && page.contains("value=\"司马光明\"")
+    );
+    let edit = format!("/staff/publicity/{batch}/entries/{entry}/edit");
+    let res = app
+        .post_form(
+            &edit,
+            &[
+                ("csrf", &csrf),
+                ("head_name", "司马光明"),
+                ("persons", "30"),
+                ("amount", "1125"),
+                ("category", "一般保障"),
+                ("change", "新增"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let res = app
+        .post_form(
+            &edit,
+            &[
+                ("csrf", &csrf),
+                ("head_name", "司马光明"),
+                ("persons", "4"),
+                ("amount", "1500"),
+                ("category", "一般保障"),
+                ("class", "2"),
+                ("change", "新增"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let row = sqlx::query("SELECT persons, monthly_fen FROM batch_entries WHERE id = $1")
+        .bind(entry)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("e");
+    assert_eq!((row.get::<i64, _>(0), row.get::<i64, _>(1)), (4, 150_000));
     // Import a CSV: preview first, nothing written until confirmed.
     let csv = "龙泉村低保审核公示名单\n户主姓名,保障人数,月保障金额,保障类别,变动情况\n赵大山,2,750,兜底保障一类,新增\n钱小红,1,375.5,一般保障三类,新增\n";
     let res = upload(&app, &csrf, batch, "list.csv", csv.as_bytes().to_vec()).await;
@@ -411,6 +461,20 @@ async fn staff_builds_imports_and_publishes_a_list(backend: Backend) {
     let village = app.get_text("/v/530621103203").await.1;
     assert!(village.contains(&format!("href=\"/p/{batch}\"")));
     // Published lists cannot be edited.
+    let res = app
+        .post_form(
+            &edit,
+            &[
+                ("csrf", &csrf),
+                ("head_name", "司马光明"),
+                ("persons", "1"),
+                ("amount", "1"),
+                ("category", "一般保障"),
+                ("change", "新增"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 409);
     let res = app
         .post_form(
             &format!("/staff/publicity/{batch}/entries"),
