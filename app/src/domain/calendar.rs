@@ -112,7 +112,7 @@ pub fn china_holidays_2026() -> Vec<(NaiveDate, DayKind)> {
     use DayKind::{Holiday as H, MakeupWorkday as W};
     // Every literal below is a valid calendar date, so this cannot fail.
     let d =
-        |m: u32, day: u32| NaiveDate::from_ymd_opt(2026, m, day).expect("valid 2026 date literal");
+        |m: u32, day: u32| NaiveDate::from_ymd_opt(2026, m, day).expect("valid 2026 date literal"); // ok: literal dates
     let mut out = Vec::new();
     // 元旦: 1月1日–3日放假，1月4日（周日）上班。
     span(d(1, 1), d(1, 3), H, &mut out);
