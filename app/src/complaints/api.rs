@@ -363,18 +363,7 @@ pub async fn submit_report(
         Ok(r) => r,
         Err(errors) => return report_page(&state, &ctx, form.token, values, errors).await,
     };
-    let (township_id, village_id) = match &report.place {
-        Place::Village(code) => {
-            let v = regions::by_code(&state.db, regions::Level::Village, code).await?;
-            (v.as_ref().and_then(|v| v.parent_id), v.map(|v| v.id))
-        }
-        Place::Township(code) => (
-            regions::by_code(&state.db, regions::Level::Township, code)
-                .await?
-                .map(|t| t.id),
-            None,
-        ),
-    };
+    let (township_id, village_id) = resolve_place(&state, &report.place).await?;
     if township_id.is_none() {
         return report_page(
             &state,
@@ -420,15 +409,7 @@ pub async fn submit_report(
         Err(InsertError::App(e)) => return Err(e),
     };
     cdb::add_event(&mut tx, id, Actor::System, "submitted", true, "", now).await?;
-    if let Some(email) = &report.email {
-        let (subject, body) = reporter_mail(
-            Msg::MailAckSubject,
-            Msg::MailAckBody,
-            "{date}",
-            &accept_by.to_string(),
-        );
-        outbox::enqueue(&mut tx, email, &subject, &body, now).await?;
-    }
+    queue_acknowledgement(&mut tx, report.email.as_deref(), accept_by, now).await?;
     tx.commit().await?;
     // Committed: only now may the receipt be shown.
     state.mail_wake.notify_one();
@@ -446,6 +427,45 @@ async fn entry_row_id(state: &AppState, public_ref: &str) -> AppResult<Option<i6
     Ok(match row {
         Some(r) => Some(r.try_get::<i64, _>(0)?),
         None => None,
+    })
+}
+
+/// Queues the acknowledgement to a reporter who left an e-mail address (never with the receipt),
+/// in the transaction that records the report.
+pub async fn queue_acknowledgement(
+    conn: &mut sqlx::AnyConnection,
+    email: Option<&str>,
+    accept_by: chrono::NaiveDate,
+    now: i64,
+) -> AppResult<()> {
+    if let Some(email) = email {
+        let (subject, body) = reporter_mail(
+            Msg::MailAckSubject,
+            Msg::MailAckBody,
+            "{date}",
+            &accept_by.to_string(),
+        );
+        outbox::enqueue(conn, email, &subject, &body, now).await?;
+    }
+    Ok(())
+}
+
+/// Where a report is about: (township id, village id) for a `v:`/`t:` choice.
+pub async fn resolve_place(
+    state: &AppState,
+    place: &Place,
+) -> AppResult<(Option<i64>, Option<i64>)> {
+    Ok(match place {
+        Place::Village(code) => {
+            let v = regions::by_code(&state.db, regions::Level::Village, code).await?;
+            (v.as_ref().and_then(|v| v.parent_id), v.map(|v| v.id))
+        }
+        Place::Township(code) => (
+            regions::by_code(&state.db, regions::Level::Township, code)
+                .await?
+                .map(|t| t.id),
+            None,
+        ),
     })
 }
 

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use crate::complaints::api::{deadline_rules, reporter_mail, validate_report, Place};
+use crate::complaints::api::{deadline_rules, reporter_mail, validate_report};
 use crate::complaints::labels;
 use crate::complaints::staff_views::{
     Allowed, CaseDetail, CaseDetailPage, LogOfflinePage, OfflineReceiptPage, QueueData, QueuePage,
@@ -279,18 +279,8 @@ pub async fn create_offline(
         )
         .await;
     };
-    let (township_id, village_id) = match &report.place {
-        Place::Village(code) => {
-            let v = regions::by_code(&state.db, regions::Level::Village, code).await?;
-            (v.as_ref().and_then(|v| v.parent_id), v.map(|v| v.id))
-        }
-        Place::Township(code) => (
-            regions::by_code(&state.db, regions::Level::Township, code)
-                .await?
-                .map(|t| t.id),
-            None,
-        ),
-    };
+    let (township_id, village_id) =
+        crate::complaints::api::resolve_place(&state, &report.place).await?;
     let Some(township_id) = township_id else {
         return log_page(
             &state,
@@ -360,15 +350,8 @@ pub async fn create_offline(
         now,
     )
     .await?;
-    if let Some(email) = &report.email {
-        let (subject, body) = reporter_mail(
-            Msg::MailAckSubject,
-            Msg::MailAckBody,
-            "{date}",
-            &accept_by.to_string(),
-        );
-        outbox::enqueue(&mut tx, email, &subject, &body, now).await?;
-    }
+    crate::complaints::api::queue_acknowledgement(&mut tx, report.email.as_deref(), accept_by, now)
+        .await?;
     tx.commit().await?;
     state.mail_wake.notify_one();
     Ok(to_staff_receipt(&state, &receipt, Some(id)))
