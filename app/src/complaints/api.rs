@@ -7,19 +7,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use crate::complaints::labels;
 use crate::complaints::views::{
     CaseData, CasePage, Places, ReceiptPage, ReportPage, ReportValues, TrackPage,
 };
 use crate::db::complaints::{self as cdb, Actor, CaseSummary, InsertError, NewComplaint};
 use crate::db::{now_epoch, outbox, publicity as pdb, regions, today_cst};
 use crate::domain::{
-    keyed_hash, transition, Action, Category, Channel, DeadlineRules, ReceiptCode, Status,
-    WorkCalendar,
+    keyed_hash, transition, Action, Category, Channel, DeadlineRules, ReceiptCode, WorkCalendar,
 };
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::pages::ctx::{cookie, PageCtx};
+use crate::staff::auth::with_cookie;
 use crate::state::AppState;
 
 pub const RECEIPT_COOKIE: &str = "sunshine_receipt";
@@ -29,20 +28,15 @@ const TRACK_SECS: i64 = 30 * 60;
 /// How long a resubmitted form still gets its receipt shown again.
 const REPLAY_SECS: i64 = 60 * 60;
 
-fn no_store(mut res: Response) -> Response {
+/// Marks a response as never to be cached (receipts, tracking, staff views of a case).
+pub fn no_store(mut res: Response) -> Response {
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
 }
 
-fn set_cookie(mut res: Response, cookie: String) -> Response {
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    res
-}
-
-fn cookie_attrs(state: &AppState, path: &str, max_age: i64) -> String {
+/// Attributes of the reporter-side cookies: HttpOnly, SameSite=Strict, Secure unless on loopback.
+pub fn cookie_attrs(state: &AppState, path: &str, max_age: i64) -> String {
     let secure = if state.site.settings.secure_cookies {
         "; Secure"
     } else {
@@ -82,7 +76,7 @@ pub enum Place {
 impl Place {
     pub fn parse(s: &str) -> Option<Place> {
         let (kind, code) = s.trim().split_once(':')?;
-        if code.len() != 12 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        if !crate::publicity::api::is_region_code(code) {
             return None;
         }
         match kind {
@@ -312,7 +306,7 @@ fn to_receipt(state: &AppState, receipt: &ReceiptCode) -> Response {
         receipt.digits(),
         cookie_attrs(state, "/report/receipt", 600)
     );
-    no_store(set_cookie(res, cookie))
+    no_store(with_cookie(res, &cookie))
 }
 
 pub async fn submit_report(
@@ -507,7 +501,7 @@ pub async fn receipt(
         "{RECEIPT_COOKIE}=; {}",
         cookie_attrs(&state, "/report/receipt", 0)
     );
-    Ok(no_store(set_cookie(res, clear)))
+    Ok(no_store(with_cookie(res, &clear)))
 }
 
 pub async fn track_form(ctx: PageCtx) -> Response {
@@ -569,9 +563,9 @@ pub async fn track(
         "{TRACK_COOKIE}={value}; {}",
         cookie_attrs(&state, "/track", TRACK_SECS)
     );
-    Ok(no_store(set_cookie(
+    Ok(no_store(with_cookie(
         Redirect::to("/track/case").into_response(),
-        cookie,
+        &cookie,
     )))
 }
 
@@ -761,12 +755,7 @@ pub async fn request_review(
 
 pub async fn end_tracking(State(state): State<AppState>) -> Response {
     let clear = format!("{TRACK_COOKIE}=; {}", cookie_attrs(&state, "/track", 0));
-    no_store(set_cookie(Redirect::to("/track").into_response(), clear))
-}
-
-/// The label of a status for mails and pages.
-pub fn status_label(lang: Lang, s: Status) -> &'static str {
-    lang.t(labels::status(s))
+    no_store(with_cookie(Redirect::to("/track").into_response(), &clear))
 }
 
 #[cfg(test)]

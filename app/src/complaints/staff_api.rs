@@ -3,12 +3,14 @@
 //! every step is one transaction with its timeline event and audit row (谁签字、谁负责).
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use crate::complaints::api::{deadline_rules, reporter_mail, validate_report};
+use crate::complaints::api::{
+    cookie_attrs, deadline_rules, no_store, reporter_mail, validate_report,
+};
 use crate::complaints::labels;
 use crate::complaints::staff_views::{
     Allowed, CaseDetail, CaseDetailPage, LogOfflinePage, OfflineReceiptPage, QueueData, QueuePage,
@@ -27,16 +29,10 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::pages::ctx::{cookie, PageCtx};
 use crate::staff::api::nav;
-use crate::staff::auth::{new_token, StaffCtx, StaffForm};
+use crate::staff::auth::{new_token, with_cookie, StaffCtx, StaffForm};
 use crate::state::AppState;
 
 const STAFF_RECEIPT_COOKIE: &str = "sunshine_staff_receipt";
-
-fn no_store(mut res: Response) -> Response {
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
 
 /// Loads a case the viewer may read: in scope, and not naming them (then it does not exist
 /// for them at all).
@@ -358,21 +354,16 @@ pub async fn create_offline(
 }
 
 fn to_staff_receipt(state: &AppState, receipt: &ReceiptCode, id: Option<i64>) -> Response {
-    let secure = if state.site.settings.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
     let cookie = format!(
-        "{STAFF_RECEIPT_COOKIE}={}.{}; Path=/staff/complaints/receipt; Max-Age=600; HttpOnly; SameSite=Strict{secure}",
+        "{STAFF_RECEIPT_COOKIE}={}.{}; {}",
         receipt.digits(),
-        id.unwrap_or(0)
+        id.unwrap_or(0),
+        cookie_attrs(state, "/staff/complaints/receipt", 600)
     );
-    let mut res = Redirect::to("/staff/complaints/receipt").into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    no_store(res)
+    no_store(with_cookie(
+        Redirect::to("/staff/complaints/receipt").into_response(),
+        &cookie,
+    ))
 }
 
 pub async fn offline_receipt(
@@ -405,16 +396,11 @@ pub async fn offline_receipt(
             view! { <OfflineReceiptPage lang nav receipt id accept_by /> },
         )
         .into_response();
-    let secure = if state.site.settings.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let clear = format!("{STAFF_RECEIPT_COOKIE}=; Path=/staff/complaints/receipt; Max-Age=0; HttpOnly; SameSite=Strict{secure}");
-    let mut res = no_store(res);
-    if let Ok(v) = HeaderValue::from_str(&clear) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
+    let clear = format!(
+        "{STAFF_RECEIPT_COOKIE}=; {}",
+        cookie_attrs(&state, "/staff/complaints/receipt", 0)
+    );
+    let res = with_cookie(no_store(res), &clear);
     Ok(res)
 }
 

@@ -3,7 +3,6 @@
 
 use sqlx::Row;
 
-use super::Db;
 use crate::error::AppResult;
 
 /// A household as staff enter it. Not `Serialize`: full names and ID numbers must never reach
@@ -57,22 +56,4 @@ pub async fn insert(conn: &mut sqlx::AnyConnection, h: &NewHousehold, now: i64) 
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get::<i64, _>(0)?)
-}
-
-/// Totals of active households in one village.
-#[tracing::instrument(skip_all)]
-pub async fn village_totals(db: &Db, village_id: i64) -> AppResult<Totals> {
-    let row = sqlx::query(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(persons), 0) AS BIGINT),
-                CAST(COALESCE(SUM(monthly_fen), 0) AS BIGINT)
-         FROM households WHERE village_id = $1 AND status = 'active'",
-    )
-    .bind(village_id)
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(Totals {
-        households: row.try_get::<i64, _>(0)?,
-        persons: row.try_get::<i64, _>(1)?,
-        monthly_fen: row.try_get::<i64, _>(2)?,
-    })
 }

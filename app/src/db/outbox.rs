@@ -94,14 +94,3 @@ pub async fn mark_failed(
     .await?;
     Ok(())
 }
-
-/// Counts of mail by state (for health and staff pages).
-#[tracing::instrument(skip_all)]
-pub async fn counts(db: &Db) -> AppResult<Vec<(String, i64)>> {
-    let rows = sqlx::query("SELECT state, COUNT(*) FROM outbox GROUP BY state ORDER BY state")
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?)))
-        .collect()
-}
