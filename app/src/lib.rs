@@ -2,9 +2,14 @@
 
 #[cfg(feature = "ssr")]
 pub mod accountability;
+#[cfg(feature = "ssr")]
 pub mod domain;
 pub mod i18n;
+/// The parts of pages that also run in the browser (the only modules of the WASM build).
+pub mod islands;
 
+#[cfg(feature = "ssr")]
+pub mod bundle;
 #[cfg(feature = "ssr")]
 pub mod complaints;
 #[cfg(feature = "ssr")]

@@ -23,8 +23,12 @@ pub const STYLE_CSS: &str = include_str!("../../style/main.css");
 
 /// Short content hash for cache-busting file names.
 pub fn content_hash(data: &str) -> String {
+    content_hash_bytes(data.as_bytes())
+}
+
+pub fn content_hash_bytes(data: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(data.as_bytes());
+    let digest = Sha256::digest(data);
     hex::encode(&digest[..6])
 }
 
@@ -180,12 +184,16 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(pages::switch_lang))
         .route("/healthz", get(pages::healthz))
         .route(&css_href(), get(stylesheet))
+        .route("/pkg/{file}", get(crate::bundle::serve))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(refuse_cross_site))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             render_errors,
         ))
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .with_state(state)
 }

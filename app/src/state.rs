@@ -23,4 +23,8 @@ pub struct Site {
     pub county: Option<Region>,
     /// Versioned URL of the stylesheet, so it can be cached for a year.
     pub css_href: String,
+    /// The WASM islands bundle, when one was built; pages name its boot script only then.
+    pub bundle: Option<Arc<crate::bundle::Bundle>>,
+    /// The Content-Security-Policy header value (allows WebAssembly only with the bundle).
+    pub csp: String,
 }

@@ -55,6 +55,8 @@ async fn state(common: &CommonArgs) -> anyhow::Result<AppState> {
             settings: SiteSettings::default(),
             county: None,
             css_href: String::new(),
+            bundle: None,
+            csp: app::bundle::csp(false),
         }),
         mail_wake: Arc::new(tokio::sync::Notify::new()),
     })

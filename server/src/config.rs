@@ -62,6 +62,9 @@ pub struct ServeArgs {
     /// SMTP relay, e.g. `smtp://user:pass@host:587`; without it mail is written to `data/mail/`.
     #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// Folder of the WASM islands bundle (`scripts/build-wasm`); pages stay script-free without it.
+    #[arg(long, env = "SUNSHINE_PKG_DIR", default_value = "site/pkg")]
+    pub pkg_dir: PathBuf,
 }
 
 fn parse_day_count(s: &str) -> Result<app::domain::DayCount, String> {
@@ -112,6 +115,8 @@ pub struct Settings {
     pub deadline_days: app::domain::DayCount,
     /// How often the mail worker looks for due mail (it is also woken at once on new mail).
     pub mail_poll_secs: u64,
+    /// Where the WASM islands bundle is, if built.
+    pub pkg_dir: PathBuf,
 }
 
 impl Settings {
@@ -141,6 +146,7 @@ impl Settings {
             mail_from: args.mail_from,
             deadline_days: args.deadline_days,
             mail_poll_secs: 15,
+            pkg_dir: args.pkg_dir,
         }
     }
 

@@ -53,6 +53,21 @@ impl Application {
                 .context("cannot read or create the server secret")?,
         };
         let county = app::db::regions::county(&db).await?;
+        let bundle = app::bundle::Bundle::load(&settings.pkg_dir)
+            .with_context(|| {
+                format!(
+                    "cannot read the WASM bundle in {}",
+                    settings.pkg_dir.display()
+                )
+            })?
+            .map(Arc::new);
+        match &bundle {
+            Some(b) => tracing::info!(boot = %b.boot_href, "serving the WASM islands bundle"),
+            None => tracing::info!(
+                dir = %settings.pkg_dir.display(),
+                "no WASM bundle there (scripts/build-wasm builds it): pages are served without scripts"
+            ),
+        }
         let site = Site {
             settings: SiteSettings {
                 hotline: settings.hotline.clone(),
@@ -66,6 +81,8 @@ impl Application {
             },
             county,
             css_href: app::routes::css_href(),
+            csp: app::bundle::csp(bundle.is_some()),
+            bundle,
         };
         let mailer = app::mail::Mailer::new(
             settings.smtp_url.as_ref().map(|u| u.expose()),

@@ -7,6 +7,7 @@ use crate::complaints::views::{Places, ReportValues};
 use crate::db::complaints::{Event, QueueFilter, StaffCase};
 use crate::domain::{days_left, Action, Category, Channel, Finding, Status};
 use crate::i18n::{Lang, Msg};
+use crate::islands::{FilterSelect, QueueFilters};
 use crate::pages::views::{local_time, textarea_text};
 use crate::staff::views::Csrf;
 
@@ -39,21 +40,25 @@ pub struct QueueData {
     pub can_log: bool,
 }
 
-fn options<T: Copy + PartialEq>(
+/// A filter select of the queue: every value of a code enum with its label.
+fn select<T: Copy + PartialEq>(
     lang: Lang,
+    name: &str,
+    label: Msg,
     all: &[T],
     current: Option<T>,
     code: impl Fn(T) -> &'static str,
-    label: impl Fn(T) -> Msg,
-) -> impl IntoView {
-    let items = all
-        .iter()
-        .map(|v| {
-            let selected = current == Some(*v);
-            view! { <option value=code(*v) selected=selected>{lang.t(label(*v))}</option> }
-        })
-        .collect_view();
-    view! { <option value="">{lang.t(Msg::All)}</option> {items} }
+    text: impl Fn(T) -> Msg,
+) -> FilterSelect {
+    FilterSelect {
+        name: name.to_owned(),
+        label: lang.t(label).to_owned(),
+        choices: all
+            .iter()
+            .map(|v| (code(*v).to_owned(), lang.t(text(*v)).to_owned()))
+            .collect(),
+        selected: current.map(|v| code(v).to_owned()).unwrap_or_default(),
+    }
 }
 
 #[component]
@@ -66,6 +71,7 @@ pub fn QueuePage(lang: Lang, nav: AnyView, data: QueueData) -> impl IntoView {
         today,
         can_log,
     } = data;
+    let shown = cases.len();
     let rows = cases
         .into_iter()
         .map(|(c, place, assignee)| {
@@ -95,44 +101,54 @@ pub fn QueuePage(lang: Lang, nav: AnyView, data: QueueData) -> impl IntoView {
             }
         })
         .collect_view();
-    let township_opts = townships
-        .into_iter()
-        .map(|(id, name)| {
-            let selected = filter.township_id == Some(id);
-            view! { <option value=id.to_string() selected=selected>{name}</option> }
-        })
-        .collect_view();
-    let staff_opts = staff
-        .into_iter()
-        .map(|(id, name)| {
-            let selected = filter.assignee_id == Some(id);
-            view! { <option value=id.to_string() selected=selected>{name}</option> }
-        })
-        .collect_view();
+    let ids =
+        |items: Vec<(i64, String)>, label: Msg, name: &str, current: Option<i64>| FilterSelect {
+            name: name.to_owned(),
+            label: lang.t(label).to_owned(),
+            choices: items
+                .into_iter()
+                .map(|(id, n)| (id.to_string(), n))
+                .collect(),
+            selected: current.map(|id| id.to_string()).unwrap_or_default(),
+        };
+    let selects = vec![
+        select(
+            lang,
+            "status",
+            Msg::StatusLabel,
+            Status::ALL,
+            filter.status,
+            |s| s.as_str(),
+            labels::status,
+        ),
+        select(
+            lang,
+            "category",
+            Msg::CategoryLabel,
+            Category::ALL,
+            filter.category,
+            |c| c.as_str(),
+            labels::category,
+        ),
+        ids(townships, Msg::Township, "township", filter.township_id),
+        ids(staff, Msg::AssigneeLabel, "assignee", filter.assignee_id),
+        select(
+            lang,
+            "channel",
+            Msg::ChannelLabel,
+            Channel::ALL,
+            filter.channel,
+            |c| c.as_str(),
+            labels::channel,
+        ),
+    ];
     view! {
         {nav}
         <h1>{lang.t(Msg::Queue)}</h1>
         {can_log.then(|| view! { <p><a class="button" href="/staff/complaints/new">{lang.t(Msg::LogOffline)}</a></p> })}
-        <form method="get" action="/staff/complaints" class="filters">
-            <label>{lang.t(Msg::StatusLabel)}
-                <select name="status">{options(lang, Status::ALL, filter.status, |s| s.as_str(), labels::status)}</select>
-            </label>
-            <label>{lang.t(Msg::CategoryLabel)}
-                <select name="category">{options(lang, Category::ALL, filter.category, |c| c.as_str(), labels::category)}</select>
-            </label>
-            <label>{lang.t(Msg::Township)}
-                <select name="township"><option value="">{lang.t(Msg::All)}</option>{township_opts}</select>
-            </label>
-            <label>{lang.t(Msg::AssigneeLabel)}
-                <select name="assignee"><option value="">{lang.t(Msg::All)}</option>{staff_opts}</select>
-            </label>
-            <label>{lang.t(Msg::ChannelLabel)}
-                <select name="channel">{options(lang, Channel::ALL, filter.channel, |c| c.as_str(), labels::channel)}</select>
-            </label>
-            <button type="submit" class="secondary">{lang.t(Msg::Filter)}</button>
-        </form>
+        <QueueFilters lang action="/staff/complaints".to_owned() table="queue".to_owned() selects shown />
         <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Queue)>
-            <table class="list queue">
+            <table class="list queue" id="queue">
                 <thead>
                     <tr>
                         <th scope="col">{lang.t(Msg::CaseNo)}</th>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::db::complaints::{CaseSummary, Event};
 use crate::domain::Category;
 use crate::i18n::{Lang, Msg};
+use crate::islands::ReportCheck;
 use crate::pages::views::{local_time, textarea_text};
 
 use super::labels;
@@ -83,14 +84,15 @@ pub fn ReportPage(
         <p class="notice">{lang.t(Msg::WhatHappensNext)}</p>
         {has_errors.then(|| view! { <p class="error" role="alert">{lang.t(Msg::FormHasErrors)}</p> })}
         {field_error(lang, &errors, "token")}
-        <form method="post" action="/report" class="form">
+        <form method="post" action="/report" class="form" id="report-form">
+            <ReportCheck lang form="report-form".to_owned() />
             <input type="hidden" name="token" value=token />
             {entry.map(|(r, desc)| view! {
                 <input type="hidden" name="entry" value=r />
                 <p class="entry-concerned"><strong>{lang.t(Msg::EntryConcerned)} ": "</strong> {desc}</p>
             })}
             <fieldset>
-                <legend>{lang.t(Msg::CategoryLabel)}</legend>
+                <legend id="category-legend">{lang.t(Msg::CategoryLabel)}</legend>
                 {categories}
                 {field_error(lang, &errors, "category")}
             </fieldset>

@@ -109,6 +109,18 @@ impl PublicityWindow {
         u32::try_from(n.max(0)).unwrap_or(u32::MAX)
     }
 
+    /// The instant the window ends, in Unix seconds: midnight (China Standard Time, UTC+8) at the
+    /// end of the closing day.
+    pub fn ends_at_unix(&self) -> i64 {
+        let next = self
+            .closes
+            .checked_add_days(Days::new(1))
+            .unwrap_or(NaiveDate::MAX);
+        next.and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc().timestamp() - 8 * 3600)
+            .unwrap_or(i64::MAX)
+    }
+
     pub fn status(&self, today: NaiveDate) -> WindowStatus {
         if today < self.opens {
             WindowStatus::Upcoming
@@ -128,6 +140,18 @@ mod tests {
     use super::super::calendar::china_holidays_2026;
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn window_ends_at_midnight_beijing_time_after_closing_day() {
+        let w = PublicityWindow::starting(NaiveDate::from_ymd_opt(2026, 11, 20).expect("date"), 7);
+        // 2026-11-27 00:00 +08:00 = 2026-11-26 16:00 UTC.
+        let expected = NaiveDate::from_ymd_opt(2026, 11, 26)
+            .and_then(|d| d.and_hms_opt(16, 0, 0))
+            .expect("time")
+            .and_utc()
+            .timestamp();
+        assert_eq!(w.ends_at_unix(), expected);
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")

@@ -65,6 +65,8 @@ pub fn Shell(ctx: PageCtx, title: String, children: Children) -> impl IntoView {
                 <meta name="robots" content="noindex, nofollow" />
                 <title>{full_title}</title>
                 <link rel="stylesheet" href=ctx.site.css_href.clone() />
+                // No favicon request (a 404 on every first visit, and bytes on a weak signal).
+                <link rel="icon" href="data:," />
             </head>
             <body>
                 <a class="skip" href="#main">{lang.t(Msg::SkipToContent)}</a>
@@ -93,6 +95,7 @@ pub fn Shell(ctx: PageCtx, title: String, children: Children) -> impl IntoView {
                     </p>
                     <p class="small">{lang.t(Msg::FooterNote)}</p>
                 </footer>
+                {ctx.site.bundle.as_ref().map(|b| view! { <script type="module" src=b.boot_href.clone()></script> })}
             </body>
         </html>
     }

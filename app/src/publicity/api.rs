@@ -1,6 +1,6 @@
 //! Public handlers: village page, batch page, open-data summaries (no login).
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Json, Response};
 use leptos::prelude::*;
 use serde::Serialize;
@@ -10,7 +10,9 @@ use crate::domain::{diff_rosters, BatchKind, BatchState, Fen, PublicEntry};
 use crate::error::{AppError, AppResult};
 use crate::pages::ctx::PageCtx;
 use crate::pages::views::yuan;
-use crate::publicity::views::{is_open, BatchData, BatchPage, DiffLine, VillageData, VillagePage};
+use crate::publicity::views::{
+    is_open, BatchData, BatchPage, DiffLine, EntryQuery, VillageData, VillagePage,
+};
 use crate::state::AppState;
 
 /// Region codes are 12 decimal digits; anything else cannot be a village or township.
@@ -81,6 +83,7 @@ pub async fn village(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(code): Path<String>,
+    Query(filter): Query<EntryQuery>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
     let village = village_by_code(&state, &code).await?;
@@ -121,6 +124,8 @@ pub async fn village(
         diff,
         past,
         today,
+        filter: filter.cleaned(),
+        action: format!("/v/{code}"),
     };
     let title = data.village.clone();
     Ok(ctx
@@ -132,6 +137,7 @@ pub async fn batch(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<String>,
+    Query(filter): Query<EntryQuery>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
@@ -162,6 +168,7 @@ pub async fn batch(
         entries,
         totals,
         today: today_cst(),
+        filter: filter.cleaned(),
     };
     let title = format!(
         "{} {}",

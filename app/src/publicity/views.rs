@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::db::publicity::Batch;
 use crate::domain::{BatchKind, BatchState, PublicEntry, PublicityWindow, WindowStatus};
 use crate::i18n::{Lang, Msg};
+use crate::islands::{rules, Countdown, EntryFilter};
 use crate::pages::views::yuan;
 use crate::publicity::labels;
 
@@ -40,6 +41,48 @@ pub fn period_text(lang: Lang, b: &Batch, today: chrono::NaiveDate) -> String {
     format!("{dates} · {status}")
 }
 
+/// A batch's period: the dates, then a live countdown while it is open for objections, else
+/// its status in words.
+#[component]
+pub fn Period(lang: Lang, batch: Batch, today: chrono::NaiveDate) -> impl IntoView {
+    let open = batch.state == BatchState::Published
+        && window(&batch).is_some_and(|w| matches!(w.status(today), WindowStatus::Open { .. }));
+    match window(&batch).filter(|_| open) {
+        Some(w) => {
+            let dates = format!("{} – {} · ", w.opens, w.closes);
+            let now = chrono::Utc::now().timestamp();
+            view! { {dates} <Countdown lang ends_at=w.ends_at_unix() now /> }.into_any()
+        }
+        None => period_text(lang, &batch, today).into_any(),
+    }
+}
+
+/// What the list filter asked for (`?q=&change=`), cleaned: at most 20 characters of name, and a
+/// change kind only if it is one.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct EntryQuery {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub change: String,
+}
+
+impl EntryQuery {
+    pub fn cleaned(self) -> EntryQuery {
+        let q: String = self
+            .q
+            .trim()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(20)
+            .collect();
+        let change = crate::domain::ChangeKind::parse(self.change.trim())
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default();
+        EntryQuery { q, change }
+    }
+}
+
 /// Whether a published batch is open (or about to open) for objections today.
 pub fn is_open(b: &Batch, today: chrono::NaiveDate) -> bool {
     b.state == BatchState::Published
@@ -47,12 +90,41 @@ pub fn is_open(b: &Batch, today: chrono::NaiveDate) -> bool {
         && window(b).is_some_and(|w| !matches!(w.status(today), WindowStatus::Closed))
 }
 
+/// The list of a batch, with its filter. Rows the filter leaves out are sent `hidden`, so the
+/// filter works without scripts and the islands can show them again without asking the server.
 #[component]
-pub fn EntriesTable(lang: Lang, entries: Vec<PublicEntry>, objections: bool) -> impl IntoView {
+pub fn EntriesTable(
+    lang: Lang,
+    entries: Vec<PublicEntry>,
+    objections: bool,
+    filter: EntryQuery,
+    /// The page's own path, for the filter form.
+    action: String,
+) -> impl IntoView {
+    let total = entries.len();
+    let visible: Vec<bool> = entries
+        .iter()
+        .map(|e| {
+            rules::row_visible(
+                e.masked_name.as_str(),
+                e.change.as_str(),
+                &filter.q,
+                &filter.change,
+            )
+        })
+        .collect();
+    let shown = visible.iter().filter(|v| **v).count();
+    let changes = crate::domain::ChangeKind::ALL
+        .iter()
+        .map(|c| (c.as_str().to_owned(), lang.t(labels::change(*c)).to_owned()))
+        .collect::<Vec<_>>();
     view! {
         <p class="small">{lang.t(Msg::NamesMaskedNote)}</p>
+        {(total > 0).then(|| view! {
+            <EntryFilter lang action table="entries".to_owned() q=filter.q change=filter.change changes shown total />
+        })}
         <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Entries)>
-            <table class="list entries">
+            <table class="list entries" id="entries">
                 <thead>
                     <tr>
                         <th scope="col">{lang.t(Msg::MaskedNameCol)}</th>
@@ -66,10 +138,11 @@ pub fn EntriesTable(lang: Lang, entries: Vec<PublicEntry>, objections: bool) -> 
                 <tbody>
                     {entries
                         .into_iter()
-                        .map(|e| {
+                        .zip(visible)
+                        .map(|(e, visible)| {
                             let href = format!("/report?entry={}", e.entry_ref);
                             view! {
-                                <tr>
+                                <tr data-change=e.change.as_str() hidden=!visible>
                                     <td class="name">{e.masked_name.as_str().to_owned()}</td>
                                     <td class="num">{e.persons.get()}</td>
                                     <td class="num">{yuan(e.amount.fen())}</td>
@@ -110,11 +183,10 @@ pub struct DiffLine {
 pub fn BatchLink(lang: Lang, batch: Batch, today: chrono::NaiveDate) -> impl IntoView {
     let href = format!("/p/{}", batch.id);
     let kind = lang.t(labels::kind(batch.kind));
-    let period = period_text(lang, &batch, today);
     view! {
         <li class="batch">
             <a href=href>{kind}</a>
-            <span class="period">{period}</span>
+            <span class="period"><Period lang batch today /></span>
         </li>
     }
 }
@@ -128,6 +200,8 @@ pub struct VillageData {
     pub diff: Option<(Vec<DiffLine>, Vec<DiffLine>, Vec<DiffLine>)>,
     pub past: Vec<Batch>,
     pub today: chrono::NaiveDate,
+    pub filter: EntryQuery,
+    pub action: String,
 }
 
 #[component]
@@ -141,6 +215,8 @@ pub fn VillagePage(lang: Lang, data: VillageData) -> impl IntoView {
         diff,
         past,
         today,
+        filter,
+        action,
     } = data;
     let has_open = !open.is_empty();
     let has_past = !past.is_empty();
@@ -171,7 +247,7 @@ pub fn VillagePage(lang: Lang, data: VillageData) -> impl IntoView {
                     let since = format!("{}: {}", lang.t(Msg::PublicityPeriod), period_text(lang, &b, today));
                     view! {
                         <p class="small">{since}</p>
-                        <EntriesTable lang entries objections=true />
+                        <EntriesTable lang entries objections=true filter action />
                     }
                         .into_any()
                 }
@@ -217,6 +293,7 @@ pub struct BatchData {
     pub entries: Vec<PublicEntry>,
     pub totals: crate::db::households::Totals,
     pub today: chrono::NaiveDate,
+    pub filter: EntryQuery,
 }
 
 #[component]
@@ -229,13 +306,11 @@ pub fn BatchPage(lang: Lang, data: BatchData) -> impl IntoView {
         entries,
         totals,
         today,
+        filter,
     } = data;
+    let action = format!("/p/{}", batch.id);
     let title = format!("{village} {}", lang.t(labels::kind(batch.kind)));
-    let period = format!(
-        "{}: {}",
-        lang.t(Msg::PublicityPeriod),
-        period_text(lang, &batch, today)
-    );
+    let period_label = format!("{}: ", lang.t(Msg::PublicityPeriod));
     let objections = batch.state == BatchState::Published;
     let ended = match (batch.state, batch.end_reason.clone()) {
         (BatchState::Withdrawn, Some(r)) => Some((Msg::WithdrawnBecause, r)),
@@ -254,10 +329,10 @@ pub fn BatchPage(lang: Lang, data: BatchData) -> impl IntoView {
         </nav>
         <h1>{title}</h1>
         <p class="small">{lang.t(hint)}</p>
-        <p class="period">{period}</p>
+        <p class="period">{period_label} <Period lang batch=batch.clone() today /></p>
         {ended.map(|(m, r)| view! { <p class="notice withdrawn" role="status">{lang.t(m)} " " {r}</p> })}
         {objections.then(|| view! { <p class="hint noprint">{lang.t(Msg::HowToObject)}</p> })}
         <Totals lang households=totals.households persons=totals.persons monthly_fen=totals.monthly_fen />
-        <EntriesTable lang entries objections />
+        <EntriesTable lang entries objections filter action />
     }
 }

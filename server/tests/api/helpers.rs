@@ -115,6 +115,8 @@ fn replace_db_name(url: &str, name: &str) -> String {
 pub struct Options {
     pub demo: bool,
     pub smtp_url: Option<String>,
+    /// Folder with a WASM bundle to serve (default: none, so pages carry no script).
+    pub pkg_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -122,6 +124,7 @@ impl Default for Options {
         Options {
             demo: true,
             smtp_url: None,
+            pkg_dir: None,
         }
     }
 }
@@ -168,6 +171,9 @@ pub async fn spawn_app_with(backend: Backend, opts: Options) -> Option<TestApp> 
         mail_from: "阳光低保 <noreply@sunshine.test>".to_owned(),
         mail_poll_secs: 1,
         deadline_days: app::domain::DayCount::Calendar,
+        pkg_dir: opts
+            .pkg_dir
+            .unwrap_or_else(|| data_dir.path().join("no-bundle")),
     };
     let application = Application::build(settings).await.expect("build app");
     let port = application.port();

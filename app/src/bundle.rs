@@ -1,0 +1,144 @@
+//! The WASM islands bundle that `scripts/build-wasm` writes to `site/pkg/`: read once at start-up,
+//! served from memory under content-hashed names (cached for a year), and announced to pages only
+//! when it is complete. Without it the site is plain HTML and no page mentions a script.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+
+use crate::error::AppError;
+use crate::routes::content_hash_bytes;
+use crate::state::AppState;
+
+/// The boot script; the server fills in the hashed names of the two files it loads.
+const BOOT_JS: &str = include_str!("islands/boot.js");
+/// What wasm-bindgen writes (`--out-name sunshine`).
+const JS_FILE: &str = "sunshine.js";
+const WASM_FILE: &str = "sunshine_bg.wasm";
+
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    /// `/pkg/boot-<hash>.js`, the one script a page names.
+    pub boot_href: String,
+    /// File name under `/pkg/` → (content type, bytes).
+    files: HashMap<String, (&'static str, Vec<u8>)>,
+}
+
+impl Bundle {
+    /// Reads the bundle from `dir`. `Ok(None)` when the folder or either file is missing (a build
+    /// without the bundle); `Err` when a file is there but unreadable.
+    pub fn load(dir: &Path) -> std::io::Result<Option<Bundle>> {
+        let (js_path, wasm_path) = (dir.join(JS_FILE), dir.join(WASM_FILE));
+        if !js_path.is_file() || !wasm_path.is_file() {
+            return Ok(None);
+        }
+        Ok(Some(Bundle::from_parts(
+            std::fs::read(js_path)?,
+            std::fs::read(wasm_path)?,
+        )))
+    }
+
+    /// Names the files by their content, so a new build never meets a stale cached copy.
+    pub fn from_parts(js: Vec<u8>, wasm: Vec<u8>) -> Bundle {
+        let js_name = format!("sunshine-{}.js", content_hash_bytes(&js));
+        let wasm_name = format!("sunshine-{}.wasm", content_hash_bytes(&wasm));
+        let boot = BOOT_JS
+            .replace("__SUNSHINE_JS__", &format!("/pkg/{js_name}"))
+            .replace("__SUNSHINE_WASM__", &format!("/pkg/{wasm_name}"))
+            .into_bytes();
+        let boot_name = format!("boot-{}.js", content_hash_bytes(&boot));
+        let js_type = "text/javascript; charset=utf-8";
+        let files = HashMap::from([
+            (js_name, (js_type, js)),
+            (wasm_name, ("application/wasm", wasm)),
+            (boot_name.clone(), (js_type, boot)),
+        ]);
+        Bundle {
+            boot_href: format!("/pkg/{boot_name}"),
+            files,
+        }
+    }
+
+    /// Names of the files served under `/pkg/`.
+    pub fn file_names(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+}
+
+/// `GET /pkg/{file}`: one of the bundle's files, or 404.
+pub async fn serve(State(state): State<AppState>, UrlPath(file): UrlPath<String>) -> Response {
+    let Some((content_type, bytes)) = state.site.bundle.as_ref().and_then(|b| b.files.get(&file))
+    else {
+        return AppError::NotFound.into_response();
+    };
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
+        ],
+        bytes.clone(),
+    )
+        .into_response()
+}
+
+/// The Content-Security-Policy for every response. Scripts only from this site; with the bundle,
+/// also `'wasm-unsafe-eval'`, which compiling WebAssembly needs (and nothing more: no inline
+/// script, no `eval`).
+pub fn csp(with_bundle: bool) -> String {
+    let script = if with_bundle {
+        "'self' 'wasm-unsafe-eval'"
+    } else {
+        "'self'"
+    };
+    format!(
+        "default-src 'self'; script-src {script}; style-src 'self'; img-src 'self' data:; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_content_and_boot_points_at_them() {
+        let a = Bundle::from_parts(b"js1".to_vec(), b"wasm1".to_vec());
+        let b = Bundle::from_parts(b"js2".to_vec(), b"wasm1".to_vec());
+        assert_ne!(a.boot_href, b.boot_href, "new JS, new boot name");
+        let boot = &a.files[a.boot_href.trim_start_matches("/pkg/")].1;
+        let boot = String::from_utf8_lossy(boot);
+        for name in a.file_names().filter(|n| !n.starts_with("boot-")) {
+            assert!(
+                boot.contains(&format!("/pkg/{name}")),
+                "{name} named in boot"
+            );
+        }
+        assert!(!boot.contains("__SUNSHINE_"));
+    }
+
+    #[test]
+    fn missing_bundle_is_none() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(Bundle::load(dir.path()).expect("load").is_none());
+        std::fs::write(dir.path().join(JS_FILE), "x").expect("write");
+        assert!(
+            Bundle::load(dir.path()).expect("load").is_none(),
+            "half a bundle"
+        );
+        std::fs::write(dir.path().join(WASM_FILE), "y").expect("write");
+        assert!(Bundle::load(dir.path()).expect("load").is_some());
+    }
+
+    #[test]
+    fn csp_allows_wasm_only_with_bundle() {
+        assert!(!csp(false).contains("wasm-unsafe-eval"));
+        assert!(csp(true).contains("script-src 'self' 'wasm-unsafe-eval';"));
+        assert!(!csp(true).contains("unsafe-inline"));
+    }
+}

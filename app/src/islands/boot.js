@@ -1,0 +1,23 @@
+// Sunshine: wakes up the islands once the page is idle. Nothing on the site needs this file;
+// without it every page still works as plain HTML. The server fills in the hashed file names.
+// (Leptos' <HydrationScripts islands=true/> does the same from an inline script, which a strict
+// Content-Security-Policy without 'unsafe-inline' or a per-response nonce would block.)
+const JS = "__SUNSHINE_JS__";
+const WASM = "__SUNSHINE_WASM__";
+
+function idle(run) {
+  if ("requestIdleCallback" in window) window.requestIdleCallback(run, { timeout: 2000 });
+  else window.setTimeout(run, 1);
+}
+
+idle(async () => {
+  const mod = await import(JS);
+  await mod.default({ module_or_path: WASM });
+  mod.hydrate();
+  for (const el of document.querySelectorAll("leptos-island")) {
+    const wake = mod[el.dataset.component];
+    if (typeof wake === "function") wake(el);
+    else console.error(`sunshine: no island ${el.dataset.component} in the bundle`);
+  }
+  document.documentElement.dataset.islands = "ready";
+});
