@@ -49,10 +49,14 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
+    // Every spec runs with JavaScript off (the product must work that way) and again with it on
+    // and the WASM islands bundle loaded (scripts/build-wasm). Specs named *.js.spec.ts test the
+    // enhancements themselves and only run with JavaScript on.
     {
       // A cheap phone with JavaScript off: every foundation page must work
       // as plain server-rendered HTML.
       name: 'phone-nojs',
+      testIgnore: /\.js\.spec\.ts$/,
       use: {
         viewport: { width: 360, height: 740 },
         deviceScaleFactor: 1,
@@ -74,6 +78,20 @@ export default defineConfig({
         isMobile: false,
         hasTouch: false,
         javaScriptEnabled: false,
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+      },
+    },
+    {
+      // The same cheap phone with JavaScript on: the islands wake up, and everything above must
+      // still pass, plus the enhancements (*.js.spec.ts).
+      name: 'phone-js',
+      use: {
+        viewport: { width: 360, height: 740 },
+        deviceScaleFactor: 1,
+        isMobile: false,
+        hasTouch: false,
+        javaScriptEnabled: true,
         locale: 'zh-CN',
         timezoneId: 'Asia/Shanghai',
       },

@@ -412,11 +412,14 @@ async fn load_publicity(
         let split = hs.len().saturating_sub(3);
         let (current, applicants) = hs.split_at(split);
         // An earlier standing list in every fourth village, so "what changed" has something.
+        // Households whose allowance went up since that earlier list.
+        let mut raised = std::collections::HashSet::new();
         let previous = if i % 4 == 0 {
             let id =
                 pdb::insert_batch(tx, &batch(BatchKind::Standing, day(-200), None), now).await?;
             for (hid, h) in current.iter().skip(1) {
                 let fen = if rng.random_bool(0.2) {
+                    raised.insert(*hid);
                     h.monthly_fen - 3000
                 } else {
                     h.monthly_fen
@@ -451,13 +454,16 @@ async fn load_publicity(
         };
         let standing =
             pdb::insert_batch(tx, &batch(BatchKind::Standing, day(-30), None), now).await?;
-        for (hid, h) in current {
-            pdb::insert_entry(
-                tx,
-                standing,
-                &entry_of(h, *hid, h.monthly_fen, ChangeKind::Renew),
-            )
-            .await?;
+        for (j, (hid, h)) in current.iter().enumerate() {
+            // The first household joined with this list (it is not on the earlier one).
+            let change = if j == 0 {
+                ChangeKind::New
+            } else if raised.contains(hid) {
+                ChangeKind::Increase
+            } else {
+                ChangeKind::Renew
+            };
+            pdb::insert_entry(tx, standing, &entry_of(h, *hid, h.monthly_fen, change)).await?;
         }
         pdb::set_previous(tx, standing, previous).await?;
         pdb::set_state(

@@ -75,6 +75,22 @@ async function step(page: Page, id: number, button: string): Promise<void> {
 }
 
 test.describe('complaints, staff side', () => {
+  test('queue filters work as a plain form too', async ({ page }) => {
+    expect((await signIn(page, 'demo.admin', DEMO_PASSWORD)).status()).toBe(303);
+    await page.goto('/staff/complaints');
+    const rows = page.locator('#queue tbody tr');
+    const all = await rows.count();
+    await page.getByRole('combobox', { name: '状态' }).selectOption('closed');
+    await page.getByRole('button', { name: '筛选', exact: true }).click();
+    await expect(page).toHaveURL(/\/staff\/complaints\?status=closed/);
+    await expect(page.getByRole('combobox', { name: '状态' })).toHaveValue('closed');
+    const closed = await rows.count();
+    expect(closed).toBeGreaterThanOrEqual(1);
+    expect(closed).toBeLessThan(all);
+    for (const row of await rows.all()) await expect(row.locator('td').nth(1)).toHaveText('已办结');
+    await expect(page.locator('.filter-count')).toHaveText(`列出案件: ${closed}`);
+  });
+
   test('a handler takes a case from the queue to an approved reply; the reporter sees it', async ({
     page,
     browser,

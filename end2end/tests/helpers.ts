@@ -80,10 +80,19 @@ export async function checkA11y(page: Page): Promise<void> {
   ).toBe(0);
 }
 
-/** Saves a full-page PNG to end2end/screenshots/<name>.png. */
+/** Whether this project runs with JavaScript (and so with the WASM islands). */
+export function jsOn(): boolean {
+  return test.info().project.use.javaScriptEnabled !== false;
+}
+
+/**
+ * Saves a full-page PNG to end2end/screenshots/<name>.png. With JavaScript on, only the
+ * enhancement specs (*.js.spec.ts) save theirs: the rest would repeat the no-JS pictures.
+ */
 export async function shot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  if (jsOn() && !test.info().file.endsWith('.js.spec.ts')) return file;
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   return file;
 }

@@ -1,7 +1,7 @@
 import { expect, test, type Request } from '@playwright/test';
-import { checkA11y, expectNoHorizontalScroll, shot } from './helpers';
+import { checkA11y, expectNoHorizontalScroll, jsOn, shot } from './helpers';
 
-// Foundation pages, as a cheap phone (360×740) with JavaScript off sees them.
+// Foundation pages, as a cheap phone (360×740) sees them, with JavaScript off and on.
 // The server runs with `--demo`: fictional data for 鲁甸县 (Ludian county).
 
 test.describe('foundation pages', () => {
@@ -39,50 +39,47 @@ test.describe('foundation pages', () => {
     await shot(page, 'village-360');
   });
 
-  test('pages request no script', async ({ page, browser, baseURL }, testInfo) => {
-    // With JavaScript off Chromium never even fetches <script src>, so the
-    // request check runs in a JS-enabled context: that is what would catch a
-    // hydration bundle (or its .wasm) sneaking onto the page.
-    const ctx = await browser.newContext({
-      baseURL,
-      viewport: testInfo.project.use.viewport ?? { width: 360, height: 740 },
-      locale: testInfo.project.use.locale,
-      javaScriptEnabled: true,
-    });
-    try {
-      const jsPage = await ctx.newPage();
-      const scripts: string[] = [];
-      jsPage.on('request', (req: Request) => {
-        if (['script', 'fetch', 'xhr'].includes(req.resourceType()) || req.url().endsWith('.wasm')) {
-          scripts.push(`${req.resourceType()} ${req.url()}`);
-        }
-      });
-      await jsPage.goto('/', { waitUntil: 'load' });
-      await jsPage.locator('a[href^="/v/"]').first().click();
-      await expect(jsPage.locator('h1')).toBeVisible();
-      await jsPage.waitForLoadState('load');
-      expect(scripts, `script-ish requests:\n${scripts.join('\n')}`).toEqual([]);
-    } finally {
-      await ctx.close();
-    }
-
-    // And the no-JS page itself carries no executable <script> element
-    // (data blocks such as application/ld+json are fine).
-    const requested: string[] = [];
+  test('the only script is the islands bundle, and nothing needs it', async ({ page }) => {
+    // A page names at most one script: the islands' boot module, same-origin, under /pkg/.
+    // (No inline script at all: the CSP would refuse it.)
+    const requests: string[] = [];
     page.on('request', (req: Request) => {
-      if (req.resourceType() === 'script') requested.push(req.url());
+      if (['script', 'fetch', 'xhr'].includes(req.resourceType()) || req.url().endsWith('.wasm')) {
+        requests.push(new URL(req.url()).pathname);
+      }
     });
-    await page.goto('/');
-    const executable = await page.locator('script').evaluateAll((els) =>
-      els
-        .filter((el) => {
-          const type = (el.getAttribute('type') ?? '').trim().toLowerCase();
-          return type === '' || type === 'module' || type.includes('javascript') || type.includes('ecmascript');
-        })
-        .map((el) => el.outerHTML.slice(0, 120)),
+    const res = await page.goto('/', { waitUntil: 'load' });
+    const csp = res?.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    const scripts = await page.locator('script').evaluateAll((els) =>
+      els.map((el) => ({ src: el.getAttribute('src'), type: el.getAttribute('type'), inline: el.textContent ?? '' })),
     );
-    expect(executable, `executable <script> elements on /:\n${executable.join('\n')}`).toEqual([]);
-    expect(requested).toEqual([]);
+    expect(scripts.length, 'at most one <script> element').toBeLessThanOrEqual(1);
+    for (const s of scripts) {
+      expect(s.src ?? '').toMatch(/^\/pkg\/boot-[0-9a-f]{12}\.js$/);
+      expect(s.type).toBe('module');
+      expect(s.inline.trim()).toBe('');
+    }
+    await page.locator('a[href^="/v/"]').first().click();
+    await expect(page.locator('h1')).toBeVisible();
+    await page.waitForLoadState('load');
+    if (jsOn()) {
+      // The boot module, the wasm-bindgen module and the .wasm: content-hashed, nothing else.
+      await page.waitForFunction(() => document.documentElement.dataset.islands === 'ready');
+      expect([...new Set(requests)].sort()).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^\/pkg\/boot-[0-9a-f]{12}\.js$/),
+          expect.stringMatching(/^\/pkg\/sunshine-[0-9a-f]{12}\.js$/),
+          expect.stringMatching(/^\/pkg\/sunshine-[0-9a-f]{12}\.wasm$/),
+        ]),
+      );
+      expect(requests.every((u) => /^\/pkg\/(boot|sunshine)-[0-9a-f]{12}\.(js|wasm)$/.test(u)), requests.join('\n')).toBe(true);
+      expect(csp).toContain("'wasm-unsafe-eval'");
+    } else {
+      // With JavaScript off Chromium fetches no script at all.
+      expect(requests, `script-ish requests:\n${requests.join('\n')}`).toEqual([]);
+    }
   });
 
   test('language switch to English and back', async ({ page }) => {

@@ -72,6 +72,30 @@ async function createReviewBatch(page: Page, village: string): Promise<number> {
 }
 
 test.describe('publicity lists', () => {
+  test('the list filter is a plain form: the server hides what does not match', async ({ page }) => {
+    await page.goto('/v/530621103201');
+    const rows = page.locator('#entries tbody tr');
+    const visible = page.locator('#entries tbody tr:visible');
+    const total = await rows.count();
+    await page.getByRole('combobox', { name: '变动' }).selectOption('new');
+    await Promise.all([
+      page.waitForURL(/\/v\/530621103201\?q=&change=new$/),
+      page.getByRole('button', { name: '筛选', exact: true }).click(),
+    ]);
+    await expect(page.getByRole('combobox', { name: '变动' })).toHaveValue('new');
+    const shown = await visible.count();
+    expect(shown).toBeGreaterThanOrEqual(1);
+    expect(shown).toBeLessThan(total);
+    for (const row of await visible.all()) await expect(row).toContainText('新增');
+    await expect(page.locator('.filter-count')).toHaveText(`显示户数: ${shown} / ${total}`);
+    // Hostile text in the address is only ever text.
+    await page.goto('/v/530621103201?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E&change=%27%20OR%201%3D1');
+    await expect(page.getByRole('searchbox', { name: '按姓名查找' })).toHaveValue('<script>alert(1)</sc');
+    await expect(page.getByRole('combobox', { name: '变动' })).toHaveValue('');
+    await expect(visible).toHaveCount(0);
+    await expect(page.locator('main script')).toHaveCount(0);
+  });
+
   test('village page shows open lists and the masked standing list', async ({ page }, testInfo) => {
     const response = await page.goto(LONGQUAN);
     expect(response?.status()).toBe(200);
@@ -79,7 +103,8 @@ test.describe('publicity lists', () => {
 
     const open = page.getByRole('region', { name: '正在公示', exact: true });
     await expect(open.getByRole('link', { name: '审核公示', exact: true })).toBeVisible();
-    await expect(open).toContainText('剩余天数');
+    // Time left until the window closes (a live countdown once the islands load).
+    await expect(open.locator('.countdown')).toHaveText(/^剩余 \d+ 天 \d{2}:\d{2}:\d{2}$/);
 
     const standing = page.getByRole('region', { name: '长期公示名单', exact: true });
     for (const label of ['户数', '人数', '月保障金合计']) {

@@ -53,13 +53,12 @@ impl Application {
                 .context("cannot read or create the server secret")?,
         };
         let county = app::db::regions::county(&db).await?;
+        // A stale or unreadable bundle is left out (pages work without it), not fatal.
         let bundle = app::bundle::Bundle::load(&settings.pkg_dir)
-            .with_context(|| {
-                format!(
-                    "cannot read the WASM bundle in {}",
-                    settings.pkg_dir.display()
-                )
-            })?
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "not serving the WASM bundle");
+                None
+            })
             .map(Arc::new);
         match &bundle {
             Some(b) => tracing::info!(boot = %b.boot_href, "serving the WASM islands bundle"),

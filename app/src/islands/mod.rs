@@ -116,7 +116,8 @@ pub fn ReportCheck(lang: Lang, form: String) -> impl IntoView {
         set_errors.set(found);
         if stop {
             ev.prevent_default();
-            dom::focus("report-check");
+            // After the summary has been drawn (and un-hidden): focus cannot land on hidden things.
+            request_animation_frame(|| dom::focus("report-check"));
         }
     });
     #[cfg(not(feature = "hydrate"))]
