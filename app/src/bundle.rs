@@ -29,16 +29,24 @@ pub struct Bundle {
 
 impl Bundle {
     /// Reads the bundle from `dir`. `Ok(None)` when the folder or either file is missing (a build
-    /// without the bundle); `Err` when a file is there but unreadable.
-    pub fn load(dir: &Path) -> std::io::Result<Option<Bundle>> {
+    /// without the bundle); `Err` when a file is there but unreadable, or was built from other
+    /// sources than this server (its islands would not wake up: better no bundle at all).
+    pub fn load(dir: &Path) -> Result<Option<Bundle>, String> {
         let (js_path, wasm_path) = (dir.join(JS_FILE), dir.join(WASM_FILE));
         if !js_path.is_file() || !wasm_path.is_file() {
             return Ok(None);
         }
-        Ok(Some(Bundle::from_parts(
-            std::fs::read(js_path)?,
-            std::fs::read(wasm_path)?,
-        )))
+        let read = |p: &Path| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+        let js = read(&js_path)?;
+        let missing = missing_islands(&String::from_utf8_lossy(&js));
+        if !missing.is_empty() {
+            return Err(format!(
+                "{} was built from other sources than this server (no {}); run scripts/build-wasm",
+                js_path.display(),
+                missing.join(", ")
+            ));
+        }
+        Ok(Some(Bundle::from_parts(js, read(&wasm_path)?)))
     }
 
     /// Names the files by their content, so a new build never meets a stale cached copy.
@@ -66,6 +74,37 @@ impl Bundle {
     pub fn file_names(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
     }
+}
+
+/// The names under which this server's pages ask for their islands (`data-component`): Leptos
+/// derives them from the island's source, so a bundle built from other sources lacks them.
+pub fn island_names() -> Vec<String> {
+    use crate::i18n::Lang;
+    use crate::islands::{Countdown, EntryFilter, QueueFilters, ReportCheck};
+    use leptos::prelude::*;
+    let html = Owner::new().with(|| {
+        view! {
+            <Countdown lang=Lang::Zh ends_at=0 now=0 />
+            <EntryFilter lang=Lang::Zh action=String::new() table=String::new() q=String::new()
+                change=String::new() changes=vec![] shown=0 total=0 />
+            <ReportCheck lang=Lang::Zh form=String::new() />
+            <QueueFilters lang=Lang::Zh action=String::new() table=String::new() selects=vec![] shown=0 />
+        }
+        .to_html()
+    });
+    html.split("data-component=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Islands of this server that the wasm-bindgen module `js` does not export.
+fn missing_islands(js: &str) -> Vec<String> {
+    island_names()
+        .into_iter()
+        .filter(|name| !js.contains(&format!("export function {name}(")))
+        .collect()
 }
 
 /// `GET /pkg/{file}`: one of the bundle's files, or 404.
@@ -123,16 +162,34 @@ mod tests {
     }
 
     #[test]
-    fn missing_bundle_is_none() {
+    fn every_island_has_a_name() {
+        let names = island_names();
+        assert_eq!(names.len(), 4, "{names:?}");
+        assert!(names.iter().any(|n| n.starts_with("Countdown_")));
+    }
+
+    #[test]
+    fn missing_or_stale_bundles_are_refused() {
         let dir = tempfile::tempdir().expect("tempdir");
         assert!(Bundle::load(dir.path()).expect("load").is_none());
-        std::fs::write(dir.path().join(JS_FILE), "x").expect("write");
+        let js: String = island_names()
+            .iter()
+            .map(|n| format!("export function {n}(el) {{}}\n"))
+            .collect();
+        std::fs::write(dir.path().join(JS_FILE), js).expect("write");
         assert!(
             Bundle::load(dir.path()).expect("load").is_none(),
             "half a bundle"
         );
         std::fs::write(dir.path().join(WASM_FILE), "y").expect("write");
         assert!(Bundle::load(dir.path()).expect("load").is_some());
+        std::fs::write(
+            dir.path().join(JS_FILE),
+            "export function Countdown_1(el) {}",
+        )
+        .expect("write");
+        let err = Bundle::load(dir.path()).expect_err("stale");
+        assert!(err.contains("scripts/build-wasm"), "{err}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod helpers;
 mod accountability;
 mod complaints;
 mod foundation;
+mod islands;
 mod publicity;
 mod staff;
 mod workflow;
