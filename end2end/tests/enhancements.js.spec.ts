@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import {
   checkA11y,
   DEMO_ADMIN,
@@ -15,20 +15,10 @@ import {
 // The enhancements the WASM islands add, with JavaScript on (project phone-js only). Every one
 // of them has a no-JavaScript twin tested in the other specs; here the islands must wake up
 // (the bundle is built by scripts/build-wasm and served by the server under test), work, and
-// leave no console error behind.
+// leave no console error behind (the `test` of ./fixtures checks that for every JS-on test).
 
 /** 龙泉村 (龙头山镇): demo village with an open 审核公示 and a standing list. */
 const LONGQUAN = '/v/530621103201';
-
-/** Collects console errors and uncaught exceptions of a page. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  return errors;
-}
 
 /** Waits until the boot script has woken every island on the page. */
 async function islandsReady(page: Page): Promise<void> {
@@ -43,16 +33,6 @@ function countLoads(page: Page): () => number {
   page.on('load', () => loads++);
   return () => loads;
 }
-
-let errors: string[] = [];
-
-test.beforeEach(({ page }) => {
-  errors = watchErrors(page);
-});
-
-test.afterEach(() => {
-  expect(errors, `console errors:\n${errors.join('\n')}`).toEqual([]);
-});
 
 test.describe('islands (JavaScript on)', () => {
   test('typing narrows the village list at once, with no request', async ({ page }) => {
@@ -98,6 +78,23 @@ test.describe('islands (JavaScript on)', () => {
     expect(loads()).toBe(0);
     await expectNoHorizontalScroll(page);
     await checkA11y(page);
+  });
+
+  test('the village page reads and works while the bundle is still on its way', async ({ page }) => {
+    // Hold every bundle request (a weak signal): the page must not wait for it.
+    await page.route('**/pkg/sunshine-*', () => {});
+    await page.goto(LONGQUAN, { waitUntil: 'domcontentloaded' });
+    await expect(page.locator('h1')).toHaveText('龙泉村');
+    await expect(page.locator('#entries tbody tr').first()).toBeVisible();
+    await expect(page.locator('.countdown').first()).toHaveText(/^剩余 \d+ 天 \d{2}:\d{2}:\d{2}$/);
+    expect(await page.evaluate(() => document.documentElement.dataset.islands ?? 'asleep')).toBe('asleep');
+    // The filter is still a form the server answers.
+    await page.getByRole('combobox', { name: '变动' }).selectOption('new');
+    await Promise.all([
+      page.waitForURL(/change=new$/, { waitUntil: 'domcontentloaded' }),
+      page.getByRole('button', { name: '筛选', exact: true }).click(),
+    ]);
+    for (const row of await page.locator('#entries tbody tr:visible').all()) await expect(row).toContainText('新增');
   });
 
   test('the publicity countdown ticks', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test, type Request } from '@playwright/test';
+import { expect, test, type Request } from './fixtures';
 import { checkA11y, expectNoHorizontalScroll, jsOn, shot } from './helpers';
 
 // Foundation pages, as a cheap phone (360×740) sees them, with JavaScript off and on.

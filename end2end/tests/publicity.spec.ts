@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Browser, type Page, type TestInfo } from './fixtures';
 import { checkA11y, DEMO_PASSWORD, expectNoHorizontalScroll, shot, signIn, submit } from './helpers';
 
 // Publicity lists ("公示"), as a cheap phone (360×740) with JavaScript off sees

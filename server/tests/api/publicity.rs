@@ -124,7 +124,20 @@ async fn village_page_shows_masked_lists_and_totals(backend: Backend) {
     let (status, body) = app.get_text("/v/530621103201").await;
     assert_eq!(status, 200);
     assert!(body.contains("正在公示") && body.contains("审核公示"));
-    assert!(body.contains("剩余天数"));
+    // Time left in the open window, to the second (a live countdown once the islands wake).
+    let left = body
+        .split(r#"class="countdown">"#)
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .expect("a countdown");
+    let digits: Vec<&str> = left
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .collect();
+    assert!(
+        left.starts_with("剩余 ") && left.contains(" 天 ") && digits.len() == 4,
+        "{left}"
+    );
     assert!(body.contains("长期公示名单"));
     assert!(body.contains("月保障金合计"));
     assert!(body.contains("提出异议"));

@@ -1,0 +1,40 @@
+import { expect, test as base, type ConsoleMessage, type Page } from '@playwright/test';
+
+export * from '@playwright/test';
+
+/**
+ * Whether a console message is the browser noting that the page's own document answered with an
+ * error status (a test that opens a 404 page on purpose): that is the server's answer, not a
+ * script failing. Any other error — a script exception, a subresource that failed, an island
+ * that did not wake — is a defect.
+ */
+function isDocumentStatus(page: Page, m: ConsoleMessage): boolean {
+  return (
+    m.text().startsWith('Failed to load resource: the server responded with a status of 4') &&
+    m.location().url === page.url()
+  );
+}
+
+/**
+ * `test` with one automatic check: with JavaScript on, the test's page must end with no console
+ * error and no uncaught exception. (With JavaScript off nothing can run, so there is nothing to
+ * collect.) Pages a test opens in contexts of its own are not watched.
+ */
+export const test = base.extend<{ noConsoleErrors: void }>({
+  noConsoleErrors: [
+    async ({ page }, use, testInfo) => {
+      const errors: string[] = [];
+      if (testInfo.project.use.javaScriptEnabled !== false) {
+        page.on('console', (m) => {
+          if (m.type() === 'error' && !isDocumentStatus(page, m)) {
+            errors.push(`console: ${m.text()} (${m.location().url})`);
+          }
+        });
+        page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      }
+      await use();
+      expect(errors, `console errors on ${page.url()}:\n${errors.join('\n')}`).toEqual([]);
+    },
+    { auto: true },
+  ],
+});
