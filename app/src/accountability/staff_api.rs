@@ -129,7 +129,7 @@ fn Editor(
                 <label for="kind">{lang.t(Msg::KindLabel)}</label>
                 <select id="kind" name="kind">{kinds}</select>
                 <label for="slug">{lang.t(Msg::SlugLabel)}</label>
-                <input id="slug" name="slug" type="text" required maxlength="60" pattern="[a-z0-9-]+" value=form.slug.clone() />
+                <input id="slug" name="slug" type="text" required maxlength="60" pattern="[a-z0-9\\-]+" value=form.slug.clone() />
             })}
             <label for="title">{lang.t(Msg::TitleLabel)}</label>
             <input id="title" name="title" type="text" required maxlength="100" value=form.title.clone() />
