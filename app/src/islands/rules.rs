@@ -25,14 +25,12 @@ pub fn row_visible(name: &str, change: &str, q: &str, want: &str) -> bool {
 
 /// Seconds left split into (days, hours, minutes, seconds); `None` once the time is up.
 pub fn split_seconds(left: i64) -> Option<(i64, i64, i64, i64)> {
-    (left > 0).then(|| {
-        (
-            left / 86_400,
-            left % 86_400 / 3_600,
-            left % 3_600 / 60,
-            left % 60,
-        )
-    })
+    (left > 0).then_some((
+        left / 86_400,
+        left % 86_400 / 3_600,
+        left % 3_600 / 60,
+        left % 60,
+    ))
 }
 
 /// What a publicity countdown reads, e.g. "剩余 2 天 05:07:09".
