@@ -58,7 +58,20 @@ pub fn render_document(ctx: &PageCtx, title: &str, body: impl IntoView + 'static
     let ctx = ctx.clone();
     let title = title.to_owned();
     let owner = Owner::new();
-    let html = owner.with(move || view! { <Shell ctx=ctx title=title>{body}</Shell> }.to_html());
+    let bundle = ctx.site.bundle.clone();
+    let mut html =
+        owner.with(move || view! { <Shell ctx=ctx title=title>{body}</Shell> }.to_html());
+    // The islands' boot script, only where there is an island to wake: a page without one
+    // should not make a phone on a weak signal fetch the bundle.
+    if let Some(bundle) = bundle.filter(|_| html.contains("<leptos-island")) {
+        if let Some(at) = html.rfind("</body>") {
+            let script = format!(
+                r#"<script type="module" src="{}"></script>"#,
+                bundle.boot_href
+            );
+            html.insert_str(at, &script);
+        }
+    }
     format!("<!DOCTYPE html>{html}")
 }
 

@@ -95,7 +95,6 @@ pub fn Shell(ctx: PageCtx, title: String, children: Children) -> impl IntoView {
                     </p>
                     <p class="small">{lang.t(Msg::FooterNote)}</p>
                 </footer>
-                {ctx.site.bundle.as_ref().map(|b| view! { <script type="module" src=b.boot_href.clone()></script> })}
             </body>
         </html>
     }

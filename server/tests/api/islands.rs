@@ -89,6 +89,12 @@ async fn bundle_is_served_hashed_and_cached(backend: Backend) {
         html.contains("<leptos-island"),
         "the page carries its islands"
     );
+    // Pages without an island do not make the phone fetch the bundle.
+    for path in ["/", "/track", "/stats"] {
+        let (_, html) = app.get_text(path).await;
+        assert!(!html.contains("<leptos-island"), "{path}");
+        assert!(script_tags(&html).is_empty(), "{path}");
+    }
 
     let res = app.get(&boot).await;
     assert_eq!(res.status(), 200);
