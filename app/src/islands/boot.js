@@ -11,8 +11,15 @@ function idle(run) {
 }
 
 idle(async () => {
-  const mod = await import(JS);
-  await mod.default({ module_or_path: WASM });
+  let mod;
+  try {
+    mod = await import(JS);
+    await mod.default({ module_or_path: WASM });
+  } catch (e) {
+    // Lost signal, old WebView: the page keeps working as plain HTML.
+    console.warn("sunshine: enhancements not loaded", e);
+    return;
+  }
   mod.hydrate();
   for (const el of document.querySelectorAll("leptos-island")) {
     const wake = mod[el.dataset.component];
