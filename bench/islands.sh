@@ -10,7 +10,7 @@ PORT="$(free_port)"; mkdir -p "$WORK/data"
 export SUNSHINE_PKG_DIR="$ROOT/site/pkg"
 start_server "$WORK/data" "$PORT" --demo
 B="http://127.0.0.1:$PORT"
-boot=$(curl -s "$B/" | grep -o '/pkg/boot-[0-9a-f]*\.js')
+boot=$(curl -s "$B/v/530621103201" | grep -o '/pkg/boot-[0-9a-f]*\.js')
 [ -n "$boot" ] || { echo "the server serves no bundle (see $WORK/data/server.log)"; exit 1; }
 echo "bundle over the wire (brotli, as a browser asks for it; cached for a year after):"
 for f in "$boot" $(curl -s "$B$boot" | grep -o '/pkg/sunshine-[0-9a-f]*\.\(js\|wasm\)'); do

@@ -91,7 +91,8 @@ until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE_URL/healt
   sleep 0.5
 done
 echo "end2end/run.sh: server ready at $BASE_URL"
-if ! curl -s "$BASE_URL/" | grep -q '/pkg/boot-'; then
+# The village page holds islands (the home page has none, so it names no script).
+if ! curl -s "$BASE_URL/v/530621103201" | grep -q '/pkg/boot-'; then
   echo "end2end/run.sh: the server serves no WASM bundle (see its log): the phone-js project will fail." >&2
   echo "  Build it with scripts/build-wasm, or run only the no-JS projects: --project phone-nojs --project desktop-nojs" >&2
 fi

@@ -38,15 +38,20 @@ impl Bundle {
         }
         let read = |p: &Path| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
         let js = read(&js_path)?;
-        let missing = missing_islands(&String::from_utf8_lossy(&js));
+        let wasm = read(&wasm_path)?;
+        let mut missing = missing_islands(&String::from_utf8_lossy(&js));
+        let mark = crate::islands::BUILD_MARK.as_bytes();
+        if !wasm.windows(mark.len()).any(|w| w == mark) {
+            missing.push(crate::islands::BUILD_MARK.to_owned());
+        }
         if !missing.is_empty() {
             return Err(format!(
                 "{} was built from other sources than this server (no {}); run scripts/build-wasm",
-                js_path.display(),
+                dir.display(),
                 missing.join(", ")
             ));
         }
-        Ok(Some(Bundle::from_parts(js, read(&wasm_path)?)))
+        Ok(Some(Bundle::from_parts(js, wasm)))
     }
 
     /// Names the files by their content, so a new build never meets a stale cached copy.
@@ -182,6 +187,9 @@ mod tests {
             "half a bundle"
         );
         std::fs::write(dir.path().join(WASM_FILE), "y").expect("write");
+        let err = Bundle::load(dir.path()).expect_err("wasm of other sources");
+        assert!(err.contains("sunshine-islands:"), "{err}");
+        std::fs::write(dir.path().join(WASM_FILE), crate::islands::BUILD_MARK).expect("write");
         assert!(Bundle::load(dir.path()).expect("load").is_some());
         std::fs::write(
             dir.path().join(JS_FILE),

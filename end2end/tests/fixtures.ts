@@ -33,6 +33,16 @@ export const test = base.extend<{ noConsoleErrors: void }>({
         page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
       }
       await use();
+      if (testInfo.project.use.javaScriptEnabled !== false && !page.isClosed()) {
+        // Let the islands of the last page wake (or fail) before judging it.
+        if ((await page.locator('leptos-island').count().catch(() => 0)) > 0) {
+          const state = await page
+            .waitForFunction(() => document.documentElement.dataset.islands, null, { timeout: 15_000 })
+            .then((h) => h.jsonValue())
+            .catch(() => 'never woke');
+          if (state !== 'ready') errors.push(`islands ${state} on ${page.url()}`);
+        }
+      }
       expect(errors, `console errors on ${page.url()}:\n${errors.join('\n')}`).toEqual([]);
     },
     { auto: true },

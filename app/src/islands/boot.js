@@ -21,10 +21,17 @@ idle(async () => {
     return;
   }
   mod.hydrate();
+  let failed = 0;
   for (const el of document.querySelectorAll("leptos-island")) {
     const wake = mod[el.dataset.component];
-    if (typeof wake === "function") wake(el);
-    else console.error(`sunshine: no island ${el.dataset.component} in the bundle`);
+    try {
+      if (typeof wake !== "function") throw new Error("not in the bundle");
+      wake(el);
+    } catch (e) {
+      // One island failing leaves the others (and the plain HTML under it) working.
+      failed += 1;
+      console.error(`sunshine: island ${el.dataset.component} did not wake`, e);
+    }
   }
-  document.documentElement.dataset.islands = "ready";
+  document.documentElement.dataset.islands = failed ? "partly" : "ready";
 });

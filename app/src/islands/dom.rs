@@ -136,9 +136,9 @@ pub fn url_with_query(path: &str, query: &[(String, String)]) -> String {
     }
 }
 
-/// Fetches `url` (a page of this site), and puts the rows of its `#table` in place of ours.
-/// Returns the number of rows, or `None` when anything failed (the form still works by submit).
-pub async fn swap_rows(url: &str, table: &str) -> Option<usize> {
+/// Fetches `url` (a page of this site) and returns the `tbody` of its `#table`, or `None` when
+/// anything failed (the form still works by submit). Nothing on the page changes here.
+pub async fn fetch_rows(url: &str, table: &str) -> Option<web_sys::Element> {
     use wasm_bindgen_futures::JsFuture;
     let window = leptos::prelude::window();
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
@@ -157,12 +157,15 @@ pub async fn swap_rows(url: &str, table: &str) -> Option<usize> {
         .ok()?
         .parse_from_string(&text, web_sys::SupportedType::TextHtml)
         .ok()?;
-    let selector = format!("#{table} tbody");
-    let new_body = fresh.query_selector(&selector).ok()??;
-    let old_body = doc().query_selector(&selector).ok()??;
+    fresh.query_selector(&format!("#{table} tbody")).ok()?
+}
+
+/// Puts fetched rows in place of the `tbody` of our `#table`; returns how many there are.
+pub fn replace_rows(table: &str, new_body: &web_sys::Element) -> Option<usize> {
+    let old_body = doc().query_selector(&format!("#{table} tbody")).ok()??;
     let rows = new_body.child_element_count() as usize;
     old_body
-        .replace_with_with_node_1(&doc().adopt_node(&new_body).ok()?)
+        .replace_with_with_node_1(&doc().adopt_node(new_body).ok()?)
         .ok()?;
     Some(rows)
 }

@@ -21,10 +21,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::i18n::{Lang, Msg};
 
+/// Fingerprint of the sources of this module (see `build.rs`), compiled into both halves: the
+/// server serves a bundle only if its WASM carries the same one.
+pub const BUILD_MARK: &str = concat!("sunshine-islands:", env!("SUNSHINE_ISLANDS_BUILD"));
+
 /// Entry point the boot script calls once the WASM module is instantiated.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    // Also keeps the build mark in the binary, where the server looks for it.
+    if let Some(root) = leptos::prelude::document().document_element() {
+        let _ = root.set_attribute("data-islands-build", BUILD_MARK);
+    }
     leptos::mount::hydrate_islands();
 }
 
@@ -32,15 +40,19 @@ pub fn hydrate() {
 /// server's clock when the page was made: the first render matches the server's text exactly.
 #[island]
 pub fn Countdown(lang: Lang, ends_at: i64, now: i64) -> impl IntoView {
-    let (now, set_now) = signal(now);
+    let (clock, set_clock) = signal(now);
     #[cfg(feature = "hydrate")]
-    set_interval(
-        move || set_now.set(dom::unix_now()),
-        std::time::Duration::from_secs(1),
-    );
+    {
+        // Tick on the server's clock: a phone whose clock is wrong still counts right.
+        let offset = now - dom::unix_now();
+        set_interval(
+            move || set_clock.set(dom::unix_now() + offset),
+            std::time::Duration::from_secs(1),
+        );
+    }
     #[cfg(not(feature = "hydrate"))]
-    let _ = set_now;
-    view! { <span class="countdown" role="timer">{move || rules::countdown_text(lang, ends_at - now.get())}</span> }
+    let _ = set_clock;
+    view! { <span class="countdown" role="timer">{move || rules::countdown_text(lang, ends_at - clock.get())}</span> }
 }
 
 /// One `<option>`: (value, label).
@@ -90,7 +102,7 @@ pub fn EntryFilter(
             </label>
             <label>
                 {lang.t(Msg::ChangeCol)}
-                <select name="change" on:change=move |ev| set_change.set(event_target_value(&ev))>
+                <select name="change" autocomplete="off" on:change=move |ev| set_change.set(event_target_value(&ev))>
                     <option value="">{lang.t(Msg::All)}</option>
                     {options}
                 </select>
@@ -192,11 +204,11 @@ pub fn QueueFilters(
             let url = dom::url_with_query(&action, &query);
             let table = table.clone();
             leptos::task::spawn_local(async move {
-                let result = dom::swap_rows(&url, &table).await;
+                let fetched = dom::fetch_rows(&url, &table).await;
                 if generation.get_value() != mine {
-                    return; // a newer choice is on its way
+                    return; // a newer choice was made meanwhile: its answer wins
                 }
-                match result {
+                match fetched.and_then(|rows| dom::replace_rows(&table, &rows)) {
                     Some(n) => {
                         set_shown.set(n);
                         set_failed.set(false);
