@@ -15,24 +15,39 @@ function isDocumentStatus(page: Page, m: ConsoleMessage): boolean {
   );
 }
 
+/** The running test's error list (set by the fixture below), for pages of other contexts. */
+let current: { errors: string[]; jsOn: boolean } | null = null;
+
+/** Collects console errors and uncaught exceptions of `page` into `errors`. */
+function collect(page: Page, errors: string[]): void {
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !isDocumentStatus(page, m)) {
+      errors.push(`console: ${m.text()} (${m.location().url})`);
+    }
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+}
+
+/** Watches a page the test opened in a context of its own, like the test's own `page`. */
+export function watchPage(page: Page): void {
+  if (current?.jsOn) collect(page, current.errors);
+}
+
 /**
  * `test` with one automatic check: with JavaScript on, the test's page must end with no console
  * error and no uncaught exception. (With JavaScript off nothing can run, so there is nothing to
- * collect.) Pages a test opens in contexts of its own are not watched.
+ * collect.) Pages a test opens in contexts of its own are watched too when they come from
+ * `visitorContext` (helpers.ts), or when the test passes them to `watchPage`.
  */
 export const test = base.extend<{ noConsoleErrors: void }>({
   noConsoleErrors: [
     async ({ page }, use, testInfo) => {
       const errors: string[] = [];
-      if (testInfo.project.use.javaScriptEnabled !== false) {
-        page.on('console', (m) => {
-          if (m.type() === 'error' && !isDocumentStatus(page, m)) {
-            errors.push(`console: ${m.text()} (${m.location().url})`);
-          }
-        });
-        page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-      }
+      const jsOn = testInfo.project.use.javaScriptEnabled !== false;
+      current = { errors, jsOn };
+      if (jsOn) collect(page, errors);
       await use();
+      current = null;
       if (testInfo.project.use.javaScriptEnabled !== false && !page.isClosed()) {
         // Let the islands of the last page wake (or fail) before judging it.
         if ((await page.locator('leptos-island').count().catch(() => 0)) > 0) {

@@ -11,6 +11,8 @@ import {
   type Response,
 } from '@playwright/test';
 
+import { watchPage } from './fixtures';
+
 /** Committed folder so reviewers can look at the pages: end2end/screenshots/. */
 export const SCREENSHOT_DIR = path.resolve(__dirname, '..', 'screenshots');
 
@@ -260,13 +262,15 @@ export function expectNoReceiptIn(urls: string[], receipt: string): void {
  */
 export async function visitorContext(browser: Browser, baseURL: string | undefined): Promise<BrowserContext> {
   const use = test.info().project.use;
-  return browser.newContext({
+  const ctx = await browser.newContext({
     baseURL,
     viewport: use.viewport ?? { width: 360, height: 740 },
     locale: use.locale,
     timezoneId: use.timezoneId,
     javaScriptEnabled: use.javaScriptEnabled,
   });
+  ctx.on('page', watchPage);
+  return ctx;
 }
 
 /**

@@ -1,5 +1,13 @@
-import { expect, test, type Browser, type Page, type TestInfo } from './fixtures';
-import { checkA11y, DEMO_PASSWORD, expectNoHorizontalScroll, shot, signIn, submit } from './helpers';
+import { expect, test, type Page, type TestInfo } from './fixtures';
+import {
+  checkA11y,
+  DEMO_PASSWORD,
+  expectNoHorizontalScroll,
+  shot,
+  signIn,
+  submit,
+  visitorContext,
+} from './helpers';
 
 // Publicity lists ("公示"), as a cheap phone (360×740) with JavaScript off sees
 // them: villagers read privacy-filtered lists, staff build them from Excel/CSV.
@@ -29,17 +37,6 @@ async function noteTableOverflow(page: Page, testInfo: TestInfo, label: string):
         w.scroll > w.client ? ' (scrolls inside its wrapper)' : ''
       }`,
     });
-  });
-}
-
-/** A signed-out visitor with the project's phone settings (JavaScript off). */
-async function visitorContext(browser: Browser, testInfo: TestInfo, baseURL: string | undefined) {
-  return browser.newContext({
-    baseURL,
-    viewport: testInfo.project.use.viewport ?? { width: 360, height: 740 },
-    locale: testInfo.project.use.locale,
-    timezoneId: testInfo.project.use.timezoneId,
-    javaScriptEnabled: testInfo.project.use.javaScriptEnabled,
   });
 }
 
@@ -206,7 +203,7 @@ test.describe('publicity lists', () => {
     await expectNoHorizontalScroll(page);
 
     // A villager (no staff cookie) finds the new list on the village page.
-    const ctx = await visitorContext(browser, testInfo, baseURL);
+    const ctx = await visitorContext(browser, baseURL);
     try {
       const visitor = await ctx.newPage();
       const village = await visitor.goto(GUANGMING);
