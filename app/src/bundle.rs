@@ -134,16 +134,22 @@ pub async fn serve(State(state): State<AppState>, UrlPath(file): UrlPath<String>
 /// The Content-Security-Policy for every response. Scripts only from this site; with the bundle,
 /// also `'wasm-unsafe-eval'`, which compiling WebAssembly needs (and nothing more: no inline
 /// script, no `eval`).
-pub fn csp(with_bundle: bool) -> String {
-    let script = if with_bundle {
-        "'self' 'wasm-unsafe-eval'"
+pub fn csp(with_bundle: bool) -> &'static str {
+    macro_rules! policy {
+        ($script:literal) => {
+            concat!(
+                "default-src 'self'; script-src ",
+                $script,
+                "; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+                 form-action 'self'; frame-ancestors 'none'"
+            )
+        };
+    }
+    if with_bundle {
+        policy!("'self' 'wasm-unsafe-eval'")
     } else {
-        "'self'"
-    };
-    format!(
-        "default-src 'self'; script-src {script}; style-src 'self'; img-src 'self' data:; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    )
+        policy!("'self'")
+    }
 }
 
 #[cfg(test)]

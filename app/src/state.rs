@@ -25,6 +25,4 @@ pub struct Site {
     pub css_href: String,
     /// The WASM islands bundle, when one was built; pages name its boot script only then.
     pub bundle: Option<Arc<crate::bundle::Bundle>>,
-    /// The Content-Security-Policy header value (allows WebAssembly only with the bundle).
-    pub csp: String,
 }

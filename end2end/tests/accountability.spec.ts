@@ -3,6 +3,7 @@ import {
   checkA11y,
   DEMO_PASSWORD,
   expectNoHorizontalScroll,
+  noteTableOverflow,
   shot,
   signIn,
   signOut,
@@ -18,25 +19,6 @@ import {
 // demo.county (county officer) may edit public pages.
 
 const COUNTY_OFFICER = 'demo.county';
-
-/**
- * Records (without asserting) how far each `.table-wrap` scrolls sideways
- * inside itself, so a report can tell whether a table really fits at 360 px
- * or only the page does (the wrapper has `overflow-x: auto`).
- */
-async function noteTableOverflow(page: Page, testInfo: TestInfo, label: string): Promise<void> {
-  const widths = await page
-    .locator('.table-wrap')
-    .evaluateAll((els) => els.map((el) => ({ scroll: el.scrollWidth, client: el.clientWidth })));
-  widths.forEach((w, i) => {
-    testInfo.annotations.push({
-      type: 'table-width',
-      description: `${label} .table-wrap[${i}]: scrollWidth ${w.scroll}px, clientWidth ${w.client}px${
-        w.scroll > w.client ? ' (scrolls inside its wrapper)' : ''
-      }`,
-    });
-  });
-}
 
 /** Rendered size of an element; fails when it is not laid out at all. */
 async function box(page: Page, selector: string, nth = 0) {

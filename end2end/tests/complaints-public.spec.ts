@@ -5,6 +5,7 @@ import {
   expectNoHorizontalScroll,
   expectNoReceiptIn,
   fillReport,
+  islandsReady,
   jsOn,
   LONGQUAN_PLACE,
   navigationHistory,
@@ -35,7 +36,7 @@ function localPart(page: Page): string {
  * sent, and the error summary lists exactly `messages` with focus on it.
  */
 async function refusedInBrowser(page: Page, messages: string[]): Promise<void> {
-  await page.waitForFunction(() => document.documentElement.dataset.islands === 'ready');
+  await islandsReady(page);
   const posts: string[] = [];
   const onRequest = (req: { method(): string; url(): string }) => {
     if (req.method() === 'POST') posts.push(req.url());

@@ -5,6 +5,7 @@ import {
   DEMO_PASSWORD,
   expectNoHorizontalScroll,
   fillReport,
+  islandsReady,
   LONGQUAN_PLACE,
   RECEIPT_RE,
   shot,
@@ -19,13 +20,6 @@ import {
 
 /** 龙泉村 (龙头山镇): demo village with an open 审核公示 and a standing list. */
 const LONGQUAN = '/v/530621103201';
-
-/** Waits until the boot script has woken every island on the page. */
-async function islandsReady(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.documentElement.dataset.islands === 'ready', null, {
-    timeout: 20_000,
-  });
-}
 
 /** Counts document loads from now on (an enhancement must not reload the page). */
 function countLoads(page: Page): () => number {

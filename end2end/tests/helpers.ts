@@ -9,6 +9,7 @@ import {
   type Locator,
   type Page,
   type Response,
+  type TestInfo,
 } from '@playwright/test';
 
 import { watchPage } from './fixtures';
@@ -105,6 +106,32 @@ export async function shot(page: Page, name: string): Promise<string> {
  */
 export async function scrollWidth(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth);
+}
+
+/**
+ * Records (without asserting) how far each `.table-wrap` scrolls sideways
+ * inside itself, so a report can tell whether a table really fits at 360 px
+ * or only the page does (the wrapper has `overflow-x: auto`).
+ */
+export async function noteTableOverflow(page: Page, testInfo: TestInfo, label: string): Promise<void> {
+  const widths = await page
+    .locator('.table-wrap')
+    .evaluateAll((els) => els.map((el) => ({ scroll: el.scrollWidth, client: el.clientWidth })));
+  widths.forEach((w, i) => {
+    testInfo.annotations.push({
+      type: 'table-width',
+      description: `${label} .table-wrap[${i}]: scrollWidth ${w.scroll}px, clientWidth ${w.client}px${
+        w.scroll > w.client ? ' (scrolls inside its wrapper)' : ''
+      }`,
+    });
+  });
+}
+
+/** Waits until the boot script has woken every island on the page. */
+export async function islandsReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.documentElement.dataset.islands === 'ready', null, {
+    timeout: 20_000,
+  });
 }
 
 /** Asserts the page does not scroll sideways at the current viewport width. */

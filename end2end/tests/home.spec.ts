@@ -1,5 +1,5 @@
 import { expect, test, type Request } from './fixtures';
-import { checkA11y, expectNoHorizontalScroll, jsOn, shot } from './helpers';
+import { checkA11y, expectNoHorizontalScroll, islandsReady, jsOn, shot } from './helpers';
 
 // Foundation pages, as a cheap phone (360×740) sees them, with JavaScript off and on.
 // The server runs with `--demo`: fictional data for 鲁甸县 (Ludian county).
@@ -64,7 +64,7 @@ test.describe('foundation pages', () => {
     expect(villageScripts[0]).toMatch(/^module \/pkg\/boot-[0-9a-f]{12}\.js $/);
     if (jsOn()) {
       // The boot module, the wasm-bindgen module and the .wasm: content-hashed, nothing else.
-      await page.waitForFunction(() => document.documentElement.dataset.islands === 'ready');
+      await islandsReady(page);
       expect([...new Set(requests)].sort()).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/^\/pkg\/boot-[0-9a-f]{12}\.js$/),

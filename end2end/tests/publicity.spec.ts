@@ -3,6 +3,7 @@ import {
   checkA11y,
   DEMO_PASSWORD,
   expectNoHorizontalScroll,
+  noteTableOverflow,
   shot,
   signIn,
   submit,
@@ -20,25 +21,6 @@ const OFFICER = 'demo.longtoushan';
 
 /** Any CJK ideograph: a public reference must never carry a name. */
 const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
-
-/**
- * Records (without asserting) how far a `.table-wrap` scrolls sideways inside
- * itself, so a report can say whether the table really fits at 360 px or only
- * the page does (the wrapper has `overflow-x: auto`).
- */
-async function noteTableOverflow(page: Page, testInfo: TestInfo, label: string): Promise<void> {
-  const widths = await page
-    .locator('.table-wrap')
-    .evaluateAll((els) => els.map((el) => ({ scroll: el.scrollWidth, client: el.clientWidth })));
-  widths.forEach((w, i) => {
-    testInfo.annotations.push({
-      type: 'table-width',
-      description: `${label} .table-wrap[${i}]: scrollWidth ${w.scroll}px, clientWidth ${w.client}px${
-        w.scroll > w.client ? ' (scrolls inside its wrapper)' : ''
-      }`,
-    });
-  });
-}
 
 /**
  * Signed in as the township officer: opens 公示管理 → 新建公示, creates a draft

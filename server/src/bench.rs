@@ -42,6 +42,21 @@ fn name(i: u64) -> String {
 
 use app::db::bulk::{insert_many, Value};
 
+/// The ids a one-parameter query returns, in its order.
+async fn ids(
+    conn: &mut sqlx::AnyConnection,
+    sql: &'static str,
+    param: i64,
+) -> anyhow::Result<Vec<i64>> {
+    Ok(sqlx::query(sql)
+        .bind(param)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?)
+}
+
 pub async fn seed(
     db: &Db,
     households: u64,
@@ -94,14 +109,12 @@ pub async fn seed(
             &region_rows,
         )
         .await?;
-        let village_ids: Vec<i64> =
-            sqlx::query("SELECT id FROM regions WHERE parent_id = $1 ORDER BY id")
-                .bind(tid)
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| r.try_get(0))
-                .collect::<Result<_, _>>()?;
+        let village_ids = ids(
+            &mut tx,
+            "SELECT id FROM regions WHERE parent_id = $1 ORDER BY id",
+            tid,
+        )
+        .await?;
         let mut hh_rows = Vec::new();
         let mut batch_rows = Vec::new();
         for vid in &village_ids {
@@ -123,14 +136,12 @@ pub async fn seed(
             &batch_rows,
         )
         .await?;
-        let batch_ids: Vec<i64> =
-            sqlx::query("SELECT id FROM batches WHERE township_id = $1 ORDER BY village_id")
-                .bind(tid)
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| r.try_get(0))
-                .collect::<Result<_, _>>()?;
+        let batch_ids = ids(
+            &mut tx,
+            "SELECT id FROM batches WHERE township_id = $1 ORDER BY village_id",
+            tid,
+        )
+        .await?;
         let mut entry_rows = Vec::new();
         for (vid, bid) in village_ids.iter().zip(&batch_ids) {
             for k in 0..per_village {

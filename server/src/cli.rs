@@ -56,7 +56,6 @@ async fn state(common: &CommonArgs) -> anyhow::Result<AppState> {
             county: None,
             css_href: String::new(),
             bundle: None,
-            csp: app::bundle::csp(false),
         }),
         mail_wake: Arc::new(tokio::sync::Notify::new()),
     })

@@ -80,7 +80,6 @@ impl Application {
             },
             county,
             css_href: app::routes::css_href(),
-            csp: app::bundle::csp(bundle.is_some()),
             bundle,
         };
         let mailer = app::mail::Mailer::new(

@@ -213,15 +213,13 @@ pub async fn create(
         village.code,
         kind.as_str()
     );
-    audit::record(
+    audit_batch(
         &mut tx,
-        &staff.audit(
-            "batch.create",
-            "batch",
-            Some(id.to_string()),
-            Some(township_id),
-            detail,
-        ),
+        &staff,
+        id,
+        township_id,
+        "batch.create",
+        detail,
         now,
     )
     .await?;
@@ -354,7 +352,6 @@ fn defaults_for(kind: BatchKind) -> Defaults {
 
 /// Inserts validated rows as entries (finding or creating each household) in one transaction.
 async fn insert_rows(
-    state: &AppState,
     staff: &StaffCtx,
     batch: &Batch,
     rows: &[ImportRow],
@@ -451,16 +448,13 @@ async fn insert_rows(
     if !chunk.is_empty() {
         insert_many(conn, "batch_entries", ENTRIES, &chunk).await?;
     }
-    let _ = state;
-    audit::record(
+    audit_batch(
         conn,
-        &staff.audit(
-            action,
-            "batch",
-            Some(batch.id.to_string()),
-            Some(batch.township_id),
-            detail,
-        ),
+        staff,
+        batch.id,
+        batch.township_id,
+        action,
+        detail,
         now,
     )
     .await
@@ -559,20 +553,18 @@ pub async fn edit_entry(
     if !updated {
         return Err(AppError::NotFound);
     }
-    audit::record(
+    audit_batch(
         &mut tx,
-        &staff.audit(
-            "batch.edit_entry",
-            "batch",
-            Some(id.to_string()),
-            Some(batch.township_id),
-            format!("entry={entry_id}"),
-        ),
+        &staff,
+        id,
+        batch.township_id,
+        "batch.edit_entry",
+        format!("entry={entry_id}"),
         now,
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/staff/publicity/{id}?done=1")).into_response())
+    Ok(saved(id))
 }
 
 pub async fn add_entry(
@@ -591,7 +583,6 @@ pub async fn add_entry(
         Ok(rows) => {
             let mut tx = state.db.pool.begin().await?;
             insert_rows(
-                &state,
                 &staff,
                 &batch,
                 &rows,
@@ -601,7 +592,7 @@ pub async fn add_entry(
             )
             .await?;
             tx.commit().await?;
-            Ok(Redirect::to(&format!("/staff/publicity/{id}?done=1")).into_response())
+            Ok(saved(id))
         }
         Err(errors) => {
             let errors = errors.iter().map(|e| e.message(english)).collect();
@@ -628,20 +619,18 @@ pub async fn delete_entry(
     if !pdb::delete_entry(&mut tx, id, entry_id).await? {
         return Err(AppError::NotFound);
     }
-    audit::record(
+    audit_batch(
         &mut tx,
-        &staff.audit(
-            "batch.delete_entry",
-            "batch",
-            Some(id.to_string()),
-            Some(batch.township_id),
-            format!("entry={entry_id}"),
-        ),
+        &staff,
+        id,
+        batch.township_id,
+        "batch.delete_entry",
+        format!("entry={entry_id}"),
         now,
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/staff/publicity/{id}?done=1")).into_response())
+    Ok(saved(id))
 }
 
 /// Upload → parse → validate → stage → preview. Nothing reaches the batch until confirmed.
@@ -800,18 +789,9 @@ pub async fn import_confirm(
         serde_json::from_str(&json).map_err(|e| AppError::internal("staged rows", e))?;
     drop(json);
     let detail = format!("file={file_name} rows={}", rows.len());
-    insert_rows(
-        &state,
-        &staff,
-        &batch,
-        &rows,
-        "batch.import",
-        detail,
-        &mut tx,
-    )
-    .await?;
+    insert_rows(&staff, &batch, &rows, "batch.import", detail, &mut tx).await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/staff/publicity/{id}?done=1")).into_response())
+    Ok(saved(id))
 }
 
 pub async fn publish(
@@ -869,20 +849,18 @@ pub async fn publish(
     {
         return Err(AppError::Conflict(lang.t(Msg::WrongState).to_owned()));
     }
-    audit::record(
+    audit_batch(
         &mut tx,
-        &staff.audit(
-            "batch.publish",
-            "batch",
-            Some(id.to_string()),
-            Some(batch.township_id),
-            detail,
-        ),
+        &staff,
+        id,
+        batch.township_id,
+        "batch.publish",
+        detail,
         now,
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/staff/publicity/{id}?done=1")).into_response())
+    Ok(saved(id))
 }
 
 #[derive(Deserialize)]
@@ -930,20 +908,18 @@ async fn end_batch(
     } else {
         "batch.close"
     };
-    audit::record(
+    audit_batch(
         &mut tx,
-        &staff.audit(
-            action,
-            "batch",
-            Some(id.to_string()),
-            Some(batch.township_id),
-            reason.to_owned(),
-        ),
+        &staff,
+        id,
+        batch.township_id,
+        action,
+        reason.to_owned(),
         now,
     )
     .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&format!("/staff/publicity/{id}?done=1")).into_response())
+    Ok(saved(id))
 }
 
 pub async fn withdraw(
@@ -974,6 +950,32 @@ pub fn qr_data_uri(text: &str) -> AppResult<String> {
     Ok(format!("data:image/svg+xml,{}", encode_query_value(&svg)))
 }
 
+/// Records a staff action on batch `id` (of township `township_id`) in the audit trail, on the
+/// caller's connection (so inside its transaction when there is one).
+async fn audit_batch(
+    conn: &mut sqlx::AnyConnection,
+    staff: &StaffCtx,
+    id: i64,
+    township_id: i64,
+    action: &str,
+    detail: String,
+    now: i64,
+) -> AppResult<()> {
+    let entry = staff.audit(
+        action,
+        "batch",
+        Some(id.to_string()),
+        Some(township_id),
+        detail,
+    );
+    audit::record(conn, &entry, now).await
+}
+
+/// Back to the batch page with "saved".
+fn saved(id: i64) -> Response {
+    Redirect::to(&format!("/staff/publicity/{id}?done=1")).into_response()
+}
+
 async fn audit_read(
     state: &AppState,
     staff: &StaffCtx,
@@ -981,15 +983,13 @@ async fn audit_read(
     action: &str,
 ) -> AppResult<()> {
     let mut conn = state.db.pool.acquire().await?;
-    audit::record(
+    audit_batch(
         &mut conn,
-        &staff.audit(
-            action,
-            "batch",
-            Some(batch.id.to_string()),
-            Some(batch.township_id),
-            String::new(),
-        ),
+        staff,
+        batch.id,
+        batch.township_id,
+        action,
+        String::new(),
         now_epoch(),
     )
     .await

@@ -45,9 +45,10 @@ pub fn period_text(lang: Lang, b: &Batch, today: chrono::NaiveDate) -> String {
 /// its status in words.
 #[component]
 pub fn Period(lang: Lang, batch: Batch, today: chrono::NaiveDate) -> impl IntoView {
-    let open = batch.state == BatchState::Published
-        && window(&batch).is_some_and(|w| matches!(w.status(today), WindowStatus::Open { .. }));
-    match window(&batch).filter(|_| open) {
+    let open = window(&batch).filter(|w| {
+        batch.state == BatchState::Published && matches!(w.status(today), WindowStatus::Open { .. })
+    });
+    match open {
         Some(w) => {
             let dates = format!("{} – {} · ", w.opens, w.closes);
             let now = chrono::Utc::now().timestamp();

@@ -79,15 +79,9 @@ async fn unknown_village_is_a_404_page(backend: Backend) {
         assert!(body.contains("页面不存在"), "{path}");
     }
     // In English too.
-    let res = app
-        .client
-        .get(app.url("/v/000000000000"))
-        .header("cookie", "lang=en")
-        .send()
-        .await
-        .expect("req");
-    assert_eq!(res.status().as_u16(), 404);
-    assert!(res.text().await.expect("body").contains("Page not found"));
+    let (status, body) = app.get_text_en("/v/000000000000").await;
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"));
 }
 
 async fn security_headers_present(backend: Backend) {

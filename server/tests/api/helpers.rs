@@ -215,6 +215,20 @@ impl TestApp {
         (status, res.text().await.expect("body"))
     }
 
+    /// Like `get_text`, for a visitor who chose English.
+    pub async fn get_text_en(&self, path: &str) -> (u16, String) {
+        let res = self
+            .client
+            .get(self.url(path))
+            .header("accept", "text/html")
+            .header("cookie", "lang=en")
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        (status, res.text().await.expect("body"))
+    }
+
     /// A form POST as a browser on this site sends it.
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client

@@ -24,16 +24,7 @@ async fn cached_pages_follow_every_change(backend: Backend) {
     // Cached pages are served again, per language.
     let zh = app.get_text("/v/530621103203").await.1;
     assert_eq!(app.get_text("/v/530621103203").await.1, zh);
-    let en = app
-        .client
-        .get(app.url("/v/530621103203"))
-        .header("cookie", "lang=en")
-        .send()
-        .await
-        .expect("r")
-        .text()
-        .await
-        .expect("b");
+    let en = app.get_text_en("/v/530621103203").await.1;
     assert!(en.contains(r#"<html lang="en""#));
     // The report form is never cached: every visitor gets a fresh one-time token.
     let a = app.get_text("/report").await.1;
@@ -168,14 +159,7 @@ async fn village_page_shows_masked_lists_and_totals(backend: Backend) {
         "monthly total"
     );
     // English works too.
-    let res = app
-        .client
-        .get(app.url("/v/530621103201"))
-        .header("cookie", "lang=en")
-        .send()
-        .await
-        .expect("r");
-    let body = res.text().await.expect("b");
+    let (_, body) = app.get_text_en("/v/530621103201").await;
     assert!(body.contains("Standing list") && body.contains("Open for comment"));
 }
 
