@@ -237,7 +237,7 @@ pub async fn load(db: &crate::db::Db, seed: u64) -> crate::error::AppResult<bool
         return Ok(false);
     }
     let now = crate::db::now_epoch();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let county = regions::insert(
         &mut tx,
         None,

@@ -110,7 +110,10 @@ messages! {
     ServerErrorTitle => ("服务暂时出错", "Something went wrong"),
     ServerErrorBody => ("我们已经记录了这个问题。请稍后再试；如果情况紧急，请拨打监督举报电话。", "The problem has been logged. Please try again later; if it is urgent, call the complaints hotline."),
     UnavailableTitle => ("服务暂时不可用", "Service unavailable"),
-    UnavailableBody => ("请稍后再试。", "Please try again later."),
+    UnavailableBody => (
+        "暂时无法读写数据。如果您刚才提交了内容，它没有被保存，请稍后重新提交。",
+        "The data store cannot be reached just now. Anything you just sent was not saved: please send it again in a few minutes."
+    ),
     StaffArea => ("工作人员", "Staff"),
     StaffLogin => ("工作人员登录", "Staff sign-in"),
     Username => ("用户名", "Username"),
@@ -291,6 +294,10 @@ messages! {
     NameTooLong => ("姓名不能超过40字。", "At most 40 characters for the name."),
     ContactInvalid => ("请填写正确的电话号码或电子邮箱。", "Enter a valid phone number or e-mail address."),
     AccusedTooLong => ("不能超过200字。", "At most 200 characters."),
+    NotSaved => (
+        "举报没有保存：系统暂时无法写入数据。您填写的内容还在，请稍后再点“提交”；也可以拨打举报电话。",
+        "Your report was not saved: the system cannot store data just now. What you wrote is still here; press Send again in a few minutes, or call the hotline."
+    ),
     FormExpired => ("表单已过期，请重新填写提交。", "This form has expired. Please fill it in again."),
     ReceiptTitle => ("举报已提交", "Your report was received"),
     ReceiptCodeLabel => ("您的回执码", "Your receipt code"),

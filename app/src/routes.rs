@@ -183,6 +183,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/lang/{code}", get(pages::switch_lang))
         .route("/healthz", get(pages::healthz))
+        .route("/readyz", get(pages::readyz))
         .route(&css_href(), get(stylesheet))
         .route("/pkg/{file}", get(crate::bundle::serve))
         .fallback(pages::not_found)

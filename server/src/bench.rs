@@ -72,7 +72,7 @@ pub async fn seed(
     let townships = villages.div_ceil(villages_per_township);
     let now = app::db::now_epoch();
     let started = std::time::Instant::now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     let county: i64 = sqlx::query("INSERT INTO regions (parent_id, level, code, name_zh, sort_order) VALUES (NULL, 'county', '539800000000', '基准省', 0) RETURNING id")
         .fetch_one(&mut *tx)
         .await?

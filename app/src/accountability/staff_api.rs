@@ -244,7 +244,7 @@ pub async fn create(
     }
     let kind = Kind::parse(&form.kind).ok_or(AppError::NotFound)?;
     let now = now_epoch();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let id = match content::insert(
         &mut tx,
         kind,
@@ -351,7 +351,7 @@ pub async fn update(
         .await;
     }
     let now = now_epoch();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     content::update(
         &mut tx,
         id,
@@ -391,7 +391,7 @@ async fn set_published(
         .await?
         .ok_or(AppError::NotFound)?;
     let now = now_epoch();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     content::set_published(&mut tx, id, published, now).await?;
     let action = if published {
         "page.publish"
@@ -451,7 +451,7 @@ pub async fn link(
         .ok_or(AppError::NotFound)?;
     staff.require(Perm::ReadRecords, case.township_id)?;
     let now = now_epoch();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     content::link_complaint(&mut tx, page.id, complaint).await?;
     audit::record(
         &mut tx,

@@ -344,7 +344,7 @@ pub async fn submit_report(
     let accept_by = rules.accept_by(today, &cal);
     let now = now_epoch();
     let receipt_hash = receipt.keyed_hash(secret);
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let new = NewComplaint {
         receipt_hash: &receipt_hash,
         form_token_hash: Some(&token_hash),
@@ -362,20 +362,45 @@ pub async fn submit_report(
         received_on: today,
         accept_by,
     };
-    let id = match cdb::insert(&mut tx, &new, now).await {
-        Ok(id) => id,
-        // A concurrent copy of the same form won the race: it has the same receipt.
-        Err(InsertError::DuplicateForm) => return Ok(to_receipt(&state, &receipt)),
-        Err(InsertError::App(e)) => return Err(e),
-    };
-    cdb::add_event(&mut tx, id, Actor::System, "submitted", true, "", now).await?;
-    queue_acknowledgement(&mut tx, report.email.as_deref(), accept_by, now).await?;
-    tx.commit().await?;
-    // Committed: only now may the receipt be shown.
-    state.mail_wake.notify_one();
-    tracing::info!(complaint_id = id, "report received");
-    let _ = lang;
-    Ok(to_receipt(&state, &receipt))
+    let stored: AppResult<Option<i64>> = async {
+        let id = match cdb::insert(&mut tx, &new, now).await {
+            Ok(id) => id,
+            // A concurrent copy of the same form won the race: it has the same receipt.
+            Err(InsertError::DuplicateForm) => return Ok(None),
+            Err(InsertError::App(e)) => return Err(e),
+        };
+        cdb::add_event(&mut tx, id, Actor::System, "submitted", true, "", now).await?;
+        queue_acknowledgement(&mut tx, report.email.as_deref(), accept_by, now).await?;
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+    .await;
+    match stored {
+        // Committed (by this request or by the concurrent copy): only now may the receipt be shown.
+        Ok(id) => {
+            if let Some(id) = id {
+                state.mail_wake.notify_one();
+                tracing::info!(complaint_id = id, "report received");
+            }
+            Ok(to_receipt(&state, &receipt))
+        }
+        // Not stored (a full disk, the database away): say so and keep what they wrote, with
+        // the same token, so sending again later cannot make two cases.
+        Err(AppError::Unavailable) => {
+            let mut res = report_page(
+                &state,
+                &ctx,
+                form.token,
+                values,
+                vec![("token", Msg::NotSaved)],
+            )
+            .await?;
+            *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            let _ = lang;
+            Ok(res)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 async fn entry_row_id(state: &AppState, public_ref: &str) -> AppResult<Option<i64>> {
@@ -658,7 +683,7 @@ pub async fn add_info(
         Ok(b) => b,
         Err(m) => return case_page(&state, &ctx, case, None, vec![("body", m)]).await,
     };
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     cdb::add_event(
         &mut tx,
         case.id,
@@ -698,7 +723,7 @@ pub async fn request_review(
     // A review is answered within 30 days of the request (a new answer deadline).
     let (rules, cal) = deadline_rules(&state).await?;
     let review_by = rules.review_answer_by(today_cst(), &cal);
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     if !cdb::set_status(&mut tx, case.id, case.status, to, now).await? {
         return Err(AppError::Conflict(lang.t(Msg::WrongState).to_owned()));
     }

@@ -119,7 +119,7 @@ pub async fn add(
         DayKind::Holiday
     };
     let now = now_epoch();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     holidays::set(&mut tx, day, kind).await?;
     audit::record(
         &mut tx,
@@ -145,7 +145,7 @@ pub async fn remove(
     staff.require(Perm::ManageStaff, None)?;
     let day = parse_day(ctx.lang, &form.day)?;
     let now = now_epoch();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     if !holidays::remove(&mut tx, day).await? {
         return Err(AppError::NotFound);
     }

@@ -299,7 +299,7 @@ pub async fn create_offline(
     let accept_by = rules.accept_by(received, &cal);
     let now = now_epoch();
     let receipt_hash = receipt.keyed_hash(secret);
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let new = NewComplaint {
         receipt_hash: &receipt_hash,
         form_token_hash: Some(&token_hash),
@@ -517,7 +517,7 @@ async fn apply(
         .map_err(|_| AppError::Conflict(lang.t(Msg::WrongState).to_owned()))?;
     let now = now_epoch();
     let id = case.summary.id;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     if !cdb::update_case(&mut tx, id, from, to, &step.changes, now).await? {
         return Err(AppError::Conflict(lang.t(Msg::WrongState).to_owned()));
     }
@@ -863,7 +863,7 @@ pub async fn act(
             };
             let unassign = case.assignee_id == Some(named.id);
             let now = now_epoch();
-            let mut tx = state.db.pool.begin().await?;
+            let mut tx = state.db.begin().await?;
             cdb::add_named_staff(&mut tx, id, named.id).await?;
             if unassign {
                 cdb::update_case(
@@ -937,7 +937,7 @@ pub async fn act(
                 return invalid(case, Msg::TextRequired).await;
             }
             let now = now_epoch();
-            let mut tx = state.db.pool.begin().await?;
+            let mut tx = state.db.begin().await?;
             // The audit row is written before the identity is read, in the same transaction.
             audit::record(
                 &mut tx,

@@ -77,7 +77,7 @@ pub async fn seed_if_empty(db: &Db, days: &[(NaiveDate, DayKind)]) -> AppResult<
     if n > 0 {
         return Ok(());
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     for (day, kind) in days {
         set(&mut tx, *day, *kind).await?;
     }

@@ -15,6 +15,7 @@ pub mod regions;
 pub mod sessions;
 pub mod staff;
 pub mod stats;
+pub mod tx;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -48,6 +49,10 @@ pub struct Db {
     pub backend: Backend,
 }
 
+/// How long a request waits for a database connection before it answers 503: a page whose
+/// database is gone fails fast instead of hanging (health checkers give up after a few seconds).
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbSetupError {
     #[error("{0}")]
@@ -71,7 +76,7 @@ impl Db {
                 Backend::Sqlite => 8,
                 Backend::Postgres => 16,
             })
-            .acquire_timeout(Duration::from_secs(10));
+            .acquire_timeout(ACQUIRE_TIMEOUT);
         let pool_opts = match backend {
             Backend::Sqlite => pool_opts.after_connect(|conn, _meta| {
                 Box::pin(async move {
@@ -108,9 +113,32 @@ impl Db {
             .map_err(DbSetupError::Migrate)
     }
 
-    /// `SELECT 1`, for the health check.
-    pub async fn ping(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    /// `SELECT 1` within `limit`, for the readiness check.
+    pub async fn ping(&self, limit: Duration) -> bool {
+        matches!(
+            tokio::time::timeout(limit, sqlx::query("SELECT 1").execute(&self.pool)).await,
+            Ok(Ok(_))
+        )
+    }
+
+    /// Whether a write transaction can commit now (within `limit`). Readiness runs it only
+    /// after a write failed, so that the server reports itself ready again once the cause (a
+    /// full disk, a stopped primary) is gone, without anyone having to send a real write.
+    pub async fn probe_write(&self, limit: Duration) -> bool {
+        let probe = async {
+            // 16 KB written and removed again: it needs room in the journal as a real write
+            // does, and leaves nothing behind.
+            let mut tx = self.begin().await?;
+            sqlx::query("INSERT INTO write_probe (id, filler) VALUES (1, $1)")
+                .bind("x".repeat(16 * 1024))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM write_probe WHERE id = 1")
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        };
+        matches!(tokio::time::timeout(limit, probe).await, Ok(Ok(())))
     }
 }
 

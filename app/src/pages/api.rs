@@ -87,12 +87,43 @@ pub async fn switch_lang(
     res
 }
 
-pub async fn healthz(State(state): State<AppState>) -> Response {
-    if state.db.ping().await {
-        (StatusCode::OK, "ok").into_response()
+/// Liveness: the process answers. Never touches the database, so it answers at once even when
+/// the database is gone (a restart would not bring the database back).
+pub async fn healthz() -> Response {
+    (StatusCode::OK, "ok").into_response()
+}
+
+/// Readiness: the database answers within a second, and writes work — after a failed write
+/// (a full disk, a primary lost) a probe write must succeed first. 503 otherwise, within ~2 s.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    let limit = std::time::Duration::from_secs(1);
+    let reason = if !state.db.ping(limit).await {
+        Some("database unavailable")
+    } else if crate::db::tx::WRITE_HEALTH.failing() && !state.db.probe_write(limit).await {
+        Some("database refuses writes")
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
-    }
+        None
+    };
+    // JSON, so the error-page middleware leaves the answer as it is.
+    let (status, body) = match reason {
+        None => (StatusCode::OK, r#"{"ready":true}"#.to_owned()),
+        Some(r) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(r#"{{"ready":false,"reason":"{r}"}}"#),
+        ),
+    };
+    (
+        status,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 pub async fn not_found() -> AppError {

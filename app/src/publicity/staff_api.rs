@@ -193,7 +193,7 @@ pub async fn create(
     staff.require(Perm::EditPublicity, Some(township_id))?;
     let windowed = kind != BatchKind::Standing;
     let now = now_epoch();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let id = pdb::insert_batch(
         &mut tx,
         &NewBatch {
@@ -534,7 +534,7 @@ pub async fn edit_entry(
         AidCategory::parse(&r.category).map_err(|e| AppError::internal("row category", e))?;
     let change = ChangeKind::parse(&r.change).map_err(|e| AppError::internal("row change", e))?;
     let now = now_epoch();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let updated = pdb::update_entry(
         &mut tx,
         id,
@@ -581,7 +581,7 @@ pub async fn add_entry(
     let english = ctx.lang == Lang::En;
     match import::parse_grid(&grid, &defaults_for(batch.kind)) {
         Ok(rows) => {
-            let mut tx = state.db.pool.begin().await?;
+            let mut tx = state.db.begin().await?;
             insert_rows(
                 &staff,
                 &batch,
@@ -615,7 +615,7 @@ pub async fn delete_entry(
         return Err(not_draft(ctx.lang));
     }
     let now = now_epoch();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     if !pdb::delete_entry(&mut tx, id, entry_id).await? {
         return Err(AppError::NotFound);
     }
@@ -777,7 +777,7 @@ pub async fn import_confirm(
     if batch.state != BatchState::Draft {
         return Err(not_draft(ctx.lang));
     }
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let Some((file_name, json)) =
         pdb::take_import(&mut tx, id, staff.staff.id, form.token.trim()).await?
     else {
@@ -810,7 +810,7 @@ pub async fn publish(
     }
     let now = now_epoch();
     let today = today_cst();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     // Publishing opens the window: a window planned for a past day starts today instead.
     if batch.kind != BatchKind::Standing && batch.opens_on < today {
         let days = batch
@@ -899,7 +899,7 @@ async fn end_batch(
         return Err(AppError::Conflict(lang.t(Msg::WrongState).to_owned()));
     }
     let now = now_epoch();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     if !pdb::set_state(&mut tx, id, BatchState::Published, to, Some(reason), now).await? {
         return Err(AppError::Conflict(lang.t(Msg::WrongState).to_owned()));
     }

@@ -151,7 +151,7 @@ pub async fn login(
     )
     .await?;
     let ok = verified && !locked && creds.as_ref().is_some_and(|c| c.staff.active);
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let staff = match (ok, creds) {
         (true, Some(c)) => c.staff,
         (_, creds) => {
@@ -230,7 +230,7 @@ pub async fn logout(
     StaffForm(staff, _): StaffForm<Empty>,
 ) -> AppResult<Response> {
     let now = now_epoch();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     sessions::delete(&mut tx, &staff.session_hash).await?;
     audit::record(
         &mut tx,

@@ -172,7 +172,7 @@ pub async fn create(
     check_township(state, account.township_id).await?;
     let hash = hash_password(password.to_owned()).await?;
     let now = now_epoch();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let id = staff_db::insert(
         &mut tx,
         &staff_db::NewStaff {
@@ -219,7 +219,7 @@ pub async fn update(
         .await?
         .ok_or(AppError::NotFound)?;
     let now = now_epoch();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let changes = staff_db::StaffUpdate {
         display_name: &account.display_name,
         role: account.role,
@@ -265,7 +265,7 @@ pub async fn reset_password(
         .map_err(|e| ServiceError::Fields(vec![("password", password_msg(e))]))?;
     let hash = hash_password(password.to_owned()).await?;
     let now = now_epoch();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     staff_db::set_password(&mut tx, id, &hash, now).await?;
     sessions::delete_for_staff(&mut tx, id).await?;
     audit::record(
@@ -294,7 +294,7 @@ pub async fn disable(
         .await?
         .ok_or(AppError::NotFound)?;
     let now = now_epoch();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     staff_db::set_active(&mut tx, target.id, false, now).await?;
     sessions::delete_for_staff(&mut tx, target.id).await?;
     audit::record(

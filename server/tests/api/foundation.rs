@@ -113,10 +113,14 @@ async fn healthz_answers(backend: Backend) {
     };
     let res = app.get("/healthz").await;
     assert_eq!(res.status().as_u16(), 200);
-    // With the database gone, health says so.
+    let res = app.get("/readyz").await;
+    assert_eq!(res.status().as_u16(), 200);
+    // With the database gone, readiness says so; liveness still answers (a restart would not help).
     app.db.pool.close().await;
-    let res = app.get("/healthz").await;
+    let res = app.get("/readyz").await;
     assert_eq!(res.status().as_u16(), 503);
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status().as_u16(), 200);
 }
 
 async fn language_switch_round_trip(backend: Backend) {
