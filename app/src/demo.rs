@@ -292,7 +292,7 @@ pub async fn load(db: &crate::db::Db, seed: u64) -> crate::error::AppResult<bool
         }
     }
     // One hash for all demo accounts: they share the published demo password.
-    let hash = crate::staff::auth::hash_password(DEMO_PASSWORD.to_owned()).await?;
+    let hash = crate::web::session::hash_password(DEMO_PASSWORD.to_owned()).await?;
     for (username, name, role, township) in DEMO_STAFF {
         let township_id = match township {
             Some(suffix) => Some(
@@ -681,7 +681,7 @@ async fn load_complaints(
         };
         let received = today - chrono::Duration::days(*ago);
         let accept_by = rules.accept_by(received, &cal);
-        let receipt_hash = crate::staff::auth::new_token();
+        let receipt_hash = crate::web::session::new_token();
         let new = NewComplaint {
             receipt_hash: &receipt_hash,
             form_token_hash: None,

@@ -98,55 +98,6 @@ impl AppError {
     }
 }
 
-/// Whether a database error is about the database's circumstances rather than our request: a
-/// full disk, I/O failure, a lock not granted in time, a read-only or restarting server, a lost
-/// connection. Such a write did not happen and may succeed later: the visitor is told so (503).
-pub fn is_transient(err: &sqlx::Error) -> bool {
-    match err {
-        sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::Io(_)
-        | sqlx::Error::Tls(_)
-        | sqlx::Error::Protocol(_)
-        | sqlx::Error::WorkerCrashed => true,
-        sqlx::Error::Database(db) => db.code().is_some_and(|c| transient_code(&c)),
-        _ => false,
-    }
-}
-
-/// SQLite primary result codes (the low byte of an extended code) and PostgreSQL SQLSTATEs that
-/// mean "not now" rather than "not so".
-fn transient_code(code: &str) -> bool {
-    // A SQLSTATE is always five characters; SQLite's extended codes have at most four digits.
-    if code.len() < 5 {
-        let Ok(n) = code.parse::<i64>() else {
-            return false;
-        };
-        // SQLITE_BUSY 5, LOCKED 6, NOMEM 7, READONLY 8, IOERR 10, FULL 13, CANTOPEN 14, PROTOCOL 15
-        return matches!(n & 0xff, 5 | 6 | 7 | 8 | 10 | 13 | 14 | 15);
-    }
-    // 08 connection exception, 53 insufficient resources (53100 disk full), 57P0x shutdown,
-    // 25006 read-only transaction (a replica), 40001/40P01 serialization failure / deadlock.
-    code.starts_with("08")
-        || code.starts_with("53")
-        || code.starts_with("57P")
-        || matches!(code, "25006" | "40001" | "40P01")
-}
-
-impl From<sqlx::Error> for AppError {
-    fn from(err: sqlx::Error) -> Self {
-        match err {
-            sqlx::Error::RowNotFound => AppError::NotFound,
-            e if is_transient(&e) => {
-                crate::db::tx::WRITE_HEALTH.failed();
-                tracing::warn!(error = %e, "database unavailable");
-                AppError::Unavailable
-            }
-            other => AppError::internal("database", other),
-        }
-    }
-}
-
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -163,26 +114,3 @@ impl IntoResponse for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn transient_database_codes() {
-        for code in [
-            "5", "517", "6", "8", "10", "778", "13", "14", "08006", "53100", "57P01", "25006",
-            "40001",
-        ] {
-            assert!(transient_code(code), "{code}");
-        }
-        // Constraint violations and syntax errors are ours to fix, not the database's.
-        for code in [
-            "19", "1555", "2067", "1", "23505", "23503", "42601", "22P02",
-        ] {
-            assert!(!transient_code(code), "{code}");
-        }
-        assert!(is_transient(&sqlx::Error::PoolTimedOut));
-        assert!(!is_transient(&sqlx::Error::RowNotFound));
-    }
-}

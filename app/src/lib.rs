@@ -9,8 +9,6 @@ pub mod i18n;
 pub mod islands;
 
 #[cfg(feature = "ssr")]
-pub mod bundle;
-#[cfg(feature = "ssr")]
 pub mod complaints;
 #[cfg(feature = "ssr")]
 pub mod config;
@@ -23,16 +21,13 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
-pub mod middleware;
-#[cfg(feature = "ssr")]
 pub mod publicity;
 #[cfg(feature = "ssr")]
-pub mod ratelimit;
-#[cfg(feature = "ssr")]
 pub mod routes;
-#[cfg(feature = "ssr")]
-pub mod state;
 
-pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod staff;
+pub mod admin;
+#[cfg(feature = "ssr")]
+pub mod home;
+#[cfg(feature = "ssr")]
+pub mod web;

@@ -1,57 +1,21 @@
 //! The application's routes and the middleware that belongs to the application itself.
 //! (Transport concerns — compression, tracing, rate limits, body limits — are added by `server`.)
 
-use axum::http::{header, HeaderValue};
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
 use crate::accountability::api as acc;
-use crate::accountability::staff_api as pages_staff;
+use crate::admin::accounts as staff;
+use crate::admin::pages as pages_staff;
 use crate::complaints::api as complaints;
 use crate::complaints::staff_api as cstaff;
-use crate::middleware::{refuse_cross_site, render_errors, security_headers};
-use crate::pages::api as pages;
+use crate::home::handlers as pages;
 use crate::publicity::api as publicity;
 use crate::publicity::staff_api as pstaff;
-use crate::ratelimit::limiter;
-use crate::staff::api as staff;
-use crate::state::AppState;
-
-/// The stylesheet, embedded so the binary runs from any folder.
-pub const STYLE_CSS: &str = include_str!("../../style/main.css");
-
-/// Short content hash for cache-busting file names.
-pub fn content_hash(data: &str) -> String {
-    content_hash_bytes(data.as_bytes())
-}
-
-pub fn content_hash_bytes(data: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(data);
-    hex::encode(&digest[..6])
-}
-
-pub fn css_href() -> String {
-    format!("/static/style-{}.css", content_hash(STYLE_CSS))
-}
-
-async fn stylesheet() -> Response {
-    (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/css; charset=utf-8"),
-            ),
-            (
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=31536000, immutable"),
-            ),
-        ],
-        STYLE_CSS,
-    )
-        .into_response()
-}
+use crate::web::assets::{css_href, stylesheet};
+use crate::web::middleware::{refuse_cross_site, render_errors, security_headers};
+use crate::web::ratelimit::limiter;
+use crate::web::state::AppState;
 
 pub fn router(state: AppState) -> Router {
     let trust = state.site.settings.trust_proxy;
@@ -110,11 +74,11 @@ pub fn router(state: AppState) -> Router {
         .route("/track/end", post(complaints::end_tracking))
         .route(
             "/staff/holidays",
-            get(crate::complaints::holidays::page).post(crate::complaints::holidays::add),
+            get(crate::admin::holidays::page).post(crate::admin::holidays::add),
         )
         .route(
             "/staff/holidays/remove",
-            post(crate::complaints::holidays::remove),
+            post(crate::admin::holidays::remove),
         )
         .route(
             "/staff/complaints",
@@ -185,7 +149,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .route(&css_href(), get(stylesheet))
-        .route("/pkg/{file}", get(crate::bundle::serve))
+        .route("/pkg/{file}", get(crate::web::assets::serve))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(refuse_cross_site))
         .layer(axum::middleware::from_fn_with_state(

@@ -107,7 +107,7 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, req: Request, next: Next
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_default(),
-        lang: app::pages::ctx::lang_of(req.headers()).code().to_owned(),
+        lang: app::web::ctx::lang_of(req.headers()).code().to_owned(),
         encoding: encoding(req.headers()),
         generation: cache.generation.load(Ordering::SeqCst),
         day: app::db::today_cst(),

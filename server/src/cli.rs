@@ -5,10 +5,10 @@ use std::io::{BufRead, IsTerminal};
 use std::sync::Arc;
 
 use anyhow::{bail, Context};
+use app::admin::service::{self, AccountInput, Actor, ServiceError};
 use app::config::SiteSettings;
 use app::db::regions::{self, Level};
-use app::staff::service::{self, AccountInput, Actor, ServiceError};
-use app::state::{AppState, Site};
+use app::web::state::{AppState, Site};
 
 use crate::config::{database_url, load_or_create_secret, CommonArgs};
 use crate::startup::connect_and_migrate;

@@ -12,7 +12,7 @@ use tower_http::trace::TraceLayer;
 
 use app::config::SiteSettings;
 use app::db::Db;
-use app::state::{AppState, Site};
+use app::web::state::{AppState, Site};
 
 use crate::config::{load_or_create_secret, Settings};
 
@@ -54,7 +54,7 @@ impl Application {
         };
         let county = app::db::regions::county(&db).await?;
         // A stale or unreadable bundle is left out (pages work without it), not fatal.
-        let bundle = app::bundle::Bundle::load(&settings.pkg_dir)
+        let bundle = app::web::assets::Bundle::load(&settings.pkg_dir)
             .unwrap_or_else(|e| {
                 tracing::warn!(error = %e, "not serving the WASM bundle");
                 None
@@ -79,7 +79,7 @@ impl Application {
                 deadline_count: settings.deadline_days,
             },
             county,
-            css_href: app::routes::css_href(),
+            css_href: app::web::assets::css_href(),
             bundle,
         };
         let mailer = app::mail::Mailer::new(

@@ -6,15 +6,15 @@ use chrono::Datelike;
 use leptos::prelude::*;
 use serde_json::json;
 
-use crate::accountability::markdown;
-use crate::accountability::stats::{aggregate, json as count, round10, suppressed};
 use crate::accountability::views::{ContentPage, PageListPage, PosterPage, StatsPage, TownshipRow};
 use crate::db::content::{self, Kind};
 use crate::db::{regions, stats as sdb, today_cst};
+use crate::domain::stats::{aggregate, json as count, round10, suppressed};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
-use crate::pages::ctx::PageCtx;
-use crate::state::AppState;
+use crate::web::ctx::PageCtx;
+use crate::web::markdown;
+use crate::web::state::AppState;
 
 /// Per-township rows and the county total, in the order townships are listed.
 pub async fn compute(
@@ -90,7 +90,7 @@ pub async fn stats_page(State(state): State<AppState>, ctx: PageCtx) -> AppResul
         .into_response())
 }
 
-fn complaints_json(c: &crate::accountability::stats::ComplaintStats) -> serde_json::Value {
+fn complaints_json(c: &crate::domain::stats::ComplaintStats) -> serde_json::Value {
     json!({
         "received": count(c.received),
         "accepted": count(c.accepted),
@@ -143,7 +143,7 @@ pub async fn stats_json(State(state): State<AppState>) -> AppResult<Json<serde_j
 async fn list(state: &AppState, ctx: &PageCtx, kind: Kind) -> AppResult<Response> {
     let lang = ctx.lang;
     let pages = content::list(&state.db, Some(kind), false).await?;
-    let title = lang.t(crate::accountability::views::kind_title(kind).0);
+    let title = lang.t(crate::web::labels::kind_title(kind).0);
     Ok(ctx
         .render(title, view! { <PageListPage lang kind pages /> })
         .into_response())
@@ -200,7 +200,7 @@ pub async fn notice_page(
 pub async fn poster(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
     let lang = ctx.lang;
     let url = format!("{}/", state.site.settings.public_url);
-    let qr = crate::publicity::staff_api::qr_data_uri(&url)?;
+    let qr = crate::web::format::qr_data_uri(&url)?;
     let county = state
         .site
         .county

@@ -1,8 +1,5 @@
 //! Public accountability: statistics, policy pages, answers to public concerns (回应),
-//! case notices (通报) and the policy poster; staff write the pages in Markdown.
+//! case notices (通报) and the policy poster (staff write the pages in `admin::pages`).
 
 pub mod api;
-pub mod markdown;
-pub mod staff_api;
-pub mod stats;
 pub mod views;

@@ -3,11 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::accountability::markdown::SafeHtml;
-use crate::accountability::stats::{show, ComplaintStats};
 use crate::db::content::{Kind, Page};
+use crate::domain::stats::{show, ComplaintStats};
 use crate::i18n::{Lang, Msg};
-use crate::pages::views::{local_time, yuan};
+use crate::web::format::{local_time, yuan};
+use crate::web::labels::kind_title;
+use crate::web::markdown::SafeHtml;
 
 /// One township's numbers for the statistics page.
 #[derive(Debug, Clone, Default)]
@@ -58,7 +59,7 @@ pub fn BarChart(
                 .into_iter()
                 .enumerate()
                 .map(|(k, v)| {
-                    let hidden = suppress && crate::accountability::stats::suppressed(v);
+                    let hidden = suppress && crate::domain::stats::suppressed(v);
                     let w = if hidden { 0.0 } else { v as f64 * scale };
                     let y = y0 + k as f64 * bar_h;
                     let text = if suppress { show(v) } else { v.to_string() };
@@ -198,14 +199,6 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
             <div><dt>{lang.t(Msg::FUnsubstantiated)}</dt><dd>{t(tc.unsubstantiated)}</dd></div>
         </dl>
         <p class="small"><a href="/api/v1/stats">JSON</a></p>
-    }
-}
-
-pub fn kind_title(kind: Kind) -> (Msg, Msg) {
-    match kind {
-        Kind::Policy => (Msg::Policy, Msg::PolicyIntro),
-        Kind::Answer => (Msg::Answers, Msg::AnswersIntro),
-        Kind::Notice => (Msg::Notices, Msg::NoticesIntro),
     }
 }
 

@@ -17,9 +17,9 @@ use crate::domain::{
 };
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
-use crate::pages::ctx::{cookie, PageCtx};
-use crate::staff::auth::with_cookie;
-use crate::state::AppState;
+use crate::web::ctx::{cookie, PageCtx};
+use crate::web::session::with_cookie;
+use crate::web::state::AppState;
 
 pub const RECEIPT_COOKIE: &str = "sunshine_receipt";
 pub const TRACK_COOKIE: &str = "sunshine_track";
@@ -76,7 +76,7 @@ pub enum Place {
 impl Place {
     pub fn parse(s: &str) -> Option<Place> {
         let (kind, code) = s.trim().split_once(':')?;
-        if !crate::publicity::api::is_region_code(code) {
+        if !crate::domain::is_region_code(code) {
             return None;
         }
         match kind {
@@ -173,7 +173,7 @@ async fn entry_description(
     let desc = format!(
         "{} {} · {} · {} {}",
         lang.pick(&village.name_zh, village.name_en.as_deref()),
-        lang.t(crate::publicity::labels::kind(batch.kind)),
+        lang.t(crate::web::labels::publicity::kind(batch.kind)),
         entry.masked_name.as_str(),
         entry.persons.get(),
         lang.t(Msg::Persons),
@@ -182,7 +182,7 @@ async fn entry_description(
 }
 
 fn new_form_token() -> String {
-    crate::staff::auth::new_token()
+    crate::web::session::new_token()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -518,7 +518,7 @@ pub fn verify_track(secret: &[u8], value: &str, now: i64) -> Option<i64> {
     let expires: i64 = parts.next()?.parse().ok()?;
     let mac = parts.next()?;
     let expected = keyed_hash(secret, &format!("track:{id}.{expires}"));
-    (now < expires && crate::staff::auth::constant_time_eq(mac, &expected)).then_some(id)
+    (now < expires && crate::web::session::constant_time_eq(mac, &expected)).then_some(id)
 }
 
 #[derive(Deserialize)]

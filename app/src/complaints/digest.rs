@@ -10,8 +10,8 @@ use crate::domain::days_left;
 use crate::error::AppResult;
 use crate::i18n::{Lang, Msg};
 
-use super::labels;
 use super::staff_views::current_deadline;
+use crate::web::labels::complaint as labels;
 
 /// Claims today's run; true only for the one caller that gets it.
 async fn claim(db: &Db, today: NaiveDate) -> AppResult<bool> {

@@ -2,8 +2,6 @@
 
 pub mod api;
 pub mod digest;
-pub mod holidays;
-pub mod labels;
 pub mod staff_api;
 pub mod staff_views;
 pub mod views;

@@ -11,7 +11,6 @@ use serde::Deserialize;
 use crate::complaints::api::{
     cookie_attrs, deadline_rules, no_store, reporter_mail, validate_report,
 };
-use crate::complaints::labels;
 use crate::complaints::staff_views::{
     Allowed, CaseDetail, CaseDetailPage, LogOfflinePage, OfflineReceiptPage, QueueData, QueuePage,
 };
@@ -27,10 +26,11 @@ use crate::domain::{
 };
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
-use crate::pages::ctx::{cookie, PageCtx};
-use crate::staff::api::nav;
-use crate::staff::auth::{new_token, with_cookie, StaffCtx, StaffForm};
-use crate::state::AppState;
+use crate::web::ctx::{cookie, PageCtx};
+use crate::web::labels::complaint as labels;
+use crate::web::session::{new_token, with_cookie, StaffCtx, StaffForm};
+use crate::web::shell::nav;
+use crate::web::state::AppState;
 
 const STAFF_RECEIPT_COOKIE: &str = "sunshine_staff_receipt";
 

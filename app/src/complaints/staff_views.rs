@@ -2,14 +2,14 @@
 
 use leptos::prelude::*;
 
-use crate::complaints::labels;
 use crate::complaints::views::{Places, ReportValues};
 use crate::db::complaints::{Event, QueueFilter, StaffCase};
 use crate::domain::{days_left, Action, Category, Channel, Finding, Status};
 use crate::i18n::{Lang, Msg};
 use crate::islands::{FilterSelect, QueueFilters};
-use crate::pages::views::{local_time, textarea_text};
-use crate::staff::views::Csrf;
+use crate::web::format::{local_time, textarea_text};
+use crate::web::labels::complaint as labels;
+use crate::web::shell::Csrf;
 
 /// The deadline that matters now: acceptance while submitted, else the answer deadline.
 pub fn current_deadline(c: &StaffCase) -> Option<chrono::NaiveDate> {

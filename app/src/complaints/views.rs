@@ -6,9 +6,9 @@ use crate::db::complaints::{CaseSummary, Event};
 use crate::domain::Category;
 use crate::i18n::{Lang, Msg};
 use crate::islands::ReportCheck;
-use crate::pages::views::{local_time, textarea_text};
+use crate::web::format::{local_time, textarea_text};
 
-use super::labels;
+use crate::web::labels::complaint as labels;
 
 /// A township and its villages for the place select: (township name, code, [(code, name)]).
 pub type Places = Vec<(String, String, Vec<(String, String)>)>;

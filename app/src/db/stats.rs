@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use sqlx::Row;
 
 use super::Db;
-use crate::accountability::stats::ComplaintRow;
+use crate::domain::stats::ComplaintRow;
 use crate::error::{AppError, AppResult};
 
 /// (township id, households, persons, monthly fen) of the current standing lists.

@@ -87,6 +87,7 @@ pub mod masking;
 pub mod money;
 pub mod publicity;
 pub mod receipt;
+pub mod stats;
 
 pub use access::{Perm, Role};
 pub use calendar::{china_holidays_2026, days_left, DayCount, DayKind, Holiday, WorkCalendar};
@@ -102,6 +103,11 @@ pub use publicity::{
     PublicEntry, RosterDiff,
 };
 pub use receipt::{keyed_hash, ReceiptCode, ReceiptError};
+
+/// Region codes are 12 decimal digits; anything else cannot be a village or township.
+pub fn is_region_code(code: &str) -> bool {
+    code.len() == 12 && code.bytes().all(|b| b.is_ascii_digit())
+}
 
 /// Shared helpers for normalising user input (full-width forms etc.).
 pub(crate) mod text {

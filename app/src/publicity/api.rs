@@ -6,19 +6,15 @@ use leptos::prelude::*;
 use serde::Serialize;
 
 use crate::db::{households::Totals, publicity as pdb, regions, today_cst};
+use crate::domain::is_region_code;
 use crate::domain::{diff_rosters, BatchKind, BatchState, Fen, PublicEntry};
 use crate::error::{AppError, AppResult};
-use crate::pages::ctx::PageCtx;
-use crate::pages::views::yuan;
 use crate::publicity::views::{
     is_open, BatchData, BatchPage, DiffLine, EntryQuery, VillageData, VillagePage,
 };
-use crate::state::AppState;
-
-/// Region codes are 12 decimal digits; anything else cannot be a village or township.
-pub fn is_region_code(code: &str) -> bool {
-    code.len() == 12 && code.bytes().all(|b| b.is_ascii_digit())
-}
+use crate::web::ctx::PageCtx;
+use crate::web::format::yuan;
+use crate::web::state::AppState;
 
 async fn village_by_code(state: &AppState, code: &str) -> AppResult<regions::Region> {
     if !is_region_code(code) {
@@ -173,7 +169,7 @@ pub async fn batch(
     let title = format!(
         "{} {}",
         data.village,
-        lang.t(crate::publicity::labels::kind(data.batch.kind))
+        lang.t(crate::web::labels::publicity::kind(data.batch.kind))
     );
     Ok(ctx
         .render(&title, view! { <BatchPage lang data /> })

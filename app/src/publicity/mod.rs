@@ -3,7 +3,6 @@
 
 pub mod api;
 pub mod import;
-pub mod labels;
 pub mod staff_api;
 pub mod staff_views;
 pub mod views;

@@ -14,17 +14,17 @@ use crate::domain::access::Perm;
 use crate::domain::{AidCategory, BatchKind, BatchState, ChangeKind};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
-use crate::pages::ctx::PageCtx;
-use crate::pages::views::{encode_query_value, yuan};
 use crate::publicity::import::{self, Defaults, ImportRow};
-use crate::publicity::labels;
 use crate::publicity::staff_views::{
     BatchDetail, BatchDetailPage, BatchListPage, EntryValues, ImportPreviewPage, NewBatchPage,
     NewBatchValues, NoticeData, NoticePage,
 };
-use crate::staff::api::nav;
-use crate::staff::auth::{new_token, StaffCtx, StaffForm};
-use crate::state::AppState;
+use crate::web::ctx::PageCtx;
+use crate::web::format::{qr_data_uri, yuan};
+use crate::web::labels::publicity as labels;
+use crate::web::session::{new_token, StaffCtx, StaffForm};
+use crate::web::shell::nav;
+use crate::web::state::AppState;
 
 /// Largest spreadsheet accepted (a province-sized village list fits easily).
 pub const IMPORT_LIMIT: usize = 10 * 1024 * 1024;
@@ -661,7 +661,7 @@ pub async fn import_preview(
         }
     }
     // The CSRF check comes before anything else is looked at.
-    if !crate::staff::auth::constant_time_eq(csrf.as_deref().unwrap_or(""), &staff.csrf) {
+    if !crate::web::session::constant_time_eq(csrf.as_deref().unwrap_or(""), &staff.csrf) {
         return Err(AppError::CrossSite);
     }
     let batch = load_batch(&state, &staff, id, Perm::EditPublicity).await?;
@@ -938,16 +938,6 @@ pub async fn close(
     StaffForm(staff, form): StaffForm<ReasonForm>,
 ) -> AppResult<Response> {
     end_batch(&state, &ctx, id, staff, &form.reason, BatchState::Closed).await
-}
-
-/// An SVG QR code as a `data:` URI (CSP allows `img-src data:`; no inline markup needed).
-pub fn qr_data_uri(text: &str) -> AppResult<String> {
-    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|e| AppError::internal("qr", e))?;
-    let svg = code
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(160, 160)
-        .build();
-    Ok(format!("data:image/svg+xml,{}", encode_query_value(&svg)))
 }
 
 /// Records a staff action on batch `id` (of township `township_id`) in the audit trail, on the

@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use crate::db::publicity::{Batch, StaffEntry};
 use crate::domain::{BatchKind, BatchState};
 use crate::i18n::{Lang, Msg};
-use crate::pages::views::yuan;
-use crate::publicity::labels;
-use crate::staff::views::Csrf;
+use crate::web::format::yuan;
+use crate::web::labels::publicity as labels;
+use crate::web::shell::Csrf;
 
 #[component]
 pub fn BatchListPage(

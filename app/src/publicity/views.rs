@@ -7,8 +7,8 @@ use crate::db::publicity::Batch;
 use crate::domain::{BatchKind, BatchState, PublicEntry, PublicityWindow, WindowStatus};
 use crate::i18n::{Lang, Msg};
 use crate::islands::{rules, Countdown, EntryFilter};
-use crate::pages::views::yuan;
-use crate::publicity::labels;
+use crate::web::format::yuan;
+use crate::web::labels::publicity as labels;
 
 /// The 7-day window of a review/approval batch (standing lists have none).
 pub fn window(b: &Batch) -> Option<PublicityWindow> {

@@ -66,7 +66,7 @@ fn attr(tag: &str, attr: &str) -> String {
 }
 
 async fn bundle_is_served_hashed_and_cached(backend: Backend) {
-    let Some((app, _pkg)) = with_bundle(backend, &app::bundle::island_names()).await else {
+    let Some((app, _pkg)) = with_bundle(backend, &app::web::assets::island_names()).await else {
         return;
     };
     let res = app.get(LONGQUAN).await;
@@ -176,7 +176,7 @@ async fn stale_bundle_is_left_out(backend: Backend) {
         return;
     };
     let pkg = tempfile::tempdir().expect("tempdir");
-    write_bundle(pkg.path(), &app::bundle::island_names());
+    write_bundle(pkg.path(), &app::web::assets::island_names());
     std::fs::write(
         pkg.path().join("sunshine_bg.wasm"),
         b"\0asm\x01\0\0\0sunshine-islands:0",

@@ -1,20 +1,54 @@
-//! The WASM islands bundle that `scripts/build-wasm` writes to `site/pkg/`: read once at start-up,
+//! Static assets: the stylesheet (embedded, content-hashed) and the WASM islands bundle (`scripts/build-wasm` writes it to `site/pkg/`): read once at start-up,
 //! served from memory under content-hashed names (cached for a year), and announced to pages only
 //! when it is complete. Without it the site is plain HTML and no page mentions a script.
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
-use crate::routes::content_hash_bytes;
-use crate::state::AppState;
+
+/// The stylesheet, embedded so the binary runs from any folder.
+pub const STYLE_CSS: &str = include_str!("../../../style/main.css");
+
+/// Short content hash for cache-busting file names.
+pub fn content_hash(data: &str) -> String {
+    content_hash_bytes(data.as_bytes())
+}
+
+pub fn content_hash_bytes(data: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(data);
+    hex::encode(&digest[..6])
+}
+
+pub fn css_href() -> String {
+    format!("/static/style-{}.css", content_hash(STYLE_CSS))
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            ),
+        ],
+        STYLE_CSS,
+    )
+        .into_response()
+}
 
 /// The boot script; the server fills in the hashed names of the two files it loads.
-const BOOT_JS: &str = include_str!("islands/boot.js");
+const BOOT_JS: &str = include_str!("../islands/boot.js");
 /// What wasm-bindgen writes (`--out-name sunshine`).
 const JS_FILE: &str = "sunshine.js";
 const WASM_FILE: &str = "sunshine_bg.wasm";
@@ -113,9 +147,11 @@ fn missing_islands(js: &str) -> Vec<String> {
 }
 
 /// `GET /pkg/{file}`: one of the bundle's files, or 404.
-pub async fn serve(State(state): State<AppState>, UrlPath(file): UrlPath<String>) -> Response {
-    let Some((content_type, bytes)) = state.site.bundle.as_ref().and_then(|b| b.files.get(&file))
-    else {
+pub async fn serve(
+    State(bundle): State<Option<Arc<Bundle>>>,
+    UrlPath(file): UrlPath<String>,
+) -> Response {
+    let Some((content_type, bytes)) = bundle.as_ref().and_then(|b| b.files.get(&file)) else {
         return AppError::NotFound.into_response();
     };
     (

@@ -2,50 +2,14 @@
 
 use leptos::prelude::*;
 
+use crate::admin::service::FieldErrors;
 use crate::db::audit::AuditRow;
 use crate::db::staff::Staff;
 use crate::domain::Role;
 use crate::i18n::{Lang, Msg};
-use crate::pages::views::local_time;
-use crate::staff::service::FieldErrors;
-
-pub fn role_msg(role: Role) -> Msg {
-    match role {
-        Role::TownshipOfficer => Msg::RoleTownshipOfficer,
-        Role::CountyOfficer => Msg::RoleCountyOfficer,
-        Role::Supervisor => Msg::RoleSupervisor,
-        Role::Auditor => Msg::RoleAuditor,
-        Role::Admin => Msg::RoleAdmin,
-    }
-}
-
-/// The hidden CSRF field every staff form carries.
-#[component]
-pub fn Csrf(token: String) -> impl IntoView {
-    view! { <input type="hidden" name="csrf" value=token /> }
-}
-
-/// Navigation shown on every signed-in staff page, with the sign-out form.
-#[component]
-pub fn StaffNav(lang: Lang, csrf: String, manage_staff: bool, edit_content: bool) -> impl IntoView {
-    view! {
-        <nav class="staff-nav" aria-label=lang.t(Msg::StaffArea)>
-            <a href="/staff">{lang.t(Msg::Dashboard)}</a>
-            <a href="/staff/complaints">{lang.t(Msg::Complaints)}</a>
-            <a href="/staff/publicity">{lang.t(Msg::Publicity)}</a>
-            {edit_content.then(|| view! { <a href="/staff/pages">{lang.t(Msg::Content)}</a> })}
-            {manage_staff.then(|| view! {
-                <a href="/staff/accounts">{lang.t(Msg::Accounts)}</a>
-                <a href="/staff/holidays">{lang.t(Msg::Holidays)}</a>
-            })}
-            <a href="/staff/audit">{lang.t(Msg::AuditLog)}</a>
-            <form method="post" action="/staff/logout" class="inline">
-                <Csrf token=csrf />
-                <button type="submit" class="link">{lang.t(Msg::SignOut)}</button>
-            </form>
-        </nav>
-    }
-}
+use crate::web::format::local_time;
+use crate::web::format::role_msg;
+use crate::web::shell::Csrf;
 
 #[component]
 pub fn LoginPage(

@@ -5,8 +5,8 @@ use crate::domain::access::{check_password, valid_username, PasswordError};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::i18n::Msg;
-use crate::staff::auth::hash_password;
-use crate::state::AppState;
+use crate::web::session::hash_password;
+use crate::web::state::AppState;
 
 /// Field-level problems, each with a message key; shown next to the field.
 pub type FieldErrors = Vec<(&'static str, Msg)>;

@@ -1,16 +1,14 @@
-//! Per-request page context: language, current path and site facts; renders whole documents.
+//! Per-request page context: language, current path and site facts (documents are rendered by
+//! `web::shell`, which wraps a page in the shared shell).
 
 use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
-use axum::response::Html;
-use leptos::prelude::*;
 
 use crate::i18n::Lang;
-use crate::pages::views::Shell;
-use crate::state::{AppState, Site};
+use crate::web::state::{AppState, Site};
 
 /// Reads one cookie from the request headers.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -47,32 +45,6 @@ impl PageCtx {
             site,
         }
     }
-
-    /// Renders a complete HTML document with the shared shell around `body`.
-    pub fn render(&self, title: &str, body: impl IntoView + 'static) -> Html<String> {
-        Html(render_document(self, title, body))
-    }
-}
-
-pub fn render_document(ctx: &PageCtx, title: &str, body: impl IntoView + 'static) -> String {
-    let ctx = ctx.clone();
-    let title = title.to_owned();
-    let owner = Owner::new();
-    let bundle = ctx.site.bundle.clone();
-    let mut html =
-        owner.with(move || view! { <Shell ctx=ctx title=title>{body}</Shell> }.to_html());
-    // The islands' boot script, only where there is an island to wake: a page without one
-    // should not make a phone on a weak signal fetch the bundle.
-    if let Some(bundle) = bundle.filter(|_| html.contains("<leptos-island")) {
-        if let Some(at) = html.rfind("</body>") {
-            let script = format!(
-                r#"<script type="module" src="{}"></script>"#,
-                bundle.boot_href
-            );
-            html.insert_str(at, &script);
-        }
-    }
-    format!("<!DOCTYPE html>{html}")
 }
 
 impl FromRequestParts<AppState> for PageCtx {

@@ -11,11 +11,11 @@ use crate::domain::access::Perm;
 use crate::domain::DayKind;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
-use crate::pages::ctx::PageCtx;
-use crate::staff::api::nav;
-use crate::staff::auth::{StaffCtx, StaffForm};
-use crate::staff::views::Csrf;
-use crate::state::AppState;
+use crate::web::ctx::PageCtx;
+use crate::web::session::{StaffCtx, StaffForm};
+use crate::web::shell::nav;
+use crate::web::shell::Csrf;
+use crate::web::state::AppState;
 
 #[component]
 fn HolidaysPage(

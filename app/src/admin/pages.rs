@@ -7,21 +7,21 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
 
-use crate::accountability::markdown::{self, SafeHtml};
 use crate::db::content::{self, Kind, Page};
 use crate::db::{audit, now_epoch};
 use crate::domain::access::Perm;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
-use crate::pages::ctx::PageCtx;
-use crate::pages::views::{local_time, textarea_text};
-use crate::staff::api::nav;
-use crate::staff::auth::{StaffCtx, StaffForm};
-use crate::staff::views::Csrf;
-use crate::state::AppState;
+use crate::web::ctx::PageCtx;
+use crate::web::format::{local_time, textarea_text};
+use crate::web::markdown::{self, SafeHtml};
+use crate::web::session::{StaffCtx, StaffForm};
+use crate::web::shell::nav;
+use crate::web::shell::Csrf;
+use crate::web::state::AppState;
 
 fn kind_label(lang: Lang, k: Kind) -> &'static str {
-    lang.t(crate::accountability::views::kind_title(k).0)
+    lang.t(crate::web::labels::kind_title(k).0)
 }
 
 #[component]

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::config::{Secret, SiteSettings};
 use crate::db::regions::Region;
 use crate::db::Db;
+use crate::web::assets::Bundle;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -24,5 +25,12 @@ pub struct Site {
     /// Versioned URL of the stylesheet, so it can be cached for a year.
     pub css_href: String,
     /// The WASM islands bundle, when one was built; pages name its boot script only then.
-    pub bundle: Option<Arc<crate::bundle::Bundle>>,
+    pub bundle: Option<Arc<Bundle>>,
+}
+
+/// The bundle handler needs only the bundle.
+impl axum::extract::FromRef<AppState> for Option<Arc<Bundle>> {
+    fn from_ref(state: &AppState) -> Self {
+        state.site.bundle.clone()
+    }
 }

@@ -24,10 +24,10 @@ use crate::db::{now_epoch, sessions, staff as staff_db};
 use crate::domain::access::{allowed, Perm};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::pages::api::safe_next;
-use crate::pages::ctx::{cookie, lang_of};
-use crate::ratelimit::client_ip;
-use crate::state::AppState;
+use crate::web::ctx::{cookie, lang_of};
+use crate::web::format::safe_next;
+use crate::web::ratelimit::client_ip;
+use crate::web::state::AppState;
 
 pub const SESSION_COOKIE: &str = "sunshine_session";
 /// A signed-in session ends after this long without a request.
@@ -217,7 +217,7 @@ impl FromRequestParts<AppState> for StaffCtx {
         };
         let login = LoginRedirect(format!(
             "/staff/login?next={}",
-            crate::pages::views::encode_query_value(safe_next(Some(next)))
+            crate::web::format::encode_query_value(safe_next(Some(next)))
         ));
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(login.into_response());

@@ -7,28 +7,22 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
 
+use crate::admin::service::{self, AccountInput, Actor, ServiceError};
+use crate::admin::views::{
+    AccountFormPage, AccountFormValues, AccountsPage, AuditPage, DashboardPage, LoginPage,
+};
 use crate::db::{audit, now_epoch, regions, sessions, staff as staff_db};
 use crate::domain::access::{lockout_seconds, Perm};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
-use crate::pages::api::safe_next;
-use crate::pages::ctx::{cookie, PageCtx};
-use crate::staff::auth::{
+use crate::web::ctx::{cookie, PageCtx};
+use crate::web::format::safe_next;
+use crate::web::session::{
     clear_session_cookie, client_addr_string, new_token, session_alive, session_cookie, token_hash,
     verify_password, with_cookie, StaffCtx, StaffForm, ABSOLUTE_SECS, ANON_SECS, SESSION_COOKIE,
 };
-use crate::staff::service::{self, AccountInput, Actor, ServiceError};
-use crate::staff::views::{
-    AccountFormPage, AccountFormValues, AccountsPage, AuditPage, DashboardPage, LoginPage, StaffNav,
-};
-use crate::state::AppState;
-
-/// The staff navigation bar for this member.
-pub fn nav(staff: &StaffCtx) -> AnyView {
-    let manage = staff.can(Perm::ManageStaff, None);
-    let content = staff.can(Perm::EditPublicity, None);
-    view! { <StaffNav lang=staff.lang csrf=staff.csrf.clone() manage_staff=manage edit_content=content /> }.into_any()
-}
+use crate::web::shell::nav;
+use crate::web::state::AppState;
 
 /// Where to go after sign-in: only staff pages.
 fn staff_next(next: Option<&str>) -> String {
@@ -134,7 +128,7 @@ pub async fn login(
         None => None,
     };
     let Some((anon_token, anon_row)) =
-        anon.filter(|(_, r)| crate::staff::auth::constant_time_eq(&r.csrf_token, &form.csrf))
+        anon.filter(|(_, r)| crate::web::session::constant_time_eq(&r.csrf_token, &form.csrf))
     else {
         return Err(AppError::CrossSite);
     };

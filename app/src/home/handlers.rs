@@ -7,10 +7,11 @@ use leptos::prelude::*;
 
 use crate::db::regions;
 use crate::error::{AppError, AppResult};
+use crate::home::views::{HomePage, TownshipItem, VillageLink};
 use crate::i18n::{Lang, Msg};
-use crate::pages::ctx::PageCtx;
-use crate::pages::views::{HomePage, TownshipItem, VillageLink};
-use crate::state::AppState;
+use crate::web::ctx::PageCtx;
+use crate::web::format::safe_next;
+use crate::web::state::AppState;
 
 pub async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
     let lang = ctx.lang;
@@ -45,21 +46,6 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Resp
 #[derive(serde::Deserialize)]
 pub struct LangQuery {
     next: Option<String>,
-}
-
-/// Only same-site absolute paths may be returned to, never `//host` or `/\host`.
-pub fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.chars().any(|c| c.is_control()) =>
-        {
-            n
-        }
-        _ => "/",
-    }
 }
 
 /// `GET /lang/{code}?next=/path`: remembers the language in a cookie and goes back.

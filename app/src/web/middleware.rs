@@ -9,9 +9,10 @@ use leptos::prelude::*;
 
 use crate::error::{AppError, ErrorInfo, ErrorKind};
 use crate::i18n::{Lang, Msg};
-use crate::pages::ctx::{lang_of, render_document, PageCtx};
-use crate::pages::views::ErrorPage;
-use crate::state::AppState;
+use crate::web::ctx::{lang_of, PageCtx};
+use crate::web::shell::render_document;
+use crate::web::shell::ErrorPage;
+use crate::web::state::AppState;
 
 /// Adds the security headers every response carries.
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -19,7 +20,7 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(crate::bundle::csp(state.site.bundle.is_some())),
+        HeaderValue::from_static(crate::web::assets::csp(state.site.bundle.is_some())),
     );
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -1,0 +1,57 @@
+//! The home page: the county's townships and their villages.
+
+use leptos::prelude::*;
+
+use crate::i18n::{Lang, Msg};
+
+/// A township with its villages, as the home page lists them.
+#[derive(Debug, Clone)]
+pub struct TownshipItem {
+    pub name: String,
+    pub villages: Vec<VillageLink>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VillageLink {
+    pub code: String,
+    pub name: String,
+}
+
+#[component]
+pub fn HomePage(lang: Lang, county: String, townships: Vec<TownshipItem>) -> impl IntoView {
+    view! {
+        <h1>{county} " " {lang.t(Msg::SiteName)}</h1>
+        <p class="lead">{lang.t(Msg::HomeIntro)}</p>
+        <p class="cta">
+            <a class="button" href="/report">{lang.t(Msg::Report)}</a> " "
+            <a class="button secondary" href="/track">{lang.t(Msg::TrackTitle)}</a>
+        </p>
+        <h2>{lang.t(Msg::TownshipsAndVillages)}</h2>
+        <ul class="townships">
+            {townships
+                .into_iter()
+                .map(|t| {
+                    let summary = format!("{} ({} {})", t.name, t.villages.len(), lang.t(Msg::VillageCount));
+                    view! {
+                        <li class="township">
+                            <h3>{summary}</h3>
+                            <ul class="villages">
+                                {t
+                                    .villages
+                                    .into_iter()
+                                    .map(|v| {
+                                        view! {
+                                            <li>
+                                                <a href=format!("/v/{}", v.code)>{v.name}</a>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}

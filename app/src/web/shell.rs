@@ -1,0 +1,147 @@
+//! The document shell around every page, the error page body, and the staff navigation.
+
+use axum::response::Html;
+use leptos::prelude::*;
+
+use crate::domain::access::Perm;
+use crate::i18n::{Lang, Msg};
+use crate::web::ctx::PageCtx;
+use crate::web::format::encode_query_value;
+use crate::web::session::StaffCtx;
+
+impl PageCtx {
+    /// Renders a complete HTML document with the shared shell around `body`.
+    pub fn render(&self, title: &str, body: impl IntoView + 'static) -> Html<String> {
+        Html(render_document(self, title, body))
+    }
+}
+
+pub fn render_document(ctx: &PageCtx, title: &str, body: impl IntoView + 'static) -> String {
+    let ctx = ctx.clone();
+    let title = title.to_owned();
+    let owner = Owner::new();
+    let bundle = ctx.site.bundle.clone();
+    let mut html =
+        owner.with(move || view! { <Shell ctx=ctx title=title>{body}</Shell> }.to_html());
+    // The islands' boot script, only where there is an island to wake: a page without one
+    // should not make a phone on a weak signal fetch the bundle.
+    if let Some(bundle) = bundle.filter(|_| html.contains("<leptos-island")) {
+        if let Some(at) = html.rfind("</body>") {
+            let script = format!(
+                r#"<script type="module" src="{}"></script>"#,
+                bundle.boot_href
+            );
+            html.insert_str(at, &script);
+        }
+    }
+    format!("<!DOCTYPE html>{html}")
+}
+
+#[component]
+pub fn Shell(ctx: PageCtx, title: String, children: Children) -> impl IntoView {
+    let lang = ctx.lang;
+    let other = lang.other();
+    let switch_href = format!(
+        "/lang/{}?next={}",
+        other.code(),
+        encode_query_value(&ctx.path)
+    );
+    let county = ctx
+        .site
+        .county
+        .as_ref()
+        .map(|c| lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned())
+        .unwrap_or_default();
+    let full_title = if county.is_empty() {
+        format!("{title} - {}", lang.t(Msg::SiteName))
+    } else {
+        format!("{title} - {county}{}", lang.t(Msg::SiteName))
+    };
+    let hotline = ctx.site.settings.hotline.clone();
+    let tel = format!("tel:{}", hotline.replace([' ', '-'], ""));
+    view! {
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="robots" content="noindex, nofollow" />
+                <title>{full_title}</title>
+                <link rel="stylesheet" href=ctx.site.css_href.clone() />
+                // No favicon request (a 404 on every first visit, and bytes on a weak signal).
+                <link rel="icon" href="data:," />
+            </head>
+            <body>
+                <a class="skip" href="#main">{lang.t(Msg::SkipToContent)}</a>
+                <header class="site-header">
+                    <a class="brand" href="/">
+                        <span class="county">{county}</span>
+                        <span class="site-name">{lang.t(Msg::SiteName)}</span>
+                    </a>
+                    <a class="lang-switch" href=switch_href hreflang=other.tag() lang=other.tag()>
+                        {lang.t(Msg::OtherLanguageName)}
+                    </a>
+                </header>
+                <main id="main">{children()}</main>
+                <footer class="site-footer">
+                    <p class="footer-links">
+                        <a href="/report">{lang.t(Msg::Report)}</a> " · "
+                        <a href="/stats">{lang.t(Msg::Stats)}</a> " · "
+                        <a href="/policy">{lang.t(Msg::Policy)}</a> " · "
+                        <a href="/answers">{lang.t(Msg::Answers)}</a> " · "
+                        <a href="/notices">{lang.t(Msg::Notices)}</a> " · "
+                        <a href="/track">{lang.t(Msg::TrackTitle)}</a> " · "
+                        <a href="/staff">{lang.t(Msg::StaffArea)}</a>
+                    </p>
+                    <p>
+                        {lang.t(Msg::Hotline)} ": " <a href=tel>{hotline}</a>
+                    </p>
+                    <p class="small">{lang.t(Msg::FooterNote)}</p>
+                </footer>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn ErrorPage(lang: Lang, title: &'static str, body: String) -> impl IntoView {
+    view! {
+        <h1>{title}</h1>
+        <p>{body}</p>
+        <p><a href="/">{lang.t(Msg::BackToHome)}</a></p>
+    }
+}
+
+/// The hidden CSRF field every staff form carries.
+#[component]
+pub fn Csrf(token: String) -> impl IntoView {
+    view! { <input type="hidden" name="csrf" value=token /> }
+}
+
+/// Navigation shown on every signed-in staff page, with the sign-out form.
+#[component]
+pub fn StaffNav(lang: Lang, csrf: String, manage_staff: bool, edit_content: bool) -> impl IntoView {
+    view! {
+        <nav class="staff-nav" aria-label=lang.t(Msg::StaffArea)>
+            <a href="/staff">{lang.t(Msg::Dashboard)}</a>
+            <a href="/staff/complaints">{lang.t(Msg::Complaints)}</a>
+            <a href="/staff/publicity">{lang.t(Msg::Publicity)}</a>
+            {edit_content.then(|| view! { <a href="/staff/pages">{lang.t(Msg::Content)}</a> })}
+            {manage_staff.then(|| view! {
+                <a href="/staff/accounts">{lang.t(Msg::Accounts)}</a>
+                <a href="/staff/holidays">{lang.t(Msg::Holidays)}</a>
+            })}
+            <a href="/staff/audit">{lang.t(Msg::AuditLog)}</a>
+            <form method="post" action="/staff/logout" class="inline">
+                <Csrf token=csrf />
+                <button type="submit" class="link">{lang.t(Msg::SignOut)}</button>
+            </form>
+        </nav>
+    }
+}
+
+/// The staff navigation bar for this member.
+pub fn nav(staff: &StaffCtx) -> AnyView {
+    let manage = staff.can(Perm::ManageStaff, None);
+    let content = staff.can(Perm::EditPublicity, None);
+    view! { <StaffNav lang=staff.lang csrf=staff.csrf.clone() manage_staff=manage edit_content=content /> }.into_any()
+}
