@@ -8,6 +8,8 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use crate::domain::EventKind;
+
 pub const COUNTY_CODE: &str = "530621000000";
 pub const COUNTY_NAME_ZH: &str = "鲁甸县";
 pub const COUNTY_NAME_EN: &str = "Ludian County";
@@ -703,7 +705,7 @@ async fn load_complaints(
         let Ok(id) = cdb::insert(tx, &new, at).await else {
             continue;
         };
-        cdb::add_event(tx, id, Actor::System, "submitted", true, "", at).await?;
+        cdb::add_event(tx, id, Actor::System, EventKind::Submitted, "", at).await?;
         if *status == Status::Submitted {
             continue;
         }
@@ -721,8 +723,7 @@ async fn load_complaints(
                 tx,
                 id,
                 Actor::System,
-                "declined",
-                true,
+                EventKind::Declined,
                 "所反映问题属于养老保险，已转县人社局。",
                 at + 86_400,
             )
@@ -744,7 +745,15 @@ async fn load_complaints(
             at + 2 * 86_400,
         )
         .await?;
-        cdb::add_event(tx, id, Actor::System, "accepted", true, "", at + 2 * 86_400).await?;
+        cdb::add_event(
+            tx,
+            id,
+            Actor::System,
+            EventKind::Accepted,
+            "",
+            at + 2 * 86_400,
+        )
+        .await?;
         if *status == Status::Accepted {
             continue;
         }
@@ -761,13 +770,20 @@ async fn load_complaints(
             at + 3 * 86_400,
         )
         .await?;
-        cdb::add_event(tx, id, Actor::System, "assigned", true, "", at + 3 * 86_400).await?;
         cdb::add_event(
             tx,
             id,
             Actor::System,
-            "note",
-            false,
+            EventKind::Assigned,
+            "",
+            at + 3 * 86_400,
+        )
+        .await?;
+        cdb::add_event(
+            tx,
+            id,
+            Actor::System,
+            EventKind::Note,
             "已入户走访，调取车辆和房产登记信息。",
             at + 5 * 86_400,
         )
@@ -808,8 +824,7 @@ async fn load_complaints(
             tx,
             id,
             Actor::System,
-            "answered",
-            true,
+            EventKind::Answered,
             "经核实，您反映的情况属实。该户已于本月停发低保，多领资金依法追回。感谢您的监督。",
             at + 12 * 86_400,
         )
@@ -824,7 +839,15 @@ async fn load_complaints(
                 at + 20 * 86_400,
             )
             .await?;
-            cdb::add_event(tx, id, Actor::System, "closed", true, "", at + 20 * 86_400).await?;
+            cdb::add_event(
+                tx,
+                id,
+                Actor::System,
+                EventKind::Closed,
+                "",
+                at + 20 * 86_400,
+            )
+            .await?;
         }
         if *status == Status::Reopened {
             let requested = received + chrono::Duration::days(15);
@@ -845,8 +868,7 @@ async fn load_complaints(
                 tx,
                 id,
                 Actor::Reporter,
-                "review_requested",
-                true,
+                EventKind::ReviewRequested,
                 "该户与村支书是亲戚，请复查。",
                 at + 15 * 86_400,
             )

@@ -15,11 +15,12 @@ use crate::db::{audit, now_epoch, regions, sessions, staff as staff_db};
 use crate::domain::access::{lockout_seconds, Perm};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
-use crate::web::ctx::{cookie, PageCtx};
+use crate::web::cookies;
+use crate::web::ctx::PageCtx;
 use crate::web::format::safe_next;
 use crate::web::session::{
     clear_session_cookie, client_addr_string, new_token, session_alive, session_cookie, token_hash,
-    verify_password, with_cookie, StaffCtx, StaffForm, ABSOLUTE_SECS, ANON_SECS, SESSION_COOKIE,
+    verify_password, StaffCtx, StaffForm, ABSOLUTE_SECS, ANON_SECS, SESSION_COOKIE,
 };
 use crate::web::shell::nav;
 use crate::web::state::AppState;
@@ -43,10 +44,10 @@ pub struct NextQuery {
 /// there is none. Returns (token, csrf, created).
 async fn anon_session(state: &AppState, headers: &HeaderMap) -> AppResult<(String, String, bool)> {
     let now = now_epoch();
-    if let Some(token) = cookie(headers, SESSION_COOKIE) {
-        if let Some(row) = sessions::get(&state.db, &token_hash(token)).await? {
+    if let Some(token) = cookies::read(headers, SESSION_COOKIE) {
+        if let Some(row) = sessions::get(&state.db, &token_hash(&token)).await? {
             if row.staff_id.is_none() && session_alive(&row, now) {
-                return Ok((token.to_owned(), row.csrf_token, false));
+                return Ok((token, row.csrf_token, false));
             }
         }
     }
@@ -90,7 +91,7 @@ pub async fn login_form(
     let next = staff_next(q.next.as_deref());
     let res = login_page(&ctx, csrf, next, false, String::new());
     Ok(if created {
-        with_cookie(
+        cookies::set(
             res,
             &session_cookie(&token, state.site.settings.secure_cookies),
         )
@@ -120,8 +121,8 @@ pub async fn login(
     let now = now_epoch();
     let secure = state.site.settings.secure_cookies;
     // The login form must come from our own page: its anonymous session holds the token.
-    let anon = match cookie(&headers, SESSION_COOKIE) {
-        Some(token) => sessions::get(&state.db, &token_hash(token))
+    let anon = match cookies::read(&headers, SESSION_COOKIE) {
+        Some(token) => sessions::get(&state.db, &token_hash(&token))
             .await?
             .filter(|r| r.staff_id.is_none() && session_alive(r, now))
             .map(|r| (token.to_owned(), r)),
@@ -213,7 +214,7 @@ pub async fn login(
         tracing::warn!(error = ?e, "could not delete expired sessions");
     }
     let res = Redirect::to(&staff_next(form.next.as_deref())).into_response();
-    Ok(with_cookie(res, &session_cookie(&token, secure)))
+    Ok(cookies::set(res, &session_cookie(&token, secure)))
 }
 
 #[derive(Deserialize)]
@@ -234,7 +235,7 @@ pub async fn logout(
     .await?;
     tx.commit().await?;
     let res = Redirect::to("/staff/login").into_response();
-    Ok(with_cookie(
+    Ok(cookies::set(
         res,
         &clear_session_cookie(state.site.settings.secure_cookies),
     ))

@@ -1,7 +1,24 @@
-//! Complaints, public side: report (anonymously if wished), get a receipt, follow the case.
+//! Complaints and reports (举报/投诉): anyone reports, anonymously if they wish, and follows the
+//! case with a receipt; named staff accept, verify, answer and close it within the legal times.
 
-pub mod api;
 pub mod digest;
-pub mod staff_api;
+pub mod handlers;
+pub mod intake;
+pub mod staff_handlers;
 pub mod staff_views;
+pub mod tracking;
 pub mod views;
+pub mod workflow;
+
+use crate::domain::{DeadlineRules, WorkCalendar};
+use crate::error::AppResult;
+use crate::web::state::AppState;
+
+/// The rules and calendar deadlines are counted with (the holiday table, the day-count setting).
+pub async fn deadline_rules(state: &AppState) -> AppResult<(DeadlineRules, WorkCalendar)> {
+    let rules = DeadlineRules {
+        count: state.site.settings.deadline_count,
+        ..DeadlineRules::default()
+    };
+    Ok((rules, crate::db::holidays::calendar(&state.db).await?))
+}

@@ -290,19 +290,13 @@ pub fn OfflineReceiptPage(
     }
 }
 
-/// What the viewer may do on this case, decided by the handler.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Allowed {
-    pub handle: bool,
-    pub approve: bool,
-    pub reveal: bool,
-}
+pub use crate::complaints::workflow::Allowed;
 
 pub struct CaseDetail {
     pub case: StaffCase,
     pub place: String,
     pub assignee: Option<String>,
-    pub events: Vec<(Event, Option<String>)>,
+    pub events: Vec<Event>,
     pub named: Vec<String>,
     pub candidates: Vec<(i64, String)>,
     pub staff_in_scope: Vec<(i64, String)>,
@@ -369,12 +363,13 @@ pub fn CaseDetailPage(lang: Lang, nav: AnyView, csrf: String, detail: CaseDetail
     let urgency_class = urgency(deadline, today);
     let timeline = events
         .into_iter()
-        .map(|(e, who)| {
+        .map(|e| {
             let internal = (!e.public).then(|| lang.t(Msg::InternalMark));
+            let who = e.staff_name.clone();
             view! {
                 <li class=if e.public { "public" } else { "internal" }>
                     <span class="when">{local_time(e.at)}</span> " "
-                    <strong>{lang.t(labels::staff_event(&e.kind))}</strong> " " {internal}
+                    <strong>{lang.t(labels::event(e.kind))}</strong> " " {internal}
                     {who.map(|w| view! { " · " {w} })}
                     {(!e.body.is_empty()).then(|| view! { <p class="event-body">{e.body.clone()}</p> })}
                 </li>

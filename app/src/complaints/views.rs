@@ -13,16 +13,25 @@ use crate::web::labels::complaint as labels;
 /// A township and its villages for the place select: (township name, code, [(code, name)]).
 pub type Places = Vec<(String, String, Vec<(String, String)>)>;
 
-#[derive(Debug, Clone, Default)]
+/// The fields of a report as typed (the public form and staff logging share them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
 pub struct ReportValues {
     pub category: String,
     pub place: String,
     pub entry: String,
     pub body: String,
     pub accused: String,
+    #[serde(deserialize_with = "checkbox")]
     pub anonymous: bool,
     pub name: String,
     pub contact: String,
+}
+
+/// A checkbox is sent (with any value) when ticked, and left out otherwise.
+fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    let v: Option<String> = serde::Deserialize::deserialize(d)?;
+    Ok(v.is_some())
 }
 
 fn field_error(lang: Lang, errors: &[(&'static str, Msg)], field: &'static str) -> Option<AnyView> {
@@ -212,7 +221,7 @@ pub fn CasePage(lang: Lang, data: CaseData) -> impl IntoView {
                 .map(|e| view! {
                     <li>
                         <span class="when">{local_time(e.at)}</span> " "
-                        <strong>{lang.t(labels::event(&e.kind))}</strong>
+                        <strong>{lang.t(labels::event(e.kind))}</strong>
                         {(!e.body.is_empty()).then(|| view! { <p class="event-body">{e.body.clone()}</p> })}
                     </li>
                 })

@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
-use crate::domain::{Category, Channel, Status};
+use crate::domain::{Category, Channel, EventKind, Status};
 use crate::error::{AppError, AppResult};
 
 pub struct NewComplaint<'a> {
@@ -164,22 +164,41 @@ pub enum Actor {
     System,
 }
 
+/// One entry of a case's timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     pub at: i64,
     pub actor_kind: String,
-    pub kind: String,
+    pub kind: EventKind,
     pub public: bool,
     pub body: String,
+    /// The staff member who wrote it (staff views only).
+    pub staff_name: Option<String>,
 }
 
-#[tracing::instrument(skip_all, fields(kind))]
+fn event_from_row(r: &AnyRow, with_staff: bool) -> AppResult<Event> {
+    let kind: String = r.try_get("kind")?;
+    Ok(Event {
+        at: r.try_get("at")?,
+        actor_kind: r.try_get("actor_kind")?,
+        kind: EventKind::parse(&kind).map_err(|e| AppError::internal("event kind", e))?,
+        public: r.try_get::<i64, _>("public")? != 0,
+        body: r.try_get("body")?,
+        staff_name: if with_staff {
+            r.try_get("display_name")?
+        } else {
+            None
+        },
+    })
+}
+
+/// Adds a timeline entry (public or not as its kind says) and touches the case.
+#[tracing::instrument(skip_all, fields(kind = kind.as_str()))]
 pub async fn add_event(
     conn: &mut AnyConnection,
     complaint_id: i64,
     actor: Actor,
-    kind: &str,
-    public: bool,
+    kind: EventKind,
     body: &str,
     now: i64,
 ) -> AppResult<()> {
@@ -196,8 +215,8 @@ pub async fn add_event(
     .bind(now)
     .bind(actor_kind)
     .bind(staff_id)
-    .bind(kind)
-    .bind(i64::from(public))
+    .bind(kind.as_str())
+    .bind(i64::from(kind.public()))
     .bind(body)
     .execute(&mut *conn)
     .await?;
@@ -219,17 +238,7 @@ pub async fn public_events(db: &Db, complaint_id: i64) -> AppResult<Vec<Event>> 
     .bind(complaint_id)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Event {
-                at: r.try_get("at")?,
-                actor_kind: r.try_get("actor_kind")?,
-                kind: r.try_get("kind")?,
-                public: r.try_get::<i64, _>("public")? != 0,
-                body: r.try_get("body")?,
-            })
-        })
-        .collect()
+    rows.iter().map(|r| event_from_row(r, false)).collect()
 }
 
 /// Moves a case from `from` to `to`; false (and no change) if it was no longer in `from`.
@@ -418,7 +427,7 @@ pub async fn queue(
 
 /// Every event of a case (internal ones too), with the staff member's display name.
 #[tracing::instrument(skip_all)]
-pub async fn all_events(db: &Db, complaint_id: i64) -> AppResult<Vec<(Event, Option<String>)>> {
+pub async fn all_events(db: &Db, complaint_id: i64) -> AppResult<Vec<Event>> {
     let rows = sqlx::query(
         "SELECT e.at, e.actor_kind, e.kind, e.public, e.body, s.display_name
          FROM complaint_events e LEFT JOIN staff s ON s.id = e.staff_id
@@ -427,20 +436,7 @@ pub async fn all_events(db: &Db, complaint_id: i64) -> AppResult<Vec<(Event, Opt
     .bind(complaint_id)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                Event {
-                    at: r.try_get("at")?,
-                    actor_kind: r.try_get("actor_kind")?,
-                    kind: r.try_get("kind")?,
-                    public: r.try_get::<i64, _>("public")? != 0,
-                    body: r.try_get("body")?,
-                },
-                r.try_get("display_name")?,
-            ))
-        })
-        .collect()
+    rows.iter().map(|r| event_from_row(r, true)).collect()
 }
 
 /// Moves a case to `to` and applies `changes`, only if it is still in `expected` (no lost

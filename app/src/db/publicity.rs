@@ -447,6 +447,22 @@ pub fn to_public(e: &StaffEntry, policy: MaskPolicy) -> Option<PublicEntry> {
 
 /// An entry's batch and its public form, looked up by public reference (complaint form).
 #[tracing::instrument(skip_all)]
+/// The row id of the entry with this public reference, if any.
+#[tracing::instrument(skip_all)]
+pub async fn entry_id_by_ref(db: &Db, public_ref: &str) -> AppResult<Option<i64>> {
+    if !is_public_ref(public_ref) {
+        return Ok(None);
+    }
+    let row = sqlx::query("SELECT id FROM batch_entries WHERE public_ref = $1")
+        .bind(public_ref)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(match row {
+        Some(r) => Some(r.try_get::<i64, _>(0)?),
+        None => None,
+    })
+}
+
 pub async fn entry_by_ref(
     db: &Db,
     public_ref: &str,

@@ -10,7 +10,7 @@
 //! answered | closed --request_review--> reopened --assign--> verifying
 //! assign also in verifying (reassign) and reopened
 //! extend in accepted | verifying | reply_pending (unchanged; once only, see can_extend)
-//! add_note, add_info in every state except declined and closed (unchanged)
+//! add_note, add_info, escalate in every state except declined and closed (unchanged)
 //! ```
 //!
 //! Who may perform an action (handler, supervisor, reporter) is decided by
@@ -56,6 +56,46 @@ code_enum! {
         AddNote => "add_note",
         /// Reporter adds information.
         AddInfo => "add_info",
+        /// Hand the case up to the county (a township officer then no longer sees it).
+        Escalate => "escalate",
+    }
+}
+
+code_enum! {
+    /// What a timeline entry records.
+    pub enum EventKind("event") {
+        Submitted => "submitted",
+        InfoAdded => "info_added",
+        ReviewRequested => "review_requested",
+        Accepted => "accepted",
+        Declined => "declined",
+        Assigned => "assigned",
+        Findings => "findings",
+        ReplySubmitted => "reply_submitted",
+        Answered => "answered",
+        ReplyReturned => "reply_returned",
+        Extended => "extended",
+        Closed => "closed",
+        Reopened => "reopened",
+        Escalated => "escalated",
+        Note => "note",
+        NamedStaff => "named_staff",
+        ReporterRevealed => "reporter_revealed",
+    }
+}
+
+impl EventKind {
+    /// Whether the reporter sees this entry on the tracking page.
+    pub const fn public(self) -> bool {
+        !matches!(
+            self,
+            EventKind::Findings
+                | EventKind::ReplySubmitted
+                | EventKind::ReplyReturned
+                | EventKind::Note
+                | EventKind::NamedStaff
+                | EventKind::ReporterRevealed
+        )
     }
 }
 
@@ -64,6 +104,57 @@ impl Action {
     /// every other action is performed by staff.
     pub const fn by_reporter(self) -> bool {
         matches!(self, Action::RequestReview | Action::AddInfo)
+    }
+
+    /// The timeline entry this action writes.
+    pub const fn event(self) -> EventKind {
+        match self {
+            Action::Accept => EventKind::Accepted,
+            Action::Decline => EventKind::Declined,
+            Action::Assign => EventKind::Assigned,
+            Action::RecordFindings => EventKind::Findings,
+            Action::SubmitReply => EventKind::ReplySubmitted,
+            Action::ApproveReply => EventKind::Answered,
+            Action::ReturnReply => EventKind::ReplyReturned,
+            Action::Close => EventKind::Closed,
+            Action::RequestReview => EventKind::ReviewRequested,
+            Action::Extend => EventKind::Extended,
+            Action::AddNote => EventKind::Note,
+            Action::AddInfo => EventKind::InfoAdded,
+            Action::Escalate => EventKind::Escalated,
+        }
+    }
+
+    /// The name of this action in the audit trail.
+    pub const fn audit_name(self) -> &'static str {
+        match self {
+            Action::Accept => "complaint.accept",
+            Action::Decline => "complaint.decline",
+            Action::Assign => "complaint.assign",
+            Action::RecordFindings => "complaint.findings",
+            Action::SubmitReply => "complaint.submit_reply",
+            Action::ApproveReply => "complaint.approve_reply",
+            Action::ReturnReply => "complaint.return_reply",
+            Action::Close => "complaint.close",
+            Action::RequestReview => "complaint.request_review",
+            Action::Extend => "complaint.extend",
+            Action::AddNote => "complaint.note",
+            Action::AddInfo => "complaint.add_info",
+            Action::Escalate => "complaint.escalate",
+        }
+    }
+
+    /// Whether a reporter who left an e-mail address is told (a public change of their case).
+    pub const fn notifies_reporter(self) -> bool {
+        matches!(
+            self,
+            Action::Accept
+                | Action::Decline
+                | Action::ApproveReply
+                | Action::Close
+                | Action::Extend
+                | Action::Escalate
+        )
     }
 }
 
@@ -107,7 +198,7 @@ pub fn transition(from: Status, action: Action) -> Result<Status, IllegalTransit
         (S::Answered, A::Close) => S::Closed,
         (S::Answered | S::Closed, A::RequestReview) => S::Reopened,
         (S::Accepted | S::Verifying | S::ReplyPending, A::Extend) => from,
-        (s, A::AddNote | A::AddInfo) if s.is_open() => from,
+        (s, A::AddNote | A::AddInfo | A::Escalate) if s.is_open() => from,
         _ => return Err(IllegalTransition { from, action }),
     };
     Ok(to)
@@ -193,35 +284,41 @@ mod tests {
         (S::Submitted, A::Decline, S::Declined),
         (S::Submitted, A::AddNote, S::Submitted),
         (S::Submitted, A::AddInfo, S::Submitted),
+        (S::Submitted, A::Escalate, S::Submitted),
         (S::Accepted, A::Assign, S::Verifying),
         (S::Accepted, A::Extend, S::Accepted),
         (S::Accepted, A::AddNote, S::Accepted),
         (S::Accepted, A::AddInfo, S::Accepted),
+        (S::Accepted, A::Escalate, S::Accepted),
         (S::Verifying, A::Assign, S::Verifying),
         (S::Verifying, A::RecordFindings, S::Verifying),
         (S::Verifying, A::SubmitReply, S::ReplyPending),
         (S::Verifying, A::Extend, S::Verifying),
         (S::Verifying, A::AddNote, S::Verifying),
         (S::Verifying, A::AddInfo, S::Verifying),
+        (S::Verifying, A::Escalate, S::Verifying),
         (S::ReplyPending, A::ApproveReply, S::Answered),
         (S::ReplyPending, A::ReturnReply, S::Verifying),
         (S::ReplyPending, A::Extend, S::ReplyPending),
         (S::ReplyPending, A::AddNote, S::ReplyPending),
         (S::ReplyPending, A::AddInfo, S::ReplyPending),
+        (S::ReplyPending, A::Escalate, S::ReplyPending),
         (S::Answered, A::Close, S::Closed),
         (S::Answered, A::RequestReview, S::Reopened),
         (S::Answered, A::AddNote, S::Answered),
         (S::Answered, A::AddInfo, S::Answered),
+        (S::Answered, A::Escalate, S::Answered),
         (S::Closed, A::RequestReview, S::Reopened),
         (S::Reopened, A::Assign, S::Verifying),
         (S::Reopened, A::AddNote, S::Reopened),
         (S::Reopened, A::AddInfo, S::Reopened),
+        (S::Reopened, A::Escalate, S::Reopened),
     ];
 
     #[test]
     fn full_transition_table() {
         assert_eq!(S::ALL.len(), 8);
-        assert_eq!(A::ALL.len(), 12);
+        assert_eq!(A::ALL.len(), 13);
         let mut allowed = 0;
         for &from in S::ALL {
             for &action in A::ALL {
@@ -251,7 +348,7 @@ mod tests {
         assert_eq!(S::Closed.allowed_actions(), vec![A::RequestReview]);
         assert_eq!(
             S::Submitted.allowed_actions(),
-            vec![A::Accept, A::Decline, A::AddNote, A::AddInfo]
+            vec![A::Accept, A::Decline, A::AddNote, A::AddInfo, A::Escalate]
         );
     }
 
@@ -328,6 +425,35 @@ mod tests {
     }
 
     #[test]
+    fn every_action_writes_its_event() {
+        let public: Vec<Action> = A::ALL
+            .iter()
+            .copied()
+            .filter(|a| a.event().public())
+            .collect();
+        // Findings, the draft reply and its return, and notes stay internal.
+        assert_eq!(
+            public,
+            vec![
+                A::Accept,
+                A::Decline,
+                A::Assign,
+                A::ApproveReply,
+                A::Close,
+                A::RequestReview,
+                A::Extend,
+                A::AddInfo,
+                A::Escalate
+            ]
+        );
+        for a in A::ALL {
+            assert!(a.audit_name().starts_with("complaint."));
+            // The reporter is only ever told about what they can see.
+            assert!(!a.notifies_reporter() || a.event().public(), "{a:?}");
+        }
+    }
+
+    #[test]
     fn enum_codes() {
         assert_eq!(S::ReplyPending.as_str(), "reply_pending");
         assert_eq!(Category::WrongfulInclusion.as_str(), "wrongful_inclusion");
@@ -369,7 +495,7 @@ mod tests {
         /// Unchanged-state actions never change the state.
         #[test]
         fn side_actions_keep_state(from in proptest::sample::select(S::ALL.to_vec()),
-                                   a in proptest::sample::select(vec![A::AddNote, A::AddInfo, A::Extend, A::RecordFindings])) {
+                                   a in proptest::sample::select(vec![A::AddNote, A::AddInfo, A::Escalate, A::Extend, A::RecordFindings])) {
             if let Ok(to) = transition(from, a) {
                 prop_assert_eq!(to, from);
             }

@@ -92,8 +92,8 @@ pub mod stats;
 pub use access::{Perm, Role};
 pub use calendar::{china_holidays_2026, days_left, DayCount, DayKind, Holiday, WorkCalendar};
 pub use complaint::{
-    can_extend, check_extend, transition, Action, Category, Channel, ExtendError, Finding,
-    IllegalTransition, Status,
+    can_extend, check_extend, transition, Action, Category, Channel, EventKind, ExtendError,
+    Finding, IllegalTransition, Status,
 };
 pub use deadlines::{DeadlineRules, PublicityWindow, WindowStatus};
 pub use masking::{MaskPolicy, MaskedName};

@@ -9,9 +9,11 @@ use crate::db::regions;
 use crate::error::{AppError, AppResult};
 use crate::home::views::{HomePage, TownshipItem, VillageLink};
 use crate::i18n::{Lang, Msg};
+use crate::web::cookies;
 use crate::web::ctx::PageCtx;
 use crate::web::format::safe_next;
 use crate::web::state::AppState;
+use axum_extra::extract::cookie::SameSite;
 
 pub async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
     let lang = ctx.lang;
@@ -56,21 +58,19 @@ pub async fn switch_lang(
     Query(q): Query<LangQuery>,
 ) -> Response {
     let lang = Lang::parse(&code);
-    let secure = if state.site.settings.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+    // Lax, unlike every other cookie: a link from elsewhere should open in the chosen language.
+    let mut cookie = cookies::site_cookie(
+        &state,
         Lang::COOKIE,
-        lang.code()
+        lang.code(),
+        "/",
+        Some(365 * 24 * 60 * 60),
     );
-    let mut res = Redirect::to(safe_next(q.next.as_deref())).into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        res.headers_mut().insert(header::SET_COOKIE, v);
-    }
-    res
+    cookie.set_same_site(SameSite::Lax);
+    cookies::set(
+        Redirect::to(safe_next(q.next.as_deref())).into_response(),
+        &cookie,
+    )
 }
 
 /// Liveness: the process answers. Never touches the database, so it answers at once even when

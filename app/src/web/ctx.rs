@@ -10,22 +10,10 @@ use axum::http::HeaderMap;
 use crate::i18n::Lang;
 use crate::web::state::{AppState, Site};
 
-/// Reads one cookie from the request headers.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 /// The visitor's language: the `lang` cookie, else Chinese.
 pub fn lang_of(headers: &HeaderMap) -> Lang {
-    cookie(headers, Lang::COOKIE)
-        .map(Lang::parse)
+    crate::web::cookies::read(headers, Lang::COOKIE)
+        .map(|v| Lang::parse(&v))
         .unwrap_or_default()
 }
 

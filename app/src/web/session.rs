@@ -14,8 +14,9 @@ use argon2::Argon2;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::Cookie;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
@@ -24,7 +25,8 @@ use crate::db::{now_epoch, sessions, staff as staff_db};
 use crate::domain::access::{allowed, Perm};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
-use crate::web::ctx::{cookie, lang_of};
+use crate::web::cookies;
+use crate::web::ctx::lang_of;
 use crate::web::format::safe_next;
 use crate::web::ratelimit::client_ip;
 use crate::web::state::AppState;
@@ -107,22 +109,13 @@ pub async fn verify_password(password: String, hash: Option<String>) -> AppResul
     .map_err(|e| AppError::internal("verify task", e))
 }
 
-/// `Set-Cookie` for the session.
-pub fn session_cookie(token: &str, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict{secure}")
+/// The session cookie (for the browser session: it ends when the browser closes).
+pub fn session_cookie(token: &str, secure: bool) -> Cookie<'static> {
+    cookies::build(SESSION_COOKIE, token, "/", None, secure)
 }
 
-pub fn clear_session_cookie(secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{secure}")
-}
-
-pub fn with_cookie(mut res: Response, cookie: &str) -> Response {
-    if let Ok(v) = HeaderValue::from_str(cookie) {
-        res.headers_mut().append(header::SET_COOKIE, v);
-    }
-    res
+pub fn clear_session_cookie(secure: bool) -> Cookie<'static> {
+    cookies::build(SESSION_COOKIE, "", "/", Some(0), secure)
 }
 
 /// Whether a session row is still alive at `now`.
@@ -219,10 +212,10 @@ impl FromRequestParts<AppState> for StaffCtx {
             "/staff/login?next={}",
             crate::web::format::encode_query_value(safe_next(Some(next)))
         ));
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        let Some(token) = cookies::read(&parts.headers, SESSION_COOKIE) else {
             return Err(login.into_response());
         };
-        let hash = token_hash(token);
+        let hash = token_hash(&token);
         let now = now_epoch();
         let row = sessions::get(&state.db, &hash)
             .await
@@ -342,8 +335,8 @@ mod tests {
 
     #[test]
     fn cookies_are_strict_and_http_only() {
-        let c = session_cookie("t", true);
+        let c = session_cookie("t", true).to_string();
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.contains("Secure"));
-        assert!(!session_cookie("t", false).contains("Secure"));
+        assert!(!session_cookie("t", false).to_string().contains("Secure"));
     }
 }

@@ -1,6 +1,6 @@
 //! Display labels of complaint codes.
 
-use crate::domain::{Category, Channel, Finding, Status};
+use crate::domain::{Category, Channel, EventKind, Finding, Status};
 use crate::i18n::Msg;
 
 pub fn category(c: Category) -> Msg {
@@ -27,21 +27,26 @@ pub fn status(s: Status) -> Msg {
     }
 }
 
-/// Timeline event kinds the reporter may see.
-pub fn event(kind: &str) -> Msg {
+/// A timeline entry's kind.
+pub fn event(kind: EventKind) -> Msg {
     match kind {
-        "submitted" => Msg::EvSubmitted,
-        "info_added" => Msg::EvInfoAdded,
-        "review_requested" => Msg::EvReviewRequested,
-        "accepted" => Msg::EvAccepted,
-        "declined" => Msg::EvDeclined,
-        "assigned" => Msg::EvAssigned,
-        "answered" => Msg::EvAnswered,
-        "extended" => Msg::EvExtended,
-        "closed" => Msg::EvClosed,
-        "reopened" => Msg::EvReopened,
-        "escalated" => Msg::EvEscalated,
-        _ => Msg::EvOther,
+        EventKind::Submitted => Msg::EvSubmitted,
+        EventKind::InfoAdded => Msg::EvInfoAdded,
+        EventKind::ReviewRequested => Msg::EvReviewRequested,
+        EventKind::Accepted => Msg::EvAccepted,
+        EventKind::Declined => Msg::EvDeclined,
+        EventKind::Assigned => Msg::EvAssigned,
+        EventKind::Answered => Msg::EvAnswered,
+        EventKind::Extended => Msg::EvExtended,
+        EventKind::Closed => Msg::EvClosed,
+        EventKind::Reopened => Msg::EvReopened,
+        EventKind::Escalated => Msg::EvEscalated,
+        EventKind::Note => Msg::EvNote,
+        EventKind::Findings => Msg::EvFindings,
+        EventKind::ReplySubmitted => Msg::EvReplySubmitted,
+        EventKind::ReplyReturned => Msg::EvReplyReturned,
+        EventKind::ReporterRevealed => Msg::EvRevealed,
+        EventKind::NamedStaff => Msg::EvNamed,
     }
 }
 
@@ -62,18 +67,5 @@ pub fn finding(f: Finding) -> Msg {
         Finding::Substantiated => Msg::FSubstantiated,
         Finding::PartlySubstantiated => Msg::FPartly,
         Finding::Unsubstantiated => Msg::FUnsubstantiated,
-    }
-}
-
-/// Staff-only event kinds, on top of [`event`].
-pub fn staff_event(kind: &str) -> Msg {
-    match kind {
-        "note" => Msg::EvNote,
-        "findings" => Msg::EvFindings,
-        "reply_submitted" => Msg::EvReplySubmitted,
-        "reply_returned" => Msg::EvReplyReturned,
-        "reporter_revealed" => Msg::EvRevealed,
-        "named_staff" => Msg::EvNamed,
-        other => event(other),
     }
 }

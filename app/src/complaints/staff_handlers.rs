@@ -1,0 +1,435 @@
+//! Staff handlers for complaints: the queue, logging a report that came in offline, the case
+//! page and its workflow steps. Each handler is signed in and decides access on its first lines
+//! (`require(perm, case's scope)`); a case naming the viewer does not exist for them.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use crate::complaints::intake::{self, is_token, validate_report, Submission};
+use crate::complaints::staff_views::{
+    CaseDetail, CaseDetailPage, LogOfflinePage, OfflineReceiptPage, QueueData, QueuePage,
+};
+use crate::complaints::views::ReportValues;
+use crate::complaints::workflow::{self, allowed, load_case, StepForm};
+use crate::db::complaints::{self as cdb, QueueFilter, StaffCase};
+use crate::db::{regions, staff as staff_db, today_cst};
+use crate::domain::access::Perm;
+use crate::domain::{Action, Category, Channel, ReceiptCode, Status};
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Msg};
+use crate::web::cookies::{self, no_store};
+use crate::web::ctx::PageCtx;
+use crate::web::session::{new_token, StaffCtx, StaffForm};
+use crate::web::shell::nav;
+use crate::web::state::AppState;
+
+const STAFF_RECEIPT_COOKIE: &str = "sunshine_staff_receipt";
+
+async fn region_name(state: &AppState, lang: Lang, id: Option<i64>) -> AppResult<String> {
+    Ok(match id {
+        Some(id) => regions::by_id(&state.db, id)
+            .await?
+            .map(|r| lang.pick(&r.name_zh, r.name_en.as_deref()).to_owned())
+            .unwrap_or_default(),
+        None => String::new(),
+    })
+}
+
+async fn staff_name(state: &AppState, id: Option<i64>) -> AppResult<Option<String>> {
+    Ok(match id {
+        Some(id) => staff_db::by_id(&state.db, id)
+            .await?
+            .map(|s| s.display_name),
+        None => None,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct QueueQuery {
+    status: Option<String>,
+    category: Option<String>,
+    township: Option<String>,
+    assignee: Option<String>,
+    channel: Option<String>,
+}
+
+impl QueueQuery {
+    fn filter(&self) -> QueueFilter {
+        QueueFilter {
+            status: self.status.as_deref().and_then(|s| Status::parse(s).ok()),
+            category: self
+                .category
+                .as_deref()
+                .and_then(|s| Category::parse(s).ok()),
+            township_id: self.township.as_deref().and_then(|s| s.parse().ok()),
+            assignee_id: self.assignee.as_deref().and_then(|s| s.parse().ok()),
+            channel: self.channel.as_deref().and_then(|s| Channel::parse(s).ok()),
+        }
+    }
+}
+
+async fn queue_data(
+    state: &AppState,
+    lang: Lang,
+    staff: &StaffCtx,
+    filter: QueueFilter,
+) -> AppResult<QueueData> {
+    let cases = cdb::queue(&state.db, staff.staff.id, staff.scope(), &filter).await?;
+    let mut rows = Vec::new();
+    for c in cases {
+        let place =
+            region_name(state, lang, c.summary.village_id.or(c.summary.township_id)).await?;
+        let assignee = staff_name(state, c.assignee_id)
+            .await?
+            .unwrap_or_else(|| lang.t(Msg::Unassigned).to_owned());
+        rows.push((c, place, assignee));
+    }
+    let townships = regions::by_level(&state.db, regions::Level::Township)
+        .await?
+        .into_iter()
+        .filter(|t| staff.scope().is_none() || staff.scope() == Some(t.id))
+        .map(|t| (t.id, lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned()))
+        .collect();
+    let staff_list = staff_db::list(&state.db, staff.scope())
+        .await?
+        .into_iter()
+        .filter(|s| s.active)
+        .map(|s| (s.id, s.display_name))
+        .collect();
+    Ok(QueueData {
+        cases: rows,
+        filter,
+        townships,
+        staff: staff_list,
+        today: today_cst(),
+        can_log: staff.can(Perm::HandleComplaints, staff.scope()),
+    })
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Query(q): Query<QueueQuery>,
+) -> AppResult<Response> {
+    staff.require(Perm::ReadRecords, staff.scope())?;
+    let lang = ctx.lang;
+    let data = queue_data(&state, lang, &staff, q.filter()).await?;
+    let nav = nav(&staff);
+    Ok(ctx
+        .render(lang.t(Msg::Queue), view! { <QueuePage lang nav data /> })
+        .into_response())
+}
+
+/// The offline-report form as typed, with its problems.
+struct OfflineValues {
+    values: ReportValues,
+    channel: String,
+    received_on: String,
+    token: String,
+}
+
+async fn log_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &StaffCtx,
+    form: OfflineValues,
+    errors: Vec<(&'static str, Msg)>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let places = intake::places(state, lang, staff.scope()).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let nav = nav(staff);
+    let csrf = staff.csrf.clone();
+    let OfflineValues {
+        values,
+        channel,
+        received_on,
+        token,
+    } = form;
+    let page =
+        view! { <LogOfflinePage lang nav csrf token places values channel received_on errors /> };
+    let mut res = ctx.render(lang.t(Msg::LogOffline), page).into_response();
+    *res.status_mut() = status;
+    Ok(no_store(res))
+}
+
+pub async fn new_offline(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+) -> AppResult<Response> {
+    staff.require(Perm::HandleComplaints, staff.scope())?;
+    let form = OfflineValues {
+        values: ReportValues::default(),
+        channel: "hotline".into(),
+        received_on: today_cst().to_string(),
+        token: new_token(),
+    };
+    log_page(&state, &ctx, &staff, form, vec![]).await
+}
+
+#[derive(Deserialize)]
+pub struct OfflineForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    received_on: String,
+    #[serde(flatten)]
+    values: ReportValues,
+}
+
+/// The channel (not the web) and the day a report came in: within the last year, not later
+/// than today.
+fn offline_fields(
+    form: &OfflineForm,
+    today: chrono::NaiveDate,
+    errors: &mut Vec<(&'static str, Msg)>,
+) -> Option<(Channel, chrono::NaiveDate)> {
+    let channel = Channel::parse(&form.channel)
+        .ok()
+        .filter(|c| *c != Channel::Web);
+    if channel.is_none() {
+        errors.push(("channel", Msg::BadRequestBody));
+    }
+    let received = chrono::NaiveDate::parse_from_str(form.received_on.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| *d <= today && *d > today - chrono::Duration::days(366));
+    if received.is_none() {
+        errors.push(("received_on", Msg::DateInvalid));
+    }
+    channel.zip(received)
+}
+
+pub async fn create_offline(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StaffForm(staff, mut form): StaffForm<OfflineForm>,
+) -> AppResult<Response> {
+    staff.require(Perm::HandleComplaints, staff.scope())?;
+    form.values.entry = String::new();
+    let mut errors = Vec::new();
+    let fields = offline_fields(&form, today_cst(), &mut errors);
+    let report = validate_report(&form.values)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let token_ok = is_token(&form.token);
+    let again = |token: String| OfflineValues {
+        values: form.values.clone(),
+        channel: form.channel.clone(),
+        received_on: form.received_on.clone(),
+        token,
+    };
+    let (Some((channel, received_on)), Some(report), true, true) =
+        (fields, report, errors.is_empty(), token_ok)
+    else {
+        let token = if token_ok {
+            form.token.clone()
+        } else {
+            new_token()
+        };
+        return log_page(&state, &ctx, &staff, again(token), errors).await;
+    };
+    let submission = Submission {
+        token: &form.token,
+        channel,
+        received_on,
+        report: &report,
+        entry_id: None,
+        logged_by: Some(&staff),
+    };
+    match intake::submit(&state, submission).await? {
+        Ok(stored) => Ok(to_staff_receipt(&state, &stored.receipt, stored.id)),
+        Err(msg) => {
+            let form = again(form.token.clone());
+            log_page(&state, &ctx, &staff, form, vec![("place", msg)]).await
+        }
+    }
+}
+
+fn to_staff_receipt(state: &AppState, receipt: &ReceiptCode, id: Option<i64>) -> Response {
+    let value = format!("{}.{}", receipt.digits(), id.unwrap_or(0));
+    let path = "/staff/complaints/receipt";
+    let cookie = cookies::site_cookie(state, STAFF_RECEIPT_COOKIE, &value, path, Some(600));
+    no_store(cookies::set(Redirect::to(path).into_response(), &cookie))
+}
+
+pub async fn offline_receipt(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    staff.require(Perm::HandleComplaints, staff.scope())?;
+    let lang = ctx.lang;
+    let value = cookies::read(&headers, STAFF_RECEIPT_COOKIE).unwrap_or_default();
+    let (digits, id) = value.split_once('.').unwrap_or(("", ""));
+    let code = ReceiptCode::parse(digits).ok();
+    let case = match &code {
+        Some(c) => {
+            cdb::by_receipt_hash(&state.db, &c.keyed_hash(state.secret.expose().as_bytes())).await?
+        }
+        None => None,
+    };
+    let id = case
+        .as_ref()
+        .map(|c| c.id)
+        .or_else(|| id.parse().ok().filter(|i| *i > 0));
+    let accept_by = case.as_ref().map(|c| c.accept_by.to_string());
+    let receipt = code.filter(|_| case.is_some()).map(|c| c.display_grouped());
+    let nav = nav(&staff);
+    let page = view! { <OfflineReceiptPage lang nav receipt id accept_by /> };
+    let res = ctx.render(lang.t(Msg::ReceiptTitle), page).into_response();
+    let path = "/staff/complaints/receipt";
+    let clear = cookies::site_cookie(&state, STAFF_RECEIPT_COOKIE, "", path, Some(0));
+    Ok(cookies::set(no_store(res), &clear))
+}
+
+/// Who could handle the case (active, allowed in its scope, not named) and who could be named
+/// in it (in its scope, not the viewer), as (id, display name).
+async fn people(
+    state: &AppState,
+    staff: &StaffCtx,
+    case: &StaffCase,
+    named_ids: &[i64],
+) -> AppResult<(Vec<(i64, String)>, Vec<(i64, String)>)> {
+    let target = case.scope_target();
+    let pool = staff_db::list(&state.db, None).await?;
+    let candidates = pool
+        .iter()
+        .filter(|s| s.active && !named_ids.contains(&s.id))
+        .filter(|s| {
+            crate::domain::access::allowed(s.role, s.township_id, Perm::HandleComplaints, target)
+        })
+        .map(|s| (s.id, s.display_name.clone()))
+        .collect();
+    let staff_in_scope = pool
+        .iter()
+        .filter(|s| target.is_none() || s.township_id.is_none() || s.township_id == target)
+        .filter(|s| !named_ids.contains(&s.id) && s.id != staff.staff.id)
+        .map(|s| (s.id, s.display_name.clone()))
+        .collect();
+    Ok((candidates, staff_in_scope))
+}
+
+async fn detail_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &StaffCtx,
+    case: StaffCase,
+    revealed: Option<(Option<String>, Option<String>)>,
+    errors: Vec<Msg>,
+    notice: Option<Msg>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let named_ids = cdb::named_staff(&state.db, case.summary.id).await?;
+    let mut named = Vec::new();
+    for id in &named_ids {
+        named.extend(staff_name(state, Some(*id)).await?);
+    }
+    let (candidates, staff_in_scope) = people(state, staff, &case, &named_ids).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let place_id = case.summary.village_id.or(case.summary.township_id);
+    let detail = CaseDetail {
+        place: region_name(state, lang, place_id).await?,
+        assignee: staff_name(state, case.assignee_id).await?,
+        events: cdb::all_events(&state.db, case.summary.id).await?,
+        named,
+        candidates,
+        staff_in_scope,
+        allowed: allowed(staff, &case),
+        revealed,
+        errors,
+        notice,
+        today: today_cst(),
+        case,
+    };
+    let nav = nav(staff);
+    let csrf = staff.csrf.clone();
+    let page = view! { <CaseDetailPage lang nav csrf detail /> };
+    let mut res = ctx.render(lang.t(Msg::Complaints), page).into_response();
+    *res.status_mut() = status;
+    Ok(no_store(res))
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<DoneQuery>,
+) -> AppResult<Response> {
+    let case = load_case(&state, &staff, id).await?;
+    let notice = q.done.map(|_| Msg::Saved);
+    detail_page(&state, &ctx, &staff, case, None, vec![], notice).await
+}
+
+fn saved(id: i64) -> Response {
+    Redirect::to(&format!("/staff/complaints/{id}?done=1")).into_response()
+}
+
+/// `POST /staff/complaints/{id}/{step}`: one workflow step, or naming staff, or revealing the
+/// reporter's identity.
+pub async fn act(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((id, step)): Path<(i64, String)>,
+    StaffForm(staff, form): StaffForm<StepForm>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let invalid =
+        |case: StaffCase, m: Msg| detail_page(&state, &ctx, &staff, case, None, vec![m], None);
+    match step.as_str() {
+        "named" => {
+            let case = workflow::handled_case(&state, &staff, id).await?;
+            if !workflow::name_staff(&state, &staff, &case, &form.staff).await? {
+                return invalid(case, Msg::BadRequestBody).await;
+            }
+            Ok(saved(id))
+        }
+        "reveal" => {
+            let case = load_case(&state, &staff, id).await?;
+            if !allowed(&staff, &case).reveal {
+                return Err(AppError::Forbidden);
+            }
+            let reason = form.reason.trim();
+            if !(2..=200).contains(&reason.chars().count()) {
+                return invalid(case, Msg::TextRequired).await;
+            }
+            let identity = workflow::reveal_reporter(&state, &staff, &case, reason).await?;
+            detail_page(&state, &ctx, &staff, case, Some(identity), vec![], None).await
+        }
+        other => {
+            let action = workflow::action_of(other).ok_or(AppError::NotFound)?;
+            let case = workflow::case_for(&state, &staff, id, action).await?;
+            let step = match workflow::prepare(&state, lang, &case, action, &form).await? {
+                Ok(step) => step,
+                Err(m) => return invalid(case, m).await,
+            };
+            workflow::apply(&state, lang, &staff, &case, step).await?;
+            // Escalated, a township officer no longer sees the case: back to their queue.
+            if action == Action::Escalate && staff.scope().is_some() {
+                return Ok(Redirect::to("/staff/complaints").into_response());
+            }
+            Ok(saved(id))
+        }
+    }
+}
