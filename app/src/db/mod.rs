@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bulk;
 pub mod complaints;
 pub mod content;
+pub mod entries;
 pub mod holidays;
 pub mod households;
 pub mod outbox;

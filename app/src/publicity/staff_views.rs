@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::db::publicity::{Batch, StaffEntry};
 use crate::domain::{BatchKind, BatchState};
 use crate::i18n::{Lang, Msg};
+use crate::publicity::import::ImportRow;
 use crate::web::format::yuan;
 use crate::web::labels::publicity as labels;
 use crate::web::shell::Csrf;
@@ -341,8 +342,8 @@ pub fn ImportPreviewPage(
     file_name: String,
     /// Messages of every bad row; empty when the file is valid.
     errors: Vec<String>,
-    /// The first rows, for checking: (row, name, persons, amount, category, change).
-    rows: Vec<(usize, String, u8, String, String, String)>,
+    /// The first rows, for checking.
+    rows: Vec<ImportRow>,
     total: usize,
     token: String,
 ) -> impl IntoView {
@@ -374,14 +375,14 @@ pub fn ImportPreviewPage(
                         <tbody>
                             {rows
                                 .into_iter()
-                                .map(|(row, name, persons, amount, cat, change)| view! {
+                                .map(|r| view! {
                                     <tr>
-                                        <td class="num">{row}</td>
-                                        <td>{name}</td>
-                                        <td class="num">{persons}</td>
-                                        <td class="num">{amount}</td>
-                                        <td>{cat}</td>
-                                        <td>{change}</td>
+                                        <td class="num">{r.row}</td>
+                                        <td>{r.head_name}</td>
+                                        <td class="num">{r.persons}</td>
+                                        <td class="num">{yuan(r.monthly_fen.fen())}</td>
+                                        <td>{labels::category_i64(lang, r.category, r.aid_class.map(i64::from))}</td>
+                                        <td>{lang.t(labels::change(r.change))}</td>
                                     </tr>
                                 })
                                 .collect_view()}

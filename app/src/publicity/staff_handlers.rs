@@ -1,0 +1,570 @@
+//! Staff handlers for publicity lists. Every handler: signed in (`StaffCtx`/`StaffForm`), then
+//! `require(perm, batch's township)` before anything else; the work is in `batches`/`entries`.
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use crate::db::publicity::{self as pdb, Batch};
+use crate::db::{regions, today_cst};
+use crate::domain::access::Perm;
+use crate::domain::{AidCategory, BatchKind, BatchState};
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Msg};
+use crate::publicity::entries::{self, EntryForm};
+use crate::publicity::staff_views::{
+    BatchDetail, BatchDetailPage, BatchListPage, EntryValues, ImportPreviewPage, NewBatchPage,
+    NewBatchValues, NoticeData, NoticePage,
+};
+use crate::publicity::{batches, export, import};
+use crate::web::cookies::no_store;
+use crate::web::ctx::PageCtx;
+use crate::web::format::{qr_data_uri, yuan};
+use crate::web::labels::publicity as labels;
+use crate::web::session::{constant_time_eq, StaffCtx, StaffForm};
+use crate::web::shell::nav;
+use crate::web::state::AppState;
+
+/// Largest spreadsheet accepted (a province-sized village list fits easily).
+pub const IMPORT_LIMIT: usize = 10 * 1024 * 1024;
+
+fn region_label(lang: Lang, r: &regions::Region) -> String {
+    lang.pick(&r.name_zh, r.name_en.as_deref()).to_owned()
+}
+
+/// Back to the batch page with "saved".
+fn saved(id: i64) -> Response {
+    Redirect::to(&format!("/staff/publicity/{id}?done=1")).into_response()
+}
+
+fn with_status(mut res: Response, errors_shown: bool) -> Response {
+    if errors_shown {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+) -> AppResult<Response> {
+    staff.require(Perm::ReadRecords, staff.scope())?;
+    let lang = ctx.lang;
+    let can_edit = staff.can(Perm::EditPublicity, staff.scope());
+    let mut rows = Vec::new();
+    for b in pdb::batches_in_scope(&state.db, staff.scope(), 500).await? {
+        let village = regions::by_id(&state.db, b.village_id)
+            .await?
+            .map(|v| region_label(lang, &v))
+            .unwrap_or_default();
+        let n = pdb::totals(&state.db, b.id).await?.households;
+        rows.push((b, village, n));
+    }
+    let nav = nav(&staff);
+    let page = view! { <BatchListPage lang nav can_edit batches=rows /> };
+    Ok(ctx.render(lang.t(Msg::Publicity), page).into_response())
+}
+
+/// "Township · village" for every village the viewer may edit.
+async fn village_options(
+    state: &AppState,
+    staff: &StaffCtx,
+    lang: Lang,
+) -> AppResult<Vec<(i64, String)>> {
+    let townships = regions::by_level(&state.db, regions::Level::Township).await?;
+    Ok(regions::villages_in_scope(&state.db, staff.scope())
+        .await?
+        .into_iter()
+        .map(|v| {
+            let t = townships
+                .iter()
+                .find(|t| Some(t.id) == v.parent_id)
+                .map(|t| region_label(lang, t))
+                .unwrap_or_default();
+            (v.id, format!("{t} · {}", region_label(lang, &v)))
+        })
+        .collect())
+}
+
+async fn new_batch_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &StaffCtx,
+    values: NewBatchValues,
+    errors: Vec<(&'static str, Msg)>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let villages = village_options(state, staff, lang).await?;
+    let (nav, csrf, failed) = (nav(staff), staff.csrf.clone(), !errors.is_empty());
+    let page = view! { <NewBatchPage lang nav csrf villages values errors /> };
+    Ok(with_status(
+        ctx.render(lang.t(Msg::NewBatch), page).into_response(),
+        failed,
+    ))
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+) -> AppResult<Response> {
+    staff.require(Perm::EditPublicity, staff.scope())?;
+    let values = NewBatchValues {
+        village_id: None,
+        kind: BatchKind::Review.as_str().to_owned(),
+        opens_on: today_cst().to_string(),
+        days: state.site.settings.window_days.to_string(),
+    };
+    new_batch_page(&state, &ctx, &staff, values, vec![]).await
+}
+
+#[derive(Deserialize)]
+#[serde(default)]
+#[derive(Default)]
+pub struct NewBatchForm {
+    village: String,
+    kind: String,
+    opens_on: String,
+    days: String,
+}
+
+impl NewBatchForm {
+    /// (kind, opening day, window days), with a message per bad field.
+    fn check(
+        &self,
+        default_days: u32,
+        errors: &mut Vec<(&'static str, Msg)>,
+    ) -> Option<(BatchKind, NaiveDate, u32)> {
+        let kind = BatchKind::parse(&self.kind).ok();
+        if kind.is_none() {
+            errors.push(("kind", Msg::KindRequired));
+        }
+        let opens = NaiveDate::parse_from_str(self.opens_on.trim(), "%Y-%m-%d").ok();
+        if opens.is_none() {
+            errors.push(("opens_on", Msg::DateInvalid));
+        }
+        let days = match self.days.trim() {
+            "" => Some(default_days),
+            d => d.parse::<u32>().ok().filter(|d| (1..=60).contains(d)),
+        };
+        if days.is_none() {
+            errors.push(("days", Msg::DaysInvalid));
+        }
+        Some((kind?, opens?, days?))
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StaffForm(staff, form): StaffForm<NewBatchForm>,
+) -> AppResult<Response> {
+    staff.require(Perm::EditPublicity, staff.scope())?;
+    let village = match form.village.trim().parse::<i64>() {
+        Ok(id) => regions::by_level_id(&state.db, regions::Level::Village, id).await?,
+        Err(_) => None,
+    };
+    let mut errors = Vec::new();
+    if village.is_none() {
+        errors.push(("village", Msg::VillageRequired));
+    }
+    let checked = form.check(state.site.settings.window_days, &mut errors);
+    let (Some(village), Some((kind, opens, days)), true) = (village, checked, errors.is_empty())
+    else {
+        let values = NewBatchValues {
+            village_id: form.village.trim().parse().ok(),
+            kind: form.kind,
+            opens_on: form.opens_on,
+            days: form.days,
+        };
+        return new_batch_page(&state, &ctx, &staff, values, errors).await;
+    };
+    let id = batches::create(&state, &staff, &village, kind, opens, days).await?;
+    Ok(Redirect::to(&format!("/staff/publicity/{id}")).into_response())
+}
+
+async fn detail_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &StaffCtx,
+    batch: Batch,
+    notice: Option<String>,
+    errors: Vec<String>,
+    entry_values: EntryValues,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let village = regions::by_id(&state.db, batch.village_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let failed = !errors.is_empty();
+    let detail = BatchDetail {
+        entries: pdb::staff_entries(&state.db, batch.id).await?,
+        can_edit: staff
+            .require(Perm::EditPublicity, Some(batch.township_id))
+            .is_ok(),
+        village: region_label(lang, &village),
+        village_code: village.code.clone(),
+        batch,
+        notice,
+        errors,
+        entry_values,
+    };
+    let (nav, csrf) = (nav(staff), staff.csrf.clone());
+    let page = view! { <BatchDetailPage lang nav csrf detail /> };
+    Ok(with_status(
+        ctx.render(lang.t(Msg::Publicity), page).into_response(),
+        failed,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct DetailQuery {
+    done: Option<String>,
+    /// An entry to correct: its values fill the form.
+    edit: Option<i64>,
+}
+
+/// The entry form's values: an entry being corrected, or the defaults for a new one.
+async fn form_values(state: &AppState, batch: &Batch, edit: Option<i64>) -> AppResult<EntryValues> {
+    let Some(entry_id) = edit.filter(|_| batch.state == BatchState::Draft) else {
+        let change = if batch.kind == BatchKind::Standing {
+            "续保"
+        } else {
+            "新增"
+        };
+        return Ok(EntryValues {
+            category: "一般保障".into(),
+            change: change.into(),
+            ..Default::default()
+        });
+    };
+    let e = pdb::staff_entries(&state.db, batch.id)
+        .await?
+        .into_iter()
+        .find(|e| e.id == entry_id)
+        .ok_or(AppError::NotFound)?;
+    Ok(EntryValues {
+        head_name: e.head_name.clone(),
+        id_number: String::new(),
+        persons: e.persons.to_string(),
+        amount: yuan(e.monthly_fen),
+        category: match e.category {
+            AidCategory::Basic => "兜底保障".into(),
+            AidCategory::General => "一般保障".into(),
+        },
+        class: e.aid_class.map(|c| c.to_string()).unwrap_or_default(),
+        change: Lang::Zh.t(labels::change(e.change)).to_owned(),
+        editing: Some(entry_id),
+    })
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
+) -> AppResult<Response> {
+    let batch = batches::load(&state, &staff, id, Perm::ReadRecords).await?;
+    let notice = q.done.map(|_| ctx.lang.t(Msg::Saved).to_owned());
+    let values = form_values(&state, &batch, q.edit).await?;
+    detail_page(&state, &ctx, &staff, batch, notice, vec![], values).await
+}
+
+fn entry_values(form: EntryForm, editing: Option<i64>) -> EntryValues {
+    EntryValues {
+        head_name: form.head_name,
+        id_number: form.id_number,
+        persons: form.persons,
+        amount: form.amount,
+        category: form.category,
+        class: form.class,
+        change: form.change,
+        editing,
+    }
+}
+
+/// Corrects an entry of a draft list (same checks as adding one).
+pub async fn edit_entry(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((id, entry_id)): Path<(i64, i64)>,
+    StaffForm(staff, form): StaffForm<EntryForm>,
+) -> AppResult<Response> {
+    let batch = batches::load_draft(&state, &staff, id, ctx.lang).await?;
+    match entries::check_form(&form, batch.kind, ctx.lang) {
+        Ok(row) => {
+            entries::edit(&state, &staff, &batch, entry_id, &row).await?;
+            Ok(saved(id))
+        }
+        Err(errors) => {
+            let values = entry_values(form, Some(entry_id));
+            detail_page(&state, &ctx, &staff, batch, None, errors, values).await
+        }
+    }
+}
+
+pub async fn add_entry(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    StaffForm(staff, form): StaffForm<EntryForm>,
+) -> AppResult<Response> {
+    let batch = batches::load_draft(&state, &staff, id, ctx.lang).await?;
+    match entries::check_form(&form, batch.kind, ctx.lang) {
+        Ok(row) => {
+            entries::add(&state, &staff, &batch, &row).await?;
+            Ok(saved(id))
+        }
+        Err(errors) => {
+            let values = entry_values(form, None);
+            detail_page(&state, &ctx, &staff, batch, None, errors, values).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn delete_entry(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path((id, entry_id)): Path<(i64, i64)>,
+    StaffForm(staff, _): StaffForm<Empty>,
+) -> AppResult<Response> {
+    let batch = batches::load_draft(&state, &staff, id, ctx.lang).await?;
+    entries::delete(&state, &staff, &batch, entry_id).await?;
+    Ok(saved(id))
+}
+
+fn bad_upload(lang: Lang, e: axum::extract::multipart::MultipartError) -> AppError {
+    let status = e.status();
+    tracing::info!(error = %e, "bad upload");
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge
+    } else {
+        AppError::invalid("file", lang.t(Msg::BadRequestBody))
+    }
+}
+
+/// An upload form's CSRF token and file (client's file name, bytes).
+async fn read_upload(
+    multipart: &mut Multipart,
+    lang: Lang,
+) -> AppResult<(String, Option<(String, Vec<u8>)>)> {
+    let (mut csrf, mut file) = (String::new(), None);
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| bad_upload(lang, e))?
+    {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.map_err(|e| bad_upload(lang, e))?,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("").to_owned();
+                let bytes = field.bytes().await.map_err(|e| bad_upload(lang, e))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    Ok((csrf, file))
+}
+
+/// A safe display form of the client's file name (no path, no control characters, bounded).
+fn display_file_name(name: &str) -> String {
+    name.rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(80)
+        .collect()
+}
+
+/// Upload → parse → validate → stage → preview. Nothing reaches the batch until confirmed.
+pub async fn import_preview(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let (csrf, file) = read_upload(&mut multipart, lang).await?;
+    // The CSRF check comes before anything else is looked at.
+    if !constant_time_eq(&csrf, &staff.csrf) {
+        return Err(AppError::CrossSite);
+    }
+    let batch = batches::load_draft(&state, &staff, id, lang).await?;
+    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(AppError::invalid("file", lang.t(Msg::FileLabel)));
+    };
+    let file_name = display_file_name(&file_name);
+    let (parse_name, defaults) = (file_name.clone(), entries::defaults_for(batch.kind));
+    let parsed =
+        tokio::task::spawn_blocking(move || import::parse_file(&parse_name, &bytes, &defaults))
+            .await
+            .map_err(|e| AppError::internal("import task", e))?;
+    let (errors, rows, total, token) = match parsed {
+        Ok(mut rows) => {
+            let token = entries::stage(&state, &staff, &batch, &file_name, &rows).await?;
+            let total = rows.len();
+            rows.truncate(200);
+            (vec![], rows, total, token)
+        }
+        Err(errors) => {
+            let english = lang == Lang::En;
+            let msgs = errors
+                .iter()
+                .take(500)
+                .map(|e| e.message(english))
+                .collect();
+            (msgs, vec![], 0, String::new())
+        }
+    };
+    let (nav, csrf, failed) = (nav(&staff), staff.csrf.clone(), !errors.is_empty());
+    let page =
+        view! { <ImportPreviewPage lang nav csrf batch_id=id file_name errors rows total token /> };
+    Ok(with_status(
+        ctx.render(lang.t(Msg::ImportTitle), page).into_response(),
+        failed,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    token: String,
+}
+
+pub async fn import_confirm(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    StaffForm(staff, form): StaffForm<ConfirmForm>,
+) -> AppResult<Response> {
+    let batch = batches::load_draft(&state, &staff, id, ctx.lang).await?;
+    entries::confirm(&state, ctx.lang, &staff, &batch, form.token.trim()).await?;
+    Ok(saved(id))
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    StaffForm(staff, _): StaffForm<Empty>,
+) -> AppResult<Response> {
+    let batch = batches::load(&state, &staff, id, Perm::EditPublicity).await?;
+    batches::publish(&state, ctx.lang, &staff, &batch).await?;
+    Ok(saved(id))
+}
+
+#[derive(Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+async fn end_batch(
+    state: &AppState,
+    ctx: &PageCtx,
+    id: i64,
+    staff: StaffCtx,
+    reason: &str,
+    to: BatchState,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let batch = batches::load(state, &staff, id, Perm::EditPublicity).await?;
+    let Some(reason) = batches::check_reason(reason) else {
+        let errors = vec![lang.t(Msg::ReasonRequired).to_owned()];
+        return detail_page(
+            state,
+            ctx,
+            &staff,
+            batch,
+            None,
+            errors,
+            EntryValues::default(),
+        )
+        .await;
+    };
+    batches::end(state, lang, &staff, &batch, reason, to).await?;
+    Ok(saved(id))
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    StaffForm(staff, form): StaffForm<ReasonForm>,
+) -> AppResult<Response> {
+    end_batch(&state, &ctx, id, staff, &form.reason, BatchState::Withdrawn).await
+}
+
+pub async fn close(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    StaffForm(staff, form): StaffForm<ReasonForm>,
+) -> AppResult<Response> {
+    end_batch(&state, &ctx, id, staff, &form.reason, BatchState::Closed).await
+}
+
+/// The A4 notice for the village board, with full names (printed, never online): audited.
+pub async fn notice(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let batch = batches::load(&state, &staff, id, Perm::ReadRecords).await?;
+    let lang = ctx.lang;
+    let village = regions::by_id(&state.db, batch.village_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let township = regions::by_id(&state.db, batch.township_id).await?;
+    let url = format!("{}/v/{}", state.site.settings.public_url, village.code);
+    let county = state.site.county.as_ref().map(|c| region_label(lang, c));
+    let data = NoticeData {
+        county: county.unwrap_or_default(),
+        township: township.map(|t| region_label(lang, &t)).unwrap_or_default(),
+        village: region_label(lang, &village),
+        entries: pdb::staff_entries(&state.db, batch.id).await?,
+        hotline: state.site.settings.hotline.clone(),
+        qr_data_uri: qr_data_uri(&url)?,
+        url,
+        batch,
+    };
+    batches::audit_read(&state, &staff, &data.batch, "batch.print").await?;
+    let page = view! { <NoticePage lang data /> };
+    Ok(no_store(
+        ctx.render(lang.t(Msg::PrintNotice), page).into_response(),
+    ))
+}
+
+/// The list as an Excel file (full names; staff only): audited.
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let batch = batches::load(&state, &staff, id, Perm::ReadRecords).await?;
+    let bytes = export::xlsx(pdb::staff_entries(&state.db, id).await?).await?;
+    batches::audit_read(&state, &staff, &batch, "batch.export").await?;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(export::XLSX_TYPE),
+    );
+    let disposition = format!("attachment; filename=\"batch-{id}.xlsx\"");
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(no_store(res))
+}
