@@ -294,6 +294,16 @@ messages! {
     NameTooLong => ("姓名不能超过40字。", "At most 40 characters for the name."),
     ContactInvalid => ("请填写正确的电话号码或电子邮箱。", "Enter a valid phone number or e-mail address."),
     AccusedTooLong => ("不能超过200字。", "At most 200 characters."),
+    SecurityEvents => ("安全事件：登录失败", "Security events: failed sign-ins"),
+    SecurityEventsHint => (
+        "过去24小时内按来源地址和账号统计；这里记录的用户名是访问者输入的内容，只保留前几个字符，不可信。",
+        "Counted per address and per account over the last 24 hours; a typed user name is what a visitor entered, kept only as its first characters, and not to be trusted."
+    ),
+    FailuresByAddress => ("按来源地址（24小时）", "By address (24 hours)"),
+    FailuresByAccount => ("按账号（24小时）", "By account (24 hours)"),
+    AttemptsCol => ("失败次数", "Failures"),
+    AccountCol => ("账号", "Account"),
+    UntrustedName => ("输入的用户名（不可信）：", "typed name (untrusted):"),
     NotSaved => (
         "举报没有保存：系统暂时无法写入数据。您填写的内容还在，请稍后再点“提交”；也可以拨打举报电话。",
         "Your report was not saved: the system cannot store data just now. What you wrote is still here; press Send again in a few minutes, or call the hotline."

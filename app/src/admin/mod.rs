@@ -2,7 +2,10 @@
 //! calendar deadlines are counted on, and the Markdown pages staff publish.
 
 pub mod accounts;
+pub mod audit;
+pub mod dashboard;
 pub mod holidays;
 pub mod pages;
 pub mod service;
+pub mod signin;
 pub mod views;

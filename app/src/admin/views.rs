@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::admin::service::FieldErrors;
 use crate::db::audit::AuditRow;
+use crate::db::security::{Attempts, SecurityEvent};
 use crate::db::staff::Staff;
 use crate::domain::Role;
 use crate::i18n::{Lang, Msg};
@@ -238,7 +239,12 @@ pub fn AccountFormPage(
 }
 
 #[component]
-pub fn AuditPage(lang: Lang, nav: AnyView, rows: Vec<AuditRow>) -> impl IntoView {
+pub fn AuditPage(
+    lang: Lang,
+    nav: AnyView,
+    rows: Vec<AuditRow>,
+    security: Option<SecurityData>,
+) -> impl IntoView {
     let empty = rows.is_empty();
     view! {
         {nav}
@@ -265,5 +271,61 @@ pub fn AuditPage(lang: Lang, nav: AnyView, rows: Vec<AuditRow>) -> impl IntoView
                 })
                 .collect_view()}
         </ol>
+        {security.map(|s| view! { <SecuritySection lang data=s /> })}
+    }
+}
+
+/// Failed sign-ins, for county-level readers of the audit page.
+pub struct SecurityData {
+    pub by_address: Vec<Attempts>,
+    pub by_account: Vec<Attempts>,
+    pub recent: Vec<SecurityEvent>,
+}
+
+fn attempts_table(lang: Lang, caption: Msg, key: Msg, rows: Vec<Attempts>) -> impl IntoView {
+    view! {
+        <table class="list">
+            <caption>{lang.t(caption)}</caption>
+            <thead><tr><th scope="col">{lang.t(key)}</th><th scope="col" class="num">{lang.t(Msg::AttemptsCol)}</th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|a| view! { <tr><td>{a.key}</td><td class="num">{a.count}</td></tr> }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn SecuritySection(lang: Lang, data: SecurityData) -> impl IntoView {
+    let SecurityData {
+        by_address,
+        by_account,
+        recent,
+    } = data;
+    view! {
+        <section class="security" aria-labelledby="security-title">
+            <h2 id="security-title">{lang.t(Msg::SecurityEvents)}</h2>
+            <p class="hint">{lang.t(Msg::SecurityEventsHint)}</p>
+            {attempts_table(lang, Msg::FailuresByAddress, Msg::ClientAddrLabel, by_address)}
+            {attempts_table(lang, Msg::FailuresByAccount, Msg::AccountCol, by_account)}
+            <ol class="audit">
+                {recent
+                    .into_iter()
+                    .map(|e| {
+                        let who = match e.account {
+                            Some(account) => account,
+                            None => format!("{} {}", lang.t(Msg::UntrustedName), e.username_hint),
+                        };
+                        view! {
+                            <li>
+                                <span class="when">{local_time(e.at)}</span> " "
+                                <code class="action">{e.kind}</code> " "
+                                <span class="who">{who}</span>
+                                {e.client_addr.map(|a| view! { <div class="small">{lang.t(Msg::ClientAddrLabel)} ": " {a}</div> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </section>
     }
 }

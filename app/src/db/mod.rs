@@ -13,6 +13,7 @@ pub mod households;
 pub mod outbox;
 pub mod publicity;
 pub mod regions;
+pub mod security;
 pub mod sessions;
 pub mod staff;
 pub mod stats;

@@ -100,6 +100,16 @@ pub async fn by_username(db: &Db, username: &str) -> AppResult<Option<Staff>> {
     row.as_ref().map(staff_from_row).transpose()
 }
 
+/// The id of the account `username` (which must exist), on the caller's connection.
+#[tracing::instrument(skip_all)]
+pub async fn id_by_username(conn: &mut AnyConnection, username: &str) -> AppResult<i64> {
+    Ok(sqlx::query("SELECT id FROM staff WHERE username = $1")
+        .bind(username)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?)
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn credentials(db: &Db, username: &str) -> AppResult<Option<Credentials>> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(

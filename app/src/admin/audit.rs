@@ -1,0 +1,45 @@
+//! The audit trail of staff actions (谁签字、谁负责), and apart from it the security events
+//! (failed sign-ins per address and per account) for county-level readers.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::*;
+
+use crate::admin::views::{AuditPage, SecurityData};
+use crate::db::{audit, now_epoch, security};
+use crate::domain::access::Perm;
+use crate::error::AppResult;
+use crate::i18n::Msg;
+use crate::web::ctx::PageCtx;
+use crate::web::session::StaffCtx;
+use crate::web::shell::nav;
+use crate::web::state::AppState;
+
+/// The security events a county-level reader sees: the last day's failures per address and
+/// per account, and the latest events.
+async fn security_data(state: &AppState) -> AppResult<SecurityData> {
+    let since = now_epoch() - 24 * 60 * 60;
+    Ok(SecurityData {
+        by_address: security::failures_by_address(&state.db, since, 20).await?,
+        by_account: security::failures_by_account(&state.db, since, 20).await?,
+        recent: security::recent(&state.db, 100).await?,
+    })
+}
+
+pub async fn audit_log(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+) -> AppResult<Response> {
+    staff.require(Perm::ViewAudit, staff.scope())?;
+    let rows = audit::list(&state.db, staff.scope(), 200).await?;
+    // Failed sign-ins concern every account: county-level readers only.
+    let security = match staff.scope() {
+        None => Some(security_data(&state).await?),
+        Some(_) => None,
+    };
+    let lang = ctx.lang;
+    let nav = nav(&staff);
+    let page = view! { <AuditPage lang nav rows security /> };
+    Ok(ctx.render(lang.t(Msg::AuditLog), page).into_response())
+}

@@ -1,0 +1,44 @@
+//! The staff home page.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use leptos::prelude::*;
+
+use crate::admin::accounts::scope_name;
+use crate::admin::views::DashboardPage;
+use crate::db::regions;
+use crate::domain::access::Perm;
+use crate::error::AppResult;
+use crate::i18n::Msg;
+use crate::web::ctx::PageCtx;
+use crate::web::session::StaffCtx;
+use crate::web::shell::nav;
+use crate::web::state::AppState;
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+) -> AppResult<Response> {
+    staff.require(Perm::ViewDashboard, staff.scope())?;
+    let lang = ctx.lang;
+    let scope = scope_name(&state, lang, staff.scope()).await?;
+    let villages = regions::villages_in_scope(&state.db, staff.scope())
+        .await?
+        .into_iter()
+        .map(|v| {
+            (
+                v.code.clone(),
+                lang.pick(&v.name_zh, v.name_en.as_deref()).to_owned(),
+            )
+        })
+        .collect();
+    let nav = nav(&staff);
+    let member = staff.staff.clone();
+    Ok(ctx
+        .render(
+            lang.t(Msg::Dashboard),
+            view! { <DashboardPage lang nav staff=member scope villages /> },
+        )
+        .into_response())
+}
