@@ -150,9 +150,7 @@ impl fmt::Display for MemberProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             MemberProblem::Id => "the id must be 1–64 letters, digits, '.', '_' or '-'",
-            MemberProblem::Name => {
-                "the name must be 1–40 characters without control characters"
-            }
+            MemberProblem::Name => "the name must be 1–40 characters without control characters",
             MemberProblem::Group => "the group must be 1–64 letters, digits, '.', '_' or '-'",
             MemberProblem::CadreInGroup => "a township cadre belongs to no village group",
             MemberProblem::NoGroup => "a group leader or resident needs a village group",
@@ -311,7 +309,8 @@ impl RandomnessFormat {
         }
     }
 
-    pub fn len(self) -> usize {
+    /// How many characters the value has.
+    pub fn length(self) -> usize {
         match self {
             RandomnessFormat::Digits(n) | RandomnessFormat::Dice(n) | RandomnessFormat::Hex(n) => {
                 usize::from(n)
@@ -355,7 +354,7 @@ impl Randomness {
     /// Exactly the announced shape; nothing is trimmed or normalised (the page strips spaces a
     /// person typed before it asks, so the stored value is the one that is hashed).
     pub fn parse(format: RandomnessFormat, value: &str) -> Result<Self, RandomnessError> {
-        if value.len() == format.len() && value.bytes().all(|b| format.allows(b)) {
+        if value.len() == format.length() && value.bytes().all(|b| format.allows(b)) {
             Ok(Randomness(value.to_owned()))
         } else {
             Err(RandomnessError {
@@ -653,7 +652,12 @@ impl Announcement {
     /// Draws with the announced randomness: seed (§6.1), generator (§6.2), selection (§7).
     pub fn draw(&self, randomness: &str) -> Result<Draw, RandomnessError> {
         let randomness = Randomness::parse(self.randomness_format, randomness)?;
-        let seed = seed(&self.pool_hash, randomness.as_str(), &self.draw_id, ALGORITHM);
+        let seed = seed(
+            &self.pool_hash,
+            randomness.as_str(),
+            &self.draw_id,
+            ALGORITHM,
+        );
         let mut gen = Generator::new(&seed);
         let selected = match &self.subject {
             Subject::Panel(p) => select_panel(p, &mut gen),
