@@ -375,6 +375,14 @@ def run(d: dict, randomness: str | None) -> dict:
 
 # --- §8 verifying a file -----------------------------------------------------------------------------
 
+def _show(item) -> str:
+    if item is None:
+        return "nothing (the list ends)"
+    if isinstance(item, dict) and set(item) == {"id", "reason"}:
+        return f"{item['id']} ({item['reason']})"
+    return json.dumps(item, ensure_ascii=False)
+
+
 def verify(f) -> str:
     """Returns a one-line success message, or raises ValueError saying where the file differs."""
     try:
@@ -407,7 +415,7 @@ def verify(f) -> str:
         a = file_sel[i] if i < len(file_sel) else None
         b = got["selected"][i] if i < len(got["selected"]) else None
         if a != b:
-            raise ValueError(f"selected[{i}]: the file says {a}, the inputs give {b}")
+            raise ValueError(f"selected[{i}]: the file says {_show(a)}, the inputs give {_show(b)}")
     ids = ", ".join(s["id"] for s in got["selected"])
     return (f"✓ draw {d['draw_id']} ({d['kind']}): the published result is the only result of its "
             f"inputs — seed {got['seed']}; selected {ids}")
