@@ -4,7 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-const INPUTS: &[&str] = &["Cargo.toml", "src/lib.rs", "src/i18n.rs", "src/islands"];
+const INPUTS: &[&str] = &[
+    "Cargo.toml",
+    "src/lib.rs",
+    "src/i18n.rs",
+    "src/islands",
+    "src/domain/mod.rs",
+    "src/domain/draw.rs",
+];
 
 fn files(path: &Path, out: &mut Vec<PathBuf>) {
     if path.is_dir() {

@@ -2,7 +2,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod accountability;
-#[cfg(feature = "ssr")]
+/// Pure rules; only `domain::draw` is compiled for the browser too (see `domain/mod.rs`).
 pub mod domain;
 pub mod i18n;
 /// The parts of pages that also run in the browser (the only modules of the WASM build).

@@ -17,6 +17,12 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         villages_per_township: u64,
     },
+    /// Inclusion frequencies of simulated public draws against their exact chances
+    /// (docs/draws.md §7.3); needs no database.
+    DrawFairness {
+        #[arg(long, default_value_t = 100_000)]
+        draws: u64,
+    },
     /// Write an .xlsx village list with N rows (for the import benchmark).
     Xlsx {
         #[arg(long, default_value_t = 100_000)]

@@ -4,5 +4,6 @@ pub mod bench;
 pub mod cache;
 pub mod cli;
 pub mod config;
+pub mod draws;
 pub mod startup;
 pub mod telemetry;

@@ -37,6 +37,11 @@ enum Command {
         #[command(subcommand)]
         command: server::bench::BenchCommand,
     },
+    /// Public draws (review panels, spot-checks): `draw verify FILE.json` re-runs a published one.
+    Draw {
+        #[command(subcommand)]
+        command: server::draws::DrawCommand,
+    },
     /// Manage staff accounts.
     Staff {
         #[command(flatten)]
@@ -68,6 +73,10 @@ async fn main() -> anyhow::Result<()> {
             println!("migrations applied");
         }
         Command::Staff { common, command } => server::cli::run(common, command).await?,
+        Command::Draw { command } => match server::draws::run(command) {
+            0 => {}
+            code => std::process::exit(code),
+        },
         Command::Bench { common, command } => match command {
             server::bench::BenchCommand::Seed {
                 households,
@@ -80,6 +89,7 @@ async fn main() -> anyhow::Result<()> {
                 server::bench::seed(&db, households, per_village, villages_per_township).await?;
             }
             server::bench::BenchCommand::Xlsx { rows, out } => server::bench::xlsx(rows, &out)?,
+            server::bench::BenchCommand::DrawFairness { draws } => server::draws::fairness(draws),
         },
     }
     Ok(())

@@ -4,13 +4,21 @@
 //! Functions that depend on "today" take it as a parameter. Display labels
 //! (Chinese/English text) live in the i18n module; this module only knows
 //! stable string codes (`as_str` / `parse`).
+//!
+//! Only [`draw`] is also compiled for the browser (`hydrate`): a WASM island re-runs published
+//! draws in the page. Everything else here is server-only and gated on `ssr`.
 
+/// Public draws anyone can re-run (review panels, spot-checks): docs/draws.md.
+pub mod draw;
+
+#[cfg(feature = "ssr")]
 use thiserror::Error;
 
 /// Error returned by `parse` on every code enum (`Status::parse`, …).
 ///
 /// It deliberately does not echo the rejected input back, so that it is safe
 /// to log.
+#[cfg(feature = "ssr")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 #[error("unknown {kind} code")]
 pub struct ParseCodeError {
@@ -21,6 +29,7 @@ pub struct ParseCodeError {
 /// Defines a fieldless enum with a stable snake_case code per variant:
 /// `ALL`, `as_str`, `parse` (trimmed, ASCII-case-insensitive), `FromStr`,
 /// and serde (de)serialisation as the code string.
+#[cfg(feature = "ssr")]
 macro_rules! code_enum {
     (
         $(#[$meta:meta])*
@@ -79,37 +88,56 @@ macro_rules! code_enum {
     };
 }
 
+#[cfg(feature = "ssr")]
 pub mod access;
+#[cfg(feature = "ssr")]
 pub mod calendar;
+#[cfg(feature = "ssr")]
 pub mod complaint;
+#[cfg(feature = "ssr")]
 pub mod deadlines;
+#[cfg(feature = "ssr")]
 pub mod masking;
+#[cfg(feature = "ssr")]
 pub mod money;
+#[cfg(feature = "ssr")]
 pub mod publicity;
+#[cfg(feature = "ssr")]
 pub mod receipt;
+#[cfg(feature = "ssr")]
 pub mod stats;
 
+#[cfg(feature = "ssr")]
 pub use access::{Perm, Role};
+#[cfg(feature = "ssr")]
 pub use calendar::{china_holidays_2026, days_left, DayCount, DayKind, Holiday, WorkCalendar};
+#[cfg(feature = "ssr")]
 pub use complaint::{
     can_extend, check_extend, transition, Action, Category, Channel, EventKind, ExtendError,
     Finding, IllegalTransition, Status,
 };
+#[cfg(feature = "ssr")]
 pub use deadlines::{DeadlineRules, PublicityWindow, WindowStatus};
+#[cfg(feature = "ssr")]
 pub use masking::{MaskPolicy, MaskedName};
+#[cfg(feature = "ssr")]
 pub use money::{Fen, MoneyError, PersonCount, PersonCountError};
+#[cfg(feature = "ssr")]
 pub use publicity::{
     diff_rosters, AidCategory, AidClass, AidClassError, BatchKind, BatchState, ChangeKind,
     PublicEntry, RosterDiff,
 };
+#[cfg(feature = "ssr")]
 pub use receipt::{keyed_hash, ReceiptCode, ReceiptError};
 
 /// Region codes are 12 decimal digits; anything else cannot be a village or township.
+#[cfg(feature = "ssr")]
 pub fn is_region_code(code: &str) -> bool {
     code.len() == 12 && code.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Shared helpers for normalising user input (full-width forms etc.).
+#[cfg(feature = "ssr")]
 pub(crate) mod text {
     /// Maps full-width digits `０`–`９` to ASCII; other chars unchanged.
     pub(crate) fn ascii_digit(c: char) -> char {
@@ -140,7 +168,7 @@ pub(crate) mod text {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 
