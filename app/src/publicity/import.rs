@@ -81,6 +81,8 @@ pub enum Problem {
     DuplicateName,
     UnreadableFile,
     UnsupportedFileType,
+    /// The workbook unpacks to more than an import may read (`crate::archive`).
+    TooLargeUnpacked,
 }
 
 impl Problem {
@@ -119,6 +121,9 @@ impl Problem {
             }
             Problem::UnsupportedFileType => {
                 "不支持这种文件类型，请上传.xlsx或.csv文件（旧版.xls文件请先另存为.xlsx）"
+            }
+            Problem::TooLargeUnpacked => {
+                "文件解压后的内容太多（超过导入上限，或压缩比异常），为保护服务器没有读取。请删除多余的工作表、图片和空白单元格的格式，另存为.xlsx或.csv后重新上传"
             }
         }
     }
@@ -162,6 +167,9 @@ impl Problem {
             }
             Problem::UnsupportedFileType => {
                 "unsupported file type; upload an .xlsx or .csv file (save old .xls files as .xlsx first)"
+            }
+            Problem::TooLargeUnpacked => {
+                "the file unpacks to too much data (over the import limit, or abnormally compressed), so it was not read to protect the server; remove extra sheets, pictures and the formatting of empty cells, save it as .xlsx or .csv and upload it again"
             }
         }
     }
@@ -1070,6 +1078,15 @@ fn fill_merged(grid: &mut [Vec<String>], regions: &[Region]) {
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
     use calamine::{Reader, Xlsx, XlsxError};
     let unreadable = || RowError::file(Problem::UnreadableFile);
+    // calamine inflates without a limit: a zip bomb is refused before it sees the bytes.
+    match crate::archive::check(bytes, &crate::archive::XLSX_LIMITS) {
+        Ok(_) => {}
+        Err(crate::archive::ArchiveError::Unreadable) => return Err(unreadable()),
+        Err(e) => {
+            tracing::warn!(error = %e, "workbook refused before reading");
+            return Err(RowError::file(Problem::TooLargeUnpacked));
+        }
+    }
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| unreadable())?;
     let Some(sheet) = first_worksheet(&wb) else {
         return Ok(Vec::new());
@@ -1813,6 +1830,7 @@ mod tests {
             Problem::DuplicateName,
             Problem::UnreadableFile,
             Problem::UnsupportedFileType,
+            Problem::TooLargeUnpacked,
         ];
         let zh: std::collections::HashSet<_> = all.iter().map(|p| p.zh()).collect();
         let en: std::collections::HashSet<_> = all.iter().map(|p| p.en()).collect();
@@ -2211,6 +2229,27 @@ mod tests {
             ("xl/_rels/workbook.xml.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"),
             ("xl/worksheets/sheet1.xml", &sheet),
         ])
+    }
+
+    #[test]
+    fn zip_bombs_are_refused_before_calamine_reads_them() {
+        use std::io::Write;
+        // A real workbook whose shared strings are 2 MiB of one letter (about 1000:1 packed).
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("xl/sharedStrings.xml", opts).expect("start");
+        w.write_all(b"<sst><si><t>").expect("write");
+        w.write_all(&vec![b'A'; 2 << 20]).expect("write");
+        w.write_all(b"</t></si></sst>").expect("write");
+        let bomb = w.finish().expect("finish").into_inner();
+        assert_eq!(
+            parse_file("x.xlsx", &bomb, &defaults()),
+            Err(vec![RowError::file(Problem::TooLargeUnpacked)])
+        );
+        let e = RowError::file(Problem::TooLargeUnpacked);
+        assert!(e.message(false).contains("解压后的内容太多"));
+        assert!(e.message(true).contains("unpacks to too much data"));
     }
 
     #[test]
