@@ -81,7 +81,7 @@ pub enum Problem {
     DuplicateName,
     UnreadableFile,
     UnsupportedFileType,
-    /// The workbook unpacks to more than an import may read (`crate::archive`).
+    /// The workbook unpacks to more than an import may read (`crate::archive`, grid text).
     TooLargeUnpacked,
 }
 
@@ -223,6 +223,9 @@ const MAX_COLS: usize = 256;
 const EXCEL_MAX_ROWS: u32 = 1_048_576;
 /// At most this many cells are filled from merged areas.
 const MERGE_FILL_BUDGET: usize = 1_000_000;
+/// At most this much text is copied into merged areas (a long value over a
+/// large area would otherwise be copied a million times).
+const MERGE_FILL_TEXT_BYTES: usize = 32 << 20;
 /// Longest accepted name, in characters.
 const NAME_MAX_CHARS: usize = 30;
 /// Reading stops with `TooManyRows` after this many non-empty rows: with the
@@ -233,12 +236,19 @@ const MAX_GRID_ROWS: usize = MAX_ROWS + HEADER_SCAN_ROWS;
 /// counting padding and empty rows (100,000 rows × 50 columns), so that a
 /// small but hostile file cannot exhaust memory.
 const MAX_GRID_CELLS: usize = 5_000_000;
+/// Reading a workbook stops with `TooLargeUnpacked` once its cells hold this
+/// much text. A shared string is stored once in the file but copied into every
+/// cell that refers to it: a 30 KB string in 10,000 cells (a 22 KB upload)
+/// took 300 MB. A 100,000-row list holds about 6 MB.
+const MAX_GRID_TEXT_BYTES: usize = 32 << 20;
 
-/// Keeps a grid being read within `MAX_GRID_ROWS` and `MAX_GRID_CELLS`.
+/// Keeps a grid being read within `MAX_GRID_ROWS`, `MAX_GRID_CELLS` and
+/// `MAX_GRID_TEXT_BYTES`.
 #[derive(Default)]
 struct GridBudget {
     non_empty_rows: usize,
     cells: usize,
+    text_bytes: usize,
 }
 
 impl GridBudget {
@@ -246,6 +256,14 @@ impl GridBudget {
         self.cells = self.cells.saturating_add(n);
         if self.cells > MAX_GRID_CELLS {
             return Err(RowError::file(Problem::TooManyRows));
+        }
+        Ok(())
+    }
+
+    fn text(&mut self, bytes: usize) -> Result<(), RowError> {
+        self.text_bytes = self.text_bytes.saturating_add(bytes);
+        if self.text_bytes > MAX_GRID_TEXT_BYTES {
+            return Err(RowError::file(Problem::TooLargeUnpacked));
         }
         Ok(())
     }
@@ -1038,6 +1056,7 @@ type Region = ((u32, u32), (u32, u32));
 fn fill_merged(grid: &mut [Vec<String>], regions: &[Region]) {
     let had_data: Vec<bool> = grid.iter().map(|r| !is_empty_row(r)).collect();
     let mut budget = MERGE_FILL_BUDGET;
+    let mut text_budget = MERGE_FILL_TEXT_BYTES;
     for &((r0, c0), (r1, c1)) in regions {
         let (r0, c0, r1, c1) = (r0 as usize, c0 as usize, r1 as usize, c1 as usize);
         if r1 < r0 || c1 < c0 || c0 >= MAX_COLS {
@@ -1067,6 +1086,10 @@ fn fill_merged(grid: &mut [Vec<String>], regions: &[Region]) {
                 }
                 if let Some(slot) = row.get_mut(c) {
                     if slot.is_empty() {
+                        let Some(left) = text_budget.checked_sub(value.len()) else {
+                            return;
+                        };
+                        text_budget = left;
                         slot.clone_from(&value);
                     }
                 }
@@ -1121,6 +1144,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
         if text.is_empty() {
             continue;
         }
+        budget.text(text.len())?;
         if row >= EXCEL_MAX_ROWS {
             return Err(unreadable());
         }
@@ -2250,6 +2274,56 @@ mod tests {
         let e = RowError::file(Problem::TooLargeUnpacked);
         assert!(e.message(false).contains("解压后的内容太多"));
         assert!(e.message(true).contains("unpacks to too much data"));
+    }
+
+    #[test]
+    fn one_shared_string_in_many_cells_is_bounded() {
+        // 40 KB once in the file, referred to by `n` cells.
+        let workbook = |n: usize| {
+            let long = "长".repeat(40_000 / 3);
+            let cells: String = (1..=n)
+                .map(|r| format!("<row r=\"{r}\"><c r=\"A{r}\" t=\"s\"><v>0</v></c></row>"))
+                .collect();
+            let sheet = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>{cells}</sheetData></worksheet>");
+            let sst = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>{long}</t></si></sst>");
+            stored_zip(&[
+                ("[Content_Types].xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>"),
+                ("_rels/.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"),
+                ("xl/workbook.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"),
+                ("xl/_rels/workbook.xml.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>"),
+                ("xl/sharedStrings.xml", &sst),
+                ("xl/worksheets/sheet1.xml", &sheet),
+            ])
+        };
+        assert_eq!(xlsx_grid(&workbook(10)).map(|g| g.len()), Ok(10));
+        // 1,000 cells: 40 MB of copies.
+        assert_eq!(
+            xlsx_grid(&workbook(1000)),
+            Err(RowError::file(Problem::TooLargeUnpacked))
+        );
+    }
+
+    #[test]
+    fn merged_areas_copy_a_bounded_amount_of_text() {
+        let long = "x".repeat(1000);
+        let mut grid: Vec<Vec<String>> = (0..40_000)
+            .map(|_| vec![String::new(), String::new(), "k".to_owned()])
+            .collect();
+        grid[0][0].clone_from(&long);
+        fill_merged(&mut grid, &[((0, 0), (39_999, 1))]);
+        let copied: usize = grid.iter().flatten().map(String::len).sum();
+        assert!(copied <= MERGE_FILL_TEXT_BYTES + 2 * 40_000, "{copied}");
+        assert!(
+            copied >= MERGE_FILL_TEXT_BYTES - 1000,
+            "it fills up to the budget"
+        );
+        // A small area is filled completely.
+        let mut grid = vec![
+            vec!["a".to_owned(), String::new()],
+            vec![String::new(), "b".to_owned()],
+        ];
+        fill_merged(&mut grid, &[((0, 0), (1, 0))]);
+        assert_eq!(grid[1][0], "a");
     }
 
     #[test]
