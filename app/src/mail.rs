@@ -152,6 +152,9 @@ impl Mailer {
 pub async fn deliver_due(db: &Db, mailer: &Mailer, now: i64) -> AppResult<usize> {
     let mut sent = 0;
     loop {
+        // The clock moves on while batches are sent: each claim's lease starts now, never at a
+        // moment already past (such a claim would be released at once, and claimed again).
+        let now = now.max(crate::db::now_epoch());
         let claim = outbox::claim(db, &mailer.worker_id, now, LEASE_SECS, BATCH).await?;
         let claimed = claim.mails.len();
         sent += deliver_claimed(db, mailer, &claim, now).await?;
