@@ -246,7 +246,7 @@ async fn upload(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn zip_bomb_import_is_refused_within_300_mb() {
-    let _one = serial();
+    let _one = serial().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::sqlite(dir.path());
     let server = Server::start(&ServerOpts::new(dir.path(), store.url(None), "bomb"));

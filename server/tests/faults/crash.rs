@@ -16,7 +16,7 @@ const ACKED_BEFORE_KILL: usize = 500;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kill9_under_load_sqlite() {
-    let _one = serial();
+    let _one = serial().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::sqlite(dir.path());
     kill9_under_load(&store, dir.path(), "SQLite").await;
@@ -24,7 +24,7 @@ async fn kill9_under_load_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kill9_under_load_postgres() {
-    let _one = serial();
+    let _one = serial().await;
     let Some(admin) = postgres_url() else {
         skip(
             "kill9_under_load_postgres",

@@ -45,7 +45,7 @@ fn filled_form() -> Vec<(&'static str, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn database_black_holed_then_refusing_postgres() {
-    let _one = serial();
+    let _one = serial().await;
     let Some(admin) = postgres_url() else {
         skip(
             "database_black_holed_then_refusing_postgres",

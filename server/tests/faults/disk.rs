@@ -62,7 +62,7 @@ fn fill(path: &Path) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn disk_full_then_room_again_sqlite() {
-    let _one = serial();
+    let _one = serial().await;
     const TEST: &str = "disk_full_then_room_again_sqlite";
     if !is_root() {
         skip(TEST, "mounting a tmpfs needs root");

@@ -30,7 +30,7 @@ async fn report_ok(base: &str, email: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn smtp_down_then_up_sqlite() {
-    let _one = serial();
+    let _one = serial().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::sqlite(dir.path());
     // Nobody listens here yet.
@@ -94,7 +94,7 @@ async fn smtp_down_then_up_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_instances_one_postgres_send_each_mail_once() {
-    let _one = serial();
+    let _one = serial().await;
     let Some(admin) = postgres_url() else {
         skip(
             "three_instances_one_postgres_send_each_mail_once",
@@ -163,7 +163,7 @@ async fn three_instances_one_postgres_send_each_mail_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_crashed_instances_claim_is_retried_postgres() {
-    let _one = serial();
+    let _one = serial().await;
     let Some(admin) = postgres_url() else {
         skip(
             "a_crashed_instances_claim_is_retried_postgres",
