@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::harness::{
-    client, count_found, postgres_url, report, serial, skip, wait_for, Outcome, Server, ServerOpts,
+    client, count_found, postgres_store, report, serial, wait_for, Outcome, Server, ServerOpts,
     Store,
 };
 
@@ -25,15 +25,10 @@ async fn kill9_under_load_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kill9_under_load_postgres() {
     let _one = serial().await;
-    let Some(admin) = postgres_url() else {
-        skip(
-            "kill9_under_load_postgres",
-            "SUNSHINE_TEST_POSTGRES_URL is not set",
-        );
+    let Some((store, _)) = postgres_store("kill9_under_load_postgres").await else {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::postgres(&admin).await;
     kill9_under_load(&store, dir.path(), "PostgreSQL").await;
 }
 

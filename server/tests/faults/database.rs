@@ -5,8 +5,8 @@
 use std::time::{Duration, Instant};
 
 use crate::harness::{
-    client, postgres_url, report, serial, skip, submit, timed_get, wait_for, Outcome, Server,
-    ServerOpts, Store,
+    client, postgres_store, report, serial, submit, timed_get, wait_for, Outcome, Server,
+    ServerOpts,
 };
 use crate::proxy::{Mode, Proxy};
 
@@ -46,15 +46,11 @@ fn filled_form() -> Vec<(&'static str, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn database_black_holed_then_refusing_postgres() {
     let _one = serial().await;
-    let Some(admin) = postgres_url() else {
-        skip(
-            "database_black_holed_then_refusing_postgres",
-            "SUNSHINE_TEST_POSTGRES_URL is not set",
-        );
+    let Some((store, admin)) = postgres_store("database_black_holed_then_refusing_postgres").await
+    else {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::postgres(&admin).await;
     let proxy = Proxy::start(upstream(&admin).await).await;
     let opts = ServerOpts::new(dir.path(), store.url(Some(proxy.port)), "db");
     let server = Server::start(&opts);

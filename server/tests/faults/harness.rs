@@ -36,6 +36,16 @@ pub fn postgres_url() -> Option<String> {
         .filter(|u| !u.is_empty())
 }
 
+/// A fresh database on the test PostgreSQL server and that server's URL, or `None` after
+/// saying that `test` was skipped (a failure in CI).
+pub async fn postgres_store(test: &str) -> Option<(Store, String)> {
+    let Some(admin) = postgres_url() else {
+        skip(test, "SUNSHINE_TEST_POSTGRES_URL is not set");
+        return None;
+    };
+    Some((Store::postgres(&admin).await, admin))
+}
+
 pub fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
         s.lines()

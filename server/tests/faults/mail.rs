@@ -8,8 +8,7 @@ use std::time::Duration;
 use sqlx::Row;
 
 use crate::harness::{
-    client, free_port, postgres_url, report, serial, skip, wait_for, Outcome, Server, ServerOpts,
-    Store,
+    client, free_port, postgres_store, report, serial, wait_for, Outcome, Server, ServerOpts, Store,
 };
 use crate::smtp::{tally, SmtpSink};
 
@@ -95,15 +94,11 @@ async fn smtp_down_then_up_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_instances_one_postgres_send_each_mail_once() {
     let _one = serial().await;
-    let Some(admin) = postgres_url() else {
-        skip(
-            "three_instances_one_postgres_send_each_mail_once",
-            "SUNSHINE_TEST_POSTGRES_URL is not set",
-        );
+    let Some((store, _)) = postgres_store("three_instances_one_postgres_send_each_mail_once").await
+    else {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::postgres(&admin).await;
     let sink = SmtpSink::start().await;
     // One after the other: the first loads the demo county.
     let servers: Vec<Server> = ["a", "b", "c"]
@@ -164,15 +159,11 @@ async fn three_instances_one_postgres_send_each_mail_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_crashed_instances_claim_is_retried_postgres() {
     let _one = serial().await;
-    let Some(admin) = postgres_url() else {
-        skip(
-            "a_crashed_instances_claim_is_retried_postgres",
-            "SUNSHINE_TEST_POSTGRES_URL is not set",
-        );
+    let Some((store, _)) = postgres_store("a_crashed_instances_claim_is_retried_postgres").await
+    else {
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::postgres(&admin).await;
     let stalling = SmtpSink::start_stalling().await;
     let sink = SmtpSink::start().await;
     let mut opts = ServerOpts::new(&dir.path().join("doomed"), store.url(None), "doomed");
