@@ -9,6 +9,8 @@ pub mod i18n;
 pub mod islands;
 
 #[cfg(feature = "ssr")]
+pub mod archive;
+#[cfg(feature = "ssr")]
 pub mod complaints;
 #[cfg(feature = "ssr")]
 pub mod config;

@@ -65,6 +65,14 @@ pub struct ServeArgs {
     /// Folder of the WASM islands bundle (`scripts/build-wasm`); pages stay script-free without it.
     #[arg(long, env = "SUNSHINE_PKG_DIR", default_value = "site/pkg")]
     pub pkg_dir: PathBuf,
+    /// Seconds before a mail that could not be sent is tried again (doubling, at most an hour).
+    /// Leave at 30 except in tests.
+    #[arg(long, env = "SUNSHINE_MAIL_RETRY_SECS", default_value = "30", value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub mail_retry_secs: u32,
+    /// Name under which this instance claims outbox mail; default: host, process id and a
+    /// random part.
+    #[arg(long, env = "SUNSHINE_WORKER_ID")]
+    pub worker_id: Option<String>,
 }
 
 fn parse_day_count(s: &str) -> Result<app::domain::DayCount, String> {
@@ -117,6 +125,10 @@ pub struct Settings {
     pub mail_poll_secs: u64,
     /// Where the WASM islands bundle is, if built.
     pub pkg_dir: PathBuf,
+    /// First retry of a failed mail after this many seconds (doubling).
+    pub mail_retry_secs: u32,
+    /// Name under which the mail worker claims outbox rows (`None`: generated).
+    pub worker_id: Option<String>,
 }
 
 impl Settings {
@@ -145,8 +157,14 @@ impl Settings {
             window_days: args.window_days,
             mail_from: args.mail_from,
             deadline_days: args.deadline_days,
-            mail_poll_secs: 15,
+            // The worker also looks at least as often as the first retry falls due.
+            mail_poll_secs: u64::from(args.mail_retry_secs).min(15),
             pkg_dir: args.pkg_dir,
+            mail_retry_secs: args.mail_retry_secs,
+            worker_id: args
+                .worker_id
+                .map(|w| w.trim().to_owned())
+                .filter(|w| !w.is_empty()),
         }
     }
 
@@ -264,6 +282,19 @@ mod tests {
         assert!(T::try_parse_from(["x", "--mask-policy", "full"]).is_err());
         let t = T::try_parse_from(["x", "--mask-policy", "surname"]).expect("parses");
         assert_eq!(t.serve.mask_policy, app::domain::MaskPolicy::SurnameOnly);
+    }
+
+    #[test]
+    fn mail_retry_and_worker_id() {
+        let s = Settings::from_serve(T::try_parse_from(["x"]).expect("parses").serve);
+        assert_eq!((s.mail_retry_secs, s.mail_poll_secs), (30, 15));
+        assert_eq!(s.worker_id, None);
+        let t = T::try_parse_from(["x", "--mail-retry-secs", "1", "--worker-id", " a-1 "])
+            .expect("parses");
+        let s = Settings::from_serve(t.serve);
+        assert_eq!((s.mail_retry_secs, s.mail_poll_secs), (1, 1));
+        assert_eq!(s.worker_id.as_deref(), Some("a-1"));
+        assert!(T::try_parse_from(["x", "--mail-retry-secs", "0"]).is_err());
     }
 
     #[test]

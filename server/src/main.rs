@@ -62,8 +62,15 @@ async fn main() -> anyhow::Result<()> {
     match command {
         Command::Serve(args) => {
             let settings = Settings::from_serve(args);
+            let ip = settings.listen.ip();
             let app = Application::build(settings).await?;
             tracing::info!(port = app.port(), "listening");
+            // One plain line with the bound address (`--listen 127.0.0.1:0` picks a free port),
+            // for scripts and the fault tests that start the binary.
+            println!(
+                "sunshine listening on http://{}",
+                std::net::SocketAddr::new(ip, app.port())
+            );
             app.run_until_stopped().await?;
         }
         Command::Migrate(common) => {

@@ -87,7 +87,13 @@ impl Application {
             &settings.mail_from,
             settings.data_dir.join("mail"),
         )
-        .map_err(anyhow::Error::msg)?;
+        .map_err(anyhow::Error::msg)?
+        .with_retry_secs(i64::from(settings.mail_retry_secs));
+        let mailer = match &settings.worker_id {
+            Some(id) => mailer.with_worker_id(id.clone()),
+            None => mailer,
+        };
+        tracing::info!(worker = mailer.worker_id(), "mail worker");
         let mail_wake = Arc::new(tokio::sync::Notify::new());
         tokio::spawn(app::mail::run_worker(
             db.clone(),

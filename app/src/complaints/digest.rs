@@ -2,7 +2,7 @@
 //! are due within 3 days or overdue. Runs once a day (claimed in the database), after 08:00.
 
 use chrono::{NaiveDate, Timelike};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::db::complaints::{self as cdb, QueueFilter};
 use crate::db::{outbox, staff as staff_db, Db};
@@ -13,23 +13,46 @@ use crate::i18n::{Lang, Msg};
 use super::staff_views::current_deadline;
 use crate::web::labels::complaint as labels;
 
-/// Claims today's run; true only for the one caller that gets it.
-async fn claim(db: &Db, today: NaiveDate) -> AppResult<bool> {
+/// Claims today's run inside `tx`; true only for the one caller that gets it. Committed together
+/// with the mails it queues: a crash before the commit leaves the day unclaimed (and no mail
+/// queued), so the digest is retried instead of lost.
+async fn claim(tx: &mut AnyConnection, today: NaiveDate) -> AppResult<bool> {
     let res =
         sqlx::query("UPDATE job_runs SET last_day = $1 WHERE name = 'digest' AND last_day < $1")
             .bind(today.to_string())
-            .execute(&db.pool)
+            .execute(&mut *tx)
             .await?;
     Ok(res.rows_affected() == 1)
 }
 
 /// Queues the digest mails for `today`; returns how many were queued.
 pub async fn run(db: &Db, today: NaiveDate, now: i64) -> AppResult<usize> {
-    if !claim(db, today).await? {
+    // The worker asks every few seconds; most times the day is already done.
+    if last_day(db).await? >= today.to_string() {
         return Ok(0);
     }
-    let mut queued = 0;
-    let mut conn = db.pool.acquire().await?;
+    // Read first, then one short write transaction: the claim and every mail, or nothing.
+    let mails = compose(db, today).await?;
+    let mut tx = db.begin().await?;
+    if !claim(&mut tx, today).await? {
+        tx.rollback().await?;
+        return Ok(0);
+    }
+    for (email, subject, body) in &mails {
+        outbox::enqueue(&mut tx, email, subject, body, now).await?;
+    }
+    tx.commit().await?;
+    Ok(mails.len())
+}
+
+/// (recipient, subject, body) of each handler's digest for `today`.
+async fn compose(db: &Db, today: NaiveDate) -> AppResult<Vec<(String, String, String)>> {
+    let subject = format!(
+        "{} / {}",
+        Msg::MailDigestSubject.text(Lang::Zh),
+        Msg::MailDigestSubject.text(Lang::En)
+    );
+    let mut mails = Vec::new();
     for s in staff_db::list(db, None).await? {
         let Some(email) = s.email.as_deref().filter(|_| s.active) else {
             continue;
@@ -53,18 +76,11 @@ pub async fn run(db: &Db, today: NaiveDate, now: i64) -> AppResult<usize> {
                 ));
             }
         }
-        if lines.is_empty() {
-            continue;
+        if !lines.is_empty() {
+            mails.push((email.to_owned(), subject.clone(), lines.join("\n")));
         }
-        let subject = format!(
-            "{} / {}",
-            Msg::MailDigestSubject.text(Lang::Zh),
-            Msg::MailDigestSubject.text(Lang::En)
-        );
-        outbox::enqueue(&mut conn, email, &subject, &lines.join("\n"), now).await?;
-        queued += 1;
     }
-    Ok(queued)
+    Ok(mails)
 }
 
 /// Whether it is time for today's digest (08:00 China Standard Time or later).

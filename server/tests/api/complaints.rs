@@ -542,6 +542,16 @@ async fn acknowledgement_reaches_a_real_smtp_sink(backend: Backend) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(state, "sent");
+    // Sent under the Message-ID fixed when it was queued (a retry would carry the same).
+    let message_id: String = sqlx::query("SELECT message_id FROM outbox")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert!(
+        mail.contains(&format!("Message-ID: {message_id}")),
+        "{message_id} in {mail}"
+    );
 }
 
 async fn mail_waits_for_the_sink_to_return(backend: Backend) {

@@ -174,6 +174,8 @@ pub async fn spawn_app_with(backend: Backend, opts: Options) -> Option<TestApp> 
         pkg_dir: opts
             .pkg_dir
             .unwrap_or_else(|| data_dir.path().join("no-bundle")),
+        mail_retry_secs: 30,
+        worker_id: None,
     };
     let application = Application::build(settings).await.expect("build app");
     let port = application.port();

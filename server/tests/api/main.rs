@@ -7,6 +7,7 @@ mod accountability;
 mod complaints;
 mod foundation;
 mod islands;
+mod outbox;
 mod publicity;
 mod staff;
 mod workflow;

@@ -1018,6 +1018,7 @@ mod tests {
             Problem::DuplicateName,
             Problem::UnreadableFile,
             Problem::UnsupportedFileType,
+            Problem::TooLargeUnpacked,
         ];
         let zh: std::collections::HashSet<_> = all.iter().map(|p| p.zh()).collect();
         let en: std::collections::HashSet<_> = all.iter().map(|p| p.en()).collect();

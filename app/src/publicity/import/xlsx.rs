@@ -89,6 +89,7 @@ pub(super) type Region = ((u32, u32), (u32, u32));
 pub(super) fn fill_merged(grid: &mut [Vec<String>], regions: &[Region]) {
     let had_data: Vec<bool> = grid.iter().map(|r| !is_empty_row(r)).collect();
     let mut budget = MERGE_FILL_BUDGET;
+    let mut text_budget = MERGE_FILL_TEXT_BYTES;
     for &((r0, c0), (r1, c1)) in regions {
         let (r0, c0, r1, c1) = (r0 as usize, c0 as usize, r1 as usize, c1 as usize);
         if r1 < r0 || c1 < c0 || c0 >= MAX_COLS {
@@ -118,6 +119,10 @@ pub(super) fn fill_merged(grid: &mut [Vec<String>], regions: &[Region]) {
                 }
                 if let Some(slot) = row.get_mut(c) {
                     if slot.is_empty() {
+                        let Some(left) = text_budget.checked_sub(value.len()) else {
+                            return;
+                        };
+                        text_budget = left;
                         slot.clone_from(&value);
                     }
                 }
@@ -129,6 +134,15 @@ pub(super) fn fill_merged(grid: &mut [Vec<String>], regions: &[Region]) {
 pub(super) fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
     use calamine::{Reader, Xlsx, XlsxError};
     let unreadable = || RowError::file(Problem::UnreadableFile);
+    // calamine inflates without a limit: a zip bomb is refused before it sees the bytes.
+    match crate::archive::check(bytes, &crate::archive::XLSX_LIMITS) {
+        Ok(_) => {}
+        Err(crate::archive::ArchiveError::Unreadable) => return Err(unreadable()),
+        Err(e) => {
+            tracing::warn!(error = %e, "workbook refused before reading");
+            return Err(RowError::file(Problem::TooLargeUnpacked));
+        }
+    }
     let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| unreadable())?;
     let Some(sheet) = first_worksheet(&wb) else {
         return Ok(Vec::new());
@@ -163,6 +177,7 @@ pub(super) fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
         if text.is_empty() {
             continue;
         }
+        budget.text(text.len())?;
         if row >= EXCEL_MAX_ROWS {
             return Err(unreadable());
         }
@@ -455,6 +470,77 @@ mod tests {
             ("xl/_rels/workbook.xml.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>"),
             ("xl/worksheets/sheet1.xml", &sheet),
         ])
+    }
+
+    #[test]
+    fn zip_bombs_are_refused_before_calamine_reads_them() {
+        use std::io::Write;
+        // A real workbook whose shared strings are 2 MiB of one letter (about 1000:1 packed).
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("xl/sharedStrings.xml", opts).expect("start");
+        w.write_all(b"<sst><si><t>").expect("write");
+        w.write_all(&vec![b'A'; 2 << 20]).expect("write");
+        w.write_all(b"</t></si></sst>").expect("write");
+        let bomb = w.finish().expect("finish").into_inner();
+        assert_eq!(
+            parse_file("x.xlsx", &bomb, &defaults()),
+            Err(vec![RowError::file(Problem::TooLargeUnpacked)])
+        );
+        let e = RowError::file(Problem::TooLargeUnpacked);
+        assert!(e.message(false).contains("解压后的内容太多"));
+        assert!(e.message(true).contains("unpacks to too much data"));
+    }
+
+    #[test]
+    fn one_shared_string_in_many_cells_is_bounded() {
+        // 40 KB once in the file, referred to by `n` cells.
+        let workbook = |n: usize| {
+            let long = "长".repeat(40_000 / 3);
+            let cells: String = (1..=n)
+                .map(|r| format!("<row r=\"{r}\"><c r=\"A{r}\" t=\"s\"><v>0</v></c></row>"))
+                .collect();
+            let sheet = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>{cells}</sheetData></worksheet>");
+            let sst = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>{long}</t></si></sst>");
+            stored_zip(&[
+                ("[Content_Types].xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>"),
+                ("_rels/.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"),
+                ("xl/workbook.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"),
+                ("xl/_rels/workbook.xml.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>"),
+                ("xl/sharedStrings.xml", &sst),
+                ("xl/worksheets/sheet1.xml", &sheet),
+            ])
+        };
+        assert_eq!(xlsx_grid(&workbook(10)).map(|g| g.len()), Ok(10));
+        // 1,000 cells: 40 MB of copies.
+        assert_eq!(
+            xlsx_grid(&workbook(1000)),
+            Err(RowError::file(Problem::TooLargeUnpacked))
+        );
+    }
+
+    #[test]
+    fn merged_areas_copy_a_bounded_amount_of_text() {
+        let long = "x".repeat(1000);
+        let mut grid: Vec<Vec<String>> = (0..40_000)
+            .map(|_| vec![String::new(), String::new(), "k".to_owned()])
+            .collect();
+        grid[0][0].clone_from(&long);
+        fill_merged(&mut grid, &[((0, 0), (39_999, 1))]);
+        let copied: usize = grid.iter().flatten().map(String::len).sum();
+        assert!(copied <= MERGE_FILL_TEXT_BYTES + 2 * 40_000, "{copied}");
+        assert!(
+            copied >= MERGE_FILL_TEXT_BYTES - 1000,
+            "it fills up to the budget"
+        );
+        // A small area is filled completely.
+        let mut grid = vec![
+            vec!["a".to_owned(), String::new()],
+            vec![String::new(), "b".to_owned()],
+        ];
+        fill_merged(&mut grid, &[((0, 0), (1, 0))]);
+        assert_eq!(grid[1][0], "a");
     }
 
     #[test]
