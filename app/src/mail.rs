@@ -2,12 +2,10 @@
 //! in the data folder. A worker wakes when a transaction queued mail, and every few seconds.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::message::{header::ContentType, Mailbox};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use tokio::sync::Notify;
 
 use crate::db::outbox::{self, Claim, Mail};
 use crate::db::Db;
@@ -208,26 +206,6 @@ async fn deliver_claimed(db: &Db, mailer: &Mailer, claim: &Claim, now: i64) -> A
 /// Whether a claim held until `until` still covers a whole send started at `now`.
 fn lease_left_for_a_send(until: i64, now: i64) -> bool {
     now.saturating_add(SEND_DEADLINE.as_secs() as i64) <= until
-}
-
-/// Runs until the process ends: delivers when woken and at least every `every`; once a day
-/// (after 08:00 Beijing time) it also queues the handlers' digest.
-pub async fn run_worker(db: Db, mailer: Mailer, wake: Arc<Notify>, every: Duration) {
-    loop {
-        if crate::complaints::digest::due_now(chrono::Utc::now()) {
-            let now = crate::db::now_epoch();
-            if let Err(e) = crate::complaints::digest::run(&db, crate::db::today_cst(), now).await {
-                tracing::error!(error = ?e, "daily digest");
-            }
-        }
-        if let Err(e) = deliver_due(&db, &mailer, crate::db::now_epoch()).await {
-            tracing::error!(error = ?e, "mail worker");
-        }
-        tokio::select! {
-            _ = wake.notified() => {}
-            _ = tokio::time::sleep(every) => {}
-        }
-    }
 }
 
 #[cfg(test)]

@@ -95,7 +95,7 @@ impl Application {
         };
         tracing::info!(worker = mailer.worker_id(), "mail worker");
         let mail_wake = Arc::new(tokio::sync::Notify::new());
-        tokio::spawn(app::mail::run_worker(
+        tokio::spawn(app::jobs::run(
             db.clone(),
             mailer,
             mail_wake.clone(),

@@ -2,28 +2,15 @@
 //! are due within 3 days or overdue. Runs once a day (claimed in the database), after 08:00.
 
 use chrono::{NaiveDate, Timelike};
-use sqlx::{AnyConnection, Row};
 
 use crate::db::complaints::{self as cdb, QueueFilter};
-use crate::db::{outbox, staff as staff_db, Db};
+use crate::db::{jobs, outbox, staff as staff_db, Db};
 use crate::domain::days_left;
 use crate::error::AppResult;
 use crate::i18n::{Lang, Msg};
 
 use super::staff_views::current_deadline;
 use crate::web::labels::complaint as labels;
-
-/// Claims today's run inside `tx`; true only for the one caller that gets it. Committed together
-/// with the mails it queues: a crash before the commit leaves the day unclaimed (and no mail
-/// queued), so the digest is retried instead of lost.
-async fn claim(tx: &mut AnyConnection, today: NaiveDate) -> AppResult<bool> {
-    let res =
-        sqlx::query("UPDATE job_runs SET last_day = $1 WHERE name = 'digest' AND last_day < $1")
-            .bind(today.to_string())
-            .execute(&mut *tx)
-            .await?;
-    Ok(res.rows_affected() == 1)
-}
 
 /// Queues the digest mails for `today`; returns how many were queued.
 pub async fn run(db: &Db, today: NaiveDate, now: i64) -> AppResult<usize> {
@@ -34,7 +21,7 @@ pub async fn run(db: &Db, today: NaiveDate, now: i64) -> AppResult<usize> {
     // Read first, then one short write transaction: the claim and every mail, or nothing.
     let mails = compose(db, today).await?;
     let mut tx = db.begin().await?;
-    if !claim(&mut tx, today).await? {
+    if !jobs::claim_day(&mut tx, "digest", today).await? {
         tx.rollback().await?;
         return Ok(0);
     }
@@ -88,14 +75,9 @@ pub fn due_now(now: chrono::DateTime<chrono::Utc>) -> bool {
     (now + chrono::Duration::hours(8)).hour() >= 8
 }
 
-/// Reads the last run day (for tests and health pages).
+/// The last day the digest ran (for tests and health pages).
 pub async fn last_day(db: &Db) -> AppResult<String> {
-    Ok(
-        sqlx::query("SELECT last_day FROM job_runs WHERE name = 'digest'")
-            .fetch_one(&db.pool)
-            .await?
-            .try_get(0)?,
-    )
+    jobs::last_day(db, "digest").await
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod content;
 pub mod entries;
 pub mod holidays;
 pub mod households;
+pub mod jobs;
 pub mod outbox;
 pub mod publicity;
 pub mod regions;

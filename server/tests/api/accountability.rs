@@ -1,7 +1,7 @@
 use sqlx::Row;
 
 use crate::both_backends;
-use crate::helpers::{csrf_of, spawn_app, Backend, TestApp};
+use crate::helpers::{spawn_app, Backend, StaffSession, TestApp};
 
 both_backends!(
     stats_match_a_known_sequence,
@@ -74,9 +74,7 @@ fn rand_suffix() -> u64 {
 }
 
 async fn stats_match_a_known_sequence(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     // 桃源回族乡 has no demo complaints: 6 answered on time (10 days), 5 answered late (30 days),
     // 5 declined, 5 still submitted.
     seed_complaints(
@@ -137,9 +135,7 @@ async fn stats_match_a_known_sequence(backend: Backend) {
 }
 
 async fn stats_suppress_small_counts(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     seed_complaints(&app, "530621202000", 3, "answered", Some(5), Some("partly")).await;
     let v = stats_json(&app).await;
     let t = v["townships"]
@@ -168,40 +164,21 @@ async fn stats_suppress_small_counts(backend: Backend) {
 }
 
 /// A signed-in editor (county officer) with CSRF token.
-async fn editor(app: &TestApp) -> (reqwest::Client, String) {
-    let c = app.login_client("demo.county").await;
-    let page = c
-        .get(app.url("/staff"))
-        .send()
-        .await
-        .expect("r")
-        .text()
-        .await
-        .expect("b");
-    (c, csrf_of(&page))
+async fn editor(app: &TestApp) -> StaffSession {
+    app.staff_session("demo.county").await
 }
 
 async fn post(
-    app: &TestApp,
-    who: &(reqwest::Client, String),
+    _app: &TestApp,
+    who: &StaffSession,
     path: &str,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
-    let mut form = vec![("csrf", who.1.as_str())];
-    form.extend_from_slice(fields);
-    who.0
-        .post(app.url(path))
-        .header("sec-fetch-site", "same-origin")
-        .form(&form)
-        .send()
-        .await
-        .expect("post")
+    who.post_form(path, fields).await
 }
 
 async fn pages_publish_unpublish_and_keep_revisions(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let ed = editor(&app).await;
     // Preview writes nothing.
     let res = post(
@@ -335,9 +312,7 @@ async fn pages_publish_unpublish_and_keep_revisions(backend: Backend) {
 }
 
 async fn markdown_is_sanitised_on_public_pages(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let ed = editor(&app).await;
     let hostile = "正文 <script>alert(1)</script> <img src=x onerror=alert(2)> [点我](javascript:alert(3)) <iframe src=\"https://evil.example\"></iframe>";
     post(
@@ -381,9 +356,7 @@ async fn markdown_is_sanitised_on_public_pages(backend: Backend) {
 }
 
 async fn answers_show_only_how_many_reports_they_answer(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let ed = editor(&app).await;
     let id: i64 = sqlx::query("SELECT id FROM pages WHERE slug = 'car-owners'")
         .fetch_one(&app.db.pool)
@@ -420,9 +393,7 @@ async fn answers_show_only_how_many_reports_they_answer(backend: Backend) {
 }
 
 async fn public_pages_and_poster_render(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     for (path, text) in [
         ("/policy", "政策说明"),
         ("/policy/who-qualifies", "谁可以享受低保"),

@@ -2,7 +2,7 @@ use sqlx::Row;
 
 use crate::both_backends;
 use crate::helpers::{
-    logs_contain, spawn_app, spawn_app_with, Backend, Options, SmtpSink, TestApp,
+    logs_contain, spawn_app, spawn_app_with, Backend, BrowserExt, Options, SmtpSink, TestApp,
 };
 
 both_backends!(
@@ -41,9 +41,7 @@ async fn submit(
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
     client
-        .post(app.url("/report"))
-        .header("accept", "text/html")
-        .header("sec-fetch-site", "same-origin")
+        .browser_post(app.url("/report"))
         .form(fields)
         .send()
         .await
@@ -90,9 +88,7 @@ async fn read_receipt(app: &TestApp, client: &reqwest::Client) -> String {
 
 async fn track(app: &TestApp, client: &reqwest::Client, receipt: &str) -> reqwest::Response {
     client
-        .post(app.url("/track"))
-        .header("accept", "text/html")
-        .header("sec-fetch-site", "same-origin")
+        .browser_post(app.url("/track"))
         .form(&[("receipt", receipt)])
         .send()
         .await
@@ -100,9 +96,7 @@ async fn track(app: &TestApp, client: &reqwest::Client, receipt: &str) -> reqwes
 }
 
 async fn report_receipt_track_round_trip(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let client = app.new_client();
     let receipt = report(&app, &client, &[]).await;
     // Shown once.
@@ -143,8 +137,7 @@ async fn report_receipt_track_round_trip(backend: Backend) {
     );
     // Add information; it appears on the timeline.
     let res = client
-        .post(app.url("/track/info"))
-        .header("sec-fetch-site", "same-origin")
+        .browser_post(app.url("/track/info"))
         .form(&[("body", "补充：他家去年还买了一辆货车。")])
         .send()
         .await
@@ -161,8 +154,7 @@ async fn report_receipt_track_round_trip(backend: Backend) {
     assert!(body.contains("已补充") && body.contains("他家去年还买了一辆货车"));
     // Stop following: the case is no longer shown without the receipt.
     client
-        .post(app.url("/track/end"))
-        .header("sec-fetch-site", "same-origin")
+        .browser_post(app.url("/track/end"))
         .send()
         .await
         .expect("end");
@@ -192,9 +184,7 @@ async fn report_receipt_track_round_trip(backend: Backend) {
 }
 
 async fn wrong_receipt_gets_a_neutral_answer(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let client = app.new_client();
     report(&app, &client, &[]).await;
     let mut bodies = Vec::new();
@@ -218,9 +208,7 @@ async fn wrong_receipt_gets_a_neutral_answer(backend: Backend) {
 }
 
 async fn anonymous_report_stores_no_contact(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let client = app.new_client();
     report(
         &app,
@@ -265,9 +253,7 @@ async fn anonymous_report_stores_no_contact(backend: Backend) {
 }
 
 async fn resubmitted_form_makes_one_case(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let client = app.new_client();
     let token = form_token(&app, &client, "/report").await;
     let fields = [
@@ -311,9 +297,7 @@ async fn resubmitted_form_makes_one_case(backend: Backend) {
 }
 
 async fn oversized_report_is_refused(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let client = app.new_client();
     let token = form_token(&app, &client, "/report").await;
     // Just over the 64 KiB form limit once URL-encoded (9 bytes a character).
@@ -355,9 +339,7 @@ async fn oversized_report_is_refused(backend: Backend) {
 }
 
 async fn reports_are_rate_limited(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let client = app.new_client();
     let mut statuses = Vec::new();
     for _ in 0..6 {
@@ -392,9 +374,7 @@ async fn reports_are_rate_limited(backend: Backend) {
 }
 
 async fn hostile_input_comes_back_escaped(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let client = app.new_client();
     let token = form_token(&app, &client, "/report").await;
     let xss = "<script>alert(1)</script><img src=x onerror=alert(2)>";
@@ -420,8 +400,7 @@ async fn hostile_input_comes_back_escaped(backend: Backend) {
     let receipt = report(&app, &client, &[("accused", xss)]).await;
     track(&app, &client, &receipt).await;
     client
-        .post(app.url("/track/info"))
-        .header("sec-fetch-site", "same-origin")
+        .browser_post(app.url("/track/info"))
         .form(&[("body", format!("{xss} 补充材料补充材料"))])
         .send()
         .await
@@ -445,9 +424,7 @@ async fn hostile_input_comes_back_escaped(backend: Backend) {
 }
 
 async fn object_link_carries_the_entry(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let row = sqlx::query(
         "SELECT e.public_ref, e.id, e.head_name FROM batch_entries e JOIN batches b ON b.id = e.batch_id
          JOIN regions v ON v.id = b.village_id WHERE v.code = '530621103201' AND b.state = 'published' LIMIT 1",
@@ -506,17 +483,14 @@ async fn object_link_carries_the_entry(backend: Backend) {
 
 async fn acknowledgement_reaches_a_real_smtp_sink(backend: Backend) {
     let sink = SmtpSink::start().await;
-    let Some(app) = spawn_app_with(
+    let app = spawn_app_with(
         backend,
         Options {
             smtp_url: Some(format!("smtp://127.0.0.1:{}", sink.port)),
             ..Default::default()
         },
     )
-    .await
-    else {
-        return;
-    };
+    .await;
     let client = app.new_client();
     let receipt = report(&app, &client, &[("contact", "reporter@example.cn")]).await;
     let got = sink.wait_for(1).await;
@@ -561,17 +535,14 @@ async fn mail_waits_for_the_sink_to_return(backend: Backend) {
         l.local_addr().expect("addr").port()
     };
     let url = format!("smtp://127.0.0.1:{port}");
-    let Some(app) = spawn_app_with(
+    let app = spawn_app_with(
         backend,
         Options {
             smtp_url: Some(url.clone()),
             ..Default::default()
         },
     )
-    .await
-    else {
-        return;
-    };
+    .await;
     let client = app.new_client();
     report(&app, &client, &[("contact", "reporter@example.cn")]).await;
     // The worker tried and failed: the mail is kept, with its error, for a later attempt.
@@ -612,9 +583,7 @@ async fn mail_waits_for_the_sink_to_return(backend: Backend) {
 }
 
 async fn review_only_after_an_answer(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let client = app.new_client();
     let receipt = report(&app, &client, &[]).await;
     track(&app, &client, &receipt).await;
@@ -628,8 +597,7 @@ async fn review_only_after_an_answer(backend: Backend) {
         .expect("b");
     assert!(!body.contains("申请复查"), "no review before an answer");
     let res = client
-        .post(app.url("/track/review"))
-        .header("sec-fetch-site", "same-origin")
+        .browser_post(app.url("/track/review"))
         .form(&[("body", "我不同意这个答复，请重新核实。")])
         .send()
         .await
@@ -662,8 +630,7 @@ async fn review_only_after_an_answer(backend: Backend) {
         .expect("b");
     assert!(body.contains("经核实，情况属实，已停发") && body.contains("申请复查"));
     let res = client
-        .post(app.url("/track/review"))
-        .header("sec-fetch-site", "same-origin")
+        .browser_post(app.url("/track/review"))
         .form(&[("body", "我不同意这个答复，请重新核实。")])
         .send()
         .await

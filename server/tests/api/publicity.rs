@@ -1,7 +1,7 @@
 use sqlx::Row;
 
 use crate::both_backends;
-use crate::helpers::{csrf_of, spawn_app, Backend, TestApp};
+use crate::helpers::{csrf_of, spawn_app, Backend, BrowserExt, TestApp};
 
 both_backends!(
     village_page_shows_masked_lists_and_totals,
@@ -18,9 +18,7 @@ both_backends!(
 );
 
 async fn cached_pages_follow_every_change(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     // Cached pages are served again, per language.
     let zh = app.get_text("/v/530621103203").await.1;
     assert_eq!(app.get_text("/v/530621103203").await.1, zh);
@@ -109,9 +107,7 @@ async fn full_names_of_batch(app: &TestApp, batch: i64) -> Vec<String> {
 }
 
 async fn village_page_shows_masked_lists_and_totals(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let (status, body) = app.get_text("/v/530621103201").await;
     assert_eq!(status, 200);
     assert!(body.contains("正在公示") && body.contains("审核公示"));
@@ -164,9 +160,7 @@ async fn village_page_shows_masked_lists_and_totals(backend: Backend) {
 }
 
 async fn batch_page_and_object_links(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let review = batch_of(&app, "530621103201", "review", "published").await;
     let (status, body) = app.get_text(&format!("/p/{review}")).await;
     assert_eq!(status, 200);
@@ -222,9 +216,7 @@ async fn batch_page_and_object_links(backend: Backend) {
 }
 
 async fn summaries_are_json_without_names(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let res = app.get("/api/v1/villages/530621103201/summary").await;
     assert_eq!(res.status().as_u16(), 200);
     assert!(res.headers()["content-type"]
@@ -299,8 +291,7 @@ async fn upload(
             reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
         );
     app.client
-        .post(app.url(&format!("/staff/publicity/{batch}/import")))
-        .header("sec-fetch-site", "same-origin")
+        .browser_post(app.url(&format!("/staff/publicity/{batch}/import")))
         .multipart(form)
         .send()
         .await
@@ -323,9 +314,7 @@ fn token_of(html: &str) -> String {
 }
 
 async fn staff_builds_imports_and_publishes_a_list(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     app.login_ok("demo.longtoushan").await;
     let csrf = app.csrf().await;
     let batch = create_batch(&app, &csrf, "530621103203", "review").await;
@@ -513,9 +502,7 @@ async fn staff_builds_imports_and_publishes_a_list(backend: Backend) {
 }
 
 async fn bad_import_writes_nothing_and_names_the_row(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     app.login_ok("demo.longtoushan").await;
     let csrf = app.csrf().await;
     let batch = create_batch(&app, &csrf, "530621103201", "approval").await;
@@ -555,8 +542,7 @@ async fn bad_import_writes_nothing_and_names_the_row(backend: Backend) {
         );
     match app
         .client
-        .post(app.url(&format!("/staff/publicity/{batch}/import")))
-        .header("sec-fetch-site", "same-origin")
+        .browser_post(app.url(&format!("/staff/publicity/{batch}/import")))
         .multipart(form)
         .send()
         .await
@@ -571,9 +557,7 @@ async fn bad_import_writes_nothing_and_names_the_row(backend: Backend) {
 }
 
 async fn gbk_csv_and_xlsx_import(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     app.login_ok("demo.longtoushan").await;
     let csrf = app.csrf().await;
     let batch = create_batch(&app, &csrf, "530621103204", "standing").await;
@@ -627,9 +611,7 @@ async fn gbk_csv_and_xlsx_import(backend: Backend) {
 }
 
 async fn withdraw_and_close_show_reasons(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     app.login_ok("demo.longtoushan").await;
     let csrf = app.csrf().await;
     let review = batch_of(&app, "530621103201", "review", "published").await;
@@ -688,9 +670,7 @@ async fn withdraw_and_close_show_reasons(backend: Backend) {
 }
 
 async fn new_standing_list_shows_what_changed(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     app.login_ok("demo.longtoushan").await;
     let csrf = app.csrf().await;
     let old = batch_of(&app, "530621103205", "standing", "published").await;
@@ -737,9 +717,7 @@ async fn new_standing_list_shows_what_changed(backend: Backend) {
 }
 
 async fn township_scope_on_every_publicity_route(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let shuimo_batch = batch_of(&app, "530621102201", "standing", "published").await;
     let shuimo_review = batch_in_township(&app, "530621102000", "review", "published", "").await;
     let shuimo_village =
@@ -837,9 +815,7 @@ async fn township_scope_on_every_publicity_route(backend: Backend) {
 }
 
 async fn privacy_crawler_finds_no_identities(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     // A sentinel household with distinctive identity data, published through the staff flow.
     app.login_ok("demo.longtoushan").await;
     let csrf = app.csrf().await;

@@ -1,5 +1,5 @@
 use crate::both_backends;
-use crate::helpers::{csrf_of, set_cookie_value, spawn_app, Backend, DEMO_PASSWORD};
+use crate::helpers::{csrf_of, set_cookie_value, spawn_app, Backend, BrowserExt, DEMO_PASSWORD};
 
 both_backends!(
     signed_out_visitors_are_sent_to_login,
@@ -16,9 +16,7 @@ both_backends!(
 );
 
 async fn signed_out_visitors_are_sent_to_login(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     for path in [
         "/staff",
         "/staff/accounts",
@@ -36,9 +34,7 @@ async fn signed_out_visitors_are_sent_to_login(backend: Backend) {
 }
 
 async fn login_failures_look_identical(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let unknown = app.login("no.such.user", "Whatever-2026").await;
     let unknown_status = unknown.status().as_u16();
     let unknown_body = unknown
@@ -73,7 +69,9 @@ async fn login_failures_look_identical(backend: Backend) {
         "{actions:?}"
     );
     assert!(!actions.iter().any(|(actor, _)| actor == "no.such.user"));
-    let events = app::db::security::recent(&app.db, 10).await.expect("events");
+    let events = app::db::security::recent(&app.db, 10)
+        .await
+        .expect("events");
     assert_eq!(events.len(), 2, "{events:?}");
     // The real account is named; the unknown name is kept only as a short, untrusted hint.
     assert!(events
@@ -97,9 +95,7 @@ async fn login_failures_look_identical(backend: Backend) {
 }
 
 async fn session_id_changes_at_login_and_dies_at_logout(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let form = app.get("/staff/login").await;
     let before = set_cookie_value(&form, "sunshine_session").expect("anonymous session cookie");
     let cookie_header = form.headers()["set-cookie"].to_str().expect("c").to_owned();
@@ -153,9 +149,7 @@ async fn session_id_changes_at_login_and_dies_at_logout(backend: Backend) {
 }
 
 async fn csrf_is_required_for_staff_forms(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     // Login without the form's token.
     app.get("/staff/login").await;
     let res = app
@@ -199,9 +193,7 @@ async fn csrf_is_required_for_staff_forms(backend: Backend) {
 }
 
 async fn township_officer_is_refused_elsewhere(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let shuimo_officer = app.staff_id("demo.shuimo").await;
     app.login_ok("demo.longtoushan").await;
     let csrf = app.csrf().await;
@@ -261,9 +253,7 @@ async fn township_officer_is_refused_elsewhere(backend: Backend) {
 }
 
 async fn repeated_failed_logins_are_rate_limited(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let page = app.get_text("/staff/login").await.1;
     let csrf = csrf_of(&page);
     let mut statuses = Vec::new();
@@ -293,9 +283,7 @@ async fn repeated_failed_logins_are_rate_limited(backend: Backend) {
 }
 
 async fn account_backs_off_after_failures(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     for _ in 0..5 {
         assert_eq!(
             app.login("demo.auditor", "Wrong-password-1")
@@ -316,9 +304,7 @@ async fn account_backs_off_after_failures(backend: Backend) {
 }
 
 async fn disabled_account_cannot_log_in(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let id = app.staff_id("demo.shuimo").await;
     // Sign the officer in on a second client, then disable them as admin.
     let officer = app.login_client("demo.shuimo").await;
@@ -367,8 +353,7 @@ async fn disabled_account_cannot_log_in(backend: Backend) {
         .await
         .expect("b");
     let res = again
-        .post(app.url("/staff/login"))
-        .header("sec-fetch-site", "same-origin")
+        .browser_post(app.url("/staff/login"))
         .form(&[
             ("csrf", csrf_of(&page).as_str()),
             ("username", "demo.shuimo"),
@@ -381,9 +366,7 @@ async fn disabled_account_cannot_log_in(backend: Backend) {
 }
 
 async fn admin_manages_accounts_with_audit(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     app.login_ok("demo.admin").await;
     let csrf = app.csrf().await;
     let lts = app.township_id("龙头山镇").await.to_string();
@@ -442,8 +425,7 @@ async fn admin_manages_accounts_with_audit(backend: Backend) {
         .await
         .expect("b");
     let res = officer
-        .post(app.url("/staff/login"))
-        .header("sec-fetch-site", "same-origin")
+        .browser_post(app.url("/staff/login"))
         .form(&[
             ("csrf", csrf_of(&page).as_str()),
             ("username", "zhang.li"),
@@ -479,9 +461,7 @@ async fn admin_manages_accounts_with_audit(backend: Backend) {
 }
 
 async fn audit_log_is_append_only(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     app.login_ok("demo.admin").await;
     assert!(!app.audit_actions().await.is_empty());
     let update = sqlx::query("UPDATE audit_log SET actor = 'someone else'")
@@ -500,9 +480,7 @@ async fn audit_log_is_append_only(backend: Backend) {
 }
 
 async fn invalid_account_form_changes_nothing(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     app.login_ok("demo.admin").await;
     let csrf = app.csrf().await;
     let before = app.audit_actions().await.len();

@@ -1,7 +1,9 @@
 use sqlx::Row;
 
 use crate::both_backends;
-use crate::helpers::{csrf_of, spawn_app, spawn_app_with, Backend, Options, SmtpSink, TestApp};
+use crate::helpers::{
+    spawn_app, spawn_app_with, Backend, BrowserExt, Options, SmtpSink, StaffSession, TestApp,
+};
 
 both_backends!(
     web_report_to_closed_with_reply_on_track,
@@ -19,12 +21,10 @@ both_backends!(
 );
 
 async fn admins_edit_the_holiday_table(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let admin = staff(&app, "demo.admin").await;
     let page = admin
-        .0
+        .client
         .get(app.url("/staff/holidays"))
         .send()
         .await
@@ -40,12 +40,11 @@ async fn admins_edit_the_holiday_table(backend: Backend) {
         let admin = admin.clone();
         let url = app.url(path);
         async move {
-            let mut form = vec![("csrf", admin.1.clone())];
+            let mut form = vec![("csrf", admin.csrf.clone())];
             form.extend(fields);
             admin
-                .0
-                .post(url)
-                .header("sec-fetch-site", "same-origin")
+                .client
+                .browser_post(url)
                 .form(&form)
                 .send()
                 .await
@@ -84,7 +83,7 @@ async fn admins_edit_the_holiday_table(backend: Backend) {
     // Others may not edit it.
     let officer = staff(&app, "demo.longtoushan").await;
     let res = officer
-        .0
+        .client
         .get(app.url("/staff/holidays"))
         .send()
         .await
@@ -103,9 +102,7 @@ async fn admins_edit_the_holiday_table(backend: Backend) {
 }
 
 async fn daily_digest_lists_due_and_overdue_cases(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     sqlx::query(
         "UPDATE staff SET email = 'wangfang@example.gov.cn' WHERE username = 'demo.longtoushan'",
     )
@@ -167,8 +164,7 @@ async fn web_report(app: &TestApp, extra: &[(&str, &str)]) -> (String, i64, reqw
     ];
     fields.extend_from_slice(extra);
     let res = reporter
-        .post(app.url("/report"))
-        .header("sec-fetch-site", "same-origin")
+        .browser_post(app.url("/report"))
         .form(&fields)
         .send()
         .await
@@ -205,45 +201,27 @@ async fn status_of(app: &TestApp, id: i64) -> String {
         .get(0)
 }
 
-/// A signed-in staff client with its CSRF token.
-async fn staff(app: &TestApp, username: &str) -> (reqwest::Client, String) {
-    let client = app.login_client(username).await;
-    let page = client
-        .get(app.url("/staff"))
-        .send()
-        .await
-        .expect("r")
-        .text()
-        .await
-        .expect("b");
-    let csrf = csrf_of(&page);
-    (client, csrf)
+/// A signed-in staff member with the CSRF token of their session.
+async fn staff(app: &TestApp, username: &str) -> StaffSession {
+    app.staff_session(username).await
 }
 
 async fn step(
-    app: &TestApp,
-    who: &(reqwest::Client, String),
+    _app: &TestApp,
+    who: &StaffSession,
     id: i64,
     step: &str,
     fields: &[(&str, &str)],
 ) -> u16 {
-    let mut form = vec![("csrf", who.1.as_str())];
-    form.extend_from_slice(fields);
-    who.0
-        .post(app.url(&format!("/staff/complaints/{id}/{step}")))
-        .header("sec-fetch-site", "same-origin")
-        .form(&form)
-        .send()
+    who.post_form(&format!("/staff/complaints/{id}/{step}"), fields)
         .await
-        .expect("step")
         .status()
         .as_u16()
 }
 
 async fn track_page(app: &TestApp, reporter: &reqwest::Client, receipt: &str) -> String {
     let res = reporter
-        .post(app.url("/track"))
-        .header("sec-fetch-site", "same-origin")
+        .browser_post(app.url("/track"))
         .form(&[("receipt", receipt)])
         .send()
         .await
@@ -319,9 +297,7 @@ async fn handle_to_answer(app: &TestApp, id: i64) {
 }
 
 async fn web_report_to_closed_with_reply_on_track(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let (receipt, id, reporter) = web_report(&app, &[]).await;
     // Illegal steps are refused by the state machine, whatever the form says.
     let officer = staff(&app, "demo.longtoushan").await;
@@ -365,12 +341,10 @@ async fn web_report_to_closed_with_reply_on_track(backend: Backend) {
 }
 
 async fn offline_report_to_closed(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let county = staff(&app, "demo.county").await;
     let page = county
-        .0
+        .client
         .get(app.url("/staff/complaints/new"))
         .send()
         .await
@@ -383,11 +357,10 @@ async fn offline_report_to_closed(backend: Backend) {
     let token = page[start..start + 64].to_owned();
     let received = (app::db::today_cst() - chrono::Duration::days(3)).to_string();
     let res = county
-        .0
-        .post(app.url("/staff/complaints"))
-        .header("sec-fetch-site", "same-origin")
+        .client
+        .browser_post(app.url("/staff/complaints"))
         .form(&[
-            ("csrf", county.1.as_str()),
+            ("csrf", county.csrf.as_str()),
             ("token", &token),
             ("channel", "hotline"),
             ("received_on", &received),
@@ -403,7 +376,7 @@ async fn offline_report_to_closed(backend: Backend) {
     assert_eq!(res.status().as_u16(), 303);
     assert_eq!(res.headers()["location"], "/staff/complaints/receipt");
     let body = county
-        .0
+        .client
         .get(app.url("/staff/complaints/receipt"))
         .send()
         .await
@@ -458,15 +431,12 @@ async fn offline_report_to_closed(backend: Backend) {
 }
 
 async fn review_request_reopens(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let (receipt, id, reporter) = web_report(&app, &[]).await;
     handle_to_answer(&app, id).await;
     track_page(&app, &reporter, &receipt).await;
     let res = reporter
-        .post(app.url("/track/review"))
-        .header("sec-fetch-site", "same-origin")
+        .browser_post(app.url("/track/review"))
         .form(&[("body", "该户与村支书是亲戚，请复查。")])
         .send()
         .await
@@ -494,9 +464,7 @@ async fn review_request_reopens(backend: Backend) {
 }
 
 async fn supervisor_approval_is_required(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let (_, id, _) = web_report(&app, &[]).await;
     let officer = staff(&app, "demo.longtoushan").await;
     let supervisor_id = staff_id(&app, "demo.supervisor").await;
@@ -557,14 +525,12 @@ async fn supervisor_approval_is_required(backend: Backend) {
 }
 
 async fn scope_and_conflict_of_interest(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let (_, id, _) = web_report(&app, &[]).await;
     // Another township's officer: the case does not exist for them, by URL or by form.
     let shuimo = staff(&app, "demo.shuimo").await;
     let res = shuimo
-        .0
+        .client
         .get(app.url(&format!("/staff/complaints/{id}")))
         .send()
         .await
@@ -585,7 +551,7 @@ async fn scope_and_conflict_of_interest(backend: Backend) {
         assert!(code == 403 || code == 404, "{s}: {code}");
     }
     let queue = shuimo
-        .0
+        .client
         .get(app.url("/staff/complaints"))
         .send()
         .await
@@ -609,7 +575,7 @@ async fn scope_and_conflict_of_interest(backend: Backend) {
         "recusal"
     );
     let page = county
-        .0
+        .client
         .get(app.url(&format!("/staff/complaints/{id}")))
         .send()
         .await
@@ -621,14 +587,14 @@ async fn scope_and_conflict_of_interest(backend: Backend) {
     // The named officer no longer sees the case at all.
     let officer = staff(&app, "demo.longtoushan").await;
     let res = officer
-        .0
+        .client
         .get(app.url(&format!("/staff/complaints/{id}")))
         .send()
         .await
         .expect("r");
     assert_eq!(res.status().as_u16(), 404);
     let queue = officer
-        .0
+        .client
         .get(app.url("/staff/complaints"))
         .send()
         .await
@@ -646,14 +612,12 @@ async fn scope_and_conflict_of_interest(backend: Backend) {
 }
 
 async fn reporter_identity_reveal_is_audited(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let (_, id, _) = web_report(&app, &[("name", "赵小兰"), ("contact", "139 1234 5678")]).await;
     let officer = staff(&app, "demo.longtoushan").await;
     let handler = staff_id(&app, "demo.longtoushan").await;
     let page = officer
-        .0
+        .client
         .get(app.url(&format!("/staff/complaints/{id}")))
         .send()
         .await
@@ -694,10 +658,12 @@ async fn reporter_identity_reveal_is_audited(backend: Backend) {
         422
     );
     let res = officer
-        .0
-        .post(app.url(&format!("/staff/complaints/{id}/reveal")))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("csrf", officer.1.as_str()), ("reason", "需要电话核实细节")])
+        .client
+        .browser_post(app.url(&format!("/staff/complaints/{id}/reveal")))
+        .form(&[
+            ("csrf", officer.csrf.as_str()),
+            ("reason", "需要电话核实细节"),
+        ])
         .send()
         .await
         .expect("r");
@@ -715,7 +681,7 @@ async fn reporter_identity_reveal_is_audited(backend: Backend) {
     assert_eq!(row.get::<String, _>(1), "需要电话核实细节");
     // A later plain view hides it again.
     let page = officer
-        .0
+        .client
         .get(app.url(&format!("/staff/complaints/{id}")))
         .send()
         .await
@@ -727,12 +693,10 @@ async fn reporter_identity_reveal_is_audited(backend: Backend) {
 }
 
 async fn overdue_cases_are_listed_first(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let officer = staff(&app, "demo.longtoushan").await;
     let page = officer
-        .0
+        .client
         .get(app.url("/staff/complaints"))
         .send()
         .await
@@ -748,7 +712,7 @@ async fn overdue_cases_are_listed_first(backend: Backend) {
     assert!(page.contains("已超期"));
     // Filters narrow the queue.
     let page = officer
-        .0
+        .client
         .get(app.url("/staff/complaints?status=accepted"))
         .send()
         .await
@@ -758,7 +722,7 @@ async fn overdue_cases_are_listed_first(backend: Backend) {
         .expect("b");
     assert!(page.contains("已受理") && !page.contains("核实中</td>"));
     let page = officer
-        .0
+        .client
         .get(app.url("/staff/complaints?status=bogus&category=%27%20OR%201=1"))
         .send()
         .await
@@ -767,9 +731,7 @@ async fn overdue_cases_are_listed_first(backend: Backend) {
 }
 
 async fn extension_only_once(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let (receipt, id, reporter) = web_report(&app, &[]).await;
     let officer = staff(&app, "demo.longtoushan").await;
     assert_eq!(step(&app, &officer, id, "accept", &[]).await, 303);
@@ -822,14 +784,12 @@ async fn extension_only_once(backend: Backend) {
 }
 
 async fn escalated_cases_leave_township_scope(backend: Backend) {
-    let Some(app) = spawn_app(backend).await else {
-        return;
-    };
+    let app = spawn_app(backend).await;
     let (_, id, _) = web_report(&app, &[]).await;
     let officer = staff(&app, "demo.longtoushan").await;
     assert_eq!(step(&app, &officer, id, "escalate", &[]).await, 303);
     let res = officer
-        .0
+        .client
         .get(app.url(&format!("/staff/complaints/{id}")))
         .send()
         .await
@@ -837,7 +797,7 @@ async fn escalated_cases_leave_township_scope(backend: Backend) {
     assert_eq!(res.status().as_u16(), 403);
     let county = staff(&app, "demo.county").await;
     let res = county
-        .0
+        .client
         .get(app.url(&format!("/staff/complaints/{id}")))
         .send()
         .await
@@ -848,17 +808,14 @@ async fn escalated_cases_leave_township_scope(backend: Backend) {
 
 async fn notifications_reach_staff_and_reporter(backend: Backend) {
     let sink = SmtpSink::start().await;
-    let Some(app) = spawn_app_with(
+    let app = spawn_app_with(
         backend,
         Options {
             smtp_url: Some(format!("smtp://127.0.0.1:{}", sink.port)),
             ..Default::default()
         },
     )
-    .await
-    else {
-        return;
-    };
+    .await;
     for (u, e) in [
         ("demo.longtoushan", "wangfang@example.gov.cn"),
         ("demo.supervisor", "zhou@example.gov.cn"),
