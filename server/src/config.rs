@@ -168,9 +168,11 @@ impl Settings {
         }
     }
 
-    /// Cookies are `Secure` unless we serve plain http on loopback (development and tests).
+    /// Cookies are `Secure` when the public address is https (the usual deployment: a TLS proxy
+    /// in front of 127.0.0.1:3000), and whenever the server listens beyond loopback; only plain
+    /// http on loopback (development, tests) goes without.
     pub fn secure_cookies(&self) -> bool {
-        !self.listen.ip().is_loopback()
+        self.public_url.starts_with("https://") || !self.listen.ip().is_loopback()
     }
 }
 
@@ -275,6 +277,18 @@ mod tests {
         let dbg = format!("{s:?}");
         assert!(!dbg.contains("hunter2"), "{dbg}");
         assert!(!dbg.contains("s3cr3t"), "{dbg}");
+    }
+
+    #[test]
+    fn cookies_are_secure_behind_a_tls_proxy() {
+        let parse = |args: &[&str]| {
+            let mut all = vec!["x", "--listen", "127.0.0.1:3000"];
+            all.extend_from_slice(args);
+            Settings::from_serve(T::try_parse_from(all).expect("parses").serve)
+        };
+        assert!(!parse(&[]).secure_cookies(), "plain http on loopback");
+        assert!(parse(&["--public-url", "https://dibao.example.gov.cn/"]).secure_cookies());
+        assert!(!parse(&["--public-url", "http://dibao.example.gov.cn"]).secure_cookies());
     }
 
     #[test]

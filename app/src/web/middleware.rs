@@ -35,6 +35,13 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
     );
+    // Served over https (the public address says so): browsers keep to https for a year.
+    if state.site.settings.public_url.starts_with("https://") {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     // Names of recipients are public on purpose, but must not end up in search engines.
     h.insert(
         "x-robots-tag",

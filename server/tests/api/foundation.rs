@@ -1,5 +1,5 @@
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend};
+use crate::helpers::{spawn_app, spawn_app_with, Backend, Options};
 
 both_backends!(
     home_lists_every_township,
@@ -10,6 +10,7 @@ both_backends!(
     language_switch_round_trip,
     cross_site_post_is_refused,
     static_css_is_cached,
+    behind_a_tls_proxy_cookies_are_secure_and_hsts_is_sent,
 );
 
 const TOWNSHIPS: &[&str] = &[
@@ -179,4 +180,35 @@ async fn static_css_is_cached(backend: Backend) {
         .expect("cc")
         .contains("immutable"));
     assert_eq!(res.headers()["content-encoding"], "gzip");
+}
+
+async fn behind_a_tls_proxy_cookies_are_secure_and_hsts_is_sent(backend: Backend) {
+    // The usual deployment: nginx with TLS in front of 127.0.0.1 (the test server listens there).
+    let app = spawn_app_with(
+        backend,
+        Options {
+            public_url: Some("https://dibao.example.gov.cn".to_owned()),
+            ..Options::default()
+        },
+    )
+    .await;
+    let res = app.get("/staff/login").await;
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_owned();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert_eq!(
+        res.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    // Plain http on loopback (development): no Secure, no HSTS.
+    let plain = spawn_app(backend).await;
+    let res = plain.get("/staff/login").await;
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_owned();
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    assert!(!res.headers().contains_key("strict-transport-security"));
 }

@@ -117,6 +117,8 @@ pub struct Options {
     pub smtp_url: Option<String>,
     /// Folder with a WASM bundle to serve (default: none, so pages carry no script).
     pub pkg_dir: Option<std::path::PathBuf>,
+    /// The site's public address (default `http://sunshine.test`).
+    pub public_url: Option<String>,
 }
 
 impl Default for Options {
@@ -125,6 +127,7 @@ impl Default for Options {
             demo: true,
             smtp_url: None,
             pkg_dir: None,
+            public_url: None,
         }
     }
 }
@@ -166,7 +169,9 @@ pub async fn spawn_app_with(backend: Backend, opts: Options) -> TestApp {
         smtp_url: opts.smtp_url.map(app::config::Secret::new),
         rate_burst_factor: 1,
         mask_policy: app::domain::MaskPolicy::Middle,
-        public_url: "http://sunshine.test".to_owned(),
+        public_url: opts
+            .public_url
+            .unwrap_or_else(|| "http://sunshine.test".to_owned()),
         window_days: 7,
         mail_from: "阳光低保 <noreply@sunshine.test>".to_owned(),
         mail_poll_secs: 1,
