@@ -11,6 +11,8 @@ pub mod islands;
 #[cfg(feature = "ssr")]
 pub mod archive;
 #[cfg(feature = "ssr")]
+pub mod cases;
+#[cfg(feature = "ssr")]
 pub mod complaints;
 #[cfg(feature = "ssr")]
 pub mod config;

@@ -10,6 +10,7 @@ use axum::Router;
 
 use crate::accountability::handlers as accountability;
 use crate::admin::{accounts, audit, dashboard, holidays, pages, signin};
+use crate::cases::handlers as cases;
 use crate::complaints::{handlers as complaints, staff_handlers as complaints_staff};
 use crate::home::handlers as home;
 use crate::publicity::{handlers as publicity, staff_handlers as publicity_staff};
@@ -86,6 +87,8 @@ fn staff(state: &AppState) -> Router<AppState> {
     // Sign-in: 10 attempts at once per address, then one every 6 seconds.
     let login_limit = limiter(Duration::from_secs(6), 10 * factor, trust);
     let import_limit = DefaultBodyLimit::max(publicity_staff::IMPORT_LIMIT);
+    // An evidence file of up to 10 MB plus the form around it.
+    let evidence_limit = DefaultBodyLimit::max(crate::cases::evidence::MAX_BYTES + 64 * 1024);
     Router::new()
         .route(
             "/staff/login",
@@ -146,6 +149,30 @@ fn staff(state: &AppState) -> Router<AppState> {
             "/staff/publicity/{id}/export.xlsx",
             get(publicity_staff::export_xlsx),
         )
+        .route("/staff/cases", get(cases::list).post(cases::create))
+        .route("/staff/cases/new", get(cases::new_form))
+        .route(
+            "/staff/cases/meeting",
+            get(cases::meeting_form).post(cases::record_meeting),
+        )
+        .route("/staff/cases/lists", post(cases::make_list))
+        .route("/staff/cases/standing", post(cases::next_standing))
+        .route("/staff/cases/lists/{id}/publish", post(cases::publish_list))
+        .route(
+            "/staff/cases/lists/{id}/withdraw",
+            post(cases::withdraw_list),
+        )
+        .route("/staff/cases/lists/{id}/enroll", post(cases::enroll))
+        .route("/staff/cases/{id}", get(cases::detail))
+        .route(
+            "/staff/cases/{id}/evidence",
+            post(cases::upload_evidence).layer(evidence_limit),
+        )
+        .route(
+            "/staff/cases/{id}/evidence/{file}",
+            get(cases::evidence_file),
+        )
+        .route("/staff/cases/{id}/{step}", post(cases::act))
         .route("/staff/pages", get(pages::list).post(pages::create))
         .route("/staff/pages/new", get(pages::new_page))
         .route("/staff/pages/{id}", get(pages::edit).post(pages::update))

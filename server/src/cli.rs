@@ -22,12 +22,15 @@ pub enum StaffCommand {
         /// Display name, e.g. "王芳".
         #[arg(long)]
         name: String,
-        /// township_officer, county_officer, supervisor, auditor or admin.
+        /// township_officer, county_officer, supervisor, auditor, admin or village_assistant.
         #[arg(long)]
         role: String,
         /// Township code (e.g. 530621103000) or name (e.g. 龙头山镇) for township-scoped roles.
         #[arg(long)]
         township: Option<String>,
+        /// Village code (e.g. 530621103201) for a village assistant (inside --township).
+        #[arg(long)]
+        village: Option<String>,
         #[arg(long)]
         email: Option<String>,
     },
@@ -99,6 +102,7 @@ pub async fn run(common: CommonArgs, cmd: StaffCommand) -> anyhow::Result<()> {
             name,
             role,
             township,
+            village,
             email,
         } => {
             let township_id = match township {
@@ -111,6 +115,7 @@ pub async fn run(common: CommonArgs, cmd: StaffCommand) -> anyhow::Result<()> {
                 display_name: name,
                 role,
                 township_id,
+                village_code: village.unwrap_or_default(),
                 email: email.unwrap_or_default(),
                 active: true,
             };

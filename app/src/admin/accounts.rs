@@ -117,6 +117,8 @@ pub struct AccountForm {
     #[serde(default)]
     township: String,
     #[serde(default)]
+    village: String,
+    #[serde(default)]
     email: String,
     #[serde(default)]
     password: String,
@@ -131,6 +133,7 @@ impl AccountForm {
             display_name: self.display_name.clone(),
             role: self.role.clone(),
             township_id: self.township.trim().parse().ok(),
+            village_code: self.village.clone(),
             email: self.email.clone(),
             active,
         }
@@ -142,10 +145,22 @@ impl AccountForm {
             display_name: self.display_name.clone(),
             role: self.role.clone(),
             township_id: self.township.trim().parse().ok(),
+            village_code: self.village.clone(),
             email: self.email.clone(),
             active,
         }
     }
+}
+
+/// The village code of an account's village, for its form.
+async fn village_code(state: &AppState, village_id: Option<i64>) -> AppResult<String> {
+    Ok(match village_id {
+        Some(id) => regions::by_id(&state.db, id)
+            .await?
+            .map(|v| v.code)
+            .unwrap_or_default(),
+        None => String::new(),
+    })
 }
 
 fn actor(staff: &StaffCtx) -> Actor<'_> {
@@ -193,6 +208,7 @@ pub async fn edit_account(
         display_name: target.display_name,
         role: target.role.as_str().to_owned(),
         township_id: target.township_id,
+        village_code: village_code(&state, target.village_id).await?,
         email: target.email.unwrap_or_default(),
         active: target.active,
     };
@@ -262,6 +278,7 @@ pub async fn reset_password(
                 display_name: target.display_name,
                 role: target.role.as_str().to_owned(),
                 township_id: target.township_id,
+                village_code: village_code(&state, target.village_id).await?,
                 email: target.email.unwrap_or_default(),
                 active: target.active,
             };

@@ -54,6 +54,8 @@ pub struct AccountInput {
     pub role: String,
     /// A township id (web form) — the CLI resolves codes first.
     pub township_id: Option<i64>,
+    /// A village's 12-digit code, for a village assistant.
+    pub village_code: String,
     pub email: String,
     pub active: bool,
 }
@@ -65,6 +67,8 @@ pub struct ValidAccount {
     pub display_name: String,
     pub role: Role,
     pub township_id: Option<i64>,
+    /// Resolved by [`validate_scope`]; `check_fields` leaves it empty.
+    pub village_id: Option<i64>,
     pub email: Option<String>,
     pub active: bool,
 }
@@ -93,6 +97,16 @@ pub fn check_fields(
         }
         Some(_) => {}
     }
+    let village = input.village_code.trim();
+    match role {
+        Some(r) if r.needs_village() && !crate::domain::is_region_code(village) => {
+            errors.push(("village", Msg::VillageRequired))
+        }
+        Some(r) if !r.needs_village() && !village.is_empty() => {
+            errors.push(("village", Msg::TownshipNotAllowed))
+        }
+        _ => {}
+    }
     let email = input.email.trim();
     if !email.is_empty() && !valid_email(email) {
         errors.push(("email", Msg::EmailInvalid));
@@ -103,6 +117,7 @@ pub fn check_fields(
             display_name: input.display_name.trim().to_owned(),
             role,
             township_id: input.township_id,
+            village_id: None,
             email: (!email.is_empty()).then(|| email.to_owned()),
             active: input.active,
         }),
@@ -110,7 +125,13 @@ pub fn check_fields(
     }
 }
 
-async fn check_township(state: &AppState, township_id: Option<i64>) -> Result<(), ServiceError> {
+/// Checks that the township exists and the village (a village assistant's) lies in it; returns
+/// the village's id.
+async fn check_scope(
+    state: &AppState,
+    township_id: Option<i64>,
+    village_code: &str,
+) -> Result<Option<i64>, ServiceError> {
     if let Some(id) = township_id {
         let ok = regions::by_level_id(&state.db, regions::Level::Township, id)
             .await?
@@ -122,7 +143,17 @@ async fn check_township(state: &AppState, township_id: Option<i64>) -> Result<()
             )]));
         }
     }
-    Ok(())
+    let code = village_code.trim();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    match regions::by_code(&state.db, regions::Level::Village, code).await? {
+        Some(v) if v.parent_id == township_id => Ok(Some(v.id)),
+        _ => Err(ServiceError::Fields(vec![(
+            "village",
+            Msg::VillageRequired,
+        )])),
+    }
 }
 
 /// Who is acting, for the audit log.
@@ -168,8 +199,8 @@ pub async fn create(
     if !errors.is_empty() {
         return Err(ServiceError::Fields(errors));
     }
-    let account = check_fields(input, true).map_err(ServiceError::Fields)?;
-    check_township(state, account.township_id).await?;
+    let mut account = check_fields(input, true).map_err(ServiceError::Fields)?;
+    account.village_id = check_scope(state, account.township_id, &input.village_code).await?;
     let hash = hash_password(password.to_owned()).await?;
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
@@ -181,6 +212,7 @@ pub async fn create(
             password_hash: &hash,
             role: account.role,
             township_id: account.township_id,
+            village_id: account.village_id,
             email: account.email.as_deref(),
         },
         now,
@@ -213,8 +245,8 @@ pub async fn update(
     input: &AccountInput,
     actor: &Actor<'_>,
 ) -> Result<(), ServiceError> {
-    let account = check_fields(input, false).map_err(ServiceError::Fields)?;
-    check_township(state, account.township_id).await?;
+    let mut account = check_fields(input, false).map_err(ServiceError::Fields)?;
+    account.village_id = check_scope(state, account.township_id, &input.village_code).await?;
     let before = staff_db::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -224,11 +256,16 @@ pub async fn update(
         display_name: &account.display_name,
         role: account.role,
         township_id: account.township_id,
+        village_id: account.village_id,
         email: account.email.as_deref(),
         active: account.active,
     };
     staff_db::update(&mut tx, id, &changes, now).await?;
-    if !account.active || before.role != account.role || before.township_id != account.township_id {
+    if !account.active
+        || before.role != account.role
+        || before.township_id != account.township_id
+        || before.village_id != account.village_id
+    {
         // Rights changed: make the account sign in again under the new ones.
         sessions::delete_for_staff(&mut tx, id).await?;
     }
@@ -323,9 +360,27 @@ mod tests {
             display_name: "李华".into(),
             role: role.into(),
             township_id: township,
+            village_code: String::new(),
             email: String::new(),
             active: true,
         }
+    }
+
+    #[test]
+    fn a_village_assistant_needs_a_village() {
+        let mut i = input("village_assistant", Some(3));
+        assert_eq!(
+            check_fields(&i, true).err(),
+            Some(vec![("village", Msg::VillageRequired)])
+        );
+        i.village_code = "530621103201".into();
+        assert!(check_fields(&i, true).is_ok());
+        let mut officer = input("township_officer", Some(3));
+        officer.village_code = "530621103201".into();
+        assert!(
+            check_fields(&officer, true).is_err(),
+            "only assistants have a village"
+        );
     }
 
     #[test]

@@ -116,6 +116,7 @@ pub struct AccountFormValues {
     pub display_name: String,
     pub role: String,
     pub township_id: Option<i64>,
+    pub village_code: String,
     pub email: String,
     pub active: bool,
 }
@@ -211,6 +212,11 @@ pub fn AccountFormPage(
                 {township_options}
             </select>
             {field_error(lang, &errors, "township")}
+            <label for="village">{lang.t(Msg::VillageCodeLabel)}</label>
+            <input id="village" name="village" type="text" inputmode="numeric" maxlength="12"
+                pattern="[0-9]{12}" value=values.village_code.clone() aria-describedby="village-hint" />
+            <p class="hint" id="village-hint">{lang.t(Msg::VillageCodeHint)}</p>
+            {field_error(lang, &errors, "village")}
             <label for="email">{lang.t(Msg::Email)} " " {lang.t(Msg::OptionalMark)}</label>
             <input id="email" name="email" type="email" maxlength="254" value=values.email.clone() />
             {field_error(lang, &errors, "email")}

@@ -191,8 +191,12 @@ pub async fn submit(state: &AppState, s: Submission<'_>) -> AppResult<Result<Sto
         return Ok(Err(Msg::PlaceRequired));
     };
     if let Some(staff) = s.logged_by {
-        // An officer logs reports for their own township only.
-        staff.require(Perm::HandleComplaints, Some(township_id))?;
+        // An officer logs reports for their own township only; a village assistant for their
+        // own village only (a township-wide report is not theirs to log).
+        staff.require(Perm::LogReports, Some(township_id))?;
+        if staff.village_scope().is_some() {
+            staff.require_village(Perm::LogReports, township_id, village_id.unwrap_or(0))?;
+        }
     }
     let secret = state.secret.expose().as_bytes();
     let receipt = receipt_for(state, s.token);

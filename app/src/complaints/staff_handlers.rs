@@ -105,7 +105,7 @@ async fn queue_data(
         townships,
         staff: staff_list,
         today: today_cst(),
-        can_log: staff.can(Perm::HandleComplaints, staff.scope()),
+        can_log: staff.can(Perm::LogReports, staff.scope()),
     })
 }
 
@@ -166,7 +166,7 @@ pub async fn new_offline(
     ctx: PageCtx,
     staff: StaffCtx,
 ) -> AppResult<Response> {
-    staff.require(Perm::HandleComplaints, staff.scope())?;
+    staff.require(Perm::LogReports, staff.scope())?;
     let form = OfflineValues {
         values: ReportValues::default(),
         channel: "hotline".into(),
@@ -215,7 +215,7 @@ pub async fn create_offline(
     ctx: PageCtx,
     StaffForm(staff, mut form): StaffForm<OfflineForm>,
 ) -> AppResult<Response> {
-    staff.require(Perm::HandleComplaints, staff.scope())?;
+    staff.require(Perm::LogReports, staff.scope())?;
     form.values.entry = String::new();
     let mut errors = Vec::new();
     let fields = offline_fields(&form, today_cst(), &mut errors);
@@ -269,7 +269,7 @@ pub async fn offline_receipt(
     staff: StaffCtx,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    staff.require(Perm::HandleComplaints, staff.scope())?;
+    staff.require(Perm::LogReports, staff.scope())?;
     let lang = ctx.lang;
     let value = cookies::read(&headers, STAFF_RECEIPT_COOKIE).unwrap_or_default();
     let (digits, id) = value.split_once('.').unwrap_or(("", ""));

@@ -57,3 +57,50 @@ pub async fn insert(conn: &mut sqlx::AnyConnection, h: &NewHousehold, now: i64) 
     .await?;
     Ok(row.try_get::<i64, _>(0)?)
 }
+
+/// The household of a village registered under this ID number, if any (on the caller's
+/// connection, so inside its transaction).
+#[tracing::instrument(skip_all)]
+pub async fn find_by_id_number(
+    conn: &mut sqlx::AnyConnection,
+    village_id: i64,
+    id_number: &str,
+) -> AppResult<Option<i64>> {
+    let row = sqlx::query(
+        "SELECT id FROM households WHERE village_id = $1 AND id_number = $2 ORDER BY id LIMIT 1",
+    )
+    .bind(village_id)
+    .bind(id_number)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(match row {
+        Some(r) => Some(r.try_get(0)?),
+        None => None,
+    })
+}
+
+/// Sets a household's covered persons, category, class and amount (at enrolment).
+#[tracing::instrument(skip_all)]
+pub async fn set_allowance(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    persons: i64,
+    category: &str,
+    aid_class: Option<i64>,
+    monthly_fen: i64,
+    now: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE households SET persons = $1, category = $2, aid_class = $3, monthly_fen = $4,
+            status = 'active', updated_at = $5 WHERE id = $6",
+    )
+    .bind(persons)
+    .bind(category)
+    .bind(aid_class)
+    .bind(monthly_fen)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod bulk;
+pub mod cases;
 pub mod complaints;
 pub mod content;
 pub mod entries;

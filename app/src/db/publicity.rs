@@ -242,6 +242,8 @@ pub struct StaffEntry {
     pub category: AidCategory,
     pub aid_class: Option<i64>,
     pub change: ChangeKind,
+    /// The case the entry was made from (`None`: an existing recipient entered by hand).
+    pub case_id: Option<i64>,
 }
 
 pub struct NewEntry<'a> {
@@ -395,6 +397,7 @@ fn staff_entry_from_row(r: &AnyRow) -> AppResult<StaffEntry> {
         category: AidCategory::parse(&category).map_err(|e| AppError::internal("category", e))?,
         aid_class: r.try_get("aid_class")?,
         change: ChangeKind::parse(&change).map_err(|e| AppError::internal("change", e))?,
+        case_id: r.try_get("case_id")?,
     })
 }
 
@@ -402,7 +405,7 @@ fn staff_entry_from_row(r: &AnyRow) -> AppResult<StaffEntry> {
 pub async fn staff_entries(db: &Db, batch_id: i64) -> AppResult<Vec<StaffEntry>> {
     let rows = sqlx::query(
         "SELECT id, household_id, seq, public_ref, head_name, persons, monthly_fen, category,
-            aid_class, change_kind FROM batch_entries WHERE batch_id = $1 ORDER BY seq, id",
+            aid_class, change_kind, case_id FROM batch_entries WHERE batch_id = $1 ORDER BY seq, id",
     )
     .bind(batch_id)
     .fetch_all(&db.pool)

@@ -16,6 +16,8 @@ pub struct Staff {
     pub display_name: String,
     pub role: Role,
     pub township_id: Option<i64>,
+    /// The one village a village assistant works in (inside `township_id`).
+    pub village_id: Option<i64>,
     pub email: Option<String>,
     pub active: bool,
 }
@@ -28,7 +30,7 @@ pub struct Credentials {
     pub locked_until: i64,
 }
 
-const COLS: &str = "id, username, display_name, role, township_id, email, active";
+const COLS: &str = "id, username, display_name, role, township_id, village_id, email, active";
 
 fn staff_from_row(row: &AnyRow) -> AppResult<Staff> {
     let role: String = row.try_get("role")?;
@@ -38,6 +40,7 @@ fn staff_from_row(row: &AnyRow) -> AppResult<Staff> {
         display_name: row.try_get("display_name")?,
         role: Role::parse(&role).map_err(|e| AppError::internal("staff role", e))?,
         township_id: row.try_get("township_id")?,
+        village_id: row.try_get("village_id")?,
         email: row.try_get("email")?,
         active: row.try_get::<i64, _>("active")? != 0,
     })
@@ -49,6 +52,7 @@ pub struct NewStaff<'a> {
     pub password_hash: &'a str,
     pub role: Role,
     pub township_id: Option<i64>,
+    pub village_id: Option<i64>,
     pub email: Option<&'a str>,
 }
 
@@ -56,15 +60,16 @@ pub struct NewStaff<'a> {
 #[tracing::instrument(skip_all)]
 pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> AppResult<i64> {
     let res = sqlx::query(
-        "INSERT INTO staff (username, display_name, password_hash, role, township_id, email,
-            active, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id",
+        "INSERT INTO staff (username, display_name, password_hash, role, township_id, village_id,
+            email, active, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
     )
     .bind(s.username)
     .bind(s.display_name)
     .bind(s.password_hash)
     .bind(s.role.as_str())
     .bind(s.township_id)
+    .bind(s.village_id)
     .bind(s.email)
     .bind(now)
     .fetch_one(&mut *conn)
@@ -157,6 +162,7 @@ pub struct StaffUpdate<'a> {
     pub display_name: &'a str,
     pub role: Role,
     pub township_id: Option<i64>,
+    pub village_id: Option<i64>,
     pub email: Option<&'a str>,
     pub active: bool,
 }
@@ -170,7 +176,7 @@ pub async fn update(
 ) -> AppResult<()> {
     sqlx::query(
         "UPDATE staff SET display_name = $1, role = $2, township_id = $3, email = $4,
-            active = $5, updated_at = $6 WHERE id = $7",
+            active = $5, updated_at = $6, village_id = $8 WHERE id = $7",
     )
     .bind(u.display_name)
     .bind(u.role.as_str())
@@ -179,6 +185,7 @@ pub async fn update(
     .bind(i64::from(u.active))
     .bind(now)
     .bind(id)
+    .bind(u.village_id)
     .execute(&mut *conn)
     .await?;
     Ok(())

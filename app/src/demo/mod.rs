@@ -4,6 +4,7 @@
 //! The generator is deterministic (ChaCha8, whose output is stable across rand versions): the
 //! same seed gives the same households, so tests can name what they expect to find.
 
+mod cases;
 mod complaints;
 mod data;
 mod pages;
@@ -123,6 +124,7 @@ pub async fn load(db: &crate::db::Db, seed: u64) -> crate::error::AppResult<bool
         crate::db::staff::insert(
             &mut tx,
             &crate::db::staff::NewStaff {
+                village_id: None,
                 username,
                 display_name: name,
                 password_hash: &hash,
@@ -134,6 +136,7 @@ pub async fn load(db: &crate::db::Db, seed: u64) -> crate::error::AppResult<bool
         )
         .await?;
     }
+    let signers = load_officers(&mut tx, &township_ids, &village_ids, &hash, now).await?;
     let mut by_village: std::collections::BTreeMap<String, Vec<(i64, DemoHousehold)>> =
         std::collections::BTreeMap::new();
     for h in households(seed, 12..=30) {
@@ -168,11 +171,71 @@ pub async fn load(db: &crate::db::Db, seed: u64) -> crate::error::AppResult<bool
             Some((*vid, *tid, code, hs))
         })
         .collect();
-    load_publicity(&mut tx, &villages, seed, now).await?;
+    let lists = load_publicity(&mut tx, &villages, seed, now).await?;
+    cases::load_cases(&mut tx, &villages, &lists, &signers, seed, now).await?;
     load_complaints(&mut tx, &villages, now).await?;
     load_pages(&mut tx, now).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// A second township officer for every township (a household visit is signed by two), two
+/// where the demo has no named officer, and a village assistant for 龙泉村 (龙头山镇).
+async fn load_officers(
+    tx: &mut sqlx::AnyConnection,
+    township_ids: &std::collections::HashMap<&str, i64>,
+    village_ids: &std::collections::HashMap<String, (i64, Vec<i64>)>,
+    hash: &str,
+    now: i64,
+) -> crate::error::AppResult<cases::Signers> {
+    use crate::db::staff::{self as sdb, NewStaff};
+    use crate::domain::Role;
+    let mut signers = cases::Signers {
+        township: std::collections::HashMap::new(),
+        county: sdb::id_by_username(tx, "demo.county").await?,
+    };
+    for (suffix, zh, _, _) in TOWNSHIPS {
+        let tid = township_ids.get(suffix).copied().unwrap_or_default();
+        let named = DEMO_STAFF
+            .iter()
+            .find(|s| s.3 == Some(*suffix))
+            .map(|s| s.0);
+        let mut ids = Vec::new();
+        if let Some(username) = named {
+            ids.push(sdb::id_by_username(tx, username).await?);
+        }
+        for extra in ["a", "b"].iter().take(2 - ids.len()) {
+            let username = format!("demo.t{suffix}{extra}");
+            let display = format!("{zh} 民政助理员{}", if *extra == "a" { "甲" } else { "乙" });
+            let new = NewStaff {
+                username: &username,
+                display_name: &display,
+                password_hash: hash,
+                role: Role::TownshipOfficer,
+                township_id: Some(tid),
+                village_id: None,
+                email: None,
+            };
+            ids.push(sdb::insert(tx, &new, now).await?);
+        }
+        if let [a, b] = ids[..] {
+            signers.township.insert(tid, (a, b));
+        }
+    }
+    if let (Some(tid), Some((vid, _))) = (township_ids.get("103"), village_ids.get("530621103201"))
+    {
+        let new = NewStaff {
+            username: "demo.assistant",
+            display_name: "龙泉村 协理员 马丽",
+            password_hash: hash,
+            role: Role::VillageAssistant,
+            township_id: Some(*tid),
+            village_id: Some(*vid),
+            email: None,
+        };
+        sdb::insert(tx, &new, now).await?;
+    }
+    Ok(signers)
 }
 
 /// (village id, township id, village code, its households with their ids)

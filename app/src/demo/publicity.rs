@@ -26,14 +26,27 @@ fn entry_of<'a>(
     }
 }
 
+/// A 审核/审批 list of the demo, for the case files behind it.
+pub(super) struct DemoList {
+    /// Index into the villages.
+    pub village: usize,
+    pub batch_id: i64,
+    pub kind: crate::domain::BatchKind,
+    pub withdrawn: bool,
+    /// (entry id, household id)
+    pub entries: Vec<(i64, i64)>,
+}
+
 /// Publicity for the demo: every village has a standing list; some have an open 审核公示, a
-/// closed 审批公示, a withdrawn list, or an earlier standing list to compare with.
+/// closed 审批公示, a withdrawn list, or an earlier standing list to compare with. Returns the
+/// 审核/审批 lists (the demo's case files are made for their households).
 pub(super) async fn load_publicity(
     tx: &mut sqlx::AnyConnection,
     villages: &[DemoVillage],
     seed: u64,
     now: i64,
-) -> crate::error::AppResult<()> {
+) -> crate::error::AppResult<Vec<DemoList>> {
+    let mut lists = Vec::new();
     use crate::db::publicity::{self as pdb, NewBatch};
     use crate::domain::{BatchKind, BatchState, ChangeKind};
 
@@ -121,10 +134,20 @@ pub(super) async fn load_publicity(
         if i % 3 != 2 && !applicants.is_empty() {
             let id = pdb::insert_batch(tx, &batch(BatchKind::Review, day(-2), Some(day(4))), now)
                 .await?;
+            let mut entries = Vec::new();
             for (hid, h) in applicants {
-                pdb::insert_entry(tx, id, &entry_of(h, *hid, h.monthly_fen, ChangeKind::New))
-                    .await?;
+                let e =
+                    pdb::insert_entry(tx, id, &entry_of(h, *hid, h.monthly_fen, ChangeKind::New))
+                        .await?;
+                entries.push((e, *hid));
             }
+            lists.push(DemoList {
+                village: i,
+                batch_id: id,
+                kind: BatchKind::Review,
+                withdrawn: false,
+                entries,
+            });
             pdb::set_state(
                 tx,
                 id,
@@ -143,10 +166,20 @@ pub(super) async fn load_publicity(
                 now,
             )
             .await?;
+            let mut entries = Vec::new();
             for (hid, h) in current.iter().take(2) {
-                pdb::insert_entry(tx, id, &entry_of(h, *hid, h.monthly_fen, ChangeKind::New))
-                    .await?;
+                let e =
+                    pdb::insert_entry(tx, id, &entry_of(h, *hid, h.monthly_fen, ChangeKind::New))
+                        .await?;
+                entries.push((e, *hid));
             }
+            lists.push(DemoList {
+                village: i,
+                batch_id: id,
+                kind: BatchKind::Approval,
+                withdrawn: false,
+                entries,
+            });
             pdb::set_state(
                 tx,
                 id,
@@ -163,12 +196,19 @@ pub(super) async fn load_publicity(
                 pdb::insert_batch(tx, &batch(BatchKind::Review, day(-20), Some(day(-14))), now)
                     .await?;
             if let Some((hid, h)) = current.first() {
-                pdb::insert_entry(
+                let e = pdb::insert_entry(
                     tx,
                     id,
                     &entry_of(h, *hid, h.monthly_fen, ChangeKind::Increase),
                 )
                 .await?;
+                lists.push(DemoList {
+                    village: i,
+                    batch_id: id,
+                    kind: BatchKind::Review,
+                    withdrawn: true,
+                    entries: vec![(e, *hid)],
+                });
             }
             pdb::set_state(
                 tx,
@@ -190,5 +230,5 @@ pub(super) async fn load_publicity(
             .await?;
         }
     }
-    Ok(())
+    Ok(lists)
 }

@@ -16,18 +16,29 @@ code_enum! {
         Auditor => "auditor",
         /// Manages accounts and settings.
         Admin => "admin",
+        /// 村级协理员: one village; registers applications, uploads survey evidence, logs
+        /// reports; never decides, publishes or sees other villages.
+        VillageAssistant => "village_assistant",
     }
 }
 
 impl Role {
     /// Whether this role must be limited to one township.
     pub fn needs_township(self) -> bool {
-        matches!(self, Role::TownshipOfficer)
+        matches!(self, Role::TownshipOfficer | Role::VillageAssistant)
     }
 
     /// Whether this role may be limited to one township at all.
     pub fn may_have_township(self) -> bool {
-        matches!(self, Role::TownshipOfficer | Role::Supervisor)
+        matches!(
+            self,
+            Role::TownshipOfficer | Role::Supervisor | Role::VillageAssistant
+        )
+    }
+
+    /// Whether this role is limited to one village (inside its township).
+    pub fn needs_village(self) -> bool {
+        matches!(self, Role::VillageAssistant)
     }
 }
 
@@ -48,6 +59,16 @@ pub enum Perm {
     HandleComplaints,
     /// Approve or return a drafted reply.
     ApproveReplies,
+    /// Read case files (applications, visits, decisions) in scope.
+    ReadCases,
+    /// Register applications, edit members and near-relative declarations, upload evidence.
+    RegisterCases,
+    /// The township's steps: 受理, household visits, village reviews, review meetings, 审核公示.
+    ProcessCases,
+    /// The county's steps: in-person checks, 县级审批, 审批公示, enrolment.
+    ApproveCases,
+    /// Log a report that came in offline (hotline, letter, report box).
+    LogReports,
 }
 
 impl Perm {
@@ -59,6 +80,11 @@ impl Perm {
         Perm::EditPublicity,
         Perm::HandleComplaints,
         Perm::ApproveReplies,
+        Perm::ReadCases,
+        Perm::RegisterCases,
+        Perm::ProcessCases,
+        Perm::ApproveCases,
+        Perm::LogReports,
     ];
 }
 
@@ -67,10 +93,16 @@ pub fn role_allows(role: Role, perm: Perm) -> bool {
     use Perm::*;
     match role {
         Role::Admin => true,
-        Role::Auditor => matches!(perm, ViewDashboard | ViewAudit | ReadRecords),
-        Role::CountyOfficer => !matches!(perm, ManageStaff | ApproveReplies),
-        Role::TownshipOfficer => !matches!(perm, ManageStaff | ApproveReplies),
-        Role::Supervisor => !matches!(perm, ManageStaff),
+        Role::Auditor => matches!(perm, ViewDashboard | ViewAudit | ReadRecords | ReadCases),
+        Role::CountyOfficer => !matches!(perm, ManageStaff | ApproveReplies | ProcessCases),
+        Role::TownshipOfficer => !matches!(perm, ManageStaff | ApproveReplies | ApproveCases),
+        Role::Supervisor => !matches!(
+            perm,
+            ManageStaff | RegisterCases | ProcessCases | ApproveCases
+        ),
+        Role::VillageAssistant => {
+            matches!(perm, ViewDashboard | ReadCases | RegisterCases | LogReports)
+        }
     }
 }
 
@@ -163,7 +195,10 @@ mod tests {
         // (role, perm, allowed anywhere)
         let table: &[(Role, &[Perm])] = &[
             (Role::Admin, Perm::ALL),
-            (Role::Auditor, &[ViewDashboard, ViewAudit, ReadRecords]),
+            (
+                Role::Auditor,
+                &[ViewDashboard, ViewAudit, ReadRecords, ReadCases],
+            ),
             (
                 Role::CountyOfficer,
                 &[
@@ -172,6 +207,10 @@ mod tests {
                     ReadRecords,
                     EditPublicity,
                     HandleComplaints,
+                    ReadCases,
+                    RegisterCases,
+                    ApproveCases,
+                    LogReports,
                 ],
             ),
             (
@@ -182,6 +221,10 @@ mod tests {
                     ReadRecords,
                     EditPublicity,
                     HandleComplaints,
+                    ReadCases,
+                    RegisterCases,
+                    ProcessCases,
+                    LogReports,
                 ],
             ),
             (
@@ -193,7 +236,13 @@ mod tests {
                     EditPublicity,
                     HandleComplaints,
                     ApproveReplies,
+                    ReadCases,
+                    LogReports,
                 ],
+            ),
+            (
+                Role::VillageAssistant,
+                &[ViewDashboard, ReadCases, RegisterCases, LogReports],
             ),
         ];
         for (role, perms) in table {

@@ -93,9 +93,13 @@ pub mod access;
 #[cfg(feature = "ssr")]
 pub mod calendar;
 #[cfg(feature = "ssr")]
+pub mod case;
+#[cfg(feature = "ssr")]
 pub mod complaint;
 #[cfg(feature = "ssr")]
 pub mod deadlines;
+#[cfg(feature = "ssr")]
+pub mod id_number;
 #[cfg(feature = "ssr")]
 pub mod masking;
 #[cfg(feature = "ssr")]

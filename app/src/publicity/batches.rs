@@ -8,6 +8,7 @@ use crate::db::publicity::{self as pdb, Batch, NewBatch};
 use crate::db::regions::Region;
 use crate::db::{audit, now_epoch, today_cst};
 use crate::domain::access::Perm;
+use crate::domain::case::may_publish;
 use crate::domain::{BatchKind, BatchState, PublicityWindow};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
@@ -21,7 +22,8 @@ pub async fn load(state: &AppState, staff: &StaffCtx, id: i64, perm: Perm) -> Ap
     Ok(batch)
 }
 
-/// A loaded draft the viewer may edit; a published list cannot change any more.
+/// A loaded draft the viewer may edit; a published list cannot change any more, and the
+/// entries of a 审核/审批 list come only from case files.
 pub async fn load_draft(
     state: &AppState,
     staff: &StaffCtx,
@@ -29,10 +31,18 @@ pub async fn load_draft(
     lang: Lang,
 ) -> AppResult<Batch> {
     let batch = load(state, staff, id, Perm::EditPublicity).await?;
+    if batch.kind != BatchKind::Standing {
+        return Err(from_cases_only(lang));
+    }
     if batch.state != BatchState::Draft {
         return Err(AppError::Conflict(lang.t(Msg::NotDraft).to_owned()));
     }
     Ok(batch)
+}
+
+/// 审核/审批 lists are made, published and withdrawn through the case file (`cases::lists`).
+fn from_cases_only(lang: Lang) -> AppError {
+    AppError::Conflict(lang.t(Msg::ListsFromCasesOnly).to_owned())
 }
 
 /// The last day of a window of `days` days opening on `opens`.
@@ -94,6 +104,9 @@ pub async fn create(
     let township_id = village.parent_id.ok_or(AppError::NotFound)?;
     // Form tampering with another township's village id is refused here.
     staff.require(Perm::EditPublicity, Some(township_id))?;
+    if kind != BatchKind::Standing {
+        return Err(from_cases_only(staff.lang));
+    }
     let windowed = kind != BatchKind::Standing;
     let now = now_epoch();
     let new = NewBatch {
@@ -126,6 +139,12 @@ pub async fn publish(
     batch: &Batch,
 ) -> AppResult<()> {
     let wrong_state = || AppError::Conflict(lang.t(Msg::WrongState).to_owned());
+    if batch.kind != BatchKind::Standing {
+        return Err(from_cases_only(lang));
+    }
+    if !may_publish(staff.staff.role, batch.kind) {
+        return Err(AppError::Conflict(lang.t(Msg::PublishRoleRule).to_owned()));
+    }
     if batch.state != BatchState::Draft {
         return Err(wrong_state());
     }
@@ -187,6 +206,9 @@ pub async fn end(
     to: BatchState,
 ) -> AppResult<()> {
     let wrong_state = || AppError::Conflict(lang.t(Msg::WrongState).to_owned());
+    if to == BatchState::Withdrawn && batch.kind != BatchKind::Standing {
+        return Err(from_cases_only(lang));
+    }
     if batch.state != BatchState::Published
         || (to == BatchState::Closed && batch.kind == BatchKind::Standing)
     {

@@ -2,6 +2,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Json, Response};
+use chrono::Datelike;
 use leptos::prelude::*;
 use serde::Serialize;
 
@@ -75,6 +76,26 @@ async fn standing_diff(
     ))
 }
 
+/// This year's applications of a township (and village): counts and the median days from
+/// application to decision (only when at least five were decided: a median of fewer would
+/// describe single households).
+async fn applications(
+    state: &AppState,
+    township_id: Option<i64>,
+    village_id: Option<i64>,
+) -> AppResult<(crate::db::cases::Progress, Option<f64>)> {
+    let today = today_cst();
+    let year_start = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    let (progress, mut days) =
+        crate::db::cases::progress(&state.db, township_id, village_id, year_start).await?;
+    let median = if crate::domain::stats::suppressed(days.len() as i64) {
+        None
+    } else {
+        crate::domain::stats::median(&mut days)
+    };
+    Ok((progress, median))
+}
+
 pub async fn village(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -107,7 +128,9 @@ pub async fn village(
         }
         None => (None, Totals::default(), None),
     };
+    let applications = applications(&state, village.parent_id, Some(village.id)).await?;
     let data = VillageData {
+        applications,
         township: township
             .map(|t| lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned())
             .unwrap_or_default(),
@@ -248,6 +271,33 @@ pub struct TownshipSummary {
     pub persons: i64,
     pub monthly_fen: i64,
     pub monthly_yuan: String,
+    /// This year's applications (counts from 1 to 4 are `null`).
+    pub applications: ApplicationsJson,
+}
+
+/// Applications of a place this year, for open data: small counts suppressed.
+#[derive(Debug, Serialize)]
+pub struct ApplicationsJson {
+    pub received: Option<i64>,
+    pub visited: Option<i64>,
+    pub reviewed: Option<i64>,
+    pub approved: Option<i64>,
+    pub refused: Option<i64>,
+    pub median_days_to_decision: Option<f64>,
+}
+
+impl ApplicationsJson {
+    fn from(p: &crate::db::cases::Progress, median: Option<f64>) -> Self {
+        use crate::domain::stats::json;
+        ApplicationsJson {
+            received: json(p.received),
+            visited: json(p.visited),
+            reviewed: json(p.reviewed),
+            approved: json(p.approved),
+            refused: json(p.refused),
+            median_days_to_decision: median,
+        }
+    }
 }
 
 /// `GET /api/v1/townships/{code}/summary`: standing-list totals of the township.
@@ -265,7 +315,9 @@ pub async fn township_summary(
         .await?
         .len();
     let totals = pdb::standing_totals_of_township(&state.db, township.id).await?;
+    let (progress, median) = applications(&state, Some(township.id), None).await?;
     Ok(Json(TownshipSummary {
+        applications: ApplicationsJson::from(&progress, median),
         code: township.code,
         name: township.name_zh,
         villages,

@@ -201,11 +201,22 @@ async fn detail_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let failed = !errors.is_empty();
+    let can_edit = staff.can(Perm::EditPublicity, Some(batch.township_id));
+    let list_perm = match batch.kind {
+        BatchKind::Review => Perm::ProcessCases,
+        BatchKind::Approval => Perm::ApproveCases,
+        BatchKind::Standing => Perm::EditPublicity,
+    };
+    let can_publish = staff.can(list_perm, Some(batch.township_id))
+        && crate::domain::case::may_publish(staff.staff.role, batch.kind);
+    let window_over = batch.closes_on.is_some_and(|c| today_cst() > c);
     let detail = BatchDetail {
         entries: pdb::staff_entries(&state.db, batch.id).await?,
-        can_edit: staff
-            .require(Perm::EditPublicity, Some(batch.township_id))
-            .is_ok(),
+        can_edit,
+        can_publish,
+        can_enroll: batch.kind == BatchKind::Approval
+            && window_over
+            && staff.can(Perm::ApproveCases, Some(batch.township_id)),
         village: region_label(lang, &village),
         village_code: village.code.clone(),
         batch,

@@ -141,6 +141,10 @@ pub struct BatchDetail {
     pub village_code: String,
     pub entries: Vec<StaffEntry>,
     pub can_edit: bool,
+    /// Whether the viewer may publish/withdraw this list (the role the plan names for its kind).
+    pub can_publish: bool,
+    /// For a 审批 list whose window has closed: the viewer may enrol its households.
+    pub can_enroll: bool,
     pub notice: Option<String>,
     pub errors: Vec<String>,
     pub entry_values: EntryValues,
@@ -159,11 +163,21 @@ pub fn BatchDetailPage(
         village_code,
         entries,
         can_edit,
+        can_publish,
+        can_enroll,
         notice,
         errors,
         entry_values,
     } = detail;
     let id = batch.id;
+    // 审核/审批 lists are made from case files and published through them; only standing lists
+    // of existing recipients are typed or imported.
+    let from_cases = batch.kind != BatchKind::Standing;
+    let lifecycle = if from_cases {
+        format!("/staff/cases/lists/{id}")
+    } else {
+        format!("/staff/publicity/{id}")
+    };
     let draft = batch.state == BatchState::Draft;
     let published = batch.state == BatchState::Published;
     let title = format!("{village} {}", lang.t(labels::kind(batch.kind)));
@@ -174,7 +188,7 @@ pub fn BatchDetailPage(
     let has_entries = !entries.is_empty();
     let has_errors = !errors.is_empty();
     let ended = batch.end_reason.clone();
-    let editable = can_edit && draft;
+    let editable = can_edit && draft && !from_cases;
     let entry_rows = entries
         .into_iter()
         .map(|e| {
@@ -199,6 +213,10 @@ pub fn BatchDetailPage(
                     <td>{labels::category_i64(lang, e.category, e.aid_class)}</td>
                     <td>{lang.t(labels::change(e.change))}</td>
                     <td><code>{e.public_ref.clone()}</code> " " {edit} {delete}</td>
+                    <td>{match e.case_id {
+                        Some(c) => view! { <a href=format!("/staff/cases/{c}")>{lang.t(Msg::CaseFileLink)} " #" {c}</a> }.into_any(),
+                        None => view! { <span class="tag">{lang.t(Msg::ManualEntry)}</span> }.into_any(),
+                    }}</td>
                 </tr>
             }
         })
@@ -259,17 +277,27 @@ pub fn BatchDetailPage(
             </form>
         }
     });
-    let publish_form = (editable && has_entries).then(|| {
+    let publish_form = (can_publish && draft && has_entries).then(|| {
         view! {
             <h2>{lang.t(Msg::Publish)}</h2>
             <p class="hint">{lang.t(Msg::PublishHint)}</p>
-            <form method="post" action=format!("/staff/publicity/{id}/publish") class="form">
+            <form method="post" action=format!("{lifecycle}/publish") class="form">
                 <Csrf token=csrf.clone() />
                 <button type="submit">{lang.t(Msg::Publish)}</button>
             </form>
         }
     });
-    let end_forms = (can_edit && published).then(|| {
+    let enroll_form = (can_enroll && published).then(|| {
+        view! {
+            <form method="post" action=format!("/staff/cases/lists/{id}/enroll") class="form">
+                <Csrf token=csrf.clone() />
+                <button type="submit">{lang.t(Msg::EnrollCases)}</button>
+            </form>
+        }
+    });
+    let cases_note = (from_cases && draft)
+        .then(|| view! { <p class="hint">{lang.t(Msg::ListsFromCasesOnly)}</p> });
+    let end_forms = (can_publish && published).then(|| {
         let close = (batch.kind != BatchKind::Standing).then(|| {
             view! {
                 <form method="post" action=format!("/staff/publicity/{id}/close") class="form">
@@ -282,7 +310,7 @@ pub fn BatchDetailPage(
         });
         view! {
             <h2>{lang.t(Msg::Withdraw)} " / " {lang.t(Msg::CloseEarly)}</h2>
-            <form method="post" action=format!("/staff/publicity/{id}/withdraw") class="form">
+            <form method="post" action=format!("{lifecycle}/withdraw") class="form">
                 <Csrf token=csrf.clone() />
                 <label for="withdraw_reason">{lang.t(Msg::ReasonPublic)}</label>
                 <input id="withdraw_reason" name="reason" type="text" required maxlength="200" />
@@ -322,12 +350,15 @@ pub fn BatchDetailPage(
                         <th scope="col">{lang.t(Msg::CategoryCol)}</th>
                         <th scope="col">{lang.t(Msg::ChangeCol)}</th>
                         <th scope="col">"Ref"</th>
+                        <th scope="col">{lang.t(Msg::CaseFileLink)}</th>
                     </tr>
                 </thead>
                 <tbody>{entry_rows}</tbody>
             </table>
         </div>
+        {cases_note}
         {publish_form}
+        {enroll_form}
         {add_form}
         {end_forms}
     }

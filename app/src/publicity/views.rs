@@ -193,6 +193,8 @@ pub fn BatchLink(lang: Lang, batch: Batch, today: chrono::NaiveDate) -> impl Int
 }
 
 pub struct VillageData {
+    /// This year's applications and the median days to decision.
+    pub applications: (crate::db::cases::Progress, Option<f64>),
     pub township: String,
     pub village: String,
     pub open: Vec<Batch>,
@@ -208,6 +210,7 @@ pub struct VillageData {
 #[component]
 pub fn VillagePage(lang: Lang, data: VillageData) -> impl IntoView {
     let VillageData {
+        applications,
         township,
         village,
         open,
@@ -246,8 +249,9 @@ pub fn VillagePage(lang: Lang, data: VillageData) -> impl IntoView {
             {match standing {
                 Some((b, entries)) => {
                     let since = format!("{}: {}", lang.t(Msg::PublicityPeriod), period_text(lang, &b, today));
+                    let href = format!("/p/{}", b.id);
                     view! {
-                        <p class="small">{since}</p>
+                        <p class="small">{since} " · " <a href=href>{lang.t(Msg::ViewList)}</a></p>
                         <EntriesTable lang entries objections=true filter action />
                     }
                         .into_any()
@@ -275,6 +279,7 @@ pub fn VillagePage(lang: Lang, data: VillageData) -> impl IntoView {
                 </section>
             }
         })}
+        <ApplicationsBox lang progress=applications.0 median=applications.1 />
         {has_past.then(|| view! {
             <section aria-labelledby="past-h">
                 <h2 id="past-h">{lang.t(Msg::PastPublicity)}</h2>
@@ -335,5 +340,34 @@ pub fn BatchPage(lang: Lang, data: BatchData) -> impl IntoView {
         {objections.then(|| view! { <p class="hint noprint">{lang.t(Msg::HowToObject)}</p> })}
         <Totals lang households=totals.households persons=totals.persons monthly_fen=totals.monthly_fen />
         <EntriesTable lang entries objections filter action />
+    }
+}
+
+/// This year's applications of a place: counts (1 to 4 shown as "<5") and the median days from
+/// application to decision. No names.
+#[component]
+pub fn ApplicationsBox(
+    lang: Lang,
+    progress: crate::db::cases::Progress,
+    median: Option<f64>,
+) -> impl IntoView {
+    use crate::domain::stats::show;
+    let rows = [
+        (Msg::ProgressReceived, progress.received),
+        (Msg::ProgressVisited, progress.visited),
+        (Msg::ProgressReviewed, progress.reviewed),
+        (Msg::ProgressApproved, progress.approved),
+        (Msg::ProgressRefused, progress.refused),
+    ];
+    view! {
+        <section aria-labelledby="apps-h">
+            <h2 id="apps-h">{lang.t(Msg::ProgressTitle)}</h2>
+            <dl class="facts">
+                {rows.into_iter().map(|(m, n)| view! { <dt>{lang.t(m)}</dt><dd>{show(n)}</dd> }).collect_view()}
+                <dt>{lang.t(Msg::ProgressMedianDays)}</dt>
+                <dd>{median.map(|d| format!("{d:.0} {}", lang.t(Msg::DaysUnit))).unwrap_or_else(|| "—".to_owned())}</dd>
+            </dl>
+            <p class="small">{lang.t(Msg::ProgressNote)}</p>
+        </section>
     }
 }

@@ -69,6 +69,7 @@ pub fn role_msg(role: Role) -> Msg {
         Role::Supervisor => Msg::RoleSupervisor,
         Role::Auditor => Msg::RoleAuditor,
         Role::Admin => Msg::RoleAdmin,
+        Role::VillageAssistant => Msg::RoleVillageAssistant,
     }
 }
 

@@ -156,6 +156,34 @@ impl StaffCtx {
         self.staff.township_id
     }
 
+    /// The village filter for queries: `Some` only for a village assistant.
+    pub fn village_scope(&self) -> Option<i64> {
+        self.staff.village_id
+    }
+
+    /// [`require`](Self::require) for an object of one village: a village assistant reaches
+    /// only their own village.
+    pub fn require_village(&self, perm: Perm, township_id: i64, village_id: i64) -> AppResult<()> {
+        self.require(perm, Some(township_id))?;
+        match self.staff.village_id {
+            Some(mine) if mine != village_id => {
+                tracing::warn!(
+                    staff_id = self.staff.id,
+                    village_id,
+                    "other village refused"
+                );
+                Err(AppError::Forbidden)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The same decision without logging, for showing or hiding forms.
+    pub fn can_village(&self, perm: Perm, township_id: i64, village_id: i64) -> bool {
+        self.can(perm, Some(township_id))
+            && self.staff.village_id.is_none_or(|mine| mine == village_id)
+    }
+
     /// An audit entry by this staff member.
     pub fn audit<'a>(
         &'a self,

@@ -117,20 +117,34 @@ pub fn Csrf(token: String) -> impl IntoView {
     view! { <input type="hidden" name="csrf" value=token /> }
 }
 
+/// What the navigation offers a staff member.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NavLinks {
+    /// Complaints and publicity lists.
+    pub records: bool,
+    pub cases: bool,
+    pub content: bool,
+    pub manage_staff: bool,
+    pub audit: bool,
+}
+
 /// Navigation shown on every signed-in staff page, with the sign-out form.
 #[component]
-pub fn StaffNav(lang: Lang, csrf: String, manage_staff: bool, edit_content: bool) -> impl IntoView {
+pub fn StaffNav(lang: Lang, csrf: String, links: NavLinks) -> impl IntoView {
     view! {
         <nav class="staff-nav" aria-label=lang.t(Msg::StaffArea)>
             <a href="/staff">{lang.t(Msg::Dashboard)}</a>
-            <a href="/staff/complaints">{lang.t(Msg::Complaints)}</a>
-            <a href="/staff/publicity">{lang.t(Msg::Publicity)}</a>
-            {edit_content.then(|| view! { <a href="/staff/pages">{lang.t(Msg::Content)}</a> })}
-            {manage_staff.then(|| view! {
+            {links.cases.then(|| view! { <a href="/staff/cases">{lang.t(Msg::Cases)}</a> })}
+            {links.records.then(|| view! {
+                <a href="/staff/complaints">{lang.t(Msg::Complaints)}</a>
+                <a href="/staff/publicity">{lang.t(Msg::Publicity)}</a>
+            })}
+            {links.content.then(|| view! { <a href="/staff/pages">{lang.t(Msg::Content)}</a> })}
+            {links.manage_staff.then(|| view! {
                 <a href="/staff/accounts">{lang.t(Msg::Accounts)}</a>
                 <a href="/staff/holidays">{lang.t(Msg::Holidays)}</a>
             })}
-            <a href="/staff/audit">{lang.t(Msg::AuditLog)}</a>
+            {links.audit.then(|| view! { <a href="/staff/audit">{lang.t(Msg::AuditLog)}</a> })}
             <form method="post" action="/staff/logout" class="inline">
                 <Csrf token=csrf />
                 <button type="submit" class="link">{lang.t(Msg::SignOut)}</button>
@@ -141,7 +155,12 @@ pub fn StaffNav(lang: Lang, csrf: String, manage_staff: bool, edit_content: bool
 
 /// The staff navigation bar for this member.
 pub fn nav(staff: &StaffCtx) -> AnyView {
-    let manage = staff.can(Perm::ManageStaff, None);
-    let content = staff.can(Perm::EditPublicity, None);
-    view! { <StaffNav lang=staff.lang csrf=staff.csrf.clone() manage_staff=manage edit_content=content /> }.into_any()
+    let links = NavLinks {
+        records: staff.can(Perm::ReadRecords, staff.scope()),
+        cases: staff.can(Perm::ReadCases, staff.scope()),
+        content: staff.can(Perm::EditPublicity, None),
+        manage_staff: staff.can(Perm::ManageStaff, None),
+        audit: staff.can(Perm::ViewAudit, staff.scope()),
+    };
+    view! { <StaffNav lang=staff.lang csrf=staff.csrf.clone() links /> }.into_any()
 }

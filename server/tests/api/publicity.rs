@@ -31,7 +31,7 @@ async fn cached_pages_follow_every_change(backend: Backend) {
     // A change made through the site shows at once.
     app.login_ok("demo.longtoushan").await;
     let csrf = app.csrf().await;
-    let batch = create_batch(&app, &csrf, "530621103203", "review").await;
+    let batch = create_batch(&app, &csrf, "530621103203", "standing").await;
     app.post_form(
         &format!("/staff/publicity/{batch}/entries"),
         &[
@@ -317,7 +317,9 @@ async fn staff_builds_imports_and_publishes_a_list(backend: Backend) {
     let app = spawn_app(backend).await;
     app.login_ok("demo.longtoushan").await;
     let csrf = app.csrf().await;
-    let batch = create_batch(&app, &csrf, "530621103203", "review").await;
+    // Hand entry and import are for standing lists of existing recipients (审核/审批 lists come
+    // from case files: see cases.rs).
+    let batch = create_batch(&app, &csrf, "530621103203", "standing").await;
     // Add one household by form.
     let res = app
         .post_form(
@@ -505,7 +507,7 @@ async fn bad_import_writes_nothing_and_names_the_row(backend: Backend) {
     let app = spawn_app(backend).await;
     app.login_ok("demo.longtoushan").await;
     let csrf = app.csrf().await;
-    let batch = create_batch(&app, &csrf, "530621103201", "approval").await;
+    let batch = create_batch(&app, &csrf, "530621103201", "standing").await;
     let csv = "户主姓名,保障人数,月保障金额,保障类别\n张三,2,750,一般保障\n李四,30,750,一般保障\n王五,2,-5,一般保障\n<script>x</script>,1,1,一般保障\n";
     let res = upload(&app, &csrf, batch, "bad.csv", csv.as_bytes().to_vec()).await;
     assert_eq!(res.status().as_u16(), 422);
@@ -615,10 +617,32 @@ async fn withdraw_and_close_show_reasons(backend: Backend) {
     app.login_ok("demo.longtoushan").await;
     let csrf = app.csrf().await;
     let review = batch_of(&app, "530621103201", "review", "published").await;
-    // A reason is required.
+    let on_list = app::db::cases::list(
+        &app.db,
+        &app::db::cases::CaseFilter {
+            batch_id: Some(review),
+            ..Default::default()
+        },
+        100,
+    )
+    .await
+    .expect("cases");
+    assert!(
+        !on_list.is_empty(),
+        "the demo's 审核 lists come from case files"
+    );
+    // A 审核 list is withdrawn through the case file, not as a bare list.
     let res = app
         .post_form(
             &format!("/staff/publicity/{review}/withdraw"),
+            &[("csrf", &csrf), ("reason", "人口信息有误")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 409);
+    // A reason is required.
+    let res = app
+        .post_form(
+            &format!("/staff/cases/lists/{review}/withdraw"),
             &[("csrf", &csrf), ("reason", " ")],
         )
         .await;
@@ -629,13 +653,22 @@ async fn withdraw_and_close_show_reasons(backend: Backend) {
     );
     let res = app
         .post_form(
-            &format!("/staff/publicity/{review}/withdraw"),
+            &format!("/staff/cases/lists/{review}/withdraw"),
             &[("csrf", &csrf), ("reason", "人口信息有误，<b>重新</b>核实")],
         )
         .await;
     assert_eq!(res.status().as_u16(), 303);
     let body = app.get_text(&format!("/p/{review}")).await.1;
     assert!(body.contains("本名单已撤回"));
+    // Its cases wait for a corrected list again.
+    for c in &on_list {
+        let now = app::db::cases::get(&app.db, c.id)
+            .await
+            .expect("q")
+            .expect("case");
+        assert_eq!(now.stage, app::domain::case::Stage::TownshipApproved);
+        assert_eq!(now.review_batch_id, None);
+    }
     assert!(
         body.contains("人口信息有误，&lt;b&gt;重新&lt;/b&gt;核实"),
         "reason shown escaped"
@@ -647,7 +680,7 @@ async fn withdraw_and_close_show_reasons(backend: Backend) {
     // Withdrawing twice is refused.
     let res = app
         .post_form(
-            &format!("/staff/publicity/{review}/withdraw"),
+            &format!("/staff/cases/lists/{review}/withdraw"),
             &[("csrf", &csrf), ("reason", "again")],
         )
         .await;
@@ -819,7 +852,7 @@ async fn privacy_crawler_finds_no_identities(backend: Backend) {
     // A sentinel household with distinctive identity data, published through the staff flow.
     app.login_ok("demo.longtoushan").await;
     let csrf = app.csrf().await;
-    let batch = create_batch(&app, &csrf, "530621103201", "review").await;
+    let batch = create_batch(&app, &csrf, "530621103201", "standing").await;
     app.post_form(
         &format!("/staff/publicity/{batch}/entries"),
         &[

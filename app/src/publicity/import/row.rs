@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::domain::id_number::is_valid as id_is_valid;
+
 use super::grid::*;
 use super::*;
 
@@ -77,37 +79,6 @@ pub(super) fn normalize_id(raw: &str) -> String {
             c => c,
         })
         .collect()
-}
-
-/// GB 11643-1999: 17 digits + ISO 7064 MOD 11-2 check character, with a real
-/// birth date (YYYYMMDD at positions 7–14, year ≥ 1900).
-pub(super) fn id_is_valid(id: &str) -> bool {
-    pub(super) const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    pub(super) const CHECK: [u8; 11] = *b"10X98765432";
-    let bytes = id.as_bytes();
-    let (Some(body), Some(&last)) = (bytes.get(..17), bytes.get(17)) else {
-        return false;
-    };
-    if bytes.len() != 18 || !body.iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let sum: u32 = body
-        .iter()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    let expected = CHECK.get((sum % 11) as usize).copied();
-    if expected != Some(last) {
-        return false;
-    }
-    let num = |range: std::ops::Range<usize>| -> Option<u32> {
-        std::str::from_utf8(bytes.get(range)?).ok()?.parse().ok()
-    };
-    let (Some(year), Some(month), Some(day)) = (num(6..10), num(10..12), num(12..14)) else {
-        return false;
-    };
-    let year = i32::try_from(year).unwrap_or(0);
-    year >= 1900 && chrono::NaiveDate::from_ymd_opt(year, month, day).is_some()
 }
 
 /// "一类", "1类", "第一类", "２", "二档" → class 1..=3.

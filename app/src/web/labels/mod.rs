@@ -1,5 +1,6 @@
 //! How every code reads: the labels of the domain's codes in the visitor's language.
 
+pub mod case;
 pub mod complaint;
 pub mod publicity;
 

@@ -1,0 +1,397 @@
+//! The 审核 and 审批 lists come out of the case file: made from the cases a township proposed to
+//! grant (审核) or the county granted (审批), published by the role the plan names (a township
+//! its 审核, the county its 审批), which moves every case on the list along; withdrawn, which moves
+//! them back for a corrected list; and, after the 审批 window, enrolment and the next standing
+//! list (the current one, plus the households enrolled since).
+
+use crate::db::cases::{self as cdb, Case, CaseEntry, CaseFilter, NewStep};
+use crate::db::publicity::{self as pdb, Batch, NewBatch};
+use crate::db::{audit, households, now_epoch, regions, today_cst};
+use crate::domain::access::Perm;
+use crate::domain::case::{may_publish, step, CaseAction, GateError, Stage};
+use crate::domain::{BatchKind, BatchState, ChangeKind, PublicityWindow};
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Msg};
+use crate::web::labels::case as labels;
+use crate::web::session::StaffCtx;
+use crate::web::state::AppState;
+
+/// Who makes which list: the township its 审核, the county its 审批.
+fn list_perm(kind: BatchKind) -> Perm {
+    match kind {
+        BatchKind::Approval => Perm::ApproveCases,
+        _ => Perm::ProcessCases,
+    }
+}
+
+/// The stage a case waits at for `kind`, and the stage publishing moves it to.
+fn stages(kind: BatchKind) -> Option<(Stage, CaseAction)> {
+    match kind {
+        BatchKind::Review => Some((Stage::TownshipApproved, CaseAction::PublishReview)),
+        BatchKind::Approval => Some((Stage::CountyApproved, CaseAction::PublishApproval)),
+        BatchKind::Standing => None,
+    }
+}
+
+fn entry_of(c: &Case, change: ChangeKind) -> Option<CaseEntry<'_>> {
+    Some(CaseEntry {
+        case_id: Some(c.id),
+        household_id: c.household_id,
+        head_name: &c.applicant,
+        persons: c.persons.max(1),
+        monthly_fen: c.decided_fen?,
+        category: c.decided_category?,
+        aid_class: c.decided_class,
+        change,
+    })
+}
+
+/// Makes a draft 审核 or 审批 list for a village from its cases waiting for one. Returns the
+/// batch id, or `Ok(Err(msg))` when no case is ready.
+pub async fn make(
+    state: &AppState,
+    staff: &StaffCtx,
+    village_id: i64,
+    kind: BatchKind,
+) -> AppResult<Result<i64, Msg>> {
+    let Some((waiting, _)) = stages(kind) else {
+        return Err(AppError::NotFound);
+    };
+    let village = regions::by_level_id(&state.db, regions::Level::Village, village_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let township_id = village.parent_id.ok_or(AppError::NotFound)?;
+    staff.require(list_perm(kind), Some(township_id))?;
+    let filter = CaseFilter {
+        village_id: Some(village_id),
+        stage: Some(waiting),
+        ..Default::default()
+    };
+    let approval = kind == BatchKind::Approval;
+    let cases: Vec<Case> = cdb::list(&state.db, &filter, 10_000)
+        .await?
+        .into_iter()
+        .filter(|c| {
+            if approval {
+                c.approval_batch_id.is_none()
+            } else {
+                c.review_batch_id.is_none()
+            }
+        })
+        .collect();
+    let entries: Vec<CaseEntry<'_>> = cases
+        .iter()
+        .filter_map(|c| entry_of(c, ChangeKind::New))
+        .collect();
+    if entries.is_empty() {
+        return Ok(Err(Msg::NoCasesForList));
+    }
+    let days = state.site.settings.window_days;
+    let today = today_cst();
+    let new = NewBatch {
+        village_id,
+        township_id,
+        kind,
+        opens_on: today,
+        closes_on: Some(PublicityWindow::starting(today, days).closes),
+        window_days: Some(i64::from(days)),
+        created_by: Some(staff.staff.id),
+    };
+    let now = now_epoch();
+    let mut tx = state.db.begin().await?;
+    let batch_id = pdb::insert_batch(&mut tx, &new, now).await?;
+    cdb::insert_entries(&mut tx, batch_id, &entries).await?;
+    for case_id in entries.iter().filter_map(|e| e.case_id) {
+        cdb::set_batch(&mut tx, case_id, approval, Some(batch_id)).await?;
+    }
+    let detail = format!(
+        "village={} kind={} cases={}",
+        village.code,
+        kind.as_str(),
+        entries.len()
+    );
+    let entry = staff.audit(
+        "batch.from_cases",
+        "batch",
+        Some(batch_id.to_string()),
+        Some(township_id),
+        detail,
+    );
+    audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(Ok(batch_id))
+}
+
+/// Moves every case of `batch` by `action` (publish or withdraw), on the caller's transaction.
+async fn move_cases(
+    tx: &mut sqlx::AnyConnection,
+    staff: &StaffCtx,
+    batch: &Batch,
+    action: CaseAction,
+    body: &str,
+    now: i64,
+) -> AppResult<()> {
+    let approval = batch.kind == BatchKind::Approval;
+    for case_id in cdb::case_ids_of_batch(tx, batch.id).await? {
+        let from = match (action, approval) {
+            (CaseAction::ListWithdrawn, false) => Stage::InReviewPublicity,
+            (CaseAction::ListWithdrawn, true) => Stage::InApprovalPublicity,
+            (_, false) => Stage::TownshipApproved,
+            (_, true) => Stage::CountyApproved,
+        };
+        let to = step(from, action).map_err(|e| AppError::internal("list step", e))?;
+        let new = NewStep {
+            action,
+            from,
+            to,
+            happened_on: today_cst(),
+            body,
+            details: "{}",
+            meeting_id: None,
+            recorded_by: staff.staff.id,
+            signers: &[staff.staff.id],
+        };
+        if cdb::record_step(tx, case_id, &new, now).await?.is_none() {
+            return Err(AppError::Conflict(
+                Msg::GateWrongStage.text(staff.lang).to_owned(),
+            ));
+        }
+        if action == CaseAction::ListWithdrawn {
+            cdb::set_batch(tx, case_id, approval, None).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Publishes a draft 审核/审批 list made from cases: only the role the plan names, and only a
+/// list with entries. Its window opens today; every case on it moves to its publicity stage.
+pub async fn publish(
+    state: &AppState,
+    lang: Lang,
+    staff: &StaffCtx,
+    batch: &Batch,
+) -> AppResult<()> {
+    let Some((_, action)) = stages(batch.kind) else {
+        return Err(AppError::NotFound);
+    };
+    staff.require(list_perm(batch.kind), Some(batch.township_id))?;
+    if !may_publish(staff.staff.role, batch.kind) {
+        return Err(AppError::Conflict(lang.t(Msg::PublishRoleRule).to_owned()));
+    }
+    if batch.state != BatchState::Draft {
+        return Err(AppError::Conflict(lang.t(Msg::WrongState).to_owned()));
+    }
+    if pdb::totals(&state.db, batch.id).await?.households == 0 {
+        return Err(AppError::Conflict(lang.t(Msg::EmptyBatch).to_owned()));
+    }
+    let (now, today) = (now_epoch(), today_cst());
+    let days = batch
+        .closes_on
+        .map(|c| (c - batch.opens_on).num_days() + 1)
+        .and_then(|d| u32::try_from(d).ok())
+        .unwrap_or(state.site.settings.window_days);
+    let mut tx = state.db.begin().await?;
+    pdb::set_window(
+        &mut tx,
+        batch.id,
+        today,
+        PublicityWindow::starting(today, days).closes,
+    )
+    .await?;
+    if !pdb::set_state(
+        &mut tx,
+        batch.id,
+        BatchState::Draft,
+        BatchState::Published,
+        None,
+        now,
+    )
+    .await?
+    {
+        return Err(AppError::Conflict(lang.t(Msg::WrongState).to_owned()));
+    }
+    move_cases(&mut tx, staff, batch, action, "", now).await?;
+    let entry = staff.audit(
+        "batch.publish",
+        "batch",
+        Some(batch.id.to_string()),
+        Some(batch.township_id),
+        String::new(),
+    );
+    audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Withdraws a published 审核/审批 list (with a public reason): its cases go back to wait for a
+/// corrected list.
+pub async fn withdraw(
+    state: &AppState,
+    lang: Lang,
+    staff: &StaffCtx,
+    batch: &Batch,
+    reason: &str,
+) -> AppResult<()> {
+    if stages(batch.kind).is_none() {
+        return Err(AppError::NotFound);
+    }
+    staff.require(list_perm(batch.kind), Some(batch.township_id))?;
+    if !may_publish(staff.staff.role, batch.kind) {
+        return Err(AppError::Conflict(lang.t(Msg::PublishRoleRule).to_owned()));
+    }
+    let now = now_epoch();
+    let mut tx = state.db.begin().await?;
+    let (from, to) = (BatchState::Published, BatchState::Withdrawn);
+    if !pdb::set_state(&mut tx, batch.id, from, to, Some(reason), now).await? {
+        return Err(AppError::Conflict(lang.t(Msg::WrongState).to_owned()));
+    }
+    move_cases(
+        &mut tx,
+        staff,
+        batch,
+        CaseAction::ListWithdrawn,
+        reason,
+        now,
+    )
+    .await?;
+    let entry = staff.audit(
+        "batch.withdraw",
+        "batch",
+        Some(batch.id.to_string()),
+        Some(batch.township_id),
+        reason.to_owned(),
+    );
+    audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Enrols every case of a published 审批 list once its window has closed: each household gets
+/// the decided category and amount and joins the next standing list.
+pub async fn enroll(
+    state: &AppState,
+    staff: &StaffCtx,
+    batch: &Batch,
+) -> AppResult<Result<usize, Msg>> {
+    if batch.kind != BatchKind::Approval {
+        return Err(AppError::NotFound);
+    }
+    staff.require(Perm::ApproveCases, Some(batch.township_id))?;
+    let today = today_cst();
+    if batch.state != BatchState::Published || batch.closes_on.is_none_or(|c| today <= c) {
+        return Ok(Err(labels::gate(GateError::ApprovalWindowOpen)));
+    }
+    let filter = CaseFilter {
+        batch_id: Some(batch.id),
+        stage: Some(Stage::InApprovalPublicity),
+        ..Default::default()
+    };
+    let cases = cdb::list(&state.db, &filter, 10_000).await?;
+    let now = now_epoch();
+    let me = staff.staff.id;
+    let mut tx = state.db.begin().await?;
+    for c in &cases {
+        let new = NewStep {
+            action: CaseAction::Enroll,
+            from: Stage::InApprovalPublicity,
+            to: Stage::Enrolled,
+            happened_on: today,
+            body: "",
+            details: "{}",
+            meeting_id: None,
+            recorded_by: me,
+            signers: &[me],
+        };
+        if cdb::record_step(&mut tx, c.id, &new, now).await?.is_none() {
+            return Ok(Err(Msg::GateWrongStage));
+        }
+        if let (Some(category), Some(fen)) = (c.decided_category, c.decided_fen) {
+            households::set_allowance(
+                &mut tx,
+                c.household_id,
+                c.persons.max(1),
+                category.as_str(),
+                c.decided_class,
+                fen,
+                now,
+            )
+            .await?;
+        }
+        let entry = staff.audit(
+            "case.enroll",
+            "case",
+            Some(c.id.to_string()),
+            Some(c.township_id),
+            format!("batch={}", batch.id),
+        );
+        audit::record(&mut tx, &entry, now).await?;
+    }
+    tx.commit().await?;
+    Ok(Ok(cases.len()))
+}
+
+/// Makes next month's standing list of a village as a draft: the current standing list
+/// (renewed) plus the households enrolled since (new). Published like any standing list.
+pub async fn next_standing(
+    state: &AppState,
+    staff: &StaffCtx,
+    village_id: i64,
+) -> AppResult<Result<i64, Msg>> {
+    let village = regions::by_level_id(&state.db, regions::Level::Village, village_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let township_id = village.parent_id.ok_or(AppError::NotFound)?;
+    staff.require(Perm::EditPublicity, Some(township_id))?;
+    let enrolled = cdb::enrolled_not_on_standing(&state.db, village_id).await?;
+    if enrolled.is_empty() {
+        return Ok(Err(Msg::NoCasesForList));
+    }
+    let current = match pdb::current_standing(&state.db, village_id).await? {
+        Some(b) => pdb::staff_entries(&state.db, b.id).await?,
+        None => Vec::new(),
+    };
+    let renewed: Vec<CaseEntry<'_>> = current
+        .iter()
+        .filter(|e| e.change != ChangeKind::Stop)
+        .map(|e| CaseEntry {
+            case_id: e.case_id,
+            household_id: e.household_id,
+            head_name: &e.head_name,
+            persons: e.persons,
+            monthly_fen: e.monthly_fen,
+            category: e.category,
+            aid_class: e.aid_class,
+            change: ChangeKind::Renew,
+        })
+        .collect();
+    let mut entries = renewed;
+    let added: Vec<CaseEntry<'_>> = enrolled
+        .iter()
+        .filter_map(|c| entry_of(c, ChangeKind::New))
+        .collect();
+    let new = NewBatch {
+        village_id,
+        township_id,
+        kind: BatchKind::Standing,
+        opens_on: today_cst(),
+        closes_on: None,
+        window_days: None,
+        created_by: Some(staff.staff.id),
+    };
+    let now = now_epoch();
+    let mut tx = state.db.begin().await?;
+    let batch_id = pdb::insert_batch(&mut tx, &new, now).await?;
+    entries.extend(added);
+    cdb::insert_entries(&mut tx, batch_id, &entries).await?;
+    let detail = format!("village={} new={}", village.code, enrolled.len());
+    let entry = staff.audit(
+        "batch.next_standing",
+        "batch",
+        Some(batch_id.to_string()),
+        Some(township_id),
+        detail,
+    );
+    audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(Ok(batch_id))
+}

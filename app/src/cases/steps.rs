@@ -1,0 +1,446 @@
+//! The steps of a case, each checked against the stage machine and the plan's gates
+//! (`domain::case`) and recorded in one transaction with its signers and audit row.
+
+use chrono::NaiveDate;
+use serde_json::json;
+
+use crate::db::cases::{self as cdb, Case, CheckStatus, NewStep, RelativeDeclaration};
+use crate::db::{audit, now_epoch, publicity as pdb, staff as staff_db, today_cst};
+use crate::domain::access::{allowed, Perm};
+use crate::domain::case::{
+    check_county, check_survey, default_check_set, step, CaseAction, CountyFacts, GateError, Stage,
+    Survey, TownshipDecision, MIN_CHECK_PERCENT,
+};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Msg;
+use crate::web::labels::case as labels;
+use crate::web::session::StaffCtx;
+use crate::web::state::AppState;
+
+/// Loads a case the viewer may `perm` (its village, for a village assistant).
+pub async fn load(state: &AppState, staff: &StaffCtx, id: i64, perm: Perm) -> AppResult<Case> {
+    let case = cdb::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    staff.require_village(perm, case.township_id, case.village_id)?;
+    Ok(case)
+}
+
+/// What a step form carries.
+#[derive(Debug, Clone)]
+pub enum Input {
+    Accept,
+    Reject {
+        reason: String,
+    },
+    Survey {
+        visited_on: NaiveDate,
+        visitors: Vec<i64>,
+        income: String,
+        assets: String,
+        living: String,
+        /// `None`: eligible; `Some(reason)`: not eligible.
+        refusal: Option<String>,
+    },
+    VillageReview {
+        held_on: NaiveDate,
+        present: String,
+        votes_for: i64,
+        votes_against: i64,
+        remarks: String,
+    },
+    CountyCheck {
+        checked_on: NaiveDate,
+        findings: String,
+    },
+    CountyDecide {
+        /// `None`: approve; `Some(reason)`: refuse.
+        refusal: Option<String>,
+    },
+}
+
+impl Input {
+    fn perm(&self) -> Perm {
+        match self {
+            Input::CountyCheck { .. } | Input::CountyDecide { .. } => Perm::ApproveCases,
+            _ => Perm::ProcessCases,
+        }
+    }
+}
+
+/// A refusal reason: 2–500 characters of text (it goes into the written notice).
+pub fn reason(s: &str) -> Option<String> {
+    let t = s.trim();
+    let n = t.chars().count();
+    ((2..=500).contains(&n) && !t.chars().any(|c| c.is_control() && c != '\n'))
+        .then(|| t.to_owned())
+}
+
+fn gate(e: GateError) -> Msg {
+    labels::gate(e)
+}
+
+/// Whether a staff member may sign a household visit of a case in `township_id`: active, and
+/// works on cases there.
+pub fn may_visit(s: &crate::db::staff::Staff, township_id: i64) -> bool {
+    s.active
+        && s.village_id.is_none()
+        && (allowed(s.role, s.township_id, Perm::ProcessCases, Some(township_id))
+            || allowed(s.role, s.township_id, Perm::ApproveCases, Some(township_id)))
+}
+
+/// The cases of a 审核 batch that must be checked in person, with whether each is.
+pub async fn required_checks(state: &AppState, batch_id: i64) -> AppResult<Vec<CheckStatus>> {
+    let all = cdb::check_status(&state.db, batch_id).await?;
+    let pairs: Vec<(i64, bool)> = all.iter().map(|c| (c.case_id, c.near_relative)).collect();
+    let required = default_check_set(&pairs, MIN_CHECK_PERCENT);
+    Ok(all
+        .into_iter()
+        .filter(|c| required.contains(&c.case_id))
+        .collect())
+}
+
+/// The facts the county's gate looks at, for one case.
+async fn county_facts(state: &AppState, staff: &StaffCtx, case: &Case) -> AppResult<CountyFacts> {
+    let batch_id = case.review_batch_id.ok_or(AppError::NotFound)?;
+    let batch = pdb::batch(&state.db, batch_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let required = required_checks(state, batch_id).await?;
+    Ok(CountyFacts {
+        today: today_cst(),
+        review_closes_on: batch.closes_on.unwrap_or(batch.opens_on),
+        open_objections: cdb::open_objections(&state.db, batch_id).await? as usize,
+        batch_checks_missing: required.iter().filter(|c| !c.checked).count(),
+        case_unchecked: required.iter().any(|c| c.case_id == case.id && !c.checked),
+        visitors: cdb::survey_visitors(&state.db, case.id).await?,
+        approver: staff.staff.id,
+    })
+}
+
+/// Performs one step. `Ok(Err(msg))`: refused by a gate or an incomplete form, nothing
+/// changed; the message says why.
+pub async fn perform(
+    state: &AppState,
+    staff: &StaffCtx,
+    case: &Case,
+    input: Input,
+) -> AppResult<Result<(), Msg>> {
+    staff.require_village(input.perm(), case.township_id, case.village_id)?;
+    let today = today_cst();
+    let me = staff.staff.id;
+    let mut signers = vec![me];
+    let mut happened_on = today;
+    let mut details = json!({});
+    let (action, body) = match input {
+        Input::Accept => (CaseAction::Accept, String::new()),
+        Input::Reject { reason: r } => match reason(&r) {
+            Some(r) => (CaseAction::Reject, r),
+            None => return Ok(Err(Msg::GateReason)),
+        },
+        Input::Survey {
+            visited_on,
+            visitors,
+            income,
+            assets,
+            living,
+            refusal,
+        } => {
+            let findings = [income.trim(), assets.trim(), living.trim()].join(" ");
+            let survey = Survey {
+                visited_on,
+                visitors: visitors.clone(),
+                findings: findings.trim().to_owned(),
+                evidence_files: cdb::evidence(&state.db, case.id).await?.len(),
+            };
+            if let Err(e) = check_survey(&survey, today) {
+                return Ok(Err(gate(e)));
+            }
+            for v in &visitors {
+                match staff_db::by_id(&state.db, *v).await? {
+                    Some(s) if may_visit(&s, case.township_id) => {}
+                    _ => return Err(AppError::Forbidden),
+                }
+            }
+            signers = visitors;
+            happened_on = visited_on;
+            details = json!({ "income": income.trim(), "assets": assets.trim(), "living": living.trim() });
+            match refusal {
+                None => (CaseAction::SurveyEligible, String::new()),
+                Some(r) => match reason(&r) {
+                    Some(r) => (CaseAction::SurveyIneligible, r),
+                    None => return Ok(Err(Msg::GateReason)),
+                },
+            }
+        }
+        Input::VillageReview {
+            held_on,
+            present,
+            votes_for,
+            votes_against,
+            remarks,
+        } => {
+            let present = present.trim().to_owned();
+            if present.chars().count() < 2
+                || votes_for < 0
+                || votes_against < 0
+                || votes_for + votes_against < 1
+            {
+                return Ok(Err(Msg::GateReviewIncomplete));
+            }
+            if held_on > today {
+                return Ok(Err(Msg::GateDateFuture));
+            }
+            happened_on = held_on;
+            details = json!({ "present": present, "for": votes_for, "against": votes_against });
+            (CaseAction::VillageReview, remarks.trim().to_owned())
+        }
+        Input::CountyCheck {
+            checked_on,
+            findings,
+        } => {
+            if findings.trim().chars().count() < 2 {
+                return Ok(Err(Msg::GateFindings));
+            }
+            if checked_on > today {
+                return Ok(Err(Msg::GateDateFuture));
+            }
+            happened_on = checked_on;
+            (CaseAction::CountyCheck, findings.trim().to_owned())
+        }
+        Input::CountyDecide { refusal } => {
+            if case.stage != Stage::InReviewPublicity {
+                return Ok(Err(Msg::GateWrongStage));
+            }
+            if let Err(e) = check_county(&county_facts(state, staff, case).await?) {
+                return Ok(Err(gate(e)));
+            }
+            match refusal {
+                None => (CaseAction::CountyApprove, String::new()),
+                Some(r) => match reason(&r) {
+                    Some(r) => (CaseAction::CountyRefuse, r),
+                    None => return Ok(Err(Msg::GateReason)),
+                },
+            }
+        }
+    };
+    let Ok(to) = step(case.stage, action) else {
+        return Ok(Err(Msg::GateWrongStage));
+    };
+    let now = now_epoch();
+    let mut tx = state.db.begin().await?;
+    let details = details.to_string();
+    let new = NewStep {
+        action,
+        from: case.stage,
+        to,
+        happened_on,
+        body: &body,
+        details: &details,
+        meeting_id: None,
+        recorded_by: me,
+        signers: &signers,
+    };
+    if cdb::record_step(&mut tx, case.id, &new, now)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(Msg::GateWrongStage));
+    }
+    if action.refuses() {
+        cdb::set_refused(&mut tx, case.id, case.stage, &body, now).await?;
+    }
+    if action == CaseAction::CountyApprove {
+        cdb::set_decided_at(&mut tx, case.id, now).await?;
+    }
+    let entry = staff.audit(
+        action.audit_name(),
+        "case",
+        Some(case.id.to_string()),
+        Some(case.township_id),
+        String::new(),
+    );
+    audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// One case's decision at a review meeting.
+#[derive(Debug, Clone)]
+pub struct MeetingDecision {
+    pub case_id: i64,
+    pub decision: TownshipDecision,
+}
+
+/// Records a township review meeting (研判会) and its decisions on many cases, all or nothing.
+/// `Ok(Err((case id, msg)))`: a case could not be decided (nothing was saved).
+pub async fn record_meeting(
+    state: &AppState,
+    staff: &StaffCtx,
+    township_id: i64,
+    held_on: NaiveDate,
+    attendees: &str,
+    decisions: &[MeetingDecision],
+) -> AppResult<Result<i64, (i64, Msg)>> {
+    staff.require(Perm::ProcessCases, Some(township_id))?;
+    if held_on > today_cst() {
+        return Ok(Err((0, Msg::GateDateFuture)));
+    }
+    let mut cases = Vec::with_capacity(decisions.len());
+    for d in decisions {
+        let case = cdb::get(&state.db, d.case_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if case.township_id != township_id {
+            return Err(AppError::Forbidden);
+        }
+        let action = match &d.decision {
+            TownshipDecision::Approve { .. } => CaseAction::TownshipApprove,
+            TownshipDecision::Refuse { .. } => CaseAction::TownshipRefuse,
+        };
+        if step(case.stage, action).is_err() {
+            return Ok(Err((case.id, Msg::GateWrongStage)));
+        }
+        let mut visitors = cdb::survey_visitors(&state.db, case.id).await?;
+        visitors.sort_unstable();
+        visitors.dedup();
+        if visitors.len() < 2 {
+            return Ok(Err((case.id, gate(GateError::NotVisitedByTwo))));
+        }
+        match &d.decision {
+            TownshipDecision::Approve { monthly_fen, .. } if *monthly_fen <= 0 => {
+                return Ok(Err((case.id, Msg::GateDecisionIncomplete)));
+            }
+            TownshipDecision::Refuse { reason: r } if reason(r).is_none() => {
+                return Ok(Err((case.id, Msg::GateReason)));
+            }
+            _ => {}
+        }
+        cases.push((case, action));
+    }
+    let now = now_epoch();
+    let me = staff.staff.id;
+    let mut tx = state.db.begin().await?;
+    let meeting =
+        cdb::insert_meeting(&mut tx, township_id, held_on, attendees.trim(), me, now).await?;
+    for ((case, action), d) in cases.iter().zip(decisions) {
+        let (body, details) = match &d.decision {
+            TownshipDecision::Approve {
+                category,
+                class,
+                monthly_fen,
+            } => {
+                let class = class.map(i64::from);
+                cdb::set_decision(&mut tx, case.id, *category, class, *monthly_fen).await?;
+                let details = json!({ "category": category.as_str(), "class": class, "monthly_fen": monthly_fen });
+                (String::new(), details.to_string())
+            }
+            TownshipDecision::Refuse { reason: r } => {
+                let r = reason(r).unwrap_or_default();
+                cdb::set_refused(&mut tx, case.id, case.stage, &r, now).await?;
+                (r, "{}".to_owned())
+            }
+        };
+        let to = step(case.stage, *action).map_err(|e| AppError::internal("meeting", e))?;
+        let new = NewStep {
+            action: *action,
+            from: case.stage,
+            to,
+            happened_on: held_on,
+            body: &body,
+            details: &details,
+            meeting_id: Some(meeting),
+            recorded_by: me,
+            signers: &[me],
+        };
+        if cdb::record_step(&mut tx, case.id, &new, now)
+            .await?
+            .is_none()
+        {
+            return Ok(Err((case.id, Msg::GateWrongStage)));
+        }
+        let detail = format!("meeting={meeting}");
+        let entry = staff.audit(
+            action.audit_name(),
+            "case",
+            Some(case.id.to_string()),
+            Some(township_id),
+            detail,
+        );
+        audit::record(&mut tx, &entry, now).await?;
+    }
+    tx.commit().await?;
+    Ok(Ok(meeting))
+}
+
+/// Adds or removes a near-relative declaration (audited, on the timeline).
+pub async fn declare(
+    state: &AppState,
+    staff: &StaffCtx,
+    case: &Case,
+    add: Option<&RelativeDeclaration>,
+    remove: Option<(i64, &str)>,
+) -> AppResult<Result<(), Msg>> {
+    staff.require_village(Perm::RegisterCases, case.township_id, case.village_id)?;
+    let action = if add.is_some() {
+        CaseAction::DeclareRelative
+    } else {
+        CaseAction::RemoveRelative
+    };
+    let Ok(to) = step(case.stage, action) else {
+        return Ok(Err(Msg::GateWrongStage));
+    };
+    let now = now_epoch();
+    let mut tx = state.db.begin().await?;
+    let body = match (add, remove) {
+        (Some(d), _) => {
+            cdb::insert_relative(&mut tx, case.id, d, staff.staff.id, now).await?;
+            format!("{} · {} {}", d.member_name, d.related_post, d.related_name)
+        }
+        (None, Some((id, why))) => {
+            if !cdb::delete_relative(&mut tx, case.id, id).await? {
+                return Err(AppError::NotFound);
+            }
+            why.to_owned()
+        }
+        (None, None) => return Err(AppError::NotFound),
+    };
+    let new = NewStep {
+        action,
+        from: case.stage,
+        to,
+        happened_on: today_cst(),
+        body: &body,
+        details: "{}",
+        meeting_id: None,
+        recorded_by: staff.staff.id,
+        signers: &[staff.staff.id],
+    };
+    if cdb::record_step(&mut tx, case.id, &new, now)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(Msg::GateWrongStage));
+    }
+    let entry = staff.audit(
+        action.audit_name(),
+        "case",
+        Some(case.id.to_string()),
+        Some(case.township_id),
+        String::new(),
+    );
+    audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_go_into_a_notice() {
+        assert_eq!(reason("  收入超过标准 ").as_deref(), Some("收入超过标准"));
+        assert_eq!(reason("否"), None);
+        assert_eq!(reason(&"长".repeat(501)), None);
+        assert_eq!(reason("第一行\n第二行").as_deref(), Some("第一行\n第二行"));
+    }
+}

@@ -1,0 +1,428 @@
+//! The demo's case files: every name on a 审核/审批 list has one, with every step dated and signed
+//! by named staff; and in other villages, applications at every earlier stage (one refused at
+//! the household visit), some of them near-relative cases.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::publicity::DemoList;
+use super::{DemoHousehold, DemoVillage};
+use crate::db::cases::{self as cdb, Member, NewCase, NewEvidence, NewStep, RelativeDeclaration};
+use crate::db::households::{self, NewHousehold};
+use crate::domain::case::{step, ApplicationChannel, CaseAction, Relation, RelativeOf, Stage};
+use crate::domain::{AidCategory, BatchKind};
+use crate::error::{AppError, AppResult};
+
+/// A 1×1 PNG: the demo's "photo of the signed survey form".
+const DEMO_PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
+    0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+/// Who signs in the demo: the two township officers of each township, the county officer who
+/// checks and approves (never one of the visitors).
+pub(super) struct Signers {
+    /// Township id → (first officer, second officer).
+    pub township: HashMap<i64, (i64, i64)>,
+    pub county: i64,
+}
+
+struct Ctx<'a> {
+    tx: &'a mut sqlx::AnyConnection,
+    signers: &'a Signers,
+    today: NaiveDate,
+    now: i64,
+}
+
+fn category(h: &DemoHousehold) -> AidCategory {
+    if h.category == "doudi" {
+        AidCategory::Basic
+    } else {
+        AidCategory::General
+    }
+}
+
+impl Ctx<'_> {
+    fn epoch(&self, day: NaiveDate) -> i64 {
+        self.now - (self.today - day).num_days() * 86_400
+    }
+
+    /// Records `action` on `day`, signed by `signers`.
+    #[allow(clippy::too_many_arguments)]
+    async fn step(
+        &mut self,
+        case_id: i64,
+        stage: &mut Stage,
+        action: CaseAction,
+        day: NaiveDate,
+        body: &str,
+        signers: &[i64],
+        meeting_id: Option<i64>,
+    ) -> AppResult<()> {
+        let to = step(*stage, action).map_err(|e| AppError::internal("demo step", e))?;
+        let new = NewStep {
+            action,
+            from: *stage,
+            to,
+            happened_on: day,
+            body,
+            details: "{}",
+            meeting_id,
+            recorded_by: signers.first().copied().unwrap_or(self.signers.county),
+            signers,
+        };
+        let at = self.epoch(day);
+        cdb::record_step(self.tx, case_id, &new, at)
+            .await?
+            .ok_or_else(|| AppError::internal("demo", "step not recorded"))?;
+        *stage = to;
+        Ok(())
+    }
+
+    /// A case for household `hid` taken through the process up to `until` (inclusive), with the
+    /// township's decision equal to the household's allowance.
+    async fn case(
+        &mut self,
+        village: &DemoVillage,
+        hid: i64,
+        h: &DemoHousehold,
+        received: NaiveDate,
+        until: Stage,
+        near_relative: bool,
+    ) -> AppResult<(i64, Stage)> {
+        let (vid, tid, _, _) = village;
+        let (a, b) = self
+            .signers
+            .township
+            .get(tid)
+            .copied()
+            .ok_or_else(|| AppError::internal("demo", "officers"))?;
+        let county = self.signers.county;
+        let new = NewCase {
+            household_id: hid,
+            village_id: *vid,
+            township_id: *tid,
+            group_name: &format!("{}组", h.group_no),
+            channel: ApplicationChannel::InPerson,
+            complaint_id: None,
+            received_on: received,
+            category_asked: category(h),
+            near_relative: false,
+            created_by: a,
+        };
+        let id = cdb::insert(self.tx, &new, self.epoch(received)).await?;
+        let head = Member {
+            name: h.head_name.clone(),
+            relation: Relation::Head,
+            id_number: (!h.id_number.is_empty()).then(|| h.id_number.clone()),
+            disability_grade: None,
+            serious_illness: false,
+        };
+        cdb::insert_member(self.tx, id, 1, &head).await?;
+        for n in 2..=h.persons {
+            let m = Member {
+                name: format!("{}家成员{n}", h.head_name.chars().next().unwrap_or('王')),
+                relation: if n == 2 {
+                    Relation::Spouse
+                } else {
+                    Relation::Child
+                },
+                id_number: None,
+                disability_grade: None,
+                serious_illness: false,
+            };
+            cdb::insert_member(self.tx, id, n, &m).await?;
+        }
+        if near_relative {
+            let d = RelativeDeclaration {
+                id: 0,
+                member_name: h.head_name.clone(),
+                kind: RelativeOf::VillageCommittee,
+                related_name: "（演示）村委会委员".to_owned(),
+                related_post: "村委会委员".to_owned(),
+                relation: "兄弟".to_owned(),
+            };
+            cdb::insert_relative(self.tx, id, &d, a, self.epoch(received)).await?;
+        }
+        let mut stage = Stage::Received;
+        let day = |d: i64| received + Duration::days(d);
+        let plan: [(Stage, CaseAction, i64); 4] = [
+            (Stage::Accepted, CaseAction::Accept, 1),
+            (Stage::Surveyed, CaseAction::SurveyEligible, 4),
+            (Stage::VillageReviewed, CaseAction::VillageReview, 8),
+            (Stage::TownshipApproved, CaseAction::TownshipApprove, 12),
+        ];
+        for (reached, action, d) in plan {
+            if stage == until {
+                break;
+            }
+            if action == CaseAction::SurveyEligible {
+                let ev = NewEvidence {
+                    content_type: "image/png",
+                    file_name: "入户调查表.png",
+                    sha256: "demo",
+                    data: DEMO_PNG,
+                    uploaded_by: a,
+                };
+                cdb::insert_evidence(self.tx, id, &ev, self.epoch(day(d))).await?;
+            }
+            if action == CaseAction::TownshipApprove {
+                let meeting = cdb::insert_meeting(
+                    self.tx,
+                    *tid,
+                    day(d),
+                    "乡镇民政助理员、分管领导、村两委代表",
+                    a,
+                    self.epoch(day(d)),
+                )
+                .await?;
+                cdb::set_decision(self.tx, id, category(h), Some(h.aid_class), h.monthly_fen)
+                    .await?;
+                self.step(id, &mut stage, action, day(d), "", &[a], Some(meeting))
+                    .await?;
+            } else {
+                let signers: &[i64] = if action == CaseAction::SurveyEligible {
+                    &[a, b]
+                } else {
+                    &[a]
+                };
+                let body = match action {
+                    CaseAction::SurveyEligible => {
+                        "家庭收入低于当地低保标准，无大额财产，住房简陋。"
+                    }
+                    CaseAction::VillageReview => "评议小组9人参加，9票赞成，0票反对。",
+                    _ => "",
+                };
+                self.step(id, &mut stage, action, day(d), body, signers, None)
+                    .await?;
+            }
+            debug_assert_eq!(stage, reached);
+        }
+        let _ = county;
+        Ok((id, stage))
+    }
+}
+
+/// The case files of the demo.
+pub(super) async fn load_cases(
+    tx: &mut sqlx::AnyConnection,
+    villages: &[DemoVillage],
+    lists: &[DemoList],
+    signers: &Signers,
+    seed: u64,
+    now: i64,
+) -> AppResult<()> {
+    let today = crate::db::today_cst();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xca5e);
+    let mut ctx = Ctx {
+        tx,
+        signers,
+        today,
+        now,
+    };
+    let county = signers.county;
+    for list in lists {
+        let village = &villages[list.village];
+        let households: HashMap<i64, &DemoHousehold> =
+            village.3.iter().map(|(id, h)| (*id, h)).collect();
+        for (n, (entry, hid)) in list.entries.iter().enumerate() {
+            let Some(h) = households.get(hid) else {
+                continue;
+            };
+            let near = list.kind == BatchKind::Review
+                && !list.withdrawn
+                && n == 0
+                && list.village % 5 == 0;
+            let received = today
+                - Duration::days(if list.kind == BatchKind::Review {
+                    20
+                } else {
+                    75
+                });
+            let (id, mut stage) = ctx
+                .case(village, *hid, h, received, Stage::TownshipApproved, near)
+                .await?;
+            let (_, tid, _, _) = village;
+            let (a, _) = signers
+                .township
+                .get(tid)
+                .copied()
+                .unwrap_or((county, county));
+            let approval = list.kind == BatchKind::Approval;
+            if approval {
+                // Through the 审核 stage (its list is not part of the demo) to the 审批 list.
+                ctx.step(
+                    id,
+                    &mut stage,
+                    CaseAction::PublishReview,
+                    received + Duration::days(14),
+                    "",
+                    &[a],
+                    None,
+                )
+                .await?;
+                ctx.step(
+                    id,
+                    &mut stage,
+                    CaseAction::CountyCheck,
+                    received + Duration::days(18),
+                    "县民政局入户核查，情况属实。",
+                    &[county],
+                    None,
+                )
+                .await?;
+                ctx.step(
+                    id,
+                    &mut stage,
+                    CaseAction::CountyApprove,
+                    received + Duration::days(23),
+                    "",
+                    &[county],
+                    None,
+                )
+                .await?;
+                cdb::set_decided_at(ctx.tx, id, ctx.epoch(received + Duration::days(23))).await?;
+                ctx.step(
+                    id,
+                    &mut stage,
+                    CaseAction::PublishApproval,
+                    received + Duration::days(35),
+                    "",
+                    &[county],
+                    None,
+                )
+                .await?;
+                ctx.step(
+                    id,
+                    &mut stage,
+                    CaseAction::Enroll,
+                    received + Duration::days(43),
+                    "",
+                    &[county],
+                    None,
+                )
+                .await?;
+            } else {
+                ctx.step(
+                    id,
+                    &mut stage,
+                    CaseAction::PublishReview,
+                    today - Duration::days(2),
+                    "",
+                    &[a],
+                    None,
+                )
+                .await?;
+                if list.withdrawn {
+                    ctx.step(
+                        id,
+                        &mut stage,
+                        CaseAction::ListWithdrawn,
+                        today - Duration::days(1),
+                        "入户核查发现家庭人口登记有误，核实后将重新公示。",
+                        &[a],
+                        None,
+                    )
+                    .await?;
+                } else if near || list.village % 10 == 1 {
+                    ctx.step(
+                        id,
+                        &mut stage,
+                        CaseAction::CountyCheck,
+                        today - Duration::days(1),
+                        "县民政局入户核查，情况属实。",
+                        &[county],
+                        None,
+                    )
+                    .await?;
+                }
+            }
+            if !list.withdrawn {
+                cdb::set_batch(ctx.tx, id, approval, Some(list.batch_id)).await?;
+            }
+            cdb::link_entry(ctx.tx, *entry, id).await?;
+        }
+    }
+    // Applications at every earlier stage, across townships.
+    let early = [
+        Stage::Received,
+        Stage::Accepted,
+        Stage::Surveyed,
+        Stage::VillageReviewed,
+        Stage::Refused,
+    ];
+    for (i, village) in villages.iter().enumerate().filter(|(i, _)| i % 3 == 1) {
+        let until = early[(i / 3) % early.len()];
+        let Some((_, model)) = village.3.first() else {
+            continue;
+        };
+        let name: String = format!(
+            "{}{}",
+            ["陈", "孔", "段", "熊", "付"][i % 5],
+            ["建华", "秀英", "光明", "玉兰", "德芳"][(i / 5) % 5]
+        );
+        let h = DemoHousehold {
+            head_name: name.clone(),
+            id_number: String::new(),
+            persons: rng.random_range(1..=4),
+            ..model.clone()
+        };
+        let new = NewHousehold {
+            village_id: village.0,
+            group_id: None,
+            head_name: h.head_name.clone(),
+            id_number: None,
+            phone: None,
+            address: None,
+            persons: h.persons,
+            category: h.category.to_owned(),
+            aid_class: None,
+            monthly_fen: 0,
+            near_relative: i % 2 == 0,
+            staff_notes: None,
+        };
+        let hid = households::insert(ctx.tx, &new, now).await?;
+        let received = today - Duration::days(rng.random_range(5..=25));
+        let target = if until == Stage::Refused {
+            Stage::Accepted
+        } else {
+            until
+        };
+        let (id, mut stage) = ctx
+            .case(village, hid, &h, received, target, i % 2 == 0)
+            .await?;
+        if until == Stage::Refused {
+            let (a, b) = signers
+                .township
+                .get(&village.1)
+                .copied()
+                .unwrap_or((county, county));
+            let reason = "入户调查核实：家庭成员有稳定务工收入，人均收入高于当地低保标准。";
+            ctx.step(
+                id,
+                &mut stage,
+                CaseAction::SurveyIneligible,
+                received + Duration::days(4),
+                reason,
+                &[a, b],
+                None,
+            )
+            .await?;
+            cdb::set_refused(
+                ctx.tx,
+                id,
+                Stage::Accepted,
+                reason,
+                ctx.epoch(received + Duration::days(4)),
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
