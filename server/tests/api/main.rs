@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accountability;
+mod cases;
 mod complaints;
 mod foundation;
 mod islands;

@@ -896,6 +896,35 @@ async fn privacy_crawler_finds_no_identities(backend: Backend) {
     {
         secrets.push(r.get(0));
     }
+    // The case file: members' names and ID numbers, near-relative declarations (the demo has
+    // cases in every stage, near-relative ones among them).
+    let mut case_secrets = 0;
+    for r in sqlx::query("SELECT name, id_number FROM case_members")
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("members")
+    {
+        let name: String = r.get(0);
+        if name.chars().count() >= 3 {
+            secrets.push(name);
+            case_secrets += 1;
+        }
+        if let Some(id) = r.get::<Option<String>, _>(1) {
+            secrets.push(id);
+        }
+    }
+    for r in sqlx::query("SELECT related_name FROM case_relatives")
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("relatives")
+    {
+        secrets.push(r.get(0));
+        case_secrets += 1;
+    }
+    assert!(
+        case_secrets > 10,
+        "the crawler looks for case-file data too"
+    );
     // Every public URL: home, every village (both languages), every public batch, the JSON.
     let anon = app.new_client();
     let mut urls = vec!["/".to_owned()];

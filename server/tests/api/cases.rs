@@ -1,0 +1,936 @@
+//! The case file through the real server: a household from application to the standing list,
+//! every refusal path, every gate of the plan, the village assistant's scope, evidence files.
+
+use app::db::cases as cdb;
+use app::domain::case::Stage;
+
+use crate::both_backends;
+use crate::helpers::{spawn_app, Backend, BrowserExt, StaffSession, TestApp};
+
+both_backends!(
+    a_household_goes_from_application_to_the_standing_list,
+    every_refusal_path_keeps_its_reason,
+    a_visit_needs_two_people_and_a_signed_form,
+    the_county_waits_for_window_objections_and_checks,
+    spot_checks_cover_thirty_percent_and_every_near_relative,
+    whoever_visited_cannot_approve,
+    lists_are_published_by_the_role_the_plan_names,
+    the_village_assistant_stays_in_the_village,
+    evidence_is_checked_and_stays_in_scope,
+    public_progress_has_counts_and_no_names,
+);
+
+const LONGQUAN: &str = "530621103201";
+const OTHER_103: &str = "530621103203";
+/// A 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4,
+    0x89, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0xF8, 0xCF, 0xC0, 0xF0,
+    0x1F, 0x00, 0x05, 0x00, 0x01, 0xFF, 0x89, 0x99, 0x3D, 0x1D, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+struct Flow<'a> {
+    app: &'a TestApp,
+    officer: StaffSession,
+    county: StaffSession,
+    /// The two staff of 龙头山镇 who sign household visits.
+    visitors: [i64; 2],
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned()
+}
+
+fn id_in(loc: &str) -> i64 {
+    loc.trim_start_matches('/')
+        .split(['/', '?'])
+        .nth(2)
+        .expect("id")
+        .parse()
+        .expect("id")
+}
+
+impl<'a> Flow<'a> {
+    async fn new(app: &'a TestApp) -> Flow<'a> {
+        Flow {
+            officer: app.staff_session("demo.longtoushan").await,
+            county: app.staff_session("demo.county").await,
+            visitors: [
+                app.staff_id("demo.longtoushan").await,
+                app.staff_id("demo.t103a").await,
+            ],
+            app,
+        }
+    }
+
+    /// Registers an application; returns the case id.
+    async fn register(&self, who: &StaffSession, village: &str, name: &str, near: bool) -> i64 {
+        let mut f = vec![
+            ("village", village.to_owned()),
+            ("group", "二组".to_owned()),
+            ("channel", "self".to_owned()),
+            ("received_on", app::db::today_cst().to_string()),
+            ("category", "yiban".to_owned()),
+            ("m0_name", name.to_owned()),
+            ("m0_id", "530621198503150022".to_owned()),
+            ("m1_name", "申屠配偶".to_owned()),
+            ("m1_relation", "spouse".to_owned()),
+            ("m1_grade", "2".to_owned()),
+        ];
+        if near {
+            f.extend([
+                ("r0_member", name.to_owned()),
+                ("r0_kind", "village_committee".to_owned()),
+                ("r0_name", "申屠委员".to_owned()),
+                ("r0_post", "村委会委员".to_owned()),
+                ("r0_relation", "兄弟".to_owned()),
+            ]);
+        }
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = who.post_form("/staff/cases", &pairs).await;
+        assert_eq!(res.status().as_u16(), 303, "register");
+        id_in(&location(&res))
+    }
+
+    async fn step(
+        &self,
+        who: &StaffSession,
+        id: i64,
+        step: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        who.post_form(&format!("/staff/cases/{id}/{step}"), fields)
+            .await
+    }
+
+    async fn upload(&self, who: &StaffSession, id: i64, name: &str, bytes: Vec<u8>) -> u16 {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", who.csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+            );
+        who.client
+            .browser_post(who.url(&format!("/staff/cases/{id}/evidence")))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload")
+            .status()
+            .as_u16()
+    }
+
+    async fn survey(&self, id: i64, visitors: &[i64]) -> reqwest::Response {
+        let today = app::db::today_cst().to_string();
+        let ids: Vec<String> = visitors.iter().map(|v| v.to_string()).collect();
+        let mut f = vec![
+            ("visited_on", today.as_str()),
+            ("income", "无固定收入"),
+            ("assets", "无"),
+            ("living", "住房破旧"),
+            ("outcome", "eligible"),
+        ];
+        for v in &ids {
+            f.push(("visitor", v));
+        }
+        self.step(&self.officer, id, "survey", &f).await
+    }
+
+    /// Accept, visit (with evidence) by `visitors`, village review.
+    async fn to_village_reviewed(&self, id: i64, visitors: &[i64]) {
+        assert_eq!(
+            self.step(&self.officer, id, "accept", &[])
+                .await
+                .status()
+                .as_u16(),
+            303
+        );
+        assert_eq!(
+            self.upload(&self.officer, id, "表.png", PNG.to_vec()).await,
+            303
+        );
+        assert_eq!(self.survey(id, visitors).await.status().as_u16(), 303);
+        let today = app::db::today_cst().to_string();
+        let res = self
+            .step(
+                &self.officer,
+                id,
+                "village_review",
+                &[
+                    ("held_on", &today),
+                    ("present", "评议小组9人"),
+                    ("votes_for", "9"),
+                    ("votes_against", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status().as_u16(), 303);
+        assert_eq!(self.stage(id).await, Stage::VillageReviewed);
+    }
+
+    /// A review meeting granting each of `ids` 600 yuan a month.
+    async fn meeting(&self, ids: &[i64]) -> reqwest::Response {
+        let township = self.app.township_id("龙头山镇").await.to_string();
+        let today = app::db::today_cst().to_string();
+        let keys: Vec<(String, String, String)> = ids
+            .iter()
+            .map(|i| {
+                (
+                    format!("c{i}_decision"),
+                    format!("c{i}_category"),
+                    format!("c{i}_amount"),
+                )
+            })
+            .collect();
+        let mut f = vec![
+            ("township", township.as_str()),
+            ("held_on", today.as_str()),
+            ("attendees", "王芳、分管副镇长、村支书"),
+        ];
+        for (d, c, a) in &keys {
+            f.extend([
+                (d.as_str(), "approve"),
+                (c.as_str(), "yiban"),
+                (a.as_str(), "600"),
+            ]);
+        }
+        self.officer.post_form("/staff/cases/meeting", &f).await
+    }
+
+    async fn make_list(&self, who: &StaffSession, village: &str, kind: &str) -> reqwest::Response {
+        let v = app::db::regions::by_code(&self.app.db, app::db::regions::Level::Village, village)
+            .await
+            .expect("q")
+            .expect("village");
+        who.post_form(
+            "/staff/cases/lists",
+            &[("village", &v.id.to_string()), ("kind", kind)],
+        )
+        .await
+    }
+
+    async fn stage(&self, id: i64) -> Stage {
+        cdb::get(&self.app.db, id)
+            .await
+            .expect("q")
+            .expect("case")
+            .stage
+    }
+
+    /// Moves a list's window into the past (as if 7 days had gone by).
+    async fn end_window(&self, batch: i64) {
+        let today = app::db::today_cst();
+        let mut conn = self.app.db.pool.acquire().await.expect("conn");
+        app::db::publicity::set_window(
+            &mut conn,
+            batch,
+            today - chrono::Duration::days(8),
+            today - chrono::Duration::days(1),
+        )
+        .await
+        .expect("window");
+    }
+
+    /// A published 审核 list of `ids` (all at village-reviewed) in 龙泉村; returns its id.
+    async fn review_list(&self, ids: &[i64]) -> i64 {
+        assert_eq!(self.meeting(ids).await.status().as_u16(), 303);
+        let res = self.make_list(&self.officer, LONGQUAN, "review").await;
+        assert_eq!(res.status().as_u16(), 303, "make review list");
+        let batch = id_in(&location(&res));
+        let res = self
+            .officer
+            .post_form(&format!("/staff/cases/lists/{batch}/publish"), &[])
+            .await;
+        assert_eq!(res.status().as_u16(), 303, "publish review list");
+        batch
+    }
+
+    async fn decide(&self, who: &StaffSession, id: i64) -> (u16, String) {
+        let res = self
+            .step(who, id, "county_decide", &[("decision", "approve")])
+            .await;
+        let status = res.status().as_u16();
+        (status, res.text().await.expect("body"))
+    }
+
+    async fn check(&self, id: i64) -> u16 {
+        let today = app::db::today_cst().to_string();
+        self.step(
+            &self.county,
+            id,
+            "county_check",
+            &[("checked_on", &today), ("findings", "情况属实")],
+        )
+        .await
+        .status()
+        .as_u16()
+    }
+}
+
+async fn a_household_goes_from_application_to_the_standing_list(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    let id = f.register(&f.officer, LONGQUAN, "申屠新户", false).await;
+    assert_eq!(f.stage(id).await, Stage::Received);
+    f.to_village_reviewed(id, &f.visitors).await;
+    let batch = f.review_list(&[id]).await;
+    assert_eq!(f.stage(id).await, Stage::InReviewPublicity);
+    // Villagers see the masked name on the 审核 list; never the full name.
+    let (status, public) = app.get_text(&format!("/p/{batch}")).await;
+    assert_eq!(status, 200);
+    assert!(public.contains("申屠*户"), "{public}");
+    assert!(!public.contains("申屠新户") && !public.contains("530621198503150022"));
+    // The county checks in person, then approves after the window.
+    f.end_window(batch).await;
+    assert_eq!(f.check(id).await, 303);
+    assert_eq!(f.decide(&f.county, id).await.0, 303);
+    assert_eq!(f.stage(id).await, Stage::CountyApproved);
+    let res = f.make_list(&f.county, LONGQUAN, "approval").await;
+    assert_eq!(res.status().as_u16(), 303);
+    let approval = id_in(&location(&res));
+    let res = f
+        .county
+        .post_form(&format!("/staff/cases/lists/{approval}/publish"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(f.stage(id).await, Stage::InApprovalPublicity);
+    // Enrolment waits for the window.
+    let res = f
+        .county
+        .post_form(&format!("/staff/cases/lists/{approval}/enroll"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 409);
+    f.end_window(approval).await;
+    let res = f
+        .county
+        .post_form(&format!("/staff/cases/lists/{approval}/enroll"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(f.stage(id).await, Stage::Enrolled);
+    // The next standing list carries the new household (新增) and renews the others.
+    let v = app::db::regions::by_code(&app.db, app::db::regions::Level::Village, LONGQUAN)
+        .await
+        .expect("q")
+        .expect("v");
+    let res = f
+        .officer
+        .post_form("/staff/cases/standing", &[("village", &v.id.to_string())])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let standing = id_in(&location(&res));
+    let entries = app::db::publicity::staff_entries(&app.db, standing)
+        .await
+        .expect("entries");
+    let new = entries
+        .iter()
+        .find(|e| e.case_id == Some(id))
+        .expect("the case is on the list");
+    assert_eq!(
+        (new.change, new.monthly_fen),
+        (app::domain::ChangeKind::New, 60_000)
+    );
+    assert!(entries.len() > 1, "the current recipients are renewed");
+    let res = f
+        .officer
+        .post_form(&format!("/staff/publicity/{standing}/publish"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let village = app.get_text(&format!("/v/{LONGQUAN}")).await.1;
+    assert!(village.contains("申屠*户"));
+    // Every step is dated and signed by named staff, and audited.
+    let steps = cdb::steps(&app.db, id).await.expect("steps");
+    let actions: Vec<&str> = steps.iter().map(|s| s.action.as_str()).collect();
+    for a in [
+        "accept",
+        "survey_eligible",
+        "village_review",
+        "township_approve",
+        "publish_review",
+        "county_check",
+        "county_approve",
+        "publish_approval",
+        "enroll",
+    ] {
+        assert!(actions.contains(&a), "{a}: {actions:?}");
+    }
+    assert!(steps
+        .iter()
+        .all(|s| !s.signers.is_empty() && !s.recorded_by.is_empty()));
+    let survey = steps
+        .iter()
+        .find(|s| s.action.as_str() == "survey_eligible")
+        .expect("survey");
+    assert_eq!(survey.signers.len(), 2);
+    // The staff case page shows the record; the batch page links the entry to its case.
+    let (status, page) = f.officer.get_text(&format!("/staff/cases/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("申屠新户") && page.contains("签名"));
+    let (_, batch_page) = f
+        .officer
+        .get_text(&format!("/staff/publicity/{batch}"))
+        .await;
+    assert!(batch_page.contains(&format!("/staff/cases/{id}")));
+    let audit = app.audit_actions().await;
+    for a in [
+        "case.register",
+        "case.accept",
+        "case.survey",
+        "case.township_approve",
+        "case.county_approve",
+        "case.enroll",
+        "case.evidence_upload",
+    ] {
+        assert!(audit.iter().any(|(_, x)| x == a), "{a} not audited");
+    }
+}
+
+async fn every_refusal_path_keeps_its_reason(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    // 不予受理: a reason is required.
+    let a = f.register(&f.officer, LONGQUAN, "申屠甲", false).await;
+    assert_eq!(
+        f.step(&f.officer, a, "reject", &[("reason", " ")])
+            .await
+            .status()
+            .as_u16(),
+        422
+    );
+    assert_eq!(f.stage(a).await, Stage::Received);
+    assert_eq!(
+        f.step(&f.officer, a, "reject", &[("reason", "户籍不在本村")])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    // Survey: not eligible.
+    let b = f.register(&f.officer, LONGQUAN, "申屠乙", false).await;
+    assert_eq!(
+        f.step(&f.officer, b, "accept", &[]).await.status().as_u16(),
+        303
+    );
+    assert_eq!(f.upload(&f.officer, b, "f.png", PNG.to_vec()).await, 303);
+    let today = app::db::today_cst().to_string();
+    let [v1, v2] = f.visitors.map(|v| v.to_string());
+    let res = f
+        .step(
+            &f.officer,
+            b,
+            "survey",
+            &[
+                ("visited_on", &today),
+                ("visitor", &v1),
+                ("visitor", &v2),
+                ("income", "务工收入稳定"),
+                ("outcome", "ineligible"),
+                ("reason", "人均收入高于标准"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    // Township refuses at the meeting.
+    let c = f.register(&f.officer, LONGQUAN, "申屠丙", false).await;
+    f.to_village_reviewed(c, &f.visitors).await;
+    let township = app.township_id("龙头山镇").await.to_string();
+    let dk = format!("c{c}_decision");
+    let rk = format!("c{c}_reason");
+    let res = f
+        .officer
+        .post_form(
+            "/staff/cases/meeting",
+            &[
+                ("township", &township),
+                ("held_on", &today),
+                ("attendees", "研判会全体"),
+                (&dk, "refuse"),
+                (&rk, "家庭有经营性收入"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    // The county refuses.
+    let d = f.register(&f.officer, LONGQUAN, "申屠丁", false).await;
+    f.to_village_reviewed(d, &f.visitors).await;
+    let batch = f.review_list(&[d]).await;
+    f.end_window(batch).await;
+    assert_eq!(f.check(d).await, 303);
+    let res = f
+        .step(
+            &f.county,
+            d,
+            "county_decide",
+            &[("decision", "refuse"), ("reason", "核查发现有车辆")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    for (id, at, reason) in [
+        (a, Stage::Received, "户籍不在本村"),
+        (b, Stage::Accepted, "人均收入高于标准"),
+        (c, Stage::VillageReviewed, "家庭有经营性收入"),
+        (d, Stage::InReviewPublicity, "核查发现有车辆"),
+    ] {
+        let case = cdb::get(&app.db, id).await.expect("q").expect("case");
+        assert_eq!(case.stage, Stage::Refused, "{id}");
+        assert_eq!(case.refused_at, Some(at), "{id}");
+        assert_eq!(case.refusal_reason.as_deref(), Some(reason));
+        assert!(case.decided_at.is_some());
+    }
+    // A refused case takes no further step.
+    assert_eq!(
+        f.step(&f.officer, a, "accept", &[]).await.status().as_u16(),
+        422
+    );
+}
+
+async fn a_visit_needs_two_people_and_a_signed_form(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    let id = f.register(&f.officer, LONGQUAN, "申屠访", false).await;
+    // No visit before 受理.
+    assert_eq!(f.survey(id, &f.visitors).await.status().as_u16(), 422);
+    assert_eq!(
+        f.step(&f.officer, id, "accept", &[])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    // No signed form yet.
+    let res = f.survey(id, &f.visitors).await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.expect("b").contains("签字的入户调查表"));
+    assert_eq!(f.upload(&f.officer, id, "f.png", PNG.to_vec()).await, 303);
+    // One visitor (or the same one twice) is not enough.
+    let one = f.survey(id, &f.visitors[..1]).await;
+    assert_eq!(one.status().as_u16(), 422);
+    assert!(one.text().await.expect("b").contains("至少两名工作人员"));
+    assert_eq!(
+        f.survey(id, &[f.visitors[0], f.visitors[0]])
+            .await
+            .status()
+            .as_u16(),
+        422
+    );
+    // A visitor from another township cannot sign.
+    let shuimo = app.staff_id("demo.shuimo").await;
+    assert_eq!(
+        f.survey(id, &[f.visitors[0], shuimo])
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    assert_eq!(f.stage(id).await, Stage::Accepted);
+    // The township cannot decide a case not visited by two.
+    let other = f.register(&f.officer, LONGQUAN, "申屠未访", false).await;
+    assert_eq!(
+        f.step(&f.officer, other, "accept", &[])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let res = f.meeting(&[other]).await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert_eq!(f.stage(other).await, Stage::Accepted);
+}
+
+async fn the_county_waits_for_window_objections_and_checks(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    let id = f.register(&f.officer, LONGQUAN, "申屠议", false).await;
+    f.to_village_reviewed(id, &f.visitors).await;
+    let batch = f.review_list(&[id]).await;
+    // Before the window closes.
+    let (status, body) = f.decide(&f.county, id).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("审核公示期结束后"), "{body}");
+    f.end_window(batch).await;
+    // An objection to the list without an outcome.
+    let entry = app::db::publicity::staff_entries(&app.db, batch)
+        .await
+        .expect("e")[0]
+        .public_ref
+        .clone();
+    let villager = app.new_client();
+    let form = villager
+        .get(app.url(&format!("/report?entry={entry}")))
+        .send()
+        .await
+        .expect("r")
+        .text()
+        .await
+        .expect("b");
+    let token = form.split(r#"name="token" value=""#).nth(1).expect("token")[..64].to_owned();
+    let res = villager
+        .browser_post(app.url("/report"))
+        .form(&[
+            ("token", token.as_str()),
+            ("category", "wrongful_inclusion"),
+            ("place", &format!("v:{LONGQUAN}")),
+            ("entry", entry.as_str()),
+            ("body", "这户家里有人在县城上班，收入不低。"),
+            ("anonymous", "on"),
+        ])
+        .send()
+        .await
+        .expect("report");
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(f.check(id).await, 303);
+    let (status, body) = f.decide(&f.county, id).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("异议"), "{body}");
+    // The objection gets its outcome (not accepted, with a reason): now the county may decide.
+    let complaint = app::db::complaints::queue(&app.db, f.visitors[0], None, &Default::default())
+        .await
+        .expect("queue")
+        .into_iter()
+        .max_by_key(|c| c.summary.id)
+        .expect("the objection (the newest report)")
+        .summary
+        .id;
+    let res = f
+        .officer
+        .post_form(
+            &format!("/staff/complaints/{complaint}/decline"),
+            &[("reason", "经核实，该户收入情况已在入户调查中核定。")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(f.decide(&f.county, id).await.0, 303);
+}
+
+async fn spot_checks_cover_thirty_percent_and_every_near_relative(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    let mut ids = Vec::new();
+    for (n, name) in ["申屠一", "申屠二", "申屠三", "申屠四"].iter().enumerate() {
+        let id = f.register(&f.officer, LONGQUAN, name, n == 3).await;
+        f.to_village_reviewed(id, &f.visitors).await;
+        ids.push(id);
+    }
+    let batch = f.review_list(&ids).await;
+    f.end_window(batch).await;
+    // ⌈30% of 4⌉ = 2 checks: the near-relative case (the fourth) and the first of the others.
+    let required: Vec<i64> = cases_required(&app, batch).await;
+    assert_eq!(required, vec![ids[0], ids[3]]);
+    // A case outside the sample waits while the sample is unchecked.
+    let (status, body) = f.decide(&f.county, ids[1]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("县级入户核查尚未全部完成"), "{body}");
+    // The near-relative case needs its own check.
+    assert_eq!(f.check(ids[0]).await, 303);
+    let (status, body) = f.decide(&f.county, ids[3]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("须先由县级入户核查"), "{body}");
+    assert_eq!(f.check(ids[3]).await, 303);
+    for id in &ids {
+        assert_eq!(f.decide(&f.county, *id).await.0, 303, "{id}");
+    }
+}
+
+async fn whoever_visited_cannot_approve(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    let county_id = app.staff_id("demo.county").await;
+    let id = f.register(&f.officer, LONGQUAN, "申屠亲", false).await;
+    f.to_village_reviewed(id, &[f.visitors[0], county_id]).await;
+    let batch = f.review_list(&[id]).await;
+    f.end_window(batch).await;
+    assert_eq!(f.check(id).await, 303);
+    let (status, body) = f.decide(&f.county, id).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("参加过入户调查的人员不能审批"), "{body}");
+    let admin = app.staff_session("demo.admin").await;
+    assert_eq!(f.decide(&admin, id).await.0, 303);
+}
+
+async fn lists_are_published_by_the_role_the_plan_names(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    let id = f.register(&f.officer, LONGQUAN, "申屠布", false).await;
+    f.to_village_reviewed(id, &f.visitors).await;
+    assert_eq!(f.meeting(&[id]).await.status().as_u16(), 303);
+    // The county does not make or publish a 审核 list.
+    assert_eq!(
+        f.make_list(&f.county, LONGQUAN, "review")
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    let res = f.make_list(&f.officer, LONGQUAN, "review").await;
+    let batch = id_in(&location(&res));
+    let res = f
+        .county
+        .post_form(&format!("/staff/cases/lists/{batch}/publish"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 403);
+    // Nor through the bare publicity route, by anyone.
+    let res = f
+        .officer
+        .post_form(&format!("/staff/publicity/{batch}/publish"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 409);
+    // Hand entry into a 审核 list and hand-made 审核 lists are refused.
+    let res = f
+        .officer
+        .post_form(
+            &format!("/staff/publicity/{batch}/entries"),
+            &[
+                ("head_name", "手工户"),
+                ("persons", "1"),
+                ("amount", "300"),
+                ("category", "一般保障"),
+                ("change", "新增"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 409);
+    let v = app::db::regions::by_code(&app.db, app::db::regions::Level::Village, LONGQUAN)
+        .await
+        .expect("q")
+        .expect("v");
+    let today = app::db::today_cst().to_string();
+    let res = f
+        .officer
+        .post_form(
+            "/staff/publicity",
+            &[
+                ("village", &v.id.to_string()),
+                ("kind", "review"),
+                ("opens_on", &today),
+                ("days", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 409);
+    let res = f
+        .officer
+        .post_form(&format!("/staff/cases/lists/{batch}/publish"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    // The township does not make a 审批 list.
+    f.end_window(batch).await;
+    assert_eq!(f.check(id).await, 303);
+    assert_eq!(f.decide(&f.county, id).await.0, 303);
+    assert_eq!(
+        f.make_list(&f.officer, LONGQUAN, "approval")
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    // Nothing ready: a clear refusal.
+    let res = f.make_list(&f.officer, LONGQUAN, "review").await;
+    assert_eq!(res.status().as_u16(), 409);
+}
+
+async fn the_village_assistant_stays_in_the_village(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    let assistant = app.staff_session("demo.assistant").await;
+    // Registers in the village, uploads evidence; never decides.
+    let id = f.register(&assistant, LONGQUAN, "申屠助", false).await;
+    assert_eq!(
+        f.step(&assistant, id, "accept", &[])
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    assert_eq!(
+        f.step(&f.officer, id, "accept", &[])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert_eq!(f.upload(&assistant, id, "f.png", PNG.to_vec()).await, 303);
+    // Another village: neither registering nor reading.
+    let mut pairs = vec![
+        ("village", OTHER_103),
+        ("group", "一组"),
+        ("channel", "self"),
+        ("category", "yiban"),
+        ("m0_name", "申屠外村"),
+    ];
+    let today = app::db::today_cst().to_string();
+    pairs.push(("received_on", &today));
+    assert_eq!(
+        assistant
+            .post_form("/staff/cases", &pairs)
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    let other = f.register(&f.officer, OTHER_103, "申屠外村", false).await;
+    assert_eq!(
+        assistant
+            .get(&format!("/staff/cases/{other}"))
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    let (_, list) = assistant.get_text("/staff/cases").await;
+    assert!(list.contains("申屠助") && !list.contains("申屠外村"));
+    // Not the complaint queue, not the publicity lists.
+    assert_eq!(
+        assistant.get("/staff/complaints").await.status().as_u16(),
+        403
+    );
+    assert_eq!(
+        assistant.get("/staff/publicity").await.status().as_u16(),
+        403
+    );
+    // Logs a report from the village; not one from elsewhere.
+    let log = |place: String| {
+        let a = assistant.clone();
+        async move {
+            let page = a.get_text("/staff/complaints/new").await.1;
+            let token =
+                page.split(r#"name="token" value=""#).nth(1).expect("token")[..64].to_owned();
+            a.post_form(
+                "/staff/complaints",
+                &[
+                    ("token", &token),
+                    ("channel", "hotline"),
+                    ("received_on", &app::db::today_cst().to_string()),
+                    ("category", "missed_household"),
+                    ("place", &place),
+                    ("body", "村里有一户老人无人照顾，生活很困难。"),
+                    ("anonymous", "on"),
+                ],
+            )
+            .await
+            .status()
+            .as_u16()
+        }
+    };
+    assert_eq!(log(format!("v:{LONGQUAN}")).await, 303);
+    assert_eq!(log(format!("v:{OTHER_103}")).await, 403);
+}
+
+async fn evidence_is_checked_and_stays_in_scope(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    let id = f.register(&f.officer, LONGQUAN, "申屠证", false).await;
+    // Type by content: a GIF, or HTML named .png, is refused; nothing stored.
+    assert_eq!(
+        f.upload(&f.officer, id, "f.gif", b"GIF89a....".to_vec())
+            .await,
+        422
+    );
+    assert_eq!(
+        f.upload(
+            &f.officer,
+            id,
+            "f.png",
+            b"<html><script>alert(1)</script>".to_vec()
+        )
+        .await,
+        422
+    );
+    // Over 10 MB.
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(10 * 1024 * 1024 + 1, b'0');
+    assert_eq!(f.upload(&f.officer, id, "big.pdf", big).await, 413);
+    assert!(cdb::evidence(&app.db, id).await.expect("e").is_empty());
+    assert_eq!(
+        f.upload(&f.officer, id, "调查表.pdf", b"%PDF-1.7 signed".to_vec())
+            .await,
+        303
+    );
+    let file = cdb::evidence(&app.db, id).await.expect("e")[0].id;
+    // Staff in scope get it, never cached, a PDF as a download; each view audited.
+    let res = f
+        .officer
+        .get(&format!("/staff/cases/{id}/evidence/{file}"))
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert!(res.headers()["content-disposition"]
+        .to_str()
+        .expect("cd")
+        .starts_with("attachment"));
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    assert!(app
+        .audit_actions()
+        .await
+        .iter()
+        .any(|(_, a)| a == "case.evidence_view"));
+    // Another township's officer: refused; a signed-out visitor: to the login page.
+    let shuimo = app.staff_session("demo.shuimo").await;
+    assert_eq!(
+        shuimo
+            .get(&format!("/staff/cases/{id}/evidence/{file}"))
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    assert_eq!(f.upload(&shuimo, id, "f.png", PNG.to_vec()).await, 403);
+    let res = app.get(&format!("/staff/cases/{id}/evidence/{file}")).await;
+    assert_eq!(res.status().as_u16(), 303);
+    // A file of another case is not found under this one.
+    let other = f.register(&f.officer, LONGQUAN, "申屠另", false).await;
+    assert_eq!(
+        f.officer
+            .get(&format!("/staff/cases/{other}/evidence/{file}"))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+}
+
+async fn public_progress_has_counts_and_no_names(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    for n in 0..5 {
+        let id = f
+            .register(
+                &f.officer,
+                LONGQUAN,
+                &format!("申屠{}", ["子", "丑", "寅", "卯", "辰"][n]),
+                n == 0,
+            )
+            .await;
+        f.step(&f.officer, id, "reject", &[("reason", "材料不全")])
+            .await;
+    }
+    let (status, page) = app.get_text(&format!("/v/{LONGQUAN}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("今年低保申请办理情况"));
+    assert!(!page.contains("申屠子") && !page.contains("申屠委员") && !page.contains("材料不全"));
+    let code = &LONGQUAN[..9];
+    let json: serde_json::Value = app
+        .client
+        .get(app.url(&format!("/api/v1/townships/{code}000/summary")))
+        .send()
+        .await
+        .expect("r")
+        .json()
+        .await
+        .expect("json");
+    let apps = &json["applications"];
+    assert!(apps["received"].as_i64().expect("received") >= 5, "{json}");
+    assert!(apps["refused"].as_i64().expect("refused") >= 5, "{json}");
+    let text = json.to_string();
+    assert!(!text.contains("申屠") && !text.contains("530621198503150022"));
+}
+
+/// The cases of a 审核 batch the county must check, by id.
+async fn cases_required(t: &TestApp, batch: i64) -> Vec<i64> {
+    let all = cdb::check_status(&t.db, batch).await.expect("status");
+    let pairs: Vec<(i64, bool)> = all.iter().map(|c| (c.case_id, c.near_relative)).collect();
+    app::domain::case::default_check_set(&pairs, app::domain::case::MIN_CHECK_PERCENT)
+}
