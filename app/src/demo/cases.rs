@@ -330,7 +330,7 @@ pub(super) async fn load_cases(
                         None,
                     )
                     .await?;
-                } else if near || list.village % 10 == 1 {
+                } else if !list.window_closed && (near || list.village % 10 == 1) {
                     ctx.step(
                         id,
                         &mut stage,

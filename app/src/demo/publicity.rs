@@ -33,6 +33,8 @@ pub(super) struct DemoList {
     pub batch_id: i64,
     pub kind: crate::domain::BatchKind,
     pub withdrawn: bool,
+    /// A 审核 list whose window has closed: its cases wait for the county's checks and decision.
+    pub window_closed: bool,
     /// (entry id, household id)
     pub entries: Vec<(i64, i64)>,
 }
@@ -146,6 +148,7 @@ pub(super) async fn load_publicity(
                 batch_id: id,
                 kind: BatchKind::Review,
                 withdrawn: false,
+                window_closed: false,
                 entries,
             });
             pdb::set_state(
@@ -157,6 +160,20 @@ pub(super) async fn load_publicity(
                 now - 2 * 86_400,
             )
             .await?;
+        }
+        // Elsewhere a 审核公示 whose window has closed: its cases wait for the county.
+        if i % 3 == 2 && !applicants.is_empty() {
+            let id = pdb::insert_batch(tx, &batch(BatchKind::Review, day(-12), Some(day(-6))), now)
+                .await?;
+            let mut entries = Vec::new();
+            for (hid, h) in applicants {
+                let e = pdb::insert_entry(tx, id, &entry_of(h, *hid, h.monthly_fen, ChangeKind::New))
+                    .await?;
+                entries.push((e, *hid));
+            }
+            pdb::set_state(tx, id, BatchState::Draft, BatchState::Published, None, now - 12 * 86_400)
+                .await?;
+            lists.push(DemoList { village: i, batch_id: id, kind: BatchKind::Review, withdrawn: false, window_closed: true, entries });
         }
         // An approval list whose window has ended, in every other village.
         if i % 2 == 0 {
@@ -178,6 +195,7 @@ pub(super) async fn load_publicity(
                 batch_id: id,
                 kind: BatchKind::Approval,
                 withdrawn: false,
+                window_closed: false,
                 entries,
             });
             pdb::set_state(
@@ -207,6 +225,7 @@ pub(super) async fn load_publicity(
                     batch_id: id,
                     kind: BatchKind::Review,
                     withdrawn: true,
+                    window_closed: false,
                     entries: vec![(e, *hid)],
                 });
             }
