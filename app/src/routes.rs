@@ -12,6 +12,7 @@ use crate::accountability::handlers as accountability;
 use crate::admin::{accounts, audit, dashboard, holidays, pages, signin};
 use crate::cases::handlers as cases;
 use crate::complaints::{handlers as complaints, staff_handlers as complaints_staff};
+use crate::draws::handlers as draws;
 use crate::home::handlers as home;
 use crate::publicity::{handlers as publicity, staff_handlers as publicity_staff};
 use crate::web::assets::{css_href, serve as bundle_file, stylesheet};
@@ -55,6 +56,8 @@ fn public(state: &AppState) -> Router<AppState> {
             post(complaints::request_review).layer(track_write_limit),
         )
         .route("/track/end", post(complaints::end_tracking))
+        .route("/draws", get(draws::list))
+        .route("/draws/{id}", get(draws::show))
         .route("/stats", get(accountability::stats_page))
         .route("/policy", get(accountability::policy_list))
         .route("/policy/{slug}", get(accountability::policy_page))
@@ -173,6 +176,12 @@ fn staff(state: &AppState) -> Router<AppState> {
             get(cases::evidence_file),
         )
         .route("/staff/cases/{id}/{step}", post(cases::act))
+        .route("/staff/draws", get(draws::manage))
+        .route("/staff/draws/pool", post(draws::add_member))
+        .route("/staff/draws/pool/remove", post(draws::remove_member))
+        .route("/staff/draws/panel", post(draws::announce_panel))
+        .route("/staff/draws/spot", post(draws::announce_spot_check))
+        .route("/staff/draws/{id}/draw", post(draws::draw))
         .route("/staff/pages", get(pages::list).post(pages::create))
         .route("/staff/pages/new", get(pages::new_page))
         .route("/staff/pages/{id}", get(pages::edit).post(pages::update))

@@ -6,7 +6,9 @@ use chrono::Datelike;
 use leptos::prelude::*;
 use serde_json::json;
 
-use crate::accountability::views::{ContentPage, PageListPage, PosterPage, StatsPage, TownshipRow};
+use crate::accountability::views::{
+    ContentPage, PageListPage, PosterPage, ProcessCounts, StatsPage, TownshipRow,
+};
 use crate::db::content::{self, Kind};
 use crate::db::{regions, stats as sdb, today_cst};
 use crate::domain::stats::{aggregate, json as count, round10, suppressed};
@@ -45,6 +47,16 @@ pub async fn compute(
             .find(|c| c.0 == t.id)
             .map(|c| (c.1, c.2))
             .unwrap_or_default();
+        let (draws, sampled, county_checks) =
+            crate::db::draws::township_stats(&state.db, t.id).await?;
+        let process = ProcessCounts {
+            draws,
+            sampled,
+            county_checks,
+        };
+        total.process.draws += draws;
+        total.process.sampled += sampled;
+        total.process.county_checks += county_checks;
         let row = TownshipRow {
             name: lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned(),
             households,
@@ -54,6 +66,7 @@ pub async fn compute(
             stopped_this_year: stopped,
             complaints: aggregate(complaints.iter().filter(|c| c.township_id == Some(t.id)))
                 .public(),
+            process,
             approx: false,
         };
         total.households += households;
@@ -107,6 +120,10 @@ fn complaints_json(c: &crate::domain::stats::ComplaintStats) -> serde_json::Valu
     })
 }
 
+fn process_json(p: ProcessCounts) -> serde_json::Value {
+    json!({ "draws": p.draws, "spot_checked": p.sampled, "county_checks": p.county_checks })
+}
+
 /// `GET /api/v1/stats`: the same numbers as `/stats`; counts from 1 to 4 are `null`.
 pub async fn stats_json(State(state): State<AppState>) -> AppResult<Json<serde_json::Value>> {
     let (rows, total) = compute(&state, Lang::Zh).await?;
@@ -122,6 +139,7 @@ pub async fn stats_json(State(state): State<AppState>) -> AppResult<Json<serde_j
                 "new_this_year": count(r.new_this_year),
                 "stopped_this_year": count(r.stopped_this_year),
                 "complaints": complaints_json(&r.complaints),
+                "process": process_json(r.process),
             })
         })
         .collect();
@@ -135,6 +153,7 @@ pub async fn stats_json(State(state): State<AppState>) -> AppResult<Json<serde_j
             "new_this_year": total.new_this_year,
             "stopped_this_year": total.stopped_this_year,
             "complaints": complaints_json(&total.complaints),
+            "process": process_json(total.process),
         },
         "townships": townships,
     })))

@@ -20,9 +20,20 @@ pub struct TownshipRow {
     pub new_this_year: i64,
     pub stopped_this_year: i64,
     pub complaints: ComplaintStats,
+    /// How the lists were made: public draws held, households the county's spot-checks drew,
+    /// and county in-person checks recorded (counts of steps, not of people: never suppressed).
+    pub process: ProcessCounts,
     /// Counts are rounded to tens (shown with "≈") so that suppressed township counts cannot
     /// be worked out by subtraction from the total.
     pub approx: bool,
+}
+
+/// A township's process counts (see [`TownshipRow::process`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProcessCounts {
+    pub draws: i64,
+    pub sampled: i64,
+    pub county_checks: i64,
 }
 
 /// A horizontal bar chart of one or two series; values that are suppressed draw no bar.
@@ -123,6 +134,21 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
             }
         })
         .collect_view();
+    let process_rows = rows
+        .iter()
+        .chain(std::iter::once(&total))
+        .map(|r| {
+            let p = r.process;
+            view! {
+                <tr>
+                    <th scope="row">{r.name.clone()}</th>
+                    <td class="num">{p.draws}</td>
+                    <td class="num">{p.sampled}</td>
+                    <td class="num">{p.county_checks}</td>
+                </tr>
+            }
+        })
+        .collect_view();
     let tc = total.complaints.clone();
     let label_w = if lang == Lang::En { 150.0 } else { 70.0 };
     let approx = total.approx;
@@ -198,6 +224,19 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
             <div><dt>{lang.t(Msg::FPartly)}</dt><dd>{t(tc.partly)}</dd></div>
             <div><dt>{lang.t(Msg::FUnsubstantiated)}</dt><dd>{t(tc.unsubstantiated)}</dd></div>
         </dl>
+        <h2>{lang.t(Msg::StatsProcess)}</h2>
+        <p class="small">{lang.t(Msg::StatsProcessIntro)} " " <a href="/draws">{lang.t(Msg::DrawsTitle)}</a></p>
+        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::StatsProcess)>
+            <table class="list stats" id="stats-process">
+                <thead><tr>
+                    <th scope="col">{lang.t(Msg::Township)}</th>
+                    <th scope="col" class="num">{lang.t(Msg::StatDraws)}</th>
+                    <th scope="col" class="num">{lang.t(Msg::StatSampled)}</th>
+                    <th scope="col" class="num">{lang.t(Msg::StatCountyChecks)}</th>
+                </tr></thead>
+                <tbody>{process_rows}</tbody>
+            </table>
+        </div>
         <p class="small"><a href="/api/v1/stats">JSON</a></p>
     }
 }

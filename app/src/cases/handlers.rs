@@ -261,6 +261,7 @@ async fn case_page(
     let check_needed = match case.review_batch_id {
         Some(b) if case.stage == Stage::InReviewPublicity => steps::required_checks(state, b)
             .await?
+            .unwrap_or_default()
             .iter()
             .any(|c| c.case_id == id && !c.checked),
         _ => false,
@@ -274,6 +275,11 @@ async fn case_page(
         waiting_for: waiting_for(state, lang, &case).await?,
         forms,
         visitors: visitors(state, t).await?,
+        panels: crate::db::draws::drawn_panels(&state.db, v)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.purpose))
+            .collect(),
         check_needed,
         today: today_cst(),
         error,
@@ -334,7 +340,9 @@ fn step_input(step: &str, f: &Fields) -> Result<Input, Msg> {
         },
         "village_review" => Input::VillageReview {
             held_on: date(field(f, "held_on")).ok_or(Msg::DateInvalid)?,
-            present: text("present"),
+            panel: field(f, "panel")
+                .parse()
+                .map_err(|_| Msg::GatePanelNotDrawn)?,
             votes_for: number("votes_for")?,
             votes_against: number("votes_against")?,
             remarks: text("remarks"),

@@ -72,7 +72,7 @@ pub fn check(
     if !crate::domain::is_region_code(&village_code) {
         fail("village", Msg::VillageRequired);
     }
-    let group_name = form.get("group").to_owned();
+    let group_name = crate::domain::case::normalise_group(form.get("group"));
     if !short_text(&group_name, 20) {
         fail("group", Msg::BadRequestBody);
     }

@@ -8,9 +8,10 @@ use crate::db::cases::{self as cdb, Case, CheckStatus, NewStep, RelativeDeclarat
 use crate::db::{audit, now_epoch, publicity as pdb, staff as staff_db, today_cst};
 use crate::domain::access::{allowed, Perm};
 use crate::domain::case::{
-    check_county, check_survey, default_check_set, step, CaseAction, CountyFacts, GateError, Stage,
-    Survey, TownshipDecision, MIN_CHECK_PERCENT,
+    check_county, check_survey, step, CaseAction, CountyFacts, GateError, Stage, Survey,
+    TownshipDecision,
 };
+use crate::domain::draw::DrawFile;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
 use crate::web::labels::case as labels;
@@ -42,7 +43,8 @@ pub enum Input {
     },
     VillageReview {
         held_on: NaiveDate,
-        present: String,
+        /// The drawn panel (a draw's row id) that held the review.
+        panel: i64,
         votes_for: i64,
         votes_against: i64,
         remarks: String,
@@ -87,25 +89,97 @@ pub fn may_visit(s: &crate::db::staff::Staff, township_id: i64) -> bool {
             || allowed(s.role, s.township_id, Perm::ApproveCases, Some(township_id)))
 }
 
-/// The cases of a 审核 batch that must be checked in person, with whether each is.
-pub async fn required_checks(state: &AppState, batch_id: i64) -> AppResult<Vec<CheckStatus>> {
-    let all = cdb::check_status(&state.db, batch_id).await?;
-    let pairs: Vec<(i64, bool)> = all.iter().map(|c| (c.case_id, c.near_relative)).collect();
-    let required = default_check_set(&pairs, MIN_CHECK_PERCENT);
-    Ok(all
+/// The cases of a 审核 batch that must be checked in person, with whether each is: every
+/// near-relative case and every case of the publicly drawn spot-check sample. `None` while the
+/// spot-check has not been drawn.
+pub async fn required_checks(
+    state: &AppState,
+    batch_id: i64,
+) -> AppResult<Option<Vec<CheckStatus>>> {
+    let Some(draw) = crate::db::draws::spot_check_of(&state.db, batch_id).await? else {
+        return Ok(None);
+    };
+    let Some(result) = draw.result else {
+        return Ok(None);
+    };
+    let file: DrawFile =
+        serde_json::from_str(&result).map_err(|e| AppError::internal("stored draw", e))?;
+    let sampled: Vec<String> = file
+        .selected
+        .unwrap_or_default()
         .into_iter()
-        .filter(|c| required.contains(&c.case_id))
-        .collect())
+        .map(|s| s.id)
+        .collect();
+    let refs = pdb::staff_entries(&state.db, batch_id).await?;
+    let sampled_cases: Vec<i64> = refs
+        .iter()
+        .filter(|e| sampled.contains(&e.public_ref))
+        .filter_map(|e| e.case_id)
+        .collect();
+    Ok(Some(
+        cdb::check_status(&state.db, batch_id)
+            .await?
+            .into_iter()
+            .filter(|c| c.near_relative || sampled_cases.contains(&c.case_id))
+            .collect(),
+    ))
 }
 
-/// The facts the county's gate looks at, for one case.
-async fn county_facts(state: &AppState, staff: &StaffCtx, case: &Case) -> AppResult<CountyFacts> {
+/// A drawn panel of the case's village holding someone of the case's village group: its
+/// members' names (staff-only), or why not.
+async fn panel_for(
+    state: &AppState,
+    case: &Case,
+    panel: i64,
+) -> AppResult<Result<Vec<String>, GateError>> {
+    let Some(draw) = crate::db::draws::get(&state.db, panel).await? else {
+        return Ok(Err(GateError::PanelNotDrawn));
+    };
+    let (Some(result), true, Some(village)) = (draw.result, draw.kind == "panel", draw.village_id)
+    else {
+        return Ok(Err(GateError::PanelNotDrawn));
+    };
+    if village != case.village_id {
+        return Ok(Err(GateError::PanelNotDrawn));
+    }
+    let file: DrawFile =
+        serde_json::from_str(&result).map_err(|e| AppError::internal("stored draw", e))?;
+    let token = crate::domain::case::group_token(&case.group_name);
+    let Some(p) = file.panel else {
+        return Ok(Err(GateError::PanelNotDrawn));
+    };
+    if !p.groups.contains(&token) {
+        return Ok(Err(GateError::PanelMissesGroup));
+    }
+    let chosen: Vec<String> = file
+        .selected
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let pool = crate::db::draws::pool(&state.db, village).await?;
+    let names: Vec<String> = pool
+        .into_iter()
+        .filter(|m| chosen.contains(&crate::domain::case::member_token(m.id)))
+        .map(|m| m.name)
+        .collect();
+    Ok(Ok(names))
+}
+
+/// The facts the county's gate looks at, for one case (none while the spot-check is not drawn).
+async fn county_facts(
+    state: &AppState,
+    staff: &StaffCtx,
+    case: &Case,
+) -> AppResult<Result<CountyFacts, GateError>> {
     let batch_id = case.review_batch_id.ok_or(AppError::NotFound)?;
     let batch = pdb::batch(&state.db, batch_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let required = required_checks(state, batch_id).await?;
-    Ok(CountyFacts {
+    let Some(required) = required_checks(state, batch_id).await? else {
+        return Ok(Err(GateError::SpotCheckNotDrawn));
+    };
+    Ok(Ok(CountyFacts {
         today: today_cst(),
         review_closes_on: batch.closes_on.unwrap_or(batch.opens_on),
         open_objections: cdb::open_objections(&state.db, batch_id).await? as usize,
@@ -113,7 +187,7 @@ async fn county_facts(state: &AppState, staff: &StaffCtx, case: &Case) -> AppRes
         case_unchecked: required.iter().any(|c| c.case_id == case.id && !c.checked),
         visitors: cdb::survey_visitors(&state.db, case.id).await?,
         approver: staff.staff.id,
-    })
+    }))
 }
 
 /// Performs one step. `Ok(Err(msg))`: refused by a gate or an incomplete form, nothing
@@ -173,24 +247,27 @@ pub async fn perform(
         }
         Input::VillageReview {
             held_on,
-            present,
+            panel,
             votes_for,
             votes_against,
             remarks,
         } => {
-            let present = present.trim().to_owned();
-            if present.chars().count() < 2
-                || votes_for < 0
-                || votes_against < 0
-                || votes_for + votes_against < 1
-            {
+            if votes_for < 0 || votes_against < 0 || votes_for + votes_against < 1 {
                 return Ok(Err(Msg::GateReviewIncomplete));
             }
+            let present = match panel_for(state, case, panel).await? {
+                Ok(names) => names,
+                Err(e) => return Ok(Err(gate(e))),
+            };
+            if votes_for + votes_against > present.len() as i64 {
+                return Ok(Err(Msg::GateVotesExceedPanel));
+            }
+            let present = present.join("、");
             if held_on > today {
                 return Ok(Err(Msg::GateDateFuture));
             }
             happened_on = held_on;
-            details = json!({ "present": present, "for": votes_for, "against": votes_against });
+            details = json!({ "panel": panel, "present": present, "for": votes_for, "against": votes_against });
             (CaseAction::VillageReview, remarks.trim().to_owned())
         }
         Input::CountyCheck {
@@ -210,7 +287,11 @@ pub async fn perform(
             if case.stage != Stage::InReviewPublicity {
                 return Ok(Err(Msg::GateWrongStage));
             }
-            if let Err(e) = check_county(&county_facts(state, staff, case).await?) {
+            let facts = match county_facts(state, staff, case).await? {
+                Ok(f) => f,
+                Err(e) => return Ok(Err(gate(e))),
+            };
+            if let Err(e) = check_county(&facts) {
                 return Ok(Err(gate(e)));
             }
             match refusal {

@@ -285,6 +285,8 @@ pub struct CaseData {
     pub forms: CaseForms,
     /// (id, name) of staff who may sign a household visit.
     pub visitors: Vec<(i64, String)>,
+    /// (draw id, purpose) of the village's publicly drawn review panels, newest first.
+    pub panels: Vec<(i64, String)>,
     /// Whether this case must be checked by the county in person (and is not yet).
     pub check_needed: bool,
     pub today: chrono::NaiveDate,
@@ -366,9 +368,16 @@ fn stage_forms(lang: Lang, csrf: &str, d: &CaseData) -> Vec<AnyView> {
             forms.push(step_form(lang, csrf, id, "survey", Msg::Save, body));
         }
         Stage::Surveyed if f.village_review => {
+            let panels = d
+                .panels
+                .iter()
+                .map(|(id, purpose)| view! { <option value=id.to_string()>{purpose.clone()} " (#" {*id} ")"</option> })
+                .collect_view();
             let body = view! {
                 {date_input("held_on", lang.t(Msg::HeldOnLabel).to_owned(), today.clone())}
-                {area("present", lang.t(Msg::PanelMembersLabel).to_owned(), true)}
+                <label for="f-panel">{lang.t(Msg::PanelMembersLabel)}</label>
+                <select id="f-panel" name="panel" required>{panels}</select>
+                <p class="hint">{lang.t(Msg::PanelHint)} " " <a href="/staff/draws">{lang.t(Msg::DrawsStaffTitle)}</a></p>
                 <label for="f-for">{lang.t(Msg::VotesForLabel)}</label>
                 <input id="f-for" name="votes_for" type="number" min="0" max="99" inputmode="numeric" required />
                 <label for="f-against">{lang.t(Msg::VotesAgainstLabel)}</label>
@@ -436,6 +445,20 @@ fn stage_forms(lang: Lang, csrf: &str, d: &CaseData) -> Vec<AnyView> {
         _ => {}
     }
     forms
+}
+
+/// A village review step's panel (draw id), members present and votes, from its details.
+fn review_facts(details: &str) -> Option<(i64, String, i64, i64)> {
+    let v: serde_json::Value = serde_json::from_str(details).ok()?;
+    Some((
+        v.get("panel")?.as_i64()?,
+        v.get("present")
+            .and_then(|p| p.as_str())
+            .unwrap_or_default()
+            .to_owned(),
+        v.get("for")?.as_i64()?,
+        v.get("against")?.as_i64()?,
+    ))
 }
 
 #[component]
@@ -517,10 +540,17 @@ pub fn CasePage(lang: Lang, nav: AnyView, csrf: String, data: CaseData) -> impl 
         .iter()
         .map(|s| {
             let signers = s.signers.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>().join("、");
+            let review = review_facts(&s.details).map(|(panel, present, votes_for, votes_against)| view! {
+                <p class="small">
+                    <a href=format!("/draws/{panel}")>{lang.t(Msg::PanelOfLabel)} " #" {panel}</a>
+                    " · " {present} " · " {lang.t(Msg::VotesForLabel)} " " {votes_for} " / " {lang.t(Msg::VotesAgainstLabel)} " " {votes_against}
+                </p>
+            });
             view! {
                 <li>
                     <span class="when">{s.happened_on.to_string()}</span> " "
                     <strong>{lang.t(labels::action(s.action))}</strong>
+                    {review}
                     {(!s.body.is_empty()).then(|| view! { <p class="event-body">{s.body.clone()}</p> })}
                     <p class="small">{lang.t(Msg::SignedBy)} {signers} " · " {lang.t(Msg::RecordedBy)} {s.recorded_by.clone()} " · " {local_time(s.recorded_at)}</p>
                 </li>

@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod cases;
 pub mod complaints;
 pub mod content;
+pub mod draws;
 pub mod entries;
 pub mod holidays;
 pub mod households;

@@ -125,12 +125,23 @@ pub async fn count(db: &Db) -> AppResult<i64> {
 /// A region of the given level by id (form input could name any id).
 #[tracing::instrument(skip_all)]
 pub async fn by_level_id(db: &Db, level: Level, id: i64) -> AppResult<Option<Region>> {
+    let mut conn = db.pool.acquire().await?;
+    by_level_id_conn(&mut conn, level, id).await
+}
+
+/// [`by_level_id`] inside a transaction.
+#[tracing::instrument(skip_all)]
+pub async fn by_level_id_conn(
+    conn: &mut sqlx::AnyConnection,
+    level: Level,
+    id: i64,
+) -> AppResult<Option<Region>> {
     let row = sqlx::query(
         "SELECT id, parent_id, code, name_zh, name_en FROM regions WHERE level = $1 AND id = $2",
     )
     .bind(level.as_str())
     .bind(id)
-    .fetch_optional(&db.pool)
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(row.as_ref().map(region_from_row).transpose()?)
 }

@@ -8,11 +8,14 @@ use chrono::{Duration, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use super::draws::{spot_check, Panels, SpotStage};
 use super::publicity::DemoList;
 use super::{DemoHousehold, DemoVillage};
 use crate::db::cases::{self as cdb, Member, NewCase, NewEvidence, NewStep, RelativeDeclaration};
 use crate::db::households::{self, NewHousehold};
-use crate::domain::case::{step, ApplicationChannel, CaseAction, Relation, RelativeOf, Stage};
+use crate::domain::case::{
+    normalise_group, step, ApplicationChannel, CaseAction, Relation, RelativeOf, Stage,
+};
 use crate::domain::{AidCategory, BatchKind};
 use crate::error::{AppError, AppResult};
 
@@ -36,6 +39,7 @@ pub(super) struct Signers {
 struct Ctx<'a> {
     tx: &'a mut sqlx::AnyConnection,
     signers: &'a Signers,
+    panels: &'a Panels,
     today: NaiveDate,
     now: i64,
 }
@@ -65,6 +69,23 @@ impl Ctx<'_> {
         signers: &[i64],
         meeting_id: Option<i64>,
     ) -> AppResult<()> {
+        self.step_with(case_id, stage, action, day, body, "{}", signers, meeting_id)
+            .await
+    }
+
+    /// [`Ctx::step`] with the step's details (JSON).
+    #[allow(clippy::too_many_arguments)]
+    async fn step_with(
+        &mut self,
+        case_id: i64,
+        stage: &mut Stage,
+        action: CaseAction,
+        day: NaiveDate,
+        body: &str,
+        details: &str,
+        signers: &[i64],
+        meeting_id: Option<i64>,
+    ) -> AppResult<()> {
         let to = step(*stage, action).map_err(|e| AppError::internal("demo step", e))?;
         let new = NewStep {
             action,
@@ -72,7 +93,7 @@ impl Ctx<'_> {
             to,
             happened_on: day,
             body,
-            details: "{}",
+            details,
             meeting_id,
             recorded_by: signers.first().copied().unwrap_or(self.signers.county),
             signers,
@@ -108,7 +129,7 @@ impl Ctx<'_> {
             household_id: hid,
             village_id: *vid,
             township_id: *tid,
-            group_name: &format!("{}组", h.group_no),
+            group_name: &normalise_group(&format!("{}组", h.group_no)),
             channel: ApplicationChannel::InPerson,
             complaint_id: None,
             received_on: received,
@@ -196,11 +217,31 @@ impl Ctx<'_> {
                     CaseAction::SurveyEligible => {
                         "家庭收入低于当地低保标准，无大额财产，住房简陋。"
                     }
-                    CaseAction::VillageReview => "评议小组9人参加，9票赞成，0票反对。",
                     _ => "",
                 };
-                self.step(id, &mut stage, action, day(d), body, signers, None)
-                    .await?;
+                // A village review is held by the village's drawn panel of the time.
+                let details = match (action, self.panels.get(vid)) {
+                    (CaseAction::VillageReview, Some((older, current))) => {
+                        let (panel, present) = match older {
+                            Some(o) if day(d) < self.today - Duration::days(30) => o,
+                            _ => current,
+                        };
+                        serde_json::json!({ "panel": panel, "present": present, "for": 9, "against": 0 })
+                            .to_string()
+                    }
+                    _ => "{}".to_owned(),
+                };
+                self.step_with(
+                    id,
+                    &mut stage,
+                    action,
+                    day(d),
+                    body,
+                    &details,
+                    signers,
+                    None,
+                )
+                .await?;
             }
             debug_assert_eq!(stage, reached);
         }
@@ -215,6 +256,7 @@ pub(super) async fn load_cases(
     villages: &[DemoVillage],
     lists: &[DemoList],
     signers: &Signers,
+    panels: &Panels,
     seed: u64,
     now: i64,
 ) -> AppResult<()> {
@@ -223,6 +265,7 @@ pub(super) async fn load_cases(
     let mut ctx = Ctx {
         tx,
         signers,
+        panels,
         today,
         now,
     };
@@ -240,10 +283,10 @@ pub(super) async fn load_cases(
                 && n == 0
                 && list.village % 5 == 0;
             let received = today
-                - Duration::days(if list.kind == BatchKind::Review {
-                    20
-                } else {
-                    75
+                - Duration::days(match (list.kind, list.window_closed) {
+                    (BatchKind::Review, false) => 20,
+                    (BatchKind::Review, true) => 30,
+                    _ => 75,
                 });
             let (id, mut stage) = ctx
                 .case(village, *hid, h, received, Stage::TownshipApproved, near)
@@ -309,11 +352,12 @@ pub(super) async fn load_cases(
                 )
                 .await?;
             } else {
+                let published = today - Duration::days(if list.window_closed { 12 } else { 2 });
                 ctx.step(
                     id,
                     &mut stage,
                     CaseAction::PublishReview,
-                    today - Duration::days(2),
+                    published,
                     "",
                     &[a],
                     None,
@@ -330,23 +374,93 @@ pub(super) async fn load_cases(
                         None,
                     )
                     .await?;
-                } else if !list.window_closed && (near || list.village % 10 == 1) {
-                    ctx.step(
-                        id,
-                        &mut stage,
-                        CaseAction::CountyCheck,
-                        today - Duration::days(1),
-                        "县民政局入户核查，情况属实。",
-                        &[county],
-                        None,
-                    )
-                    .await?;
                 }
             }
             if !list.withdrawn {
                 cdb::set_batch(ctx.tx, id, approval, Some(list.batch_id)).await?;
             }
             cdb::link_entry(ctx.tx, *entry, id).await?;
+        }
+    }
+    // Every 审核 list's spot-check: drawn the day after publication where the window has closed
+    // (the county's checks are to do) or where the county has checked already; elsewhere ready to
+    // draw, announced a few hours ago, or not announced yet (the county's next task).
+    for list in lists
+        .iter()
+        .filter(|l| l.kind == BatchKind::Review && !l.withdrawn)
+    {
+        let village = &villages[list.village];
+        let published = now - if list.window_closed { 12 } else { 2 } * 86_400;
+        let checked = !list.window_closed && list.village % 10 == 1;
+        let stage = if list.window_closed || checked {
+            SpotStage::Drawn
+        } else {
+            match list.village % 4 {
+                1 => SpotStage::Waiting,
+                3 => continue,
+                _ => SpotStage::Ready,
+            }
+        };
+        let required = spot_check(
+            ctx.tx,
+            village,
+            list.batch_id,
+            published,
+            stage,
+            signers,
+            seed,
+            now,
+        )
+        .await?;
+        if checked {
+            for id in required {
+                let mut stage = Stage::InReviewPublicity;
+                ctx.step(
+                    id,
+                    &mut stage,
+                    CaseAction::CountyCheck,
+                    today - Duration::days(1),
+                    "县民政局入户核查，情况属实。",
+                    &[county],
+                    None,
+                )
+                .await?;
+            }
+        }
+    }
+    // 光明村 (龙头山镇) has an application waiting for its village review, in 三组.
+    if let Some(village) = villages.iter().find(|v| v.2 == "530621103203") {
+        if let Some((_, model)) = village.3.first() {
+            let h = DemoHousehold {
+                head_name: "段德芳".to_owned(),
+                id_number: String::new(),
+                group_no: 3,
+                ..model.clone()
+            };
+            let new = NewHousehold {
+                village_id: village.0,
+                group_id: None,
+                head_name: h.head_name.clone(),
+                id_number: None,
+                phone: None,
+                address: None,
+                persons: h.persons,
+                category: h.category.to_owned(),
+                aid_class: None,
+                monthly_fen: 0,
+                near_relative: false,
+                staff_notes: None,
+            };
+            let hid = households::insert(ctx.tx, &new, now).await?;
+            ctx.case(
+                village,
+                hid,
+                &h,
+                today - Duration::days(6),
+                Stage::Surveyed,
+                false,
+            )
+            .await?;
         }
     }
     // Applications at every earlier stage, across townships.

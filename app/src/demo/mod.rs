@@ -7,6 +7,7 @@
 mod cases;
 mod complaints;
 mod data;
+mod draws;
 mod pages;
 mod publicity;
 
@@ -172,7 +173,8 @@ pub async fn load(db: &crate::db::Db, seed: u64) -> crate::error::AppResult<bool
         })
         .collect();
     let lists = load_publicity(&mut tx, &villages, seed, now).await?;
-    cases::load_cases(&mut tx, &villages, &lists, &signers, seed, now).await?;
+    let panels = draws::load_pools(&mut tx, &villages, &signers, seed, now).await?;
+    cases::load_cases(&mut tx, &villages, &lists, &signers, &panels, seed, now).await?;
     load_complaints(&mut tx, &villages, now).await?;
     load_pages(&mut tx, now).await?;
     tx.commit().await?;

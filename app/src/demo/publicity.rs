@@ -167,13 +167,28 @@ pub(super) async fn load_publicity(
                 .await?;
             let mut entries = Vec::new();
             for (hid, h) in applicants {
-                let e = pdb::insert_entry(tx, id, &entry_of(h, *hid, h.monthly_fen, ChangeKind::New))
-                    .await?;
+                let e =
+                    pdb::insert_entry(tx, id, &entry_of(h, *hid, h.monthly_fen, ChangeKind::New))
+                        .await?;
                 entries.push((e, *hid));
             }
-            pdb::set_state(tx, id, BatchState::Draft, BatchState::Published, None, now - 12 * 86_400)
-                .await?;
-            lists.push(DemoList { village: i, batch_id: id, kind: BatchKind::Review, withdrawn: false, window_closed: true, entries });
+            pdb::set_state(
+                tx,
+                id,
+                BatchState::Draft,
+                BatchState::Published,
+                None,
+                now - 12 * 86_400,
+            )
+            .await?;
+            lists.push(DemoList {
+                village: i,
+                batch_id: id,
+                kind: BatchKind::Review,
+                withdrawn: false,
+                window_closed: true,
+                entries,
+            });
         }
         // An approval list whose window has ended, in every other village.
         if i % 2 == 0 {

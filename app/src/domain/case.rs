@@ -211,16 +211,6 @@ code_enum! {
     }
 }
 
-/// The smallest share of a 审核 batch the county checks in person, in percent (the plan: 30%).
-pub const MIN_CHECK_PERCENT: u32 = 30;
-
-/// How many of `cases` cases the county must check in person: ⌈rate% of them⌉, the rate never
-/// below 30%.
-pub fn checks_required(cases: usize, rate_percent: u32) -> usize {
-    let rate = rate_percent.clamp(MIN_CHECK_PERCENT, 100) as usize;
-    (cases * rate).div_ceil(100)
-}
-
 /// Which roles may publish which list: a township publishes its 审核公示, the county its 审批公示;
 /// standing lists either (the county may correct a township's roster).
 pub fn may_publish(role: Role, kind: BatchKind) -> bool {
@@ -267,6 +257,14 @@ pub enum GateError {
     ApproverVisited,
     #[error("enrolment waits until the 审批公示 window has closed")]
     ApprovalWindowOpen,
+    #[error("the county decides only after its spot-check of the list has been drawn in public")]
+    SpotCheckNotDrawn,
+    #[error("a village review is recorded only by a panel drawn in public for this village")]
+    PanelNotDrawn,
+    #[error(
+        "the drawn panel does not hold the leader (or a resident) of this case's village group"
+    )]
+    PanelMissesGroup,
 }
 
 /// A household visit as recorded.
@@ -351,22 +349,46 @@ pub fn check_county(f: &CountyFacts) -> Result<(), GateError> {
     Ok(())
 }
 
-/// Which cases of a 审核 batch the county must check in person when no drawn sample exists yet:
-/// every near-relative case, then the first of the others (by id) until ⌈rate%⌉ of the batch.
-/// (A published spot-check draw replaces the "first of the others" with its random sample.)
-pub fn default_check_set(cases: &[(i64, bool)], rate_percent: u32) -> Vec<i64> {
-    let need = checks_required(cases.len(), rate_percent);
-    let mut chosen: Vec<i64> = cases.iter().filter(|c| c.1).map(|c| c.0).collect();
-    let mut others: Vec<i64> = cases.iter().filter(|c| !c.1).map(|c| c.0).collect();
-    others.sort_unstable();
-    for id in others {
-        if chosen.len() >= need {
-            break;
+/// A village group's name as the site keeps it, so that one group has one name whoever typed
+/// it: trimmed, inner spaces dropped, a leading "第" dropped, and a number in digits written in
+/// Chinese numerals ("3组", "第 3 组" and "三组" are all "三组"; "12组" is "十二组").
+pub fn normalise_group(name: &str) -> String {
+    let compact: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+    let rest = compact.strip_prefix('第').unwrap_or(&compact);
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let tail = &rest[digits.len()..];
+    match digits.parse::<u32>() {
+        Ok(n) if (1..100).contains(&n) && !tail.is_empty() => {
+            format!("{}{tail}", chinese_number(n))
         }
-        chosen.push(id);
+        _ => rest.to_owned(),
     }
-    chosen.sort_unstable();
-    chosen
+}
+
+/// 1–99 in Chinese numerals (十二, 二十, 二十一).
+fn chinese_number(n: u32) -> String {
+    const D: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let (tens, ones) = ((n / 10) as usize, (n % 10) as usize);
+    match tens {
+        0 => D[ones].to_owned(),
+        1 => format!("十{}", D[ones]),
+        _ => format!("{}十{}", D[tens], D[ones]),
+    }
+}
+
+/// The token a village group is known by in a published draw (docs/draws.md: group ids are
+/// ASCII tokens): `g` and the first 8 hex digits of the SHA-256 of the group's name as the site
+/// keeps it ([`normalise_group`], "三组"). The draw page shows the names beside the tokens.
+pub fn group_token(group_name: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(normalise_group(group_name).as_bytes());
+    let hex: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    format!("g{hex}")
+}
+
+/// A review-pool member's token in a published draw: `m` and the member's row id (never a name).
+pub fn member_token(id: i64) -> String {
+    format!("m{id}")
 }
 
 /// Days from application to the first decision (refusal, or the county's approval).
@@ -379,6 +401,27 @@ mod tests {
     use super::*;
     use CaseAction as A;
     use Stage as S;
+
+    #[test]
+    fn group_names_are_normalised() {
+        for (typed, kept) in [
+            ("三组", "三组"),
+            ("3组", "三组"),
+            (" 第 3 组 ", "三组"),
+            ("第三组", "三组"),
+            ("12组", "十二组"),
+            ("20组", "二十组"),
+            ("21组", "二十一组"),
+            ("10组", "十组"),
+            ("上寨", "上寨"),
+            ("0组", "0组"),
+            ("3", "3"),
+        ] {
+            assert_eq!(normalise_group(typed), kept, "{typed}");
+        }
+        assert_eq!(group_token("3组"), group_token("三组"));
+        assert_ne!(group_token("二组"), group_token("三组"));
+    }
 
     /// Every allowed (from, action, to); everything else must be refused.
     const ALLOWED: &[(Stage, CaseAction, Stage)] = &[
@@ -607,33 +650,6 @@ mod tests {
     }
 
     #[test]
-    fn thirty_percent_rounded_up_never_less() {
-        for (n, rate, want) in [
-            (0, 30, 0),
-            (1, 30, 1),
-            (3, 30, 1),
-            (4, 30, 2),
-            (10, 30, 3),
-            (11, 30, 4),
-            (10, 10, 3),
-            (10, 50, 5),
-            (10, 200, 10),
-        ] {
-            assert_eq!(checks_required(n, rate), want, "{n} at {rate}%");
-        }
-    }
-
-    #[test]
-    fn default_checks_take_every_near_relative() {
-        // 10 cases, two near relatives: at least 3 checks, both near relatives among them.
-        let cases: Vec<(i64, bool)> = (1..=10).map(|i| (i, i == 7 || i == 9)).collect();
-        assert_eq!(default_check_set(&cases, 30), vec![1, 7, 9]);
-        // Four near relatives exceed 30%: all four are checked.
-        let cases: Vec<(i64, bool)> = (1..=10).map(|i| (i, i > 6)).collect();
-        assert_eq!(default_check_set(&cases, 30), vec![7, 8, 9, 10]);
-    }
-
-    #[test]
     fn publishing_rights() {
         use BatchKind as K;
         assert!(may_publish(Role::TownshipOfficer, K::Review));
@@ -646,6 +662,15 @@ mod tests {
                 assert!(!may_publish(r, *k), "{r:?} {k:?}");
             }
         }
+    }
+
+    #[test]
+    fn group_tokens_are_stable_ascii() {
+        assert_eq!(group_token("三组"), group_token(" 三组 "));
+        assert_ne!(group_token("三组"), group_token("二组"));
+        let t = group_token("三组");
+        assert_eq!(t.len(), 9);
+        assert!(t.starts_with('g') && t[1..].bytes().all(|b| b.is_ascii_hexdigit()));
     }
 
     #[test]

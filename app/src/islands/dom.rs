@@ -136,6 +136,24 @@ pub fn url_with_query(path: &str, query: &[(String, String)]) -> String {
     }
 }
 
+/// Fetches `url` (a file of this site) as text, or `None` when anything failed.
+pub async fn fetch_text(url: &str) -> Option<String> {
+    use wasm_bindgen_futures::JsFuture;
+    let window = leptos::prelude::window();
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    if !response.ok() {
+        return None;
+    }
+    JsFuture::from(response.text().ok()?)
+        .await
+        .ok()?
+        .as_string()
+}
+
 /// Fetches `url` (a page of this site) and returns the `tbody` of its `#table`, or `None` when
 /// anything failed (the form still works by submit). Nothing on the page changes here.
 pub async fn fetch_rows(url: &str, table: &str) -> Option<web_sys::Element> {

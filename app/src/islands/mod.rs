@@ -10,6 +10,7 @@
 //! - [`EntryFilter`]: instant filtering of a village list by name fragment or change kind.
 //! - [`ReportCheck`]: validation messages on the report form before it is sent.
 //! - [`QueueFilters`]: staff queue filters that reload only the table, not the page.
+//! - [`DrawVerify`]: re-runs a published draw in the browser, with the same code the site drew it.
 
 pub mod rules;
 
@@ -259,5 +260,67 @@ pub fn QueueFilters(
             </p>
             <p class="error" role="alert" hidden=move || !failed.get()>{lang.t(Msg::FilterFailed)}</p>
         </form>
+    }
+}
+
+/// What the verify button found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum VerifyState {
+    Idle,
+    Working,
+    Same,
+    Differs(String),
+    Failed,
+}
+
+/// The text shown for a [`VerifyState`].
+pub fn verify_text(lang: Lang, s: &VerifyState) -> String {
+    match s {
+        VerifyState::Idle => String::new(),
+        VerifyState::Working => lang.t(Msg::VerifyWorking).to_owned(),
+        VerifyState::Same => lang.t(Msg::VerifySame).to_owned(),
+        VerifyState::Differs(why) => format!("{} {why}", lang.t(Msg::VerifyDiffers)),
+        VerifyState::Failed => lang.t(Msg::VerifyFailed).to_owned(),
+    }
+}
+
+/// Re-runs the draw of this page in the browser: fetches its published JSON and recomputes the
+/// pool hash, the seed and every selection with `domain::draw` (the code the site drew with; the
+/// independent Python in docs/ gives the same). Without the bundle the button stays hidden and the
+/// page's text says how to re-run it by hand.
+#[island]
+pub fn DrawVerify(lang: Lang, json_url: String) -> impl IntoView {
+    let (ready, set_ready) = signal(false);
+    let (state, set_state) = signal(VerifyState::Idle);
+    Effect::new(move |_| set_ready.set(true)); // effects run only in the browser
+    let run = move |_| {
+        set_state.set(VerifyState::Working);
+        #[cfg(feature = "hydrate")]
+        {
+            let url = json_url.clone();
+            leptos::task::spawn_local(async move {
+                let result = match dom::fetch_text(&url).await {
+                    None => VerifyState::Failed,
+                    Some(text) => match crate::domain::draw::verify_json(&text) {
+                        Ok(_) => VerifyState::Same,
+                        Err(e) => VerifyState::Differs(e.to_string()),
+                    },
+                };
+                set_state.set(result);
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &json_url;
+    };
+    let class = move || match state.get() {
+        VerifyState::Same => "verify ok",
+        VerifyState::Differs(_) | VerifyState::Failed => "verify bad",
+        _ => "verify",
+    };
+    view! {
+        <div class="draw-verify" hidden=move || !ready.get()>
+            <button type="button" class="secondary" on:click=run>{lang.t(Msg::VerifyButton)}</button>
+            <p class=class role="status" aria-live="polite">{move || verify_text(lang, &state.get())}</p>
+        </div>
     }
 }

@@ -123,6 +123,8 @@ pub struct NavLinks {
     /// Complaints and publicity lists.
     pub records: bool,
     pub cases: bool,
+    /// Pools and draws (townships and the county, not village assistants).
+    pub draws: bool,
     pub content: bool,
     pub manage_staff: bool,
     pub audit: bool,
@@ -135,6 +137,7 @@ pub fn StaffNav(lang: Lang, csrf: String, links: NavLinks) -> impl IntoView {
         <nav class="staff-nav" aria-label=lang.t(Msg::StaffArea)>
             <a href="/staff">{lang.t(Msg::Dashboard)}</a>
             {links.cases.then(|| view! { <a href="/staff/cases">{lang.t(Msg::Cases)}</a> })}
+            {links.draws.then(|| view! { <a href="/staff/draws">{lang.t(Msg::DrawsStaffTitle)}</a> })}
             {links.records.then(|| view! {
                 <a href="/staff/complaints">{lang.t(Msg::Complaints)}</a>
                 <a href="/staff/publicity">{lang.t(Msg::Publicity)}</a>
@@ -158,6 +161,7 @@ pub fn nav(staff: &StaffCtx) -> AnyView {
     let links = NavLinks {
         records: staff.can(Perm::ReadRecords, staff.scope()),
         cases: staff.can(Perm::ReadCases, staff.scope()),
+        draws: staff.can(Perm::ReadCases, staff.scope()) && staff.village_scope().is_none(),
         content: staff.can(Perm::EditPublicity, None),
         manage_staff: staff.can(Perm::ManageStaff, None),
         audit: staff.can(Perm::ViewAudit, staff.scope()),

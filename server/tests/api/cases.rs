@@ -37,6 +37,8 @@ struct Flow<'a> {
     county: StaffSession,
     /// The two staff of 龙头山镇 who sign household visits.
     visitors: [i64; 2],
+    /// This month's drawn review panel of 龙泉村 (the demo's, covering 一组–三组).
+    panel: i64,
 }
 
 fn location(res: &reqwest::Response) -> String {
@@ -64,6 +66,7 @@ impl<'a> Flow<'a> {
                 app.staff_id("demo.longtoushan").await,
                 app.staff_id("demo.t103a").await,
             ],
+            panel: drawn_panel(app, LONGQUAN).await,
             app,
         }
     }
@@ -156,6 +159,7 @@ impl<'a> Flow<'a> {
         );
         assert_eq!(self.survey(id, visitors).await.status().as_u16(), 303);
         let today = app::db::today_cst().to_string();
+        let panel = self.panel.to_string();
         let res = self
             .step(
                 &self.officer,
@@ -163,7 +167,7 @@ impl<'a> Flow<'a> {
                 "village_review",
                 &[
                     ("held_on", &today),
-                    ("present", "评议小组9人"),
+                    ("panel", &panel),
                     ("votes_for", "9"),
                     ("votes_against", "0"),
                 ],
@@ -236,8 +240,16 @@ impl<'a> Flow<'a> {
         .expect("window");
     }
 
-    /// A published 审核 list of `ids` (all at village-reviewed) in 龙泉村; returns its id.
+    /// A published 审核 list of `ids` (all at village-reviewed) in 龙泉村 whose spot-check the
+    /// county has announced and drawn; returns its id.
     async fn review_list(&self, ids: &[i64]) -> i64 {
+        let batch = self.published_review_list(ids).await;
+        spot_check(self.app, &self.county, batch).await;
+        batch
+    }
+
+    /// A published 审核 list of `ids`, without its spot-check; returns its id.
+    async fn published_review_list(&self, ids: &[i64]) -> i64 {
         assert_eq!(self.meeting(ids).await.status().as_u16(), 303);
         let res = self.make_list(&self.officer, LONGQUAN, "review").await;
         assert_eq!(res.status().as_u16(), 303, "make review list");
@@ -615,17 +627,33 @@ async fn spot_checks_cover_thirty_percent_and_every_near_relative(backend: Backe
         f.to_village_reviewed(id, &f.visitors).await;
         ids.push(id);
     }
-    let batch = f.review_list(&ids).await;
+    let batch = f.published_review_list(&ids).await;
     f.end_window(batch).await;
-    // ⌈30% of 4⌉ = 2 checks: the near-relative case (the fourth) and the first of the others.
+    // Until the spot-check is drawn in public, the county cannot decide.
+    let (status, body) = f.decide(&f.county, ids[0]).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("县级抽查名单须先公开抽取"), "{body}");
+    spot_check(&app, &f.county, batch).await;
+    // The near-relative case (the fourth) and ⌈30% of the 3 others⌉ = 1 drawn at random.
     let required: Vec<i64> = cases_required(&app, batch).await;
-    assert_eq!(required, vec![ids[0], ids[3]]);
+    assert_eq!(required.len(), 2, "{required:?}");
+    assert!(required.contains(&ids[3]), "{required:?}");
+    let sampled = required
+        .iter()
+        .copied()
+        .find(|i| *i != ids[3])
+        .expect("sampled");
+    let outside = ids[..3]
+        .iter()
+        .copied()
+        .find(|i| *i != sampled)
+        .expect("outside");
     // A case outside the sample waits while the sample is unchecked.
-    let (status, body) = f.decide(&f.county, ids[1]).await;
+    let (status, body) = f.decide(&f.county, outside).await;
     assert_eq!(status, 422);
     assert!(body.contains("县级入户核查尚未全部完成"), "{body}");
-    // The near-relative case needs its own check.
-    assert_eq!(f.check(ids[0]).await, 303);
+    // The sampled and the near-relative case each need their own check.
+    assert_eq!(f.check(sampled).await, 303);
     let (status, body) = f.decide(&f.county, ids[3]).await;
     assert_eq!(status, 422);
     assert!(body.contains("须先由县级入户核查"), "{body}");
@@ -717,6 +745,7 @@ async fn lists_are_published_by_the_role_the_plan_names(backend: Backend) {
         .await;
     assert_eq!(res.status().as_u16(), 303);
     // The township does not make a 审批 list.
+    spot_check(&app, &f.county, batch).await;
     f.end_window(batch).await;
     assert_eq!(f.check(id).await, 303);
     assert_eq!(f.decide(&f.county, id).await.0, 303);
@@ -928,9 +957,76 @@ async fn public_progress_has_counts_and_no_names(backend: Backend) {
     assert!(!text.contains("申屠") && !text.contains("530621198503150022"));
 }
 
-/// The cases of a 审核 batch the county must check, by id.
-async fn cases_required(t: &TestApp, batch: i64) -> Vec<i64> {
-    let all = cdb::check_status(&t.db, batch).await.expect("status");
-    let pairs: Vec<(i64, bool)> = all.iter().map(|c| (c.case_id, c.near_relative)).collect();
-    app::domain::case::default_check_set(&pairs, app::domain::case::MIN_CHECK_PERCENT)
+/// The cases of a 审核 batch the county must check (its drawn spot-check), by id.
+pub async fn cases_required(t: &TestApp, batch: i64) -> Vec<i64> {
+    let draw = app::db::draws::spot_check_of(&t.db, batch)
+        .await
+        .expect("q")
+        .expect("spot-check");
+    let file: app::domain::draw::DrawFile =
+        serde_json::from_str(draw.result.as_deref().expect("drawn")).expect("json");
+    let chosen: Vec<String> = file
+        .selected
+        .expect("selected")
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let mut ids: Vec<i64> = app::db::publicity::staff_entries(&t.db, batch)
+        .await
+        .expect("entries")
+        .into_iter()
+        .filter(|e| chosen.contains(&e.public_ref))
+        .filter_map(|e| e.case_id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// This month's drawn panel of a demo village.
+pub async fn drawn_panel(t: &TestApp, village: &str) -> i64 {
+    let v = app::db::regions::by_code(&t.db, app::db::regions::Level::Village, village)
+        .await
+        .expect("q")
+        .expect("village");
+    app::db::draws::drawn_panels(&t.db, v.id)
+        .await
+        .expect("q")
+        .first()
+        .expect("the demo draws a panel for every village")
+        .id
+}
+
+/// Announces the county's 30% spot-check of `batch`, lets its 24 hours pass (moving the
+/// earliest draw time back) and draws it with public-looking randomness; returns the draw id.
+pub async fn spot_check(t: &TestApp, county: &StaffSession, batch: i64) -> i64 {
+    let batch_s = batch.to_string();
+    let res = county
+        .post_form(
+            "/staff/draws/spot",
+            &[
+                ("batch", batch_s.as_str()),
+                ("rate", "30"),
+                ("source", "2026-12-01 福彩3D + 排列5"),
+                ("format", "digits:8"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "announce the spot-check");
+    let draw: i64 = location(&res)
+        .trim_start_matches("/draws/")
+        .parse()
+        .expect("draw id");
+    let mut conn = t.db.pool.acquire().await.expect("conn");
+    app::db::draws::set_not_before(&mut conn, draw, app::db::now_epoch() - 1)
+        .await
+        .expect("backdate");
+    drop(conn);
+    let res = county
+        .post_form(
+            &format!("/staff/draws/{draw}/draw"),
+            &[("randomness", "37290215")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "draw the spot-check");
+    draw
 }

@@ -6,6 +6,7 @@ mod helpers;
 mod accountability;
 mod cases;
 mod complaints;
+mod draws;
 mod foundation;
 mod islands;
 mod outbox;

@@ -925,6 +925,17 @@ async fn privacy_crawler_finds_no_identities(backend: Backend) {
         case_secrets > 10,
         "the crawler looks for case-file data too"
     );
+    // Review pools: the published draws carry masked names only.
+    let mut pool_names = 0;
+    for r in sqlx::query("SELECT name FROM pool_members")
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("pool")
+    {
+        secrets.push(r.get(0));
+        pool_names += 1;
+    }
+    assert!(pool_names > 100, "the crawler looks for pool members too");
     // Every public URL: home, every village (both languages), every public batch, the JSON.
     let anon = app.new_client();
     let mut urls = vec!["/".to_owned()];
@@ -948,6 +959,20 @@ async fn privacy_crawler_finds_no_identities(backend: Backend) {
         .expect("b")
     {
         urls.push(format!("/p/{}", r.get::<i64, _>(0)));
+    }
+    urls.push("/draws".to_owned());
+    urls.push("/stats".to_owned());
+    // Every fourth draw (panels and spot-checks, drawn and not): the masking is the same code.
+    for r in sqlx::query("SELECT id FROM draws ORDER BY id")
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("d")
+        .iter()
+        .step_by(4)
+    {
+        let id = r.get::<i64, _>(0);
+        urls.push(format!("/draws/{id}"));
+        urls.push(format!("/draws/{id}.json"));
     }
     let mut pages = 0;
     for url in &urls {

@@ -86,5 +86,8 @@ pub fn gate(e: GateError) -> Msg {
         GateError::CaseNotChecked => Msg::GateCaseUnchecked,
         GateError::ApproverVisited => Msg::GateApproverVisited,
         GateError::ApprovalWindowOpen => Msg::GateApprovalWindow,
+        GateError::SpotCheckNotDrawn => Msg::GateSpotCheckNotDrawn,
+        GateError::PanelNotDrawn => Msg::GatePanelNotDrawn,
+        GateError::PanelMissesGroup => Msg::GatePanelMissesGroup,
     }
 }

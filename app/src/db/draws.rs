@@ -1,0 +1,314 @@
+//! Review-panel pools and public draws. Pool members' full names are staff-only; a draw row holds
+//! the published JSON (masked names only) of its announcement and, once drawn, of its result.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::Db;
+use crate::domain::draw::Stratum;
+use crate::error::{AppError, AppResult};
+
+/// A member of a village's review pool (评议库).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolMember {
+    pub id: i64,
+    pub village_id: i64,
+    pub name: String,
+    pub stratum: Stratum,
+    pub group_name: Option<String>,
+    pub active: bool,
+}
+
+fn stratum(s: &str) -> AppResult<Stratum> {
+    Stratum::ALL
+        .iter()
+        .copied()
+        .find(|x| x.as_str() == s)
+        .ok_or_else(|| AppError::internal("stratum", s))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert_member(
+    conn: &mut AnyConnection,
+    village_id: i64,
+    name: &str,
+    stratum: Stratum,
+    group_name: Option<&str>,
+    staff_id: i64,
+    now: i64,
+) -> AppResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO pool_members (village_id, name, stratum, group_name, active, created_by,
+            created_at) VALUES ($1, $2, $3, $4, 1, $5, $6) RETURNING id",
+    )
+    .bind(village_id)
+    .bind(name)
+    .bind(stratum.as_str())
+    .bind(group_name)
+    .bind(staff_id)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get(0)?)
+}
+
+/// Takes a member out of (or back into) the pool; false when the village has no such member.
+#[tracing::instrument(skip_all)]
+pub async fn set_member_active(
+    conn: &mut AnyConnection,
+    village_id: i64,
+    id: i64,
+    active: bool,
+) -> AppResult<bool> {
+    let res = sqlx::query("UPDATE pool_members SET active = $1 WHERE id = $2 AND village_id = $3")
+        .bind(i64::from(active))
+        .bind(id)
+        .bind(village_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn pool(db: &Db, village_id: i64) -> AppResult<Vec<PoolMember>> {
+    let rows = sqlx::query(
+        "SELECT id, village_id, name, stratum, group_name, active FROM pool_members
+         WHERE village_id = $1 ORDER BY active DESC, stratum, group_name, id",
+    )
+    .bind(village_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let s: String = r.try_get("stratum")?;
+            Ok(PoolMember {
+                id: r.try_get("id")?,
+                village_id: r.try_get("village_id")?,
+                name: r.try_get("name")?,
+                stratum: stratum(&s)?,
+                group_name: r.try_get("group_name")?,
+                active: r.try_get::<i64, _>("active")? != 0,
+            })
+        })
+        .collect()
+}
+
+/// A draw as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DrawRow {
+    pub id: i64,
+    pub draw_key: String,
+    /// `panel` or `spot_check`.
+    pub kind: String,
+    pub township_id: i64,
+    pub village_id: Option<i64>,
+    pub batch_id: Option<i64>,
+    pub purpose: String,
+    pub announcement: String,
+    pub pool_hash: String,
+    pub announced_at: i64,
+    pub draw_not_before: i64,
+    pub result: Option<String>,
+    pub drawn_at: Option<i64>,
+}
+
+const DRAW_COLS: &str = "id, draw_key, kind, township_id, village_id, batch_id, purpose, \
+    announcement, pool_hash, announced_at, draw_not_before, result, drawn_at";
+
+fn draw_from_row(r: &AnyRow) -> AppResult<DrawRow> {
+    Ok(DrawRow {
+        id: r.try_get("id")?,
+        draw_key: r.try_get("draw_key")?,
+        kind: r.try_get("kind")?,
+        township_id: r.try_get("township_id")?,
+        village_id: r.try_get("village_id")?,
+        batch_id: r.try_get("batch_id")?,
+        purpose: r.try_get("purpose")?,
+        announcement: r.try_get("announcement")?,
+        pool_hash: r.try_get("pool_hash")?,
+        announced_at: r.try_get("announced_at")?,
+        draw_not_before: r.try_get("draw_not_before")?,
+        result: r.try_get("result")?,
+        drawn_at: r.try_get("drawn_at")?,
+    })
+}
+
+/// A draw to announce.
+pub struct NewDraw<'a> {
+    pub draw_key: &'a str,
+    pub kind: &'a str,
+    pub township_id: i64,
+    pub village_id: Option<i64>,
+    pub batch_id: Option<i64>,
+    pub purpose: &'a str,
+    pub announcement: &'a str,
+    pub pool_hash: &'a str,
+    pub announced_by: i64,
+    pub draw_not_before: i64,
+}
+
+/// Records an announcement. `Ok(None)`: a draw with this key exists already.
+#[tracing::instrument(skip_all)]
+pub async fn insert(conn: &mut AnyConnection, d: &NewDraw<'_>, now: i64) -> AppResult<Option<i64>> {
+    let res = sqlx::query(
+        "INSERT INTO draws (draw_key, kind, township_id, village_id, batch_id, purpose,
+            announcement, pool_hash, announced_by, announced_at, draw_not_before)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(d.draw_key)
+    .bind(d.kind)
+    .bind(d.township_id)
+    .bind(d.village_id)
+    .bind(d.batch_id)
+    .bind(d.purpose)
+    .bind(d.announcement)
+    .bind(d.pool_hash)
+    .bind(d.announced_by)
+    .bind(now)
+    .bind(d.draw_not_before)
+    .fetch_one(&mut *conn)
+    .await;
+    match res {
+        Ok(row) => Ok(Some(row.try_get(0)?)),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Stores a draw's result, once: false when it was drawn already.
+#[tracing::instrument(skip_all)]
+pub async fn set_result(
+    conn: &mut AnyConnection,
+    id: i64,
+    result: &str,
+    staff_id: i64,
+    now: i64,
+) -> AppResult<bool> {
+    let res = sqlx::query(
+        "UPDATE draws SET result = $1, drawn_by = $2, drawn_at = $3 WHERE id = $4 AND result IS NULL",
+    )
+    .bind(result)
+    .bind(staff_id)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn get(db: &Db, id: i64) -> AppResult<Option<DrawRow>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {DRAW_COLS} FROM draws WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(draw_from_row).transpose()
+}
+
+/// Every draw (of a township, if given), newest first.
+#[tracing::instrument(skip_all)]
+pub async fn list(db: &Db, township_id: Option<i64>, limit: i64) -> AppResult<Vec<DrawRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {DRAW_COLS} FROM draws WHERE ($1 IS NULL OR township_id = $1)
+         ORDER BY announced_at DESC, id DESC LIMIT $2"
+    )))
+    .bind(township_id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(draw_from_row).collect()
+}
+
+/// The drawn panels of a village, newest first.
+#[tracing::instrument(skip_all)]
+pub async fn drawn_panels(db: &Db, village_id: i64) -> AppResult<Vec<DrawRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {DRAW_COLS} FROM draws WHERE kind = 'panel' AND village_id = $1
+           AND result IS NOT NULL ORDER BY drawn_at DESC, id DESC"
+    )))
+    .bind(village_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(draw_from_row).collect()
+}
+
+/// The spot-check draw of a 审核 list, if one was announced.
+#[tracing::instrument(skip_all)]
+pub async fn spot_check_of(db: &Db, batch_id: i64) -> AppResult<Option<DrawRow>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {DRAW_COLS} FROM draws WHERE kind = 'spot_check' AND batch_id = $1
+         ORDER BY id DESC LIMIT 1"
+    )))
+    .bind(batch_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(draw_from_row).transpose()
+}
+
+/// The entries of a 审核 list made from case files, in list order, for its spot-check: their
+/// public references, whether the case declared a near relative (always checked), and the case.
+#[tracing::instrument(skip_all)]
+pub async fn spot_check_entries(
+    conn: &mut AnyConnection,
+    batch_id: i64,
+) -> AppResult<Vec<(crate::domain::draw::Entry, i64)>> {
+    let rows = sqlx::query(
+        "SELECT e.public_ref, c.near_relative, c.id FROM batch_entries e JOIN cases c ON c.id = e.case_id
+         WHERE e.batch_id = $1 ORDER BY e.seq, e.id",
+    )
+    .bind(batch_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let entry = crate::domain::draw::Entry {
+                entry_ref: r.try_get(0)?,
+                near_relative: r.try_get::<i64, _>(1)? != 0,
+            };
+            Ok((entry, r.try_get(2)?))
+        })
+        .collect()
+}
+
+/// Moves a draw's earliest draw time (the demo's past draws, and tests that cannot wait a day).
+#[tracing::instrument(skip_all)]
+pub async fn set_not_before(conn: &mut AnyConnection, id: i64, at: i64) -> AppResult<()> {
+    sqlx::query("UPDATE draws SET draw_not_before = $1 WHERE id = $2")
+        .bind(at)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Draws held (drawn), households sampled by spot-checks, and county in-person checks recorded,
+/// in a township: counts for `/stats`.
+#[tracing::instrument(skip_all)]
+pub async fn township_stats(db: &Db, township_id: i64) -> AppResult<(i64, i64, i64)> {
+    let rows =
+        sqlx::query("SELECT kind, result FROM draws WHERE township_id = $1 AND result IS NOT NULL")
+            .bind(township_id)
+            .fetch_all(&db.pool)
+            .await?;
+    let mut sampled = 0;
+    for r in &rows {
+        let kind: String = r.try_get(0)?;
+        if kind == "spot_check" {
+            let text: String = r.try_get(1)?;
+            let file: crate::domain::draw::DrawFile =
+                serde_json::from_str(&text).map_err(|e| AppError::internal("stored draw", e))?;
+            sampled += file.selected.map_or(0, |s| s.len()) as i64;
+        }
+    }
+    let checks: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM case_steps s JOIN cases c ON c.id = s.case_id
+         WHERE c.township_id = $1 AND s.action = 'county_check'",
+    )
+    .bind(township_id)
+    .fetch_one(&db.pool)
+    .await?
+    .try_get(0)?;
+    Ok((rows.len() as i64, sampled, checks))
+}

@@ -1,0 +1,324 @@
+//! Draw handlers: the public list, one draw and its JSON (anyone), and the staff page where a
+//! township keeps its pools and announces panels, the county its spot-checks, and both enter
+//! the public randomness when its time has come.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use crate::db::draws as ddb;
+use crate::db::{now_epoch, publicity as pdb, regions};
+use crate::domain::access::Perm;
+use crate::domain::case::group_token;
+use crate::domain::draw::{DrawFile, Stratum};
+use crate::domain::{BatchKind, BatchState};
+use crate::draws::service::{self, Source};
+use crate::draws::views::{DrawData, DrawListPage, DrawPage, ManageData, ManagePage};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Msg;
+use crate::web::cookies::no_store;
+use crate::web::ctx::PageCtx;
+use crate::web::session::{StaffCtx, StaffForm};
+use crate::web::shell::nav;
+use crate::web::state::AppState;
+
+/// Ids in URLs: `123`, or `123.json` for the file.
+fn draw_id(s: &str) -> AppResult<(i64, bool)> {
+    let (id, json) = match s.strip_suffix(".json") {
+        Some(id) => (id, true),
+        None => (s, false),
+    };
+    Ok((id.parse().map_err(|_| AppError::NotFound)?, json))
+}
+
+pub async fn list(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let draws = ddb::list(&state.db, None, 500).await?;
+    let page = view! { <DrawListPage lang draws now=now_epoch() /> };
+    Ok(ctx.render(lang.t(Msg::DrawsTitle), page).into_response())
+}
+
+/// `GET /draws/{id}` and `GET /draws/{id}.json`.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (id, json) = draw_id(&id)?;
+    let row = ddb::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let text = service::published_json(&row).to_owned();
+    if json {
+        let mut res = text.into_response();
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        let disposition = format!("attachment; filename=\"draw-{}.json\"", row.draw_key);
+        if let Ok(v) = HeaderValue::from_str(&disposition) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+        return Ok(res);
+    }
+    let file: DrawFile =
+        serde_json::from_str(&text).map_err(|e| AppError::internal("stored draw", e))?;
+    // Group names as the village writes them, beside their tokens (names of groups, not people).
+    let mut groups = Vec::new();
+    if let Some(v) = row.village_id {
+        for m in ddb::pool(&state.db, v).await? {
+            if let Some(g) = m.group_name {
+                groups.push((group_token(&g), g));
+            }
+        }
+    }
+    groups.sort();
+    groups.dedup();
+    let lang = ctx.lang;
+    let title = row.purpose.clone();
+    let data = DrawData {
+        row,
+        file,
+        groups,
+        now: now_epoch(),
+    };
+    Ok(ctx
+        .render(&title, view! { <DrawPage lang data /> })
+        .into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct ManageQuery {
+    village: Option<i64>,
+    done: Option<String>,
+}
+
+async fn manage_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &StaffCtx,
+    village: Option<i64>,
+    error: Option<String>,
+    notice: bool,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let villages = regions::villages_in_scope(&state.db, staff.scope()).await?;
+    let village = village.and_then(|id| villages.iter().find(|v| v.id == id));
+    let name = |r: &regions::Region| lang.pick(&r.name_zh, r.name_en.as_deref()).to_owned();
+    let pool = match village {
+        Some(v) => ddb::pool(&state.db, v.id).await?,
+        None => Vec::new(),
+    };
+    let draws = ddb::list(&state.db, staff.scope(), 200)
+        .await?
+        .into_iter()
+        .filter(|d| village.is_none_or(|v| d.village_id == Some(v.id)))
+        .collect();
+    let mut lists = Vec::new();
+    if staff.can(Perm::ApproveCases, staff.scope()) {
+        for b in pdb::batches_in_scope(&state.db, staff.scope(), 500).await? {
+            let open = b.kind == BatchKind::Review
+                && b.state != BatchState::Draft
+                && b.state != BatchState::Withdrawn;
+            if open && ddb::spot_check_of(&state.db, b.id).await?.is_none() {
+                let vname = villages
+                    .iter()
+                    .find(|v| v.id == b.village_id)
+                    .map(name)
+                    .unwrap_or_default();
+                lists.push((b.id, format!("#{} {vname} {}", b.id, b.opens_on)));
+            }
+        }
+    }
+    let data = ManageData {
+        villages: villages.iter().map(|v| (v.id, name(v))).collect(),
+        village: village.map(|v| (v.id, name(v))),
+        pool,
+        draws,
+        lists,
+        can_panel: village.is_some_and(|v| staff.can(Perm::ProcessCases, v.parent_id)),
+        can_spot: staff.can(Perm::ApproveCases, staff.scope()),
+        error,
+        notice,
+        now: now_epoch(),
+    };
+    let (nav, csrf) = (nav(staff), staff.csrf.clone());
+    let page = view! { <ManagePage lang nav csrf data /> };
+    Ok(no_store(
+        ctx.render(lang.t(Msg::DrawsStaffTitle), page)
+            .into_response(),
+    ))
+}
+
+pub async fn manage(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Query(q): Query<ManageQuery>,
+) -> AppResult<Response> {
+    staff.require(Perm::ReadCases, staff.scope())?;
+    if staff.village_scope().is_some() {
+        return Err(AppError::Forbidden);
+    }
+    manage_page(&state, &ctx, &staff, q.village, None, q.done.is_some()).await
+}
+
+/// A refused form: the page again, with why, as a 422.
+async fn refused(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &StaffCtx,
+    village: Option<i64>,
+    msg: String,
+) -> AppResult<Response> {
+    let mut res = manage_page(state, ctx, staff, village, Some(msg), false).await?;
+    *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(res)
+}
+
+fn back(village: Option<i64>) -> Response {
+    let q = village.map(|v| format!("village={v}&")).unwrap_or_default();
+    Redirect::to(&format!("/staff/draws?{q}done=1")).into_response()
+}
+
+async fn village(state: &AppState, id: i64) -> AppResult<regions::Region> {
+    regions::by_level_id(&state.db, regions::Level::Village, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[derive(Deserialize)]
+#[serde(default)]
+#[derive(Default)]
+pub struct MemberForm {
+    village: i64,
+    name: String,
+    stratum: String,
+    group: String,
+    member: i64,
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StaffForm(staff, f): StaffForm<MemberForm>,
+) -> AppResult<Response> {
+    let v = village(&state, f.village).await?;
+    staff.require(Perm::ProcessCases, v.parent_id)?;
+    let name = f.name.trim();
+    let stratum = Stratum::ALL
+        .iter()
+        .copied()
+        .find(|s| s.as_str() == f.stratum);
+    let group = crate::domain::case::normalise_group(&f.group);
+    let group = group.as_str();
+    let ok_group = match stratum {
+        Some(Stratum::Cadre) => group.is_empty(),
+        Some(_) => {
+            (1..=20).contains(&group.chars().count()) && !group.chars().any(char::is_control)
+        }
+        None => false,
+    };
+    let (Some(stratum), true, true) = (
+        stratum,
+        crate::cases::register::valid_person_name(name),
+        ok_group,
+    ) else {
+        return refused(
+            &state,
+            &ctx,
+            &staff,
+            Some(v.id),
+            ctx.lang.t(Msg::PoolMemberRule).to_owned(),
+        )
+        .await;
+    };
+    let group = (!group.is_empty()).then_some(group);
+    service::add_member(&state, &staff, &v, name, stratum, group).await?;
+    Ok(back(Some(v.id)))
+}
+
+pub async fn remove_member(
+    State(state): State<AppState>,
+    StaffForm(staff, f): StaffForm<MemberForm>,
+) -> AppResult<Response> {
+    let v = village(&state, f.village).await?;
+    service::remove_member(&state, &staff, &v, f.member).await?;
+    Ok(back(Some(v.id)))
+}
+
+/// The announce forms (repeated `recused` checkboxes), as pairs.
+type Fields = Vec<(String, String)>;
+
+fn field<'a>(f: &'a Fields, key: &str) -> &'a str {
+    f.iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
+}
+
+pub async fn announce_panel(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StaffForm(staff, f): StaffForm<Fields>,
+) -> AppResult<Response> {
+    let v = village(
+        &state,
+        field(&f, "village")
+            .parse()
+            .map_err(|_| AppError::NotFound)?,
+    )
+    .await?;
+    staff.require(Perm::ProcessCases, v.parent_id)?;
+    let size = field(&f, "size").parse::<u32>().unwrap_or(0);
+    let recused: Vec<i64> = f
+        .iter()
+        .filter(|(k, _)| k == "recused")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let source = Source {
+        text: field(&f, "source"),
+        format: field(&f, "format"),
+    };
+    match service::announce_panel(&state, &staff, &v, size, &recused, source).await? {
+        Ok(id) => Ok(Redirect::to(&format!("/draws/{id}")).into_response()),
+        Err(msg) => refused(&state, &ctx, &staff, Some(v.id), msg).await,
+    }
+}
+
+pub async fn announce_spot_check(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StaffForm(staff, f): StaffForm<Fields>,
+) -> AppResult<Response> {
+    let batch: i64 = field(&f, "batch").parse().map_err(|_| AppError::NotFound)?;
+    let rate = field(&f, "rate").parse::<u32>().unwrap_or(0);
+    let source = Source {
+        text: field(&f, "source"),
+        format: field(&f, "format"),
+    };
+    match service::announce_spot_check(&state, &staff, batch, rate, source).await? {
+        Ok(id) => Ok(Redirect::to(&format!("/draws/{id}")).into_response()),
+        Err(msg) => refused(&state, &ctx, &staff, None, msg).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DrawForm {
+    #[serde(default)]
+    randomness: String,
+}
+
+pub async fn draw(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    StaffForm(staff, f): StaffForm<DrawForm>,
+) -> AppResult<Response> {
+    let row = ddb::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    match service::draw(&state, &staff, &row, &f.randomness).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/draws/{id}")).into_response()),
+        Err(msg) => refused(&state, &ctx, &staff, row.village_id, msg).await,
+    }
+}

@@ -1,0 +1,409 @@
+//! Pools and public draws (docs/draws.md): a village's review pool, kept by its township (every
+//! change audited); announcing a panel or a spot-check freezes its inputs as the published JSON
+//! (masked names only) with their pool hash; at least 24 hours later, staff enter the announced
+//! public randomness and the draw is computed — by `domain::draw`, the same code the page's
+//! verify island and `sunshine draw verify` run.
+
+use chrono::Datelike;
+
+use crate::db::draws::{self as ddb, DrawRow, NewDraw};
+use crate::db::{audit, cases as cdb, now_epoch, publicity as pdb, regions, today_cst};
+use crate::domain::access::Perm;
+use crate::domain::case::{group_token, member_token, Stage};
+use crate::domain::draw::{
+    announce, verify, AnnounceError, DrawFile, Entry, Panel, PoolMember, Proposal, SpotCheck,
+    Stratum, Subject, Verified, MIN_CADRES,
+};
+use crate::domain::{BatchKind, BatchState, MaskedName};
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Msg};
+use crate::web::session::StaffCtx;
+use crate::web::state::AppState;
+
+/// Seconds between an announcement and the earliest moment its randomness may be entered.
+pub const NOTICE_SECS: i64 = 24 * 60 * 60;
+
+/// Why an announcement was refused, in the visitor's language (with the protocol's detail).
+pub fn refusal_text(lang: Lang, e: &AnnounceError) -> String {
+    let msg = match e {
+        AnnounceError::PoolTooSmall { .. } => Msg::DrawPoolTooSmall,
+        AnnounceError::TooFewCadres { .. } | AnnounceError::BadMinCadres { .. } => {
+            Msg::DrawTooFewCadres
+        }
+        AnnounceError::GroupWithoutMember { .. } => Msg::DrawGroupWithoutMember,
+        AnnounceError::BadPanelSize { .. } | AnnounceError::PanelTooSmall { .. } => {
+            Msg::DrawPanelTooSmall
+        }
+        AnnounceError::TooFewEligible { .. } => Msg::DrawTooFewEligible,
+        AnnounceError::BadGroups(_) => Msg::DrawNoApplicants,
+        AnnounceError::NoEntries => Msg::DrawNoEntries,
+        AnnounceError::BadRate { .. } => Msg::DrawBadRate,
+        AnnounceError::BadRandomnessSource | AnnounceError::BadRandomnessFormat => {
+            Msg::DrawBadSource
+        }
+        _ => Msg::DrawRefused,
+    };
+    match lang {
+        // The protocol's own words (with the numbers) are English; in Chinese the rule is enough.
+        Lang::Zh => lang.t(msg).to_owned(),
+        Lang::En => format!("{} ({e})", lang.t(msg)),
+    }
+}
+
+fn village_name(lang: Lang, r: &regions::Region) -> String {
+    lang.pick(&r.name_zh, r.name_en.as_deref()).to_owned()
+}
+
+/// Adds a member to a village's pool.
+pub async fn add_member(
+    state: &AppState,
+    staff: &StaffCtx,
+    village: &regions::Region,
+    name: &str,
+    stratum: Stratum,
+    group: Option<&str>,
+) -> AppResult<i64> {
+    let township = village.parent_id.ok_or(AppError::NotFound)?;
+    staff.require(Perm::ProcessCases, Some(township))?;
+    let now = now_epoch();
+    let mut tx = state.db.begin().await?;
+    let id = ddb::insert_member(
+        &mut tx,
+        village.id,
+        name,
+        stratum,
+        group,
+        staff.staff.id,
+        now,
+    )
+    .await?;
+    let detail = format!(
+        "village={} member={id} stratum={}",
+        village.code,
+        stratum.as_str()
+    );
+    let entry = staff.audit(
+        "pool.add",
+        "village",
+        Some(village.code.clone()),
+        Some(township),
+        detail,
+    );
+    audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Takes a member out of the pool (future draws; announced snapshots never change).
+pub async fn remove_member(
+    state: &AppState,
+    staff: &StaffCtx,
+    village: &regions::Region,
+    id: i64,
+) -> AppResult<()> {
+    let township = village.parent_id.ok_or(AppError::NotFound)?;
+    staff.require(Perm::ProcessCases, Some(township))?;
+    let now = now_epoch();
+    let mut tx = state.db.begin().await?;
+    if !ddb::set_member_active(&mut tx, village.id, id, false).await? {
+        return Err(AppError::NotFound);
+    }
+    let entry = staff.audit(
+        "pool.remove",
+        "village",
+        Some(village.code.clone()),
+        Some(township),
+        format!("member={id}"),
+    );
+    audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What an announcement names as its randomness.
+pub struct Source<'a> {
+    pub text: &'a str,
+    pub format: &'a str,
+}
+
+async fn store(
+    state: &AppState,
+    staff: &StaffCtx,
+    proposal: Proposal,
+    kind: &str,
+    township: i64,
+    village: Option<i64>,
+    batch: Option<i64>,
+) -> AppResult<Result<i64, String>> {
+    let purpose = proposal.purpose.clone();
+    let announcement = match announce(proposal) {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(refusal_text(staff.lang, &e))),
+    };
+    let json = DrawFile::from(&announcement).to_json();
+    let hash = announcement.pool_hash().to_hex();
+    let now = now_epoch();
+    let new = NewDraw {
+        draw_key: announcement.draw_id(),
+        kind,
+        township_id: township,
+        village_id: village,
+        batch_id: batch,
+        purpose: &purpose,
+        announcement: &json,
+        pool_hash: &hash,
+        announced_by: staff.staff.id,
+        draw_not_before: now + NOTICE_SECS,
+    };
+    let mut tx = state.db.begin().await?;
+    let Some(id) = ddb::insert(&mut tx, &new, now).await? else {
+        return Ok(Err(staff.lang.t(Msg::DrawExists).to_owned()));
+    };
+    let entry = staff.audit(
+        "draw.announce",
+        "draw",
+        Some(id.to_string()),
+        Some(township),
+        format!("{} pool_hash={hash}", announcement.draw_id()),
+    );
+    audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// A panel's draw id: the village and the minute of the announcement (China time), so that a
+/// second panel in one month gets its own id and a double click is refused as a duplicate.
+pub fn panel_key(village_code: &str, at: i64) -> String {
+    let t =
+        chrono::DateTime::from_timestamp(at, 0).unwrap_or_default() + chrono::Duration::hours(8);
+    format!("panel-{village_code}-{}", t.format("%Y%m%d-%H%M"))
+}
+
+/// "光明村 2026-11 民主评议小组".
+pub fn panel_purpose(village: &regions::Region, day: chrono::NaiveDate) -> String {
+    format!(
+        "{} {}-{:02} {}",
+        village_name(Lang::Zh, village),
+        day.year(),
+        day.month(),
+        Msg::PanelPurpose.text(Lang::Zh)
+    )
+}
+
+/// Announces this month's review panel of a village: its active pool (masked names), the village
+/// groups of the applications waiting for review, at least 2 cadres, `size` seats; `recused`
+/// pool members are near relatives of an applicant (回避) and are never drawn.
+pub async fn announce_panel(
+    state: &AppState,
+    staff: &StaffCtx,
+    village: &regions::Region,
+    size: u32,
+    recused: &[i64],
+    source: Source<'_>,
+) -> AppResult<Result<i64, String>> {
+    let township = village.parent_id.ok_or(AppError::NotFound)?;
+    staff.require(Perm::ProcessCases, Some(township))?;
+    let policy = state.site.settings.mask_policy;
+    let pool: Vec<PoolMember> = ddb::pool(&state.db, village.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.active)
+        .map(|m| PoolMember {
+            id: member_token(m.id),
+            name: MaskedName::new(&m.name, policy).as_str().to_owned(),
+            stratum: m.stratum,
+            group: m.group_name.as_deref().map(group_token),
+            near_relative: recused.contains(&m.id),
+        })
+        .collect();
+    let filter = cdb::CaseFilter {
+        village_id: Some(village.id),
+        stage: Some(Stage::Surveyed),
+        ..Default::default()
+    };
+    let mut groups: Vec<String> = cdb::list(&state.db, &filter, 10_000)
+        .await?
+        .iter()
+        .map(|c| group_token(&c.group_name))
+        .collect();
+    groups.sort();
+    groups.dedup();
+    let proposal = Proposal {
+        draw_id: panel_key(&village.code, now_epoch()),
+        purpose: panel_purpose(village, today_cst()),
+        randomness_source: source.text.trim().to_owned(),
+        randomness_format: source.format.trim().to_owned(),
+        subject: Subject::Panel(Panel {
+            panel_size: size,
+            min_cadres: MIN_CADRES,
+            groups,
+            pool,
+        }),
+    };
+    store(
+        state,
+        staff,
+        proposal,
+        "panel",
+        township,
+        Some(village.id),
+        None,
+    )
+    .await
+}
+
+/// "光明村 审核公示 #12 县级抽查".
+pub fn spot_purpose(village: &regions::Region, batch_id: i64) -> String {
+    format!(
+        "{} {} #{batch_id} {}",
+        village_name(Lang::Zh, village),
+        Msg::KindReview.text(Lang::Zh),
+        Msg::SpotCheckPurpose.text(Lang::Zh)
+    )
+}
+
+/// Announces the county's spot-check of a published 审核 list: every entry made from a case,
+/// near-relative cases flagged (always checked), at `rate` percent (never below 30).
+pub async fn announce_spot_check(
+    state: &AppState,
+    staff: &StaffCtx,
+    batch_id: i64,
+    rate: u32,
+    source: Source<'_>,
+) -> AppResult<Result<i64, String>> {
+    let batch = pdb::batch(&state.db, batch_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff.require(Perm::ApproveCases, Some(batch.township_id))?;
+    if batch.kind != BatchKind::Review || batch.state == BatchState::Draft {
+        return Err(AppError::NotFound);
+    }
+    let entries: Vec<Entry> = {
+        let mut conn = state.db.pool.acquire().await?;
+        ddb::spot_check_entries(&mut conn, batch_id)
+            .await?
+            .into_iter()
+            .map(|(e, _)| e)
+            .collect()
+    };
+    let village = regions::by_id(&state.db, batch.village_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let proposal = Proposal {
+        draw_id: format!("spot-{batch_id}"),
+        purpose: spot_purpose(&village, batch_id),
+        randomness_source: source.text.trim().to_owned(),
+        randomness_format: source.format.trim().to_owned(),
+        subject: Subject::SpotCheck(SpotCheck {
+            rate_percent: rate,
+            entries,
+        }),
+    };
+    store(
+        state,
+        staff,
+        proposal,
+        "spot_check",
+        batch.township_id,
+        Some(batch.village_id),
+        Some(batch_id),
+    )
+    .await
+}
+
+/// Enters the announced randomness and stores the result. `Ok(Err(msg))`: too early, drawn
+/// already, or a value of the wrong shape.
+pub async fn draw(
+    state: &AppState,
+    staff: &StaffCtx,
+    row: &DrawRow,
+    randomness: &str,
+) -> AppResult<Result<(), String>> {
+    let perm = if row.kind == "panel" {
+        Perm::ProcessCases
+    } else {
+        Perm::ApproveCases
+    };
+    staff.require(perm, Some(row.township_id))?;
+    let lang = staff.lang;
+    if row.result.is_some() {
+        return Ok(Err(lang.t(Msg::DrawDone).to_owned()));
+    }
+    let now = now_epoch();
+    if now < row.draw_not_before {
+        return Ok(Err(lang.t(Msg::DrawTooEarly).to_owned()));
+    }
+    // The stored announcement is re-checked first: the snapshot is the one published.
+    let file: DrawFile = serde_json::from_str(&row.announcement)
+        .map_err(|e| AppError::internal("stored draw", e))?;
+    let announcement = match verify(&file) {
+        Ok(Verified::Announced(a)) => a,
+        Ok(Verified::Drawn(_)) | Err(_) => {
+            return Err(AppError::internal("stored draw", "not an announcement"))
+        }
+    };
+    let drawn = match announcement.draw(randomness.trim()) {
+        Ok(d) => d,
+        Err(e) => {
+            let msg = lang.t(Msg::DrawBadRandomness);
+            return Ok(Err(if lang == Lang::En {
+                format!("{msg} ({e})")
+            } else {
+                msg.to_owned()
+            }));
+        }
+    };
+    let json = DrawFile::from(&drawn).to_json();
+    let mut tx = state.db.begin().await?;
+    if !ddb::set_result(&mut tx, row.id, &json, staff.staff.id, now).await? {
+        return Ok(Err(lang.t(Msg::DrawDone).to_owned()));
+    }
+    let detail = format!("{} seed={}", row.draw_key, drawn.seed().to_hex());
+    let entry = staff.audit(
+        "draw.draw",
+        "draw",
+        Some(row.id.to_string()),
+        Some(row.township_id),
+        detail,
+    );
+    audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// The published JSON of a draw: its result once drawn, else its announcement.
+pub fn published_json(row: &DrawRow) -> &str {
+    row.result.as_deref().unwrap_or(&row.announcement)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panel_keys_follow_china_time() {
+        // 2026-11-29 16:05 UTC is 2026-11-30 00:05 in China.
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 29)
+            .and_then(|d| d.and_hms_opt(16, 5, 0))
+            .map(|t| t.and_utc().timestamp())
+            .unwrap_or_default();
+        assert_eq!(
+            panel_key("530621103203", at),
+            "panel-530621103203-20261130-0005"
+        );
+    }
+
+    #[test]
+    fn tokens_and_refusals() {
+        assert_eq!(member_token(42), "m42");
+        let text = refusal_text(Lang::Zh, &AnnounceError::PoolTooSmall { members: 12 });
+        assert!(
+            text.contains("评议库") && !text.contains("members"),
+            "{text}"
+        );
+        let text = refusal_text(Lang::En, &AnnounceError::PoolTooSmall { members: 12 });
+        assert!(text.contains("pool") && text.contains("12"), "{text}");
+        let text = refusal_text(Lang::En, &AnnounceError::NoEntries);
+        assert!(text.contains("no entries"), "{text}");
+    }
+}
