@@ -42,6 +42,10 @@ pub struct SiteSettings {
     pub window_days: u32,
     /// Whether complaint deadlines count calendar days (default) or working days.
     pub deadline_count: crate::domain::DayCount,
+    /// Re-check intervals by category and the 渐退 grace period.
+    pub recheck: crate::domain::recheck::Schedule,
+    /// The document prefix of written notices, e.g. `鲁民低告` (鲁民低告〔2026〕12号).
+    pub notice_prefix: String,
 }
 
 impl Default for SiteSettings {
@@ -55,6 +59,8 @@ impl Default for SiteSettings {
             public_url: "http://127.0.0.1:3000".to_owned(),
             window_days: 7,
             deadline_count: crate::domain::DayCount::Calendar,
+            recheck: crate::domain::recheck::Schedule::default(),
+            notice_prefix: "鲁民低告".to_owned(),
         }
     }
 }

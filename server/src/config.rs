@@ -52,6 +52,18 @@ pub struct ServeArgs {
     /// Complaint deadlines in `calendar` days (default) or `working` days (holiday table).
     #[arg(long, env = "SUNSHINE_DEADLINE_DAYS", default_value = "calendar", value_parser = parse_day_count)]
     pub deadline_days: app::domain::DayCount,
+    /// Months between re-checks of 兜底 (特困) households.
+    #[arg(long, env = "SUNSHINE_RECHECK_DOUDI_MONTHS", default_value = "12", value_parser = clap::value_parser!(u32).range(1..=36))]
+    pub recheck_doudi_months: u32,
+    /// Months between re-checks of other (一般) households.
+    #[arg(long, env = "SUNSHINE_RECHECK_YIBAN_MONTHS", default_value = "6", value_parser = clap::value_parser!(u32).range(1..=36))]
+    pub recheck_yiban_months: u32,
+    /// Months an allowance continues (渐退) after income from work rises above the line.
+    #[arg(long, env = "SUNSHINE_TAPER_MONTHS", default_value = "6", value_parser = clap::value_parser!(u32).range(0..=24))]
+    pub taper_months: u32,
+    /// Document prefix of written notices (鲁民低告 → 鲁民低告〔2026〕12号).
+    #[arg(long, env = "SUNSHINE_NOTICE_PREFIX", default_value = "鲁民低告")]
+    pub notice_prefix: String,
     /// Sender address of outgoing mail.
     #[arg(
         long,
@@ -121,6 +133,8 @@ pub struct Settings {
     pub window_days: u32,
     pub mail_from: String,
     pub deadline_days: app::domain::DayCount,
+    pub recheck: app::domain::recheck::Schedule,
+    pub notice_prefix: String,
     /// How often the mail worker looks for due mail (it is also woken at once on new mail).
     pub mail_poll_secs: u64,
     /// Where the WASM islands bundle is, if built.
@@ -157,6 +171,12 @@ impl Settings {
             window_days: args.window_days,
             mail_from: args.mail_from,
             deadline_days: args.deadline_days,
+            recheck: app::domain::recheck::Schedule {
+                doudi_months: args.recheck_doudi_months,
+                yiban_months: args.recheck_yiban_months,
+                taper_months: args.taper_months,
+            },
+            notice_prefix: args.notice_prefix.trim().to_owned(),
             // The worker also looks at least as often as the first retry falls due.
             mail_poll_secs: u64::from(args.mail_retry_secs).min(15),
             pkg_dir: args.pkg_dir,

@@ -77,6 +77,8 @@ impl Application {
                 public_url: settings.public_url.clone(),
                 window_days: settings.window_days,
                 deadline_count: settings.deadline_days,
+                recheck: settings.recheck,
+                notice_prefix: settings.notice_prefix.clone(),
             },
             county,
             css_href: app::web::assets::css_href(),

@@ -105,9 +105,13 @@ pub mod masking;
 #[cfg(feature = "ssr")]
 pub mod money;
 #[cfg(feature = "ssr")]
+pub mod notice;
+#[cfg(feature = "ssr")]
 pub mod publicity;
 #[cfg(feature = "ssr")]
 pub mod receipt;
+#[cfg(feature = "ssr")]
+pub mod recheck;
 #[cfg(feature = "ssr")]
 pub mod stats;
 

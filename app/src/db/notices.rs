@@ -1,0 +1,268 @@
+//! Written notices (告之书): staff-only documents; the public sees counts per township.
+//! Numbers are taken from a per-year counter row inside the notice's own transaction: a rolled
+//! back notice gives its number back, two notices never share one, and the sequence has no gaps.
+
+use chrono::NaiveDate;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::Db;
+use crate::domain::notice::{number, Delivery, NoticeKind};
+use crate::error::{AppError, AppResult};
+
+/// A notice to issue.
+pub struct NewNotice<'a> {
+    pub kind: NoticeKind,
+    pub household_id: i64,
+    pub case_id: Option<i64>,
+    pub recheck_id: Option<i64>,
+    pub township_id: i64,
+    pub village_id: i64,
+    pub addressee: &'a str,
+    pub decision: &'a str,
+    pub reasons: &'a str,
+    pub basis: &'a str,
+    pub issuer: &'a str,
+    pub decided_on: NaiveDate,
+    pub deliver_by: NaiveDate,
+    pub created_by: i64,
+}
+
+/// A notice as stored.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub id: i64,
+    pub number: String,
+    pub kind: NoticeKind,
+    pub household_id: i64,
+    pub case_id: Option<i64>,
+    pub recheck_id: Option<i64>,
+    pub township_id: i64,
+    pub village_id: i64,
+    pub addressee: String,
+    pub decision: String,
+    pub reasons: String,
+    pub basis: String,
+    pub issuer: String,
+    pub decided_on: NaiveDate,
+    pub deliver_by: NaiveDate,
+    pub delivered_on: Option<NaiveDate>,
+    pub delivery_method: Option<Delivery>,
+    pub delivered_by: Option<String>,
+    /// Display name of who recorded the delivery.
+    pub delivery_recorded_by: Option<String>,
+}
+
+const COLS: &str = "n.id, n.number, n.kind, n.household_id, n.case_id, n.recheck_id, n.township_id,
+    n.village_id, n.addressee, n.decision, n.reasons, n.basis, n.issuer, n.decided_on, n.deliver_by,
+    n.delivered_on, n.delivery_method, n.delivered_by, s.display_name";
+
+fn date(s: &str) -> AppResult<NaiveDate> {
+    s.parse().map_err(|e| AppError::internal("stored date", e))
+}
+
+fn from_row(r: &AnyRow) -> AppResult<Notice> {
+    let kind: String = r.try_get(2)?;
+    let method: Option<String> = r.try_get(16)?;
+    Ok(Notice {
+        id: r.try_get(0)?,
+        number: r.try_get(1)?,
+        kind: NoticeKind::parse(&kind).map_err(|e| AppError::internal("notice kind", e))?,
+        household_id: r.try_get(3)?,
+        case_id: r.try_get(4)?,
+        recheck_id: r.try_get(5)?,
+        township_id: r.try_get(6)?,
+        village_id: r.try_get(7)?,
+        addressee: r.try_get(8)?,
+        decision: r.try_get(9)?,
+        reasons: r.try_get(10)?,
+        basis: r.try_get(11)?,
+        issuer: r.try_get(12)?,
+        decided_on: date(&r.try_get::<String, _>(13)?)?,
+        deliver_by: date(&r.try_get::<String, _>(14)?)?,
+        delivered_on: r
+            .try_get::<Option<String>, _>(15)?
+            .as_deref()
+            .map(date)
+            .transpose()?,
+        delivery_method: method
+            .as_deref()
+            .map(Delivery::parse)
+            .transpose()
+            .map_err(|e| AppError::internal("delivery method", e))?,
+        delivered_by: r.try_get(17)?,
+        delivery_recorded_by: r.try_get(18)?,
+    })
+}
+
+/// The next number of `year`, taken inside the caller's transaction (the counter row stays
+/// locked until it commits or rolls back).
+#[tracing::instrument(skip_all)]
+pub async fn next_seq(conn: &mut AnyConnection, year: i32) -> AppResult<i64> {
+    sqlx::query(
+        "INSERT INTO notice_counters (year, last) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING",
+    )
+    .bind(i64::from(year))
+    .execute(&mut *conn)
+    .await?;
+    let row =
+        sqlx::query("UPDATE notice_counters SET last = last + 1 WHERE year = $1 RETURNING last")
+            .bind(i64::from(year))
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(row.try_get(0)?)
+}
+
+/// Issues a notice with the next number of its decision's year; returns (id, number).
+#[tracing::instrument(skip_all)]
+pub async fn insert(
+    conn: &mut AnyConnection,
+    n: &NewNotice<'_>,
+    prefix: &str,
+    now: i64,
+) -> AppResult<(i64, String)> {
+    let year = crate::domain::notice::number_year(n.decided_on);
+    let seq = next_seq(conn, year).await?;
+    let no = number(prefix, year, seq);
+    let row = sqlx::query(
+        "INSERT INTO notices (year, seq, number, kind, household_id, case_id, recheck_id,
+            township_id, village_id, addressee, decision, reasons, basis, issuer, decided_on,
+            deliver_by, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         RETURNING id",
+    )
+    .bind(i64::from(year))
+    .bind(seq)
+    .bind(&no)
+    .bind(n.kind.as_str())
+    .bind(n.household_id)
+    .bind(n.case_id)
+    .bind(n.recheck_id)
+    .bind(n.township_id)
+    .bind(n.village_id)
+    .bind(n.addressee)
+    .bind(n.decision)
+    .bind(n.reasons)
+    .bind(n.basis)
+    .bind(n.issuer)
+    .bind(n.decided_on.to_string())
+    .bind(n.deliver_by.to_string())
+    .bind(n.created_by)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((row.try_get(0)?, no))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn get(db: &Db, id: i64) -> AppResult<Option<Notice>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM notices n LEFT JOIN staff s ON s.id = n.delivery_recorded_by WHERE n.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Which notices a list shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoticeFilter {
+    pub township_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub household_id: Option<i64>,
+    /// Only undelivered notices whose last day is before this date.
+    pub overdue_on: Option<NaiveDate>,
+    /// Only undelivered notices.
+    pub undelivered: bool,
+}
+
+/// Notices, oldest undelivered first, then newest.
+#[tracing::instrument(skip_all)]
+pub async fn list(db: &Db, f: &NoticeFilter, limit: i64) -> AppResult<Vec<Notice>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM notices n LEFT JOIN staff s ON s.id = n.delivery_recorded_by
+         WHERE ($1 IS NULL OR n.township_id = $1) AND ($2 IS NULL OR n.case_id = $2)
+           AND ($3 IS NULL OR n.household_id = $3)
+           AND ($4 IS NULL OR (n.delivered_on IS NULL AND n.deliver_by < $4))
+           AND ($5 = 0 OR n.delivered_on IS NULL)
+         ORDER BY CASE WHEN n.delivered_on IS NULL THEN 0 ELSE 1 END, n.deliver_by, n.id DESC
+         LIMIT $6"
+    )))
+    .bind(f.township_id)
+    .bind(f.case_id)
+    .bind(f.household_id)
+    .bind(f.overdue_on.map(|d| d.to_string()))
+    .bind(i64::from(f.undelivered))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Undelivered notices past their last day, in a scope.
+#[tracing::instrument(skip_all)]
+pub async fn overdue_count(db: &Db, township_id: Option<i64>, today: NaiveDate) -> AppResult<i64> {
+    Ok(sqlx::query(
+        "SELECT COUNT(*) FROM notices
+         WHERE ($1 IS NULL OR township_id = $1) AND delivered_on IS NULL AND deliver_by < $2",
+    )
+    .bind(township_id)
+    .bind(today.to_string())
+    .fetch_one(&db.pool)
+    .await?
+    .try_get(0)?)
+}
+
+/// A delivery record.
+pub struct DeliveryRecord<'a> {
+    pub delivered_on: NaiveDate,
+    pub method: Delivery,
+    pub delivered_by: &'a str,
+    pub recorded_by: i64,
+}
+
+/// Records a notice's delivery, once: false when it was recorded already.
+#[tracing::instrument(skip_all)]
+pub async fn set_delivered(
+    conn: &mut AnyConnection,
+    id: i64,
+    d: &DeliveryRecord<'_>,
+    now: i64,
+) -> AppResult<bool> {
+    let res = sqlx::query(
+        "UPDATE notices SET delivered_on = $1, delivery_method = $2, delivered_by = $3,
+            delivery_recorded_by = $4, delivery_recorded_at = $5
+         WHERE id = $6 AND delivered_on IS NULL",
+    )
+    .bind(d.delivered_on.to_string())
+    .bind(d.method.as_str())
+    .bind(d.delivered_by)
+    .bind(d.recorded_by)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+/// Per township: (township id, notices issued, delivered on time) — for `/stats`.
+#[tracing::instrument(skip_all)]
+pub async fn township_counts(db: &Db) -> AppResult<Vec<(i64, i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT township_id, COUNT(*),
+            SUM(CASE WHEN delivered_on IS NOT NULL AND delivered_on <= deliver_by THEN 1 ELSE 0 END)
+         FROM notices GROUP BY township_id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get(0)?,
+                r.try_get(1)?,
+                r.try_get::<Option<i64>, _>(2)?.unwrap_or(0),
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,405 @@
+//! Re-checks (动态管理): staff-only. Who is a recipient (on the village's current standing list,
+//! not stopped), when each is due, the open leads (from another department's data or the
+//! household's own report), and the re-check records.
+
+use chrono::NaiveDate;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::Db;
+use crate::domain::recheck::{Method, Outcome, Source};
+use crate::domain::AidCategory;
+use crate::error::{AppError, AppResult};
+
+fn date(s: &str) -> AppResult<NaiveDate> {
+    s.parse().map_err(|e| AppError::internal("stored date", e))
+}
+
+fn opt_date(s: Option<String>) -> AppResult<Option<NaiveDate>> {
+    s.as_deref().map(date).transpose()
+}
+
+/// A household on its village's current standing list, with its re-check state.
+#[derive(Debug, Clone)]
+pub struct Recipient {
+    pub household_id: i64,
+    pub village_id: i64,
+    pub township_id: i64,
+    pub village_name: String,
+    pub head_name: String,
+    pub persons: i64,
+    pub category: AidCategory,
+    pub monthly_fen: i64,
+    /// `None`: never scheduled (added by hand or import): due a full interval after it was added.
+    pub recheck_due_on: Option<NaiveDate>,
+    pub created_at: i64,
+    pub taper_until: Option<NaiveDate>,
+    /// Open leads (comparison matches, own reports) waiting for a re-check.
+    pub open_leads: i64,
+}
+
+const RECIPIENT_COLS: &str = "h.id, h.village_id, v.parent_id, v.name_zh, h.head_name, h.persons,
+    h.category, h.monthly_fen, h.recheck_due_on, h.created_at, h.taper_until,
+    (SELECT COUNT(*) FROM rechecks r WHERE r.household_id = h.id AND r.status = 'open')";
+
+/// Households that are on the latest published standing list of their village (not as 停发).
+const ON_STANDING: &str = "h.status = 'active' AND EXISTS (
+    SELECT 1 FROM batch_entries e WHERE e.household_id = h.id AND e.change_kind <> 'stop'
+      AND e.batch_id = (SELECT b.id FROM batches b WHERE b.village_id = h.village_id
+          AND b.kind = 'standing' AND b.state = 'published' ORDER BY b.published_at DESC, b.id DESC LIMIT 1))";
+
+fn recipient_from_row(r: &AnyRow) -> AppResult<Recipient> {
+    let category: String = r.try_get(6)?;
+    Ok(Recipient {
+        household_id: r.try_get(0)?,
+        village_id: r.try_get(1)?,
+        township_id: r.try_get(2)?,
+        village_name: r.try_get(3)?,
+        head_name: r.try_get(4)?,
+        persons: r.try_get(5)?,
+        category: AidCategory::parse(&category).map_err(|e| AppError::internal("category", e))?,
+        monthly_fen: r.try_get(7)?,
+        recheck_due_on: opt_date(r.try_get(8)?)?,
+        created_at: r.try_get(9)?,
+        taper_until: opt_date(r.try_get(10)?)?,
+        open_leads: r.try_get(11)?,
+    })
+}
+
+/// The recipients of a scope (a township, or one village), by village then name.
+#[tracing::instrument(skip_all)]
+pub async fn recipients(
+    db: &Db,
+    township_id: Option<i64>,
+    village_id: Option<i64>,
+) -> AppResult<Vec<Recipient>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {RECIPIENT_COLS} FROM households h JOIN regions v ON v.id = h.village_id
+         WHERE ($1 IS NULL OR v.parent_id = $1) AND ($2 IS NULL OR h.village_id = $2) AND {ON_STANDING}
+         ORDER BY v.sort_order, v.id, h.head_name, h.id"
+    )))
+    .bind(township_id)
+    .bind(village_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(recipient_from_row).collect()
+}
+
+/// One recipient (or a household that was one), whatever its standing.
+#[tracing::instrument(skip_all)]
+pub async fn household(db: &Db, id: i64) -> AppResult<Option<(Recipient, bool)>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {RECIPIENT_COLS}, CASE WHEN {ON_STANDING} THEN 1 ELSE 0 END
+         FROM households h JOIN regions v ON v.id = h.village_id WHERE h.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    match row {
+        Some(r) => Ok(Some((
+            recipient_from_row(&r)?,
+            r.try_get::<i64, _>(12)? == 1,
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// A lead to look into (a comparison match, a household's own report).
+pub struct NewLead<'a> {
+    pub household_id: i64,
+    pub township_id: i64,
+    pub village_id: i64,
+    pub source: Source,
+    pub lead: &'a str,
+    pub comparison_id: Option<i64>,
+    pub complaint_id: Option<i64>,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert_lead(conn: &mut AnyConnection, l: &NewLead<'_>, now: i64) -> AppResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO rechecks (household_id, township_id, village_id, source, lead, comparison_id,
+            complaint_id, status, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id",
+    )
+    .bind(l.household_id)
+    .bind(l.township_id)
+    .bind(l.village_id)
+    .bind(l.source.as_str())
+    .bind(l.lead)
+    .bind(l.comparison_id)
+    .bind(l.complaint_id)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get(0)?)
+}
+
+/// A re-check record, open lead or done.
+#[derive(Debug, Clone)]
+pub struct Recheck {
+    pub id: i64,
+    pub household_id: i64,
+    pub source: Source,
+    pub lead: String,
+    pub complaint_id: Option<i64>,
+    pub done: bool,
+    pub method: Option<Method>,
+    pub outcome: Option<Outcome>,
+    pub checked_on: Option<NaiveDate>,
+    pub findings: Option<String>,
+    pub new_monthly_fen: Option<i64>,
+    pub taper_until: Option<NaiveDate>,
+    pub done_by: Option<String>,
+    pub created_at: i64,
+}
+
+fn recheck_from_row(r: &AnyRow) -> AppResult<Recheck> {
+    let source: String = r.try_get(2)?;
+    let status: String = r.try_get(5)?;
+    let method: Option<String> = r.try_get(6)?;
+    let outcome: Option<String> = r.try_get(7)?;
+    Ok(Recheck {
+        id: r.try_get(0)?,
+        household_id: r.try_get(1)?,
+        source: Source::parse(&source).map_err(|e| AppError::internal("source", e))?,
+        lead: r.try_get(3)?,
+        complaint_id: r.try_get(4)?,
+        done: status == "done",
+        method: method
+            .as_deref()
+            .map(Method::parse)
+            .transpose()
+            .map_err(|e| AppError::internal("method", e))?,
+        outcome: outcome
+            .as_deref()
+            .map(Outcome::parse)
+            .transpose()
+            .map_err(|e| AppError::internal("outcome", e))?,
+        checked_on: opt_date(r.try_get(8)?)?,
+        findings: r.try_get(9)?,
+        new_monthly_fen: r.try_get(10)?,
+        taper_until: opt_date(r.try_get(11)?)?,
+        done_by: r.try_get(12)?,
+        created_at: r.try_get(13)?,
+    })
+}
+
+const RECHECK_COLS: &str = "r.id, r.household_id, r.source, r.lead, r.complaint_id, r.status, r.method,
+    r.result, r.checked_on, r.findings, r.new_monthly_fen, r.taper_until, s.display_name, r.created_at";
+
+/// A household's re-checks and leads, newest first.
+#[tracing::instrument(skip_all)]
+pub async fn of_household(db: &Db, household_id: i64) -> AppResult<Vec<Recheck>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {RECHECK_COLS} FROM rechecks r LEFT JOIN staff s ON s.id = r.done_by
+         WHERE r.household_id = $1 ORDER BY r.id DESC"
+    )))
+    .bind(household_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(recheck_from_row).collect()
+}
+
+/// The re-check tied to a household's own report (a complaint), if any.
+#[tracing::instrument(skip_all)]
+pub async fn of_complaint(db: &Db, complaint_id: i64) -> AppResult<Option<Recheck>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {RECHECK_COLS} FROM rechecks r LEFT JOIN staff s ON s.id = r.done_by
+         WHERE r.complaint_id = $1 ORDER BY r.id LIMIT 1"
+    )))
+    .bind(complaint_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(recheck_from_row).transpose()
+}
+
+/// What a re-check found.
+pub struct Record<'a> {
+    pub method: Method,
+    pub outcome: Outcome,
+    pub checked_on: NaiveDate,
+    pub findings: &'a str,
+    pub new_monthly_fen: Option<i64>,
+    pub taper_until: Option<NaiveDate>,
+    pub done_by: i64,
+}
+
+/// Records a re-check of a household: its open leads are closed with this record, or (none open)
+/// a scheduled re-check is added. Returns the id of the record the notice and file refer to.
+#[tracing::instrument(skip_all)]
+pub async fn record(
+    conn: &mut AnyConnection,
+    household: (i64, i64, i64),
+    rec: &Record<'_>,
+    now: i64,
+) -> AppResult<i64> {
+    let (household_id, township_id, village_id) = household;
+    let open: Vec<i64> = sqlx::query(
+        "SELECT id FROM rechecks WHERE household_id = $1 AND status = 'open' ORDER BY id",
+    )
+    .bind(household_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| r.try_get(0))
+    .collect::<Result<_, _>>()?;
+    let id = match open.first() {
+        Some(id) => *id,
+        None => sqlx::query(
+            "INSERT INTO rechecks (household_id, township_id, village_id, source, lead, status,
+                    created_at) VALUES ($1, $2, $3, 'schedule', '', 'open', $4) RETURNING id",
+        )
+        .bind(household_id)
+        .bind(township_id)
+        .bind(village_id)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?,
+    };
+    sqlx::query(
+        "UPDATE rechecks SET status = 'done', method = $1, result = $2, checked_on = $3,
+            findings = $4, new_monthly_fen = $5, taper_until = $6, done_by = $7, done_at = $8
+         WHERE household_id = $9 AND status = 'open'",
+    )
+    .bind(rec.method.as_str())
+    .bind(rec.outcome.as_str())
+    .bind(rec.checked_on.to_string())
+    .bind(rec.findings)
+    .bind(rec.new_monthly_fen)
+    .bind(rec.taper_until.map(|d| d.to_string()))
+    .bind(rec.done_by)
+    .bind(now)
+    .bind(household_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// After a re-check: the household's next due date, and what the outcome changed.
+#[tracing::instrument(skip_all)]
+pub async fn apply(
+    conn: &mut AnyConnection,
+    household_id: i64,
+    next_due: NaiveDate,
+    outcome: Outcome,
+    new_monthly_fen: Option<i64>,
+    taper_until: Option<NaiveDate>,
+    now: i64,
+) -> AppResult<()> {
+    let status = if outcome == Outcome::Stop {
+        "stopped"
+    } else {
+        "active"
+    };
+    sqlx::query(
+        "UPDATE households SET recheck_due_on = $1, status = $2,
+            monthly_fen = COALESCE($3, monthly_fen),
+            taper_until = CASE WHEN $4 IS NULL THEN taper_until ELSE $4 END, updated_at = $5
+         WHERE id = $6",
+    )
+    .bind(next_due.to_string())
+    .bind(status)
+    .bind(new_monthly_fen)
+    .bind(taper_until.map(|d| d.to_string()))
+    .bind(now)
+    .bind(household_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Sets the first re-check date of households enrolled now.
+#[tracing::instrument(skip_all)]
+pub async fn set_due(conn: &mut AnyConnection, household_id: i64, due: NaiveDate) -> AppResult<()> {
+    sqlx::query("UPDATE households SET recheck_due_on = $1 WHERE id = $2")
+        .bind(due.to_string())
+        .bind(household_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A re-check's evidence file.
+pub struct NewFile<'a> {
+    pub content_type: &'a str,
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub data: &'a [u8],
+    pub uploaded_by: i64,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert_file(
+    conn: &mut AnyConnection,
+    recheck_id: i64,
+    f: &NewFile<'_>,
+    now: i64,
+) -> AppResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO recheck_files (recheck_id, content_type, file_name, size, sha256, data,
+            uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(recheck_id)
+    .bind(f.content_type)
+    .bind(f.file_name)
+    .bind(f.data.len() as i64)
+    .bind(f.sha256)
+    .bind(f.data)
+    .bind(f.uploaded_by)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get(0)?)
+}
+
+/// A stored evidence file: (recheck id, household id, content type, file name, bytes).
+#[tracing::instrument(skip_all)]
+pub async fn file(db: &Db, id: i64) -> AppResult<Option<(i64, i64, String, String, Vec<u8>)>> {
+    let row = sqlx::query(
+        "SELECT f.recheck_id, r.household_id, f.content_type, f.file_name, f.data
+         FROM recheck_files f JOIN rechecks r ON r.id = f.recheck_id WHERE f.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    match row {
+        Some(r) => Ok(Some((
+            r.try_get(0)?,
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// Files of a household's re-checks: (file id, recheck id, name).
+#[tracing::instrument(skip_all)]
+pub async fn files_of_household(db: &Db, household_id: i64) -> AppResult<Vec<(i64, i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT f.id, f.recheck_id, f.file_name FROM recheck_files f JOIN rechecks r ON r.id = f.recheck_id
+         WHERE r.household_id = $1 ORDER BY f.id",
+    )
+    .bind(household_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
+}
+
+/// Per township: re-checks done (any method) — for `/stats`.
+#[tracing::instrument(skip_all)]
+pub async fn done_by_township(db: &Db) -> AppResult<Vec<(i64, i64)>> {
+    let rows = sqlx::query(
+        "SELECT township_id, COUNT(*) FROM rechecks WHERE status = 'done' GROUP BY township_id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}
