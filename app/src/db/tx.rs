@@ -13,13 +13,19 @@
 //! closing a SQLite connection rolls back and releases its locks. On SQLite, `BEGIN IMMEDIATE`
 //! takes the write lock up front (waiting out `busy_timeout`), so a transaction that reads and
 //! then writes cannot fail half-way with `SQLITE_BUSY`.
+//!
+//! A transaction also carries what it changed for the public pages ([`Tx::changed`]); `commit`
+//! announces it to the other instances inside the transaction and applies it to this process
+//! right after `COMMIT` (see `changes`).
 
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection};
 
+use super::changes::{self, Change, ChangeHub};
 use super::{now_epoch, Backend, Db};
 
 /// When a database operation last failed for the database's reasons (a full disk, a lost
@@ -57,6 +63,9 @@ impl WriteHealth {
 /// `&mut AnyConnection` is expected. Dropped without [`Tx::commit`], it is rolled back.
 pub struct Tx {
     conn: Option<PoolConnection<Any>>,
+    backend: Backend,
+    hub: Arc<ChangeHub>,
+    changes: Vec<Change>,
 }
 
 impl Db {
@@ -72,20 +81,50 @@ impl Db {
             conn.close_on_drop();
             return Err(e);
         }
-        Ok(Tx { conn: Some(conn) })
+        Ok(Tx {
+            conn: Some(conn),
+            backend: self.backend,
+            hub: self.changes.clone(),
+            changes: Vec::new(),
+        })
     }
 }
 
 impl Tx {
+    /// Records what this transaction changes for the public pages; applied only if it commits.
+    pub fn changed(&mut self, change: Change) {
+        self.changes.push(change);
+    }
+
     /// Commits. On any error the connection is closed, never reused: the caller must treat
     /// the transaction as not stored.
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
         let Some(mut conn) = self.conn.take() else {
             return Err(sqlx::Error::PoolClosed);
         };
+        // The topics are worked out and announced inside the transaction: a failure here fails
+        // the write (a PostgreSQL transaction with a failed statement could not commit anyway).
+        let announced = if self.changes.is_empty() {
+            Ok(Vec::new())
+        } else {
+            match changes::affected(&mut conn, &self.changes).await {
+                Ok(topics) => changes::announce(&mut conn, self.backend, &self.hub, &topics)
+                    .await
+                    .map(|()| topics),
+                Err(e) => Err(e),
+            }
+        };
+        let topics = match announced {
+            Ok(topics) => topics,
+            Err(e) => {
+                let _ = rollback_or_close(conn).await;
+                return Err(e);
+            }
+        };
         match sqlx::query("COMMIT").execute(&mut *conn).await {
             Ok(_) => {
                 WRITE_HEALTH.succeeded();
+                self.hub.apply(&topics);
                 Ok(())
             }
             Err(e) => {

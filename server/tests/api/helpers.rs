@@ -181,6 +181,8 @@ pub async fn spawn_app_with(backend: Backend, opts: Options) -> TestApp {
             .unwrap_or_else(|| data_dir.path().join("no-bundle")),
         mail_retry_secs: 30,
         worker_id: None,
+        database_read_url: None,
+        page_ttl: std::time::Duration::from_secs(600),
     };
     let application = Application::build(settings).await.expect("build app");
     let port = application.port();

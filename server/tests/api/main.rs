@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accountability;
+mod cache;
 mod complaints;
 mod foundation;
 mod islands;
