@@ -7,6 +7,7 @@ mod accountability;
 mod cache;
 mod complaints;
 mod foundation;
+mod instances;
 mod islands;
 mod outbox;
 mod publicity;
