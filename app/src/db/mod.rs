@@ -4,6 +4,7 @@
 //! seconds, the subset that behaves the same on both backends (see BUILD.md).
 
 pub mod audit;
+pub mod backup;
 pub mod bulk;
 pub mod changes;
 pub mod complaints;
