@@ -11,5 +11,6 @@ mod instances;
 mod islands;
 mod outbox;
 mod publicity;
+mod replica;
 mod staff;
 mod workflow;
