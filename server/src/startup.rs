@@ -118,14 +118,9 @@ impl Application {
         // instances' through PostgreSQL notifications.
         let cache = crate::cache::PageCache::new(db.clone(), settings.page_ttl);
         db.changes.set_sink(cache.clone());
-        if db.backend == app::db::Backend::Postgres {
-            app::db::changes::listen(
-                settings.database_url.expose().to_owned(),
-                db.changes.clone(),
-            )
+        app::db::changes::start(&db, settings.database_url.expose().to_owned())
             .await
             .context("cannot listen for other instances' changes")?;
-        }
         let router = app::routes::router(state)
             .layer(DefaultBodyLimit::max(BODY_LIMIT))
             .layer(CompressionLayer::new())

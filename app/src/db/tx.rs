@@ -14,9 +14,9 @@
 //! takes the write lock up front (waiting out `busy_timeout`), so a transaction that reads and
 //! then writes cannot fail half-way with `SQLITE_BUSY`.
 //!
-//! A transaction also carries what it changed for the public pages ([`Tx::changed`]); `commit`
-//! announces it to the other instances inside the transaction and applies it to this process
-//! right after `COMMIT` (see `changes`).
+//! A transaction also carries what it changed for the public pages ([`Tx::changed`]); once it
+//! has committed, `commit` applies that to this process and queues it for the other instances
+//! (see `changes`).
 
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -25,7 +25,7 @@ use std::sync::Arc;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection};
 
-use super::changes::{self, Change, ChangeHub};
+use super::changes::{self, Change, ChangeHub, Topic};
 use super::{now_epoch, Backend, Db};
 
 /// When a database operation last failed for the database's reasons (a full disk, a lost
@@ -63,7 +63,6 @@ impl WriteHealth {
 /// `&mut AnyConnection` is expected. Dropped without [`Tx::commit`], it is rolled back.
 pub struct Tx {
     conn: Option<PoolConnection<Any>>,
-    backend: Backend,
     hub: Arc<ChangeHub>,
     changes: Vec<Change>,
 }
@@ -83,7 +82,6 @@ impl Db {
         }
         Ok(Tx {
             conn: Some(conn),
-            backend: self.backend,
             hub: self.changes.clone(),
             changes: Vec::new(),
         })
@@ -102,29 +100,20 @@ impl Tx {
         let Some(mut conn) = self.conn.take() else {
             return Err(sqlx::Error::PoolClosed);
         };
-        // The topics are worked out and announced inside the transaction: a failure here fails
-        // the write (a PostgreSQL transaction with a failed statement could not commit anyway).
-        let announced = if self.changes.is_empty() {
-            Ok(Vec::new())
-        } else {
-            match changes::affected(&mut conn, &self.changes).await {
-                Ok(topics) => changes::announce(&mut conn, self.backend, &self.hub, &topics)
-                    .await
-                    .map(|()| topics),
-                Err(e) => Err(e),
-            }
-        };
-        let topics = match announced {
-            Ok(topics) => topics,
-            Err(e) => {
-                let _ = rollback_or_close(conn).await;
-                return Err(e);
-            }
-        };
         match sqlx::query("COMMIT").execute(&mut *conn).await {
             Ok(_) => {
                 WRITE_HEALTH.succeeded();
-                self.hub.apply(&topics);
+                if !self.changes.is_empty() {
+                    // Committed whatever happens next: if the pages it touched cannot be worked
+                    // out, every page goes.
+                    let topics = changes::affected(&mut conn, &self.changes)
+                        .await
+                        .unwrap_or_else(|e| {
+                            tracing::warn!(error = %e, "cannot tell which pages a write changed; dropping all");
+                            vec![Topic::Everything]
+                        });
+                    self.hub.committed(&topics);
+                }
                 Ok(())
             }
             Err(e) => {

@@ -7,8 +7,8 @@
 //! Where the counts are kept follows the database. SQLite is one file served by one process, so
 //! its limits count in memory (governor). On PostgreSQL any number of instances may stand behind
 //! one proxy, and a limit must hold across them all, whichever instance a request reaches: the
-//! counts are rows in the database (`db::ratelimits`, one upsert per limited POST, committed
-//! without waiting for the WAL flush). A per-instance share (burst ÷ instances) was the other
+//! counts are rows in the database (`db::ratelimits`: one upsert per limited POST into an
+//! UNLOGGED table, so no WAL and no disk flush). A per-instance share (burst ÷ instances) was the other
 //! choice; it is wrong as soon as the proxy does not spread one client evenly (sticky or
 //! least-connections balancing, an instance taken out), needs the instance count configured,
 //! and gives a lone reporter a fifth of the burst on a five-instance site. Limited POSTs are
