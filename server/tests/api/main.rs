@@ -11,6 +11,7 @@ mod instances;
 mod islands;
 mod outbox;
 mod publicity;
+mod ratelimits;
 mod replica;
 mod staff;
 mod workflow;
