@@ -1,7 +1,8 @@
 # Shared helpers for the benchmark scripts. Source it; it builds the release binary once.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BIN="$ROOT/target/release/sunshine"
+# SUNSHINE_BIN=path benchmarks that build instead (e.g. an older commit's); nothing is built then.
+BIN="${SUNSHINE_BIN:-$ROOT/target/release/sunshine}"
 OUT="$ROOT/bench/results"
 mkdir -p "$OUT"
 
@@ -15,6 +16,7 @@ need() {
 }
 
 build_release() {
+  [ -n "${SUNSHINE_BIN:-}" ] && return 0
   (cd "$ROOT" && cargo build --release -p server --bin sunshine 2>&1 | tail -n 1) >&2
 }
 

@@ -24,7 +24,7 @@ count() {
   else python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM complaints').fetchone()[0])" "$WORK/data/sunshine.db"; fi
 }
 printf "%-10s %8s %10s %8s %8s %10s %10s\n" backend clients req/s p50_ms p99_ms requests committed
-for backend in sqlite postgres; do
+for backend in ${BACKENDS:-sqlite postgres}; do
   PORT="$(free_port)"; rm -rf "$WORK/data"; mkdir -p "$WORK/data"
   if [ "$backend" = postgres ]; then
     psql "$PG" -qc "DROP DATABASE IF EXISTS sunshine_bench_intake" >/dev/null 2>&1 || true
@@ -34,7 +34,7 @@ for backend in sqlite postgres; do
     DB="sqlite://$WORK/data/sunshine.db?mode=rwc"
   fi
   DATABASE_URL="$DB" start_server "$WORK/data" "$PORT" --demo
-  for c in 1 8 64; do
+  for c in ${CLIENTS:-1 8 64}; do
     before=$(count)
     line=$(wrk -t"$([ "$c" -ge 2 ] && echo 2 || echo 1)" -c"$c" -d10s --latency -s "$WORK/post.lua" "http://127.0.0.1:$PORT" 2>/dev/null | awk '
       /Requests\/sec/ {rps=$2}

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -17,18 +18,20 @@ use crate::home::handlers as home;
 use crate::publicity::{handlers as publicity, staff_handlers as publicity_staff};
 use crate::web::assets::{css_href, serve as bundle_file, stylesheet};
 use crate::web::middleware::{refuse_cross_site, render_errors, security_headers};
-use crate::web::ratelimit::limiter;
+use crate::web::ratelimit::{enforce, RateLimit};
 use crate::web::state::AppState;
 
 /// Pages anyone may read or send without signing in.
 fn public(state: &AppState) -> Router<AppState> {
-    let trust = state.site.settings.trust_proxy;
     let factor = state.site.settings.rate_burst_factor.max(1);
+    let limit = |name, refill, burst: u32| {
+        from_fn_with_state(RateLimit::new(state, name, refill, burst * factor), enforce)
+    };
     // Reports: 5 at once per address, then one a minute (a real reporter sends one).
-    let report_limit = limiter(Duration::from_secs(60), 5 * factor, trust);
+    let report_limit = limit("report", Duration::from_secs(60), 5);
     // Tracking: 10 tries at once, then one every 6 s: 10^16 codes make guessing hopeless.
-    let track_limit = limiter(Duration::from_secs(6), 10 * factor, trust);
-    let track_write_limit = limiter(Duration::from_secs(30), 10 * factor, trust);
+    let track_limit = limit("track", Duration::from_secs(6), 10);
+    let track_write_limit = limit("track_write", Duration::from_secs(30), 10);
     Router::new()
         .route("/", get(home::home))
         .route("/v/{code}", get(publicity::village))
@@ -85,10 +88,12 @@ fn public(state: &AppState) -> Router<AppState> {
 /// Staff pages: every handler signs the visitor in (or sends them to the login page) and
 /// decides access itself.
 fn staff(state: &AppState) -> Router<AppState> {
-    let trust = state.site.settings.trust_proxy;
     let factor = state.site.settings.rate_burst_factor.max(1);
     // Sign-in: 10 attempts at once per address, then one every 6 seconds.
-    let login_limit = limiter(Duration::from_secs(6), 10 * factor, trust);
+    let login_limit = from_fn_with_state(
+        RateLimit::new(state, "login", Duration::from_secs(6), 10 * factor),
+        enforce,
+    );
     let import_limit = DefaultBodyLimit::max(publicity_staff::IMPORT_LIMIT);
     // An evidence file of up to 10 MB plus the form around it.
     let evidence_limit = DefaultBodyLimit::max(crate::cases::evidence::MAX_BYTES + 64 * 1024);

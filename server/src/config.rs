@@ -34,6 +34,12 @@ pub struct ServeArgs {
     /// Complaint hotline shown on every page.
     #[arg(long, env = "SUNSHINE_HOTLINE", default_value = "12345")]
     pub hotline: String,
+    /// A streaming replica of the PostgreSQL primary that public pages read from (optional).
+    #[arg(long, env = "DATABASE_READ_URL", hide_env_values = true)]
+    pub database_read_url: Option<String>,
+    /// Seconds a cached public page may be served (changes replace it at once regardless).
+    #[arg(long, env = "SUNSHINE_PAGE_TTL_SECS", default_value = "10", value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub page_ttl_secs: u64,
     /// Trust `X-Forwarded-For` (only behind your own reverse proxy).
     #[arg(long, env = "SUNSHINE_TRUST_PROXY", default_value = "0", value_parser = parse_flag)]
     pub trust_proxy: bool,
@@ -122,6 +128,8 @@ pub struct Settings {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
     pub database_url: Secret,
+    /// A read replica for public pages (PostgreSQL only).
+    pub database_read_url: Option<Secret>,
     pub secret: Option<Secret>,
     pub demo: bool,
     pub hotline: String,
@@ -143,6 +151,8 @@ pub struct Settings {
     pub mail_retry_secs: u32,
     /// Name under which the mail worker claims outbox rows (`None`: generated).
     pub worker_id: Option<String>,
+    /// How long a cached public page may be served; what bounds how old its countdown reads.
+    pub page_ttl: std::time::Duration,
 }
 
 impl Settings {
@@ -152,6 +162,10 @@ impl Settings {
             listen: args.listen,
             data_dir: args.common.data_dir,
             database_url,
+            database_read_url: args
+                .database_read_url
+                .filter(|u| !u.trim().is_empty())
+                .map(Secret::new),
             secret: args
                 .common
                 .secret
@@ -185,6 +199,7 @@ impl Settings {
                 .worker_id
                 .map(|w| w.trim().to_owned())
                 .filter(|w| !w.is_empty()),
+            page_ttl: std::time::Duration::from_secs(args.page_ttl_secs),
         }
     }
 
@@ -283,6 +298,8 @@ mod tests {
             "/srv/d",
             "--database-url",
             "postgres://u:hunter2@h/db",
+            "--database-read-url",
+            "postgres://u:hunter3@replica/db",
             "--secret",
             "s3cr3t-value-s3cr3t-value-s3cr3t",
             "--hotline",
@@ -296,6 +313,9 @@ mod tests {
         assert_eq!(s.hotline, "0870-1234567");
         let dbg = format!("{s:?}");
         assert!(!dbg.contains("hunter2"), "{dbg}");
+        assert!(!dbg.contains("hunter3"), "{dbg}");
+        assert!(s.database_read_url.is_some());
+        assert_eq!(s.page_ttl, std::time::Duration::from_secs(10));
         assert!(!dbg.contains("s3cr3t"), "{dbg}");
     }
 

@@ -1,5 +1,6 @@
 //! The `sunshine` server: settings, start-up, transport middleware and CLI commands.
 
+pub mod backup;
 pub mod bench;
 pub mod cache;
 pub mod cli;

@@ -29,6 +29,23 @@ enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate(CommonArgs),
+    /// Copy the database to FILE while the site runs (SQLite: VACUUM INTO; PostgreSQL: pg_dump
+    /// of one snapshot) and print its fingerprint (rows per table, content hash).
+    Backup {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Where to write the backup (must not exist).
+        file: std::path::PathBuf,
+    },
+    /// Restore FILE, made by `backup`, where there is no database yet (SQLite) or into an empty
+    /// database (PostgreSQL), and print its fingerprint.
+    Restore {
+        #[command(flatten)]
+        common: CommonArgs,
+        file: std::path::PathBuf,
+    },
+    /// Print the rows per table and a content hash of the database (compare a restored copy).
+    Fingerprint(CommonArgs),
     /// Generate data for the benchmarks in bench/ (never needed to run the service).
     #[command(hide = true)]
     Bench {
@@ -78,6 +95,20 @@ async fn main() -> anyhow::Result<()> {
             let url = database_url(&common.data_dir, common.database_url);
             connect_and_migrate(url.expose()).await?;
             println!("migrations applied");
+        }
+        Command::Backup { common, file } => {
+            let url = database_url(&common.data_dir, common.database_url);
+            let fp = server::backup::backup(&url, &file).await?;
+            println!("backup written to {}\n{fp}", file.display());
+        }
+        Command::Restore { common, file } => {
+            let url = database_url(&common.data_dir, common.database_url);
+            let fp = server::backup::restore(&url, &file).await?;
+            println!("restored from {}\n{fp}", file.display());
+        }
+        Command::Fingerprint(common) => {
+            let url = database_url(&common.data_dir, common.database_url);
+            println!("{}", server::backup::fingerprint(&url).await?);
         }
         Command::Staff { common, command } => server::cli::run(common, command).await?,
         Command::Draw { command } => match server::draws::run(command) {

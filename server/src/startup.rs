@@ -43,6 +43,13 @@ impl Application {
             format!("cannot create data folder {}", settings.data_dir.display())
         })?;
         let db = connect_and_migrate(settings.database_url.expose()).await?;
+        let db = match &settings.database_read_url {
+            Some(url) => db
+                .with_replica(url.expose())
+                .await
+                .context("could not open the read replica (check DATABASE_READ_URL)")?,
+            None => db,
+        };
         if settings.demo && app::demo::load(&db, app::demo::DEFAULT_SEED).await? {
             tracing::info!("demo county loaded");
         }
@@ -109,7 +116,13 @@ impl Application {
             site: Arc::new(site),
             mail_wake,
         };
-        let cache = crate::cache::PageCache::new(std::time::Duration::from_secs(10));
+        // Committed changes drop the pages they touch: this process's at once, other
+        // instances' through PostgreSQL notifications.
+        let cache = crate::cache::PageCache::new(db.clone(), settings.page_ttl);
+        db.changes.set_sink(cache.clone());
+        app::db::changes::start(&db, settings.database_url.expose().to_owned())
+            .await
+            .context("cannot listen for other instances' changes")?;
         let router = app::routes::router(state)
             .layer(DefaultBodyLimit::max(BODY_LIMIT))
             .layer(CompressionLayer::new())

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
 
+use crate::db::changes::Change;
 use crate::db::content::{self, Kind, Page};
 use crate::db::{audit, now_epoch};
 use crate::domain::access::Perm;
@@ -272,6 +273,7 @@ pub async fn create(
         }
         Err(e) => return Err(e),
     };
+    tx.changed(Change::Page { id });
     audit::record(
         &mut tx,
         &staff.audit(
@@ -352,6 +354,7 @@ pub async fn update(
     }
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::Page { id });
     content::update(
         &mut tx,
         id,
@@ -392,6 +395,7 @@ async fn set_published(
         .ok_or(AppError::NotFound)?;
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::Page { id });
     content::set_published(&mut tx, id, published, now).await?;
     let action = if published {
         "page.publish"
@@ -452,6 +456,7 @@ pub async fn link(
     staff.require(Perm::ReadRecords, case.township_id)?;
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::Page { id: page.id });
     content::link_complaint(&mut tx, page.id, complaint).await?;
     audit::record(
         &mut tx,

@@ -4,6 +4,7 @@
 //! them back for a corrected list; and, after the 审批 window, enrolment and the next standing
 //! list (the current one, plus the households enrolled since).
 
+use crate::db::changes::Change;
 use crate::db::cases::{self as cdb, Case, CaseEntry, CaseFilter, NewStep};
 use crate::db::publicity::{self as pdb, Batch, NewBatch};
 use crate::db::{audit, households, now_epoch, regions, today_cst};
@@ -118,6 +119,7 @@ pub async fn make(
         detail,
     );
     audit::record(&mut tx, &entry, now).await?;
+    tx.changed(Change::DraftCreated);
     tx.commit().await?;
     Ok(Ok(batch_id))
 }
@@ -219,6 +221,7 @@ pub async fn publish(
         String::new(),
     );
     audit::record(&mut tx, &entry, now).await?;
+    tx.changed(Change::list(batch));
     tx.commit().await?;
     Ok(())
 }
@@ -262,6 +265,7 @@ pub async fn withdraw(
         reason.to_owned(),
     );
     audit::record(&mut tx, &entry, now).await?;
+    tx.changed(Change::list(batch));
     tx.commit().await?;
     Ok(())
 }
@@ -326,6 +330,7 @@ pub async fn enroll(
         );
         audit::record(&mut tx, &entry, now).await?;
     }
+    tx.changed(Change::Case { village: batch.village_id, township: batch.township_id });
     tx.commit().await?;
     Ok(Ok(cases.len()))
 }
@@ -392,6 +397,7 @@ pub async fn next_standing(
         detail,
     );
     audit::record(&mut tx, &entry, now).await?;
+    tx.changed(Change::DraftCreated);
     tx.commit().await?;
     Ok(Ok(batch_id))
 }

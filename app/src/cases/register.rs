@@ -252,6 +252,7 @@ pub async fn register(state: &AppState, staff: &StaffCtx, r: &ValidRegistration)
         detail,
     );
     audit::record(&mut tx, &entry, now).await?;
+    tx.changed(crate::db::changes::Change::Case { village: village.id, township: township_id });
     tx.commit().await?;
     Ok(id)
 }

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde_json::json;
 
+use crate::db::changes::Change;
 use crate::db::cases::{self as cdb, Case, CheckStatus, NewStep, RelativeDeclaration};
 use crate::db::{audit, now_epoch, publicity as pdb, staff as staff_db, today_cst};
 use crate::domain::access::{allowed, Perm};
@@ -340,6 +341,7 @@ pub async fn perform(
         String::new(),
     );
     audit::record(&mut tx, &entry, now).await?;
+    tx.changed(Change::Case { village: case.village_id, township: case.township_id });
     tx.commit().await?;
     Ok(Ok(()))
 }
@@ -447,6 +449,7 @@ pub async fn record_meeting(
             detail,
         );
         audit::record(&mut tx, &entry, now).await?;
+        tx.changed(Change::Case { village: case.village_id, township: township_id });
     }
     tx.commit().await?;
     Ok(Ok(meeting))
@@ -509,6 +512,7 @@ pub async fn declare(
         String::new(),
     );
     audit::record(&mut tx, &entry, now).await?;
+    tx.changed(Change::Case { village: case.village_id, township: case.township_id });
     tx.commit().await?;
     Ok(Ok(()))
 }

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 
 use crate::complaints::views::{Places, ReportValues};
+use crate::db::changes::Change;
 use crate::db::complaints::{self as cdb, Actor, CaseSummary, InsertError, NewComplaint};
 use crate::db::{audit, now_epoch, outbox, regions};
 use crate::domain::access::Perm;
@@ -224,6 +225,7 @@ pub async fn submit(state: &AppState, s: Submission<'_>) -> AppResult<Result<Sto
         accept_by,
     };
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::ComplaintReceived);
     let id = match cdb::insert(&mut tx, &new, now).await {
         Ok(id) => id,
         // A concurrent copy of the same form won the race: it has the same receipt.

@@ -3,6 +3,7 @@
 
 use axum::http::HeaderMap;
 
+use crate::db::changes::Change;
 use crate::db::complaints::{self as cdb, Actor, CaseSummary};
 use crate::db::{now_epoch, today_cst};
 use crate::domain::{keyed_hash, transition, Action, EventKind};
@@ -83,6 +84,7 @@ pub async fn add_info(
         return Err(AppError::Conflict(lang.t(Msg::WrongState).to_owned()));
     }
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::ComplaintNoted);
     cdb::add_event(
         &mut tx,
         case.id,
@@ -110,6 +112,7 @@ pub async fn request_review(
     let (rules, cal) = super::deadline_rules(state).await?;
     let review_by = rules.review_answer_by(today_cst(), &cal);
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::ComplaintProgressed);
     if !cdb::set_status(&mut tx, case.id, case.status, to, now).await? {
         return Err(wrong_state());
     }

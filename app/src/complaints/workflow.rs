@@ -3,6 +3,7 @@
 //! the form fields a step needs (the one table of per-step rules), [`apply`] performs it in one
 //! transaction — status guard, fields, timeline, audit, mail — so no step can skip a part.
 
+use crate::db::changes::Change;
 use crate::db::complaints::{self as cdb, Actor, CaseChanges, StaffCase};
 use crate::db::{audit, now_epoch, outbox, staff as staff_db, today_cst};
 use crate::domain::access::{allowed as role_allows, Perm};
@@ -285,6 +286,7 @@ pub async fn apply(
     let id = case.summary.id;
     let event = step.action.event();
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::ComplaintProgressed);
     if !cdb::update_case(&mut tx, id, from, to, &step.changes, now).await? {
         return Err(wrong_state());
     }
@@ -354,6 +356,7 @@ pub async fn name_staff(
     let id = case.summary.id;
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::ComplaintNoted);
     cdb::add_named_staff(&mut tx, id, named.id).await?;
     if case.assignee_id == Some(named.id) {
         let status = case.summary.status;
@@ -396,6 +399,7 @@ pub async fn reveal_reporter(
     let id = case.summary.id;
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::ComplaintNoted);
     let entry = staff.audit(
         "complaint.reveal_reporter",
         "complaint",

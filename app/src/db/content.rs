@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, Row};
 use super::Db;
 use crate::error::{AppError, AppResult};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Policy,
     Answer,
@@ -184,7 +184,7 @@ pub async fn published(db: &Db, kind: Kind, slug: &str) -> AppResult<Option<Page
     )))
     .bind(kind.as_str())
     .bind(slug)
-    .fetch_optional(&db.pool)
+    .fetch_optional(db.reader())
     .await?;
     row.as_ref().map(from_row).transpose()
 }
@@ -199,14 +199,14 @@ pub async fn list(db: &Db, kind: Option<Kind>, all: bool) -> AppResult<Vec<Page>
                 "SELECT {COLS} FROM pages WHERE kind = $1{published} ORDER BY sort_order, published_at DESC, id DESC"
             )))
             .bind(k.as_str())
-            .fetch_all(&db.pool)
+            .fetch_all(db.reader())
             .await?
         }
         None => {
             sqlx::query(sqlx::AssertSqlSafe(format!(
                 "SELECT {COLS} FROM pages WHERE 1 = 1{published} ORDER BY kind, sort_order, id DESC"
             )))
-            .fetch_all(&db.pool)
+            .fetch_all(db.reader())
             .await?
         }
     };
@@ -256,7 +256,7 @@ pub async fn linked_count(db: &Db, page_id: i64) -> AppResult<i64> {
     Ok(
         sqlx::query("SELECT COUNT(*) FROM page_complaints WHERE page_id = $1")
             .bind(page_id)
-            .fetch_one(&db.pool)
+            .fetch_one(db.reader())
             .await?
             .try_get(0)?,
     )

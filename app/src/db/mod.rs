@@ -4,8 +4,10 @@
 //! seconds, the subset that behaves the same on both backends (see BUILD.md).
 
 pub mod audit;
+pub mod backup;
 pub mod bulk;
 pub mod cases;
+pub mod changes;
 pub mod complaints;
 pub mod content;
 pub mod draws;
@@ -16,8 +18,10 @@ pub mod jobs;
 pub mod notices;
 pub mod outbox;
 pub mod publicity;
+pub mod ratelimits;
 pub mod rechecks;
 pub mod regions;
+pub mod replica;
 pub mod security;
 pub mod sessions;
 pub mod staff;
@@ -25,6 +29,7 @@ pub mod stats;
 pub mod tx;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -51,11 +56,17 @@ impl Backend {
     }
 }
 
-/// The pool plus which backend it talks to.
+/// The pool plus which backend it talks to, where committed changes go, and the read replica
+/// public pages may read from.
 #[derive(Debug, Clone)]
 pub struct Db {
+    /// The primary: every write, and every read outside a public page's render.
     pub pool: AnyPool,
     pub backend: Backend,
+    /// Committed changes of this process and, on PostgreSQL, of the other instances.
+    pub changes: Arc<changes::ChangeHub>,
+    /// `DATABASE_READ_URL`, when set.
+    pub replica: Option<Arc<replica::Replica>>,
 }
 
 /// How long a request waits for a database connection before it answers 503: a page whose
@@ -77,6 +88,38 @@ impl Db {
     /// WAL, foreign keys, a busy timeout, and `synchronous=FULL` so that a committed receipt
     /// survives a power cut.
     pub async fn connect(url: &str) -> Result<Db, DbSetupError> {
+        let (pool, backend) = Self::open(url).await?;
+        Ok(Db {
+            pool,
+            backend,
+            changes: Arc::default(),
+            replica: None,
+        })
+    }
+
+    /// Adds a streaming replica that public pages read from (see `replica`). PostgreSQL only:
+    /// a SQLite database is one file of one process.
+    pub async fn with_replica(mut self, url: &str) -> Result<Db, DbSetupError> {
+        if self.backend != Backend::Postgres || Backend::from_url(url) != Ok(Backend::Postgres) {
+            return Err(DbSetupError::Url(
+                "DATABASE_READ_URL needs PostgreSQL for both DATABASE_URL and itself".to_owned(),
+            ));
+        }
+        let (pool, _) = Self::open(url).await?;
+        self.replica = Some(replica::Replica::new(pool));
+        Ok(self)
+    }
+
+    /// The pool a read should use: the replica while a public page is rendered from it
+    /// (`replica::public_read`), else the primary. Only reads that public pages make use this.
+    pub fn reader(&self) -> &AnyPool {
+        match &self.replica {
+            Some(r) if replica::in_public_read() => &r.pool,
+            _ => &self.pool,
+        }
+    }
+
+    async fn open(url: &str) -> Result<(AnyPool, Backend), DbSetupError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url).map_err(DbSetupError::Url)?;
         let opts = AnyConnectOptions::from_str(url).map_err(DbSetupError::Connect)?;
@@ -107,7 +150,7 @@ impl Db {
                 .await
                 .map_err(DbSetupError::Connect)?;
         }
-        Ok(Db { pool, backend })
+        Ok((pool, backend))
     }
 
     /// Applies the embedded migrations for this backend.

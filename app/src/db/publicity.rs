@@ -96,7 +96,7 @@ pub async fn batch(db: &Db, id: i64) -> AppResult<Option<Batch>> {
         "SELECT {BATCH_COLS} FROM batches WHERE id = $1"
     )))
     .bind(id)
-    .fetch_optional(&db.pool)
+    .fetch_optional(db.reader())
     .await?;
     row.as_ref().map(batch_from_row).transpose()
 }
@@ -109,7 +109,7 @@ pub async fn public_batches_of_village(db: &Db, village_id: i64) -> AppResult<Ve
          ORDER BY opens_on DESC, id DESC"
     )))
     .bind(village_id)
-    .fetch_all(&db.pool)
+    .fetch_all(db.reader())
     .await?;
     rows.iter().map(batch_from_row).collect()
 }
@@ -123,7 +123,7 @@ pub async fn current_standing(db: &Db, village_id: i64) -> AppResult<Option<Batc
          ORDER BY published_at DESC, id DESC LIMIT 1"
     )))
     .bind(village_id)
-    .fetch_optional(&db.pool)
+    .fetch_optional(db.reader())
     .await?;
     row.as_ref().map(batch_from_row).transpose()
 }
@@ -408,7 +408,7 @@ pub async fn staff_entries(db: &Db, batch_id: i64) -> AppResult<Vec<StaffEntry>>
             aid_class, change_kind, case_id FROM batch_entries WHERE batch_id = $1 ORDER BY seq, id",
     )
     .bind(batch_id)
-    .fetch_all(&db.pool)
+    .fetch_all(db.reader())
     .await?;
     rows.iter().map(staff_entry_from_row).collect()
 }
@@ -504,7 +504,7 @@ pub async fn totals(db: &Db, batch_id: i64) -> AppResult<super::households::Tota
          FROM batch_entries WHERE batch_id = $1 AND change_kind <> 'stop'",
     )
     .bind(batch_id)
-    .fetch_one(&db.pool)
+    .fetch_one(db.reader())
     .await?;
     Ok(super::households::Totals {
         households: row.try_get::<i64, _>(0)?,
@@ -527,7 +527,7 @@ pub async fn standing_totals_of_township(
            AND e.change_kind <> 'stop'",
     )
     .bind(township_id)
-    .fetch_one(&db.pool)
+    .fetch_one(db.reader())
     .await?;
     Ok(super::households::Totals {
         households: row.try_get::<i64, _>(0)?,

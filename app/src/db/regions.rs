@@ -86,7 +86,7 @@ pub async fn by_level(db: &Db, level: Level) -> AppResult<Vec<Region>> {
         "SELECT id, parent_id, code, name_zh, name_en FROM regions WHERE level = $1 ORDER BY sort_order, code",
     )
     .bind(level.as_str())
-    .fetch_all(&db.pool)
+    .fetch_all(db.reader())
     .await?;
     Ok(rows.iter().map(region_from_row).collect::<Result<_, _>>()?)
 }
@@ -99,7 +99,7 @@ pub async fn by_code(db: &Db, level: Level, code: &str) -> AppResult<Option<Regi
     )
     .bind(level.as_str())
     .bind(code)
-    .fetch_optional(&db.pool)
+    .fetch_optional(db.reader())
     .await?;
     Ok(row.as_ref().map(region_from_row).transpose()?)
 }
@@ -109,7 +109,7 @@ pub async fn by_id(db: &Db, id: i64) -> AppResult<Option<Region>> {
     let row =
         sqlx::query("SELECT id, parent_id, code, name_zh, name_en FROM regions WHERE id = $1")
             .bind(id)
-            .fetch_optional(&db.pool)
+            .fetch_optional(db.reader())
             .await?;
     Ok(row.as_ref().map(region_from_row).transpose()?)
 }
@@ -156,7 +156,7 @@ pub async fn villages_in_scope(db: &Db, township_id: Option<i64>) -> AppResult<V
                  JOIN regions t ON t.id = v.parent_id
                  WHERE v.level = 'village' ORDER BY t.sort_order, v.sort_order, v.code",
             )
-            .fetch_all(&db.pool)
+            .fetch_all(db.reader())
             .await?
         }
         Some(t) => {
@@ -165,7 +165,7 @@ pub async fn villages_in_scope(db: &Db, township_id: Option<i64>) -> AppResult<V
                  WHERE level = 'village' AND parent_id = $1 ORDER BY sort_order, code",
             )
             .bind(t)
-            .fetch_all(&db.pool)
+            .fetch_all(db.reader())
             .await?
         }
     };

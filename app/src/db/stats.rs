@@ -17,7 +17,7 @@ pub async fn standing_by_township(db: &Db) -> AppResult<Vec<(i64, i64, i64, i64)
          WHERE b.kind = 'standing' AND b.state = 'published' AND e.change_kind <> 'stop'
          GROUP BY b.township_id",
     )
-    .fetch_all(&db.pool)
+    .fetch_all(db.reader())
     .await?;
     rows.iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
@@ -37,7 +37,7 @@ pub async fn changes_by_township(db: &Db, since: i64) -> AppResult<Vec<(i64, i64
          GROUP BY b.township_id",
     )
     .bind(since)
-    .fetch_all(&db.pool)
+    .fetch_all(db.reader())
     .await?;
     rows.iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
@@ -56,7 +56,7 @@ pub async fn complaint_rows(db: &Db) -> AppResult<Vec<ComplaintRow>> {
                 (SELECT MIN(e.at) FROM complaint_events e WHERE e.complaint_id = c.id AND e.kind = 'answered')
          FROM complaints c",
     )
-    .fetch_all(&db.pool)
+    .fetch_all(db.reader())
     .await?;
     rows.iter()
         .map(|r| {

@@ -13,13 +13,19 @@
 //! closing a SQLite connection rolls back and releases its locks. On SQLite, `BEGIN IMMEDIATE`
 //! takes the write lock up front (waiting out `busy_timeout`), so a transaction that reads and
 //! then writes cannot fail half-way with `SQLITE_BUSY`.
+//!
+//! A transaction also carries what it changed for the public pages ([`Tx::changed`]); once it
+//! has committed, `commit` applies that to this process and queues it for the other instances
+//! (see `changes`).
 
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection};
 
+use super::changes::{self, Change, ChangeHub, Topic};
 use super::{now_epoch, Backend, Db};
 
 /// When a database operation last failed for the database's reasons (a full disk, a lost
@@ -57,6 +63,8 @@ impl WriteHealth {
 /// `&mut AnyConnection` is expected. Dropped without [`Tx::commit`], it is rolled back.
 pub struct Tx {
     conn: Option<PoolConnection<Any>>,
+    hub: Arc<ChangeHub>,
+    changes: Vec<Change>,
 }
 
 impl Db {
@@ -72,11 +80,20 @@ impl Db {
             conn.close_on_drop();
             return Err(e);
         }
-        Ok(Tx { conn: Some(conn) })
+        Ok(Tx {
+            conn: Some(conn),
+            hub: self.changes.clone(),
+            changes: Vec::new(),
+        })
     }
 }
 
 impl Tx {
+    /// Records what this transaction changes for the public pages; applied only if it commits.
+    pub fn changed(&mut self, change: Change) {
+        self.changes.push(change);
+    }
+
     /// Commits. On any error the connection is closed, never reused: the caller must treat
     /// the transaction as not stored.
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
@@ -86,6 +103,17 @@ impl Tx {
         match sqlx::query("COMMIT").execute(&mut *conn).await {
             Ok(_) => {
                 WRITE_HEALTH.succeeded();
+                if !self.changes.is_empty() {
+                    // Committed whatever happens next: if the pages it touched cannot be worked
+                    // out, every page goes.
+                    let topics = changes::affected(&mut conn, &self.changes)
+                        .await
+                        .unwrap_or_else(|e| {
+                            tracing::warn!(error = %e, "cannot tell which pages a write changed; dropping all");
+                            vec![Topic::Everything]
+                        });
+                    self.hub.committed(&topics);
+                }
                 Ok(())
             }
             Err(e) => {

@@ -367,6 +367,7 @@ pub async fn draw(
         detail,
     );
     audit::record(&mut tx, &entry, now).await?;
+    tx.changed(crate::db::changes::Change::Statistics);
     tx.commit().await?;
     Ok(Ok(()))
 }

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use crate::db::changes::Change;
 use crate::db::publicity::{self as pdb, Batch, NewBatch};
 use crate::db::regions::Region;
 use crate::db::{audit, now_epoch, today_cst};
@@ -119,6 +120,7 @@ pub async fn create(
         created_by: Some(staff.staff.id),
     };
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::DraftCreated);
     let id = pdb::insert_batch(&mut tx, &new, now).await?;
     let detail = format!(
         "village={} kind={} opens={opens}",
@@ -153,6 +155,7 @@ pub async fn publish(
     }
     let (id, now, today) = (batch.id, now_epoch(), today_cst());
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::list(batch));
     if batch.kind != BatchKind::Standing && batch.opens_on < today {
         let days = batch
             .closes_on
@@ -165,6 +168,7 @@ pub async fn publish(
     if batch.kind == BatchKind::Standing {
         if let Some(current) = pdb::current_standing(&state.db, batch.village_id).await? {
             let (from, to) = (BatchState::Published, BatchState::Closed);
+            tx.changed(Change::list(&current));
             pdb::set_state(&mut tx, current.id, from, to, None, now).await?;
             pdb::set_previous(&mut tx, id, Some(current.id)).await?;
             detail = format!("replaces={}", current.id);
@@ -216,6 +220,7 @@ pub async fn end(
     }
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::list(batch));
     let from = BatchState::Published;
     if !pdb::set_state(&mut tx, batch.id, from, to, Some(reason), now).await? {
         return Err(wrong_state());

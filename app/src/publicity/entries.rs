@@ -2,6 +2,7 @@
 //! for both: a form is a one-row sheet), corrected, removed. Imports are staged between preview
 //! and confirm, so nothing reaches the list until the whole file was seen and confirmed.
 
+use crate::db::changes::Change;
 use crate::db::entries::{add_rows, ListRow};
 use crate::db::now_epoch;
 use crate::db::publicity::{self as pdb, Batch};
@@ -117,6 +118,7 @@ pub async fn add(
     row: &ImportRow,
 ) -> AppResult<()> {
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::list(batch));
     let rows = std::slice::from_ref(row);
     append(
         &mut tx,
@@ -150,6 +152,7 @@ pub async fn edit(
     };
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::list(batch));
     if !pdb::update_entry(&mut tx, batch.id, entry_id, &entry).await? {
         return Err(AppError::NotFound);
     }
@@ -177,6 +180,7 @@ pub async fn delete(
 ) -> AppResult<()> {
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::list(batch));
     if !pdb::delete_entry(&mut tx, batch.id, entry_id).await? {
         return Err(AppError::NotFound);
     }
@@ -229,6 +233,7 @@ pub async fn confirm(
     token: &str,
 ) -> AppResult<()> {
     let mut tx = state.db.begin().await?;
+    tx.changed(Change::list(batch));
     let Some((file_name, json)) =
         pdb::take_import(&mut tx, batch.id, staff.staff.id, token).await?
     else {

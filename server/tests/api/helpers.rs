@@ -20,6 +20,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: app::db::Db,
     pub data_dir: tempfile::TempDir,
+    /// The database this instance serves (another instance may be started on it).
+    pub database_url: String,
+    /// The server key (instances of one site share it).
+    pub secret: String,
     _pg: Option<PgDatabase>,
 }
 
@@ -119,6 +123,12 @@ pub struct Options {
     pub pkg_dir: Option<std::path::PathBuf>,
     /// The site's public address (default `http://sunshine.test`).
     pub public_url: Option<String>,
+    /// Serve this database instead of a fresh one (a second instance of the same site).
+    pub database_url: Option<String>,
+    /// The server key (default: generated into the data folder).
+    pub secret: Option<String>,
+    /// `DATABASE_READ_URL`.
+    pub database_read_url: Option<String>,
 }
 
 impl Default for Options {
@@ -128,6 +138,9 @@ impl Default for Options {
             smtp_url: None,
             pkg_dir: None,
             public_url: None,
+            database_url: None,
+            secret: None,
+            database_read_url: None,
         }
     }
 }
@@ -144,15 +157,16 @@ pub async fn spawn_app_with(backend: Backend, opts: Options) -> TestApp {
         capture_logs();
     }
     let data_dir = tempfile::tempdir().expect("tempdir");
-    let (pg, database_url) = match backend {
-        Backend::Sqlite => (
+    let (pg, database_url) = match (backend, opts.database_url) {
+        (_, Some(url)) => (None, url),
+        (Backend::Sqlite, None) => (
             None,
             format!(
                 "sqlite://{}?mode=rwc",
                 data_dir.path().join("sunshine.db").display()
             ),
         ),
-        Backend::Postgres => {
+        (Backend::Postgres, None) => {
             let admin = postgres_url();
             let (pg, url) = PgDatabase::create(&admin).await;
             (Some(pg), url)
@@ -161,8 +175,8 @@ pub async fn spawn_app_with(backend: Backend, opts: Options) -> TestApp {
     let settings = Settings {
         listen: "127.0.0.1:0".parse().expect("addr"),
         data_dir: data_dir.path().to_owned(),
-        database_url: app::config::Secret::new(database_url),
-        secret: None,
+        database_url: app::config::Secret::new(database_url.clone()),
+        secret: opts.secret.map(app::config::Secret::new),
         demo: opts.demo,
         hotline: "0870-1234567".to_owned(),
         trust_proxy: false,
@@ -181,8 +195,20 @@ pub async fn spawn_app_with(backend: Backend, opts: Options) -> TestApp {
             .unwrap_or_else(|| data_dir.path().join("no-bundle")),
         mail_retry_secs: 30,
         worker_id: None,
+        database_read_url: opts.database_read_url.map(app::config::Secret::new),
+        page_ttl: std::time::Duration::from_secs(600),
+        recheck: app::domain::recheck::Schedule::default(),
+        notice_prefix: "鲁民低告".to_owned(),
     };
+    let given_secret = settings.secret.clone();
     let application = Application::build(settings).await.expect("build app");
+    let secret = match given_secret {
+        Some(s) => s.expose().to_owned(),
+        None => std::fs::read_to_string(data_dir.path().join("secret.key"))
+            .expect("generated secret")
+            .trim()
+            .to_owned(),
+    };
     let port = application.port();
     let db = application.db().clone();
     // The listener is bound before `build` returns: no sleeping or polling needed.
@@ -198,8 +224,29 @@ pub async fn spawn_app_with(backend: Backend, opts: Options) -> TestApp {
         client,
         db,
         data_dir,
+        database_url,
+        secret,
         _pg: pg,
     }
+}
+
+/// A second instance of `app`'s site: the same database and server key, its own data folder,
+/// port and client (the first instance owns the database and drops it).
+pub async fn spawn_peer(app: &TestApp) -> TestApp {
+    let backend = match app.db.backend {
+        app::db::Backend::Sqlite => Backend::Sqlite,
+        app::db::Backend::Postgres => Backend::Postgres,
+    };
+    spawn_app_with(
+        backend,
+        Options {
+            demo: false,
+            database_url: Some(app.database_url.clone()),
+            secret: Some(app.secret.clone()),
+            ..Options::default()
+        },
+    )
+    .await
 }
 
 impl TestApp {

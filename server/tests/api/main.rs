@@ -4,12 +4,16 @@
 mod helpers;
 
 mod accountability;
+mod cache;
 mod cases;
 mod complaints;
 mod draws;
 mod foundation;
+mod instances;
 mod islands;
 mod outbox;
 mod publicity;
+mod ratelimits;
+mod replica;
 mod staff;
 mod workflow;

@@ -1,0 +1,8 @@
+-- Rate-limit counters every instance shares (GCRA): the bucket is a limit's name and a keyed
+-- hash of the client address; tat_ms is when the bucket is empty again, in epoch milliseconds.
+-- Rows whose time has passed carry nothing and are purged.
+CREATE TABLE rate_limits (
+    bucket TEXT PRIMARY KEY,
+    tat_ms BIGINT NOT NULL
+);
+CREATE INDEX rate_limits_tat ON rate_limits (tat_ms);
