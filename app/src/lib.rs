@@ -29,7 +29,11 @@ pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
+pub mod notices;
+#[cfg(feature = "ssr")]
 pub mod publicity;
+#[cfg(feature = "ssr")]
+pub mod rechecks;
 #[cfg(feature = "ssr")]
 pub mod routes;
 

@@ -15,7 +15,9 @@ use crate::cases::handlers as cases;
 use crate::complaints::{handlers as complaints, staff_handlers as complaints_staff};
 use crate::draws::handlers as draws;
 use crate::home::handlers as home;
+use crate::notices::handlers as notices;
 use crate::publicity::{handlers as publicity, staff_handlers as publicity_staff};
+use crate::rechecks::handlers as rechecks;
 use crate::web::assets::{css_href, serve as bundle_file, stylesheet};
 use crate::web::middleware::{refuse_cross_site, render_errors, security_headers};
 use crate::web::ratelimit::{enforce, RateLimit};
@@ -181,6 +183,17 @@ fn staff(state: &AppState) -> Router<AppState> {
             get(cases::evidence_file),
         )
         .route("/staff/cases/{id}/{step}", post(cases::act))
+        .route("/staff/notices", get(notices::list))
+        .route("/staff/notices/{id}", get(notices::show))
+        .route("/staff/notices/{id}/delivery", post(notices::deliver))
+        .route("/staff/rechecks", get(rechecks::list))
+        .route(
+            "/staff/rechecks/household/{id}",
+            get(rechecks::household)
+                .post(rechecks::record)
+                .layer(evidence_limit.clone()),
+        )
+        .route("/staff/rechecks/files/{id}", get(rechecks::file))
         .route("/staff/draws", get(draws::manage))
         .route("/staff/draws/pool", post(draws::add_member))
         .route("/staff/draws/pool/remove", post(draws::remove_member))

@@ -33,12 +33,36 @@ pub async fn dashboard(
             )
         })
         .collect();
+    let process = match staff.can(Perm::ReadCases, staff.scope()) && staff.village_scope().is_none()
+    {
+        true => Some(process_work(&state, &staff).await?),
+        false => None,
+    };
     let nav = nav(&staff);
     let member = staff.staff.clone();
     Ok(ctx
         .render(
             lang.t(Msg::Dashboard),
-            view! { <DashboardPage lang nav staff=member scope villages /> },
+            view! { <DashboardPage lang nav staff=member scope villages process /> },
         )
         .into_response())
+}
+
+/// Overdue notices, overdue re-checks and recipients with open leads in the member's scope.
+async fn process_work(state: &AppState, staff: &StaffCtx) -> AppResult<(i64, usize, usize)> {
+    let today = crate::db::today_cst();
+    let notices = crate::db::notices::overdue_count(&state.db, staff.scope(), today).await?;
+    let schedule = state.site.settings.recheck;
+    let recipients = crate::db::rechecks::recipients(&state.db, staff.scope(), None).await?;
+    let overdue = recipients
+        .iter()
+        .filter(|r| {
+            crate::domain::recheck::is_overdue(
+                crate::rechecks::service::due_on(&schedule, r),
+                today,
+            )
+        })
+        .count();
+    let leads = recipients.iter().filter(|r| r.open_leads > 0).count();
+    Ok((notices, overdue, leads))
 }

@@ -44,10 +44,21 @@ pub fn DashboardPage(
     staff: Staff,
     scope: String,
     villages: Vec<(String, String)>,
+    /// Overdue notices, overdue re-checks and recipients with leads, for those who handle them.
+    process: Option<(i64, usize, usize)>,
 ) -> impl IntoView {
+    let process = process.map(|(notices, rechecks, leads)| view! {
+        <h2>{lang.t(Msg::DashboardProcess)}</h2>
+        <dl class="totals" id="process-work">
+            <div><dt>{lang.t(Msg::OverdueNoticesCount)}</dt><dd><a href="/staff/notices?overdue=1">{notices}</a></dd></div>
+            <div><dt>{lang.t(Msg::RecheckOverdueCount)}</dt><dd><a href="/staff/rechecks">{rechecks}</a></dd></div>
+            <div><dt>{lang.t(Msg::RecheckLeadsCount)}</dt><dd><a href="/staff/rechecks">{leads}</a></dd></div>
+        </dl>
+    });
     view! {
         {nav}
         <h1>{lang.t(Msg::Dashboard)}</h1>
+        {process}
         <dl class="facts">
             <dt>{lang.t(Msg::SignedInAs)}</dt>
             <dd>{staff.display_name} " (" {staff.username} ")"</dd>

@@ -4,8 +4,8 @@
 //! them back for a corrected list; and, after the 审批 window, enrolment and the next standing
 //! list (the current one, plus the households enrolled since).
 
-use crate::db::changes::Change;
 use crate::db::cases::{self as cdb, Case, CaseEntry, CaseFilter, NewStep};
+use crate::db::changes::Change;
 use crate::db::publicity::{self as pdb, Batch, NewBatch};
 use crate::db::{audit, households, now_epoch, regions, today_cst};
 use crate::domain::access::Perm;
@@ -320,6 +320,9 @@ pub async fn enroll(
                 now,
             )
             .await?;
+            // The first re-check falls a full interval after enrolment.
+            let due = state.site.settings.recheck.next_due(category, today);
+            crate::db::rechecks::set_due(&mut tx, c.household_id, due).await?;
         }
         let entry = staff.audit(
             "case.enroll",
@@ -330,7 +333,10 @@ pub async fn enroll(
         );
         audit::record(&mut tx, &entry, now).await?;
     }
-    tx.changed(Change::Case { village: batch.village_id, township: batch.township_id });
+    tx.changed(Change::Case {
+        village: batch.village_id,
+        township: batch.township_id,
+    });
     tx.commit().await?;
     Ok(Ok(cases.len()))
 }

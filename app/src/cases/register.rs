@@ -252,7 +252,10 @@ pub async fn register(state: &AppState, staff: &StaffCtx, r: &ValidRegistration)
         detail,
     );
     audit::record(&mut tx, &entry, now).await?;
-    tx.changed(crate::db::changes::Change::Case { village: village.id, township: township_id });
+    tx.changed(crate::db::changes::Change::Case {
+        village: village.id,
+        township: township_id,
+    });
     tx.commit().await?;
     Ok(id)
 }

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use serde_json::json;
 
-use crate::db::changes::Change;
 use crate::db::cases::{self as cdb, Case, CheckStatus, NewStep, RelativeDeclaration};
+use crate::db::changes::Change;
 use crate::db::{audit, now_epoch, publicity as pdb, staff as staff_db, today_cst};
 use crate::domain::access::{allowed, Perm};
 use crate::domain::case::{
@@ -13,8 +13,10 @@ use crate::domain::case::{
     TownshipDecision,
 };
 use crate::domain::draw::DrawFile;
+use crate::domain::notice::NoticeKind;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
+use crate::notices::service as notices;
 use crate::web::labels::case as labels;
 use crate::web::session::StaffCtx;
 use crate::web::state::AppState;
@@ -191,6 +193,33 @@ async fn county_facts(
     }))
 }
 
+/// Issues the written notice of a refusal (on the refusal's transaction).
+#[allow(clippy::too_many_arguments)]
+async fn issue_refusal(
+    tx: &mut sqlx::AnyConnection,
+    state: &AppState,
+    staff: &StaffCtx,
+    case: &Case,
+    action: CaseAction,
+    reasons: &str,
+    prepared: &notices::Prepared,
+    now: i64,
+) -> AppResult<()> {
+    let issue = notices::Issue {
+        kind: NoticeKind::Refusal,
+        household_id: case.household_id,
+        case_id: Some(case.id),
+        recheck_id: None,
+        township_id: case.township_id,
+        village_id: case.village_id,
+        addressee: &case.applicant,
+        decision: notices::refusal_decision(action),
+        reasons,
+    };
+    notices::issue(tx, state, staff, prepared, &issue, now).await?;
+    Ok(())
+}
+
 /// Performs one step. `Ok(Err(msg))`: refused by a gate or an incomplete form, nothing
 /// changed; the message says why.
 pub async fn perform(
@@ -307,6 +336,14 @@ pub async fn perform(
     let Ok(to) = step(case.stage, action) else {
         return Ok(Err(Msg::GateWrongStage));
     };
+    // A refusal is told to the household in writing: its notice is issued with it.
+    let notice = match action.refuses() {
+        true => {
+            let county = action == CaseAction::CountyRefuse;
+            Some(notices::prepare(state, case.township_id, county, happened_on).await?)
+        }
+        false => None,
+    };
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
     let details = details.to_string();
@@ -327,8 +364,9 @@ pub async fn perform(
     {
         return Ok(Err(Msg::GateWrongStage));
     }
-    if action.refuses() {
+    if let Some(prepared) = &notice {
         cdb::set_refused(&mut tx, case.id, case.stage, &body, now).await?;
+        issue_refusal(&mut tx, state, staff, case, action, &body, prepared, now).await?;
     }
     if action == CaseAction::CountyApprove {
         cdb::set_decided_at(&mut tx, case.id, now).await?;
@@ -341,7 +379,10 @@ pub async fn perform(
         String::new(),
     );
     audit::record(&mut tx, &entry, now).await?;
-    tx.changed(Change::Case { village: case.village_id, township: case.township_id });
+    tx.changed(Change::Case {
+        village: case.village_id,
+        township: case.township_id,
+    });
     tx.commit().await?;
     Ok(Ok(()))
 }
@@ -399,6 +440,7 @@ pub async fn record_meeting(
         }
         cases.push((case, action));
     }
+    let prepared = notices::prepare(state, township_id, false, held_on).await?;
     let now = now_epoch();
     let me = staff.staff.id;
     let mut tx = state.db.begin().await?;
@@ -419,6 +461,7 @@ pub async fn record_meeting(
             TownshipDecision::Refuse { reason: r } => {
                 let r = reason(r).unwrap_or_default();
                 cdb::set_refused(&mut tx, case.id, case.stage, &r, now).await?;
+                issue_refusal(&mut tx, state, staff, case, *action, &r, &prepared, now).await?;
                 (r, "{}".to_owned())
             }
         };
@@ -449,7 +492,10 @@ pub async fn record_meeting(
             detail,
         );
         audit::record(&mut tx, &entry, now).await?;
-        tx.changed(Change::Case { village: case.village_id, township: township_id });
+        tx.changed(Change::Case {
+            village: case.village_id,
+            township: township_id,
+        });
     }
     tx.commit().await?;
     Ok(Ok(meeting))
@@ -512,7 +558,10 @@ pub async fn declare(
         String::new(),
     );
     audit::record(&mut tx, &entry, now).await?;
-    tx.changed(Change::Case { village: case.village_id, township: case.township_id });
+    tx.changed(Change::Case {
+        village: case.village_id,
+        township: case.township_id,
+    });
     tx.commit().await?;
     Ok(Ok(()))
 }

@@ -137,7 +137,11 @@ pub fn StaffNav(lang: Lang, csrf: String, links: NavLinks) -> impl IntoView {
         <nav class="staff-nav" aria-label=lang.t(Msg::StaffArea)>
             <a href="/staff">{lang.t(Msg::Dashboard)}</a>
             {links.cases.then(|| view! { <a href="/staff/cases">{lang.t(Msg::Cases)}</a> })}
-            {links.draws.then(|| view! { <a href="/staff/draws">{lang.t(Msg::DrawsStaffTitle)}</a> })}
+            {links.draws.then(|| view! {
+                <a href="/staff/draws">{lang.t(Msg::DrawsStaffTitle)}</a>
+                <a href="/staff/notices">{lang.t(Msg::NoticesTitle)}</a>
+                <a href="/staff/rechecks">{lang.t(Msg::RechecksTitle)}</a>
+            })}
             {links.records.then(|| view! {
                 <a href="/staff/complaints">{lang.t(Msg::Complaints)}</a>
                 <a href="/staff/publicity">{lang.t(Msg::Publicity)}</a>

@@ -1,0 +1,149 @@
+//! Notice handlers: the staff list (scope-limited; `?overdue=1` for the late ones), one notice
+//! (printable) and its delivery record.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use crate::db::notices::{self as ndb, NoticeFilter};
+use crate::db::{regions, today_cst};
+use crate::domain::access::Perm;
+use crate::domain::notice::Delivery;
+use crate::error::{AppError, AppResult};
+use crate::i18n::Msg;
+use crate::notices::service;
+use crate::notices::views::{NoticeData, NoticeDocPage, NoticeListPage};
+use crate::web::cookies::no_store;
+use crate::web::ctx::PageCtx;
+use crate::web::session::{StaffCtx, StaffForm};
+use crate::web::shell::nav;
+use crate::web::state::AppState;
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    overdue: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    staff.require(Perm::ReadCases, staff.scope())?;
+    if staff.village_scope().is_some() {
+        return Err(AppError::Forbidden);
+    }
+    let today = today_cst();
+    let overdue_only = q.overdue.is_some();
+    let filter = NoticeFilter {
+        township_id: staff.scope(),
+        overdue_on: overdue_only.then_some(today),
+        ..Default::default()
+    };
+    let villages = regions::villages_in_scope(&state.db, staff.scope()).await?;
+    let lang = ctx.lang;
+    let notices = ndb::list(&state.db, &filter, 500)
+        .await?
+        .into_iter()
+        .map(|n| {
+            let v = villages
+                .iter()
+                .find(|v| v.id == n.village_id)
+                .map(|v| lang.pick(&v.name_zh, v.name_en.as_deref()).to_owned())
+                .unwrap_or_default();
+            (n, v)
+        })
+        .collect();
+    let page = view! { <NoticeListPage lang nav=nav(&staff) notices today overdue_only /> };
+    Ok(no_store(
+        ctx.render(lang.t(Msg::NoticesTitle), page).into_response(),
+    ))
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &StaffCtx,
+    id: i64,
+    error: Option<String>,
+) -> AppResult<Response> {
+    let notice = service::visible(state, staff, id).await?;
+    let village = regions::by_id(&state.db, notice.village_id)
+        .await?
+        .map(|v| v.name_zh)
+        .unwrap_or_default();
+    let county = state
+        .site
+        .county
+        .as_ref()
+        .map(|c| c.name_zh.clone())
+        .unwrap_or_default();
+    let data = NoticeData {
+        can_deliver: service::may_handle(staff, notice.township_id),
+        notice,
+        county,
+        village,
+        hotline: state.site.settings.hotline.clone(),
+        today: today_cst(),
+        error,
+    };
+    let lang = ctx.lang;
+    let title = data.notice.number.clone();
+    let (nav, csrf) = (nav(staff), staff.csrf.clone());
+    let page = view! { <NoticeDocPage lang nav csrf data /> };
+    Ok(no_store(ctx.render(&title, page).into_response()))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    page(&state, &ctx, &staff, id, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DeliveryForm {
+    delivered_on: String,
+    method: String,
+    delivered_by: String,
+}
+
+pub async fn deliver(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    StaffForm(staff, f): StaffForm<DeliveryForm>,
+) -> AppResult<Response> {
+    let notice = service::visible(&state, &staff, id).await?;
+    let refuse = |msg: Msg| {
+        let (state, ctx, staff) = (state.clone(), ctx.clone(), staff.clone());
+        async move {
+            let mut res = page(
+                &state,
+                &ctx,
+                &staff,
+                id,
+                Some(msg.text(ctx.lang).to_owned()),
+            )
+            .await?;
+            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            AppResult::Ok(res)
+        }
+    };
+    let (Ok(on), Ok(method)) = (
+        f.delivered_on.trim().parse::<NaiveDate>(),
+        Delivery::parse(&f.method),
+    ) else {
+        return refuse(Msg::DeliveryIncomplete).await;
+    };
+    match service::record_delivery(&state, &staff, &notice, on, method, &f.delivered_by).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/staff/notices/{id}")).into_response()),
+        Err(msg) => refuse(msg).await,
+    }
+}

@@ -1,0 +1,279 @@
+//! Re-check handlers: the township's list, one household's page, recording a re-check (a
+//! multipart form: the evidence file rides along), and its files.
+
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use crate::db::notices::{self as ndb, NoticeFilter};
+use crate::db::rechecks as rdb;
+use crate::db::{audit, now_epoch, regions, today_cst};
+use crate::domain::access::Perm;
+use crate::domain::recheck::{is_overdue, Method, Outcome};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Msg;
+use crate::rechecks::service::{self, due_on, Input};
+use crate::rechecks::views::{HouseholdData, HouseholdPage, RecheckListPage, Row, Show};
+use crate::web::cookies::no_store;
+use crate::web::ctx::PageCtx;
+use crate::web::session::StaffCtx;
+use crate::web::shell::nav;
+use crate::web::state::AppState;
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    village: Option<String>,
+    show: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Response> {
+    staff.require(Perm::ReadCases, staff.scope())?;
+    if staff.village_scope().is_some() {
+        return Err(AppError::Forbidden);
+    }
+    let lang = ctx.lang;
+    let villages = regions::villages_in_scope(&state.db, staff.scope()).await?;
+    let village = q
+        .village
+        .as_deref()
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|v| villages.iter().any(|x| x.id == *v));
+    let show = if q.show.as_deref() == Some("all") {
+        Show::All
+    } else {
+        Show::Attention
+    };
+    let today = today_cst();
+    let schedule = state.site.settings.recheck;
+    let mut rows: Vec<Row> = rdb::recipients(&state.db, staff.scope(), village)
+        .await?
+        .into_iter()
+        .map(|r| Row {
+            due: due_on(&schedule, &r),
+            r,
+        })
+        .collect();
+    let overdue = rows.iter().filter(|row| is_overdue(row.due, today)).count();
+    let leads = rows.iter().filter(|row| row.r.open_leads > 0).count();
+    if show == Show::Attention {
+        rows.retain(|row| is_overdue(row.due, today) || row.r.open_leads > 0);
+    }
+    rows.sort_by(|a, b| {
+        (a.r.open_leads == 0, a.due, a.r.household_id).cmp(&(
+            b.r.open_leads == 0,
+            b.due,
+            b.r.household_id,
+        ))
+    });
+    rows.truncate(1000);
+    let villages = villages
+        .iter()
+        .map(|v| (v.id, lang.pick(&v.name_zh, v.name_en.as_deref()).to_owned()))
+        .collect();
+    let page = view! { <RecheckListPage lang nav=nav(&staff) rows villages village show today overdue leads /> };
+    Ok(no_store(
+        ctx.render(lang.t(Msg::RechecksTitle), page).into_response(),
+    ))
+}
+
+async fn household_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &StaffCtx,
+    id: i64,
+    error: Option<String>,
+    notice_made: Option<i64>,
+) -> AppResult<Response> {
+    let (r, on_list) = service::visible(state, staff, id).await?;
+    let filter = NoticeFilter {
+        household_id: Some(id),
+        ..Default::default()
+    };
+    let data = HouseholdData {
+        due: due_on(&state.site.settings.recheck, &r),
+        history: rdb::of_household(&state.db, id).await?,
+        notices: ndb::list(&state.db, &filter, 100).await?,
+        files: rdb::files_of_household(&state.db, id).await?,
+        can_record: service::may_record(staff, r.township_id),
+        today: today_cst(),
+        error,
+        notice_made,
+        r,
+        on_list,
+    };
+    let lang = ctx.lang;
+    let title = data.r.head_name.clone();
+    let (nav, csrf) = (nav(staff), staff.csrf.clone());
+    let page = view! { <HouseholdPage lang nav csrf data /> };
+    Ok(no_store(ctx.render(&title, page).into_response()))
+}
+
+#[derive(Deserialize, Default)]
+pub struct HouseholdQuery {
+    notice: Option<i64>,
+}
+
+pub async fn household(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<HouseholdQuery>,
+) -> AppResult<Response> {
+    household_page(&state, &ctx, &staff, id, None, q.notice).await
+}
+
+/// Yuan as typed ("450", "450.5") in fen.
+fn fen_of(s: &str) -> Option<i64> {
+    crate::domain::Fen::parse_yuan(s.trim())
+        .ok()
+        .map(|f| f.fen())
+}
+
+/// `POST /staff/rechecks/household/{id}` (multipart: csrf, checked_on, method, findings,
+/// outcome, amount, file).
+pub async fn record(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            AppError::invalid("form", lang.t(Msg::BadRequestBody))
+        }
+    };
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(part) = multipart.next_field().await.map_err(bad)? {
+        let name = part.name().unwrap_or("").to_owned();
+        if name == "file" {
+            let file_name = part.file_name().unwrap_or("").to_owned();
+            file = Some((file_name, part.bytes().await.map_err(bad)?.to_vec()));
+        } else if fields.len() < 16 {
+            fields.push((name, part.text().await.map_err(bad)?));
+        }
+    }
+    let field = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim())
+            .unwrap_or("")
+    };
+    if !crate::web::session::constant_time_eq(field("csrf"), &staff.csrf) {
+        return Err(AppError::CrossSite);
+    }
+    let (r, on_list) = service::visible(&state, &staff, id).await?;
+    let refuse = |msg: Msg| {
+        let (state, ctx, staff) = (state.clone(), ctx.clone(), staff.clone());
+        async move {
+            let mut res = household_page(
+                &state,
+                &ctx,
+                &staff,
+                id,
+                Some(msg.text(ctx.lang).to_owned()),
+                None,
+            )
+            .await?;
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            AppResult::Ok(res)
+        }
+    };
+    let (Ok(method), Ok(outcome), Ok(checked_on)) = (
+        Method::parse(field("method")),
+        Outcome::parse(field("outcome")),
+        field("checked_on").parse::<NaiveDate>(),
+    ) else {
+        return refuse(Msg::RecheckIncomplete).await;
+    };
+    let amount = field("amount");
+    let new_monthly_fen = match (outcome, amount.is_empty()) {
+        (Outcome::Adjust, false) => match fen_of(amount) {
+            Some(f) => Some(f),
+            None => return refuse(Msg::RecheckNewAmountRule).await,
+        },
+        _ => None,
+    };
+    let input = Input {
+        method,
+        outcome,
+        checked_on,
+        findings: field("findings"),
+        new_monthly_fen,
+        file: file.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+    };
+    match service::record(&state, &staff, &r, on_list, &input).await? {
+        Ok(Some(notice)) => Ok(Redirect::to(&format!(
+            "/staff/rechecks/household/{id}?notice={notice}"
+        ))
+        .into_response()),
+        Ok(None) => Ok(Redirect::to(&format!("/staff/rechecks/household/{id}")).into_response()),
+        Err(msg) => refuse(msg).await,
+    }
+}
+
+/// `GET /staff/rechecks/files/{id}`: staff in scope only, audited, never cached.
+pub async fn file(
+    State(state): State<AppState>,
+    staff: StaffCtx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let (recheck_id, household_id, content_type, name, bytes) =
+        rdb::file(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let (r, _) = service::visible(&state, &staff, household_id).await?;
+    let now = now_epoch();
+    let mut tx = state.db.begin().await?;
+    let entry = staff.audit(
+        "recheck.file_view",
+        "household",
+        Some(household_id.to_string()),
+        Some(r.township_id),
+        format!("recheck={recheck_id} file={id}"),
+    );
+    audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    let disposition = if content_type == "application/pdf" {
+        "attachment"
+    } else {
+        "inline"
+    };
+    let ascii: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || ".-_".contains(*c))
+        .collect();
+    let value = format!(
+        "{disposition}; filename=\"{}\"",
+        if ascii.is_empty() {
+            "evidence".into()
+        } else {
+            ascii
+        }
+    );
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
+    Ok(no_store(res))
+}

@@ -1,0 +1,251 @@
+//! Re-checks (动态管理): when each recipient is due, recording a re-check (its method, who, when,
+//! result and evidence), and what the result sets going: the household's next due date, a new
+//! amount, a stop or a 渐退 end — each with its written notice, in the same transaction — and,
+//! through the household's record, the next standing list.
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use crate::db::changes::Change;
+use crate::db::rechecks::{self as rdb, NewFile, Recipient, Record};
+use crate::db::{audit, now_epoch, today_cst};
+use crate::domain::access::Perm;
+use crate::domain::recheck::{check_record, Method, Outcome, RecordError, Schedule};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Msg;
+use crate::notices::service as notices;
+use crate::web::session::StaffCtx;
+use crate::web::state::AppState;
+
+/// When a recipient is due: its scheduled date, or (never scheduled: entered by hand or import)
+/// a full interval after it was added.
+pub fn due_on(schedule: &Schedule, r: &Recipient) -> NaiveDate {
+    r.recheck_due_on.unwrap_or_else(|| {
+        let added = chrono::DateTime::from_timestamp(r.created_at + 8 * 3600, 0)
+            .map(|t| t.date_naive())
+            .unwrap_or_default();
+        schedule.next_due(r.category, added)
+    })
+}
+
+/// Who may record re-checks of a township: its officers and the county (not village assistants).
+pub fn may_record(staff: &StaffCtx, township_id: i64) -> bool {
+    notices::may_handle(staff, township_id)
+}
+
+/// A recipient household in the staff member's scope (or a former one), or 404/403.
+pub async fn visible(
+    state: &AppState,
+    staff: &StaffCtx,
+    household_id: i64,
+) -> AppResult<(Recipient, bool)> {
+    let (r, on_list) = rdb::household(&state.db, household_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    staff.require(Perm::ReadCases, Some(r.township_id))?;
+    if staff.village_scope().is_some() {
+        return Err(AppError::Forbidden);
+    }
+    Ok((r, on_list))
+}
+
+/// A re-check as the form gives it.
+pub struct Input<'a> {
+    pub method: Method,
+    pub outcome: Outcome,
+    pub checked_on: NaiveDate,
+    pub findings: &'a str,
+    pub new_monthly_fen: Option<i64>,
+    /// The evidence file, if one was attached: (name, bytes).
+    pub file: Option<(&'a str, &'a [u8])>,
+}
+
+fn record_msg(e: RecordError) -> Msg {
+    match e {
+        RecordError::Future => Msg::GateDateFuture,
+        RecordError::NoFindings => Msg::RecheckFindingsRule,
+        RecordError::NoNewAmount => Msg::RecheckNewAmountRule,
+    }
+}
+
+/// Records a re-check of a household on the standing list. Returns the notice issued (a stop,
+/// an adjustment, a 渐退), if any. `Ok(Err(msg))`: refused, nothing changed.
+pub async fn record(
+    state: &AppState,
+    staff: &StaffCtx,
+    r: &Recipient,
+    on_list: bool,
+    input: &Input<'_>,
+) -> AppResult<Result<Option<i64>, Msg>> {
+    if !may_record(staff, r.township_id) {
+        return Err(AppError::Forbidden);
+    }
+    if !on_list {
+        return Ok(Err(Msg::RecheckNotOnList));
+    }
+    let today = today_cst();
+    if let Err(e) = check_record(
+        input.outcome,
+        input.checked_on,
+        today,
+        input.findings,
+        r.monthly_fen,
+        input.new_monthly_fen,
+    ) {
+        return Ok(Err(record_msg(e)));
+    }
+    let file = match input.file {
+        Some((name, bytes)) if !bytes.is_empty() => {
+            if bytes.len() > crate::cases::evidence::MAX_BYTES {
+                return Err(AppError::TooLarge);
+            }
+            let Some(content_type) = crate::cases::evidence::sniff(bytes) else {
+                return Ok(Err(Msg::EvidenceTypeRule));
+            };
+            Some((
+                content_type,
+                crate::cases::evidence::display_name(name),
+                bytes,
+            ))
+        }
+        _ => None,
+    };
+    let schedule = state.site.settings.recheck;
+    let taper_until =
+        (input.outcome == Outcome::Taper).then(|| schedule.taper_until(input.checked_on));
+    let new_fen = (input.outcome == Outcome::Adjust)
+        .then_some(input.new_monthly_fen)
+        .flatten();
+    let next_due = schedule.next_due(r.category, input.checked_on);
+    let notice_kind = notices::recheck_kind(input.outcome);
+    // Stops, adjustments and 渐退 are the county's decisions (it approves the allowance).
+    let prepared = match notice_kind {
+        Some(_) => Some(notices::prepare(state, r.township_id, true, input.checked_on).await?),
+        None => None,
+    };
+    let now = now_epoch();
+    let mut tx = state.db.begin().await?;
+    let rec = Record {
+        method: input.method,
+        outcome: input.outcome,
+        checked_on: input.checked_on,
+        findings: input.findings.trim(),
+        new_monthly_fen: new_fen,
+        taper_until,
+        done_by: staff.staff.id,
+    };
+    let id = rdb::record(
+        &mut tx,
+        (r.household_id, r.township_id, r.village_id),
+        &rec,
+        now,
+    )
+    .await?;
+    rdb::apply(
+        &mut tx,
+        r.household_id,
+        next_due,
+        input.outcome,
+        new_fen,
+        taper_until,
+        now,
+    )
+    .await?;
+    if let Some((content_type, name, bytes)) = &file {
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        let f = NewFile {
+            content_type,
+            file_name: name,
+            sha256: &sha256,
+            data: bytes,
+            uploaded_by: staff.staff.id,
+        };
+        rdb::insert_file(&mut tx, id, &f, now).await?;
+    }
+    let mut notice = None;
+    if let (Some(kind), Some(prepared)) = (notice_kind, &prepared) {
+        let decision = notices::recheck_decision(input.outcome, new_fen, taper_until);
+        let issue = notices::Issue {
+            kind,
+            household_id: r.household_id,
+            case_id: None,
+            recheck_id: Some(id),
+            township_id: r.township_id,
+            village_id: r.village_id,
+            addressee: &r.head_name,
+            decision: &decision,
+            reasons: input.findings.trim(),
+        };
+        notice = Some(
+            notices::issue(&mut tx, state, staff, prepared, &issue, now)
+                .await?
+                .0,
+        );
+    }
+    let detail = format!(
+        "household={} method={} result={} next_due={next_due}",
+        r.household_id,
+        input.method.as_str(),
+        input.outcome.as_str()
+    );
+    let entry = staff.audit(
+        "recheck.record",
+        "household",
+        Some(r.household_id.to_string()),
+        Some(r.township_id),
+        detail,
+    );
+    audit::record(&mut tx, &entry, now).await?;
+    tx.changed(Change::Statistics);
+    tx.commit().await?;
+    Ok(Ok(notice))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::AidCategory;
+
+    fn recipient(due: Option<NaiveDate>, category: AidCategory, created_at: i64) -> Recipient {
+        Recipient {
+            household_id: 1,
+            village_id: 2,
+            township_id: 3,
+            village_name: "光明村".into(),
+            head_name: "张三".into(),
+            persons: 2,
+            category,
+            monthly_fen: 60_000,
+            recheck_due_on: due,
+            created_at,
+            taper_until: None,
+            open_leads: 0,
+        }
+    }
+
+    #[test]
+    fn unscheduled_households_are_due_an_interval_after_they_were_added() {
+        let s = Schedule::default();
+        // 2026-01-31 20:00 UTC is 2026-02-01 in China.
+        let added = chrono::NaiveDate::from_ymd_opt(2026, 1, 31)
+            .and_then(|d| d.and_hms_opt(20, 0, 0))
+            .map(|t| t.and_utc().timestamp())
+            .unwrap_or_default();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+        assert_eq!(
+            due_on(&s, &recipient(None, AidCategory::General, added)),
+            d(2026, 8, 1)
+        );
+        assert_eq!(
+            due_on(&s, &recipient(None, AidCategory::Basic, added)),
+            d(2027, 2, 1)
+        );
+        assert_eq!(
+            due_on(
+                &s,
+                &recipient(Some(d(2026, 5, 5)), AidCategory::Basic, added)
+            ),
+            d(2026, 5, 5)
+        );
+    }
+}
