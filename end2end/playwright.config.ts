@@ -71,7 +71,7 @@ export default defineConfig({
       // The office PC a handler works at, still with JavaScript off: the staff
       // complaint pages must work there too. Only the complaints staff flow.
       name: 'desktop-nojs',
-      testMatch: /(complaints-staff|cases)\.spec\.ts$/,
+      testMatch: /(complaints-staff|cases|notices)\.spec\.ts$/,
       use: {
         viewport: { width: 1280, height: 800 },
         deviceScaleFactor: 1,

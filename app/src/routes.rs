@@ -17,6 +17,7 @@ use crate::draws::handlers as draws;
 use crate::home::handlers as home;
 use crate::notices::handlers as notices;
 use crate::publicity::{handlers as publicity, staff_handlers as publicity_staff};
+use crate::rechecks::compare_handlers as rechecks_compare;
 use crate::rechecks::handlers as rechecks;
 use crate::web::assets::{css_href, serve as bundle_file, stylesheet};
 use crate::web::middleware::{refuse_cross_site, render_errors, security_headers};
@@ -45,6 +46,7 @@ fn public(state: &AppState) -> Router<AppState> {
                 .layer(report_limit),
         )
         .route("/report/receipt", get(complaints::receipt))
+        .route("/change", get(complaints::change_form))
         .route(
             "/track",
             get(complaints::track_form)
@@ -81,6 +83,7 @@ fn public(state: &AppState) -> Router<AppState> {
             get(publicity::township_summary),
         )
         .route("/lang/{code}", get(home::switch_lang))
+        .route("/large", get(home::switch_large))
         .route("/healthz", get(home::healthz))
         .route("/readyz", get(home::readyz))
         .route(&css_href(), get(stylesheet))
@@ -187,6 +190,20 @@ fn staff(state: &AppState) -> Router<AppState> {
         .route("/staff/notices/{id}", get(notices::show))
         .route("/staff/notices/{id}/delivery", post(notices::deliver))
         .route("/staff/rechecks", get(rechecks::list))
+        .route(
+            "/staff/rechecks/compare",
+            get(rechecks_compare::form)
+                .post(rechecks_compare::upload)
+                .layer(DefaultBodyLimit::max(rechecks_compare::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/staff/rechecks/compare/{id}",
+            get(rechecks_compare::preview),
+        )
+        .route(
+            "/staff/rechecks/compare/{id}/confirm",
+            post(rechecks_compare::confirm),
+        )
         .route(
             "/staff/rechecks/household/{id}",
             get(rechecks::household)

@@ -23,6 +23,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         draws: u64,
     },
+    /// Write a data comparison CSV (身份证号,来源,发现) naming the households `seed` made:
+    /// `matched` per cent of the rows name one (each at most once while rows ≤ households),
+    /// the rest valid numbers of nobody; one row in a thousand is malformed.
+    ComparisonCsv {
+        #[arg(long, default_value_t = 1_000_000)]
+        rows: u64,
+        #[arg(long, default_value_t = 1_000_000)]
+        households: u64,
+        #[arg(long, default_value_t = 100)]
+        matched: u64,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Write an .xlsx village list with N rows (for the import benchmark).
     Xlsx {
         #[arg(long, default_value_t = 100_000)]
@@ -47,6 +60,22 @@ fn name(i: u64) -> String {
 }
 
 use app::db::bulk::{insert_many, Value};
+
+/// A valid GB 11643 number in `area` for person `i`: birth dates from 1940-01-01 on, 1,000 a day.
+fn valid_id(area: &str, i: u64) -> String {
+    let born = chrono::NaiveDate::from_ymd_opt(1940, 1, 1)
+        .and_then(|d| d.checked_add_days(chrono::Days::new(i / 1000)))
+        .unwrap_or_default();
+    let body = format!("{area}{}{:03}", born.format("%Y%m%d"), i % 1000);
+    let check = app::domain::id_number::check_char(body.as_bytes()).unwrap_or(b'0');
+    format!("{body}{}", check as char)
+}
+
+/// The ID number of the `i`-th household `seed` makes (1-based): valid, so comparison files
+/// can name it.
+pub fn household_id_number(i: u64) -> String {
+    valid_id("539900", i)
+}
 
 /// The ids a one-parameter query returns, in its order.
 async fn ids(
@@ -161,7 +190,7 @@ pub async fn seed(
                 hh_rows.push(vec![
                     Value::I(*vid),
                     Value::S(name(hh_id as u64)),
-                    Value::S(format!("5399{:014}", hh_id)),
+                    Value::S(household_id_number(hh_id as u64)),
                     Value::I(persons),
                     Value::S(if hh_id % 3 == 0 { "doudi" } else { "yiban" }.into()),
                     Value::I(1 + hh_id % 3),
@@ -215,6 +244,41 @@ pub async fn seed(
         "seeded {households} households in {villages} villages, {townships} townships in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+pub fn comparison_csv(
+    rows: u64,
+    households: u64,
+    matched: u64,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    const FOUND: &[(&str, &str)] = &[
+        ("不动产", "名下登记商品房一套（2024年）"),
+        ("车辆", "家庭成员名下小型轿车1辆"),
+        ("工商", "个体工商户，经营中"),
+        ("社保", "领取城镇职工基本养老金"),
+        ("殡葬", "已于2026年10月火化"),
+    ];
+    anyhow::ensure!(households > 0, "--households must be at least 1");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(out)?);
+    w.write_all("身份证号,来源,发现\n".as_bytes())?;
+    for i in 0..rows {
+        let (source, finding) = FOUND[(i % FOUND.len() as u64) as usize];
+        let id = if i % 1000 == 999 {
+            // Excel's rounding of a long number: a malformed row.
+            "5.39900E+17".to_owned()
+        } else if i % 100 < matched {
+            // 7919 is prime and does not divide 10^n: a permutation of the households.
+            household_id_number((i * 7919) % households + 1)
+        } else {
+            valid_id("110105", i)
+        };
+        writeln!(w, "{id},{source},{finding}")?;
+    }
+    w.flush()?;
+    println!("wrote {rows} rows to {}", out.display());
     Ok(())
 }
 

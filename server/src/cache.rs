@@ -2,14 +2,14 @@
 //!
 //! Village lists, batch pages, statistics, content pages and open data are the same for every
 //! visitor of a language on a day, and change only when someone writes. So a rendered page is
-//! kept under its path and query, the visitor's language, the response encoding and the date
-//! (publicity windows count days: a page kept yesterday is not served today), plus the
-//! generation of its [`Topic`] — the group of pages it belongs to (`topic_of`). A committed
-//! write announces the topics it touched (`app::db::changes`, the invalidation map) and they
-//! get a new generation: this instance's before the writing handler answers (a publish shows at
-//! once), other instances' when PostgreSQL's notification reaches them (milliseconds). Pages of
-//! other topics stay. A render that raced a write is kept under the old generation, which no
-//! request asks for again, so no stale copy survives a change.
+//! kept under its path and query, the visitor's language and edition (大字版 or not), the
+//! response encoding and the date (publicity windows count days: a page kept yesterday is not
+//! served today), plus the generation of its [`Topic`] — the group of pages it belongs to
+//! (`topic_of`). A committed write announces the topics it touched (`app::db::changes`, the
+//! invalidation map) and they get a new generation: this instance's before the writing handler
+//! answers (a publish shows at once), other instances' when PostgreSQL's notification reaches
+//! them (milliseconds). Pages of other topics stay. A render that raced a write is kept under
+//! the old generation, which no request asks for again, so no stale copy survives a change.
 //!
 //! Misses are coalesced: one render per key at a time; concurrent requests for it wait for
 //! that render (moka's single flight) instead of rendering the same page side by side. Every
@@ -55,6 +55,8 @@ pub const X_CACHE: &str = "x-cache";
 struct PageKey {
     path: String,
     lang: &'static str,
+    /// The large-text edition (大字版) is the same page with another class on `<html>`.
+    large: bool,
     encoding: &'static str,
     day: chrono::NaiveDate,
     epoch: u64,
@@ -171,6 +173,7 @@ impl PageCache {
                 .map(|p| p.as_str().to_owned())
                 .unwrap_or_default(),
             lang: app::web::ctx::lang_of(req.headers()).code(),
+            large: app::web::ctx::large_of(req.headers()),
             encoding: encoding(req.headers()),
             day,
             epoch: self.epoch.load(Ordering::SeqCst),
@@ -365,6 +368,11 @@ mod tests {
         );
         let en = request("/v/530621103201", Some("lang=en"), "gzip");
         assert_ne!(cache.key(&en, &v, day), key);
+        // The large-text edition is kept apart: nobody gets the other edition from the cache.
+        let large = request("/v/530621103201", Some("large=1"), "gzip");
+        assert_ne!(cache.key(&large, &v, day), key);
+        let not_large = request("/v/530621103201", Some("large=0"), "gzip");
+        assert_eq!(cache.key(&not_large, &v, day), key);
         assert_ne!(
             cache.key(&request("/v/530621103201", None, "br"), &v, day),
             key

@@ -127,6 +127,12 @@ async fn main() -> anyhow::Result<()> {
                 server::bench::seed(&db, households, per_village, villages_per_township).await?;
             }
             server::bench::BenchCommand::Xlsx { rows, out } => server::bench::xlsx(rows, &out)?,
+            server::bench::BenchCommand::ComparisonCsv {
+                rows,
+                households,
+                matched,
+                out,
+            } => server::bench::comparison_csv(rows, households, matched, &out)?,
             server::bench::BenchCommand::DrawFairness { draws } => server::draws::fairness(draws),
         },
     }

@@ -31,6 +31,8 @@ pub async fn compute(
         .unwrap_or(0);
     let changes = sdb::changes_by_township(&state.db, year_start).await?;
     let complaints = sdb::complaint_rows(&state.db).await?;
+    let notices = crate::db::notices::township_counts(&state.db).await?;
+    let rechecks = crate::db::rechecks::done_by_township(&state.db).await?;
     let mut rows = Vec::new();
     let mut total = TownshipRow {
         name: lang.t(Msg::CountyTotal).to_owned(),
@@ -49,14 +51,30 @@ pub async fn compute(
             .unwrap_or_default();
         let (draws, sampled, county_checks) =
             crate::db::draws::township_stats(&state.db, t.id).await?;
+        let (issued, on_time) = notices
+            .iter()
+            .find(|n| n.0 == t.id)
+            .map(|n| (n.1, n.2))
+            .unwrap_or_default();
+        let done = rechecks
+            .iter()
+            .find(|r| r.0 == t.id)
+            .map(|r| r.1)
+            .unwrap_or_default();
         let process = ProcessCounts {
             draws,
             sampled,
             county_checks,
+            notices: issued,
+            notices_on_time: on_time,
+            rechecks: done,
         };
         total.process.draws += draws;
         total.process.sampled += sampled;
         total.process.county_checks += county_checks;
+        total.process.notices += issued;
+        total.process.notices_on_time += on_time;
+        total.process.rechecks += done;
         let row = TownshipRow {
             name: lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned(),
             households,
@@ -99,6 +117,7 @@ pub async fn stats_page(State(state): State<AppState>, ctx: PageCtx) -> AppResul
     let (rows, total) = compute(&state, lang).await?;
     let rows = rows.into_iter().map(|(_, r)| r).collect();
     Ok(ctx
+        .described(lang.t(Msg::MetaStats))
         .render(lang.t(Msg::Stats), view! { <StatsPage lang rows total /> })
         .into_response())
 }
@@ -121,7 +140,14 @@ fn complaints_json(c: &crate::domain::stats::ComplaintStats) -> serde_json::Valu
 }
 
 fn process_json(p: ProcessCounts) -> serde_json::Value {
-    json!({ "draws": p.draws, "spot_checked": p.sampled, "county_checks": p.county_checks })
+    json!({
+        "draws": p.draws,
+        "spot_checked": p.sampled,
+        "county_checks": p.county_checks,
+        "notices": p.notices,
+        "notices_delivered_on_time": p.notices_on_time,
+        "rechecks_done": p.rechecks,
+    })
 }
 
 /// `GET /api/v1/stats`: the same numbers as `/stats`; counts from 1 to 4 are `null`.
@@ -163,7 +189,13 @@ async fn list(state: &AppState, ctx: &PageCtx, kind: Kind) -> AppResult<Response
     let lang = ctx.lang;
     let pages = content::list(&state.db, Some(kind), false).await?;
     let title = lang.t(crate::web::labels::kind_title(kind).0);
+    let description = lang.t(match kind {
+        Kind::Policy => Msg::MetaPolicy,
+        Kind::Answer => Msg::MetaAnswers,
+        Kind::Notice => Msg::MetaNotices,
+    });
     Ok(ctx
+        .described(description)
         .render(title, view! { <PageListPage lang kind pages /> })
         .into_response())
 }
@@ -189,7 +221,9 @@ async fn show(state: &AppState, ctx: &PageCtx, kind: Kind, slug: &str) -> AppRes
     let linked = content::linked_count(&state.db, page.id).await?;
     let lang = ctx.lang;
     let title = page.title.clone();
+    let description = format!("{title}: {}", markdown::plain_text(&page.body_md, 110));
     Ok(ctx
+        .described(description)
         .render(&title, view! { <ContentPage lang page html linked /> })
         .into_response())
 }
@@ -228,6 +262,7 @@ pub async fn poster(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Re
         .unwrap_or_default();
     let hotline = state.site.settings.hotline.clone();
     Ok(ctx
+        .described(lang.t(Msg::MetaPoster))
         .render(
             lang.t(Msg::Poster),
             view! { <PosterPage lang county hotline qr url /> },

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::db::content::{Kind, Page};
-use crate::domain::stats::{show, ComplaintStats};
+use crate::domain::stats::{show, total_text, ComplaintStats};
 use crate::i18n::{Lang, Msg};
 use crate::web::format::{local_time, yuan};
 use crate::web::labels::kind_title;
@@ -23,8 +23,8 @@ pub struct TownshipRow {
     /// How the lists were made: public draws held, households the county's spot-checks drew,
     /// and county in-person checks recorded (counts of steps, not of people: never suppressed).
     pub process: ProcessCounts,
-    /// Counts are rounded to tens (shown with "≈") so that suppressed township counts cannot
-    /// be worked out by subtraction from the total.
+    /// In the open data, county counts are rounded to tens so that suppressed township counts
+    /// cannot be worked out by subtraction from the total (the page shows ranges instead).
     pub approx: bool,
 }
 
@@ -34,6 +34,21 @@ pub struct ProcessCounts {
     pub draws: i64,
     pub sampled: i64,
     pub county_checks: i64,
+    /// Written notices (告之) issued, and of them delivered within their 3 working days.
+    pub notices: i64,
+    pub notices_on_time: i64,
+    /// Re-checks of recipients done.
+    pub rechecks: i64,
+}
+
+impl ProcessCounts {
+    /// The share of notices delivered on time, as "87.5%" ("—" when none was issued).
+    pub fn on_time_text(&self) -> String {
+        match self.notices {
+            0 => "—".to_owned(),
+            n => format!("{:.1}%", self.notices_on_time as f64 * 100.0 / n as f64),
+        }
+    }
 }
 
 /// A horizontal bar chart of one or two series; values that are suppressed draw no bar.
@@ -47,10 +62,12 @@ pub fn BarChart(
     /// Width of the label column (English names are longer).
     label_w: f64,
 ) -> impl IntoView {
+    // Drawn 340 units wide, which a 360 px phone shows at ~330 px: labels of 15 units read as
+    // at least 14 px.
     let width = 340.0;
     let series = legend.len().max(1);
-    let bar_h = 13.0;
-    let row_h = bar_h * series as f64 + 6.0;
+    let bar_h = 19.0;
+    let row_h = bar_h * series as f64 + 8.0;
     let height = row_h * rows.len() as f64 + 24.0;
     let max = rows
         .iter()
@@ -58,7 +75,7 @@ pub fn BarChart(
         .max()
         .unwrap_or(1)
         .max(1) as f64;
-    let scale = (width - label_w - 44.0) / max;
+    let scale = (width - label_w - 48.0) / max;
     let title_id = format!("{id}-title");
     let bars = rows
         .into_iter()
@@ -76,12 +93,12 @@ pub fn BarChart(
                     let text = if suppress { show(v) } else { v.to_string() };
                     view! {
                         <rect x=label_w.to_string() y=y.to_string() width=format!("{w:.1}") height=(bar_h - 1.0).to_string() class=format!("bar s{k}") />
-                        <text x=format!("{:.1}", label_w + w + 3.0) y=format!("{:.1}", y + bar_h - 3.0) class="val">{text}</text>
+                        <text x=format!("{:.1}", label_w + w + 3.0) y=format!("{:.1}", y + bar_h - 5.0) class="val">{text}</text>
                     }
                 })
                 .collect_view();
             view! {
-                <text x="0" y=format!("{:.1}", ty + 4.0) class="lbl">{label}</text>
+                <text x="0" y=format!("{:.1}", ty + 5.0) class="lbl">{label}</text>
                 {series_bars}
             }
         })
@@ -104,17 +121,19 @@ pub fn BarChart(
 
 #[component]
 pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl IntoView {
+    // On a phone each row stacks into a card; `data-label` names each number there.
+    let l = move |m: Msg| lang.t(m);
     let lists = rows
         .iter()
         .map(|r| {
             view! {
                 <tr>
                     <th scope="row">{r.name.clone()}</th>
-                    <td class="num">{show(r.households)}</td>
-                    <td class="num">{show(r.persons)}</td>
-                    <td class="num">{yuan(r.monthly_fen)}</td>
-                    <td class="num">{show(r.new_this_year)}</td>
-                    <td class="num">{show(r.stopped_this_year)}</td>
+                    <td class="num" data-label=l(Msg::Households)>{show(r.households)}</td>
+                    <td class="num" data-label=l(Msg::Persons)>{show(r.persons)}</td>
+                    <td class="num" data-label=l(Msg::AmountShortCol)>{yuan(r.monthly_fen)}</td>
+                    <td class="num" data-label=l(Msg::NewThisYear)>{show(r.new_this_year)}</td>
+                    <td class="num" data-label=l(Msg::StoppedThisYear)>{show(r.stopped_this_year)}</td>
                 </tr>
             }
         })
@@ -126,10 +145,10 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
             view! {
                 <tr>
                     <th scope="row">{r.name.clone()}</th>
-                    <td class="num">{show(c.received)}</td>
-                    <td class="num">{show(c.accepted)}</td>
-                    <td class="num">{show(c.declined)}</td>
-                    <td class="num">{show(c.answered)}</td>
+                    <td class="num" data-label=l(Msg::Received)>{show(c.received)}</td>
+                    <td class="num" data-label=l(Msg::AcceptedCount)>{show(c.accepted)}</td>
+                    <td class="num" data-label=l(Msg::DeclinedCount)>{show(c.declined)}</td>
+                    <td class="num" data-label=l(Msg::AnsweredCount)>{show(c.answered)}</td>
                 </tr>
             }
         })
@@ -142,17 +161,30 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
             view! {
                 <tr>
                     <th scope="row">{r.name.clone()}</th>
-                    <td class="num">{p.draws}</td>
-                    <td class="num">{p.sampled}</td>
-                    <td class="num">{p.county_checks}</td>
+                    <td class="num" data-label=l(Msg::StatDraws)>{p.draws}</td>
+                    <td class="num" data-label=l(Msg::StatSampled)>{p.sampled}</td>
+                    <td class="num" data-label=l(Msg::StatCountyChecks)>{p.county_checks}</td>
                 </tr>
             }
         })
         .collect_view();
     let tc = total.complaints.clone();
-    let label_w = if lang == Lang::En { 150.0 } else { 70.0 };
-    let approx = total.approx;
-    let t = move |n: i64| if approx { format!("≈{n}") } else { show(n) };
+    // Wide enough for the longest township name at 15 units a character (8.5 for Latin).
+    let label_w = rows
+        .iter()
+        .map(|r| {
+            r.name
+                .chars()
+                .map(|c| if c.is_ascii() { 8.5 } else { 15.0 })
+                .sum::<f64>()
+        })
+        .fold(40.0, f64::max)
+        .min(if lang == Lang::En { 170.0 } else { 110.0 })
+        + 6.0;
+    // County totals from the township counts as published: a range where some are "<5".
+    let parts: Vec<ComplaintStats> = rows.iter().map(|r| r.complaints.clone()).collect();
+    let t =
+        move |f: fn(&ComplaintStats) -> i64| total_text(&parts.iter().map(f).collect::<Vec<_>>());
     let percent = tc
         .on_time_percent
         .map(|p| format!("{p:.1}%"))
@@ -177,6 +209,7 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
     view! {
         <h1>{lang.t(Msg::Stats)}</h1>
         <p class="lead">{lang.t(Msg::StatsIntro)}</p>
+        <p class="small-counts">{lang.t(Msg::SmallCountsNote)}</p>
         <h2>{lang.t(Msg::StatsLists)}</h2>
         <dl class="totals">
             <div><dt>{lang.t(Msg::Households)}</dt><dd>{total.households}</dd></div>
@@ -185,7 +218,7 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
         </dl>
         <BarChart id="chart-households" title=lang.t(Msg::ChartHouseholds).to_owned() rows=households_chart legend=vec![lang.t(Msg::Households).to_owned()] suppress=true label_w />
         <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::StatsLists)>
-            <table class="list stats">
+            <table class="list stats stack">
                 <thead><tr>
                     <th scope="col">{lang.t(Msg::Township)}</th>
                     <th scope="col" class="num">{lang.t(Msg::Households)}</th>
@@ -199,15 +232,15 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
         </div>
         <h2>{lang.t(Msg::StatsComplaints)}</h2>
         <dl class="totals">
-            <div><dt>{lang.t(Msg::Received)}</dt><dd>{t(tc.received)}</dd></div>
-            <div><dt>{lang.t(Msg::AnsweredCount)}</dt><dd>{t(tc.answered)}</dd></div>
+            <div><dt>{lang.t(Msg::Received)}</dt><dd>{t(|c| c.received)}</dd></div>
+            <div><dt>{lang.t(Msg::AnsweredCount)}</dt><dd>{t(|c| c.answered)}</dd></div>
             <div><dt>{lang.t(Msg::OnTime)}</dt><dd>{percent}</dd></div>
             <div><dt>{lang.t(Msg::MedianDays)}</dt><dd>{median}</dd></div>
         </dl>
         <BarChart id="chart-complaints" title=lang.t(Msg::ChartComplaints).to_owned() rows=complaints_chart
             legend=vec![lang.t(Msg::Received).to_owned(), lang.t(Msg::AnsweredCount).to_owned()] suppress=true label_w />
         <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::StatsComplaints)>
-            <table class="list stats">
+            <table class="list stats stack">
                 <thead><tr>
                     <th scope="col">{lang.t(Msg::Township)}</th>
                     <th scope="col" class="num">{lang.t(Msg::Received)}</th>
@@ -220,19 +253,22 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
         </div>
         <h3>{lang.t(Msg::FindingsTitle)}</h3>
         <dl class="totals">
-            <div><dt>{lang.t(Msg::FSubstantiated)}</dt><dd>{t(tc.substantiated)}</dd></div>
-            <div><dt>{lang.t(Msg::FPartly)}</dt><dd>{t(tc.partly)}</dd></div>
-            <div><dt>{lang.t(Msg::FUnsubstantiated)}</dt><dd>{t(tc.unsubstantiated)}</dd></div>
+            <div><dt>{lang.t(Msg::FSubstantiated)}</dt><dd>{t(|c| c.substantiated)}</dd></div>
+            <div><dt>{lang.t(Msg::FPartly)}</dt><dd>{t(|c| c.partly)}</dd></div>
+            <div><dt>{lang.t(Msg::FUnsubstantiated)}</dt><dd>{t(|c| c.unsubstantiated)}</dd></div>
         </dl>
         <h2>{lang.t(Msg::StatsProcess)}</h2>
         <p class="small">{lang.t(Msg::StatsProcessIntro)} " " <a href="/draws">{lang.t(Msg::DrawsTitle)}</a></p>
         <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::StatsProcess)>
-            <table class="list stats" id="stats-process">
+            <table class="list stats stack" id="stats-process">
                 <thead><tr>
                     <th scope="col">{lang.t(Msg::Township)}</th>
                     <th scope="col" class="num">{lang.t(Msg::StatDraws)}</th>
                     <th scope="col" class="num">{lang.t(Msg::StatSampled)}</th>
                     <th scope="col" class="num">{lang.t(Msg::StatCountyChecks)}</th>
+                    <th scope="col" class="num">{lang.t(Msg::StatNotices)}</th>
+                    <th scope="col" class="num">{lang.t(Msg::StatNoticesOnTime)}</th>
+                    <th scope="col" class="num">{lang.t(Msg::StatRechecks)}</th>
                 </tr></thead>
                 <tbody>{process_rows}</tbody>
             </table>

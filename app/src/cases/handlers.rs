@@ -284,6 +284,22 @@ async fn case_page(
         today: today_cst(),
         error,
         notice,
+        written: if !crate::notices::service::may_handle(staff, t) {
+            Vec::new()
+        } else {
+            crate::db::notices::list(
+                &state.db,
+                &crate::db::notices::NoticeFilter {
+                    case_id: Some(id),
+                    ..Default::default()
+                },
+                20,
+            )
+            .await?
+            .into_iter()
+            .map(|n| (n.id, n.number, n.delivered_on.is_some()))
+            .collect()
+        },
         case,
     };
     let (nav, csrf) = (nav(staff), staff.csrf.clone());

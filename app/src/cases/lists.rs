@@ -7,9 +7,11 @@
 use crate::db::cases::{self as cdb, Case, CaseEntry, CaseFilter, NewStep};
 use crate::db::changes::Change;
 use crate::db::publicity::{self as pdb, Batch, NewBatch};
+use crate::db::rechecks as rdb;
 use crate::db::{audit, households, now_epoch, regions, today_cst};
 use crate::domain::access::Perm;
 use crate::domain::case::{may_publish, step, CaseAction, GateError, Stage};
+use crate::domain::recheck::standing_change;
 use crate::domain::{BatchKind, BatchState, ChangeKind, PublicityWindow};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
@@ -341,8 +343,32 @@ pub async fn enroll(
     Ok(Ok(cases.len()))
 }
 
+/// What a recipient on the current standing list shows on the next one, after re-checks: 停发
+/// once stopped or once a 渐退 period has ended, 增发/减发 with the new amount after an
+/// adjustment, else 续保 at the same amount.
+fn carried_over(
+    e: &pdb::StaffEntry,
+    household: Option<&rdb::StandingState>,
+    today: chrono::NaiveDate,
+) -> (ChangeKind, i64) {
+    match household {
+        Some(h) => (
+            standing_change(
+                e.monthly_fen,
+                h.monthly_fen,
+                h.stopped,
+                h.taper_until,
+                today,
+            ),
+            h.monthly_fen,
+        ),
+        None => (ChangeKind::Renew, e.monthly_fen),
+    }
+}
+
 /// Makes next month's standing list of a village as a draft: the current standing list
-/// (renewed) plus the households enrolled since (new). Published like any standing list.
+/// (renewed, or changed by a re-check: 停发, 增发, 减发) plus the households enrolled since
+/// (new). Published like any standing list.
 pub async fn next_standing(
     state: &AppState,
     staff: &StaffCtx,
@@ -354,27 +380,40 @@ pub async fn next_standing(
     let township_id = village.parent_id.ok_or(AppError::NotFound)?;
     staff.require(Perm::EditPublicity, Some(township_id))?;
     let enrolled = cdb::enrolled_not_on_standing(&state.db, village_id).await?;
-    if enrolled.is_empty() {
-        return Ok(Err(Msg::NoCasesForList));
-    }
     let current = match pdb::current_standing(&state.db, village_id).await? {
         Some(b) => pdb::staff_entries(&state.db, b.id).await?,
         None => Vec::new(),
     };
+    let households = rdb::standing_states(&state.db, village_id).await?;
+    let today = today_cst();
     let renewed: Vec<CaseEntry<'_>> = current
         .iter()
         .filter(|e| e.change != ChangeKind::Stop)
-        .map(|e| CaseEntry {
-            case_id: e.case_id,
-            household_id: e.household_id,
-            head_name: &e.head_name,
-            persons: e.persons,
-            monthly_fen: e.monthly_fen,
-            category: e.category,
-            aid_class: e.aid_class,
-            change: ChangeKind::Renew,
+        .map(|e| {
+            let (change, monthly_fen) = carried_over(e, households.get(&e.household_id), today);
+            CaseEntry {
+                case_id: e.case_id,
+                household_id: e.household_id,
+                head_name: &e.head_name,
+                persons: e.persons,
+                monthly_fen,
+                category: e.category,
+                aid_class: e.aid_class,
+                change,
+            }
         })
         .collect();
+    // A household enrolled since that is on the list already (an entry made by hand before the
+    // case file existed) is carried over, not listed twice.
+    let listed: std::collections::HashSet<i64> = current.iter().map(|e| e.household_id).collect();
+    let enrolled: Vec<Case> = enrolled
+        .into_iter()
+        .filter(|c| !listed.contains(&c.household_id))
+        .collect();
+    let changed = renewed.iter().any(|e| e.change != ChangeKind::Renew);
+    if enrolled.is_empty() && !changed {
+        return Ok(Err(Msg::NoCasesForList));
+    }
     let mut entries = renewed;
     let added: Vec<CaseEntry<'_>> = enrolled
         .iter()
@@ -394,7 +433,15 @@ pub async fn next_standing(
     let batch_id = pdb::insert_batch(&mut tx, &new, now).await?;
     entries.extend(added);
     cdb::insert_entries(&mut tx, batch_id, &entries).await?;
-    let detail = format!("village={} new={}", village.code, enrolled.len());
+    let detail = format!(
+        "village={} new={} changed={}",
+        village.code,
+        enrolled.len(),
+        entries
+            .iter()
+            .filter(|e| e.change != ChangeKind::Renew && e.change != ChangeKind::New)
+            .count()
+    );
     let entry = staff.audit(
         "batch.next_standing",
         "batch",

@@ -292,6 +292,8 @@ pub struct CaseData {
     pub today: chrono::NaiveDate,
     pub error: Option<Msg>,
     pub notice: Option<Msg>,
+    /// The case's written notices: (id, number, delivered).
+    pub written: Vec<(i64, String, bool)>,
 }
 
 fn date_input(name: &'static str, label: String, value: String) -> impl IntoView {
@@ -595,6 +597,13 @@ pub fn CasePage(lang: Lang, nav: AnyView, csrf: String, data: CaseData) -> impl 
         <h1>{lang.t(Msg::CaseTitle)} " #" {id}</h1>
         {data.notice.map(|m| view! { <p class="notice" role="status">{lang.t(m)}</p> })}
         {data.error.map(|m| view! { <p class="error" role="alert">{lang.t(m)}</p> })}
+        {(!data.written.is_empty()).then(|| {
+            let items = data.written.iter().map(|(nid, number, delivered)| view! {
+                <li><a href=format!("/staff/notices/{nid}")>{number.clone()}</a> " · "
+                    {lang.t(if *delivered { Msg::NoticeDelivered } else { Msg::NoticeNotDelivered })}</li>
+            }).collect_view();
+            view! { <section class="case-notices"><h2>{lang.t(Msg::NoticesTitle)}</h2><ul>{items}</ul></section> }
+        })}
         <dl class="facts">
             <dt>{lang.t(Msg::ApplicantLabel)}</dt><dd>{c.applicant.clone()}</dd>
             <dt>{lang.t(Msg::VillageLabel)}</dt><dd>{data.place.clone()} " · " {c.group_name.clone()}</dd>

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::complaints::intake::{self, is_token, validate_report, Submission};
 use crate::complaints::tracking::{self, TRACK_COOKIE, TRACK_SECS};
 use crate::complaints::views::{
-    CaseData, CasePage, ReceiptPage, ReportPage, ReportValues, TrackPage,
+    CaseData, CasePage, ChangePage, ReceiptPage, ReportPage, ReportValues, TrackPage,
 };
 use crate::db::complaints::{self as cdb, CaseSummary};
 use crate::db::{now_epoch, publicity as pdb, regions, today_cst};
@@ -48,7 +48,7 @@ async fn entry_description(
         lang.t(publicity_labels::kind(batch.kind)),
         entry.masked_name.as_str(),
         entry.persons.get(),
-        lang.t(Msg::Persons),
+        lang.t(Msg::PersonsUnit),
     );
     Ok(Some((entry.entry_ref, desc, format!("v:{}", village.code))))
 }
@@ -83,6 +83,32 @@ async fn report_page(
 #[derive(Deserialize)]
 pub struct ReportQuery {
     entry: Option<String>,
+    /// `change`: a recipient's own report of a change or an exit (from `/change`).
+    kind: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ChangeQuery {
+    entry: Option<String>,
+}
+
+/// `GET /change`: a recipient's own report of a change or an exit. From a list row
+/// (`?entry=REF`) it is the report form set to 家庭情况变化 / 申请退出 for that household;
+/// without one, how to get there.
+pub async fn change_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Query(q): Query<ChangeQuery>,
+) -> AppResult<Response> {
+    if let Some(r) = q.entry.as_deref() {
+        if let Some((r, _, _)) = entry_description(&state, ctx.lang, r).await? {
+            return Ok(Redirect::to(&format!("/report?entry={r}&kind=change")).into_response());
+        }
+    }
+    let lang = ctx.lang;
+    Ok(ctx
+        .render(lang.t(Msg::ChangeTitle), view! { <ChangePage lang /> })
+        .into_response())
 }
 
 pub async fn report_form(
@@ -95,7 +121,12 @@ pub async fn report_form(
         if let Some((r, _, place)) = entry_description(&state, ctx.lang, r).await? {
             values.entry = r;
             values.place = place;
-            values.category = Category::WrongfulInclusion.as_str().to_owned();
+            values.category = match q.kind.as_deref() {
+                Some("change") => Category::HouseholdChange,
+                _ => Category::WrongfulInclusion,
+            }
+            .as_str()
+            .to_owned();
         }
     }
     report_page(&state, &ctx, new_token(), values, vec![]).await
@@ -151,6 +182,12 @@ pub async fn submit_report(
         Err(errors) => return report_page(&state, &ctx, form.token, values, errors).await,
     };
     let entry_id = pdb::entry_id_by_ref(&state.db, &values.entry).await?;
+    // A household's own report of a change or an exit must say which household: it becomes a
+    // re-check of that household.
+    if report.category == Category::HouseholdChange && entry_id.is_none() {
+        let errors = vec![("category", Msg::ChangeNeedsEntry)];
+        return report_page(&state, &ctx, form.token, values, errors).await;
+    }
     let submission = Submission {
         token: &form.token,
         channel: Channel::Web,
@@ -199,7 +236,7 @@ pub async fn receipt(
 
 pub async fn track_form(ctx: PageCtx) -> Response {
     let lang = ctx.lang;
-    let page = view! { <TrackPage lang not_found=false /> };
+    let page = view! { <TrackPage lang not_found=false typed=String::new() /> };
     no_store(ctx.render(lang.t(Msg::TrackTitle), page).into_response())
 }
 
@@ -221,8 +258,16 @@ pub async fn track(
         Err(_) => None,
     };
     let Some(case) = found else {
-        // The same neutral answer for a malformed and for an unknown code.
-        let page = view! { <TrackPage lang not_found=true /> };
+        // The same neutral answer for a malformed and for an unknown code, with what was typed
+        // kept in the field (16 digits are not retyped for one slip). It goes back only to the
+        // browser that sent it, on a no-store page.
+        let typed: String = form
+            .receipt
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(40)
+            .collect();
+        let page = view! { <TrackPage lang not_found=true typed /> };
         let mut res = ctx.render(lang.t(Msg::TrackTitle), page).into_response();
         *res.status_mut() = StatusCode::NOT_FOUND;
         return Ok(no_store(res));
@@ -254,11 +299,20 @@ async fn case_page(
     errors: Vec<(&'static str, Msg)>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
+    // The household objected to, as the public list shows it (masked name, village, list).
+    let household = match cdb::entry_ref_of(&state.db, case.id).await? {
+        Some(r) => entry_description(state, lang, &r).await?.map(|(_, d, _)| d),
+        None => None,
+    };
+    let review_until = tracking::review_until(state, &case).await?;
     let data = CaseData {
         place: place_name(state, lang, &case).await?,
+        household,
         events: cdb::public_events(&state.db, case.id).await?,
         can_add_info: transition(case.status, Action::AddInfo).is_ok(),
         can_request_review: tracking::review_open(state, &case).await?,
+        review_until,
+        today: today_cst(),
         notice,
         errors,
         case,

@@ -8,8 +8,10 @@ use chrono::NaiveDate;
 use crate::complaints::views::{Places, ReportValues};
 use crate::db::changes::Change;
 use crate::db::complaints::{self as cdb, Actor, CaseSummary, InsertError, NewComplaint};
+use crate::db::rechecks as rdb;
 use crate::db::{audit, now_epoch, outbox, regions};
 use crate::domain::access::Perm;
+use crate::domain::recheck::Source;
 use crate::domain::{keyed_hash, Category, Channel, EventKind, ReceiptCode};
 use crate::error::AppResult;
 use crate::i18n::{Lang, Msg};
@@ -236,6 +238,24 @@ pub async fn submit(state: &AppState, s: Submission<'_>) -> AppResult<Result<Sto
         .logged_by
         .map_or(Actor::System, |st| Actor::Staff(st.staff.id));
     cdb::add_event(&mut tx, id, actor, EventKind::Submitted, "", now).await?;
+    // A household's own report of a change or an exit: a re-check lead, in the same commit.
+    if report.category == Category::HouseholdChange {
+        if let Some(entry_id) = s.entry_id {
+            if let Some(h) = rdb::household_of_entry(&mut tx, entry_id).await? {
+                let lead = rdb::NewLead {
+                    household_id: h.0,
+                    township_id: h.1,
+                    village_id: h.2,
+                    source: Source::Report,
+                    lead: &report.body,
+                    comparison_id: None,
+                    complaint_id: Some(id),
+                };
+                rdb::insert_lead(&mut tx, &lead, now).await?;
+                tx.changed(Change::Statistics);
+            }
+        }
+    }
     if let Some(staff) = s.logged_by {
         let entry = staff.audit(
             "complaint.log_offline",

@@ -44,20 +44,31 @@ pub async fn tracked_case(state: &AppState, headers: &HeaderMap) -> AppResult<Op
     cdb::summary(&state.db, id).await
 }
 
-/// Whether the reporter may still ask for a review: answered (or closed after an answer)
-/// no more than 30 days ago.
-pub async fn review_open(state: &AppState, case: &CaseSummary) -> AppResult<bool> {
+/// The last day the reporter may ask for a review of the answer (30 days after it), while the
+/// case is in a state that allows one; `None` before an answer or once it cannot be asked.
+pub async fn review_until(
+    state: &AppState,
+    case: &CaseSummary,
+) -> AppResult<Option<chrono::NaiveDate>> {
     if transition(case.status, Action::RequestReview).is_err() {
-        return Ok(false);
+        return Ok(None);
     }
     let Some(answered) = cdb::answered_at(&state.db, case.id).await? else {
-        return Ok(false);
+        return Ok(None);
     };
     let (rules, _) = super::deadline_rules(state).await?;
     let answered_day = chrono::DateTime::from_timestamp(answered + 8 * 3600, 0)
         .map(|t| t.date_naive())
         .unwrap_or_else(today_cst);
-    Ok(today_cst() <= rules.review_request_until(answered_day))
+    Ok(Some(rules.review_request_until(answered_day)))
+}
+
+/// Whether the reporter may still ask for a review: answered (or closed after an answer)
+/// no more than 30 days ago.
+pub async fn review_open(state: &AppState, case: &CaseSummary) -> AppResult<bool> {
+    Ok(review_until(state, case)
+        .await?
+        .is_some_and(|until| today_cst() <= until))
 }
 
 /// Text a reporter adds: 10 to 5,000 characters of text.

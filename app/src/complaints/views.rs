@@ -3,10 +3,10 @@
 use leptos::prelude::*;
 
 use crate::db::complaints::{CaseSummary, Event};
-use crate::domain::Category;
+use crate::domain::{Category, EventKind, Status};
 use crate::i18n::{Lang, Msg};
 use crate::islands::ReportCheck;
-use crate::web::format::{local_time, textarea_text};
+use crate::web::format::{date_words, local_time, textarea_text};
 
 use crate::web::labels::complaint as labels;
 
@@ -123,14 +123,19 @@ pub fn ReportPage(
                 <input type="checkbox" id="anonymous" name="anonymous" value="1" checked=values.anonymous />
                 " " {lang.t(Msg::AnonymousLabel)}
             </label>
-            <label for="name">{lang.t(Msg::NameLabel)}</label>
-            <input id="name" name="name" type="text" maxlength="40" autocomplete="name" value=values.name.clone() />
-            {field_error(lang, &errors, "name")}
-            <label for="contact">{lang.t(Msg::ContactLabel)}</label>
-            <input id="contact" name="contact" type="text" maxlength="100" autocomplete="email"
-                inputmode="email" aria-describedby="contact-hint" value=values.contact.clone() />
-            <p class="hint" id="contact-hint">{lang.t(Msg::ContactHint)}</p>
-            {field_error(lang, &errors, "contact")}
+            // Ticking 匿名 hides the contact fields with CSS alone (`:has(#anonymous:checked)`), and
+            // the server keeps no name or contact for an anonymous report whatever was typed.
+            <p class="hint anonymous-note">{lang.t(Msg::AnonymousNoContact)}</p>
+            <div class="contact-fields">
+                <label for="name">{lang.t(Msg::NameLabel)}</label>
+                <input id="name" name="name" type="text" maxlength="40" autocomplete="name" value=values.name.clone() />
+                {field_error(lang, &errors, "name")}
+                <label for="contact">{lang.t(Msg::ContactLabel)}</label>
+                <input id="contact" name="contact" type="text" maxlength="100" autocomplete="email"
+                    inputmode="email" aria-describedby="contact-hint" value=values.contact.clone() />
+                <p class="hint" id="contact-hint">{lang.t(Msg::ContactHint)}</p>
+                {field_error(lang, &errors, "contact")}
+            </div>
             <p class="small">{lang.t(Msg::ProtectionNote)}</p>
             <button type="submit">{lang.t(Msg::Submit)}</button>
         </form>
@@ -163,8 +168,10 @@ pub fn ReceiptPage(
     }
 }
 
+/// The receipt form; after a code that finds nothing, `typed` holds what was typed, so one
+/// wrong digit is corrected rather than sixteen retyped.
 #[component]
-pub fn TrackPage(lang: Lang, not_found: bool) -> impl IntoView {
+pub fn TrackPage(lang: Lang, not_found: bool, typed: String) -> impl IntoView {
     view! {
         <h1>{lang.t(Msg::TrackTitle)}</h1>
         <p>{lang.t(Msg::TrackIntro)}</p>
@@ -172,7 +179,8 @@ pub fn TrackPage(lang: Lang, not_found: bool) -> impl IntoView {
         <form method="post" action="/track" class="form">
             <label for="receipt">{lang.t(Msg::ReceiptLabel)}</label>
             <input id="receipt" name="receipt" type="text" inputmode="numeric" autocomplete="off"
-                required maxlength="40" placeholder="0000-0000-0000-0000" />
+                required maxlength="40" placeholder="0000-0000-0000-0000" value=typed
+                aria-invalid=not_found.then_some("true") />
             <button type="submit">{lang.t(Msg::Lookup)}</button>
         </form>
     }
@@ -181,11 +189,42 @@ pub fn TrackPage(lang: Lang, not_found: bool) -> impl IntoView {
 pub struct CaseData {
     pub case: CaseSummary,
     pub place: String,
+    /// The list entry objected to, as the public list shows it (village, list, masked name).
+    pub household: Option<String>,
     pub events: Vec<Event>,
     pub can_add_info: bool,
     pub can_request_review: bool,
+    /// Last day to ask for a review of the answer, once there is one.
+    pub review_until: Option<chrono::NaiveDate>,
+    pub today: chrono::NaiveDate,
     pub notice: Option<Msg>,
     pub errors: Vec<(&'static str, Msg)>,
+}
+
+/// The answer the reporter has now: the latest approved answer or refusal, newest first.
+pub fn current_answer(events: &[Event]) -> Option<&Event> {
+    events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Answered | EventKind::Declined))
+        .max_by_key(|e| e.at)
+}
+
+/// One deadline on the tracking page: what it is, the day in words, and what it means.
+#[component]
+fn Deadline(
+    lang: Lang,
+    label: Msg,
+    day: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+    means: Msg,
+) -> impl IntoView {
+    view! {
+        <dt>{lang.t(label)}</dt>
+        <dd>
+            <strong>{date_words(lang, day, today)}</strong>
+            <span class="means">{lang.t(means)}</span>
+        </dd>
+    }
 }
 
 #[component]
@@ -193,26 +232,52 @@ pub fn CasePage(lang: Lang, data: CaseData) -> impl IntoView {
     let CaseData {
         case,
         place,
+        household,
         events,
         can_add_info,
         can_request_review,
+        review_until,
+        today,
         notice,
         errors,
     } = data;
+    let answer = current_answer(&events).cloned();
+    // After a review request the answer deadline is the review's, and says so.
+    let (answer_label, answer_means) = if case.status == Status::Reopened {
+        (Msg::ReviewAnswerBy, Msg::ReviewAnswerByMeans)
+    } else {
+        (Msg::AnswerBy, Msg::AnswerByMeans)
+    };
     view! {
         <h1>{lang.t(Msg::TrackTitle)}</h1>
         {notice.map(|m| view! { <p class="notice" role="status">{lang.t(m)}</p> })}
         {(!errors.is_empty()).then(|| view! { <p class="error" role="alert">{lang.t(Msg::FormHasErrors)}</p> })}
+        <section class="answer-box" aria-labelledby="answer-h">
+            <h2 id="answer-h">{lang.t(Msg::LatestAnswer)}</h2>
+            {match answer {
+                Some(e) => view! {
+                    <p class="when">{local_time(e.at)} " · " {lang.t(labels::event(e.kind))}</p>
+                    <p class="answer-body">{e.body}</p>
+                }
+                    .into_any(),
+                None => view! { <p class="answer-body">{lang.t(Msg::NoAnswerYet)}</p> }.into_any(),
+            }}
+            <dl class="facts">
+                <dt>{lang.t(Msg::CaseStatus)}</dt>
+                <dd class="status"><strong>{lang.t(labels::status(case.status))}</strong></dd>
+            </dl>
+        </section>
         <dl class="facts">
-            <dt>{lang.t(Msg::CaseStatus)}</dt>
-            <dd class="status"><strong>{lang.t(labels::status(case.status))}</strong></dd>
             <dt>{lang.t(Msg::CategoryLabel)}</dt>
             <dd>{lang.t(labels::category(case.category))}</dd>
             <dt>{lang.t(Msg::WhereLabel)}</dt>
             <dd>{place}</dd>
-            <dt>{lang.t(Msg::AcceptBy)}</dt>
-            <dd>{case.accept_by.to_string()}</dd>
-            {case.answer_by.map(|d| view! { <dt>{lang.t(Msg::AnswerBy)}</dt><dd>{d.to_string()}</dd> })}
+            {household.map(|h| view! { <dt>{lang.t(Msg::HouseholdConcerned)}</dt><dd class="household">{h}</dd> })}
+        </dl>
+        <dl class="facts deadlines">
+            <Deadline lang label=Msg::AcceptBy day=case.accept_by today means=Msg::AcceptByMeans />
+            {case.answer_by.map(|d| view! { <Deadline lang label=answer_label day=d today means=answer_means /> })}
+            {review_until.map(|d| view! { <Deadline lang label=Msg::ReviewUntil day=d today means=Msg::ReviewUntilMeans /> })}
         </dl>
         <h2>{lang.t(Msg::Timeline)}</h2>
         <ol class="timeline">
@@ -248,5 +313,16 @@ pub fn CasePage(lang: Lang, data: CaseData) -> impl IntoView {
         <form method="post" action="/track/end" class="form">
             <button type="submit" class="secondary">{lang.t(Msg::EndTracking)}</button>
         </form>
+    }
+}
+
+/// `/change` without a household: how a recipient reports a change or applies to exit.
+#[component]
+pub fn ChangePage(lang: Lang) -> impl IntoView {
+    view! {
+        <h1>{lang.t(Msg::ChangeTitle)}</h1>
+        <p>{lang.t(Msg::ChangeIntro)}</p>
+        <p>{lang.t(Msg::ChangeHowTo)}</p>
+        <p><a class="button" href="/">{lang.t(Msg::ChangeFindVillage)}</a></p>
     }
 }

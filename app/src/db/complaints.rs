@@ -156,6 +156,19 @@ pub async fn summary(db: &Db, id: i64) -> AppResult<Option<CaseSummary>> {
     row.as_ref().map(summary_from_row).transpose()
 }
 
+/// The public reference of the list entry a complaint objects to, if it objects to one.
+#[tracing::instrument(skip_all)]
+pub async fn entry_ref_of(db: &Db, complaint_id: i64) -> AppResult<Option<String>> {
+    let row = sqlx::query(
+        "SELECT e.public_ref FROM complaints c JOIN batch_entries e ON e.id = c.entry_id
+         WHERE c.id = $1",
+    )
+    .bind(complaint_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
 /// Who wrote an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Actor {

@@ -8,6 +8,7 @@ pub mod backup;
 pub mod bulk;
 pub mod cases;
 pub mod changes;
+pub mod comparisons;
 pub mod complaints;
 pub mod content;
 pub mod draws;

@@ -403,3 +403,68 @@ pub async fn done_by_township(db: &Db) -> AppResult<Vec<(i64, i64)>> {
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
         .collect()
 }
+
+/// What re-checks left on a village's households: stopped or not, the current amount, and the
+/// end of a 渐退 period — what the next standing list shows for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StandingState {
+    pub stopped: bool,
+    pub monthly_fen: i64,
+    pub taper_until: Option<NaiveDate>,
+}
+
+/// The standing state of every household of a village, by household id.
+#[tracing::instrument(skip_all)]
+pub async fn standing_states(
+    db: &Db,
+    village_id: i64,
+) -> AppResult<std::collections::HashMap<i64, StandingState>> {
+    let rows = sqlx::query(
+        "SELECT id, status, monthly_fen, taper_until FROM households WHERE village_id = $1",
+    )
+    .bind(village_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let status: String = r.try_get("status")?;
+            let taper: Option<String> = r.try_get("taper_until")?;
+            let taper_until = match taper {
+                Some(t) => Some(
+                    t.parse::<NaiveDate>()
+                        .map_err(|e| AppError::internal("households.taper_until", e))?,
+                ),
+                None => None,
+            };
+            Ok((
+                r.try_get::<i64, _>("id")?,
+                StandingState {
+                    stopped: status == "stopped",
+                    monthly_fen: r.try_get("monthly_fen")?,
+                    taper_until,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The household a publicity entry is about: (household, township, village).
+#[tracing::instrument(skip_all)]
+pub async fn household_of_entry(
+    conn: &mut AnyConnection,
+    entry_id: i64,
+) -> AppResult<Option<(i64, i64, i64)>> {
+    let row = sqlx::query(
+        "SELECT h.id, v.parent_id, h.village_id FROM batch_entries e
+           JOIN households h ON h.id = e.household_id
+           JOIN regions v ON v.id = h.village_id
+         WHERE e.id = $1",
+    )
+    .bind(entry_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match row {
+        Some(r) => Ok(Some((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))),
+        None => Ok(None),
+    }
+}

@@ -171,3 +171,16 @@ pub async fn villages_in_scope(db: &Db, township_id: Option<i64>) -> AppResult<V
     };
     Ok(rows.iter().map(region_from_row).collect::<Result<_, _>>()?)
 }
+
+/// A region's Chinese name, read inside a transaction (empty when there is none).
+#[tracing::instrument(skip_all)]
+pub async fn name_zh_in(conn: &mut sqlx::AnyConnection, id: i64) -> AppResult<String> {
+    let row = sqlx::query("SELECT name_zh FROM regions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(match row {
+        Some(r) => sqlx::Row::try_get(&r, 0)?,
+        None => String::new(),
+    })
+}

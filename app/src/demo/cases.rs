@@ -503,6 +503,12 @@ pub(super) async fn load_cases(
         };
         let hid = households::insert(ctx.tx, &new, now).await?;
         let received = today - Duration::days(rng.random_range(5..=25));
+        // Refused three weeks ago: an undelivered notice is well past its 3 working days.
+        let received = if until == Stage::Refused {
+            today - Duration::days(21)
+        } else {
+            received
+        };
         let target = if until == Stage::Refused {
             Stage::Accepted
         } else {
@@ -528,14 +534,46 @@ pub(super) async fn load_cases(
                 None,
             )
             .await?;
-            cdb::set_refused(
-                ctx.tx,
-                id,
-                Stage::Accepted,
-                reason,
-                ctx.epoch(received + Duration::days(4)),
-            )
-            .await?;
+            let decided_on = received + Duration::days(4);
+            cdb::set_refused(ctx.tx, id, Stage::Accepted, reason, ctx.epoch(decided_on)).await?;
+            // Its written notice: delivered on time in every other such village, else still
+            // waiting (overdue once its 3 working days are past).
+            let issuer = format!(
+                "{}人民政府",
+                crate::db::regions::name_zh_in(ctx.tx, village.1).await?
+            );
+            let notice = crate::db::notices::NewNotice {
+                kind: crate::domain::notice::NoticeKind::Refusal,
+                household_id: hid,
+                case_id: Some(id),
+                recheck_id: None,
+                township_id: village.1,
+                village_id: village.0,
+                addressee: &name,
+                decision: crate::notices::service::refusal_decision(CaseAction::SurveyIneligible),
+                reasons: reason,
+                basis: crate::notices::service::BASIS,
+                issuer: &issuer,
+                decided_on,
+                deliver_by: crate::domain::notice::deliver_by(
+                    &crate::domain::WorkCalendar::default(),
+                    decided_on,
+                ),
+                created_by: a,
+            };
+            let (nid, _) =
+                crate::db::notices::insert(ctx.tx, &notice, "鲁民低告", ctx.epoch(decided_on))
+                    .await?;
+            if (i / 3) % 2 == 0 {
+                let delivery = crate::db::notices::DeliveryRecord {
+                    delivered_on: decided_on + Duration::days(1),
+                    method: crate::domain::notice::Delivery::InPerson,
+                    delivered_by: "村委会 王会计",
+                    recorded_by: a,
+                };
+                crate::db::notices::set_delivered(ctx.tx, nid, &delivery, ctx.epoch(decided_on))
+                    .await?;
+            }
         }
     }
     Ok(())

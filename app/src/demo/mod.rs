@@ -176,9 +176,45 @@ pub async fn load(db: &crate::db::Db, seed: u64) -> crate::error::AppResult<bool
     let panels = draws::load_pools(&mut tx, &villages, &signers, seed, now).await?;
     cases::load_cases(&mut tx, &villages, &lists, &signers, &panels, seed, now).await?;
     load_complaints(&mut tx, &villages, now).await?;
+    load_rechecks(&mut tx, &villages, now).await?;
     load_pages(&mut tx, now).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Re-checks in every state: in each village the first two recipients are past their re-check
+/// date (one with a lead from a comparison file), the third is due within the month.
+async fn load_rechecks(
+    tx: &mut sqlx::AnyConnection,
+    villages: &[DemoVillage],
+    now: i64,
+) -> crate::error::AppResult<()> {
+    use crate::db::rechecks as rdb;
+    use crate::domain::recheck::Source;
+    let today = crate::db::today_cst();
+    for (vid, tid, _, households) in villages {
+        for (n, (hid, _)) in households.iter().take(3).enumerate() {
+            let due = match n {
+                0 => today - chrono::Duration::days(40),
+                1 => today - chrono::Duration::days(5),
+                _ => today + chrono::Duration::days(20),
+            };
+            rdb::set_due(tx, *hid, due).await?;
+            if n == 0 {
+                let lead = rdb::NewLead {
+                    household_id: *hid,
+                    township_id: *tid,
+                    village_id: *vid,
+                    source: Source::Comparison,
+                    lead: "车辆管理：家庭成员名下登记小型轿车一辆（2025年购置）",
+                    comparison_id: None,
+                    complaint_id: None,
+                };
+                rdb::insert_lead(tx, &lead, now).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A second township officer for every township (a household visit is signed by two), two

@@ -243,6 +243,8 @@ code_enum! {
         Conduct => "conduct",
         /// 其他.
         Other => "other",
+        /// 家庭情况变化 / 申请退出: a recipient household's own report; it makes a re-check lead.
+        HouseholdChange => "household_change",
     }
 }
 
@@ -457,7 +459,7 @@ mod tests {
     fn enum_codes() {
         assert_eq!(S::ReplyPending.as_str(), "reply_pending");
         assert_eq!(Category::WrongfulInclusion.as_str(), "wrongful_inclusion");
-        assert_eq!(Category::ALL.len(), 6);
+        assert_eq!(Category::ALL.len(), 7);
         let channels: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
         assert_eq!(
             channels,

@@ -14,25 +14,30 @@ pub fn normalize(raw: &str) -> String {
         .collect()
 }
 
-/// GB 11643-1999: 17 digits + ISO 7064 MOD 11-2 check character, with a real
-/// birth date (YYYYMMDD at positions 7–14, year ≥ 1900).
-pub fn is_valid(id: &str) -> bool {
+/// The ISO 7064 MOD 11-2 check character of an ID number's first 17 digits (`None` unless
+/// `body` is exactly 17 ASCII digits).
+pub fn check_char(body: &[u8]) -> Option<u8> {
     const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     const CHECK: [u8; 11] = *b"10X98765432";
-    let bytes = id.as_bytes();
-    let (Some(body), Some(&last)) = (bytes.get(..17), bytes.get(17)) else {
-        return false;
-    };
-    if bytes.len() != 18 || !body.iter().all(u8::is_ascii_digit) {
-        return false;
+    if body.len() != 17 || !body.iter().all(u8::is_ascii_digit) {
+        return None;
     }
     let sum: u32 = body
         .iter()
         .zip(WEIGHTS)
         .map(|(b, w)| u32::from(b - b'0') * w)
         .sum();
-    let expected = CHECK.get((sum % 11) as usize).copied();
-    if expected != Some(last) {
+    CHECK.get((sum % 11) as usize).copied()
+}
+
+/// GB 11643-1999: 17 digits + ISO 7064 MOD 11-2 check character, with a real
+/// birth date (YYYYMMDD at positions 7–14, year ≥ 1900).
+pub fn is_valid(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    let (Some(body), Some(&last)) = (bytes.get(..17), bytes.get(17)) else {
+        return false;
+    };
+    if bytes.len() != 18 || check_char(body) != Some(last) {
         return false;
     }
     let num = |range: std::ops::Range<usize>| -> Option<u32> {
@@ -56,6 +61,10 @@ mod tests {
         assert!(!is_valid("530621198503150023"));
         assert!(!is_valid("530621198513150022"));
         assert!(!is_valid("5306211985031500"));
+        assert_eq!(check_char(b"11010519491231002"), Some(b'X'));
+        assert_eq!(check_char(b"53062119850315002"), Some(b'2'));
+        assert_eq!(check_char(b"5306211985031500"), None);
+        assert_eq!(check_char(b"5306211985031500a"), None);
         assert_eq!(normalize(" 11010519491231002x "), "11010519491231002X");
         assert_eq!(
             normalize("１１０１０５１９４９１２３１００２ｘ"),

@@ -21,6 +21,24 @@ pub fn show(n: i64) -> String {
     }
 }
 
+/// The text of a total over parts that are each published with [`show`]: exact when no part is
+/// suppressed; otherwise the range the total must lie in, worked out only from what is shown
+/// (each hidden part is 1 to 4), so it gives nothing away; "<5" when even the top of that range
+/// is below 5. Never a rounded number: "≈10" answered of "≈10" received read as "all answered".
+pub fn total_text(parts: &[i64]) -> String {
+    let shown: i64 = parts.iter().filter(|n| !suppressed(**n)).sum();
+    let hidden = parts.iter().filter(|n| suppressed(**n)).count() as i64;
+    if hidden == 0 {
+        return show(shown);
+    }
+    let (low, high) = (shown + hidden, shown + hidden * (SUPPRESS_BELOW - 1));
+    if high < SUPPRESS_BELOW {
+        "<5".to_owned()
+    } else {
+        format!("{low}–{high}")
+    }
+}
+
 /// A count in public JSON: `null` when suppressed.
 pub fn json(n: i64) -> Option<i64> {
     (!suppressed(n)).then_some(n)
@@ -256,6 +274,36 @@ mod tests {
         assert_eq!(median(&mut []), None);
         assert_eq!(median(&mut [5]), Some(5.0));
         assert_eq!(median(&mut [9, 1, 4, 2]), Some(3.0));
+    }
+
+    #[test]
+    fn totals_over_hidden_parts_are_ranges() {
+        let table: [(&[i64], &str); 7] = [
+            (&[], "0"),
+            (&[0, 0], "0"),
+            (&[7, 12], "19"),
+            (&[7, 2], "8–11"),
+            (&[2], "<5"),
+            (&[1, 1, 0], "2–8"),
+            (&[0, 3, 20, 4], "22–28"),
+        ];
+        for (parts, want) in table {
+            assert_eq!(total_text(parts), want, "{parts:?}");
+        }
+        // The range always holds the true total.
+        for a in 0..12 {
+            for b in 0..12 {
+                let t = total_text(&[a, b]);
+                if let Some((lo, hi)) = t.split_once('–') {
+                    let (lo, hi): (i64, i64) = (lo.parse().unwrap_or(-1), hi.parse().unwrap_or(-1));
+                    assert!(lo <= a + b && a + b <= hi, "{a}+{b} → {t}");
+                } else if t == "<5" {
+                    assert!((1..5).contains(&(a + b)), "{a}+{b} → {t}");
+                } else {
+                    assert_eq!(t, (a + b).to_string());
+                }
+            }
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::db::regions;
 use crate::error::{AppError, AppResult};
 use crate::home::views::{HomePage, TownshipItem, VillageLink};
 use crate::i18n::{Lang, Msg};
-use crate::web::cookies;
+use crate::web::cookies::{self, no_store};
 use crate::web::ctx::PageCtx;
 use crate::web::format::safe_next;
 use crate::web::state::AppState;
@@ -41,6 +41,7 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Resp
         .unwrap_or_default();
     let title = lang.t(Msg::Home);
     Ok(ctx
+        .described(lang.t(Msg::MetaHome))
         .render(title, view! { <HomePage lang county townships=items /> })
         .into_response())
 }
@@ -69,6 +70,32 @@ pub async fn switch_lang(
     cookie.set_same_site(SameSite::Lax);
     cookies::set(
         Redirect::to(safe_next(q.next.as_deref())).into_response(),
+        &cookie,
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct LargeQuery {
+    on: Option<String>,
+    back: Option<String>,
+}
+
+/// `GET /large?on=1|0&back=/path`: turns the large-text edition (大字版) on or off for a year and
+/// goes back (303) to the page it was asked from. A plain link, so it works without JavaScript.
+pub async fn switch_large(State(state): State<AppState>, Query(q): Query<LargeQuery>) -> Response {
+    let on = q.on.as_deref() == Some("1");
+    let max_age = if on { 365 * 24 * 60 * 60 } else { 0 };
+    let mut cookie = cookies::site_cookie(
+        &state,
+        crate::web::ctx::LARGE_COOKIE,
+        if on { "1" } else { "" },
+        "/",
+        Some(max_age),
+    );
+    // Lax, like the language: a link from elsewhere should open in the edition the visitor chose.
+    cookie.set_same_site(SameSite::Lax);
+    cookies::set(
+        no_store(Redirect::to(safe_next(q.back.as_deref())).into_response()),
         &cookie,
     )
 }

@@ -39,6 +39,7 @@ pub fn hydrate() {
 
 /// Time left until `ends_at` (Unix seconds), ticking every second once hydrated. `now` is the
 /// server's clock when the page was made: the first render matches the server's text exactly.
+/// Shown only once it ticks.
 #[island]
 pub fn Countdown(lang: Lang, ends_at: i64, now: i64) -> impl IntoView {
     let (clock, set_clock) = signal(now);
@@ -53,7 +54,15 @@ pub fn Countdown(lang: Lang, ends_at: i64, now: i64) -> impl IntoView {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = set_clock;
-    view! { <span class="countdown" role="timer">{move || rules::countdown_text(lang, ends_at - clock.get())}</span> }
+    // Hidden until the bundle runs: without it the clock would stand still, and the page's own
+    // text already says the last day in words.
+    let (ticking, set_ticking) = signal(false);
+    Effect::new(move |_| set_ticking.set(true)); // effects run only in the browser
+    view! {
+        <span class="countdown" role="timer" hidden=move || !ticking.get()>
+            {move || rules::countdown_text(lang, ends_at - clock.get())}
+        </span>
+    }
 }
 
 /// One `<option>`: (value, label).

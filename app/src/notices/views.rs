@@ -184,7 +184,7 @@ pub fn NoticeDocPage(lang: Lang, nav: AnyView, csrf: String, data: NoticeData) -
                 <p>{n.issuer.clone()} "（盖章）"</p>
                 <p>{zh_date(n.decided_on)}</p>
             </div>
-            <div class="receipt">
+            <div class="delivery-receipt">
                 <p><strong>"送达回执"</strong> " " {n.number.clone()}</p>
                 <p>"受送达人（签名或手印）：＿＿＿＿＿＿　签收日期：＿＿＿＿年＿＿月＿＿日"</p>
                 <p>"送达方式：□直接送达　□村（居）委会转交　□邮寄送达　　送达人：＿＿＿＿＿＿"</p>

@@ -7,7 +7,7 @@ use crate::db::publicity::Batch;
 use crate::domain::{BatchKind, BatchState, PublicEntry, PublicityWindow, WindowStatus};
 use crate::i18n::{Lang, Msg};
 use crate::islands::{rules, Countdown, EntryFilter};
-use crate::web::format::yuan;
+use crate::web::format::{window_words, yuan};
 use crate::web::labels::publicity as labels;
 
 /// The 7-day window of a review/approval batch (standing lists have none).
@@ -18,43 +18,50 @@ pub fn window(b: &Batch) -> Option<PublicityWindow> {
     })
 }
 
-/// What a villager should read about a batch's period today.
+/// What a villager should read about a batch's period today: the dates, then where the window
+/// stands in words ("还剩 4 天，12 月 3 日（周四）24 时截止"). A standing list has no end: it says
+/// since when it stands, with no dangling dash.
 pub fn period_text(lang: Lang, b: &Batch, today: chrono::NaiveDate) -> String {
-    let dates = match b.closes_on {
-        Some(c) => format!("{} – {}", b.opens_on, c),
-        None => format!("{} –", b.opens_on),
+    let ended = match b.state {
+        BatchState::Withdrawn => Some(lang.t(Msg::StateWithdrawn)),
+        BatchState::Closed => Some(lang.t(Msg::StateClosed)),
+        _ => None,
     };
-    let status = match (b.state, window(b).map(|w| w.status(today))) {
-        (BatchState::Withdrawn, _) => lang.t(Msg::StateWithdrawn).to_owned(),
-        (BatchState::Closed, _) => lang.t(Msg::StateClosed).to_owned(),
-        (_, Some(WindowStatus::Upcoming)) => lang.t(Msg::NotYetOpen).to_owned(),
-        (_, Some(WindowStatus::Open { days_left })) => {
-            format!(
-                "{} {days_left} {}",
-                lang.t(Msg::DaysLeft),
-                lang.t(Msg::DaysLeftUnit)
-            )
+    match window(b) {
+        None => {
+            let since = lang
+                .t(Msg::StandingSince)
+                .replace("{date}", &b.opens_on.to_string());
+            match ended {
+                Some(e) => format!("{since} · {e}"),
+                None => since,
+            }
         }
-        (_, Some(WindowStatus::Closed)) => lang.t(Msg::WindowOver).to_owned(),
-        (_, None) => lang.t(Msg::StatePublished).to_owned(),
-    };
-    format!("{dates} · {status}")
+        Some(w) => {
+            let status = match ended {
+                Some(e) => e.to_owned(),
+                None => window_words(lang, &w, today),
+            };
+            format!("{} – {} · {status}", w.opens, w.closes)
+        }
+    }
 }
 
-/// A batch's period: the dates, then a live countdown while it is open for objections, else
-/// its status in words.
+/// A batch's period in words (true without a script); while it is open for objections, a live
+/// countdown follows once the islands wake (hidden until then: a frozen clock would mislead).
 #[component]
 pub fn Period(lang: Lang, batch: Batch, today: chrono::NaiveDate) -> impl IntoView {
     let open = window(&batch).filter(|w| {
         batch.state == BatchState::Published && matches!(w.status(today), WindowStatus::Open { .. })
     });
+    let text = period_text(lang, &batch, today);
     match open {
         Some(w) => {
-            let dates = format!("{} – {} · ", w.opens, w.closes);
             let now = chrono::Utc::now().timestamp();
-            view! { {dates} <Countdown lang ends_at=w.ends_at_unix() now /> }.into_any()
+            view! { <span class="deadline">{text}</span> " " <Countdown lang ends_at=w.ends_at_unix() now /> }
+                .into_any()
         }
-        None => period_text(lang, &batch, today).into_any(),
+        None => view! { <span class="deadline">{text}</span> }.into_any(),
     }
 }
 
@@ -142,15 +149,16 @@ pub fn EntriesTable(
                         .zip(visible)
                         .map(|(e, visible)| {
                             let href = format!("/report?entry={}", e.entry_ref);
+                            // On a phone each row is a card; the units stand in for the headers.
                             view! {
                                 <tr data-change=e.change.as_str() hidden=!visible>
                                     <td class="name">{e.masked_name.as_str().to_owned()}</td>
-                                    <td class="num">{e.persons.get()}</td>
-                                    <td class="num">{yuan(e.amount.fen())}</td>
+                                    <td class="num persons" data-unit=lang.t(Msg::PersonsUnit)>{e.persons.get()}</td>
+                                    <td class="num amount" data-unit=lang.t(Msg::YuanPerMonth)>{yuan(e.amount.fen())}</td>
                                     <td class="cat">{labels::category_short(lang, e.category, e.class)}</td>
-                                    <td>{lang.t(labels::change(e.change))}</td>
+                                    <td class="change">{lang.t(labels::change(e.change))}</td>
                                     {objections.then(|| view! {
-                                        <td class="noprint"><a href=href>{lang.t(Msg::ObjectLink)}</a></td>
+                                        <td class="noprint object"><a class="object-link" href=href>{lang.t(Msg::ObjectLink)}</a></td>
                                     })}
                                 </tr>
                             }
@@ -248,7 +256,7 @@ pub fn VillagePage(lang: Lang, data: VillageData) -> impl IntoView {
             <Totals lang households=totals.households persons=totals.persons monthly_fen=totals.monthly_fen />
             {match standing {
                 Some((b, entries)) => {
-                    let since = format!("{}: {}", lang.t(Msg::PublicityPeriod), period_text(lang, &b, today));
+                    let since = period_text(lang, &b, today);
                     let href = format!("/p/{}", b.id);
                     view! {
                         <p class="small">{since} " · " <a href=href>{lang.t(Msg::ViewList)}</a></p>

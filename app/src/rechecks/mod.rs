@@ -3,6 +3,9 @@
 //! household's own report of a change; a re-check's stop, adjustment or 渐退 issues its written
 //! notice and shows on the next standing list.
 
+pub mod compare;
+pub mod compare_handlers;
+pub mod compare_views;
 pub mod handlers;
 pub mod service;
 pub mod views;

@@ -17,12 +17,25 @@ pub fn lang_of(headers: &HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
+/// The cookie that asks for the large-text edition (大字版): `1` when on.
+pub const LARGE_COOKIE: &str = "large";
+
+/// Whether the visitor reads the large-text edition (大字版).
+pub fn large_of(headers: &HeaderMap) -> bool {
+    crate::web::cookies::read(headers, LARGE_COOKIE).as_deref() == Some("1")
+}
+
 #[derive(Clone)]
 pub struct PageCtx {
     pub lang: Lang,
     /// Path and query of this request, for the language switch to come back to.
     pub path: String,
     pub site: Arc<Site>,
+    /// The large-text edition (大字版): the shell marks `<html class="large">`.
+    pub large: bool,
+    /// What a search engine may show for this page. Only pages that list no household have
+    /// one, and only they may be indexed (see `shell::indexable_path`).
+    pub description: Option<String>,
 }
 
 impl PageCtx {
@@ -31,6 +44,17 @@ impl PageCtx {
             lang,
             path: path.into(),
             site,
+            large: false,
+            description: None,
+        }
+    }
+
+    /// The same page, open to search engines with this description (ignored on paths that
+    /// may list households).
+    pub fn described(&self, description: impl Into<String>) -> PageCtx {
+        PageCtx {
+            description: Some(description.into()),
+            ..self.clone()
         }
     }
 }
@@ -47,11 +71,9 @@ impl FromRequestParts<AppState> for PageCtx {
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".to_owned());
-        Ok(PageCtx::new(
-            lang_of(&parts.headers),
-            path,
-            state.site.clone(),
-        ))
+        let mut ctx = PageCtx::new(lang_of(&parts.headers), path, state.site.clone());
+        ctx.large = large_of(&parts.headers);
+        Ok(ctx)
     }
 }
 
@@ -68,5 +90,15 @@ mod tests {
         assert_eq!(lang_of(&h), Lang::En);
         h.insert("cookie", HeaderValue::from_static("lang=xx"));
         assert_eq!(lang_of(&h), Lang::Zh);
+    }
+
+    #[test]
+    fn reads_large_cookie() {
+        let mut h = HeaderMap::new();
+        assert!(!large_of(&h));
+        h.insert("cookie", HeaderValue::from_static("lang=en; large=1"));
+        assert!(large_of(&h));
+        h.insert("cookie", HeaderValue::from_static("large=0"));
+        assert!(!large_of(&h));
     }
 }

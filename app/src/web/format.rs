@@ -1,8 +1,10 @@
 //! Formatters every page uses: money, times, query values, textarea text, labels of roles.
 
-use crate::domain::Role;
+use chrono::{Datelike, NaiveDate, Weekday};
+
+use crate::domain::{PublicityWindow, Role, WindowStatus};
 use crate::error::{AppError, AppResult};
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
 
 /// Percent-encodes a path for use as a query value.
 pub fn encode_query_value(s: &str) -> String {
@@ -44,6 +46,69 @@ pub fn local_time(epoch: i64) -> String {
                 .to_string()
         })
         .unwrap_or_default()
+}
+
+/// The short name of a date's weekday: 周四 / Thu.
+pub fn weekday(lang: Lang, d: NaiveDate) -> &'static str {
+    lang.t(match d.weekday() {
+        Weekday::Mon => Msg::WdMon,
+        Weekday::Tue => Msg::WdTue,
+        Weekday::Wed => Msg::WdWed,
+        Weekday::Thu => Msg::WdThu,
+        Weekday::Fri => Msg::WdFri,
+        Weekday::Sat => Msg::WdSat,
+        Weekday::Sun => Msg::WdSun,
+    })
+}
+
+/// A date as people say it, with its weekday: "12 月 3 日（周四）" / "Thu 3 December". The year is
+/// written only when it is not `today`'s.
+pub fn date_words(lang: Lang, d: NaiveDate, today: NaiveDate) -> String {
+    let other_year = d.year() != today.year();
+    match lang {
+        Lang::Zh => {
+            let year = if other_year {
+                format!("{} 年 ", d.year())
+            } else {
+                String::new()
+            };
+            format!(
+                "{year}{} 月 {} 日（{}）",
+                d.month(),
+                d.day(),
+                weekday(lang, d)
+            )
+        }
+        Lang::En => {
+            let year = if other_year {
+                format!(" {}", d.year())
+            } else {
+                String::new()
+            };
+            format!("{} {} {}{year}", weekday(lang, d), d.day(), d.format("%B"))
+        }
+    }
+}
+
+/// What a villager reads about a publicity window today, in words and dates that stay true
+/// without a script: "还剩 4 天，12 月 3 日（周四）24 时截止". Days left count today, so the
+/// closing day itself reads "今天……24 时截止".
+pub fn window_words(lang: Lang, w: &PublicityWindow, today: NaiveDate) -> String {
+    let closes = date_words(lang, w.closes, today);
+    match w.status(today) {
+        WindowStatus::Upcoming => lang
+            .t(Msg::DeadlineUpcoming)
+            .replace("{opens}", &date_words(lang, w.opens, today))
+            .replace("{date}", &closes),
+        WindowStatus::Open { days_left: 1 } => {
+            lang.t(Msg::DeadlineToday).replace("{date}", &closes)
+        }
+        WindowStatus::Open { days_left } => lang
+            .t(Msg::DeadlineOpen)
+            .replace("{n}", &days_left.to_string())
+            .replace("{date}", &closes),
+        WindowStatus::Closed => lang.t(Msg::DeadlineOver).replace("{date}", &closes),
+    }
 }
 
 /// Only same-site absolute paths may be returned to, never `//host` or `/\host`.
@@ -112,6 +177,66 @@ mod tests {
     fn local_time_is_china_standard_time() {
         assert_eq!(local_time(0), "1970-01-01 08:00");
         assert_eq!(local_time(1_795_651_200), "2026-11-26 08:00");
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    #[test]
+    fn dates_in_words_carry_the_weekday() {
+        let today = d(2026, 11, 30);
+        assert_eq!(
+            date_words(Lang::Zh, d(2026, 12, 3), today),
+            "12 月 3 日（周四）"
+        );
+        assert_eq!(
+            date_words(Lang::Zh, d(2027, 1, 3), today),
+            "2027 年 1 月 3 日（周日）"
+        );
+        assert_eq!(
+            date_words(Lang::En, d(2026, 12, 3), today),
+            "Thu 3 December"
+        );
+        assert_eq!(
+            date_words(Lang::En, d(2027, 1, 3), today),
+            "Sun 3 January 2027"
+        );
+    }
+
+    #[test]
+    fn publicity_deadlines_in_words() {
+        let w = PublicityWindow {
+            opens: d(2026, 11, 27),
+            closes: d(2026, 12, 3),
+        };
+        let table = [
+            (
+                d(2026, 11, 26),
+                "11 月 27 日（周五）开始公示，12 月 3 日（周四）24 时截止",
+            ),
+            (d(2026, 11, 27), "还剩 7 天，12 月 3 日（周四）24 时截止"),
+            (d(2026, 11, 30), "还剩 4 天，12 月 3 日（周四）24 时截止"),
+            (d(2026, 12, 2), "还剩 2 天，12 月 3 日（周四）24 时截止"),
+            (d(2026, 12, 3), "最后一天：今天 12 月 3 日（周四）24 时截止"),
+            (d(2026, 12, 4), "公示期已于 12 月 3 日（周四）结束"),
+        ];
+        for (today, want) in table {
+            assert_eq!(window_words(Lang::Zh, &w, today), want, "{today}");
+        }
+        assert_eq!(
+            window_words(Lang::En, &w, d(2026, 11, 30)),
+            "4 days left: closes at midnight at the end of Thu 3 December"
+        );
+        // Across a new year the year is written out.
+        let w = PublicityWindow {
+            opens: d(2026, 12, 28),
+            closes: d(2027, 1, 3),
+        };
+        assert_eq!(
+            window_words(Lang::Zh, &w, d(2026, 12, 30)),
+            "还剩 5 天，2027 年 1 月 3 日（周日）24 时截止"
+        );
     }
 
     #[test]

@@ -27,6 +27,26 @@ pub fn render(markdown: &str) -> SafeHtml {
     SafeHtml(sanitiser().clean(&raw).to_string())
 }
 
+/// The first `max_chars` characters of the words of staff-written Markdown, as plain text on one
+/// line (a page's search description). Markup and raw HTML are left out.
+pub fn plain_text(markdown: &str, max_chars: usize) -> String {
+    use pulldown_cmark::Event;
+    let mut words = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => words.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => words.push(' '),
+            _ => {}
+        }
+    }
+    let one_line = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out: String = one_line.chars().take(max_chars).collect();
+    if one_line.chars().count() > max_chars {
+        out.push('…');
+    }
+    out
+}
+
 fn sanitiser() -> ammonia::Builder<'static> {
     let tags = [
         "p",
@@ -78,6 +98,16 @@ mod tests {
         assert!(h
             .as_str()
             .contains(r#"<a href="/policy/apply" rel="noopener noreferrer nofollow">"#));
+    }
+
+    #[test]
+    fn plain_text_for_descriptions() {
+        let md = "## 谁可以申请\n\n- 家庭人均收入低于**当地低保标准**\n\n<script>x</script>\n[办事指南](/policy/apply)";
+        assert_eq!(
+            plain_text(md, 100),
+            "谁可以申请 家庭人均收入低于当地低保标准 办事指南"
+        );
+        assert_eq!(plain_text(md, 5), "谁可以申请…");
     }
 
     #[test]

@@ -16,7 +16,9 @@ use crate::web::state::AppState;
 
 /// Adds the security headers every response carries.
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let indexable = crate::web::shell::indexable_path(req.uri().path());
     let mut res = next.run(req).await;
+    let indexable = indexable && res.status() == axum::http::StatusCode::OK;
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -42,11 +44,14 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
             HeaderValue::from_static("max-age=31536000"),
         );
     }
-    // Names of recipients are public on purpose, but must not end up in search engines.
-    h.insert(
-        "x-robots-tag",
-        HeaderValue::from_static("noindex, nofollow"),
-    );
+    // Names of recipients are public on purpose, but must not end up in search engines: only the
+    // pages that list no household (policy, statistics, the home page) may be found there.
+    if !indexable {
+        h.insert(
+            "x-robots-tag",
+            HeaderValue::from_static("noindex, nofollow"),
+        );
+    }
     res
 }
 
@@ -111,6 +116,7 @@ pub fn error_page(ctx: &PageCtx, kind: ErrorKind, detail: Option<String>) -> Str
 /// language: our `AppError`s, axum's 404/405/413 and the rate limiter's 429 alike.
 pub async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let lang = lang_of(req.headers());
+    let large = crate::web::ctx::large_of(req.headers());
     let path = req.uri().path().to_owned();
     let res = next.run(req).await;
     let status = res.status();
@@ -132,7 +138,8 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         Some(ErrorInfo { kind, detail }) => (kind, detail),
         None => (ErrorKind::from_status(status), None),
     };
-    let ctx = PageCtx::new(lang, path.clone(), state.site.clone());
+    let mut ctx = PageCtx::new(lang, path.clone(), state.site.clone());
+    ctx.large = large;
     let html = error_page(&ctx, kind, detail);
     let (mut parts, _) = res.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);

@@ -37,6 +37,36 @@ pub fn render_document(ctx: &PageCtx, title: &str, body: impl IntoView + 'static
     format!("<!DOCTYPE html>{html}")
 }
 
+/// Paths whose pages may be found through a search engine: the home page, the statistics, the
+/// poster and the policy, answer and notice pages. None of them lists a household; every other
+/// page (village and list pages above all) stays `noindex`.
+pub fn indexable_path(path_and_query: &str) -> bool {
+    let path = path_and_query
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(path_and_query);
+    if matches!(path, "/" | "/stats" | "/poster") {
+        return true;
+    }
+    ["/policy", "/answers", "/notices"].iter().any(|base| {
+        path.strip_prefix(base).is_some_and(|rest| {
+            rest.is_empty()
+                || rest
+                    .strip_prefix('/')
+                    .is_some_and(|slug| !slug.is_empty() && !slug.contains('/'))
+        })
+    })
+}
+
+/// The link that turns the large-text edition (大字版) on or off and comes back to `path`.
+pub fn large_href(on: bool, path: &str) -> String {
+    format!(
+        "/large?on={}&back={}",
+        if on { "1" } else { "0" },
+        encode_query_value(path)
+    )
+}
+
 #[component]
 pub fn Shell(ctx: PageCtx, title: String, children: Children) -> impl IntoView {
     let lang = ctx.lang;
@@ -46,6 +76,24 @@ pub fn Shell(ctx: PageCtx, title: String, children: Children) -> impl IntoView {
         other.code(),
         encode_query_value(&ctx.path)
     );
+    let large = ctx.large;
+    let large_link = large_href(!large, &ctx.path);
+    let large_text = lang.t(if large {
+        Msg::LargeTextOff
+    } else {
+        Msg::LargeTextOn
+    });
+    let description = ctx
+        .description
+        .clone()
+        .filter(|_| indexable_path(&ctx.path));
+    let noindex = description.is_none();
+    // Public pages hold the phone-first rules (tap targets, text sizes); staff pages keep theirs.
+    let body_class = if ctx.path.starts_with("/staff") {
+        "staff"
+    } else {
+        "public"
+    };
     let county = ctx
         .site
         .county
@@ -60,38 +108,44 @@ pub fn Shell(ctx: PageCtx, title: String, children: Children) -> impl IntoView {
     let hotline = ctx.site.settings.hotline.clone();
     let tel = format!("tel:{}", hotline.replace([' ', '-'], ""));
     view! {
-        <html lang=lang.tag()>
+        <html lang=lang.tag() class=if large { "large" } else { "normal" }>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="robots" content="noindex, nofollow" />
+                {noindex.then(|| view! { <meta name="robots" content="noindex, nofollow" /> })}
+                {description.map(|d| view! { <meta name="description" content=d /> })}
                 <title>{full_title}</title>
                 <link rel="stylesheet" href=ctx.site.css_href.clone() />
                 // No favicon request (a 404 on every first visit, and bytes on a weak signal).
                 <link rel="icon" href="data:," />
             </head>
-            <body>
+            <body class=body_class>
                 <a class="skip" href="#main">{lang.t(Msg::SkipToContent)}</a>
                 <header class="site-header">
                     <a class="brand" href="/">
                         <span class="county">{county}</span>
                         <span class="site-name">{lang.t(Msg::SiteName)}</span>
                     </a>
-                    <a class="lang-switch" href=switch_href hreflang=other.tag() lang=other.tag()>
-                        {lang.t(Msg::OtherLanguageName)}
-                    </a>
+                    <span class="site-tools">
+                        <a class="large-switch" href=large_link rel="nofollow">{large_text}</a>
+                        <a class="lang-switch" href=switch_href hreflang=other.tag() lang=other.tag()>
+                            {lang.t(Msg::OtherLanguageName)}
+                        </a>
+                    </span>
                 </header>
                 <main id="main">{children()}</main>
                 <footer class="site-footer">
-                    <p class="footer-links">
-                        <a href="/report">{lang.t(Msg::Report)}</a> " · "
-                        <a href="/stats">{lang.t(Msg::Stats)}</a> " · "
-                        <a href="/policy">{lang.t(Msg::Policy)}</a> " · "
-                        <a href="/answers">{lang.t(Msg::Answers)}</a> " · "
-                        <a href="/notices">{lang.t(Msg::Notices)}</a> " · "
-                        <a href="/track">{lang.t(Msg::TrackTitle)}</a> " · "
-                        <a href="/staff">{lang.t(Msg::StaffArea)}</a>
-                    </p>
+                    <nav aria-label=lang.t(Msg::FooterNavLabel)>
+                        <ul class="footer-links">
+                            <li><a href="/report">{lang.t(Msg::Report)}</a></li>
+                            <li><a href="/track">{lang.t(Msg::TrackTitle)}</a></li>
+                            <li><a href="/stats">{lang.t(Msg::Stats)}</a></li>
+                            <li><a href="/policy">{lang.t(Msg::Policy)}</a></li>
+                            <li><a href="/answers">{lang.t(Msg::Answers)}</a></li>
+                            <li><a href="/notices">{lang.t(Msg::Notices)}</a></li>
+                            <li><a href="/staff">{lang.t(Msg::StaffArea)}</a></li>
+                        </ul>
+                    </nav>
                     <p>
                         {lang.t(Msg::Hotline)} ": " <a href=tel>{hotline}</a>
                     </p>
@@ -171,4 +225,52 @@ pub fn nav(staff: &StaffCtx) -> AnyView {
         audit: staff.can(Perm::ViewAudit, staff.scope()),
     };
     view! { <StaffNav lang=staff.lang csrf=staff.csrf.clone() links /> }.into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_pages_without_households_are_indexable() {
+        for p in [
+            "/",
+            "/?utm=x",
+            "/stats",
+            "/poster",
+            "/policy",
+            "/policy/who-qualifies",
+            "/answers",
+            "/answers/car-owners",
+            "/notices",
+            "/notices/2026-case-1",
+        ] {
+            assert!(indexable_path(p), "{p}");
+        }
+        for p in [
+            "/v/530621103201",
+            "/p/3",
+            "/report",
+            "/track",
+            "/track/case",
+            "/draws",
+            "/draws/1",
+            "/staff",
+            "/policyx",
+            "/policy/a/b",
+            "/policy/",
+            "/api/v1/stats",
+        ] {
+            assert!(!indexable_path(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn large_links_come_back() {
+        assert_eq!(
+            large_href(true, "/v/1?q=a"),
+            "/large?on=1&back=/v/1%3Fq%3Da"
+        );
+        assert_eq!(large_href(false, "/"), "/large?on=0&back=/");
+    }
 }

@@ -160,7 +160,23 @@ async fn stats_suppress_small_counts(backend: Backend) {
         .as_i64()
         .expect("rounded count");
     assert_eq!(received % 10, 0, "county total rounded to tens");
-    assert!(page.contains("≈"), "the page marks rounded totals");
+    // The page gives no rounded number ("≈10" read as exact): the total over a "<5" township
+    // is the range it lies in, worked out from what is shown, and the page says so.
+    assert!(!page.contains("≈"), "no rounded totals on the page");
+    let shown = page
+        .split("<dt>收到</dt><dd>")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .expect("county received");
+    let (low, high) = shown.split_once('–').expect("a range");
+    let (low, high): (i64, i64) = (low.parse().expect("low"), high.parse().expect("high"));
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM complaints")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count")
+        .get(0);
+    assert!(high - low >= 3 && low <= n && n <= high, "{n} in {shown}");
+    assert!(page.contains("显示为它所在的范围"));
 }
 
 /// A signed-in editor (county officer) with CSRF token.

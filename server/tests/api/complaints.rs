@@ -17,6 +17,8 @@ both_backends!(
     acknowledgement_reaches_a_real_smtp_sink,
     mail_waits_for_the_sink_to_return,
     review_only_after_an_answer,
+    anonymous_report_with_a_phone_stores_no_phone,
+    track_page_puts_the_answer_first,
 );
 
 /// Opens the form and returns its one-time token.
@@ -199,11 +201,17 @@ async fn wrong_receipt_gets_a_neutral_answer(backend: Backend) {
         assert_eq!(res.status().as_u16(), 404, "{guess}");
         let body = res.text().await.expect("b");
         assert!(body.contains("没有找到对应的举报"));
-        bodies.push(body);
+        // What was typed stays in the field (escaped), for correcting one digit.
+        let kept = format!(
+            r#"value="{}""#,
+            guess.replace('&', "&amp;").replace('"', "&quot;")
+        );
+        assert!(body.contains(&kept), "{guess}: {kept}");
+        bodies.push(body.replace(&kept, r#"value="""#));
     }
     assert!(
         bodies.windows(2).all(|w| w[0] == w[1]),
-        "every wrong code gets the same answer"
+        "every wrong code gets the same answer, but for the typed value"
     );
 }
 
@@ -643,4 +651,142 @@ async fn review_only_after_an_answer(backend: Backend) {
             .expect("q")
             .get(0);
     assert_eq!(status, "reopened");
+}
+
+/// Ticking 匿名 hides the contact fields in the browser; whatever they still carried (typed
+/// before ticking, or sent by hand) is not kept: no phone, no name, and no trace of either.
+async fn anonymous_report_with_a_phone_stores_no_phone(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let client = app.new_client();
+    let phone = "139 8765 4321";
+    report(
+        &app,
+        &client,
+        &[("anonymous", "on"), ("name", "王五"), ("contact", phone)],
+    )
+    .await;
+    let row = sqlx::query(
+        "SELECT id, reporter_name, reporter_contact, reporter_email, anonymous FROM complaints
+         WHERE form_token_hash IS NOT NULL",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("row");
+    let id: i64 = row.get(0);
+    assert_eq!(row.get::<Option<String>, _>(1), None, "no name");
+    assert_eq!(row.get::<Option<String>, _>(2), None, "no phone");
+    assert_eq!(row.get::<Option<String>, _>(3), None, "no e-mail");
+    assert_eq!(row.get::<i64, _>(4), 1);
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let events: Vec<String> =
+        sqlx::query("SELECT body FROM complaint_events WHERE complaint_id = $1")
+            .bind(id)
+            .fetch_all(&app.db.pool)
+            .await
+            .expect("events")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+    assert!(
+        events
+            .iter()
+            .all(|b| !b.contains(phone) && !b.contains(&digits) && !b.contains("王五")),
+        "{events:?}"
+    );
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM outbox")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(n, 0, "nothing to send to an anonymous reporter");
+    assert!(!logs_contain("139 8765 4321") && !logs_contain(&digits));
+}
+
+/// The reporter reads the answer first, in its box above everything else; the household the
+/// report objected to (masked, as the public list shows it); and each deadline as a date with
+/// what it means — including the last day to ask for a review once there is an answer.
+async fn track_page_puts_the_answer_first(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let row = sqlx::query(
+        "SELECT e.public_ref, e.head_name FROM batch_entries e JOIN batches b ON b.id = e.batch_id
+         JOIN regions v ON v.id = b.village_id
+         WHERE v.code = '530621103201' AND b.state = 'published' AND b.kind = 'standing' LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("entry");
+    let (public_ref, full_name): (String, String) = (row.get(0), row.get(1));
+    let client = app.new_client();
+    let receipt = report(&app, &client, &[("entry", public_ref.as_str())]).await;
+    assert_eq!(track(&app, &client, &receipt).await.status().as_u16(), 303);
+    let page = |client: reqwest::Client| {
+        let url = app.url("/track/case");
+        async move {
+            client
+                .get(url)
+                .send()
+                .await
+                .expect("r")
+                .text()
+                .await
+                .expect("b")
+        }
+    };
+    let body = page(client.clone()).await;
+    let answer_box = body.find(r#"class="answer-box""#).expect("answer box");
+    assert!(answer_box < body.find("办理过程").expect("timeline"));
+    assert!(body.contains("还没有答复。"));
+    assert!(body.contains("反映的家庭") && body.contains("龙泉村 长期公示 · "));
+    assert!(
+        !body.contains(&format!("· {full_name} ·")),
+        "only the masked name"
+    );
+    assert!(body.contains("工作人员在这一天之前决定是否受理。"));
+    assert!(
+        !body.contains("申请复查截止"),
+        "no review deadline before an answer"
+    );
+
+    // Answered today (as the staff workflow would): the answer heads the page, and the last
+    // day to ask for a review is a date, 30 days on.
+    let id: i64 = sqlx::query("SELECT id FROM complaints WHERE form_token_hash IS NOT NULL")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    let today = app::db::today_cst();
+    sqlx::query("UPDATE complaints SET status = 'answered', answer_by = $2 WHERE id = $1")
+        .bind(id)
+        .bind(today.to_string())
+        .execute(&app.db.pool)
+        .await
+        .expect("u");
+    sqlx::query("INSERT INTO complaint_events (complaint_id, at, actor_kind, kind, public, body) VALUES ($1, $2, 'staff', 'answered', 1, '经核实，该户情况属实，已停发。')")
+        .bind(id)
+        .bind(app::db::now_epoch())
+        .execute(&app.db.pool)
+        .await
+        .expect("e");
+    let body = page(client.clone()).await;
+    let answer = body.find("经核实，该户情况属实，已停发。").expect("answer");
+    assert!(answer < body.find("办理过程").expect("timeline"));
+    assert!(answer > body.find(r#"class="answer-box""#).expect("box"));
+    let until = today + chrono::Duration::days(30);
+    let words = app::web::format::date_words(app::i18n::Lang::Zh, until, today);
+    assert!(
+        body.contains("申请复查截止") && body.contains(&words),
+        "review deadline {words}"
+    );
+    assert!(body.contains("对答复不满意，可以在这一天之前申请复查。"));
+
+    // After a review request the answer deadline is the review's, and says so.
+    let res = client
+        .browser_post(app.url("/track/review"))
+        .form(&[("body", "我不同意这个答复，请重新核实。")])
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status().as_u16(), 303);
+    let body = page(client).await;
+    assert!(body.contains("复查答复期限") && body.contains("您申请了复查"));
 }

@@ -91,13 +91,22 @@ async fn security_headers_present(backend: Backend) {
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
         assert!(h.contains_key("permissions-policy"), "{path}");
-        assert!(h["x-robots-tag"]
-            .to_str()
-            .expect("robots")
-            .contains("noindex"));
+        // Lists of households never reach a search engine; the home page (no household on
+        // it) may, with a description.
+        if path == "/" {
+            assert!(!h.contains_key("x-robots-tag"), "{path}");
+        } else {
+            assert!(h["x-robots-tag"]
+                .to_str()
+                .expect("robots")
+                .contains("noindex"));
+        }
     }
-    let body = app.get_text("/").await.1;
+    let body = app.get_text("/v/530621103201").await.1;
     assert!(body.contains(r#"<meta name="robots" content="noindex, nofollow">"#));
+    let home = app.get_text("/").await.1;
+    assert!(!home.contains(r#"name="robots""#));
+    assert!(home.contains(r#"<meta name="description" content=""#));
 }
 
 async fn healthz_answers(backend: Backend) {

@@ -46,7 +46,7 @@ async fn a_publish_on_one_instance_shows_on_the_other_within_a_second() {
             "/staff/publicity",
             &[
                 ("village", &village.id.to_string()),
-                ("kind", "review"),
+                ("kind", "standing"),
                 ("opens_on", &app::db::today_cst().to_string()),
                 ("days", "7"),
             ],

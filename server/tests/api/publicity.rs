@@ -125,6 +125,13 @@ async fn village_page_shows_masked_lists_and_totals(backend: Backend) {
         left.starts_with("剩余 ") && left.contains(" 天 ") && digits.len() == 4,
         "{left}"
     );
+    // …and, true without any script, the last day in words (the clock shows once it ticks).
+    assert!(body.contains(r#"<span role="timer" hidden class="countdown">"#));
+    assert!(body.contains("天，") && body.contains("24 时截止"));
+    assert!(
+        !body.contains(" – ·"),
+        "no dangling period on the standing list"
+    );
     assert!(body.contains("长期公示名单"));
     assert!(body.contains("月保障金合计"));
     assert!(body.contains("提出异议"));

@@ -336,7 +336,7 @@ async fn public_pages_read_a_caught_up_replica_and_fresh_writes_the_primary() {
             "/staff/publicity",
             &[
                 ("village", &village.id.to_string()),
-                ("kind", "review"),
+                ("kind", "standing"),
                 ("opens_on", &app::db::today_cst().to_string()),
                 ("days", "7"),
             ],

@@ -49,34 +49,66 @@ pub(super) fn sniff_delimiter(text: &str) -> u8 {
     }
 }
 
-/// Bytes of a .csv file → grid: strips a UTF-8 BOM; if not valid UTF-8,
-/// decodes as GBK (UTF-16 with a BOM is also accepted); parses with the `csv`
-/// crate (flexible, no header handling). Blank lines, which the csv crate
-/// skips, are kept as empty rows so that row numbers match Excel's.
-pub fn csv_grid(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
-    let text = decode_text(bytes)?;
-    let mut reader = ::csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(sniff_delimiter(&text))
-        .from_reader(text.as_bytes());
-    let mut grid: Vec<Vec<String>> = Vec::new();
-    let mut budget = GridBudget::default();
-    let mut record = ::csv::StringRecord::new();
-    loop {
-        let line_before = reader.position().line();
-        match reader.read_record(&mut record) {
+/// [`decode_text`] of a buffer the caller gives up: UTF-8 (with or without BOM), the usual
+/// case, becomes the text in place, without a second copy of a large file.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<String, RowError> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            if text.contains('\0') {
+                return Err(RowError::file(Problem::UnreadableFile));
+            }
+            Ok(text)
+        }
+        Err(e) => decode_text(e.as_bytes()),
+    }
+}
+
+/// The records of a decoded .csv text, read one at a time (nothing is kept), each with its row
+/// number as Excel shows it: blank lines count, a line break inside quotes does not. Blank lines
+/// themselves are not returned. Tab-separated when the first line says so ([`sniff_delimiter`]).
+pub struct CsvRecords<'a> {
+    text: &'a str,
+    reader: ::csv::Reader<&'a [u8]>,
+    record: ::csv::StringRecord,
+    row: usize,
+}
+
+pub fn csv_records(text: &str) -> CsvRecords<'_> {
+    CsvRecords {
+        text,
+        reader: ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(sniff_delimiter(text))
+            .from_reader(text.as_bytes()),
+        record: ::csv::StringRecord::new(),
+        row: 0,
+    }
+}
+
+impl CsvRecords<'_> {
+    /// The next record and its 1-based row number; `Ok(None)` at the end.
+    pub fn next_record(&mut self) -> Result<Option<(usize, &::csv::StringRecord)>, RowError> {
+        let line_before = self.reader.position().line();
+        match self.reader.read_record(&mut self.record) {
             Ok(true) => {}
-            Ok(false) => break,
+            Ok(false) => return Ok(None),
             Err(_) => return Err(RowError::file(Problem::UnreadableFile)),
         }
-        // Lines the record itself spans beyond its first (quoted newlines),
-        // plus the terminator if there is one, tell where it started.
-        let position = reader.position();
-        let inner_newlines: u64 = record.iter().map(|f| f.matches('\n').count() as u64).sum();
+        // Lines the record itself spans beyond its first (quoted newlines), plus the
+        // terminator if there is one, tell where it started.
+        let position = self.reader.position();
+        let inner_newlines: u64 = self
+            .record
+            .iter()
+            .map(|f| f.matches('\n').count() as u64)
+            .sum();
         let at_end_without_newline = usize::try_from(position.byte())
-            .is_ok_and(|b| b >= text.len())
-            && !text.ends_with(['\n', '\r']);
+            .is_ok_and(|b| b >= self.text.len())
+            && !self.text.ends_with(['\n', '\r']);
         let terminator = u64::from(!at_end_without_newline);
         let start_line = position
             .line()
@@ -84,6 +116,27 @@ pub fn csv_grid(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
             .saturating_sub(terminator);
         let blank_lines =
             usize::try_from(start_line.saturating_sub(line_before)).unwrap_or(usize::MAX);
+        self.row = self.row.saturating_add(blank_lines).saturating_add(1);
+        Ok(Some((self.row, &self.record)))
+    }
+
+    /// The record [`next_record`](Self::next_record) returned last.
+    pub fn record(&self) -> &::csv::StringRecord {
+        &self.record
+    }
+}
+
+/// Bytes of a .csv file → grid: strips a UTF-8 BOM; if not valid UTF-8,
+/// decodes as GBK (UTF-16 with a BOM is also accepted); parses with the `csv`
+/// crate (flexible, no header handling). Blank lines, which the csv crate
+/// skips, are kept as empty rows so that row numbers match Excel's.
+pub fn csv_grid(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
+    let text = decode_text(bytes)?;
+    let mut records = csv_records(&text);
+    let mut grid: Vec<Vec<String>> = Vec::new();
+    let mut budget = GridBudget::default();
+    while let Some((row_no, record)) = records.next_record()? {
+        let blank_lines = row_no.saturating_sub(1).saturating_sub(grid.len());
         budget.cells(blank_lines)?;
         grid.resize_with(grid.len() + blank_lines, Vec::new);
         let row: Vec<String> = record.iter().map(|f| clean(f).to_string()).collect();

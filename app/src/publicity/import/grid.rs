@@ -140,12 +140,12 @@ pub(super) fn is_blank(c: char) -> bool {
     c.is_whitespace() || matches!(c, '\u{feff}' | '\u{200b}' | '\u{200c}' | '\u{200d}')
 }
 
-pub(super) fn clean(cell: &str) -> &str {
+pub fn clean(cell: &str) -> &str {
     cell.trim_matches(is_blank)
 }
 
 /// Header text without spaces, '*' markers or a unit suffix; Latin lowercased.
-pub(super) fn normalize_header(cell: &str) -> String {
+pub fn normalize_header(cell: &str) -> String {
     let mut s: String = cell
         .chars()
         .filter(|c| !is_blank(*c) && !matches!(c, '*' | '＊'))
@@ -165,7 +165,7 @@ pub(super) fn normalize_header(cell: &str) -> String {
     s
 }
 
-pub(super) fn is_empty_row(row: &[String]) -> bool {
+pub fn is_empty_row(row: &[String]) -> bool {
     row.iter().all(|c| clean(c).is_empty())
 }
 

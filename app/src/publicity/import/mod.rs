@@ -278,29 +278,44 @@ mod grid;
 mod row;
 mod xlsx;
 
-pub use csv::csv_grid;
+pub use csv::{csv_grid, csv_records, decode_owned, CsvRecords};
+pub use grid::{clean, is_empty_row, normalize_header};
 pub use row::parse_grid;
 pub use xlsx::xlsx_grid;
 
-/// Dispatch on the file name's extension (case-insensitive): .csv →
-/// [`csv_grid`], .xlsx → [`xlsx_grid`], else `UnsupportedFileType`; then
-/// [`parse_grid`]. A ".csv" that is really a workbook (zip signature) is read
-/// as one.
-pub fn parse_file(
-    file_name: &str,
-    bytes: &[u8],
-    defaults: &Defaults,
-) -> Result<Vec<ImportRow>, Vec<RowError>> {
+/// How an uploaded spreadsheet is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Csv,
+    Xlsx,
+}
+
+/// By the file name's extension (case-insensitive): .csv or .xlsx, else
+/// `UnsupportedFileType`. A ".csv" that is really a workbook (zip signature)
+/// is read as one.
+pub fn file_kind(file_name: &str, bytes: &[u8]) -> Result<FileKind, RowError> {
     let extension = file_name
         .trim()
         .rsplit_once('.')
         .map(|(_, ext)| ext.to_ascii_lowercase())
         .unwrap_or_default();
-    let grid = match extension.as_str() {
-        "csv" if bytes.starts_with(b"PK\x03\x04") => xlsx_grid(bytes),
-        "csv" => csv_grid(bytes),
-        "xlsx" => xlsx_grid(bytes),
+    match extension.as_str() {
+        "csv" if bytes.starts_with(b"PK\x03\x04") => Ok(FileKind::Xlsx),
+        "csv" => Ok(FileKind::Csv),
+        "xlsx" => Ok(FileKind::Xlsx),
         _ => Err(RowError::file(Problem::UnsupportedFileType)),
+    }
+}
+
+/// [`file_kind`] → [`csv_grid`] or [`xlsx_grid`], then [`parse_grid`].
+pub fn parse_file(
+    file_name: &str,
+    bytes: &[u8],
+    defaults: &Defaults,
+) -> Result<Vec<ImportRow>, Vec<RowError>> {
+    let grid = match file_kind(file_name, bytes).map_err(|e| vec![e])? {
+        FileKind::Csv => csv_grid(bytes),
+        FileKind::Xlsx => xlsx_grid(bytes),
     }
     .map_err(|e| vec![e])?;
     parse_grid(&grid, defaults)

@@ -11,6 +11,7 @@ pub fn category(c: Category) -> Msg {
         Category::Procedure => Msg::CatProcedure,
         Category::Conduct => Msg::CatConduct,
         Category::Other => Msg::CatOther,
+        Category::HouseholdChange => Msg::CatHouseholdChange,
     }
 }
 

@@ -1,0 +1,385 @@
+//! Data comparison files (信息比对): the staged import, its matched rows and row problems, the
+//! lookups that match ID numbers to current recipients, and the confirmation that turns the
+//! matches into re-check leads. Staff-only; ID numbers are looked up here, never stored again.
+
+use std::collections::HashSet;
+
+use futures_util::TryStreamExt;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::bulk::{insert_many, Value};
+use super::Db;
+use crate::error::AppResult;
+
+/// A staged (or confirmed) comparison file.
+#[derive(Clone)]
+pub struct Import {
+    pub id: i64,
+    /// The uploader confirms with this; only their preview page shows it.
+    pub token: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub rows_total: i64,
+    /// Rows that matched a recipient.
+    pub matched: i64,
+    pub unmatched: i64,
+    pub malformed: i64,
+    /// Distinct households the matched rows name: the leads confirming makes.
+    pub households: i64,
+    /// Leads made when it was confirmed.
+    pub leads: Option<i64>,
+    pub confirmed: bool,
+    /// The uploader's township (`None`: county-wide).
+    pub township_id: Option<i64>,
+    pub created_by: i64,
+    pub created_by_name: String,
+    pub created_at: i64,
+    pub confirmed_at: Option<i64>,
+}
+
+const IMPORT_COLS: &str = "c.id, c.token, c.file_name, c.sha256, c.rows_total, c.matched,
+    c.unmatched, c.malformed, c.households, c.leads, c.state, c.township_id, c.created_by,
+    s.display_name, c.created_at, c.confirmed_at";
+
+fn import_from_row(r: &AnyRow) -> AppResult<Import> {
+    let state: String = r.try_get(10)?;
+    Ok(Import {
+        id: r.try_get(0)?,
+        token: r.try_get(1)?,
+        file_name: r.try_get(2)?,
+        sha256: r.try_get(3)?,
+        rows_total: r.try_get(4)?,
+        matched: r.try_get(5)?,
+        unmatched: r.try_get(6)?,
+        malformed: r.try_get(7)?,
+        households: r.try_get(8)?,
+        leads: r.try_get(9)?,
+        confirmed: state == "confirmed",
+        township_id: r.try_get(11)?,
+        created_by: r.try_get(12)?,
+        created_by_name: r.try_get(13)?,
+        created_at: r.try_get(14)?,
+        confirmed_at: r.try_get(15)?,
+    })
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn get(db: &Db, id: i64) -> AppResult<Option<Import>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {IMPORT_COLS} FROM comparison_imports c JOIN staff s ON s.id = c.created_by
+         WHERE c.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(import_from_row).transpose()
+}
+
+/// The newest files of a township (`Some`), or of the whole county (`None`: every file).
+#[tracing::instrument(skip_all)]
+pub async fn recent(db: &Db, township_id: Option<i64>, limit: i64) -> AppResult<Vec<Import>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {IMPORT_COLS} FROM comparison_imports c JOIN staff s ON s.id = c.created_by
+         WHERE ($1 IS NULL OR c.township_id = $1) ORDER BY c.id DESC LIMIT $2"
+    )))
+    .bind(township_id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(import_from_row).collect()
+}
+
+/// An earlier confirmed file with the same content (SHA-256) in the same scope: (id, when).
+#[tracing::instrument(skip_all)]
+pub async fn confirmed_before(
+    db: &Db,
+    sha256: &str,
+    township_id: Option<i64>,
+    except: i64,
+) -> AppResult<Option<(i64, i64)>> {
+    let row = sqlx::query(
+        "SELECT id, confirmed_at FROM comparison_imports
+         WHERE sha256 = $1 AND state = 'confirmed' AND id <> $2
+           AND (($3 IS NULL AND township_id IS NULL) OR township_id = $3)
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(sha256)
+    .bind(except)
+    .bind(township_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    match row {
+        Some(r) => Ok(Some((
+            r.try_get(0)?,
+            r.try_get::<Option<i64>, _>(1)?.unwrap_or_default(),
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// Households on their village's current standing list (the latest published one; not as
+/// 停发), of one township or of all — the recipients a comparison can name. Read as a stream:
+/// a province's million ids take ~16 MB as a set, and no row objects are kept.
+#[tracing::instrument(skip_all)]
+pub async fn on_standing(db: &Db, township_id: Option<i64>) -> AppResult<HashSet<i64>> {
+    let mut rows = sqlx::query(
+        "SELECT e.household_id FROM batches b JOIN batch_entries e ON e.batch_id = b.id
+         WHERE b.kind = 'standing' AND b.state = 'published' AND ($1 IS NULL OR b.township_id = $1)
+           AND e.change_kind <> 'stop'
+           AND b.id = (SELECT b2.id FROM batches b2 WHERE b2.village_id = b.village_id
+               AND b2.kind = 'standing' AND b2.state = 'published'
+               ORDER BY b2.published_at DESC, b2.id DESC LIMIT 1)",
+    )
+    .bind(township_id)
+    .fetch(&db.pool);
+    let mut set = HashSet::new();
+    while let Some(r) = rows.try_next().await? {
+        set.insert(r.try_get::<i64, _>(0)?);
+    }
+    Ok(set)
+}
+
+/// One household an ID number belongs to: as its head (`households.id_number`) or as a member
+/// of one of its cases (`case_members.id_number`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub id_number: String,
+    pub household_id: i64,
+    pub head: bool,
+}
+
+/// The active households of a township (or all) that `ids` belong to, as head or member.
+/// Whether they are on a standing list is [`on_standing`]'s to say.
+#[tracing::instrument(skip_all, fields(ids = ids.len()))]
+pub async fn lookup(db: &Db, township_id: Option<i64>, ids: &[&str]) -> AppResult<Vec<Found>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = (0..ids.len())
+        .map(|i| format!("${}", i + 2))
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT h.id_number, h.id, CAST(1 AS BIGINT) FROM households h
+             JOIN regions v ON v.id = h.village_id
+         WHERE h.id_number IN ({list}) AND h.status = 'active'
+           AND ($1 IS NULL OR v.parent_id = $1)
+         UNION ALL
+         SELECT m.id_number, c.household_id, CAST(0 AS BIGINT) FROM case_members m
+             JOIN cases c ON c.id = m.case_id JOIN households h ON h.id = c.household_id
+         WHERE m.id_number IN ({list}) AND h.status = 'active'
+           AND ($1 IS NULL OR c.township_id = $1)"
+    )))
+    .bind(township_id);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    let rows = q.fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Found {
+                id_number: r.try_get(0)?,
+                household_id: r.try_get(1)?,
+                head: r.try_get::<i64, _>(2)? == 1,
+            })
+        })
+        .collect()
+}
+
+/// A file being staged.
+pub struct NewImport<'a> {
+    pub token: &'a str,
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub rows_total: i64,
+    pub matched: i64,
+    pub unmatched: i64,
+    pub malformed: i64,
+    pub households: i64,
+    pub township_id: Option<i64>,
+    pub created_by: i64,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert_import(
+    conn: &mut AnyConnection,
+    i: &NewImport<'_>,
+    now: i64,
+) -> AppResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO comparison_imports (token, file_name, sha256, rows_total, matched, unmatched,
+            malformed, households, state, township_id, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'preview', $9, $10, $11) RETURNING id",
+    )
+    .bind(i.token)
+    .bind(i.file_name)
+    .bind(i.sha256)
+    .bind(i.rows_total)
+    .bind(i.matched)
+    .bind(i.unmatched)
+    .bind(i.malformed)
+    .bind(i.households)
+    .bind(i.township_id)
+    .bind(i.created_by)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get(0)?)
+}
+
+/// Rows the preview lists as not matched: (row number, problem code).
+#[tracing::instrument(skip_all)]
+pub async fn insert_problems(
+    conn: &mut AnyConnection,
+    import_id: i64,
+    problems: &[(i64, &'static str)],
+) -> AppResult<()> {
+    let rows: Vec<Vec<Value>> = problems
+        .iter()
+        .map(|(row_no, code)| {
+            vec![
+                Value::I(import_id),
+                Value::I(*row_no),
+                Value::S((*code).to_owned()),
+            ]
+        })
+        .collect();
+    insert_many(
+        conn,
+        "comparison_problems",
+        "import_id, row_no, problem",
+        &rows,
+    )
+    .await
+}
+
+/// A row of the file that matched a household.
+pub struct NewMatch {
+    pub row_no: i64,
+    pub household_id: i64,
+    pub source: String,
+    pub finding: String,
+}
+
+#[tracing::instrument(skip_all, fields(rows = rows.len()))]
+pub async fn insert_matches(
+    conn: &mut AnyConnection,
+    import_id: i64,
+    rows: Vec<NewMatch>,
+) -> AppResult<()> {
+    let rows: Vec<Vec<Value>> = rows
+        .into_iter()
+        .map(|m| {
+            vec![
+                Value::I(import_id),
+                Value::I(m.row_no),
+                Value::I(m.household_id),
+                Value::S(m.source),
+                Value::S(m.finding),
+            ]
+        })
+        .collect();
+    insert_many(
+        conn,
+        "comparison_matches",
+        "import_id, row_no, household_id, source, finding",
+        &rows,
+    )
+    .await
+}
+
+/// A matched row as the preview shows it (staff see full names, as on every staff page).
+#[derive(Debug, Clone)]
+pub struct MatchRow {
+    pub row_no: i64,
+    pub household_id: i64,
+    pub head_name: String,
+    pub village_name: String,
+    pub source: String,
+    pub finding: String,
+}
+
+/// The first `limit` matched rows, in file order.
+#[tracing::instrument(skip_all)]
+pub async fn matches(db: &Db, import_id: i64, limit: i64) -> AppResult<Vec<MatchRow>> {
+    let rows = sqlx::query(
+        "SELECT m.row_no, m.household_id, h.head_name, v.name_zh, m.source, m.finding
+         FROM comparison_matches m JOIN households h ON h.id = m.household_id
+             JOIN regions v ON v.id = h.village_id
+         WHERE m.import_id = $1 ORDER BY m.row_no LIMIT $2",
+    )
+    .bind(import_id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(MatchRow {
+                row_no: r.try_get(0)?,
+                household_id: r.try_get(1)?,
+                head_name: r.try_get(2)?,
+                village_name: r.try_get(3)?,
+                source: r.try_get(4)?,
+                finding: r.try_get(5)?,
+            })
+        })
+        .collect()
+}
+
+/// The stored row problems: (row number, problem code), in file order.
+#[tracing::instrument(skip_all)]
+pub async fn problems(db: &Db, import_id: i64) -> AppResult<Vec<(i64, String)>> {
+    let rows = sqlx::query(
+        "SELECT row_no, problem FROM comparison_problems WHERE import_id = $1 ORDER BY row_no",
+    )
+    .bind(import_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}
+
+/// Marks a staged file confirmed; `false` if it was not (or no longer) waiting. Run first in the
+/// confirming transaction: a second confirmation waits for the first and then finds nothing.
+#[tracing::instrument(skip_all)]
+pub async fn mark_confirmed(conn: &mut AnyConnection, import_id: i64, now: i64) -> AppResult<bool> {
+    let done = sqlx::query(
+        "UPDATE comparison_imports SET state = 'confirmed', confirmed_at = $1
+         WHERE id = $2 AND state = 'preview'",
+    )
+    .bind(now)
+    .bind(import_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// One open re-check lead per household the file matched (still active), its text every matched
+/// row's "来源：发现" in file order (at most 2,000 characters). Returns how many were made.
+#[tracing::instrument(skip_all)]
+pub async fn create_leads(conn: &mut AnyConnection, import_id: i64, now: i64) -> AppResult<i64> {
+    let done = sqlx::query(
+        "INSERT INTO rechecks (household_id, township_id, village_id, source, lead, comparison_id,
+            status, created_at)
+         SELECT g.household_id, v.parent_id, h.village_id, 'comparison', g.lead, $1, 'open', $2
+         FROM (SELECT household_id,
+                   substr(string_agg(source || '：' || finding, '；' ORDER BY row_no), 1, 2000) AS lead
+               FROM comparison_matches WHERE import_id = $1 GROUP BY household_id) g
+             JOIN households h ON h.id = g.household_id JOIN regions v ON v.id = h.village_id
+         WHERE h.status = 'active'
+         ORDER BY g.household_id",
+    )
+    .bind(import_id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let made = i64::try_from(done.rows_affected()).unwrap_or(i64::MAX);
+    sqlx::query("UPDATE comparison_imports SET leads = $1 WHERE id = $2")
+        .bind(made)
+        .bind(import_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(made)
+}

@@ -1,0 +1,990 @@
+//! Data comparison (信息比对): another department's file — 身份证号, 来源 (不动产, 车辆, 工商,
+//! 社保, 殡葬 …) and 发现 (what it found) — matched against the recipients the uploader is
+//! responsible for. Nothing anyone else sees is made until the uploader confirms the preview:
+//!
+//! 1. **Read and check** ([`Sheet::read`], [`check`]; a blocking thread, no database): every
+//!    row is checked ([`check_row`]), a file that cannot be read is refused whole.
+//! 2. **Match** (reads only): the township's (or county's) current recipients once, as a set
+//!    of household ids, then the valid ID numbers in chunks of [`LOOKUP_CHUNK`] with `IN` lists
+//!    against household heads and case members.
+//! 3. **Stage** (one transaction): the file's counts and token, the first problems, and every
+//!    matched row with its source and finding — read from the file a second time.
+//! 4. **Confirm** (one transaction, uploader only, token checked): one open re-check lead per
+//!    matched household, its text every matched row's "来源：发现".
+//!
+//! Memory stays bounded by the upload limit: a UTF-8 .csv is held once (decoded in place) and
+//! read one record at a time; an .xlsx goes through the publicity import's reader with its
+//! limits (zip-bomb guard, 100,000 rows, 32 MB of cell text). Between the passes a valid row
+//! costs 24 bytes and a match 16; a province's recipients ~16 MB as a set.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use crate::db::changes::Change;
+use crate::db::comparisons::{self as cdb, Found, Import, NewImport, NewMatch};
+use crate::db::{audit, now_epoch};
+use crate::domain::access::{in_scope, Perm};
+use crate::domain::id_number;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Msg};
+use crate::publicity::import::{
+    self, clean, csv_records, decode_owned, normalize_header, xlsx_grid, CsvRecords, FileKind,
+    RowError,
+};
+use crate::rechecks::service::may_record;
+use crate::web::session::{constant_time_eq, new_token, StaffCtx};
+use crate::web::state::AppState;
+
+/// Largest file accepted (the route's body limit adds room for the form around it). A row of
+/// a real file is 40–120 bytes: a million rows fit.
+pub const MAX_BYTES: usize = 100 * 1024 * 1024;
+/// Most data rows in one file (an .xlsx stops earlier, at the publicity reader's 100,000).
+pub const MAX_ROWS: usize = 1_000_000;
+/// Longest 来源, in characters ("市场监督管理局企业登记" fits).
+pub const SOURCE_MAX_CHARS: usize = 20;
+/// Longest 发现, in characters.
+pub const FINDING_MAX_CHARS: usize = 200;
+/// Malformed and unmatched rows kept (each) for the preview page.
+pub const PROBLEMS_KEPT: usize = 100;
+/// Matched rows the preview page lists.
+pub const MATCHES_SHOWN: i64 = 200;
+/// ID numbers looked up per query.
+pub const LOOKUP_CHUNK: usize = 500;
+/// The header is among this many non-empty rows at the top (title rows above it are skipped).
+const HEADER_SCAN_ROWS: usize = 10;
+/// Matched rows written per batch while staging.
+const STAGE_CHUNK: usize = 4096;
+
+const ID_HEADERS: &[&str] = &[
+    "身份证号",
+    "身份证号码",
+    "公民身份号码",
+    "身份证",
+    "证件号码",
+    "id_number",
+    "idnumber",
+];
+const SOURCE_HEADERS: &[&str] = &["来源", "来源部门", "数据来源", "比对部门", "部门", "source"];
+const FINDING_HEADERS: &[&str] = &[
+    "发现",
+    "比对发现",
+    "发现情况",
+    "比对结果",
+    "比对情况",
+    "情况",
+    "finding",
+];
+
+// ---------------------------------------------------------------------------
+// Rows (pure)
+// ---------------------------------------------------------------------------
+
+/// An ID number that passed the GB 11643 check: 18 ASCII characters, the check character
+/// upper-case. Bytes, not a `String`: a million take 18 MB. No `Debug` or `Display`, so that it
+/// cannot reach a log.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct IdNumber([u8; 18]);
+
+impl IdNumber {
+    /// What was typed or pasted (spaces, full-width digits, a lower-case x are tidied first).
+    pub fn parse(raw: &str) -> Option<IdNumber> {
+        let n = id_number::normalize(raw);
+        if !id_number::is_valid(&n) {
+            return None;
+        }
+        n.as_bytes().try_into().ok().map(IdNumber)
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Always ASCII (checked in `parse`).
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+/// Why a row of the file names no recipient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowProblem {
+    IdMissing,
+    IdInvalid,
+    SourceMissing,
+    SourceTooLong,
+    FindingMissing,
+    FindingTooLong,
+    /// A valid number, but no current recipient in the uploader's scope has it (whether someone
+    /// elsewhere does is not said).
+    Unmatched,
+}
+
+impl RowProblem {
+    pub const ALL: [RowProblem; 7] = [
+        RowProblem::IdMissing,
+        RowProblem::IdInvalid,
+        RowProblem::SourceMissing,
+        RowProblem::SourceTooLong,
+        RowProblem::FindingMissing,
+        RowProblem::FindingTooLong,
+        RowProblem::Unmatched,
+    ];
+
+    /// As stored in `comparison_problems.problem`.
+    pub fn code(self) -> &'static str {
+        match self {
+            RowProblem::IdMissing => "id_missing",
+            RowProblem::IdInvalid => "id_invalid",
+            RowProblem::SourceMissing => "source_missing",
+            RowProblem::SourceTooLong => "source_too_long",
+            RowProblem::FindingMissing => "finding_missing",
+            RowProblem::FindingTooLong => "finding_too_long",
+            RowProblem::Unmatched => "unmatched",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<RowProblem> {
+        RowProblem::ALL.into_iter().find(|p| p.code() == code)
+    }
+
+    pub fn msg(self) -> Msg {
+        match self {
+            RowProblem::IdMissing => Msg::ComparisonIdMissing,
+            RowProblem::IdInvalid => Msg::ComparisonIdInvalid,
+            RowProblem::SourceMissing => Msg::ComparisonSourceMissing,
+            RowProblem::SourceTooLong => Msg::ComparisonSourceTooLong,
+            RowProblem::FindingMissing => Msg::ComparisonFindingMissing,
+            RowProblem::FindingTooLong => Msg::ComparisonFindingTooLong,
+            RowProblem::Unmatched => Msg::ComparisonUnmatchedReason,
+        }
+    }
+}
+
+/// A valid row.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Row<'a> {
+    pub id: IdNumber,
+    pub source: Cow<'a, str>,
+    pub finding: Cow<'a, str>,
+}
+
+/// Characters that would break a line or turn text around on a staff page: control characters,
+/// line and paragraph separators, and the bidirectional overrides and isolates.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text as it is stored and shown: trimmed, and every run of white space or control characters
+/// one space. Borrows when there is nothing to change (the usual case).
+pub fn tidy(s: &str) -> Cow<'_, str> {
+    let s = clean(s);
+    let mut previous_space = false;
+    let untidy = s.chars().any(|c| {
+        let sep = is_separator(c);
+        let bad = sep && (c != ' ' || previous_space);
+        previous_space = sep;
+        bad
+    });
+    if !untidy {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for part in s.split(is_separator).filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(part);
+    }
+    Cow::Owned(out)
+}
+
+/// Checks one row's three cells; the first problem found is the row's reason.
+pub fn check_row<'a>(id: &str, source: &'a str, finding: &'a str) -> Result<Row<'a>, RowProblem> {
+    if clean(id).is_empty() {
+        return Err(RowProblem::IdMissing);
+    }
+    let id = IdNumber::parse(id).ok_or(RowProblem::IdInvalid)?;
+    let source = tidy(source);
+    if source.is_empty() {
+        return Err(RowProblem::SourceMissing);
+    }
+    if source.chars().count() > SOURCE_MAX_CHARS {
+        return Err(RowProblem::SourceTooLong);
+    }
+    let finding = tidy(finding);
+    if finding.is_empty() {
+        return Err(RowProblem::FindingMissing);
+    }
+    if finding.chars().count() > FINDING_MAX_CHARS {
+        return Err(RowProblem::FindingTooLong);
+    }
+    Ok(Row {
+        id,
+        source,
+        finding,
+    })
+}
+
+/// Where the three columns are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Columns {
+    pub id: usize,
+    pub source: usize,
+    pub finding: usize,
+}
+
+/// The columns of a header row, if it has all three (each by its most specific spelling, then
+/// the leftmost).
+pub fn find_columns(cells: &[&str]) -> Option<Columns> {
+    let headers: Vec<String> = cells.iter().map(|c| normalize_header(c)).collect();
+    let pick = |aliases: &[&str]| {
+        aliases
+            .iter()
+            .find_map(|a| headers.iter().position(|h| h == a))
+    };
+    Some(Columns {
+        id: pick(ID_HEADERS)?,
+        source: pick(SOURCE_HEADERS)?,
+        finding: pick(FINDING_HEADERS)?,
+    })
+}
+
+/// For each ID number found, the household a row with it names: a recipient's head before a
+/// member of a recipient's case, then the lowest household id. Households not in `recipients`
+/// (not on a current standing list) are never named.
+pub fn pick<'a>(found: &'a [Found], recipients: &HashSet<i64>) -> HashMap<&'a str, i64> {
+    let mut best: HashMap<&str, (bool, i64)> = HashMap::new();
+    for f in found
+        .iter()
+        .filter(|f| recipients.contains(&f.household_id))
+    {
+        let candidate = (!f.head, f.household_id);
+        best.entry(f.id_number.as_str())
+            .and_modify(|b| *b = (*b).min(candidate))
+            .or_insert(candidate);
+    }
+    best.into_iter().map(|(id, (_, h))| (id, h)).collect()
+}
+
+// ---------------------------------------------------------------------------
+// The file
+// ---------------------------------------------------------------------------
+
+/// Why a whole file was refused (nothing is written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileError {
+    /// From the shared spreadsheet readers: not .csv/.xlsx, unreadable, unpacks to too much, an
+    /// .xlsx with more than 100,000 rows.
+    Read(RowError),
+    NoHeader,
+    NoRows,
+    TooManyRows,
+}
+
+impl FileError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            FileError::Read(e) => e.message(lang == Lang::En),
+            FileError::NoHeader => lang.t(Msg::ComparisonNoHeader).to_owned(),
+            FileError::NoRows => lang.t(Msg::ComparisonNoRows).to_owned(),
+            FileError::TooManyRows => lang.t(Msg::ComparisonTooManyRows).to_owned(),
+        }
+    }
+}
+
+/// A comparison file in memory: the text of a .csv, or the cells of an .xlsx.
+pub enum Sheet {
+    Csv(String),
+    Grid(Vec<Vec<String>>),
+}
+
+impl Sheet {
+    /// By the name's extension, with the publicity import's readers (UTF-8 with or without BOM,
+    /// GBK, UTF-16; .xlsx behind the zip-bomb guard).
+    pub fn read(file_name: &str, bytes: Vec<u8>) -> Result<Sheet, FileError> {
+        match import::file_kind(file_name, &bytes).map_err(FileError::Read)? {
+            FileKind::Csv => decode_owned(bytes).map(Sheet::Csv).map_err(FileError::Read),
+            FileKind::Xlsx => xlsx_grid(&bytes).map(Sheet::Grid).map_err(FileError::Read),
+        }
+    }
+
+    /// Its data rows, after the header.
+    pub fn rows(&self) -> Result<Rows<'_>, FileError> {
+        let mut cursor = match self {
+            Sheet::Csv(text) => Cursor::Csv(csv_records(text)),
+            Sheet::Grid(grid) => Cursor::Grid { grid, at: 0 },
+        };
+        for _ in 0..HEADER_SCAN_ROWS {
+            if cursor.advance()?.is_none() {
+                break;
+            }
+            if let Some(cols) = find_columns(&cursor.cells()) {
+                return Ok(Rows {
+                    cursor,
+                    cols,
+                    data_rows: 0,
+                });
+            }
+        }
+        Err(FileError::NoHeader)
+    }
+}
+
+/// Reads non-empty rows one at a time.
+enum Cursor<'a> {
+    Csv(CsvRecords<'a>),
+    /// `at`: the index after the current row.
+    Grid {
+        grid: &'a [Vec<String>],
+        at: usize,
+    },
+}
+
+impl Cursor<'_> {
+    /// Moves to the next non-empty row; its 1-based number.
+    fn advance(&mut self) -> Result<Option<usize>, FileError> {
+        match self {
+            Cursor::Csv(records) => loop {
+                match records.next_record().map_err(FileError::Read)? {
+                    None => return Ok(None),
+                    Some((row_no, record)) if record.iter().any(|c| !clean(c).is_empty()) => {
+                        return Ok(Some(row_no))
+                    }
+                    Some(_) => {}
+                }
+            },
+            Cursor::Grid { grid, at } => {
+                while let Some(row) = grid.get(*at) {
+                    *at += 1;
+                    if !import::is_empty_row(row) {
+                        return Ok(Some(*at));
+                    }
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// The cells of the current row.
+    fn cells(&self) -> Vec<&str> {
+        match self {
+            Cursor::Csv(records) => records.record().iter().collect(),
+            Cursor::Grid { grid, at } => at
+                .checked_sub(1)
+                .and_then(|i| grid.get(i))
+                .map(|row| row.iter().map(String::as_str).collect())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The data rows of a sheet.
+pub struct Rows<'a> {
+    cursor: Cursor<'a>,
+    cols: Columns,
+    data_rows: usize,
+}
+
+impl Rows<'_> {
+    /// The next data row: its number, and the row checked. The header repeated (two files
+    /// pasted one after the other) is skipped; more than [`MAX_ROWS`] rows refuse the file.
+    pub fn next_row(&mut self) -> Result<Option<(usize, Result<Row<'_>, RowProblem>)>, FileError> {
+        let row_no = loop {
+            let Some(row_no) = self.cursor.advance()? else {
+                return Ok(None);
+            };
+            let cells = self.cursor.cells();
+            let id_cell = normalize_header(cells.get(self.cols.id).copied().unwrap_or(""));
+            if !ID_HEADERS.contains(&id_cell.as_str()) {
+                break row_no;
+            }
+        };
+        self.data_rows += 1;
+        if self.data_rows > MAX_ROWS {
+            return Err(FileError::TooManyRows);
+        }
+        let cells = self.cursor.cells();
+        let cell = |i: usize| cells.get(i).copied().unwrap_or("");
+        Ok(Some((
+            row_no,
+            check_row(
+                cell(self.cols.id),
+                cell(self.cols.source),
+                cell(self.cols.finding),
+            ),
+        )))
+    }
+}
+
+/// What the first reading of a file found.
+#[derive(Default)]
+pub struct Checked {
+    pub rows_total: usize,
+    /// Every valid row: (row number, ID number), in file order.
+    pub valid: Vec<(u32, IdNumber)>,
+    pub malformed: usize,
+    /// The first [`PROBLEMS_KEPT`] malformed rows.
+    pub malformed_shown: Vec<(u32, RowProblem)>,
+}
+
+fn row_u32(row_no: usize) -> u32 {
+    u32::try_from(row_no).unwrap_or(u32::MAX)
+}
+
+/// Reads every row of a sheet once and checks it.
+pub fn check(sheet: &Sheet) -> Result<Checked, FileError> {
+    let mut rows = sheet.rows()?;
+    let mut out = Checked::default();
+    while let Some((row_no, checked)) = rows.next_row()? {
+        out.rows_total += 1;
+        match checked {
+            Ok(row) => out.valid.push((row_u32(row_no), row.id)),
+            Err(problem) => {
+                out.malformed += 1;
+                if out.malformed_shown.len() < PROBLEMS_KEPT {
+                    out.malformed_shown.push((row_u32(row_no), problem));
+                }
+            }
+        }
+    }
+    if out.rows_total == 0 {
+        return Err(FileError::NoRows);
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------
+// Access
+// ---------------------------------------------------------------------------
+
+/// Who may compare: those who record re-checks ([`may_record`]) — a township's officers for
+/// their township, the county's for the county; never a village assistant or an auditor.
+pub fn may_compare(staff: &StaffCtx) -> bool {
+    match staff.scope() {
+        Some(township) => may_record(staff, township),
+        None => {
+            staff.village_scope().is_none()
+                && (staff.can(Perm::ProcessCases, None) || staff.can(Perm::ApproveCases, None))
+        }
+    }
+}
+
+pub fn require_compare(staff: &StaffCtx) -> AppResult<()> {
+    if may_compare(staff) {
+        Ok(())
+    } else {
+        tracing::warn!(staff_id = staff.staff.id, "comparison refused");
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A file the staff member may see: one of their township's (county staff: any), or 404/403.
+pub async fn visible(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult<Import> {
+    require_compare(staff)?;
+    let file = cdb::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    if !in_scope(staff.scope(), file.township_id) {
+        tracing::warn!(staff_id = staff.staff.id, id, "comparison out of scope");
+        return Err(AppError::Forbidden);
+    }
+    Ok(file)
+}
+
+// ---------------------------------------------------------------------------
+// Upload → stage
+// ---------------------------------------------------------------------------
+
+/// An uploaded file: its display name, bytes and SHA-256 (hex).
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+}
+
+/// What matching found.
+#[derive(Default)]
+struct Matching {
+    /// (row number, household) of every matched row, in file order.
+    matches: Vec<(u32, i64)>,
+    unmatched: usize,
+    unmatched_shown: Vec<u32>,
+    households: usize,
+}
+
+async fn match_rows(
+    state: &AppState,
+    township_id: Option<i64>,
+    valid: &[(u32, IdNumber)],
+) -> AppResult<Matching> {
+    let recipients = cdb::on_standing(&state.db, township_id).await?;
+    let mut out = Matching::default();
+    for chunk in valid.chunks(LOOKUP_CHUNK) {
+        let mut ids: Vec<&str> = chunk.iter().map(|(_, id)| id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let found = if recipients.is_empty() {
+            Vec::new()
+        } else {
+            cdb::lookup(&state.db, township_id, &ids).await?
+        };
+        let named = pick(&found, &recipients);
+        for (row_no, id) in chunk {
+            match named.get(id.as_str()) {
+                Some(household) => out.matches.push((*row_no, *household)),
+                None => {
+                    out.unmatched += 1;
+                    if out.unmatched_shown.len() < PROBLEMS_KEPT {
+                        out.unmatched_shown.push(*row_no);
+                    }
+                }
+            }
+        }
+    }
+    let mut households: Vec<i64> = out.matches.iter().map(|(_, h)| *h).collect();
+    households.sort_unstable();
+    households.dedup();
+    out.households = households.len();
+    Ok(out)
+}
+
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Writes the staged file: counts and token, the first problems, every matched row (its source
+/// and finding from a second reading of `sheet`), and an audit entry. Returns its id.
+async fn stage(
+    state: &AppState,
+    staff: &StaffCtx,
+    (file_name, sha256): (&str, &str),
+    sheet: &Sheet,
+    checked: &Checked,
+    matching: &Matching,
+) -> AppResult<i64> {
+    let token = new_token();
+    let now = now_epoch();
+    let township_id = staff.scope();
+    let mut tx = state.db.begin().await?;
+    let file = NewImport {
+        token: &token,
+        file_name,
+        sha256,
+        rows_total: count(checked.rows_total),
+        matched: count(matching.matches.len()),
+        unmatched: count(matching.unmatched),
+        malformed: count(checked.malformed),
+        households: count(matching.households),
+        township_id,
+        created_by: staff.staff.id,
+    };
+    let id = cdb::insert_import(&mut tx, &file, now).await?;
+    let mut problems: Vec<(i64, &'static str)> = checked
+        .malformed_shown
+        .iter()
+        .map(|(row, p)| (i64::from(*row), p.code()))
+        .chain(
+            matching
+                .unmatched_shown
+                .iter()
+                .map(|row| (i64::from(*row), RowProblem::Unmatched.code())),
+        )
+        .collect();
+    problems.sort_unstable();
+    cdb::insert_problems(&mut tx, id, &problems).await?;
+    // The file read again the same way: the rows come in the same order with the same numbers.
+    let reread = |e: FileError| AppError::internal("comparison re-read", format!("{e:?}"));
+    let mut rows = sheet.rows().map_err(reread)?;
+    let mut wanted = matching.matches.iter().peekable();
+    let mut batch = Vec::with_capacity(STAGE_CHUNK.min(matching.matches.len()));
+    while let Some(&&(want, household_id)) = wanted.peek() {
+        let Some((row_no, checked_row)) = rows.next_row().map_err(reread)? else {
+            break;
+        };
+        if row_u32(row_no) != want {
+            continue;
+        }
+        wanted.next();
+        if let Ok(row) = checked_row {
+            batch.push(NewMatch {
+                row_no: i64::from(want),
+                household_id,
+                source: row.source.into_owned(),
+                finding: row.finding.into_owned(),
+            });
+        }
+        if batch.len() >= STAGE_CHUNK {
+            cdb::insert_matches(&mut tx, id, std::mem::take(&mut batch)).await?;
+        }
+    }
+    if wanted.peek().is_some() {
+        return Err(AppError::internal(
+            "comparison re-read",
+            "matched rows missing on the second reading",
+        ));
+    }
+    cdb::insert_matches(&mut tx, id, batch).await?;
+    let detail = format!(
+        "file={} sha256={} rows={} matched={} households={} unmatched={} malformed={}",
+        file_name,
+        sha256,
+        checked.rows_total,
+        matching.matches.len(),
+        matching.households,
+        matching.unmatched,
+        checked.malformed
+    );
+    let entry = staff.audit(
+        "comparison.stage",
+        "comparison",
+        Some(id.to_string()),
+        township_id,
+        detail,
+    );
+    audit::record(&mut tx, &entry, now).await?;
+    // Staged rows are the uploader's alone: no public page changes.
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Reads, checks, matches and stages an uploaded file. `Ok(Err(e))`: the file was refused
+/// whole, and nothing was written.
+pub async fn upload(
+    state: &AppState,
+    staff: &StaffCtx,
+    upload: Upload,
+) -> AppResult<Result<i64, FileError>> {
+    require_compare(staff)?;
+    let Upload {
+        file_name,
+        bytes,
+        sha256,
+    } = upload;
+    let name = file_name.clone();
+    let read = tokio::task::spawn_blocking(move || {
+        let sheet = Sheet::read(&name, bytes)?;
+        let checked = check(&sheet)?;
+        Ok::<_, FileError>((sheet, checked))
+    })
+    .await
+    .map_err(|e| AppError::internal("comparison task", e))?;
+    let (sheet, mut checked) = match read {
+        Ok(read) => read,
+        Err(e) => {
+            tracing::info!(error = ?e, "comparison file refused");
+            return Ok(Err(e));
+        }
+    };
+    let started = std::time::Instant::now();
+    let matching = match_rows(state, staff.scope(), &checked.valid).await?;
+    checked.valid = Vec::new();
+    tracing::info!(
+        rows = checked.rows_total,
+        matched = matching.matches.len(),
+        households = matching.households,
+        ms = started.elapsed().as_millis() as u64,
+        "comparison matched"
+    );
+    let id = stage(
+        state,
+        staff,
+        (&file_name, &sha256),
+        &sheet,
+        &checked,
+        &matching,
+    )
+    .await?;
+    Ok(Ok(id))
+}
+
+// ---------------------------------------------------------------------------
+// Confirm
+// ---------------------------------------------------------------------------
+
+/// Makes the staged file's leads: one open re-check per matched household, in one transaction
+/// with the file's state and an audit entry. Only the uploader, with the preview's token, once.
+/// Returns the number of leads made.
+pub async fn confirm(
+    state: &AppState,
+    staff: &StaffCtx,
+    lang: Lang,
+    id: i64,
+    token: &str,
+) -> AppResult<i64> {
+    let file = visible(state, staff, id).await?;
+    if file.created_by != staff.staff.id {
+        tracing::warn!(
+            staff_id = staff.staff.id,
+            id,
+            "comparison of another uploader"
+        );
+        return Err(AppError::Forbidden);
+    }
+    let already = || AppError::Conflict(lang.t(Msg::ComparisonAlreadyConfirmed).to_owned());
+    if file.confirmed {
+        return Err(already());
+    }
+    if !constant_time_eq(token, &file.token) {
+        return Err(AppError::Conflict(
+            lang.t(Msg::ComparisonTokenMismatch).to_owned(),
+        ));
+    }
+    let now = now_epoch();
+    let mut tx = state.db.begin().await?;
+    // First: a second confirmation waits here for the first, then finds nothing to confirm.
+    if !cdb::mark_confirmed(&mut tx, id, now).await? {
+        return Err(already());
+    }
+    let leads = cdb::create_leads(&mut tx, id, now).await?;
+    let detail = format!(
+        "file={} sha256={} rows={} matched={} households={} leads={leads}",
+        file.file_name, file.sha256, file.rows_total, file.matched, file.households
+    );
+    let entry = staff.audit(
+        "comparison.confirm",
+        "comparison",
+        Some(id.to_string()),
+        file.township_id,
+        detail,
+    );
+    audit::record(&mut tx, &entry, now).await?;
+    tx.changed(Change::Statistics);
+    tx.commit().await?;
+    Ok(leads)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID_A: &str = "530621198503150022";
+    const ID_X: &str = "11010519491231002X";
+
+    #[test]
+    fn rows_are_checked_with_one_reason_each() {
+        let ok = check_row(ID_A, "不动产", "名下有商品房一套").expect("valid");
+        assert_eq!(ok.id.as_str(), ID_A);
+        assert_eq!((&*ok.source, &*ok.finding), ("不动产", "名下有商品房一套"));
+        // What people paste: spaces, a lower-case x, full-width digits.
+        let pasted = check_row(" 11010519491231002x ", " 车辆 ", "小型轿车\t1辆").expect("valid");
+        assert_eq!(pasted.id.as_str(), ID_X);
+        assert_eq!(&*pasted.finding, "小型轿车 1辆");
+        let long = |n: usize| "字".repeat(n);
+        let cases: Vec<(&str, String, String, RowProblem)> = vec![
+            ("", "不动产".into(), "有房".into(), RowProblem::IdMissing),
+            ("  ", "".into(), "".into(), RowProblem::IdMissing),
+            (
+                "530621198503150023",
+                "不动产".into(),
+                "有房".into(),
+                RowProblem::IdInvalid,
+            ),
+            (
+                "53062119850315002",
+                "不动产".into(),
+                "有房".into(),
+                RowProblem::IdInvalid,
+            ),
+            // Excel turned it into a number and lost the last digits.
+            (
+                "5.30621E+17",
+                "不动产".into(),
+                "有房".into(),
+                RowProblem::IdInvalid,
+            ),
+            (ID_A, "".into(), "有房".into(), RowProblem::SourceMissing),
+            (
+                ID_A,
+                "\u{200b} ".into(),
+                "有房".into(),
+                RowProblem::SourceMissing,
+            ),
+            (
+                ID_A,
+                long(SOURCE_MAX_CHARS + 1),
+                "有房".into(),
+                RowProblem::SourceTooLong,
+            ),
+            (ID_A, "工商".into(), "".into(), RowProblem::FindingMissing),
+            (
+                ID_A,
+                "工商".into(),
+                long(FINDING_MAX_CHARS + 1),
+                RowProblem::FindingTooLong,
+            ),
+        ];
+        for (id, source, finding, want) in cases {
+            assert_eq!(
+                check_row(id, &source, &finding).err(),
+                Some(want),
+                "{id:?} {source:?} {finding:?}"
+            );
+        }
+        assert!(check_row(ID_A, &long(SOURCE_MAX_CHARS), &long(FINDING_MAX_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn hostile_text_is_flattened() {
+        assert!(matches!(tidy("社保"), Cow::Borrowed("社保")));
+        assert!(matches!(tidy(" 社保 局 "), Cow::Borrowed("社保 局")));
+        assert_eq!(tidy("a\r\nb\u{0}c"), "a b c");
+        assert_eq!(tidy("殡葬\u{202e}txt.exe"), "殡葬 txt.exe");
+        assert_eq!(tidy("a  \u{2028} b"), "a b");
+        // Markup stays text; the page escapes it.
+        assert_eq!(
+            tidy("<script>alert(1)</script>"),
+            "<script>alert(1)</script>"
+        );
+    }
+
+    #[test]
+    fn problem_codes_round_trip() {
+        for p in RowProblem::ALL {
+            assert_eq!(RowProblem::parse(p.code()), Some(p));
+            assert!(!Lang::Zh.t(p.msg()).is_empty());
+        }
+        assert_eq!(RowProblem::parse("nonsense"), None);
+    }
+
+    #[test]
+    fn header_columns_by_name_in_any_order() {
+        assert_eq!(
+            find_columns(&["身份证号", "来源", "发现"]),
+            Some(Columns {
+                id: 0,
+                source: 1,
+                finding: 2
+            })
+        );
+        assert_eq!(
+            find_columns(&["序号", "比对结果", "姓名", "公民身份号码 ", "数据来源"]),
+            Some(Columns {
+                id: 3,
+                source: 4,
+                finding: 1
+            })
+        );
+        // The most specific spelling wins over an earlier, vaguer one.
+        assert_eq!(
+            find_columns(&["情况", "身份证号", "来源", "发现"]).map(|c| c.finding),
+            Some(3)
+        );
+        assert_eq!(find_columns(&["身份证号", "来源"]), None);
+        assert_eq!(find_columns(&[]), None);
+    }
+
+    fn csv(text: &str) -> Sheet {
+        Sheet::read("比对.csv", text.as_bytes().to_vec()).expect("readable")
+    }
+
+    #[test]
+    fn a_file_is_read_row_by_row_with_excel_row_numbers() {
+        let text = format!(
+            "\u{feff}县民政局信息比对结果\n\n身份证号,来源,发现\n{ID_A},不动产,有房\n\n\
+             bad,车辆,有车\n身份证号,来源,发现\n{ID_X},\"工商\",\"个体户，\n经营中\"\n{ID_A},,有房\n"
+        );
+        let checked = check(&csv(&text)).expect("checked");
+        assert_eq!(checked.rows_total, 4);
+        let rows: Vec<u32> = checked.valid.iter().map(|(r, _)| *r).collect();
+        assert_eq!(rows, [4, 8]);
+        assert_eq!(checked.valid[1].1.as_str(), ID_X);
+        assert_eq!(checked.malformed, 2);
+        assert_eq!(
+            checked.malformed_shown,
+            [(6, RowProblem::IdInvalid), (9, RowProblem::SourceMissing)]
+        );
+    }
+
+    #[test]
+    fn whole_files_are_refused_with_a_reason() {
+        let refused = |name: &str, bytes: &[u8]| {
+            Sheet::read(name, bytes.to_vec())
+                .and_then(|s| check(&s).map(|_| ()))
+                .expect_err("refused")
+        };
+        assert!(matches!(
+            refused("比对.pdf", b"%PDF-1.4"),
+            FileError::Read(RowError { row: 0, .. })
+        ));
+        assert!(matches!(
+            refused("比对.xlsx", b"not a workbook"),
+            FileError::Read(_)
+        ));
+        assert_eq!(
+            refused("比对.csv", "姓名,金额\n张三,1\n".as_bytes()),
+            FileError::NoHeader
+        );
+        assert_eq!(
+            refused("比对.csv", "身份证号,来源,发现\n\n".as_bytes()),
+            FileError::NoRows
+        );
+        assert_eq!(
+            refused("比对.csv", b"\x00\x01binary"),
+            FileError::Read(RowError {
+                row: 0,
+                column: None,
+                problem: import::Problem::UnreadableFile,
+            })
+        );
+        let too_many = format!("身份证号,来源,发现\n{}", "x,y,z\n".repeat(MAX_ROWS + 1));
+        assert_eq!(
+            refused("比对.csv", too_many.as_bytes()),
+            FileError::TooManyRows
+        );
+        for e in [
+            FileError::NoHeader,
+            FileError::NoRows,
+            FileError::TooManyRows,
+        ] {
+            assert!(!e.message(Lang::Zh).is_empty());
+        }
+    }
+
+    #[test]
+    fn xlsx_files_are_read_too() {
+        use rust_xlsxwriter::Workbook;
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        for (c, h) in ["身份证号", "来源", "发现"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).expect("w");
+        }
+        ws.write_string(1, 0, ID_A).expect("w");
+        ws.write_string(1, 1, "社保").expect("w");
+        ws.write_string(1, 2, "领取城镇职工养老金").expect("w");
+        ws.write_string(3, 0, "123").expect("w");
+        ws.write_string(3, 1, "殡葬").expect("w");
+        ws.write_string(3, 2, "已火化").expect("w");
+        let bytes = wb.save_to_buffer().expect("save");
+        let sheet = Sheet::read("比对.xlsx", bytes).expect("readable");
+        let checked = check(&sheet).expect("checked");
+        assert_eq!(checked.rows_total, 2);
+        assert_eq!(checked.valid.first().map(|(r, _)| *r), Some(2));
+        assert_eq!(checked.malformed_shown, [(4, RowProblem::IdInvalid)]);
+        // The second reading gives the same rows with their text.
+        let mut rows = sheet.rows().expect("rows");
+        let (row_no, row) = rows.next_row().expect("read").expect("row");
+        let row = row.expect("valid");
+        assert_eq!((row_no, &*row.finding), (2, "领取城镇职工养老金"));
+    }
+
+    #[test]
+    fn heads_come_before_members_and_only_recipients_are_named() {
+        let f = |id: &str, household_id, head| Found {
+            id_number: id.to_owned(),
+            household_id,
+            head,
+        };
+        let found = vec![
+            f(ID_A, 9, false),
+            f(ID_A, 7, true),
+            f(ID_A, 3, false),
+            f(ID_X, 5, false),
+            f(ID_X, 4, false),
+            f("110105194912310021", 8, true),
+        ];
+        let recipients: HashSet<i64> = [9, 7, 3, 5, 4].into_iter().collect();
+        let named = pick(&found, &recipients);
+        assert_eq!(named.get(ID_A), Some(&7));
+        assert_eq!(named.get(ID_X), Some(&4));
+        // Household 8 is not on a standing list (stopped, or another township's).
+        assert_eq!(named.get("110105194912310021"), None);
+        let only_members: HashSet<i64> = [9, 3].into_iter().collect();
+        assert_eq!(pick(&found, &only_members).get(ID_A), Some(&3));
+    }
+}

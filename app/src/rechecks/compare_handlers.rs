@@ -1,0 +1,189 @@
+//! Data comparison handlers: the upload form, the upload (multipart, read as it arrives into
+//! one buffer and hashed on the way), a file's preview, and its confirmation. Every handler
+//! asks `compare::require_compare` (through `compare::visible` for one file) before anything.
+
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use leptos::prelude::*;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::db::comparisons as cdb;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Msg};
+use crate::rechecks::compare::{self, RowProblem, Upload, MATCHES_SHOWN, MAX_BYTES};
+use crate::rechecks::compare_views::{ComparePage, ComparisonPreviewPage, PreviewData};
+use crate::web::cookies::no_store;
+use crate::web::ctx::PageCtx;
+use crate::web::session::{constant_time_eq, StaffCtx, StaffForm};
+use crate::web::shell::nav;
+use crate::web::state::AppState;
+
+/// The body limit of the upload route: the file plus the form around it.
+pub const UPLOAD_LIMIT: usize = MAX_BYTES + 64 * 1024;
+
+async fn form_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &StaffCtx,
+    error: Option<String>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let refused = error.is_some();
+    let recent = cdb::recent(&state.db, staff.scope(), 20).await?;
+    let (nav, csrf) = (nav(staff), staff.csrf.clone());
+    let page = view! { <ComparePage lang nav csrf recent error /> };
+    let mut res = no_store(
+        ctx.render(lang.t(Msg::ComparisonTitle), page)
+            .into_response(),
+    );
+    if refused {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+/// `GET /staff/rechecks/compare`
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+) -> AppResult<Response> {
+    compare::require_compare(&staff)?;
+    form_page(&state, &ctx, &staff, None).await
+}
+
+fn bad_upload(lang: Lang, e: axum::extract::multipart::MultipartError) -> AppError {
+    tracing::info!(error = %e, "bad comparison upload");
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge
+    } else {
+        AppError::invalid("file", lang.t(Msg::BadRequestBody))
+    }
+}
+
+/// `POST /staff/rechecks/compare` (multipart: csrf, then file). The token comes first in the
+/// form, so a cross-site upload is refused before its file is read; the file is hashed as it
+/// arrives and kept once, in a buffer sized from the request's length.
+pub async fn upload(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> AppResult<Response> {
+    compare::require_compare(&staff)?;
+    let lang = ctx.lang;
+    let mut csrf_ok = false;
+    let mut file: Option<Upload> = None;
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| bad_upload(lang, e))?
+    {
+        match field.name() {
+            Some("csrf") => {
+                let token = field.text().await.map_err(|e| bad_upload(lang, e))?;
+                csrf_ok = constant_time_eq(token.trim(), &staff.csrf);
+            }
+            Some("file") if file.is_none() => {
+                if !csrf_ok {
+                    return Err(AppError::CrossSite);
+                }
+                // No path, no control or direction characters, at most 80 characters.
+                let file_name = compare::tidy(&crate::cases::evidence::display_name(
+                    field.file_name().unwrap_or(""),
+                ))
+                .into_owned();
+                let expected = headers
+                    .get(header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .unwrap_or(0)
+                    .min(MAX_BYTES);
+                let mut bytes = Vec::with_capacity(expected);
+                let mut hasher = Sha256::new();
+                while let Some(chunk) = field.chunk().await.map_err(|e| bad_upload(lang, e))? {
+                    if bytes.len().saturating_add(chunk.len()) > MAX_BYTES {
+                        return Err(AppError::TooLarge);
+                    }
+                    hasher.update(&chunk);
+                    bytes.extend_from_slice(&chunk);
+                }
+                file = Some(Upload {
+                    file_name,
+                    bytes,
+                    sha256: hex::encode(hasher.finalize()),
+                });
+            }
+            _ => {}
+        }
+    }
+    if !csrf_ok {
+        return Err(AppError::CrossSite);
+    }
+    let Some(file) = file.filter(|f| !f.bytes.is_empty()) else {
+        return form_page(
+            &state,
+            &ctx,
+            &staff,
+            Some(lang.t(Msg::ComparisonNoFile).to_owned()),
+        )
+        .await;
+    };
+    match compare::upload(&state, &staff, file).await? {
+        Ok(id) => Ok(Redirect::to(&format!("/staff/rechecks/compare/{id}")).into_response()),
+        Err(e) => form_page(&state, &ctx, &staff, Some(e.message(lang))).await,
+    }
+}
+
+/// `GET /staff/rechecks/compare/{id}`: the preview (or, once confirmed, the record).
+pub async fn preview(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let file = compare::visible(&state, &staff, id).await?;
+    let matches = cdb::matches(&state.db, id, MATCHES_SHOWN).await?;
+    let problems = cdb::problems(&state.db, id)
+        .await?
+        .into_iter()
+        .filter_map(|(row, code)| RowProblem::parse(&code).map(|p| (row, p)))
+        .collect();
+    let same_file = cdb::confirmed_before(&state.db, &file.sha256, file.township_id, id)
+        .await?
+        .map(|(earlier, _)| earlier);
+    let data = PreviewData {
+        can_confirm: !file.confirmed && file.created_by == staff.staff.id,
+        file,
+        matches,
+        problems,
+        same_file,
+    };
+    let lang = ctx.lang;
+    let (nav, csrf) = (nav(&staff), staff.csrf.clone());
+    let page = view! { <ComparisonPreviewPage lang nav csrf data /> };
+    Ok(no_store(
+        ctx.render(lang.t(Msg::ComparisonPreviewTitle), page)
+            .into_response(),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    token: String,
+}
+
+/// `POST /staff/rechecks/compare/{id}/confirm` (csrf, token) → the re-check list.
+pub async fn confirm(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(id): Path<i64>,
+    StaffForm(staff, form): StaffForm<ConfirmForm>,
+) -> AppResult<Response> {
+    compare::confirm(&state, &staff, ctx.lang, id, form.token.trim()).await?;
+    Ok(Redirect::to("/staff/rechecks").into_response())
+}

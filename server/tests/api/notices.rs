@@ -1,0 +1,648 @@
+//! Written notices and re-checks through the real server: a refusal's notice, delivered late and
+//! listed as overdue; a re-check that stops or adjusts an allowance, its notice, and the next
+//! standing list showing 停发 / 减发; a recipient's own change report becoming a re-check lead
+//! followed at /track; notice numbers without gaps or duplicates under concurrent decisions.
+
+use sqlx::Row;
+
+use crate::both_backends;
+use crate::helpers::{spawn_app, Backend, BrowserExt, StaffSession, TestApp};
+
+both_backends!(
+    a_refusal_gets_a_notice_that_is_overdue_until_delivered,
+    a_recheck_stop_makes_a_notice_and_shows_on_the_next_standing_list,
+    a_recipients_change_report_becomes_a_tracked_recheck_lead,
+    notice_numbers_have_no_gaps_or_duplicates_under_concurrency,
+);
+
+const LONGQUAN: &str = "530621103201";
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned()
+}
+
+/// Registers an application in 龙泉村 and refuses it at once (不予受理); returns the case id.
+async fn refused_case(_app: &TestApp, officer: &StaffSession, name: &str) -> i64 {
+    let today = app::db::today_cst().to_string();
+    let res = officer
+        .post_form(
+            "/staff/cases",
+            &[
+                ("village", LONGQUAN),
+                ("group", "二组"),
+                ("channel", "self"),
+                ("received_on", &today),
+                ("category", "yiban"),
+                ("m0_name", name),
+                ("m0_id", "530621198503150022"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "register");
+    let id: i64 = location(&res)
+        .trim_start_matches('/')
+        .split(['/', '?'])
+        .nth(2)
+        .expect("id")
+        .parse()
+        .expect("id");
+    let res = officer
+        .post_form(
+            &format!("/staff/cases/{id}/reject"),
+            &[("reason", "户籍不在本村，应向户籍所在地申请")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "reject");
+    id
+}
+
+async fn notice_of_case(app: &TestApp, case: i64) -> (i64, String, String) {
+    let row = sqlx::query("SELECT id, number, kind FROM notices WHERE case_id = $1")
+        .bind(case)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("a notice for the refusal");
+    (row.get(0), row.get(1), row.get(2))
+}
+
+async fn overdue_on_dashboard(officer: &StaffSession) -> i64 {
+    let (status, html) = officer.get_text("/staff").await;
+    assert_eq!(status, 200);
+    let at = html
+        .find(r#"href="/staff/notices?overdue=1">"#)
+        .expect("count")
+        + 32;
+    html[at..]
+        .split('<')
+        .next()
+        .expect("n")
+        .trim()
+        .parse()
+        .expect("number")
+}
+
+async fn a_refusal_gets_a_notice_that_is_overdue_until_delivered(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let officer = app.staff_session("demo.longtoushan").await;
+    let before = overdue_on_dashboard(&officer).await;
+    let case = refused_case(&app, &officer, "申屠告知").await;
+    let (id, number, kind) = notice_of_case(&app, case).await;
+    assert_eq!(kind, "refusal");
+    let year = app::db::today_cst().format("%Y").to_string();
+    assert!(
+        number.starts_with(&format!("鲁民低告〔{year}〕")) && number.ends_with('号'),
+        "{number}"
+    );
+    // The printable notice: number, decision, reason, the rule, review rights, the issuer.
+    let (status, html) = officer.get_text(&format!("/staff/notices/{id}")).await;
+    assert_eq!(status, 200);
+    for needle in [
+        number.as_str(),
+        "不予受理",
+        "户籍不在本村",
+        "社会救助暂行办法",
+        "行政复议",
+        "行政诉讼",
+        "龙头山镇人民政府",
+    ] {
+        assert!(html.contains(needle), "notice shows {needle}");
+    }
+    // Another township's officer cannot see it.
+    let other = app.staff_session("demo.shuimo").await;
+    let status = other
+        .get(&format!("/staff/notices/{id}"))
+        .await
+        .status()
+        .as_u16();
+    assert!(status == 403 || status == 404, "{status}");
+    // Three working days pass without delivery: overdue, on the list and the dashboard.
+    let today = app::db::today_cst();
+    sqlx::query("UPDATE notices SET decided_on = $1, deliver_by = $2 WHERE id = $3")
+        .bind((today - chrono::Duration::days(10)).to_string())
+        .bind((today - chrono::Duration::days(5)).to_string())
+        .bind(id)
+        .execute(&app.db.pool)
+        .await
+        .expect("age the notice");
+    let (_, list) = officer.get_text("/staff/notices?overdue=1").await;
+    assert!(list.contains(&number), "listed as overdue");
+    assert_eq!(overdue_on_dashboard(&officer).await, before + 1);
+    // A delivery in the future is refused and changes nothing.
+    let res = officer
+        .post_form(
+            &format!("/staff/notices/{id}/delivery"),
+            &[
+                (
+                    "delivered_on",
+                    &(today + chrono::Duration::days(3)).to_string(),
+                ),
+                ("method", "in_person"),
+                ("delivered_by", "王芳"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let delivered: Option<String> = sqlx::query("SELECT delivered_on FROM notices WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(delivered, None);
+    // Delivered today (late): no longer overdue, counted as issued but not on time.
+    let res = officer
+        .post_form(
+            &format!("/staff/notices/{id}/delivery"),
+            &[
+                ("delivered_on", &today.to_string()),
+                ("method", "village"),
+                ("delivered_by", "村委会 王会计"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "delivery");
+    assert_eq!(overdue_on_dashboard(&officer).await, before);
+    let (_, list) = officer.get_text("/staff/notices?overdue=1").await;
+    assert!(!list.contains(&number), "no longer overdue");
+    // Recorded once: a second delivery is refused.
+    let res = officer
+        .post_form(
+            &format!("/staff/notices/{id}/delivery"),
+            &[
+                ("delivered_on", &today.to_string()),
+                ("method", "post"),
+                ("delivered_by", "王芳"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_client_error());
+    assert!(app
+        .audit_actions()
+        .await
+        .iter()
+        .any(|(_, a)| a == "notice.issue"));
+    // The public sees counts only: issued and delivered on time, per township.
+    let stats: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/stats"))
+        .send()
+        .await
+        .expect("stats")
+        .json()
+        .await
+        .expect("json");
+    let text = stats.to_string();
+    assert!(text.contains("\"notices\""), "{text}");
+    assert!(!text.contains("申屠告知") && !text.contains(&number));
+    let (_, page) = app.get_text("/stats").await;
+    assert!(page.contains("书面告之") && !page.contains(&number));
+}
+
+/// A recipient on 龙泉村's current standing list: (household, monthly fen).
+async fn recipients(app: &TestApp, n: usize) -> Vec<(i64, i64)> {
+    sqlx::query(
+        "SELECT e.household_id, e.monthly_fen FROM batch_entries e
+           JOIN batches b ON b.id = e.batch_id JOIN regions v ON v.id = b.village_id
+         WHERE v.code = $1 AND b.kind = 'standing' AND b.state = 'published'
+           AND e.change_kind <> 'stop'
+         ORDER BY e.seq",
+    )
+    .bind(LONGQUAN)
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("recipients")
+    .iter()
+    .take(n)
+    .map(|r| (r.get(0), r.get(1)))
+    .collect()
+}
+
+async fn record(
+    officer: &StaffSession,
+    household: i64,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new().text("csrf", officer.csrf.clone());
+    for (k, v) in fields {
+        form = form.text((*k).to_owned(), (*v).to_owned());
+    }
+    officer
+        .client
+        .browser_post(officer.url(&format!("/staff/rechecks/household/{household}")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("record")
+}
+
+async fn a_recheck_stop_makes_a_notice_and_shows_on_the_next_standing_list(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let officer = app.staff_session("demo.longtoushan").await;
+    let list = recipients(&app, 3).await;
+    let [(stopped, _), (adjusted, old_fen), (kept, kept_fen)] = list[..] else {
+        panic!("three recipients")
+    };
+    let today = app::db::today_cst().to_string();
+    // Findings are required; nothing is recorded without them.
+    let res = record(
+        &officer,
+        stopped,
+        &[
+            ("method", "visit"),
+            ("checked_on", &today),
+            ("outcome", "stop"),
+            ("findings", ""),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let done: i64 =
+        sqlx::query("SELECT COUNT(*) FROM rechecks WHERE household_id = $1 AND status = 'done'")
+            .bind(stopped)
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("q")
+            .get(0);
+    assert_eq!(done, 0);
+    // Stop: recorded, the household stopped, a stop notice issued.
+    let res = record(
+        &officer,
+        stopped,
+        &[
+            ("method", "visit"),
+            ("checked_on", &today),
+            ("outcome", "stop"),
+            (
+                "findings",
+                "家中两人在外务工，月收入合计6000元，已超过标准。",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 303, "stop");
+    let kind: String = sqlx::query("SELECT kind FROM notices WHERE household_id = $1")
+        .bind(stopped)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("stop notice")
+        .get(0);
+    assert_eq!(kind, "stop");
+    // Adjust down by 100 yuan: an adjustment notice.
+    let new_amount = ((old_fen - 10_000) / 100).to_string();
+    let res = record(
+        &officer,
+        adjusted,
+        &[
+            ("method", "phone"),
+            ("checked_on", &today),
+            ("outcome", "adjust"),
+            ("amount", &new_amount),
+            ("findings", "家庭成员领取养老金，收入增加。"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 303, "adjust");
+    // Continue: no notice, the next re-check date moves on.
+    let res = record(
+        &officer,
+        kept,
+        &[
+            ("method", "visit"),
+            ("checked_on", &today),
+            ("outcome", "continue"),
+            ("findings", "情况无变化，继续享受。"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 303, "continue");
+    let notices: i64 = sqlx::query("SELECT COUNT(*) FROM notices WHERE household_id = $1")
+        .bind(kept)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(notices, 0);
+    let due: String = sqlx::query("SELECT recheck_due_on FROM households WHERE id = $1")
+        .bind(kept)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert!(due.as_str() > today.as_str(), "next due {due}");
+    // Next month's standing list: 停发, 减发 with the new amount, 续保 at the same.
+    let village = app::db::regions::by_code(&app.db, app::db::regions::Level::Village, LONGQUAN)
+        .await
+        .expect("q")
+        .expect("village");
+    let res = officer
+        .post_form(
+            "/staff/cases/standing",
+            &[("village", &village.id.to_string())],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "next standing");
+    let batch: i64 = location(&res)
+        .rsplit('/')
+        .next()
+        .expect("id")
+        .parse()
+        .expect("id");
+    let change = |h: i64| {
+        let db = app.db.pool.clone();
+        async move {
+            let r = sqlx::query(
+                "SELECT change_kind, monthly_fen FROM batch_entries
+                 WHERE batch_id = $1 AND household_id = $2",
+            )
+            .bind(batch)
+            .bind(h)
+            .fetch_one(&db)
+            .await
+            .expect("entry");
+            (r.get::<String, _>(0), r.get::<i64, _>(1))
+        }
+    };
+    assert_eq!(change(stopped).await.0, "stop");
+    assert_eq!(
+        change(adjusted).await,
+        ("decrease".to_owned(), old_fen - 10_000)
+    );
+    assert_eq!(change(kept).await, ("renew".to_owned(), kept_fen));
+    let res = officer
+        .post_form(&format!("/staff/publicity/{batch}/publish"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "publish");
+    let (_, page) = app.get_text(&format!("/p/{batch}")).await;
+    assert!(page.contains("停发") && page.contains("减发"));
+    // The list after that no longer carries the stopped household.
+    sqlx::query("UPDATE households SET recheck_due_on = $1 WHERE id = $2")
+        .bind(&today)
+        .bind(kept)
+        .execute(&app.db.pool)
+        .await
+        .expect("q");
+    let res = officer
+        .post_form(
+            "/staff/cases/standing",
+            &[("village", &village.id.to_string())],
+        )
+        .await;
+    // Nothing new and nothing changed since: no list to make.
+    if res.status().as_u16() != 409 {
+        let next: i64 = location(&res)
+            .rsplit('/')
+            .next()
+            .expect("id")
+            .parse()
+            .expect("id");
+        let rows: Vec<(i64, String, Option<i64>)> = sqlx::query(
+            "SELECT household_id, change_kind, case_id FROM batch_entries
+             WHERE batch_id = $1 AND change_kind <> 'renew'",
+        )
+        .bind(next)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("q")
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+        panic!("a list with nothing changed: {rows:?}");
+    }
+    let listed: i64 =
+        sqlx::query("SELECT COUNT(*) FROM batch_entries WHERE household_id = $1 AND batch_id > $2")
+            .bind(stopped)
+            .bind(batch)
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("q")
+            .get(0);
+    assert_eq!(listed, 0);
+}
+
+/// The public reference of a recipient's row on 龙泉村's standing list.
+async fn entry_ref(app: &TestApp) -> (String, i64) {
+    let row = sqlx::query(
+        "SELECT e.public_ref, e.household_id FROM batch_entries e
+           JOIN batches b ON b.id = e.batch_id JOIN regions v ON v.id = b.village_id
+         WHERE v.code = $1 AND b.kind = 'standing' AND b.state = 'published'
+         ORDER BY e.seq DESC",
+    )
+    .bind(LONGQUAN)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("entry");
+    (row.get(0), row.get(1))
+}
+
+async fn form_token(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+    let page = client
+        .get(app.url(path))
+        .send()
+        .await
+        .expect("form")
+        .text()
+        .await
+        .expect("body");
+    let marker = r#"name="token" value=""#;
+    let start = page.find(marker).expect("token") + marker.len();
+    page[start..start + 64].to_owned()
+}
+
+async fn a_recipients_change_report_becomes_a_tracked_recheck_lead(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (reference, household) = entry_ref(&app).await;
+    let reporter = app.new_client();
+    // /change from a row: the report form, set to 家庭情况变化 / 申请退出 for that household.
+    let res = reporter
+        .get(app.url(&format!("/change?entry={reference}")))
+        .send()
+        .await
+        .expect("change");
+    assert_eq!(res.status().as_u16(), 303);
+    let form_path = location(&res);
+    assert_eq!(form_path, format!("/report?entry={reference}&kind=change"));
+    let (status, html) = app.get_text(&form_path).await;
+    assert_eq!(status, 200);
+    let at = html
+        .find(r#"value="household_change""#)
+        .expect("the choice");
+    let tag = html[at..].split('>').next().expect("tag");
+    assert!(tag.contains("checked"), "preselected: {tag}");
+    // Without a household it says where to start, and stores nothing.
+    let (status, html) = app.get_text("/change").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("长期公示名单"));
+    let before: i64 = sqlx::query("SELECT COUNT(*) FROM complaints")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    let token = form_token(&app, &reporter, "/report").await;
+    let res = reporter
+        .browser_post(app.url("/report"))
+        .form(&[
+            ("token", token.as_str()),
+            ("category", "household_change"),
+            ("place", &format!("v:{LONGQUAN}")),
+            (
+                "body",
+                "儿子今年大学毕业参加工作了，家里收入增加，申请退出低保。",
+            ),
+        ])
+        .send()
+        .await
+        .expect("report");
+    assert_eq!(res.status().as_u16(), 422);
+    let after: i64 = sqlx::query("SELECT COUNT(*) FROM complaints")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(after, before, "nothing stored without a household");
+    // From the row: a receipt, and a re-check lead of that household in the same commit.
+    let token = form_token(&app, &reporter, &form_path).await;
+    let res = reporter
+        .browser_post(app.url("/report"))
+        .form(&[
+            ("token", token.as_str()),
+            ("category", "household_change"),
+            ("place", &format!("v:{LONGQUAN}")),
+            ("entry", reference.as_str()),
+            ("anonymous", "on"),
+            (
+                "body",
+                "儿子今年大学毕业参加工作了，家里收入增加，申请退出低保。",
+            ),
+        ])
+        .send()
+        .await
+        .expect("report");
+    assert_eq!(res.status().as_u16(), 303, "receipt");
+    let body = reporter
+        .get(app.url("/report/receipt"))
+        .send()
+        .await
+        .expect("receipt")
+        .text()
+        .await
+        .expect("body");
+    let start = body.find(r#"class="receipt""#).expect("receipt shown");
+    let receipt: String = body[start..]
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(16)
+        .collect();
+    let lead = sqlx::query(
+        "SELECT r.source, r.status, r.lead, c.category FROM rechecks r
+           JOIN complaints c ON c.id = r.complaint_id WHERE r.household_id = $1",
+    )
+    .bind(household)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("a lead");
+    assert_eq!(lead.get::<String, _>(0), "report");
+    assert_eq!(lead.get::<String, _>(1), "open");
+    assert!(lead.get::<String, _>(2).contains("申请退出"));
+    assert_eq!(lead.get::<String, _>(3), "household_change");
+    // The township sees the lead on its re-check list; the reporter follows it at /track.
+    let officer = app.staff_session("demo.longtoushan").await;
+    let (_, list) = officer.get_text("/staff/rechecks").await;
+    assert!(list.contains(&format!("/staff/rechecks/household/{household}")));
+    let res = reporter
+        .browser_post(app.url("/track"))
+        .form(&[("receipt", receipt.as_str())])
+        .send()
+        .await
+        .expect("track");
+    assert!(res.status().is_redirection() || res.status().is_success());
+    let page = reporter
+        .get(app.url("/track/case"))
+        .send()
+        .await
+        .expect("case")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("家庭情况变化"), "the case is tracked");
+}
+
+async fn notice_numbers_have_no_gaps_or_duplicates_under_concurrency(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let officer = app.staff_session("demo.longtoushan").await;
+    let existing: i64 = sqlx::query("SELECT COUNT(*) FROM notices")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    let mut cases = Vec::new();
+    for tag in ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"] {
+        // Registered one by one; refused all at once below.
+        let today = app::db::today_cst().to_string();
+        let name = format!("并发{tag}");
+        let res = officer
+            .post_form(
+                "/staff/cases",
+                &[
+                    ("village", LONGQUAN),
+                    ("group", "一组"),
+                    ("channel", "self"),
+                    ("received_on", &today),
+                    ("category", "yiban"),
+                    ("m0_name", &name),
+                    ("m0_id", "530621198503150022"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status().as_u16(), 303);
+        let id: i64 = location(&res)
+            .trim_start_matches('/')
+            .split(['/', '?'])
+            .nth(2)
+            .expect("id")
+            .parse()
+            .expect("id");
+        cases.push(id);
+    }
+    let mut refusals = tokio::task::JoinSet::new();
+    for id in cases.clone() {
+        let officer = officer.clone();
+        refusals.spawn(async move {
+            let res = officer
+                .post_form(
+                    &format!("/staff/cases/{id}/reject"),
+                    &[("reason", "户籍不在本村")],
+                )
+                .await;
+            let status = res.status().as_u16();
+            let body = res.text().await.unwrap_or_default();
+            let error = body
+                .split(r#"class="error""#)
+                .nth(1)
+                .unwrap_or("")
+                .chars()
+                .take(160)
+                .collect::<String>();
+            (status, error)
+        });
+    }
+    let statuses = refusals.join_all().await;
+    assert!(statuses.iter().all(|s| s.0 == 303), "{statuses:?}");
+    let year = i64::from(chrono::Datelike::year(&app::db::today_cst()));
+    let seqs: Vec<i64> = sqlx::query("SELECT seq FROM notices WHERE year = $1 ORDER BY seq")
+        .bind(year)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("q")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let expected: Vec<i64> = (1..=seqs.len() as i64).collect();
+    assert_eq!(seqs, expected, "numbered 1..n without gaps or duplicates");
+    assert!(seqs.len() as i64 >= existing.min(seqs.len() as i64) && seqs.len() >= 8);
+    for id in cases {
+        notice_of_case(&app, id).await;
+    }
+}
