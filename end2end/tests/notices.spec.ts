@@ -73,8 +73,10 @@ test.describe('written notices', () => {
     if (browserName === 'chromium') {
       await page.emulateMedia({ media: 'print' });
       await expect(page.locator('nav.staff-nav')).toBeHidden();
-      await page.emulateMedia({ media: 'screen' });
+      // (page.pdf prints with print styles unless the page emulates another medium.)
+      await page.emulateMedia({ media: null });
       const pdf = await page.pdf({ format: 'A4', printBackground: false });
+      await testInfo.attach('notice.pdf', { body: pdf, contentType: 'application/pdf' });
       expect(pdfPages(pdf), 'the notice fits one A4 page').toBe(1);
     }
     // Delivery: a date in the future is refused, then recorded.
