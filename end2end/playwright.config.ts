@@ -21,6 +21,9 @@ export default defineConfig({
   outputDir: 'test-results',
   fullyParallel: false,
   workers: 1, // 2-core machine
+  // Whole staff flows (a case from the queue to an approved reply) take 30–40 s on a loaded
+  // 2-core machine; a hung page still fails within this bound.
+  timeout: 90_000,
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: [

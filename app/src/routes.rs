@@ -208,7 +208,7 @@ fn staff(state: &AppState) -> Router<AppState> {
             "/staff/rechecks/household/{id}",
             get(rechecks::household)
                 .post(rechecks::record)
-                .layer(evidence_limit.clone()),
+                .layer(evidence_limit),
         )
         .route("/staff/rechecks/files/{id}", get(rechecks::file))
         .route("/staff/draws", get(draws::manage))

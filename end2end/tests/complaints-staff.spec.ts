@@ -129,7 +129,19 @@ test.describe('complaints, staff side', () => {
       await expect(queue).toBeVisible();
       expect(await queue.locator('tbody tr').count(), 'the queue has rows').toBeGreaterThan(0);
       expect(await queue.locator('tbody tr.overdue').count(), 'demo data has overdue cases').toBeGreaterThan(0);
-      await expect(queue.locator('tbody tr.overdue td.due').first()).toContainText('已超期');
+      await expect(queue.locator('tbody tr.overdue td.due').first()).toContainText(/已超期 \d+ 天/);
+      // Deadlines in words, never a bare "(-5)".
+      expect(await queue.locator('tbody td.due').allTextContents()).not.toContainEqual(expect.stringMatching(/\(-?\d+\)/));
+      if (project.startsWith('phone')) {
+        // On a phone each case is a card, the whole card one tap target.
+        const card = await queue.locator('tbody tr').first().boundingBox();
+        const link = await queue.locator('tbody tr td:first-child a').first().evaluate((a) => {
+          const r = getComputedStyle(a, '::after');
+          return r.position;
+        });
+        expect(card && card.height >= 44 && card.width >= 300, `card ${JSON.stringify(card)}`).toBe(true);
+        expect(link, 'the case link covers its card').toBe('absolute');
+      }
       // A township officer sees no other township's cases (demo: 水磨镇's 新店村, 嵩屏村).
       await expect(queue).not.toContainText('新店村');
       await expect(queue).not.toContainText('嵩屏村');
@@ -156,6 +168,9 @@ test.describe('complaints, staff side', () => {
       await step(page, id, '指定经办人');
       await expect(staffStatus(page)).toHaveText('核实中');
       await expect(fact(page, '经办人')).toHaveText(OFFICER_NAME);
+      // The select shows who is assigned now; no finding is pre-filled.
+      await expect(page.locator('#assignee option:checked')).toHaveText(OFFICER_NAME);
+      await expect(page.locator('#finding')).toHaveValue('');
 
       const note = `入户走访，核对车辆和房产登记。${words}`;
       await page.locator('textarea[name="note"]').fill(note);

@@ -12,7 +12,9 @@ import { DEMO_PASSWORD, RECEIPT_RE, islandsReady, signIn, submit, trackReceipt }
 // and its written notice's delivery; a re-check's findings; a list's entry name and its public
 // withdrawal reason), and through the list filter's query. Every page that shows the text is
 // then loaded, islands awake where it has any, and must have shown no dialog, grown no element
-// or event handler from the text, and show the text itself, as text.
+// or event handler from the text, and show the text itself, as text. (The server names the
+// bundle only on pages that hold an island: the report form, list and village pages, the staff
+// queue. Staff case, notice and re-check pages run no script of the site's at all.)
 //
 // The browser contexts run with `bypassCSP`: the site's CSP (no inline script) would stop most
 // of these payloads on its own, so here escaping alone must hold (the CSP is tested in
@@ -115,10 +117,16 @@ async function xssContext(browser: Browser, baseURL: string | undefined, dialogs
   return ctx;
 }
 
+/** Paths whose islands the bundle woke during the running test (pages with none load no script). */
+const woke: string[] = [];
+
 /** Waits for the islands when the page has any, so the bundle has run over the text. */
 async function settle(page: Page): Promise<void> {
   await page.waitForLoadState('load');
-  if ((await page.locator('leptos-island').count()) > 0 && !process.env.XSS_DEBUG_NO_BUNDLE) await islandsReady(page);
+  if ((await page.locator('leptos-island').count()) > 0) {
+    await islandsReady(page);
+    woke.push(new URL(page.url()).pathname);
+  }
   // Give anything the text could have started (an onerror, a refresh, a toggle) a moment.
   await page.waitForTimeout(150);
 }
@@ -199,6 +207,10 @@ async function optionValue(page: Page, select: string, text: string): Promise<st
 }
 
 test.describe('XSS corpus (JavaScript on, bundle loaded)', () => {
+  test.beforeEach(() => {
+    woke.length = 0;
+  });
+
   test('report, tracking and the complaint workflow show hostile text as text', async ({ browser, baseURL }) => {
     test.setTimeout(120_000);
     const dialogs: Dialogs = [];
@@ -253,6 +265,7 @@ test.describe('XSS corpus (JavaScript on, bundle loaded)', () => {
       const officer = await officerCtx.newPage();
       expect((await signIn(officer, OFFICER, DEMO_PASSWORD)).status()).toBe(303);
       await officer.goto('/staff/complaints');
+      await expectInert(officer, 'staff queue', dialogs, []);
       const rows = officer.locator('main table.queue tbody tr').filter({ hasText: VILLAGE });
       const ids = (await rows.locator('td:first-child a').allTextContents())
         .map((t) => Number(t.replace(/\D/g, '')))
@@ -282,7 +295,8 @@ test.describe('XSS corpus (JavaScript on, bundle loaded)', () => {
       // Revealing the reporter takes a reason (recorded); the name and contact show as text.
       const revealReason = `核实需要 ${SHORT.imgTag} ${XSS[3]}`;
       await officer.locator('#reveal_reason').fill(revealReason);
-      const revealed = await submit(officer, officer.locator(`form[action="${casePath}/reveal"] button[type="submit"]`));
+      const revealButton = officer.locator(`form[action="${casePath}/reveal"] button[type="submit"]`);
+      const revealed = await submit(officer, revealButton);
       expect(revealed.status()).toBe(200);
       await expectInert(officer, 'staff case (identity revealed)', dialogs, [name, contact, revealReason]);
       await expect(officer.locator('dl.revealed')).toContainText(name);
@@ -299,7 +313,12 @@ test.describe('XSS corpus (JavaScript on, bundle loaded)', () => {
       });
       const reply = corpus(`${marker} 答复`, 0, 20);
       await act('reply', (f) => f.locator('#reply').fill(reply));
-      await expectInert(officer, 'staff case (reply pending)', dialogs, [...XSS.slice(10, 20), extend, action, ...XSS.slice(0, 20)]);
+      await expectInert(officer, 'staff case (reply pending)', dialogs, [
+        ...XSS.slice(10, 20),
+        extend,
+        action,
+        ...XSS.slice(0, 20),
+      ]);
 
       // 5. The supervisor reads the draft and sends it back with a reason.
       const supervisor = await supervisorCtx.newPage();
@@ -308,7 +327,8 @@ test.describe('XSS corpus (JavaScript on, bundle loaded)', () => {
       await expectInert(supervisor, 'staff case (supervisor)', dialogs, XSS);
       const back = `请补充 ${XSS[6]} ${XSS[21]}`;
       await supervisor.locator(`form[action="${casePath}/return"] textarea[name="reason"]`).fill(back);
-      expect((await submit(supervisor, supervisor.locator(`form[action="${casePath}/return"] button[type="submit"]`))).status()).toBe(303);
+      const returnButton = supervisor.locator(`form[action="${casePath}/return"] button[type="submit"]`);
+      expect((await submit(supervisor, returnButton)).status()).toBe(303);
 
       // 6. The draft comes back into the reply textarea intact (no `</textarea>` breaks out).
       await officer.goto(casePath);
@@ -335,6 +355,8 @@ test.describe('XSS corpus (JavaScript on, bundle loaded)', () => {
       await supervisorCtx.close();
     }
     expect(dialogs, 'no dialog anywhere').toEqual([]);
+    // The pages of this flow that hold islands ran the bundle over the hostile text.
+    expect(woke).toEqual(expect.arrayContaining(['/report', '/staff/complaints']));
   });
 
   test('a case file, its refusal notice and the delivery show hostile text as text', async ({ browser, baseURL }, testInfo) => {
@@ -383,7 +405,8 @@ test.describe('XSS corpus (JavaScript on, bundle loaded)', () => {
       await reject.locator('textarea[name="reason"]').fill(reason);
       expect((await submit(page, reject.locator('button[type="submit"]'))).status()).toBe(303);
       await page.goto(casePath);
-      await expectInert(page, 'case page (refused)', dialogs, [SHORT.group, SHORT.imgTag, SHORT.textarea, ...XSS.slice(0, 12)]);
+      const stored = [SHORT.group, SHORT.imgTag, SHORT.textarea];
+      await expectInert(page, 'case page (refused)', dialogs, [...stored, ...XSS.slice(0, 12)]);
       await page.locator('section.case-notices a').first().click();
       await expect(page.locator('article.written-notice')).toBeVisible();
       await expectInert(page, 'written notice', dialogs, XSS.slice(0, 12));
@@ -486,6 +509,8 @@ test.describe('XSS corpus (JavaScript on, bundle loaded)', () => {
       await expectInert(page, 'staff list (withdrawn)', dialogs, [because]);
       await visitor.goto(`/p/${batch}`);
       await expectInert(visitor, `/p/${batch} (withdrawn)`, dialogs, [because]);
+      // The pages of this flow that hold islands ran the bundle over the hostile text.
+      expect(woke).toEqual(expect.arrayContaining(['/report', `/p/${batch}`, villagePath, LONGQUAN]));
     } finally {
       await officerCtx.close();
       await visitorCtx.close();

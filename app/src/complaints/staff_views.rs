@@ -61,6 +61,15 @@ fn select<T: Copy + PartialEq>(
     }
 }
 
+/// A deadline in words: "已超期 5 天", "今天截止", "还剩 3 天" (never a bare "(-5)").
+pub fn due_in_words(lang: Lang, days_left: i64) -> String {
+    match days_left {
+        n if n < 0 => lang.t(Msg::OverdueByDays).replace("{n}", &(-n).to_string()),
+        0 => lang.t(Msg::DueToday).to_owned(),
+        n => lang.t(Msg::DaysLeftWords).replace("{n}", &n.to_string()),
+    }
+}
+
 #[component]
 pub fn QueuePage(lang: Lang, nav: AnyView, data: QueueData) -> impl IntoView {
     let QueueData {
@@ -78,15 +87,7 @@ pub fn QueuePage(lang: Lang, nav: AnyView, data: QueueData) -> impl IntoView {
             let deadline = current_deadline(&c);
             let class = urgency(deadline, today);
             let due = match deadline {
-                Some(d) => {
-                    let n = days_left(today, d);
-                    let mark = match class {
-                        "overdue" => format!(" · {}", lang.t(Msg::Overdue)),
-                        "due-soon" => format!(" · {}", lang.t(Msg::DueSoon)),
-                        _ => String::new(),
-                    };
-                    format!("{d} ({n}){mark}")
-                }
+                Some(d) => format!("{d} · {}", due_in_words(lang, days_left(today, d))),
                 None => "—".to_owned(),
             };
             view! {
@@ -402,9 +403,10 @@ pub fn CaseDetailPage(lang: Lang, nav: AnyView, csrf: String, detail: CaseDetail
         .iter()
         .map(|f| view! { <option value=f.as_str()>{lang.t(labels::finding(*f))}</option> })
         .collect_view();
+    let current_assignee = case.assignee_id;
     let candidate_opts = candidates
         .into_iter()
-        .map(|(sid, name)| view! { <option value=sid.to_string()>{name}</option> })
+        .map(|(sid, name)| view! { <option value=sid.to_string() selected=current_assignee == Some(sid)>{name}</option> })
         .collect_view();
     let named_opts = staff_in_scope
         .into_iter()
@@ -444,13 +446,16 @@ pub fn CaseDetailPage(lang: Lang, nav: AnyView, csrf: String, detail: CaseDetail
             {can(Action::Assign).then(|| action_form(lang, &csrf, id, "assign", Msg::Assign, view! {
                 <label for="assignee">{lang.t(Msg::AssigneeLabel)}</label>
                 <select id="assignee" name="assignee" required>
-                    <option value="">{lang.t(Msg::ChoosePlace)}</option>
+                    <option value="" selected=current_assignee.is_none()>{lang.t(Msg::ChoosePlace)}</option>
                     {candidate_opts}
                 </select>
             }.into_any(), false))}
             {can(Action::RecordFindings).then(|| action_form(lang, &csrf, id, "findings", Msg::RecordFindings, view! {
                 <label for="finding">{lang.t(Msg::FindingLabel)}</label>
-                <select id="finding" name="finding" required>{finding_opts}</select>
+                <select id="finding" name="finding" required>
+                    <option value="" selected>{lang.t(Msg::ChooseFinding)}</option>
+                    {finding_opts}
+                </select>
                 <label for="finding_action">{lang.t(Msg::ActionTaken)}</label>
                 <input id="finding_action" name="action" type="text" maxlength="500" />
             }.into_any(), true))}

@@ -355,8 +355,11 @@ pub async fn insert_file(
 }
 
 /// A stored evidence file: (recheck id, household id, content type, file name, bytes).
+pub type StoredFile = (i64, i64, String, String, Vec<u8>);
+
+/// A stored evidence file, with the re-check and household it belongs to.
 #[tracing::instrument(skip_all)]
-pub async fn file(db: &Db, id: i64) -> AppResult<Option<(i64, i64, String, String, Vec<u8>)>> {
+pub async fn file(db: &Db, id: i64) -> AppResult<Option<StoredFile>> {
     let row = sqlx::query(
         "SELECT f.recheck_id, r.household_id, f.content_type, f.file_name, f.data
          FROM recheck_files f JOIN rechecks r ON r.id = f.recheck_id WHERE f.id = $1",

@@ -227,6 +227,7 @@ pub(super) enum SpotStage {
 
 /// Announces (and maybe draws) the spot-check of a published 审核 list; returns the cases the
 /// county must check when it was drawn (the sampled ones and every near-relative case).
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn spot_check(
     tx: &mut sqlx::AnyConnection,
     village: &DemoVillage,

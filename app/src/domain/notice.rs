@@ -77,7 +77,7 @@ pub enum DeliveryError {
     BeforeDecision,
     /// Delivered in the future.
     Future,
-    /// No name of who handed it over.
+    /// No name (2–40 characters) of who handed it over.
     NoDeliverer,
 }
 
@@ -94,7 +94,8 @@ pub fn check_delivery(
     if delivered_on > today {
         return Err(DeliveryError::Future);
     }
-    if delivered_by.trim().chars().count() < 2 {
+    let who = delivered_by.trim();
+    if !(2..=40).contains(&who.chars().count()) || who.chars().any(char::is_control) {
         return Err(DeliveryError::NoDeliverer);
     }
     Ok(())
@@ -104,6 +105,16 @@ pub fn check_delivery(
 mod tests {
     use super::*;
     use crate::domain::calendar::DayKind;
+
+    #[test]
+    fn a_deliverer_is_named_in_2_to_40_characters() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 16).expect("date");
+        let check = |who: &str| check_delivery(day, day, day, who);
+        assert_eq!(check("王"), Err(DeliveryError::NoDeliverer));
+        assert_eq!(check("王芳"), Ok(()));
+        assert_eq!(check(&"王".repeat(41)), Err(DeliveryError::NoDeliverer));
+        assert_eq!(check("王\u{7}芳"), Err(DeliveryError::NoDeliverer));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")

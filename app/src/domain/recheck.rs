@@ -126,7 +126,7 @@ pub fn standing_change(
 pub enum RecordError {
     /// Checked in the future.
     Future,
-    /// Findings of fewer than 4 characters.
+    /// Findings of fewer than 4 or more than 2,000 characters.
     NoFindings,
     /// An adjustment without a new amount, or with the same amount.
     NoNewAmount,
@@ -144,7 +144,7 @@ pub fn check_record(
     if checked_on > today {
         return Err(RecordError::Future);
     }
-    if findings.trim().chars().count() < 4 {
+    if !(4..=2000).contains(&findings.trim().chars().count()) {
         return Err(RecordError::NoFindings);
     }
     if outcome == Outcome::Adjust && new_fen.is_none_or(|f| f <= 0 || f == old_fen) {
@@ -159,6 +159,16 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    #[test]
+    fn findings_are_between_4_and_2000_characters() {
+        let day = d(2026, 3, 15);
+        let check = |f: &str| check_record(Outcome::Continue, day, day, f, 100, None);
+        assert_eq!(check("无变化"), Err(RecordError::NoFindings));
+        assert_eq!(check("情况无变化"), Ok(()));
+        assert_eq!(check(&"长".repeat(2000)), Ok(()));
+        assert_eq!(check(&"长".repeat(2001)), Err(RecordError::NoFindings));
     }
 
     #[test]

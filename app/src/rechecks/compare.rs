@@ -54,6 +54,11 @@ pub const LOOKUP_CHUNK: usize = 500;
 const HEADER_SCAN_ROWS: usize = 10;
 /// Matched rows written per batch while staging.
 const STAGE_CHUNK: usize = 4096;
+/// Columns right of this many are ignored (as in the .xlsx reader): a hostile row of a million
+/// empty cells costs no more than a real one.
+const MAX_COLS: usize = 256;
+/// While staging, the file's second reading lets other requests run after this many rows.
+const YIELD_ROWS: usize = 16_384;
 
 const ID_HEADERS: &[&str] = &[
     "身份证号",
@@ -366,11 +371,11 @@ impl Cursor<'_> {
     /// The cells of the current row.
     fn cells(&self) -> Vec<&str> {
         match self {
-            Cursor::Csv(records) => records.record().iter().collect(),
+            Cursor::Csv(records) => records.record().iter().take(MAX_COLS).collect(),
             Cursor::Grid { grid, at } => at
                 .checked_sub(1)
                 .and_then(|i| grid.get(i))
-                .map(|row| row.iter().map(String::as_str).collect())
+                .map(|row| row.iter().take(MAX_COLS).map(String::as_str).collect())
                 .unwrap_or_default(),
         }
     }
@@ -593,7 +598,12 @@ async fn stage(
     let mut rows = sheet.rows().map_err(reread)?;
     let mut wanted = matching.matches.iter().peekable();
     let mut batch = Vec::with_capacity(STAGE_CHUNK.min(matching.matches.len()));
+    let mut read = 0usize;
     while let Some(&&(want, household_id)) = wanted.peek() {
+        read += 1;
+        if read % YIELD_ROWS == 0 {
+            tokio::task::yield_now().await;
+        }
         let Some((row_no, checked_row)) = rows.next_row().map_err(reread)? else {
             break;
         };

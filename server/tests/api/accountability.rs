@@ -127,9 +127,29 @@ async fn stats_match_a_known_sequence(backend: Backend) {
     assert_eq!(v["county"]["households"], households);
     // The HTML page shows the same.
     let page = app.get_text("/stats").await.1;
+    let taoyuan: String = sqlx::query("SELECT name_zh FROM regions WHERE code = '530621201000'")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("name")
+        .get(0);
+    // 桃源's row of the complaints table: received, accepted, declined, answered.
+    let rows = rows_headed(&page, &taoyuan);
     assert!(
-        page.contains("54.5%") || page.contains(">21<"),
-        "stats page"
+        rows.contains(&vec![
+            "21".to_owned(),
+            "11".to_owned(),
+            "5".to_owned(),
+            "11".to_owned()
+        ]),
+        "桃源's complaint counts on the stats page: {rows:?}"
+    );
+    // The county's on-time rate, as the JSON gives it.
+    let county_percent = v["county"]["complaints"]["on_time_percent"]
+        .as_f64()
+        .expect("county on-time rate");
+    assert!(
+        page.contains(&format!("{county_percent:.1}%")),
+        "county rate {county_percent}"
     );
     assert!(page.contains("<svg") && page.contains("各乡镇低保户数"));
 }
@@ -433,4 +453,25 @@ async fn public_pages_and_poster_render(backend: Backend) {
         app.get("/policy/..%2F..%2Fetc").await.status().as_u16(),
         404
     );
+}
+
+/// The cells of every table row of `page` whose row header is `header`, markup removed.
+fn rows_headed(page: &str, header: &str) -> Vec<Vec<String>> {
+    let marker = format!(r#"<th scope="row">{header}</th>"#);
+    page.split(&marker)
+        .skip(1)
+        .map(|rest| {
+            let row = &rest[..rest.find("</tr>").unwrap_or(rest.len())];
+            row.split("<td")
+                .skip(1)
+                .map(|cell| {
+                    let inner = &cell[cell.find('>').map_or(0, |i| i + 1)..];
+                    inner[..inner.find("</td>").unwrap_or(inner.len())]
+                        .replace("<!>", "")
+                        .trim()
+                        .to_owned()
+                })
+                .collect()
+        })
+        .collect()
 }

@@ -129,6 +129,8 @@ pub struct Options {
     pub secret: Option<String>,
     /// `DATABASE_READ_URL`.
     pub database_read_url: Option<String>,
+    /// `SUNSHINE_DEADLINE_DAYS` (default: calendar days).
+    pub deadline_days: app::domain::DayCount,
 }
 
 impl Default for Options {
@@ -141,6 +143,7 @@ impl Default for Options {
             database_url: None,
             secret: None,
             database_read_url: None,
+            deadline_days: app::domain::DayCount::Calendar,
         }
     }
 }
@@ -189,7 +192,7 @@ pub async fn spawn_app_with(backend: Backend, opts: Options) -> TestApp {
         window_days: 7,
         mail_from: "阳光低保 <noreply@sunshine.test>".to_owned(),
         mail_poll_secs: 1,
-        deadline_days: app::domain::DayCount::Calendar,
+        deadline_days: opts.deadline_days,
         pkg_dir: opts
             .pkg_dir
             .unwrap_or_else(|| data_dir.path().join("no-bundle")),
@@ -548,6 +551,43 @@ pub fn logs_contain(needle: &str) -> bool {
         .map(|l| String::from_utf8_lossy(&l).into_owned())
         .unwrap_or_default();
     logs.contains(needle)
+}
+
+/// Whether the digits of `secret` (a receipt code, a phone number) occur in any logged line,
+/// however they were written: each line is percent-decoded and reduced to its digits first, so
+/// `1234-5678-9012-3456`, `1234 5678…`, `1234%205678…` and `1234+5678…` are all found.
+pub fn logs_contain_digits(secret: &str) -> bool {
+    let needle: String = secret.chars().filter(char::is_ascii_digit).collect();
+    assert!(
+        needle.len() >= 8,
+        "too few digits to search for: {secret:?}"
+    );
+    let logs = LOGS
+        .lock()
+        .map(|l| String::from_utf8_lossy(&l).into_owned())
+        .unwrap_or_default();
+    logs.lines().any(|line| {
+        let decoded = percent_encoding::percent_decode_str(line).decode_utf8_lossy();
+        let digits: String = decoded.chars().filter(char::is_ascii_digit).collect();
+        digits.contains(&needle)
+    })
+}
+
+/// Proves that the log capture works before a test asserts that something is *not* in it: a
+/// request carrying a unique marker in its URL (the server logs every request's URI) must show
+/// up. Fails when `TEST_LOG` sends the logs elsewhere or another subscriber was installed first.
+pub async fn assert_logs_captured(app: &TestApp) {
+    assert!(
+        std::env::var_os("TEST_LOG").is_none(),
+        "this test reads the captured log: unset TEST_LOG"
+    );
+    let marker = format!("logprobe{}", rand::random::<u64>());
+    let res = app.get(&format!("/healthz?{marker}")).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(
+        logs_contain(&marker),
+        "log capture is not working: GET /healthz?{marker} was not logged"
+    );
 }
 
 /// Headers as sent, body decoded when it is base64 (lettre's choice for non-ASCII text).

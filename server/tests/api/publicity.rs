@@ -496,7 +496,8 @@ async fn staff_builds_imports_and_publishes_a_list(backend: Backend) {
         .await;
     assert_eq!(res.status().as_u16(), 200);
     let bytes = res.bytes().await.expect("xlsx");
-    assert_eq!(&bytes[..2], b"PK");
+    let rows = export_matches_database(&app, batch, &bytes).await;
+    assert_eq!(rows, 3, "司马光明, 赵大山, 钱小红");
     let actions = app.audit_actions().await;
     for a in [
         "batch.create",
@@ -860,25 +861,39 @@ async fn privacy_crawler_finds_no_identities(backend: Backend) {
     app.login_ok("demo.longtoushan").await;
     let csrf = app.csrf().await;
     let batch = create_batch(&app, &csrf, "530621103201", "standing").await;
-    app.post_form(
-        &format!("/staff/publicity/{batch}/entries"),
-        &[
-            ("csrf", &csrf),
-            ("head_name", "欧阳哨兵甲"),
-            ("id_number", "530621198001011006"),
-            ("persons", "2"),
-            ("amount", "800"),
-            ("category", "兜底保障"),
-            ("class", "1"),
-            ("change", "新增"),
-        ],
-    )
-    .await;
-    app.post_form(
-        &format!("/staff/publicity/{batch}/publish"),
-        &[("csrf", &csrf)],
-    )
-    .await;
+    let res = app
+        .post_form(
+            &format!("/staff/publicity/{batch}/entries"),
+            &[
+                ("csrf", &csrf),
+                ("head_name", "欧阳哨兵甲"),
+                ("id_number", "530621198001011006"),
+                ("persons", "2"),
+                ("amount", "800"),
+                ("category", "兜底保障"),
+                ("class", "1"),
+                ("change", "新增"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "sentinel entry added");
+    let res = app
+        .post_form(
+            &format!("/staff/publicity/{batch}/publish"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "sentinel list published");
+    let sentinel_ref: String =
+        sqlx::query("SELECT public_ref FROM batch_entries WHERE head_name = '欧阳哨兵甲'")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("sentinel")
+            .get(0);
+    let masked_sentinel =
+        app::domain::MaskedName::new("欧阳哨兵甲", app::domain::MaskPolicy::Middle);
+    let masked_sentinel = masked_sentinel.as_str().to_owned();
+    assert_ne!(masked_sentinel, "欧阳哨兵甲");
     // Everything identifying that staff data holds.
     let mut secrets: Vec<String> = vec!["欧阳哨兵甲".into(), "530621198001011006".into()];
     for r in sqlx::query("SELECT head_name, id_number, phone, address FROM households")
@@ -943,46 +958,118 @@ async fn privacy_crawler_finds_no_identities(backend: Backend) {
         pool_names += 1;
     }
     assert!(pool_names > 100, "the crawler looks for pool members too");
-    // Every public URL: home, every village (both languages), every public batch, the JSON.
+    // Every GET route of the public router (read from its source), each with sample URLs.
     let anon = app.new_client();
-    let mut urls = vec!["/".to_owned()];
-    for r in sqlx::query("SELECT code, level FROM regions WHERE level IN ('village', 'township')")
-        .fetch_all(&app.db.pool)
-        .await
-        .expect("r")
-    {
-        let code: String = r.get(0);
-        let level: String = r.get(1);
-        if level == "village" {
-            urls.push(format!("/v/{code}"));
-            urls.push(format!("/api/v1/villages/{code}/summary"));
-        } else {
-            urls.push(format!("/api/v1/townships/{code}/summary"));
+    let column = |sql: &'static str| {
+        let pool = app.db.pool.clone();
+        async move {
+            sqlx::query(sql)
+                .fetch_all(&pool)
+                .await
+                .expect("crawl list")
+                .iter()
+                .map(|r| r.get::<String, _>(0))
+                .collect::<Vec<String>>()
         }
-    }
-    for r in sqlx::query("SELECT id FROM batches WHERE state <> 'draft'")
-        .fetch_all(&app.db.pool)
-        .await
-        .expect("b")
-    {
-        urls.push(format!("/p/{}", r.get::<i64, _>(0)));
-    }
-    urls.push("/draws".to_owned());
-    urls.push("/stats".to_owned());
+    };
+    let villages = column("SELECT code FROM regions WHERE level = 'village'").await;
+    let townships = column("SELECT code FROM regions WHERE level = 'township'").await;
+    let batches = column("SELECT CAST(id AS TEXT) FROM batches WHERE state <> 'draft'").await;
     // Every fourth draw (panels and spot-checks, drawn and not): the masking is the same code.
-    for r in sqlx::query("SELECT id FROM draws ORDER BY id")
-        .fetch_all(&app.db.pool)
+    let draws: Vec<String> = column("SELECT CAST(id AS TEXT) FROM draws ORDER BY id")
         .await
-        .expect("d")
-        .iter()
+        .into_iter()
         .step_by(4)
-    {
-        let id = r.get::<i64, _>(0);
-        urls.push(format!("/draws/{id}"));
-        urls.push(format!("/draws/{id}.json"));
+        .collect();
+    // Every seventh public entry, and the sentinel: the report form names the household.
+    let mut entry_refs: Vec<String> = column(
+        "SELECT e.public_ref FROM batch_entries e JOIN batches b ON b.id = e.batch_id
+         WHERE b.state <> 'draft' ORDER BY e.id",
+    )
+    .await
+    .into_iter()
+    .step_by(7)
+    .collect();
+    entry_refs.push(sentinel_ref.clone());
+    let pages_of = |kind: &'static str| {
+        let pool = app.db.pool.clone();
+        async move {
+            let slugs: Vec<String> =
+                sqlx::query("SELECT slug FROM pages WHERE kind = $1 AND published = 1")
+                    .bind(kind)
+                    .fetch_all(&pool)
+                    .await
+                    .expect("pages")
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
+            assert!(!slugs.is_empty(), "the demo publishes {kind} pages");
+            slugs
+        }
+    };
+    let policies = pages_of("policy").await;
+    let answers = pages_of("answer").await;
+    let notices = pages_of("notice").await;
+    let mut urls: Vec<(String, u16)> = Vec::new();
+    let routes = public_get_routes();
+    assert!(routes.len() > 20, "routes read from the router: {routes:?}");
+    for route in &routes {
+        let ok = |u: String| (u, 200);
+        let found = |u: String| (u, 303);
+        let each = |list: &[String], f: &dyn Fn(&str) -> String| -> Vec<(String, u16)> {
+            list.iter().map(|x| (f(x), 200)).collect()
+        };
+        let samples: Vec<(String, u16)> = match route.as_str() {
+            "/" | "/draws" | "/stats" | "/policy" | "/answers" | "/notices" | "/poster"
+            | "/api/v1/stats" | "/track" | "/healthz" | "/readyz" => vec![ok(route.clone())],
+            "/v/{code}" => each(&villages, &|c| format!("/v/{c}")),
+            "/api/v1/villages/{code}/summary" => {
+                each(&villages, &|c| format!("/api/v1/villages/{c}/summary"))
+            }
+            "/api/v1/townships/{code}/summary" => {
+                each(&townships, &|c| format!("/api/v1/townships/{c}/summary"))
+            }
+            "/p/{id}" => each(&batches, &|b| format!("/p/{b}")),
+            "/draws/{id}" => {
+                let mut v = each(&draws, &|d| format!("/draws/{d}"));
+                v.extend(each(&draws, &|d| format!("/draws/{d}.json")));
+                v
+            }
+            "/policy/{slug}" => each(&policies, &|p| format!("/policy/{p}")),
+            "/answers/{slug}" => each(&answers, &|p| format!("/answers/{p}")),
+            "/notices/{slug}" => each(&notices, &|p| format!("/notices/{p}")),
+            "/report" => {
+                let mut v = vec![ok("/report".to_owned())];
+                v.extend(each(&entry_refs, &|r| format!("/report?entry={r}")));
+                v.push(ok(format!("/report?entry={sentinel_ref}&kind=change")));
+                v
+            }
+            "/change" => vec![
+                ok("/change".to_owned()),
+                found(format!("/change?entry={sentinel_ref}")),
+            ],
+            // Without the one-time cookie: the "already shown" page.
+            "/report/receipt" => vec![ok(route.clone())],
+            // Without a followed case: back to the form.
+            "/track/case" => vec![found(route.clone())],
+            "/lang/{code}" => vec![found("/lang/en".to_owned()), found("/lang/zh".to_owned())],
+            "/large" => vec![found("/large?on=1".to_owned())],
+            // Files of the WASM bundle (none in these tests): no data.
+            "/pkg/{file}" => vec![],
+            other => panic!(
+                "the public route {other} is not crawled: give it sample URLs in \
+                 privacy_crawler_finds_no_identities"
+            ),
+        };
+        assert!(
+            route == "/pkg/{file}" || !samples.is_empty(),
+            "{route}: nothing to crawl"
+        );
+        urls.extend(samples);
     }
     let mut pages = 0;
-    for url in &urls {
+    let mut sentinel_seen = 0;
+    for (url, expected) in &urls {
         for lang in ["zh", "en"] {
             let res = anon
                 .get(app.url(url))
@@ -990,20 +1077,125 @@ async fn privacy_crawler_finds_no_identities(backend: Backend) {
                 .send()
                 .await
                 .expect("r");
-            assert_eq!(res.status().as_u16(), 200, "{url}");
+            assert_eq!(res.status().as_u16(), *expected, "{url}");
             let body = res.text().await.expect("b");
             for s in &secrets {
                 assert!(!body.contains(s.as_str()), "{url} ({lang}) leaks {s:?}");
+            }
+            if body.contains(&masked_sentinel) {
+                sentinel_seen += 1;
             }
             pages += 1;
         }
     }
     assert!(pages > 200, "crawled {pages} pages");
-    // The crawler itself can fail: the sentinel is on the staff notice page.
-    let notice = app
-        .get_text(&format!("/staff/publicity/{batch}/notice"))
-        .await
-        .1;
-    assert!(notice.contains("欧阳哨兵甲"));
+    // The crawler itself can fail: the published sentinel is on its list page, masked, and on
+    // the report form of its entry.
+    for url in [
+        format!("/p/{batch}"),
+        format!("/report?entry={sentinel_ref}"),
+    ] {
+        let body = anon
+            .get(app.url(&url))
+            .send()
+            .await
+            .expect("r")
+            .text()
+            .await
+            .expect("b");
+        assert!(
+            body.contains(&masked_sentinel),
+            "{url} shows {masked_sentinel}"
+        );
+    }
+    assert!(sentinel_seen >= 4, "the crawl saw the sentinel masked");
     let _ = csrf_of;
+}
+
+/// The paths of the public router's GET routes, read from `app/src/routes.rs` (an axum router
+/// cannot list its routes): a public page added there is crawled, or the crawler fails until it
+/// is given sample URLs.
+fn public_get_routes() -> Vec<String> {
+    let src = include_str!("../../../app/src/routes.rs");
+    let start = src.find("fn public(").expect("fn public in routes.rs");
+    let end = src[start + 1..]
+        .find("\nfn ")
+        .map_or(src.len(), |i| start + 1 + i);
+    src[start..end]
+        .split(".route(")
+        .skip(1)
+        .filter_map(|chunk| {
+            let rest = chunk.trim_start().strip_prefix('"')?;
+            let path = &rest[..rest.find('"')?];
+            chunk.contains("get(").then(|| path.to_owned())
+        })
+        .collect()
+}
+
+/// Reads an exported list (calamine, as staff's Excel would) and compares it with the database:
+/// the header row, then per entry the sequence, full name, persons, monthly amount in yuan,
+/// category, change and public reference. Returns the number of entries.
+async fn export_matches_database(app: &TestApp, batch: i64, bytes: &[u8]) -> usize {
+    use calamine::{Data, Reader};
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("an xlsx");
+    let range = wb
+        .worksheet_range_at(0)
+        .expect("a worksheet")
+        .expect("readable");
+    let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    let text = |d: &Data| match d {
+        Data::String(s) => s.clone(),
+        other => panic!("expected text, found {other:?}"),
+    };
+    let number = |d: &Data| match d {
+        Data::Float(f) => *f,
+        Data::Int(i) => *i as f64,
+        other => panic!("expected a number, found {other:?}"),
+    };
+    let header: Vec<String> = rows.first().expect("header").iter().map(text).collect();
+    assert_eq!(
+        header,
+        [
+            "序号",
+            "户主姓名",
+            "保障人数",
+            "月保障金额（元）",
+            "保障类别",
+            "变动情况",
+            "公示编号"
+        ]
+    );
+    let db = sqlx::query(
+        "SELECT seq, head_name, persons, monthly_fen, public_ref FROM batch_entries
+         WHERE batch_id = $1 ORDER BY seq, id",
+    )
+    .bind(batch)
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("entries");
+    assert_eq!(rows.len() - 1, db.len(), "one row per entry");
+    for (row, e) in rows[1..].iter().zip(&db) {
+        assert_eq!(number(&row[0]), e.get::<i64, _>(0) as f64, "序号");
+        assert_eq!(text(&row[1]), e.get::<String, _>(1), "the full name");
+        assert_eq!(number(&row[2]), e.get::<i64, _>(2) as f64, "persons");
+        assert_eq!(
+            (number(&row[3]) * 100.0).round() as i64,
+            e.get::<i64, _>(3),
+            "amount in yuan"
+        );
+        assert!(text(&row[4]).contains("保障"), "category {:?}", row[4]);
+        assert_eq!(text(&row[5]), "新增");
+        assert_eq!(text(&row[6]), e.get::<String, _>(4), "public reference");
+    }
+    // Spot values, so the comparison is not only the database against itself.
+    let find = |name: &str| {
+        rows.iter()
+            .find(|r| matches!(&r[1], Data::String(s) if s == name))
+            .unwrap_or_else(|| panic!("{name} exported"))
+    };
+    assert_eq!(number(&find("司马光明")[3]), 1500.0);
+    assert_eq!(number(&find("钱小红")[3]), 375.5);
+    assert_eq!(number(&find("赵大山")[2]), 2.0);
+    db.len()
 }

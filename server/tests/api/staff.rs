@@ -479,6 +479,25 @@ async fn audit_log_is_append_only(backend: Backend) {
         .all(|(a, _)| a != "someone else"));
 }
 
+/// PostgreSQL only (SQLite has no TRUNCATE): a statement-level trigger refuses it, so the whole
+/// log cannot be wiped in one statement that the row triggers never see.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_audit_log_truncate_is_refused() {
+    let app = spawn_app(Backend::Postgres).await;
+    app.login_ok("demo.admin").await;
+    let before = app.audit_actions().await;
+    assert!(!before.is_empty());
+    let err = sqlx::query("TRUNCATE audit_log")
+        .execute(&app.db.pool)
+        .await
+        .expect_err("TRUNCATE must be rejected");
+    assert!(
+        err.to_string().contains("audit_log is append-only"),
+        "refused by the trigger, not by chance: {err}"
+    );
+    assert_eq!(app.audit_actions().await, before, "nothing was removed");
+}
+
 async fn invalid_account_form_changes_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
     app.login_ok("demo.admin").await;

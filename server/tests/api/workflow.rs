@@ -18,7 +18,81 @@ both_backends!(
     notifications_reach_staff_and_reporter,
     daily_digest_lists_due_and_overdue_cases,
     admins_edit_the_holiday_table,
+    working_day_deadlines_skip_added_holidays,
 );
+
+/// `SUNSHINE_DEADLINE_DAYS=working`: a holiday added through the staff page moves a new case's
+/// stored accept-by date one working day later, and its answer-by date counts working days.
+async fn working_day_deadlines_skip_added_holidays(backend: Backend) {
+    use app::domain::DayCount;
+    let app = spawn_app_with(
+        backend,
+        Options {
+            deadline_days: DayCount::Working,
+            ..Options::default()
+        },
+    )
+    .await;
+    let date = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    let today = app::db::today_cst();
+    let before = app::db::holidays::calendar(&app.db).await.expect("cal");
+    // The second working day from today (after the report's day even across midnight).
+    let holiday = (1..)
+        .map(|n| today + chrono::Duration::days(n))
+        .filter(|d| before.is_workday(*d))
+        .nth(1)
+        .expect("a workday");
+    let admin = staff(&app, "demo.admin").await;
+    let res = admin
+        .post_form(
+            "/staff/holidays",
+            &[("day", &holiday.to_string()), ("kind", "holiday")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "holiday added");
+    let cal = app::db::holidays::calendar(&app.db).await.expect("cal");
+    assert!(!cal.is_workday(holiday));
+    let (_, id, _) = web_report(&app, &[]).await;
+    let row = sqlx::query("SELECT received_on, accept_by FROM complaints WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q");
+    let received = date(&row.get::<String, _>(0));
+    let accept_by = date(&row.get::<String, _>(1));
+    let without_holiday = before.add_days(received, 15, DayCount::Working);
+    assert!(
+        holiday <= without_holiday,
+        "the holiday falls in the period"
+    );
+    assert_eq!(
+        accept_by,
+        cal.add_days(without_holiday, 1, DayCount::Working),
+        "15 working days from {received}, one later for the holiday on {holiday}"
+    );
+    assert!(
+        accept_by > received + chrono::Duration::days(15),
+        "working days, not calendar days"
+    );
+    // Accepting sets the answer-by date: 60 working days.
+    let officer = staff(&app, "demo.longtoushan").await;
+    let day_before = app::db::today_cst();
+    assert_eq!(step(&app, &officer, id, "accept", &[]).await, 303);
+    let day_after = app::db::today_cst();
+    let answer_by: String = sqlx::query("SELECT answer_by FROM complaints WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    let answer_by = date(&answer_by);
+    assert!(
+        [day_before, day_after]
+            .iter()
+            .any(|d| cal.add_days(*d, 60, DayCount::Working) == answer_by),
+        "answer by {answer_by}: 60 working days"
+    );
+}
 
 async fn admins_edit_the_holiday_table(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -103,31 +177,40 @@ async fn admins_edit_the_holiday_table(backend: Backend) {
 
 async fn daily_digest_lists_due_and_overdue_cases(backend: Backend) {
     let app = spawn_app(backend).await;
+    // The server's own worker runs the digest for its today (after 08:00 Beijing time); mark
+    // that day and the next as done, and run the digest here for the day after, which the
+    // worker cannot reach during this test (not even across midnight): no race with it.
+    let digest_day = app::db::today_cst() + chrono::Duration::days(2);
+    sqlx::query("UPDATE job_runs SET last_day = $1 WHERE name = 'digest'")
+        .bind((digest_day - chrono::Duration::days(1)).to_string())
+        .execute(&app.db.pool)
+        .await
+        .expect("u");
+    // Only then an address: a digest the worker queued before this point had no recipient.
     sqlx::query(
         "UPDATE staff SET email = 'wangfang@example.gov.cn' WHERE username = 'demo.longtoushan'",
     )
     .execute(&app.db.pool)
     .await
     .expect("u");
-    sqlx::query("UPDATE job_runs SET last_day = '1970-01-01'")
-        .execute(&app.db.pool)
-        .await
-        .expect("u");
-    let today = app::db::today_cst();
-    let queued = app::complaints::digest::run(&app.db, today, app::db::now_epoch())
+    let queued = app::complaints::digest::run(&app.db, digest_day, app::db::now_epoch())
         .await
         .expect("digest");
     assert_eq!(queued, 1, "one digest, for the one handler with an address");
-    let body: String =
+    let bodies: Vec<String> =
         sqlx::query("SELECT body FROM outbox WHERE recipient = 'wangfang@example.gov.cn'")
-            .fetch_one(&app.db.pool)
+            .fetch_all(&app.db.pool)
             .await
             .expect("mail")
-            .get(0);
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+    assert_eq!(bodies.len(), 1, "only this digest: {bodies:?}");
+    let body = &bodies[0];
     assert!(body.contains("核实中"), "the overdue demo case: {body}");
     // Once a day only.
     assert_eq!(
-        app::complaints::digest::run(&app.db, today, app::db::now_epoch())
+        app::complaints::digest::run(&app.db, digest_day, app::db::now_epoch())
             .await
             .expect("again"),
         0
@@ -136,7 +219,7 @@ async fn daily_digest_lists_due_and_overdue_cases(backend: Backend) {
         app::complaints::digest::last_day(&app.db)
             .await
             .expect("day"),
-        today.to_string()
+        digest_day.to_string()
     );
 }
 
@@ -569,10 +652,17 @@ async fn scope_and_conflict_of_interest(backend: Backend) {
         step(&app, &county, id, "named", &[("staff", &named)]).await,
         303
     );
-    assert_eq!(
-        step(&app, &county, id, "assign", &[("assignee", &named)]).await,
-        422,
-        "recusal"
+    let res = county
+        .post_form(
+            &format!("/staff/complaints/{id}/assign"),
+            &[("assignee", &named)],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422, "recusal");
+    let refusal = res.text().await.expect("b");
+    assert!(
+        refusal.contains("该工作人员被本案反映，须回避，不能经办。"),
+        "the refusal says why: {refusal}"
     );
     let page = county
         .client
@@ -583,7 +673,19 @@ async fn scope_and_conflict_of_interest(backend: Backend) {
         .text()
         .await
         .expect("b");
-    assert!(page.contains("回避") || page.contains("被反映"));
+    // The case file names the recused officer (not merely the form label "被反映的工作人员").
+    let display_name: String =
+        sqlx::query("SELECT display_name FROM staff WHERE username = 'demo.longtoushan'")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("q")
+            .get(0);
+    let named_line = text_after(&page, "<strong>被反映的工作人员（回避）")
+        .unwrap_or_else(|| panic!("no named-staff line: {page}"));
+    assert!(
+        named_line.contains(&display_name),
+        "named line {named_line:?} lacks {display_name}"
+    );
     // The named officer no longer sees the case at all.
     let officer = staff(&app, "demo.longtoushan").await;
     let res = officer
@@ -720,7 +822,27 @@ async fn overdue_cases_are_listed_first(backend: Backend) {
         .text()
         .await
         .expect("b");
-    assert!(page.contains("已受理") && !page.contains("核实中</td>"));
+    let statuses = queue_statuses(&page);
+    assert!(!statuses.is_empty(), "the filter shows the accepted cases");
+    assert!(
+        statuses.iter().all(|s| s == "已受理"),
+        "only accepted cases: {statuses:?}"
+    );
+    let accepted: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM complaints c JOIN regions t ON t.id = c.township_id
+         WHERE c.status = 'accepted' AND t.code = '530621103000' AND c.escalated = 0
+           AND NOT EXISTS (SELECT 1 FROM complaint_named_staff n JOIN staff s ON s.id = n.staff_id
+                           WHERE n.complaint_id = c.id AND s.username = 'demo.longtoushan')",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("q")
+    .get(0);
+    assert_eq!(
+        statuses.len() as i64,
+        accepted,
+        "every accepted case of 龙头山"
+    );
     let page = officer
         .client
         .get(app.url("/staff/complaints?status=bogus&category=%27%20OR%201=1"))
@@ -864,4 +986,27 @@ async fn notifications_reach_staff_and_reporter(backend: Backend) {
             );
         }
     }
+}
+
+/// The text of `page` after `marker`, to the end of its paragraph, without Leptos' markers.
+fn text_after(page: &str, marker: &str) -> Option<String> {
+    let start = page.find(marker)? + marker.len();
+    let rest = &page[start..];
+    let end = rest.find("</p>").unwrap_or(rest.len());
+    Some(rest[..end].replace("<!>", "").replace("<!---->", ""))
+}
+
+/// The status cell (second column) of each row of a staff queue page.
+fn queue_statuses(page: &str) -> Vec<String> {
+    page.split("<tr class=")
+        .skip(1)
+        .map(|row| {
+            let row = &row[..row.find("</tr>").unwrap_or(row.len())];
+            let cell = row.split("<td>").nth(2).unwrap_or("");
+            cell[..cell.find("</td>").unwrap_or(cell.len())]
+                .replace("<!>", "")
+                .trim()
+                .to_owned()
+        })
+        .collect()
 }
