@@ -30,6 +30,7 @@ cleanup() {
   psql "$PG" -qc "DROP DATABASE IF EXISTS $PGDB" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+trap 'echo "failed at line $LINENO; server log:" >&2; tail -5 "$WORK/server.log" >&2 2>/dev/null || true' ERR
 
 "$BIN" bench comparison-csv --rows "$ROWS" --households "$HOUSEHOLDS" --matched "$MATCHED" \
   --out "$WORK/comparison.csv" >/dev/null

@@ -95,6 +95,10 @@ async function measure(page: Page, minFont: number): Promise<Measure> {
         if (r.width < minTap || r.height < minTap) {
           small.push(`${name(el)} ${r.width.toFixed(0)}×${r.height.toFixed(0)}`);
         }
+        // Not cut off by a box that scrolls sideways (the skip link waits off screen on purpose).
+        if (!el.classList.contains('skip') && (r.left < -0.5 || r.right > window.innerWidth + 0.5)) {
+          small.push(`${name(el)} off screen: ${r.left.toFixed(0)}..${r.right.toFixed(0)}`);
+        }
       }
       const fonts: string[] = [];
       const seen = new Set<Element>();
@@ -192,6 +196,15 @@ test.describe('phone first (#18)', () => {
     await expect(page).toHaveURL(/\/$/);
     await expect(page.locator('html')).not.toHaveClass(/\blarge\b/);
     await expect(page.locator('header a.large-switch')).toHaveText('大字版');
+  });
+
+  test('in English too: the longer words still fit, as thumb-sized targets', async ({ page, baseURL }) => {
+    test.setTimeout(120_000);
+    const pages = await publicPages(page);
+    await page.context().addCookies([{ name: 'lang', value: 'en', url: baseURL! }]);
+    await page.goto('/');
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await checkPages(page, pages, 16);
   });
 
   test('the 大字版 switch is a plain link with a local way back, and the page cache keeps the editions apart', async ({
@@ -397,7 +410,7 @@ test.describe('phone first (#18)', () => {
     expect(missing.headers()['x-robots-tag']).toBe('noindex, nofollow');
   });
 
-  test('the poster fills one A4 sheet in large type', async ({ page }) => {
+  test('the poster fills one A4 sheet in large type', async ({ page, baseURL }) => {
     await page.goto('/poster');
     // The printable area of A4 with 15 mm margins, at 96 px to the inch.
     await page.setViewportSize({ width: 680, height: 1009 });
@@ -413,8 +426,17 @@ test.describe('phone first (#18)', () => {
     const qr = await page.locator('.poster .qr img').boundingBox();
     expect(qr!.width, 'a QR code a phone can scan from a wall').toBeGreaterThanOrEqual(250);
     await shot(page, 'poster-print');
-    const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
-    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
-    expect(pages, 'one sheet').toBe(1);
+    const sheets = async () => {
+      const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+      return (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    };
+    expect(await sheets(), 'one sheet').toBe(1);
+    // The longer English text, and the large edition, still print on one sheet.
+    await page.context().addCookies([{ name: 'lang', value: 'en', url: baseURL! }]);
+    await page.goto('/poster');
+    expect(await sheets(), 'one sheet in English').toBe(1);
+    await page.context().addCookies([{ name: 'large', value: '1', url: baseURL! }]);
+    await page.goto('/poster');
+    expect(await sheets(), 'one sheet in English, large edition').toBe(1);
   });
 });

@@ -154,7 +154,7 @@ pub fn EntriesTable(
                                 <tr data-change=e.change.as_str() hidden=!visible>
                                     <td class="name">{e.masked_name.as_str().to_owned()}</td>
                                     <td class="num persons" data-unit=lang.t(Msg::PersonsUnit)>{e.persons.get()}</td>
-                                    <td class="num amount" data-unit=lang.t(Msg::YuanPerMonth)>{yuan(e.amount.fen())}</td>
+                                    <td class="num amount" data-unit=lang.t(Msg::YuanMonthUnit)>{yuan(e.amount.fen())}</td>
                                     <td class="cat">{labels::category_short(lang, e.category, e.class)}</td>
                                     <td class="change">{lang.t(labels::change(e.change))}</td>
                                     {objections.then(|| view! {

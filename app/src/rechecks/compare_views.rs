@@ -22,9 +22,8 @@ fn state_msg(f: &Import) -> Msg {
 fn row_problem(lang: Lang, row: i64, problem: RowProblem) -> String {
     let colon = if lang == Lang::En { ": " } else { "：" };
     format!(
-        "{}{row}{}{colon}{}",
-        lang.t(Msg::ComparisonRowPrefix),
-        lang.t(Msg::ComparisonRowSuffix),
+        "{}{colon}{}",
+        lang.t(Msg::ComparisonRow).replace("{n}", &row.to_string()),
         lang.t(problem.msg())
     )
 }
