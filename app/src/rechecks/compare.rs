@@ -725,6 +725,7 @@ pub async fn upload(
         ms = started.elapsed().as_millis() as u64,
         "comparison matched"
     );
+    let started = std::time::Instant::now();
     let id = stage(
         state,
         staff,
@@ -734,6 +735,11 @@ pub async fn upload(
         &matching,
     )
     .await?;
+    tracing::info!(
+        id,
+        ms = started.elapsed().as_millis() as u64,
+        "comparison staged"
+    );
     Ok(Ok(id))
 }
 
@@ -1023,7 +1029,7 @@ mod tests {
         assert_eq!(index.len(), 2);
         assert_eq!(index.get(&a), Some(7));
         assert_eq!(index.get(&x), Some(4));
-        assert_eq!(index.get(&id("110105194912310021")), None);
+        assert_eq!(index.get(&id("110105194912300016")), None);
         assert_eq!(
             IdIndex::new(vec![(a.key(), true, 9), (a.key(), true, 3)]).get(&a),
             Some(3)
