@@ -58,7 +58,7 @@ for backend in $BACKENDS; do
 
   # The server under /usr/bin/time -v, for its peak resident memory.
   PORT="$(free_port)"
-  env SUNSHINE_RATE_BURST_FACTOR=10000 RUST_LOG=warn \
+  env SUNSHINE_RATE_BURST_FACTOR=10000 RUST_LOG=warn,app::rechecks::compare=info \
     /usr/bin/time -v -o "$WORK/time.txt" "$BIN" serve --listen "127.0.0.1:$PORT" >"$WORK/server.log" 2>&1 &
   TIME_PID=$!
   for _ in $(seq 1 600); do
@@ -102,6 +102,8 @@ for backend in $BACKENDS; do
   fi
   echo "$backend: rows $(count rows-total), matched $(count rows-matched) ($(count households) households), unmatched $(count rows-unmatched), malformed $(count rows-malformed)"
   echo "$backend: upload → preview (read, check, match, stage) $(secs "$t0" "$t1") s; preview page $(secs "$t1" "$t2") s; confirm $(secs "$t2" "$t3") s; total $(secs "$t0" "$t3") s; $LEADS leads made"
+  # The server's own account of the upload: matching (recipients read, rows looked up) and staging.
+  sed 's/\x1b\[[0-9;]*m//g' "$WORK/server.log" | grep -o 'comparison \(matched\|staged\).*' | sed "s/^/$backend: server: /"
   echo "$backend: server RSS before the upload $((BASE_RSS / 1024)) MB; peak $((PEAK / 1024)) MB (/usr/bin/time -v; VmHWM $((HWM / 1024)) MB)"
   unset DATABASE_URL SUNSHINE_DATA_DIR
 done
