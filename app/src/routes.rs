@@ -101,7 +101,7 @@ fn staff(state: &AppState) -> Router<AppState> {
     );
     let import_limit = DefaultBodyLimit::max(publicity_staff::IMPORT_LIMIT);
     // An evidence file of up to 10 MB plus the form around it.
-    let evidence_limit = DefaultBodyLimit::max(crate::cases::evidence::MAX_BYTES + 64 * 1024);
+    let evidence_limit = DefaultBodyLimit::max(crate::web::files::MAX_BYTES + 64 * 1024);
     Router::new()
         .route(
             "/staff/login",

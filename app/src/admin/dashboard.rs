@@ -52,17 +52,7 @@ pub async fn dashboard(
 async fn process_work(state: &AppState, staff: &StaffCtx) -> AppResult<(i64, usize, usize)> {
     let today = crate::db::today_cst();
     let notices = crate::db::notices::overdue_count(&state.db, staff.scope(), today).await?;
-    let schedule = state.site.settings.recheck;
-    let recipients = crate::db::rechecks::recipients(&state.db, staff.scope(), None).await?;
-    let overdue = recipients
-        .iter()
-        .filter(|r| {
-            crate::domain::recheck::is_overdue(
-                crate::rechecks::service::due_on(&schedule, r),
-                today,
-            )
-        })
-        .count();
-    let leads = recipients.iter().filter(|r| r.open_leads > 0).count();
+    let list = crate::rechecks::service::worklist(state, staff.scope(), None).await?;
+    let (overdue, leads) = crate::rechecks::service::attention_counts(&list, today);
     Ok((notices, overdue, leads))
 }

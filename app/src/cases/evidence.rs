@@ -9,41 +9,9 @@ use crate::db::{audit, now_epoch};
 use crate::domain::access::Perm;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
+use crate::web::files::{display_name, sniff, MAX_BYTES};
 use crate::web::session::StaffCtx;
 use crate::web::state::AppState;
-
-/// Largest evidence file.
-pub const MAX_BYTES: usize = 10 * 1024 * 1024;
-
-/// The type of a file by its first bytes: JPEG, PNG or PDF; anything else is refused.
-pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else {
-        None
-    }
-}
-
-/// A display form of the client's file name: no path, no control characters, bounded.
-pub fn display_name(name: &str) -> String {
-    let n: String = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(80)
-        .collect();
-    if n.trim().is_empty() {
-        "evidence".to_owned()
-    } else {
-        n
-    }
-}
 
 /// Stores an evidence file for a case (any stage before the case ends).
 pub async fn store(
@@ -115,33 +83,4 @@ pub async fn open(
     );
     audit::record(&mut conn, &entry, now_epoch()).await?;
     Ok(file)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn types_by_content() {
-        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0rest"), Some("image/jpeg"));
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\nrest"), Some("image/png"));
-        assert_eq!(sniff(b"%PDF-1.7 rest"), Some("application/pdf"));
-        for bad in [
-            &b"GIF89a"[..],
-            b"<html><script>",
-            b"PK\x03\x04",
-            b"",
-            b"%PD",
-        ] {
-            assert_eq!(sniff(bad), None, "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn names() {
-        assert_eq!(display_name("C:\\Users\\a\\调查表.pdf"), "调查表.pdf");
-        assert_eq!(display_name("../../etc/passwd"), "passwd");
-        assert_eq!(display_name(""), "evidence");
-        assert_eq!(display_name("a\u{0}b.jpg"), "ab.jpg");
-    }
 }

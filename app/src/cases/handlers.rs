@@ -3,7 +3,7 @@
 //! renders or redirects.
 
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -25,6 +25,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
+use crate::web::files;
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::shell::nav;
 use crate::web::state::AppState;
@@ -478,36 +479,7 @@ pub async fn evidence_file(
 ) -> AppResult<Response> {
     let case = steps::load(&state, &staff, id, Perm::ReadCases).await?;
     let (content_type, name, bytes) = evidence::open(&state, &staff, &case, file).await?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    let disposition = if content_type == "application/pdf" {
-        "attachment"
-    } else {
-        "inline"
-    };
-    let ascii: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || ".-_".contains(*c))
-        .collect();
-    let value = format!(
-        "{disposition}; filename=\"{}\"",
-        if ascii.is_empty() {
-            "evidence".into()
-        } else {
-            ascii
-        }
-    );
-    if let Ok(v) = HeaderValue::from_str(&value) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        "content-security-policy",
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
-    Ok(no_store(res))
+    Ok(files::serve(&content_type, &name, bytes))
 }
 
 #[derive(Deserialize)]

@@ -92,7 +92,7 @@ pub async fn upload(
                     return Err(AppError::CrossSite);
                 }
                 // No path, no control or direction characters, at most 80 characters.
-                let file_name = compare::tidy(&crate::cases::evidence::display_name(
+                let file_name = compare::tidy(&crate::web::files::display_name(
                     field.file_name().unwrap_or(""),
                 ))
                 .into_owned();

@@ -2,7 +2,7 @@
 //! multipart form: the evidence file rides along), and its files.
 
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::db::notices::{self as ndb, NoticeFilter};
 use crate::db::rechecks as rdb;
-use crate::db::{audit, now_epoch, regions, today_cst};
+use crate::db::{regions, today_cst};
 use crate::domain::access::Perm;
 use crate::domain::recheck::{is_overdue, Method, Outcome};
 use crate::error::{AppError, AppResult};
@@ -19,6 +19,7 @@ use crate::rechecks::service::{self, due_on, Input};
 use crate::rechecks::views::{HouseholdData, HouseholdPage, RecheckListPage, Row, Show};
 use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
+use crate::web::files;
 use crate::web::session::StaffCtx;
 use crate::web::shell::nav;
 use crate::web::state::AppState;
@@ -52,17 +53,9 @@ pub async fn list(
         Show::Attention
     };
     let today = today_cst();
-    let schedule = state.site.settings.recheck;
-    let mut rows: Vec<Row> = rdb::recipients(&state.db, staff.scope(), village)
-        .await?
-        .into_iter()
-        .map(|r| Row {
-            due: due_on(&schedule, &r),
-            r,
-        })
-        .collect();
-    let overdue = rows.iter().filter(|row| is_overdue(row.due, today)).count();
-    let leads = rows.iter().filter(|row| row.r.open_leads > 0).count();
+    let list = service::worklist(&state, staff.scope(), village).await?;
+    let (overdue, leads) = service::attention_counts(&list, today);
+    let mut rows: Vec<Row> = list.into_iter().map(|(r, due)| Row { due, r }).collect();
     if show == Show::Attention {
         rows.retain(|row| is_overdue(row.due, today) || row.r.open_leads > 0);
     }
@@ -232,48 +225,6 @@ pub async fn file(
     staff: StaffCtx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let (recheck_id, household_id, content_type, name, bytes) =
-        rdb::file(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let (r, _) = service::visible(&state, &staff, household_id).await?;
-    let now = now_epoch();
-    let mut tx = state.db.begin().await?;
-    let entry = staff.audit(
-        "recheck.file_view",
-        "household",
-        Some(household_id.to_string()),
-        Some(r.township_id),
-        format!("recheck={recheck_id} file={id}"),
-    );
-    audit::record(&mut tx, &entry, now).await?;
-    tx.commit().await?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&content_type) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    let disposition = if content_type == "application/pdf" {
-        "attachment"
-    } else {
-        "inline"
-    };
-    let ascii: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || ".-_".contains(*c))
-        .collect();
-    let value = format!(
-        "{disposition}; filename=\"{}\"",
-        if ascii.is_empty() {
-            "evidence".into()
-        } else {
-            ascii
-        }
-    );
-    if let Ok(v) = HeaderValue::from_str(&value) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        "content-security-policy",
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
-    Ok(no_store(res))
+    let (content_type, name, bytes) = service::open_file(&state, &staff, id).await?;
+    Ok(files::serve(&content_type, &name, bytes))
 }

@@ -28,6 +28,35 @@ pub fn due_on(schedule: &Schedule, r: &Recipient) -> NaiveDate {
     })
 }
 
+/// The recipients of a scope (one village, if given) with their due dates.
+pub async fn worklist(
+    state: &AppState,
+    township: Option<i64>,
+    village: Option<i64>,
+) -> AppResult<Vec<(Recipient, NaiveDate)>> {
+    let schedule = state.site.settings.recheck;
+    Ok(
+        crate::db::rechecks::recipients(&state.db, township, village)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let due = due_on(&schedule, &r);
+                (r, due)
+            })
+            .collect(),
+    )
+}
+
+/// How many of a worklist are past their re-check date, and how many have open leads.
+pub fn attention_counts(list: &[(Recipient, NaiveDate)], today: NaiveDate) -> (usize, usize) {
+    let overdue = list
+        .iter()
+        .filter(|(_, due)| crate::domain::recheck::is_overdue(*due, today))
+        .count();
+    let leads = list.iter().filter(|(r, _)| r.open_leads > 0).count();
+    (overdue, leads)
+}
+
 /// Who may record re-checks of a township: its officers and the county (not village assistants).
 pub fn may_record(staff: &StaffCtx, township_id: i64) -> bool {
     notices::may_handle(staff, township_id)
@@ -96,17 +125,13 @@ pub async fn record(
     }
     let file = match input.file {
         Some((name, bytes)) if !bytes.is_empty() => {
-            if bytes.len() > crate::cases::evidence::MAX_BYTES {
+            if bytes.len() > crate::web::files::MAX_BYTES {
                 return Err(AppError::TooLarge);
             }
-            let Some(content_type) = crate::cases::evidence::sniff(bytes) else {
+            let Some(content_type) = crate::web::files::sniff(bytes) else {
                 return Ok(Err(Msg::EvidenceTypeRule));
             };
-            Some((
-                content_type,
-                crate::cases::evidence::display_name(name),
-                bytes,
-            ))
+            Some((content_type, crate::web::files::display_name(name), bytes))
         }
         _ => None,
     };
@@ -248,4 +273,30 @@ mod tests {
             d(2026, 5, 5)
         );
     }
+}
+
+/// A re-check evidence file for a member who may see its household: (content type, name,
+/// bytes); the viewing is audited.
+pub async fn open_file(
+    state: &AppState,
+    staff: &StaffCtx,
+    id: i64,
+) -> AppResult<(String, String, Vec<u8>)> {
+    let (recheck_id, household_id, content_type, name, bytes) =
+        crate::db::rechecks::file(&state.db, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let (r, _) = visible(state, staff, household_id).await?;
+    let now = crate::db::now_epoch();
+    let mut tx = state.db.begin().await?;
+    let entry = staff.audit(
+        "recheck.file_view",
+        "household",
+        Some(household_id.to_string()),
+        Some(r.township_id),
+        format!("recheck={recheck_id} file={id}"),
+    );
+    crate::db::audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok((content_type, name, bytes))
 }

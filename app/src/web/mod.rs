@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod cookies;
 pub mod ctx;
+pub mod files;
 pub mod format;
 pub mod labels;
 pub mod markdown;
