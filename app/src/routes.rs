@@ -121,6 +121,10 @@ fn staff(state: &AppState) -> Router<AppState> {
             get(complaints_staff::offline_receipt),
         )
         .route("/staff/complaints/{id}", get(complaints_staff::detail))
+        .route(
+            "/staff/complaints/{id}/confirm",
+            get(complaints_staff::confirm),
+        )
         .route("/staff/complaints/{id}/{step}", post(complaints_staff::act))
         .route(
             "/staff/publicity",
@@ -147,6 +151,14 @@ fn staff(state: &AppState) -> Router<AppState> {
         .route(
             "/staff/publicity/{id}/import/confirm",
             post(publicity_staff::import_confirm),
+        )
+        .route(
+            "/staff/publicity/import-template.xlsx",
+            get(publicity_staff::import_template),
+        )
+        .route(
+            "/staff/publicity/{id}/confirm",
+            get(publicity_staff::confirm),
         )
         .route(
             "/staff/publicity/{id}/publish",

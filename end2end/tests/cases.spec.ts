@@ -6,6 +6,7 @@ import {
   shot,
   signIn,
   signOut,
+  confirmAndSubmit,
   submit,
 } from './helpers';
 
@@ -105,7 +106,7 @@ test.describe('the case file', () => {
     expect(made.status()).toBe(303);
     await expect(page.locator('main table.list')).toContainText(first);
     await expect(page.locator('main')).toContainText('审核公示、审批公示名单由低保申请案卷生成');
-    expect((await submit(page, page.getByRole('button', { name: '发布', exact: true }))).status()).toBe(303);
+    expect((await confirmAndSubmit(page, '发布')).status()).toBe(303);
     const batch = Number(new URL(page.url()).pathname.split('/').pop());
     for (const id of ids) {
       await page.goto(`/staff/cases/${id}`);

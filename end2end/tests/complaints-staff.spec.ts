@@ -208,7 +208,17 @@ test.describe('complaints, staff side', () => {
       await expect(staffStatus(page)).toHaveText('答复审核中');
       await expect(page.locator('main')).toContainText(reply);
       await expect(page.locator('main')).toContainText('匿名举报，未留姓名和联系方式。');
-      await step(page, id, '批准答复');
+      // Asked on a confirm page that shows the reply about to go out.
+      await Promise.all([
+        page.waitForURL(/\/confirm\?step=approve$/),
+        page.getByRole('button', { name: '批准答复', exact: true }).click(),
+      ]);
+      await expect(page.locator('main')).toContainText(reply);
+      await soft('confirm page: no sideways scroll', () => expectNoHorizontalScroll(page));
+      await shot(page, `case-confirm-approve-${project}`);
+      const approved = await submit(page, page.getByRole('button', { name: '批准答复', exact: true }));
+      expect(approved.status()).toBe(303);
+      await expect(page).toHaveURL(new RegExp(`/staff/complaints/${id}\\?done=1$`));
       await expect(staffStatus(page)).toHaveText('已答复');
       const answered = page.locator('ol.timeline li').filter({ has: page.locator('strong', { hasText: /^答复$/ }) });
       await expect(answered).toHaveCount(1);

@@ -182,6 +182,20 @@ export async function submit(page: Page, button: Locator): Promise<Response> {
   return response;
 }
 
+/**
+ * A step asked twice (approve, escalate, publish, withdraw): the button opens the confirm page
+ * with a plain GET, which says what will happen; its button of the same name POSTs.
+ */
+export async function confirmAndSubmit(page: Page, name: string): Promise<Response> {
+  await Promise.all([
+    page.waitForURL(/\/confirm\?step=/),
+    page.getByRole('button', { name, exact: true }).click(),
+  ]);
+  await expect(page.locator('main h1')).toContainText('请确认');
+  await expect(page.getByRole('link', { name: '返回，不操作' })).toBeVisible();
+  return submit(page, page.getByRole('button', { name, exact: true }));
+}
+
 // --- Complaints (举报投诉) --------------------------------------------------
 
 /** `#place` value of 龙泉村 (龙头山镇) on the report form. */

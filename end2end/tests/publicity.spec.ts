@@ -6,6 +6,7 @@ import {
   noteTableOverflow,
   shot,
   signIn,
+  confirmAndSubmit,
   submit,
   visitorContext,
 } from './helpers';
@@ -177,7 +178,7 @@ test.describe('publicity lists', () => {
     await expect(rows.filter({ hasText: '钱小红' })).toHaveCount(1);
     await expectNoHorizontalScroll(page);
 
-    const published = await submit(page, page.getByRole('button', { name: '发布', exact: true }));
+    const published = await confirmAndSubmit(page, '发布');
     expect(published.status()).toBe(303);
     await expect(page).toHaveURL(new RegExp(`/staff/publicity/${id}(?:\\?done=1)?$`));
     await expect(page.locator('h1 + p')).toContainText('公示中');

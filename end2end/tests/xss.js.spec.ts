@@ -335,7 +335,8 @@ test.describe('XSS corpus (JavaScript on, bundle loaded)', () => {
       await expectInert(officer, 'staff case (returned)', dialogs, [back]);
       await expectValue(officer.locator('#reply'), reply);
       await act('reply');
-      await supervisor.goto(casePath);
+      await supervisor.goto(`${casePath}/confirm?step=approve`);
+      await expectInert(supervisor, 'approve confirm page (the reply to send)', dialogs, [reply]);
       const approve = supervisor.locator(`form[action="${casePath}/approve"] button[type="submit"]`);
       expect((await submit(supervisor, approve)).status()).toBe(303);
       await expectInert(supervisor, 'staff case (answered)', dialogs, XSS.slice(0, 20));
@@ -460,6 +461,7 @@ test.describe('XSS corpus (JavaScript on, bundle loaded)', () => {
       await expectInert(page, 'staff list (422)', dialogs, []);
       await expectValue(page.locator('#head_name'), SHORT.imgTag);
       expect((await addEntry(head)).status()).toBe(303);
+      await page.goto(`${listPath}/confirm?step=publish`);
       const publish = page.locator(`form[action="${listPath}/publish"] button[type="submit"]`);
       expect((await submit(page, publish)).status()).toBe(303);
 
@@ -505,6 +507,12 @@ test.describe('XSS corpus (JavaScript on, bundle loaded)', () => {
       const because = `名单有误 ${XSS.slice(0, 6).join(' ')}`;
       expect(because.length).toBeLessThanOrEqual(200);
       await page.locator('#withdraw_reason').fill(because);
+      await Promise.all([
+        page.waitForURL(/\/confirm\?step=withdraw/),
+        page.locator('#withdraw_reason').press('Enter'),
+      ]);
+      await expectInert(page, 'withdraw confirm page', dialogs, []);
+      await expectValue(page.locator('#confirm_reason'), because);
       expect((await send(page, `form[action="${listPath}/withdraw"]`)).status()).toBe(303);
       await expectInert(page, 'staff list (withdrawn)', dialogs, [because]);
       await visitor.goto(`/p/${batch}`);

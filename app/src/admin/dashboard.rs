@@ -38,12 +38,16 @@ pub async fn dashboard(
         true => Some(process_work(&state, &staff).await?),
         false => None,
     };
+    let work = match staff.can(Perm::ReadRecords, staff.scope()) {
+        true => Some(crate::complaints::workload::of(&state, &staff).await?),
+        false => None,
+    };
     let nav = nav(&staff);
     let member = staff.staff.clone();
     Ok(ctx
         .render(
             lang.t(Msg::Dashboard),
-            view! { <DashboardPage lang nav staff=member scope villages process /> },
+            view! { <DashboardPage lang nav staff=member scope villages process work /> },
         )
         .into_response())
 }

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::admin::service::FieldErrors;
+use crate::complaints::workload::Workload;
 use crate::db::audit::AuditRow;
 use crate::db::security::{Attempts, SecurityEvent};
 use crate::db::staff::Staff;
@@ -46,7 +47,45 @@ pub fn DashboardPage(
     villages: Vec<(String, String)>,
     /// Overdue notices, overdue re-checks and recipients with leads, for those who handle them.
     process: Option<(i64, usize, usize)>,
+    /// Complaints waiting, for those who read them.
+    work: Option<Workload>,
 ) -> impl IntoView {
+    let work = work.map(|w| {
+        let item = |label: Msg, href: &'static str, n: usize| {
+            view! { <div><dt>{lang.t(label)}</dt><dd><a href=href>{n}</a></dd></div> }
+        };
+        view! {
+            <h2>{lang.t(Msg::DashboardComplaints)}</h2>
+            <dl class="totals" id="complaint-work">
+                {item(Msg::WorkToAccept, "/staff/complaints?status=submitted", w.to_accept)}
+                {item(Msg::WorkOverdue, "/staff/complaints?overdue=1", w.overdue)}
+                {item(Msg::WorkAwaitingApproval, "/staff/complaints?status=reply_pending", w.awaiting_approval)}
+                {item(Msg::WorkReopened, "/staff/complaints?status=reopened", w.reopened)}
+            </dl>
+        }
+    });
+    // A county-wide member has dozens of villages: folded, so the work comes first.
+    let many = villages.len() > 12;
+    let village_count = villages.len();
+    let village_items = villages
+        .into_iter()
+        .map(|(code, name)| view! { <li><a href=format!("/v/{code}")>{name}</a></li> })
+        .collect_view();
+    let village_list = if many {
+        view! {
+            <details class="villages-fold">
+                <summary>{lang.t(Msg::VillagesInScope)} " (" {village_count} ")"</summary>
+                <ul class="villages">{village_items}</ul>
+            </details>
+        }
+        .into_any()
+    } else {
+        view! {
+            <h2>{lang.t(Msg::VillagesInScope)}</h2>
+            <ul class="villages">{village_items}</ul>
+        }
+        .into_any()
+    };
     let process = process.map(|(notices, rechecks, leads)| view! {
         <h2>{lang.t(Msg::DashboardProcess)}</h2>
         <dl class="totals" id="process-work">
@@ -58,6 +97,7 @@ pub fn DashboardPage(
     view! {
         {nav}
         <h1>{lang.t(Msg::Dashboard)}</h1>
+        {work}
         {process}
         <dl class="facts">
             <dt>{lang.t(Msg::SignedInAs)}</dt>
@@ -67,13 +107,7 @@ pub fn DashboardPage(
             <dt>{lang.t(Msg::ScopeLabel)}</dt>
             <dd class="scope">{scope}</dd>
         </dl>
-        <h2>{lang.t(Msg::VillagesInScope)}</h2>
-        <ul class="villages">
-            {villages
-                .into_iter()
-                .map(|(code, name)| view! { <li><a href=format!("/v/{code}")>{name}</a></li> })
-                .collect_view()}
-        </ul>
+        {village_list}
     }
 }
 

@@ -20,6 +20,7 @@ use crate::domain::access::Perm;
 use crate::domain::{Action, Category, Channel, ReceiptCode, Status};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
+use crate::web::confirm::{Confirm, ConfirmPage};
 use crate::web::cookies::{self, no_store};
 use crate::web::ctx::PageCtx;
 use crate::web::session::{new_token, StaffCtx, StaffForm};
@@ -54,6 +55,8 @@ pub struct QueueQuery {
     township: Option<String>,
     assignee: Option<String>,
     channel: Option<String>,
+    /// Only cases past their deadline (the dashboard's link).
+    overdue: Option<String>,
 }
 
 impl QueueQuery {
@@ -106,6 +109,7 @@ async fn queue_data(
         staff: staff_list,
         today: today_cst(),
         can_log: staff.can(Perm::LogReports, staff.scope()),
+        overdue_only: false,
     })
 }
 
@@ -117,7 +121,13 @@ pub async fn queue(
 ) -> AppResult<Response> {
     staff.require(Perm::ReadRecords, staff.scope())?;
     let lang = ctx.lang;
-    let data = queue_data(&state, lang, &staff, q.filter()).await?;
+    let mut data = queue_data(&state, lang, &staff, q.filter()).await?;
+    if q.overdue.is_some() {
+        let today = data.today;
+        data.cases
+            .retain(|(c, _, _)| crate::complaints::workload::is_overdue(c, today));
+        data.overdue_only = true;
+    }
     let nav = nav(&staff);
     Ok(ctx
         .render(lang.t(Msg::Queue), view! { <QueuePage lang nav data /> })
@@ -384,6 +394,72 @@ pub async fn detail(
 
 fn saved(id: i64) -> Response {
     Redirect::to(&format!("/staff/complaints/{id}?done=1")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmQuery {
+    #[serde(default)]
+    step: String,
+}
+
+/// `GET /staff/complaints/{id}/confirm?step=approve|escalate`: what the step does, and the form
+/// that does it. Only for a viewer who may take the step, while it can be taken.
+pub async fn confirm(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<ConfirmQuery>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let (action, step, means) = match q.step.as_str() {
+        "approve" => (Action::ApproveReply, Msg::Approve, Msg::ConfirmApproveMeans),
+        "escalate" => (Action::Escalate, Msg::Escalate, Msg::ConfirmEscalateMeans),
+        _ => return Err(AppError::NotFound),
+    };
+    let case = workflow::case_for(&state, &staff, id, action).await?;
+    let back = format!("/staff/complaints/{id}");
+    if crate::domain::transition(case.summary.status, action).is_err()
+        || (action == Action::Escalate && case.escalated)
+    {
+        return Ok(Redirect::to(&back).into_response());
+    }
+    let place = region_name(
+        &state,
+        lang,
+        case.summary.village_id.or(case.summary.township_id),
+    )
+    .await?;
+    let mut facts = vec![
+        (lang.t(Msg::CaseNo).to_owned(), format!("#{id}")),
+        (lang.t(Msg::VillageLabel).to_owned(), place),
+        (
+            lang.t(Msg::CaseStatus).to_owned(),
+            lang.t(crate::web::labels::complaint::status(case.summary.status))
+                .to_owned(),
+        ),
+    ];
+    if action == Action::ApproveReply {
+        facts.push((
+            lang.t(Msg::ReplyToSend).to_owned(),
+            case.reply_draft.clone().unwrap_or_default(),
+        ));
+    }
+    let confirm = Confirm {
+        step,
+        means,
+        facts,
+        action: format!("/staff/complaints/{id}/{}", q.step),
+        reason: None,
+        back,
+    };
+    let (nav, csrf) = (nav(&staff), staff.csrf.clone());
+    Ok(ctx
+        .render(
+            lang.t(Msg::ConfirmTitle),
+            view! { <ConfirmPage lang nav csrf confirm /> },
+        )
+        .into_response())
 }
 
 /// `POST /staff/complaints/{id}/{step}`: one workflow step, or naming staff, or revealing the

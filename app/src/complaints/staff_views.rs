@@ -38,6 +38,8 @@ pub struct QueueData {
     pub staff: Vec<(i64, String)>,
     pub today: chrono::NaiveDate,
     pub can_log: bool,
+    /// Only the cases past their deadline are shown.
+    pub overdue_only: bool,
 }
 
 /// A filter select of the queue: every value of a code enum with its label.
@@ -79,7 +81,16 @@ pub fn QueuePage(lang: Lang, nav: AnyView, data: QueueData) -> impl IntoView {
         staff,
         today,
         can_log,
+        overdue_only,
     } = data;
+    let overdue_note = overdue_only.then(|| {
+        view! {
+            <p class="notice" role="status">
+                {lang.t(Msg::OnlyOverdue)} " · "
+                <a href="/staff/complaints">{lang.t(Msg::ShowAll)}</a>
+            </p>
+        }
+    });
     let shown = cases.len();
     let rows = cases
         .into_iter()
@@ -146,6 +157,7 @@ pub fn QueuePage(lang: Lang, nav: AnyView, data: QueueData) -> impl IntoView {
     view! {
         {nav}
         <h1>{lang.t(Msg::Queue)}</h1>
+        {overdue_note}
         {can_log.then(|| view! { <p><a class="button" href="/staff/complaints/new">{lang.t(Msg::LogOffline)}</a></p> })}
         <QueueFilters lang action="/staff/complaints".to_owned() table="queue".to_owned() selects shown />
         <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Queue)>
@@ -327,6 +339,23 @@ fn action_form(
     }
 }
 
+/// A step asked twice: this button opens the confirm page, whose form takes the step.
+fn confirm_form(
+    lang: Lang,
+    id: i64,
+    step: &'static str,
+    button: Msg,
+    secondary: bool,
+) -> impl IntoView {
+    let class = if secondary { "secondary" } else { "" };
+    view! {
+        <form method="get" action=format!("/staff/complaints/{id}/confirm") class="form action">
+            <input type="hidden" name="step" value=step />
+            <button type="submit" class=class>{lang.t(button)}</button>
+        </form>
+    }
+}
+
 fn text_field(name: &'static str, label: String, required: bool) -> AnyView {
     let id = format!("f-{name}");
     let label_for = id.clone();
@@ -468,7 +497,7 @@ pub fn CaseDetailPage(lang: Lang, nav: AnyView, csrf: String, detail: CaseDetail
                 <p class="event-body">{reply_draft.clone()}</p>
             })}
             {(allowed.approve && status == Status::ReplyPending).then(|| view! {
-                {action_form(lang, &csrf, id, "approve", Msg::Approve, ().into_any(), false)}
+                {confirm_form(lang, id, "approve", Msg::Approve, false)}
                 {action_form(lang, &csrf, id, "return", Msg::ReturnReply, text_field("reason", lang.t(Msg::ReturnReason).to_owned(), true), true)}
             })}
             {can(Action::Close).then(|| action_form(lang, &csrf, id, "close", Msg::CloseCase, ().into_any(), true))}
@@ -483,7 +512,7 @@ pub fn CaseDetailPage(lang: Lang, nav: AnyView, csrf: String, detail: CaseDetail
             }.into_any(), true))}
             {(allowed.handle && !case.escalated && status.is_open()).then(|| view! {
                 <p class="hint">{lang.t(Msg::EscalateHint)}</p>
-                {action_form(lang, &csrf, id, "escalate", Msg::Escalate, ().into_any(), true)}
+                {confirm_form(lang, id, "escalate", Msg::Escalate, true)}
             })}
         </div>
     }

@@ -201,11 +201,17 @@ pub struct CaseData {
     pub errors: Vec<(&'static str, Msg)>,
 }
 
-/// The answer the reporter has now: the latest approved answer or refusal, newest first.
+/// The answer the reporter has now: the latest approved answer, refusal or (for a household's
+/// own change report) re-check outcome.
 pub fn current_answer(events: &[Event]) -> Option<&Event> {
     events
         .iter()
-        .filter(|e| matches!(e.kind, EventKind::Answered | EventKind::Declined))
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EventKind::Answered | EventKind::Declined | EventKind::Rechecked
+            )
+        })
         .max_by_key(|e| e.at)
 }
 

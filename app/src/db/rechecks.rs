@@ -225,26 +225,36 @@ pub struct Record<'a> {
     pub done_by: i64,
 }
 
+/// What recording a re-check did.
+pub struct Recorded {
+    /// The record the notice and file refer to.
+    pub id: i64,
+    /// The reports (a household's own change or exit report) whose leads it closed.
+    pub complaint_ids: Vec<i64>,
+}
+
 /// Records a re-check of a household: its open leads are closed with this record, or (none open)
-/// a scheduled re-check is added. Returns the id of the record the notice and file refer to.
+/// a scheduled re-check is added.
 #[tracing::instrument(skip_all)]
 pub async fn record(
     conn: &mut AnyConnection,
     household: (i64, i64, i64),
     rec: &Record<'_>,
     now: i64,
-) -> AppResult<i64> {
+) -> AppResult<Recorded> {
     let (household_id, township_id, village_id) = household;
-    let open: Vec<i64> = sqlx::query(
-        "SELECT id FROM rechecks WHERE household_id = $1 AND status = 'open' ORDER BY id",
+    let open: Vec<(i64, Option<i64>)> = sqlx::query(
+        "SELECT id, complaint_id FROM rechecks WHERE household_id = $1 AND status = 'open'
+         ORDER BY id",
     )
     .bind(household_id)
     .fetch_all(&mut *conn)
     .await?
     .iter()
-    .map(|r| r.try_get(0))
-    .collect::<Result<_, _>>()?;
-    let id = match open.first() {
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect::<Result<_, sqlx::Error>>()?;
+    let complaint_ids = open.iter().filter_map(|(_, c)| *c).collect();
+    let id = match open.first().map(|(id, _)| id) {
         Some(id) => *id,
         None => sqlx::query(
             "INSERT INTO rechecks (household_id, township_id, village_id, source, lead, status,
@@ -274,7 +284,7 @@ pub async fn record(
     .bind(household_id)
     .execute(&mut *conn)
     .await?;
-    Ok(id)
+    Ok(Recorded { id, complaint_ids })
 }
 
 /// After a re-check: the household's next due date, and what the outcome changed.

@@ -81,6 +81,8 @@ code_enum! {
         Note => "note",
         NamedStaff => "named_staff",
         ReporterRevealed => "reporter_revealed",
+        /// A re-check of the household a change or exit report was about is done.
+        Rechecked => "rechecked",
     }
 }
 

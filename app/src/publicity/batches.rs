@@ -23,6 +23,18 @@ pub async fn load(state: &AppState, staff: &StaffCtx, id: i64, perm: Perm) -> Ap
     Ok(batch)
 }
 
+/// Whether the viewer may publish or withdraw this list: the role the plan names for its kind
+/// (审核公示 the township, 审批公示 the county, standing lists whoever edits publicity), in its
+/// township.
+pub fn viewer_may_publish(staff: &StaffCtx, batch: &Batch) -> bool {
+    let perm = match batch.kind {
+        BatchKind::Review => Perm::ProcessCases,
+        BatchKind::Approval => Perm::ApproveCases,
+        BatchKind::Standing => Perm::EditPublicity,
+    };
+    staff.can(perm, Some(batch.township_id)) && may_publish(staff.staff.role, batch.kind)
+}
+
 /// A loaded draft the viewer may edit; a published list cannot change any more, and the
 /// entries of a 审核/审批 list come only from case files.
 pub async fn load_draft(

@@ -20,6 +20,7 @@ use crate::publicity::staff_views::{
     NewBatchValues, NoticeData, NoticePage,
 };
 use crate::publicity::{batches, export, import};
+use crate::web::confirm::{Confirm, ConfirmPage};
 use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
 use crate::web::format::{qr_data_uri, yuan};
@@ -202,13 +203,7 @@ async fn detail_page(
         .ok_or(AppError::NotFound)?;
     let failed = !errors.is_empty();
     let can_edit = staff.can(Perm::EditPublicity, Some(batch.township_id));
-    let list_perm = match batch.kind {
-        BatchKind::Review => Perm::ProcessCases,
-        BatchKind::Approval => Perm::ApproveCases,
-        BatchKind::Standing => Perm::EditPublicity,
-    };
-    let can_publish = staff.can(list_perm, Some(batch.township_id))
-        && crate::domain::case::may_publish(staff.staff.role, batch.kind);
+    let can_publish = batches::viewer_may_publish(staff, &batch);
     let window_over = batch.closes_on.is_some_and(|c| today_cst() > c);
     let detail = BatchDetail {
         entries: pdb::staff_entries(&state.db, batch.id).await?,
@@ -476,6 +471,87 @@ pub async fn publish(
 }
 
 #[derive(Deserialize)]
+pub struct ConfirmQuery {
+    #[serde(default)]
+    step: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `GET /staff/publicity/{id}/confirm?step=publish|withdraw[&reason=…]`: what publishing or
+/// withdrawing this list does, and the form that does it (to the standing list's own path or,
+/// for 审核/审批 lists, the case file's). Only for a viewer who may publish it, while they can.
+pub async fn confirm(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Path(id): Path<i64>,
+    Query(q): Query<ConfirmQuery>,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let (step, means, from) = match q.step.as_str() {
+        "publish" => (Msg::Publish, Msg::ConfirmPublishMeans, BatchState::Draft),
+        "withdraw" => (
+            Msg::Withdraw,
+            Msg::ConfirmWithdrawMeans,
+            BatchState::Published,
+        ),
+        _ => return Err(AppError::NotFound),
+    };
+    let batch = batches::load(&state, &staff, id, Perm::ReadRecords).await?;
+    let back = format!("/staff/publicity/{id}");
+    if !batches::viewer_may_publish(&staff, &batch) {
+        return Err(AppError::Forbidden);
+    }
+    if batch.state != from {
+        return Ok(Redirect::to(&back).into_response());
+    }
+    let village = regions::by_id(&state.db, batch.village_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let totals = pdb::totals(&state.db, batch.id).await?;
+    let period = match batch.closes_on {
+        Some(c) => format!("{} – {c}", batch.opens_on),
+        None => format!("{} –", batch.opens_on),
+    };
+    let facts = vec![
+        (
+            lang.t(Msg::Village).to_owned(),
+            region_label(lang, &village),
+        ),
+        (
+            lang.t(Msg::StatusLabel).to_owned(),
+            lang.t(labels::kind(batch.kind)).to_owned(),
+        ),
+        (
+            lang.t(Msg::Entries).to_owned(),
+            format!("{} · {} 元/月", totals.households, yuan(totals.monthly_fen)),
+        ),
+        (lang.t(Msg::PublicityPeriod).to_owned(), period),
+    ];
+    let base = if batch.kind == BatchKind::Standing {
+        format!("/staff/publicity/{id}")
+    } else {
+        format!("/staff/cases/lists/{id}")
+    };
+    let confirm = Confirm {
+        step,
+        means,
+        facts,
+        action: format!("{base}/{}", q.step),
+        reason: (q.step == "withdraw").then(|| q.reason.trim().chars().take(200).collect()),
+        back,
+    };
+    let (nav, csrf) = (nav(&staff), staff.csrf.clone());
+    Ok(ctx
+        .render(
+            lang.t(Msg::ConfirmTitle),
+            view! { <ConfirmPage lang nav csrf confirm /> },
+        )
+        .into_response())
+}
+
+#[derive(Deserialize)]
 pub struct ReasonForm {
     #[serde(default)]
     reason: String,
@@ -559,6 +635,24 @@ pub async fn notice(
 }
 
 /// The list as an Excel file (full names; staff only): audited.
+/// `GET /staff/publicity/import-template.xlsx`: an empty list in the importer's own columns, with
+/// drop-downs for the closed ones. Holds no data; for those who may edit lists.
+pub async fn import_template(staff: StaffCtx) -> AppResult<Response> {
+    staff.require(Perm::EditPublicity, staff.scope())?;
+    let bytes = export::template().await?;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(export::XLSX_TYPE),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"import-template.xlsx\""),
+    );
+    Ok(no_store(res))
+}
+
 pub async fn export_xlsx(
     State(state): State<AppState>,
     staff: StaffCtx,

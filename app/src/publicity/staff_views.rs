@@ -18,6 +18,7 @@ pub fn BatchListPage(
     /// (batch, village name, entry count)
     batches: Vec<(Batch, String, i64)>,
 ) -> impl IntoView {
+    let today = crate::db::today_cst();
     view! {
         {nav}
         <h1>{lang.t(Msg::Publicity)}</h1>
@@ -45,7 +46,7 @@ pub fn BatchListPage(
                                 <tr>
                                     <td><a href=format!("/staff/publicity/{}", b.id)>{village}</a></td>
                                     <td>{lang.t(labels::kind(b.kind))}</td>
-                                    <td>{lang.t(labels::state(b.state))}</td>
+                                    <td>{lang.t(labels::state_on(b.state, b.closes_on, today))}</td>
                                     <td>{period}</td>
                                     <td class="num">{n}</td>
                                 </tr>
@@ -173,11 +174,6 @@ pub fn BatchDetailPage(
     // 审核/审批 lists are made from case files and published through them; only standing lists
     // of existing recipients are typed or imported.
     let from_cases = batch.kind != BatchKind::Standing;
-    let lifecycle = if from_cases {
-        format!("/staff/cases/lists/{id}")
-    } else {
-        format!("/staff/publicity/{id}")
-    };
     let draft = batch.state == BatchState::Draft;
     let published = batch.state == BatchState::Published;
     let title = format!("{village} {}", lang.t(labels::kind(batch.kind)));
@@ -269,6 +265,8 @@ pub fn BatchDetailPage(
             </form>
             <h2>{lang.t(Msg::ImportTitle)}</h2>
             <p class="hint">{lang.t(Msg::ImportHint)}</p>
+            <p class="hint">{lang.t(Msg::ImportValues)}</p>
+            <p><a class="button secondary" href="/staff/publicity/import-template.xlsx" download>{lang.t(Msg::ImportTemplate)}</a></p>
             <form method="post" action=format!("/staff/publicity/{id}/import") enctype="multipart/form-data" class="form">
                 <Csrf token=csrf.clone() />
                 <label for="file">{lang.t(Msg::FileLabel)}</label>
@@ -281,8 +279,8 @@ pub fn BatchDetailPage(
         view! {
             <h2>{lang.t(Msg::Publish)}</h2>
             <p class="hint">{lang.t(Msg::PublishHint)}</p>
-            <form method="post" action=format!("{lifecycle}/publish") class="form">
-                <Csrf token=csrf.clone() />
+            <form method="get" action=format!("/staff/publicity/{id}/confirm") class="form">
+                <input type="hidden" name="step" value="publish" />
                 <button type="submit">{lang.t(Msg::Publish)}</button>
             </form>
         }
@@ -310,8 +308,8 @@ pub fn BatchDetailPage(
         });
         view! {
             <h2>{lang.t(Msg::Withdraw)} " / " {lang.t(Msg::CloseEarly)}</h2>
-            <form method="post" action=format!("{lifecycle}/withdraw") class="form">
-                <Csrf token=csrf.clone() />
+            <form method="get" action=format!("/staff/publicity/{id}/confirm") class="form">
+                <input type="hidden" name="step" value="withdraw" />
                 <label for="withdraw_reason">{lang.t(Msg::ReasonPublic)}</label>
                 <input id="withdraw_reason" name="reason" type="text" required maxlength="200" />
                 <button type="submit" class="secondary">{lang.t(Msg::Withdraw)}</button>
@@ -323,8 +321,9 @@ pub fn BatchDetailPage(
         {nav}
         <h1>{title}</h1>
         <p>
-            {lang.t(labels::state(batch.state))} " · " {lang.t(Msg::PublicityPeriod)} ": " {period}
-            " · " <a href=format!("/v/{village_code}")>{lang.t(Msg::ViewList)}</a>
+            {lang.t(labels::state_on(batch.state, batch.closes_on, crate::db::today_cst()))} " · " {lang.t(Msg::PublicityPeriod)} ": " {period}
+            // Only a published list is on the public page; a draft has nothing to show there.
+            {published.then(|| view! { " · " <a href=format!("/v/{village_code}")>{lang.t(Msg::ViewList)}</a> })}
         </p>
         {ended.map(|r| view! { <p class="notice">{lang.t(Msg::ReasonPublic)} ": " {r}</p> })}
         {notice.map(|n| view! { <p class="notice" role="status">{n}</p> })}
@@ -386,16 +385,11 @@ pub fn ImportPreviewPage(
         {if ok {
             view! {
                 <p class="notice" role="status">{lang.t(Msg::ImportReady)} " " {total} " " {lang.t(Msg::EntriesCount)}</p>
-                <form method="post" action=format!("/staff/publicity/{batch_id}/import/confirm") class="form">
-                    <Csrf token=csrf />
-                    <input type="hidden" name="token" value=token />
-                    <button type="submit">{lang.t(Msg::ConfirmImport)}</button>
-                </form>
                 <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Entries)>
-                    <table class="list">
+                    <table class="list import-preview">
                         <thead>
                             <tr>
-                                <th scope="col" class="num">"#"</th>
+                                <th scope="col" class="num">{lang.t(Msg::SheetRow)}</th>
                                 <th scope="col">{lang.t(Msg::FullNameCol)}</th>
                                 <th scope="col" class="num">{lang.t(Msg::PersonsCol)}</th>
                                 <th scope="col" class="num">{lang.t(Msg::AmountCol)}</th>
@@ -409,7 +403,7 @@ pub fn ImportPreviewPage(
                                 .map(|r| view! {
                                     <tr>
                                         <td class="num">{r.row}</td>
-                                        <td>{r.head_name}</td>
+                                        <td class="name">{r.head_name}</td>
                                         <td class="num">{r.persons}</td>
                                         <td class="num">{yuan(r.monthly_fen.fen())}</td>
                                         <td>{labels::category_i64(lang, r.category, r.aid_class.map(i64::from))}</td>
@@ -420,6 +414,12 @@ pub fn ImportPreviewPage(
                         </tbody>
                     </table>
                 </div>
+                // Below the preview: the officer checks the rows, then confirms.
+                <form method="post" action=format!("/staff/publicity/{batch_id}/import/confirm") class="form">
+                    <Csrf token=csrf />
+                    <input type="hidden" name="token" value=token />
+                    <button type="submit">{lang.t(Msg::ConfirmImport)}</button>
+                </form>
             }
                 .into_any()
         } else {

@@ -7,10 +7,12 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::db::changes::Change;
+use crate::db::complaints as cdb;
 use crate::db::rechecks::{self as rdb, NewFile, Recipient, Record};
 use crate::db::{audit, now_epoch, today_cst};
 use crate::domain::access::Perm;
 use crate::domain::recheck::{check_record, Method, Outcome, RecordError, Schedule};
+use crate::domain::EventKind;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
 use crate::notices::service as notices;
@@ -159,13 +161,27 @@ pub async fn record(
         taper_until,
         done_by: staff.staff.id,
     };
-    let id = rdb::record(
+    let recorded = rdb::record(
         &mut tx,
         (r.household_id, r.township_id, r.village_id),
         &rec,
         now,
     )
     .await?;
+    let id = recorded.id;
+    // The household's own change or exit report: its reporter sees the outcome at /track.
+    let answer = tracked_outcome(input.outcome, input.checked_on, new_fen, taper_until);
+    for complaint_id in &recorded.complaint_ids {
+        cdb::add_event(
+            &mut tx,
+            *complaint_id,
+            cdb::Actor::Staff(staff.staff.id),
+            EventKind::Rechecked,
+            &answer,
+            now,
+        )
+        .await?;
+    }
     rdb::apply(
         &mut tx,
         r.household_id,
@@ -226,8 +242,45 @@ pub async fn record(
     Ok(Ok(notice))
 }
 
+/// What the reporter of a household's own change or exit report reads at /track once the
+/// household is re-checked: the date and the outcome, as the next standing list will show it.
+pub fn tracked_outcome(
+    outcome: Outcome,
+    checked_on: NaiveDate,
+    new_fen: Option<i64>,
+    taper_until: Option<NaiveDate>,
+) -> String {
+    let what = match outcome {
+        Outcome::Continue => "该户继续享受最低生活保障。".to_owned(),
+        Outcome::Stop => "该户停发最低生活保障金，书面通知将送达该户。".to_owned(),
+        Outcome::Adjust => format!(
+            "该户的保障金调整为每月 {} 元，书面通知将送达该户。",
+            crate::web::format::yuan(new_fen.unwrap_or(0))
+        ),
+        Outcome::Taper => format!(
+            "该户按渐退办法继续发放至 {}，之后停发，书面通知将送达该户。",
+            taper_until.map(|d| d.to_string()).unwrap_or_default()
+        ),
+    };
+    format!("{checked_on} 复核：{what}")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_tracked_outcome_says_when_and_what() {
+        let on = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+        let t = tracked_outcome(Outcome::Adjust, on, Some(45_000), None);
+        assert_eq!(
+            t,
+            "2026-11-20 复核：该户的保障金调整为每月 450.00 元，书面通知将送达该户。"
+        );
+        let until = NaiveDate::from_ymd_opt(2027, 5, 20);
+        assert!(tracked_outcome(Outcome::Taper, on, None, until).contains("2027-05-20"));
+        assert!(tracked_outcome(Outcome::Stop, on, None, None).contains("停发"));
+        assert!(tracked_outcome(Outcome::Continue, on, None, None).contains("继续"));
+    }
+
     use super::*;
     use crate::domain::AidCategory;
 

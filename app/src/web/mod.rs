@@ -4,6 +4,7 @@
 //! feature.
 
 pub mod assets;
+pub mod confirm;
 pub mod cookies;
 pub mod ctx;
 pub mod files;

@@ -553,10 +553,13 @@ pub fn logs_contain(needle: &str) -> bool {
     logs.contains(needle)
 }
 
-/// Whether the digits of `secret` (a receipt code, a phone number) occur in any logged line,
-/// however they were written: each line is percent-decoded and reduced to its digits first, so
-/// `1234-5678-9012-3456`, `1234 5678…`, `1234%205678…` and `1234+5678…` are all found.
-pub fn logs_contain_digits(secret: &str) -> bool {
+/// The first logged line holding the digits of `secret` (a receipt code, a phone number),
+/// however they were written: each line is percent-decoded and the separators people put
+/// inside such numbers (spaces, `-`, `+`, `.`, parentheses) are dropped, so `1234-5678-9012`,
+/// `1234 5678…`, `1234%205678…` and `1234+5678…` are all found. Other characters break a run,
+/// so unrelated numbers on one line (a timestamp, an elapsed time) are never joined into a
+/// false match.
+pub fn logged_line_with_digits(secret: &str) -> Option<String> {
     let needle: String = secret.chars().filter(char::is_ascii_digit).collect();
     assert!(
         needle.len() >= 8,
@@ -566,11 +569,16 @@ pub fn logs_contain_digits(secret: &str) -> bool {
         .lock()
         .map(|l| String::from_utf8_lossy(&l).into_owned())
         .unwrap_or_default();
-    logs.lines().any(|line| {
-        let decoded = percent_encoding::percent_decode_str(line).decode_utf8_lossy();
-        let digits: String = decoded.chars().filter(char::is_ascii_digit).collect();
-        digits.contains(&needle)
-    })
+    logs.lines()
+        .find(|line| {
+            let decoded = percent_encoding::percent_decode_str(line).decode_utf8_lossy();
+            let squeezed: String = decoded
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '-' | '+' | '.' | '(' | ')' | '\u{3000}'))
+                .collect();
+            squeezed.contains(&needle)
+        })
+        .map(str::to_owned)
 }
 
 /// Proves that the log capture works before a test asserts that something is *not* in it: a

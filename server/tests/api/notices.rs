@@ -567,6 +567,57 @@ async fn a_recipients_change_report_becomes_a_tracked_recheck_lead(backend: Back
         .await
         .expect("body");
     assert!(page.contains("家庭情况变化"), "the case is tracked");
+    assert!(!page.contains("复核："), "no outcome before the re-check");
+    // The officer re-checks the household: the lead closes and the reporter reads the outcome.
+    let today = app::db::today_cst().to_string();
+    let res = record(
+        &officer,
+        household,
+        &[
+            ("method", "visit"),
+            ("checked_on", &today),
+            ("outcome", "stop"),
+            ("findings", "儿子已就业，家庭人均收入超过当地低保标准。"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 303, "re-check recorded");
+    let status: String = sqlx::query("SELECT status FROM rechecks WHERE household_id = $1")
+        .bind(household)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("lead")
+        .get(0);
+    assert_eq!(status, "done", "the lead is closed by the record");
+    let page = reporter
+        .get(app.url("/track/case"))
+        .send()
+        .await
+        .expect("case")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        page.contains("家庭情况已复核"),
+        "the re-check on the timeline"
+    );
+    let answer_box = page
+        .split(r#"class="answer-box""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the answer box");
+    assert!(
+        answer_box.contains("复核：该户停发"),
+        "the outcome is the answer shown first"
+    );
+    assert!(
+        page.contains(&format!("{today} 复核：该户停发最低生活保障金")),
+        "the outcome and its date"
+    );
+    assert!(
+        !page.contains("就业，家庭人均收入"),
+        "the officer's findings stay on the staff side"
+    );
 }
 
 async fn notice_numbers_have_no_gaps_or_duplicates_under_concurrency(backend: Backend) {

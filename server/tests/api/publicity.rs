@@ -15,6 +15,7 @@ both_backends!(
     township_scope_on_every_publicity_route,
     privacy_crawler_finds_no_identities,
     cached_pages_follow_every_change,
+    publish_and_withdraw_ask_first_and_the_import_template_fits,
 );
 
 async fn cached_pages_follow_every_change(backend: Backend) {
@@ -53,6 +54,165 @@ async fn cached_pages_follow_every_change(backend: Backend) {
     assert!(
         after.contains(&format!("/p/{batch}")),
         "the new list is linked right after publishing"
+    );
+}
+
+/// Publishing and withdrawing are asked on a confirm page (GET, nothing changes) that says what
+/// will happen and posts to the list's own path; the import template downloads with the
+/// importer's columns; the staff list says when a list's period is over.
+async fn publish_and_withdraw_ask_first_and_the_import_template_fits(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.login_ok("demo.longtoushan").await;
+    let csrf = app.csrf().await;
+    let batch = create_batch(&app, &csrf, "530621103204", "standing").await;
+    app.post_form(
+        &format!("/staff/publicity/{batch}/entries"),
+        &[
+            ("csrf", &csrf),
+            ("head_name", "端木新户"),
+            ("persons", "2"),
+            ("amount", "700"),
+            ("category", "一般保障"),
+            ("change", "新增"),
+        ],
+    )
+    .await;
+    let (_, page) = app.get_text(&format!("/staff/publicity/{batch}")).await;
+    assert!(page.contains(&format!(r#"action="/staff/publicity/{batch}/confirm""#)));
+    assert!(page.contains(r#"name="step" value="publish""#));
+    assert!(
+        !page.contains(&format!(r#"action="/staff/publicity/{batch}/publish""#)),
+        "no one-tap publish"
+    );
+    assert!(
+        !page.contains(r#"href="/v/530621103204""#),
+        "a draft does not link to the public page, which does not show drafts"
+    );
+    let confirm = format!("/staff/publicity/{batch}/confirm?step=publish");
+    let (status, page) = app.get_text(&confirm).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("请确认") && page.contains("公示期从今天起算"),
+        "{page}"
+    );
+    assert!(page.contains(&format!(r#"action="/staff/publicity/{batch}/publish""#)));
+    assert!(
+        page.contains("700.00"),
+        "what is published: the monthly total"
+    );
+    let state = |app: &TestApp| {
+        let pool = app.db.pool.clone();
+        async move {
+            sqlx::query("SELECT state FROM batches WHERE id = $1")
+                .bind(batch)
+                .fetch_one(&pool)
+                .await
+                .expect("q")
+                .get::<String, _>(0)
+        }
+    };
+    assert_eq!(state(&app).await, "draft", "looking changes nothing");
+    assert_eq!(
+        app.get(&format!("/staff/publicity/{batch}/confirm?step=delete"))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    let res = app
+        .post_form(
+            &format!("/staff/publicity/{batch}/publish"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(state(&app).await, "published");
+    assert_eq!(
+        app.get(&confirm).await.status().as_u16(),
+        303,
+        "nothing to publish"
+    );
+    let (_, page) = app.get_text(&format!("/staff/publicity/{batch}")).await;
+    assert!(
+        page.contains(r#"href="/v/530621103204""#),
+        "published: linked"
+    );
+    let (status, page) = app
+        .get_text(&format!(
+            "/staff/publicity/{batch}/confirm?step=withdraw&reason=%E5%BD%95%E5%85%A5%E6%9C%89%E8%AF%AF"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(r#"value="录入有误""#),
+        "the typed reason, editable"
+    );
+    assert!(page.contains(&format!(r#"action="/staff/publicity/{batch}/withdraw""#)));
+    assert_eq!(state(&app).await, "published");
+    // The template: the importer's columns, drop-downs, and a sheet that explains them.
+    let res = app.get("/staff/publicity/import-template.xlsx").await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .expect("ct")
+        .contains("spreadsheetml"));
+    let bytes = res.bytes().await.expect("bytes").to_vec();
+    {
+        use calamine::Reader;
+        let mut wb: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).expect("xlsx");
+        assert_eq!(
+            wb.sheet_names(),
+            vec!["名单".to_owned(), "填写说明".to_owned()]
+        );
+        let range = wb.worksheet_range_at(0).expect("sheet").expect("readable");
+        let header: Vec<String> = range
+            .rows()
+            .next()
+            .expect("header")
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(
+            header,
+            [
+                "户主姓名",
+                "保障人数",
+                "月保障金额（元）",
+                "保障类别",
+                "变动情况",
+                "身份证号"
+            ]
+        );
+    }
+    let raw = String::from_utf8_lossy(&bytes).into_owned();
+    assert!(raw.starts_with("PK"), "a zip container");
+    // Signed out, no template.
+    let anonymous = app.new_client();
+    let res = anonymous
+        .get(app.url("/staff/publicity/import-template.xlsx"))
+        .send()
+        .await
+        .expect("r");
+    assert_ne!(res.status().as_u16(), 200);
+    // A 审核 list whose seven days are over reads 公示期已结束 in the staff list, not 公示中.
+    let review = batch_in_township(&app, "530621103000", "review", "published", "").await;
+    sqlx::query(
+        "UPDATE batches SET opens_on = '2020-01-01', closes_on = '2020-01-08' WHERE id = $1",
+    )
+    .bind(review)
+    .execute(&app.db.pool)
+    .await
+    .expect("age");
+    let (_, list) = app.get_text("/staff/publicity").await;
+    let row = list
+        .split(&format!(r#"href="/staff/publicity/{review}""#))
+        .nth(1)
+        .and_then(|r| r.split("</tr>").next())
+        .expect("the review list's row");
+    assert!(
+        row.contains("公示期已结束") && !row.contains("公示中"),
+        "{row}"
     );
 }
 
@@ -773,6 +933,7 @@ async fn township_scope_on_every_publicity_route(backend: Backend) {
         format!("/staff/publicity/{shuimo_batch}"),
         format!("/staff/publicity/{shuimo_batch}/notice"),
         format!("/staff/publicity/{shuimo_batch}/export.xlsx"),
+        format!("/staff/publicity/{shuimo_batch}/confirm?step=withdraw"),
     ] {
         assert_eq!(app.get(&path).await.status().as_u16(), 403, "GET {path}");
     }

@@ -19,6 +19,8 @@ both_backends!(
     daily_digest_lists_due_and_overdue_cases,
     admins_edit_the_holiday_table,
     working_day_deadlines_skip_added_holidays,
+    approve_and_escalate_ask_on_a_confirm_page,
+    the_dashboard_counts_waiting_work_and_links_to_it,
 );
 
 /// `SUNSHINE_DEADLINE_DAYS=working`: a holiday added through the staff page moves a new case's
@@ -326,6 +328,14 @@ async fn staff_id(app: &TestApp, username: &str) -> String {
 
 /// accept → assign → note → findings → reply → approve.
 async fn handle_to_answer(app: &TestApp, id: i64) {
+    handle_to_answer_pending(app, id).await;
+    let supervisor = staff(app, "demo.supervisor").await;
+    assert_eq!(step(app, &supervisor, id, "approve", &[]).await, 303);
+    assert_eq!(status_of(app, id).await, "answered");
+}
+
+/// accept → assign → note → findings → reply: waiting for a supervisor's approval.
+async fn handle_to_answer_pending(app: &TestApp, id: i64) {
     let officer = staff(app, "demo.longtoushan").await;
     let handler = staff_id(app, "demo.longtoushan").await;
     assert_eq!(step(app, &officer, id, "accept", &[]).await, 303);
@@ -374,9 +384,6 @@ async fn handle_to_answer(app: &TestApp, id: i64) {
         303
     );
     assert_eq!(status_of(app, id).await, "reply_pending");
-    let supervisor = staff(app, "demo.supervisor").await;
-    assert_eq!(step(app, &supervisor, id, "approve", &[]).await, 303);
-    assert_eq!(status_of(app, id).await, "answered");
 }
 
 async fn web_report_to_closed_with_reply_on_track(backend: Backend) {
@@ -544,6 +551,114 @@ async fn review_request_reopens(backend: Backend) {
         303
     );
     assert_eq!(status_of(&app, id).await, "verifying");
+}
+
+/// Approve and escalate are asked twice: the case page's button opens a confirm page (GET,
+/// nothing changes) that says what will happen and holds the real form; only those who may take
+/// the step see it, and only while it can be taken.
+async fn approve_and_escalate_ask_on_a_confirm_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, id, _) = web_report(&app, &[]).await;
+    handle_to_answer_pending(&app, id).await;
+    let supervisor = staff(&app, "demo.supervisor").await;
+    let (_, case_page) = supervisor
+        .get_text(&format!("/staff/complaints/{id}"))
+        .await;
+    assert!(
+        case_page.contains(&format!(r#"action="/staff/complaints/{id}/confirm""#))
+            && case_page.contains(r#"name="step" value="approve""#),
+        "the approve button opens the confirm page"
+    );
+    assert!(
+        !case_page.contains(&format!(r#"action="/staff/complaints/{id}/approve""#)),
+        "no one-tap approve on the case page"
+    );
+    let confirm = format!("/staff/complaints/{id}/confirm?step=approve");
+    let (status, page) = supervisor.get_text(&confirm).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("请确认"), "{page}");
+    assert!(
+        page.contains("经核实，情况属实，已停发该户低保。"),
+        "the reply to be sent"
+    );
+    assert!(page.contains(&format!(r#"action="/staff/complaints/{id}/approve""#)));
+    assert!(page.contains(r#"name="csrf""#));
+    assert!(
+        page.contains(&format!(r#"href="/staff/complaints/{id}""#)),
+        "a way back"
+    );
+    assert_eq!(
+        status_of(&app, id).await,
+        "reply_pending",
+        "looking changes nothing"
+    );
+    // An officer may not approve: no confirm page either; an unknown step is not found.
+    let officer = staff(&app, "demo.longtoushan").await;
+    assert_eq!(officer.get(&confirm).await.status().as_u16(), 403);
+    assert_eq!(
+        supervisor
+            .get(&format!("/staff/complaints/{id}/confirm?step=close"))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    assert_eq!(step(&app, &supervisor, id, "approve", &[]).await, 303);
+    assert_eq!(status_of(&app, id).await, "answered");
+    // Once answered there is nothing to approve: back to the case.
+    let res = supervisor.get(&confirm).await;
+    assert_eq!(res.status().as_u16(), 303);
+    // Escalation: confirm page for the township officer, then the step.
+    let (_, other, _) = web_report(&app, &[]).await;
+    let (status, page) = officer
+        .get_text(&format!("/staff/complaints/{other}/confirm?step=escalate"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("县级办理"), "says what escalating means");
+    assert!(page.contains(&format!(r#"action="/staff/complaints/{other}/escalate""#)));
+    assert_eq!(step(&app, &officer, other, "escalate", &[]).await, 303);
+}
+
+/// The dashboard's counts of waiting complaints, each linking to the queue filtered to exactly
+/// those cases; `?overdue=1` shows only cases past their deadline.
+async fn the_dashboard_counts_waiting_work_and_links_to_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let officer = staff(&app, "demo.longtoushan").await;
+    let count = |page: &str, href: &str| -> i64 {
+        let at = page.find(&format!(r#"href="{href}""#)).expect(href);
+        page[at..]
+            .split_once('>')
+            .and_then(|(_, rest)| rest.split_once('<'))
+            .and_then(|(n, _)| n.trim().parse().ok())
+            .expect("a count")
+    };
+    let (_, before) = officer.get_text("/staff").await;
+    assert!(before.contains(r#"id="complaint-work""#));
+    let to_accept = count(&before, "/staff/complaints?status=submitted");
+    let overdue = count(&before, "/staff/complaints?overdue=1");
+    // One more report to accept; one made overdue.
+    let (_, fresh, _) = web_report(&app, &[]).await;
+    let (_, late, _) = web_report(&app, &[]).await;
+    sqlx::query("UPDATE complaints SET accept_by = '2020-01-02' WHERE id = $1")
+        .bind(late)
+        .execute(&app.db.pool)
+        .await
+        .expect("age");
+    let (_, after) = officer.get_text("/staff").await;
+    assert_eq!(
+        count(&after, "/staff/complaints?status=submitted"),
+        to_accept + 2
+    );
+    assert_eq!(count(&after, "/staff/complaints?overdue=1"), overdue + 1);
+    let (_, queue) = officer.get_text("/staff/complaints?overdue=1").await;
+    assert!(queue.contains("只显示已超期的案件"));
+    assert!(queue.contains(&format!(r#"href="/staff/complaints/{late}""#)));
+    assert!(
+        !queue.contains(&format!(r#"href="/staff/complaints/{fresh}""#)),
+        "a case within its deadline is not in the overdue queue"
+    );
+    let rows = queue.matches(r#"<tr class="overdue""#).count() as i64;
+    assert_eq!(rows, overdue + 1, "exactly the counted cases");
 }
 
 async fn supervisor_approval_is_required(backend: Backend) {

@@ -199,7 +199,7 @@ async fn officer_with_draft(server: &Server, store: &Store) -> (reqwest::Client,
         .form(&[
             ("csrf", csrf.as_str()),
             ("village", &village.to_string()),
-            ("kind", "review"),
+            ("kind", "standing"),
             ("opens_on", &app::db::today_cst().to_string()),
             ("days", "7"),
         ])

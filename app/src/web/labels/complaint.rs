@@ -48,6 +48,7 @@ pub fn event(kind: EventKind) -> Msg {
         EventKind::ReplyReturned => Msg::EvReplyReturned,
         EventKind::ReporterRevealed => Msg::EvRevealed,
         EventKind::NamedStaff => Msg::EvNamed,
+        EventKind::Rechecked => Msg::EvRechecked,
     }
 }
 

@@ -20,6 +20,19 @@ pub fn state(s: BatchState) -> Msg {
     }
 }
 
+/// The state as staff and public read it on `today`: a published 审核/审批 list whose seven days
+/// are over reads 公示期已结束, not 公示中 (a standing list has no end).
+pub fn state_on(
+    s: BatchState,
+    closes_on: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> Msg {
+    match (s, closes_on) {
+        (BatchState::Published, Some(c)) if today > c => Msg::WindowOver,
+        _ => state(s),
+    }
+}
+
 pub fn change(c: ChangeKind) -> Msg {
     match c {
         ChangeKind::New => Msg::ChangeNew,
@@ -107,5 +120,15 @@ mod tests {
             category(Lang::En, AidCategory::General, two),
             "General, class 2"
         );
+    }
+
+    #[test]
+    fn a_list_past_its_window_is_not_shown_as_running() {
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d).expect("date");
+        let p = BatchState::Published;
+        assert_eq!(state_on(p, Some(day(7)), day(7)), Msg::StatePublished);
+        assert_eq!(state_on(p, Some(day(7)), day(8)), Msg::WindowOver);
+        assert_eq!(state_on(p, None, day(8)), Msg::StatePublished);
+        assert_eq!(state_on(BatchState::Draft, Some(day(1)), day(8)), Msg::StateDraft);
     }
 }
