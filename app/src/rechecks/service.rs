@@ -265,6 +265,32 @@ pub fn tracked_outcome(
     format!("{checked_on} 复核：{what}")
 }
 
+/// A re-check evidence file for a member who may see its household: (content type, name,
+/// bytes); the viewing is audited.
+pub async fn open_file(
+    state: &AppState,
+    staff: &StaffCtx,
+    id: i64,
+) -> AppResult<(String, String, Vec<u8>)> {
+    let (recheck_id, household_id, content_type, name, bytes) =
+        crate::db::rechecks::file(&state.db, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let (r, _) = visible(state, staff, household_id).await?;
+    let now = crate::db::now_epoch();
+    let mut tx = state.db.begin().await?;
+    let entry = staff.audit(
+        "recheck.file_view",
+        "household",
+        Some(household_id.to_string()),
+        Some(r.township_id),
+        format!("recheck={recheck_id} file={id}"),
+    );
+    crate::db::audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok((content_type, name, bytes))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -326,30 +352,4 @@ mod tests {
             d(2026, 5, 5)
         );
     }
-}
-
-/// A re-check evidence file for a member who may see its household: (content type, name,
-/// bytes); the viewing is audited.
-pub async fn open_file(
-    state: &AppState,
-    staff: &StaffCtx,
-    id: i64,
-) -> AppResult<(String, String, Vec<u8>)> {
-    let (recheck_id, household_id, content_type, name, bytes) =
-        crate::db::rechecks::file(&state.db, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-    let (r, _) = visible(state, staff, household_id).await?;
-    let now = crate::db::now_epoch();
-    let mut tx = state.db.begin().await?;
-    let entry = staff.audit(
-        "recheck.file_view",
-        "household",
-        Some(household_id.to_string()),
-        Some(r.township_id),
-        format!("recheck={recheck_id} file={id}"),
-    );
-    crate::db::audit::record(&mut tx, &entry, now).await?;
-    tx.commit().await?;
-    Ok((content_type, name, bytes))
 }

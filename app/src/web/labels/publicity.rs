@@ -129,6 +129,9 @@ mod tests {
         assert_eq!(state_on(p, Some(day(7)), day(7)), Msg::StatePublished);
         assert_eq!(state_on(p, Some(day(7)), day(8)), Msg::WindowOver);
         assert_eq!(state_on(p, None, day(8)), Msg::StatePublished);
-        assert_eq!(state_on(BatchState::Draft, Some(day(1)), day(8)), Msg::StateDraft);
+        assert_eq!(
+            state_on(BatchState::Draft, Some(day(1)), day(8)),
+            Msg::StateDraft
+        );
     }
 }
