@@ -20,6 +20,7 @@ both_backends!(
     review_only_after_an_answer,
     anonymous_report_with_a_phone_stores_no_phone,
     track_page_puts_the_answer_first,
+    concurrent_first_submissions_make_one_case,
 );
 
 /// Opens the form and returns its one-time token.
@@ -312,6 +313,63 @@ async fn resubmitted_form_makes_one_case(backend: Backend) {
     .await;
     assert_eq!(res.status().as_u16(), 422);
     assert!(res.text().await.expect("b").contains("表单已过期"));
+}
+
+/// The same form sent several times at once before any of them was stored (a double tap on a
+/// slow connection): one case, one acknowledgement mail, every answer a redirect to the receipt,
+/// and the receipt shown tracks that one case.
+async fn concurrent_first_submissions_make_one_case(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let client = app.new_client();
+    let token = form_token(&app, &client, "/report").await;
+    let fields = [
+        ("token", token.as_str()),
+        ("category", "procedure"),
+        ("place", "t:530621103000"),
+        ("body", BODY),
+        ("contact", "first@example.cn"),
+    ];
+    let (a, b, c, d) = tokio::join!(
+        submit(&app, &client, &fields),
+        submit(&app, &client, &fields),
+        submit(&app, &client, &fields),
+        submit(&app, &client, &fields)
+    );
+    for res in [a, b, c, d] {
+        assert_eq!(
+            res.status().as_u16(),
+            303,
+            "every copy gets the receipt page"
+        );
+    }
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM complaints WHERE form_token_hash IS NOT NULL")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(n, 1, "one case for one form");
+    let mails: i64 = sqlx::query("SELECT COUNT(*) FROM outbox")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("q")
+        .get(0);
+    assert_eq!(mails, 1, "one acknowledgement");
+    let receipt = read_receipt(&app, &client).await;
+    let res = track(&app, &client, &receipt).await;
+    assert_eq!(
+        res.status().as_u16(),
+        303,
+        "the receipt shown finds the case"
+    );
+    let page = client
+        .get(app.url("/track/case"))
+        .send()
+        .await
+        .expect("case")
+        .text()
+        .await
+        .expect("body");
+    assert!(page.contains("answer-box"), "the tracked case page");
 }
 
 async fn oversized_report_is_refused(backend: Backend) {

@@ -905,6 +905,51 @@ async fn new_standing_list_shows_what_changed(backend: Backend) {
     assert!(body.contains("与上一期名单相比的变化"));
     assert!(body.contains("慕容*生"), "added household masked");
     assert!(!body.contains("慕容新生"));
+    // Each group lists exactly its households, masked: the first household under 退出, the new
+    // one under 新增, and under 金额变化 every kept household whose amount was not 700 yuan.
+    let diff = body
+        .split(r#"id="diff-h""#)
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the what-changed section");
+    let group = |title: &str| -> String {
+        diff.split(&format!("<h3>{title}</h3>"))
+            .nth(1)
+            .and_then(|rest| rest.split("</ul>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mask = |n: &str| {
+        app::domain::MaskedName::new(n, app::domain::MaskPolicy::Middle)
+            .as_str()
+            .to_owned()
+    };
+    let removed = group("退出");
+    assert_eq!(
+        removed.matches("<li>").count(),
+        1,
+        "one household left: {removed}"
+    );
+    assert!(removed.contains(&mask(&names[0])), "{removed}");
+    assert!(!diff.contains(&names[0]), "the full name never");
+    let added = group("新增");
+    assert_eq!(added.matches("<li>").count(), 1, "{added}");
+    assert!(added.contains("慕容*生"));
+    let moved = sqlx::query("SELECT head_name, monthly_fen FROM batch_entries WHERE batch_id = $1")
+        .bind(old)
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("amounts")
+        .iter()
+        .filter(|r| r.get::<String, _>(0) != names[0] && r.get::<i64, _>(1) != 70_000)
+        .count();
+    assert!(moved > 0, "the demo list has amounts other than 700 yuan");
+    let changed = group("金额变化");
+    assert_eq!(changed.matches("<li>").count(), moved, "{changed}");
+    assert!(
+        changed.contains("700"),
+        "the new amount is shown: {changed}"
+    );
     // The old list is closed; exactly one standing list is current.
     let n: i64 = sqlx::query(
         "SELECT COUNT(*) FROM batches b JOIN regions v ON v.id = b.village_id
