@@ -479,6 +479,7 @@ messages! {
     EvRechecked => ("家庭情况已复核", "The household was re-checked"),
     ConfirmTitle => ("请确认", "Please confirm"),
     SheetRow => ("表格行", "Sheet row"),
+    PublicRefCol => ("公示编号", "Public ref."),
     ImportValues => ("保障类别可填：兜底保障、一般保障（可带档次，如“一般保障二类”）；变动情况可填：新增、续保、增发、减发、停发，不填视为新增。", "保障类别: 兜底保障 or 一般保障 (a class may follow, e.g. 一般保障二类); 变动情况: 新增, 续保, 增发, 减发 or 停发, empty means 新增."),
     ImportTemplate => ("下载导入模板（Excel）", "Download the import template (Excel)"),
     OnlyOverdue => ("只显示已超期的案件", "Only cases past their deadline"),

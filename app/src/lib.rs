@@ -31,6 +31,8 @@ pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod notices;
 #[cfg(feature = "ssr")]
+pub mod process;
+#[cfg(feature = "ssr")]
 pub mod publicity;
 #[cfg(feature = "ssr")]
 pub mod rechecks;

@@ -39,7 +39,7 @@ pub async fn dashboard(
         false => None,
     };
     let work = match staff.can(Perm::ReadRecords, staff.scope()) {
-        true => Some(crate::complaints::workload::of(&state, &staff).await?),
+        true => Some(crate::process::workload::of(&state, &staff).await?),
         false => None,
     };
     let nav = nav(&staff);
@@ -56,7 +56,7 @@ pub async fn dashboard(
 async fn process_work(state: &AppState, staff: &StaffCtx) -> AppResult<(i64, usize, usize)> {
     let today = crate::db::today_cst();
     let notices = crate::db::notices::overdue_count(&state.db, staff.scope(), today).await?;
-    let list = crate::rechecks::service::worklist(state, staff.scope(), None).await?;
-    let (overdue, leads) = crate::rechecks::service::attention_counts(&list, today);
+    let list = crate::process::workload::worklist(state, staff.scope(), None).await?;
+    let (overdue, leads) = crate::process::workload::attention_counts(&list, today);
     Ok((notices, overdue, leads))
 }

@@ -3,12 +3,12 @@
 use leptos::prelude::*;
 
 use crate::admin::service::FieldErrors;
-use crate::complaints::workload::Workload;
 use crate::db::audit::AuditRow;
 use crate::db::security::{Attempts, SecurityEvent};
 use crate::db::staff::Staff;
 use crate::domain::Role;
 use crate::i18n::{Lang, Msg};
+use crate::process::workload::Workload;
 use crate::web::format::local_time;
 use crate::web::format::role_msg;
 use crate::web::shell::Csrf;

@@ -285,7 +285,7 @@ async fn case_page(
         today: today_cst(),
         error,
         notice,
-        written: if !crate::notices::service::may_handle(staff, t) {
+        written: if !staff.processes(t) {
             Vec::new()
         } else {
             crate::db::notices::list(

@@ -47,14 +47,7 @@ pub struct ValidRegistration {
     pub relatives: Vec<RelativeDeclaration>,
 }
 
-/// A person's name as staff type it: 1–30 characters of text, no digits or markup.
-pub fn valid_person_name(s: &str) -> bool {
-    let n = s.chars().count();
-    (1..=30).contains(&n)
-        && !s
-            .chars()
-            .any(|c| c.is_control() || c.is_ascii_digit() || "<>&\"'/\\;=".contains(c))
-}
+pub use crate::domain::text::valid_person_name;
 
 fn short_text(s: &str, max: usize) -> bool {
     let n = s.chars().count();

@@ -16,7 +16,7 @@ use crate::domain::draw::DrawFile;
 use crate::domain::notice::NoticeKind;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
-use crate::notices::service as notices;
+use crate::process::notices;
 use crate::web::labels::case as labels;
 use crate::web::session::StaffCtx;
 use crate::web::state::AppState;
@@ -213,7 +213,7 @@ async fn issue_refusal(
         township_id: case.township_id,
         village_id: case.village_id,
         addressee: &case.applicant,
-        decision: notices::refusal_decision(action),
+        decision: crate::domain::notice::refusal_decision(action),
         reasons,
     };
     notices::issue(tx, state, staff, prepared, &issue, now).await?;

@@ -9,7 +9,6 @@ pub mod staff_views;
 pub mod tracking;
 pub mod views;
 pub mod workflow;
-pub mod workload;
 
 use crate::domain::{DeadlineRules, WorkCalendar};
 use crate::error::AppResult;

@@ -125,7 +125,7 @@ pub async fn queue(
     if q.overdue.is_some() {
         let today = data.today;
         data.cases
-            .retain(|(c, _, _)| crate::complaints::workload::is_overdue(c, today));
+            .retain(|(c, _, _)| crate::process::workload::is_overdue(c, today));
         data.overdue_only = true;
     }
     let nav = nav(&staff);

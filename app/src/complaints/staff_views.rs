@@ -11,25 +11,7 @@ use crate::web::format::{local_time, textarea_text};
 use crate::web::labels::complaint as labels;
 use crate::web::shell::Csrf;
 
-/// The deadline that matters now: acceptance while submitted, else the answer deadline.
-pub fn current_deadline(c: &StaffCase) -> Option<chrono::NaiveDate> {
-    match c.summary.status {
-        Status::Submitted => Some(c.summary.accept_by),
-        Status::Accepted | Status::Verifying | Status::ReplyPending | Status::Reopened => {
-            c.summary.answer_by
-        }
-        Status::Declined | Status::Answered | Status::Closed => None,
-    }
-}
-
-/// "overdue" / "due-soon" (3 days or less) / "" for the queue row class.
-pub fn urgency(deadline: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> &'static str {
-    match deadline.map(|d| days_left(today, d)) {
-        Some(n) if n < 0 => "overdue",
-        Some(n) if n <= 3 => "due-soon",
-        _ => "",
-    }
-}
+pub use crate::process::workload::{current_deadline, urgency};
 
 pub struct QueueData {
     pub cases: Vec<(StaffCase, String, String)>,

@@ -550,9 +550,9 @@ pub(super) async fn load_cases(
                 township_id: village.1,
                 village_id: village.0,
                 addressee: &name,
-                decision: crate::notices::service::refusal_decision(CaseAction::SurveyIneligible),
+                decision: crate::domain::notice::refusal_decision(CaseAction::SurveyIneligible),
                 reasons: reason,
-                basis: crate::notices::service::BASIS,
+                basis: crate::domain::notice::BASIS,
                 issuer: &issuer,
                 decided_on,
                 deliver_by: crate::domain::notice::deliver_by(

@@ -146,13 +146,22 @@ pub fn is_region_code(code: &str) -> bool {
 
 /// Shared helpers for normalising user input (full-width forms etc.).
 #[cfg(feature = "ssr")]
-pub(crate) mod text {
+pub mod text {
     /// Maps full-width digits `０`–`９` to ASCII; other chars unchanged.
     pub(crate) fn ascii_digit(c: char) -> char {
         match c {
             '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
             _ => c,
         }
+    }
+
+    /// A person's name as staff type it: 1–30 characters of text, no digits or markup.
+    pub fn valid_person_name(s: &str) -> bool {
+        let n = s.chars().count();
+        (1..=30).contains(&n)
+            && !s
+                .chars()
+                .any(|c| c.is_control() || c.is_ascii_digit() || "<>&\"'/\\;=".contains(c))
     }
 
     #[cfg(test)]

@@ -5,6 +5,8 @@
 use chrono::{Datelike, NaiveDate};
 
 use super::calendar::{DayCount, WorkCalendar};
+use super::case::CaseAction;
+use super::recheck::Outcome;
 
 code_enum! {
     /// What a notice tells the household.
@@ -101,9 +103,69 @@ pub fn check_delivery(
     Ok(())
 }
 
+/// What the rule of every notice rests on (the national rules and the county's plan).
+pub const BASIS: &str =
+    "《社会救助暂行办法》《鲁甸县农村低保“阳光工程”实施方案》（鲁政办发〔2019〕47号）";
+
+/// What a refusal at each stage decides, in the notice's words.
+pub fn refusal_decision(action: CaseAction) -> &'static str {
+    match action {
+        CaseAction::Reject => "对你户的最低生活保障申请不予受理。",
+        CaseAction::SurveyIneligible => {
+            "经入户调查核实，你户不符合最低生活保障条件，对你户的申请不予批准。"
+        }
+        CaseAction::TownshipRefuse => {
+            "经乡镇审核，你户不符合最低生活保障条件，对你户的申请不予批准。"
+        }
+        _ => "经县民政局审批，你户不符合最低生活保障条件，对你户的申请不予批准。",
+    }
+}
+
+/// What a re-check's outcome decides, in the notice's words.
+pub fn recheck_decision(
+    outcome: Outcome,
+    new_fen: Option<i64>,
+    taper_until: Option<NaiveDate>,
+) -> String {
+    match outcome {
+        Outcome::Stop => "经复核，你户已不符合最低生活保障条件，自本通知之日起停发最低生活保障金。".to_owned(),
+        Outcome::Adjust => format!(
+            "经复核，你户的最低生活保障金调整为每月{}元。",
+            super::Fen::from_fen(new_fen.unwrap_or(0))
+        ),
+        Outcome::Taper => format!(
+            "经复核，你户家庭成员通过就业增加了收入。按照渐退办法，你户的最低生活保障金继续发放至{}，之后停发。",
+            taper_until.map(|d| format!("{}年{}月{}日", chrono::Datelike::year(&d), chrono::Datelike::month(&d), chrono::Datelike::day(&d))).unwrap_or_default()
+        ),
+        Outcome::Continue => String::new(),
+    }
+}
+
+/// The notice kind of a re-check outcome (`None`: nothing changes, nothing to notify).
+pub fn recheck_kind(outcome: Outcome) -> Option<NoticeKind> {
+    match outcome {
+        Outcome::Continue => None,
+        Outcome::Adjust => Some(NoticeKind::Adjust),
+        Outcome::Stop => Some(NoticeKind::Stop),
+        Outcome::Taper => Some(NoticeKind::Taper),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decisions_read_plainly() {
+        assert!(refusal_decision(CaseAction::Reject).contains("不予受理"));
+        assert!(refusal_decision(CaseAction::CountyRefuse).contains("县民政局"));
+        let d = recheck_decision(Outcome::Adjust, Some(45_000), None);
+        assert!(d.contains("450"), "{d}");
+        let until = NaiveDate::from_ymd_opt(2027, 5, 31);
+        assert!(recheck_decision(Outcome::Taper, None, until).contains("2027年5月31日"));
+        assert_eq!(recheck_kind(Outcome::Continue), None);
+        assert_eq!(recheck_kind(Outcome::Stop), Some(NoticeKind::Stop));
+    }
     use crate::domain::calendar::DayKind;
 
     #[test]

@@ -222,7 +222,7 @@ pub async fn add_member(
     };
     let (Some(stratum), true, true) = (
         stratum,
-        crate::cases::register::valid_person_name(name),
+        crate::domain::text::valid_person_name(name),
         ok_group,
     ) else {
         return refused(

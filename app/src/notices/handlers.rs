@@ -82,7 +82,7 @@ async fn page(
         .map(|c| c.name_zh.clone())
         .unwrap_or_default();
     let data = NoticeData {
-        can_deliver: service::may_handle(staff, notice.township_id),
+        can_deliver: staff.processes(notice.township_id),
         notice,
         county,
         village,

@@ -5,28 +5,10 @@ use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 
 use crate::db::notices::Notice;
-use crate::domain::notice::{
-    is_overdue, on_time, Delivery, NoticeKind, LAWSUIT_MONTHS, REVIEW_DAYS,
-};
+use crate::domain::notice::{is_overdue, on_time, Delivery, LAWSUIT_MONTHS, REVIEW_DAYS};
 use crate::i18n::{Lang, Msg};
+use crate::web::labels::notice as labels;
 use crate::web::shell::Csrf;
-
-pub fn kind_msg(k: NoticeKind) -> Msg {
-    match k {
-        NoticeKind::Refusal => Msg::NoticeKindRefusal,
-        NoticeKind::Stop => Msg::NoticeKindStop,
-        NoticeKind::Adjust => Msg::NoticeKindAdjust,
-        NoticeKind::Taper => Msg::NoticeKindTaper,
-    }
-}
-
-pub fn delivery_msg(d: Delivery) -> Msg {
-    match d {
-        Delivery::InPerson => Msg::DeliveryInPerson,
-        Delivery::Village => Msg::DeliveryVillage,
-        Delivery::Post => Msg::DeliveryPost,
-    }
-}
 
 /// 2026年12月3日.
 pub fn zh_date(d: NaiveDate) -> String {
@@ -74,7 +56,7 @@ pub fn NoticeListPage(
             view! {
                 <li class=format!("card {class}")>
                     <a class="card-link" href=format!("/staff/notices/{}", n.id)>
-                        <span class="card-title">{n.number.clone()} " · " {lang.t(kind_msg(n.kind))}</span>
+                        <span class="card-title">{n.number.clone()} " · " {lang.t(labels::kind(n.kind))}</span>
                         <span class="card-meta">{village} " · " {n.addressee.clone()} " · " {lang.t(Msg::DecidedOn)} " " {n.decided_on.to_string()}</span>
                         <span class="card-meta due">{s}</span>
                     </a>
@@ -125,7 +107,7 @@ pub fn NoticeDocPage(lang: Lang, nav: AnyView, csrf: String, data: NoticeData) -
         (Some(_), _) => view! {
             <dl class="facts">
                 <dt>{lang.t(Msg::DeliveredOnLabel)}</dt><dd>{s.clone()}</dd>
-                <dt>{lang.t(Msg::DeliveryMethodLabel)}</dt><dd>{n.delivery_method.map(|m| lang.t(delivery_msg(m)))}</dd>
+                <dt>{lang.t(Msg::DeliveryMethodLabel)}</dt><dd>{n.delivery_method.map(|m| lang.t(labels::delivery(m)))}</dd>
                 <dt>{lang.t(Msg::DeliveredByLabel)}</dt><dd>{n.delivered_by.clone()}</dd>
                 <dt>{lang.t(Msg::RecordedBy)}</dt><dd>{n.delivery_recorded_by.clone()}</dd>
             </dl>
@@ -135,7 +117,7 @@ pub fn NoticeDocPage(lang: Lang, nav: AnyView, csrf: String, data: NoticeData) -
             let methods = Delivery::ALL
                 .iter()
                 .map(|m| view! {
-                    <label class="check"><input type="radio" name="method" value=m.as_str() required checked=*m == Delivery::InPerson /> " " {lang.t(delivery_msg(*m))}</label>
+                    <label class="check"><input type="radio" name="method" value=m.as_str() required checked=*m == Delivery::InPerson /> " " {lang.t(labels::delivery(*m))}</label>
                 })
                 .collect_view();
             view! {

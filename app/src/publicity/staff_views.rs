@@ -348,7 +348,7 @@ pub fn BatchDetailPage(
                         <th scope="col" class="num">{lang.t(Msg::AmountCol)}</th>
                         <th scope="col">{lang.t(Msg::CategoryCol)}</th>
                         <th scope="col">{lang.t(Msg::ChangeCol)}</th>
-                        <th scope="col">"Ref"</th>
+                        <th scope="col">{lang.t(Msg::PublicRefCol)}</th>
                         <th scope="col">{lang.t(Msg::CaseFileLink)}</th>
                     </tr>
                 </thead>

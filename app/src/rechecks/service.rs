@@ -11,57 +11,19 @@ use crate::db::complaints as cdb;
 use crate::db::rechecks::{self as rdb, NewFile, Recipient, Record};
 use crate::db::{audit, now_epoch, today_cst};
 use crate::domain::access::Perm;
-use crate::domain::recheck::{check_record, Method, Outcome, RecordError, Schedule};
+use crate::domain::recheck::{check_record, Method, Outcome, RecordError};
 use crate::domain::EventKind;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
-use crate::notices::service as notices;
+use crate::process::notices;
 use crate::web::session::StaffCtx;
 use crate::web::state::AppState;
 
-/// When a recipient is due: its scheduled date, or (never scheduled: entered by hand or import)
-/// a full interval after it was added.
-pub fn due_on(schedule: &Schedule, r: &Recipient) -> NaiveDate {
-    r.recheck_due_on.unwrap_or_else(|| {
-        let added = chrono::DateTime::from_timestamp(r.created_at + 8 * 3600, 0)
-            .map(|t| t.date_naive())
-            .unwrap_or_default();
-        schedule.next_due(r.category, added)
-    })
-}
-
-/// The recipients of a scope (one village, if given) with their due dates.
-pub async fn worklist(
-    state: &AppState,
-    township: Option<i64>,
-    village: Option<i64>,
-) -> AppResult<Vec<(Recipient, NaiveDate)>> {
-    let schedule = state.site.settings.recheck;
-    Ok(
-        crate::db::rechecks::recipients(&state.db, township, village)
-            .await?
-            .into_iter()
-            .map(|r| {
-                let due = due_on(&schedule, &r);
-                (r, due)
-            })
-            .collect(),
-    )
-}
-
-/// How many of a worklist are past their re-check date, and how many have open leads.
-pub fn attention_counts(list: &[(Recipient, NaiveDate)], today: NaiveDate) -> (usize, usize) {
-    let overdue = list
-        .iter()
-        .filter(|(_, due)| crate::domain::recheck::is_overdue(*due, today))
-        .count();
-    let leads = list.iter().filter(|(r, _)| r.open_leads > 0).count();
-    (overdue, leads)
-}
+pub use crate::process::workload::{attention_counts, due_on, worklist};
 
 /// Who may record re-checks of a township: its officers and the county (not village assistants).
 pub fn may_record(staff: &StaffCtx, township_id: i64) -> bool {
-    notices::may_handle(staff, township_id)
+    staff.processes(township_id)
 }
 
 /// A recipient household in the staff member's scope (or a former one), or 404/403.
@@ -144,7 +106,7 @@ pub async fn record(
         .then_some(input.new_monthly_fen)
         .flatten();
     let next_due = schedule.next_due(r.category, input.checked_on);
-    let notice_kind = notices::recheck_kind(input.outcome);
+    let notice_kind = crate::domain::notice::recheck_kind(input.outcome);
     // Stops, adjustments and 渐退 are the county's decisions (it approves the allowance).
     let prepared = match notice_kind {
         Some(_) => Some(notices::prepare(state, r.township_id, true, input.checked_on).await?),
@@ -205,7 +167,7 @@ pub async fn record(
     }
     let mut notice = None;
     if let (Some(kind), Some(prepared)) = (notice_kind, &prepared) {
-        let decision = notices::recheck_decision(input.outcome, new_fen, taper_until);
+        let decision = crate::domain::notice::recheck_decision(input.outcome, new_fen, taper_until);
         let issue = notices::Issue {
             kind,
             household_id: r.household_id,
@@ -329,7 +291,7 @@ mod tests {
 
     #[test]
     fn unscheduled_households_are_due_an_interval_after_they_were_added() {
-        let s = Schedule::default();
+        let s = crate::domain::recheck::Schedule::default();
         // 2026-01-31 20:00 UTC is 2026-02-01 in China.
         let added = chrono::NaiveDate::from_ymd_opt(2026, 1, 31)
             .and_then(|d| d.and_hms_opt(20, 0, 0))

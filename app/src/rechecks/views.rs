@@ -8,8 +8,8 @@ use crate::db::notices::Notice;
 use crate::db::rechecks::{Recheck, Recipient};
 use crate::domain::recheck::{is_overdue, Method, Outcome, Source};
 use crate::i18n::{Lang, Msg};
-use crate::notices::views::kind_msg;
 use crate::web::format::yuan;
+use crate::web::labels::notice as notice_labels;
 use crate::web::shell::Csrf;
 
 pub fn source_msg(s: Source) -> Msg {
@@ -179,7 +179,7 @@ pub fn HouseholdPage(lang: Lang, nav: AnyView, csrf: String, data: HouseholdData
         .collect_view();
     let notice_items = notices
         .iter()
-        .map(|n| view! { <li><a href=format!("/staff/notices/{}", n.id)>{n.number.clone()}</a> " · " {lang.t(kind_msg(n.kind))} " · " {n.decided_on.to_string()}</li> })
+        .map(|n| view! { <li><a href=format!("/staff/notices/{}", n.id)>{n.number.clone()}</a> " · " {lang.t(notice_labels::kind(n.kind))} " · " {n.decided_on.to_string()}</li> })
         .collect_view();
     let methods = Method::ALL
         .iter()

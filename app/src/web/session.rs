@@ -156,6 +156,14 @@ impl StaffCtx {
         self.staff.township_id
     }
 
+    /// Whether the member works a township's process (its written notices and re-checks): its
+    /// officers and the county, not village assistants.
+    pub fn processes(&self, township_id: i64) -> bool {
+        self.village_scope().is_none()
+            && (self.can(Perm::ProcessCases, Some(township_id))
+                || self.can(Perm::ApproveCases, Some(township_id)))
+    }
+
     /// The village filter for queries: `Some` only for a village assistant.
     pub fn village_scope(&self) -> Option<i64> {
         self.staff.village_id

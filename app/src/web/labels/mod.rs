@@ -2,6 +2,7 @@
 
 pub mod case;
 pub mod complaint;
+pub mod notice;
 pub mod publicity;
 
 use crate::db::content::Kind;

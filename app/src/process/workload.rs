@@ -1,15 +1,76 @@
-//! What waits for a staff member in their scope, as the dashboard shows it: reports to accept,
-//! cases past their deadline, replies awaiting approval and review requests — each count a link
-//! to the queue filtered to exactly those cases.
+//! What waits for staff in their scope, as the dashboard and the queues show it: complaints to
+//! accept, past their deadline, replies awaiting approval and review requests (each count a link
+//! to the queue filtered to exactly those cases), and recipients due for a re-check.
 
 use chrono::NaiveDate;
 
-use crate::complaints::staff_views::{current_deadline, urgency};
 use crate::db::complaints::{self as cdb, QueueFilter, StaffCase};
-use crate::domain::Status;
+use crate::db::rechecks::Recipient;
+use crate::domain::recheck::Schedule;
+use crate::domain::{days_left, Status};
 use crate::error::AppResult;
 use crate::web::session::StaffCtx;
 use crate::web::state::AppState;
+
+/// The deadline that matters now: acceptance while submitted, else the answer deadline.
+pub fn current_deadline(c: &StaffCase) -> Option<chrono::NaiveDate> {
+    match c.summary.status {
+        Status::Submitted => Some(c.summary.accept_by),
+        Status::Accepted | Status::Verifying | Status::ReplyPending | Status::Reopened => {
+            c.summary.answer_by
+        }
+        Status::Declined | Status::Answered | Status::Closed => None,
+    }
+}
+
+/// "overdue" / "due-soon" (3 days or less) / "" for the queue row class.
+pub fn urgency(deadline: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> &'static str {
+    match deadline.map(|d| days_left(today, d)) {
+        Some(n) if n < 0 => "overdue",
+        Some(n) if n <= 3 => "due-soon",
+        _ => "",
+    }
+}
+
+/// When a recipient is due: its scheduled date, or (never scheduled: entered by hand or import)
+/// a full interval after it was added.
+pub fn due_on(schedule: &Schedule, r: &Recipient) -> NaiveDate {
+    r.recheck_due_on.unwrap_or_else(|| {
+        let added = chrono::DateTime::from_timestamp(r.created_at + 8 * 3600, 0)
+            .map(|t| t.date_naive())
+            .unwrap_or_default();
+        schedule.next_due(r.category, added)
+    })
+}
+
+/// The recipients of a scope (one village, if given) with their due dates.
+pub async fn worklist(
+    state: &AppState,
+    township: Option<i64>,
+    village: Option<i64>,
+) -> AppResult<Vec<(Recipient, NaiveDate)>> {
+    let schedule = state.site.settings.recheck;
+    Ok(
+        crate::db::rechecks::recipients(&state.db, township, village)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let due = due_on(&schedule, &r);
+                (r, due)
+            })
+            .collect(),
+    )
+}
+
+/// How many of a worklist are past their re-check date, and how many have open leads.
+pub fn attention_counts(list: &[(Recipient, NaiveDate)], today: NaiveDate) -> (usize, usize) {
+    let overdue = list
+        .iter()
+        .filter(|(_, due)| crate::domain::recheck::is_overdue(*due, today))
+        .count();
+    let leads = list.iter().filter(|(r, _)| r.open_leads > 0).count();
+    (overdue, leads)
+}
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Workload {
