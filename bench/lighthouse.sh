@@ -26,4 +26,4 @@ s = lambda k: round((c[k]["score"] or 0) * 100)
 print(f"{sys.argv[1]:<18} {s('performance'):>6} {s('accessibility'):>6} {s('best-practices'):>6} {s('seo'):>6}")
 PY
 done
-echo "(a village page lists households and is noindex on purpose: its SEO score is capped by that one audit)"
+echo "(village pages list households and /report is a form: both are noindex on purpose, which caps their SEO score at that one audit)"
