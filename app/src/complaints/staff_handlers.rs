@@ -20,7 +20,7 @@ use crate::domain::access::Perm;
 use crate::domain::{Action, Category, Channel, ReceiptCode, Status};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
-use crate::web::confirm::{Confirm, ConfirmPage};
+use crate::web::confirm::Confirm;
 use crate::web::cookies::{self, no_store};
 use crate::web::ctx::PageCtx;
 use crate::web::session::{new_token, StaffCtx, StaffForm};
@@ -79,8 +79,13 @@ async fn queue_data(
     lang: Lang,
     staff: &StaffCtx,
     filter: QueueFilter,
+    overdue_only: bool,
 ) -> AppResult<QueueData> {
-    let cases = cdb::queue(&state.db, staff.staff.id, staff.scope(), &filter).await?;
+    let today = today_cst();
+    let mut cases = cdb::queue(&state.db, staff.staff.id, staff.scope(), &filter).await?;
+    if overdue_only {
+        cases.retain(|c| crate::process::workload::is_overdue(c, today));
+    }
     let mut rows = Vec::new();
     for c in cases {
         let place =
@@ -107,9 +112,9 @@ async fn queue_data(
         filter,
         townships,
         staff: staff_list,
-        today: today_cst(),
+        today,
         can_log: staff.can(Perm::LogReports, staff.scope()),
-        overdue_only: false,
+        overdue_only,
     })
 }
 
@@ -121,13 +126,7 @@ pub async fn queue(
 ) -> AppResult<Response> {
     staff.require(Perm::ReadRecords, staff.scope())?;
     let lang = ctx.lang;
-    let mut data = queue_data(&state, lang, &staff, q.filter()).await?;
-    if q.overdue.is_some() {
-        let today = data.today;
-        data.cases
-            .retain(|(c, _, _)| crate::process::workload::is_overdue(c, today));
-        data.overdue_only = true;
-    }
+    let data = queue_data(&state, lang, &staff, q.filter(), q.overdue.is_some()).await?;
     let nav = nav(&staff);
     Ok(ctx
         .render(lang.t(Msg::Queue), view! { <QueuePage lang nav data /> })
@@ -453,13 +452,7 @@ pub async fn confirm(
         reason: None,
         back,
     };
-    let (nav, csrf) = (nav(&staff), staff.csrf.clone());
-    Ok(ctx
-        .render(
-            lang.t(Msg::ConfirmTitle),
-            view! { <ConfirmPage lang nav csrf confirm /> },
-        )
-        .into_response())
+    Ok(crate::web::confirm::render(&ctx, &staff, confirm))
 }
 
 /// `POST /staff/complaints/{id}/{step}`: one workflow step, or naming staff, or revealing the

@@ -86,7 +86,7 @@ pub struct Workload {
 
 /// Whether a case is open and past the deadline that matters now.
 pub fn is_overdue(case: &StaffCase, today: NaiveDate) -> bool {
-    urgency(current_deadline(case), today) == "overdue"
+    current_deadline(case).is_some_and(|d| days_left(today, d) < 0)
 }
 
 /// Counts the cases a member sees.

@@ -20,7 +20,7 @@ use crate::publicity::staff_views::{
     NewBatchValues, NoticeData, NoticePage,
 };
 use crate::publicity::{batches, export, import};
-use crate::web::confirm::{Confirm, ConfirmPage};
+use crate::web::confirm::Confirm;
 use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
 use crate::web::format::{qr_data_uri, yuan};
@@ -510,10 +510,7 @@ pub async fn confirm(
         .await?
         .ok_or(AppError::NotFound)?;
     let totals = pdb::totals(&state.db, batch.id).await?;
-    let period = match batch.closes_on {
-        Some(c) => format!("{} – {c}", batch.opens_on),
-        None => format!("{} –", batch.opens_on),
-    };
+    let period = labels::period(batch.opens_on, batch.closes_on);
     let facts = vec![
         (
             lang.t(Msg::Village).to_owned(),
@@ -542,13 +539,7 @@ pub async fn confirm(
         reason: (q.step == "withdraw").then(|| q.reason.trim().chars().take(200).collect()),
         back,
     };
-    let (nav, csrf) = (nav(&staff), staff.csrf.clone());
-    Ok(ctx
-        .render(
-            lang.t(Msg::ConfirmTitle),
-            view! { <ConfirmPage lang nav csrf confirm /> },
-        )
-        .into_response())
+    Ok(crate::web::confirm::render(&ctx, &staff, confirm))
 }
 
 #[derive(Deserialize)]

@@ -38,10 +38,7 @@ pub fn BatchListPage(
                     {batches
                         .into_iter()
                         .map(|(b, village, n)| {
-                            let period = match b.closes_on {
-                                Some(c) => format!("{} – {c}", b.opens_on),
-                                None => format!("{} –", b.opens_on),
-                            };
+                            let period = labels::period(b.opens_on, b.closes_on);
                             view! {
                                 <tr>
                                     <td><a href=format!("/staff/publicity/{}", b.id)>{village}</a></td>
@@ -177,10 +174,7 @@ pub fn BatchDetailPage(
     let draft = batch.state == BatchState::Draft;
     let published = batch.state == BatchState::Published;
     let title = format!("{village} {}", lang.t(labels::kind(batch.kind)));
-    let period = match batch.closes_on {
-        Some(c) => format!("{} – {c}", batch.opens_on),
-        None => format!("{} –", batch.opens_on),
-    };
+    let period = labels::period(batch.opens_on, batch.closes_on);
     let has_entries = !entries.is_empty();
     let has_errors = !errors.is_empty();
     let ended = batch.end_reason.clone();
@@ -462,10 +456,7 @@ pub fn NoticePage(lang: Lang, data: NoticeData) -> impl IntoView {
         url,
     } = data;
     let title = format!("{township}{village} {}", lang.t(labels::kind(batch.kind)));
-    let period = match batch.closes_on {
-        Some(c) => format!("{} – {c}", batch.opens_on),
-        None => format!("{} –", batch.opens_on),
-    };
+    let period = labels::period(batch.opens_on, batch.closes_on);
     view! {
         <article class="a4-notice">
             <h1>{county} " " {title}</h1>

@@ -33,6 +33,15 @@ pub fn state_on(
     }
 }
 
+/// A list's publicity period as staff pages write it: "2026-12-01 – 2026-12-07", or open-ended
+/// "2026-12-01 –" for a standing list.
+pub fn period(opens_on: chrono::NaiveDate, closes_on: Option<chrono::NaiveDate>) -> String {
+    match closes_on {
+        Some(c) => format!("{opens_on} – {c}"),
+        None => format!("{opens_on} –"),
+    }
+}
+
 pub fn change(c: ChangeKind) -> Msg {
     match c {
         ChangeKind::New => Msg::ChangeNew,
