@@ -34,6 +34,9 @@ pub struct SiteSettings {
     /// Multiplies every rate limit's burst (1 in production; raised for browser tests and
     /// load tests that send many requests from one address).
     pub rate_burst_factor: u32,
+    /// Multiplies every rate limit's refill period (1 in production; raised for tests that must
+    /// not see a token come back during a slow run).
+    pub rate_refill_factor: u32,
     /// How names are masked on public pages (default `张*明`).
     pub mask_policy: crate::domain::MaskPolicy,
     /// Public address of the site, for QR codes on printed notices (no trailing slash).
@@ -55,6 +58,7 @@ impl Default for SiteSettings {
             secure_cookies: false,
             trust_proxy: false,
             rate_burst_factor: 1,
+            rate_refill_factor: 1,
             mask_policy: crate::domain::MaskPolicy::Middle,
             public_url: "http://127.0.0.1:3000".to_owned(),
             window_days: 7,

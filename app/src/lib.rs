@@ -38,6 +38,8 @@ pub mod publicity;
 pub mod rechecks;
 #[cfg(feature = "ssr")]
 pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod sheets;
 
 #[cfg(feature = "ssr")]
 pub mod admin;

@@ -46,6 +46,15 @@ pub struct ServeArgs {
     /// Multiplies every rate-limit burst; leave at 1 except for tests and benchmarks.
     #[arg(long, env = "SUNSHINE_RATE_BURST_FACTOR", default_value = "1", value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub rate_burst_factor: u32,
+    /// Multiplies every rate-limit refill period (a limit refills that many times slower);
+    /// leave at 1 except for tests that must not see a refill during a slow run.
+    #[arg(long, env = "SUNSHINE_RATE_REFILL_FACTOR", default_value = "1", value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub rate_refill_factor: u32,
+    /// Pins the server's "today" (Beijing date, YYYY-MM-DD) for tests and demonstrations:
+    /// publicity windows, deadlines, due re-checks and the page cache's day follow it instead of
+    /// the clock. Leave unset in production.
+    #[arg(long, env = "SUNSHINE_TODAY")]
+    pub today: Option<chrono::NaiveDate>,
     /// How names are masked on public pages: middle (张*明) or surname (张**).
     #[arg(long, env = "SUNSHINE_MASK_POLICY", default_value = "middle", value_parser = parse_mask)]
     pub mask_policy: app::domain::MaskPolicy,
@@ -136,6 +145,9 @@ pub struct Settings {
     pub trust_proxy: bool,
     pub smtp_url: Option<Secret>,
     pub rate_burst_factor: u32,
+    pub rate_refill_factor: u32,
+    /// A pinned "today" (tests, demonstrations); `None`: the clock.
+    pub today: Option<chrono::NaiveDate>,
     pub mask_policy: app::domain::MaskPolicy,
     pub public_url: String,
     pub window_days: u32,
@@ -176,6 +188,8 @@ impl Settings {
             trust_proxy: args.trust_proxy,
             smtp_url: args.smtp_url.filter(|s| !s.is_empty()).map(Secret::new),
             rate_burst_factor: args.rate_burst_factor,
+            rate_refill_factor: args.rate_refill_factor,
+            today: args.today,
             mask_policy: args.mask_policy,
             public_url: args
                 .public_url
@@ -329,6 +343,24 @@ mod tests {
         assert!(!parse(&[]).secure_cookies(), "plain http on loopback");
         assert!(parse(&["--public-url", "https://dibao.example.gov.cn/"]).secure_cookies());
         assert!(!parse(&["--public-url", "http://dibao.example.gov.cn"]).secure_cookies());
+    }
+
+    #[test]
+    fn test_clock_and_refill_factor_parse() {
+        let t = T::try_parse_from(["x"]).expect("parses");
+        let s = Settings::from_serve(t.serve);
+        assert_eq!(
+            (s.today, s.rate_refill_factor),
+            (None, 1),
+            "the clock by default"
+        );
+        let t = T::try_parse_from(["x", "--today", "2026-03-02", "--rate-refill-factor", "100"])
+            .expect("parses");
+        let s = Settings::from_serve(t.serve);
+        assert_eq!(s.today, chrono::NaiveDate::from_ymd_opt(2026, 3, 2));
+        assert_eq!(s.rate_refill_factor, 100);
+        assert!(T::try_parse_from(["x", "--today", "2026-02-30"]).is_err());
+        assert!(T::try_parse_from(["x", "--rate-refill-factor", "0"]).is_err());
     }
 
     #[test]

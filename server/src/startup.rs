@@ -42,6 +42,12 @@ impl Application {
         std::fs::create_dir_all(&settings.data_dir).with_context(|| {
             format!("cannot create data folder {}", settings.data_dir.display())
         })?;
+        if let Some(day) = settings.today {
+            app::db::pin_today(day).map_err(|pinned| {
+                anyhow::anyhow!("SUNSHINE_TODAY: this process already serves {pinned}, not {day}")
+            })?;
+            tracing::warn!(%day, "SUNSHINE_TODAY pins the date: for tests and demonstrations only");
+        }
         let db = connect_and_migrate(settings.database_url.expose()).await?;
         let db = match &settings.database_read_url {
             Some(url) => db
@@ -80,6 +86,7 @@ impl Application {
                 secure_cookies: settings.secure_cookies(),
                 trust_proxy: settings.trust_proxy,
                 rate_burst_factor: settings.rate_burst_factor,
+                rate_refill_factor: settings.rate_refill_factor,
                 mask_policy: settings.mask_policy,
                 public_url: settings.public_url.clone(),
                 window_days: settings.window_days,

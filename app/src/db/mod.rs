@@ -252,12 +252,39 @@ pub fn now_epoch() -> i64 {
 /// Today's date in China Standard Time (UTC+8; no daylight saving): the calendar publicity
 /// windows and deadlines are counted in.
 pub fn today_cst() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+    PINNED_TODAY
+        .get()
+        .copied()
+        .unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive())
+}
+
+/// A "today" set once for the whole process (`SUNSHINE_TODAY`): tests give the server under test
+/// a fixed day, so dates the server stored and dates a test works out agree across midnight.
+static PINNED_TODAY: std::sync::OnceLock<chrono::NaiveDate> = std::sync::OnceLock::new();
+
+/// Pins [`today_cst`] for the rest of the process. The first pin holds: a second one with
+/// another day is refused (one process serves one site, on one day).
+pub fn pin_today(day: chrono::NaiveDate) -> Result<(), chrono::NaiveDate> {
+    match PINNED_TODAY.get_or_init(|| day) {
+        pinned if *pinned == day => Ok(()),
+        pinned => Err(*pinned),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn today_is_pinned_once_per_process() {
+        // Pinned to the clock's own day, so the other tests of this process see no change.
+        let day = today_cst();
+        assert_eq!(pin_today(day), Ok(()));
+        assert_eq!(pin_today(day), Ok(()), "the same day again is fine");
+        let other = day.succ_opt().expect("a next day");
+        assert_eq!(pin_today(other), Err(day), "another day is refused");
+        assert_eq!(today_cst(), day);
+    }
 
     #[test]
     fn transient_database_codes() {

@@ -10,7 +10,7 @@ use crate::domain::{BatchKind, ChangeKind};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::publicity::batches::audit;
-use crate::publicity::import::{self, Defaults, ImportRow};
+use crate::sheets::{self as import, Defaults, ImportRow};
 use crate::web::session::{new_token, StaffCtx};
 use crate::web::state::AppState;
 

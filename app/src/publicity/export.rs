@@ -136,7 +136,7 @@ pub async fn xlsx(entries: Vec<StaffEntry>) -> AppResult<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::publicity::import::{parse_grid, test_support::defaults, xlsx_grid};
+    use crate::sheets::{parse_grid, test_support::defaults, xlsx_grid};
 
     #[test]
     fn the_template_reads_back_and_its_headers_import() {

@@ -5,7 +5,6 @@ pub mod batches;
 pub mod entries;
 pub mod export;
 pub mod handlers;
-pub mod import;
 pub mod staff_handlers;
 pub mod staff_views;
 pub mod views;

@@ -19,7 +19,8 @@ use crate::publicity::staff_views::{
     BatchDetail, BatchDetailPage, BatchListPage, EntryValues, ImportPreviewPage, NewBatchPage,
     NewBatchValues, NoticeData, NoticePage,
 };
-use crate::publicity::{batches, export, import};
+use crate::publicity::{batches, export};
+use crate::sheets as import;
 use crate::web::confirm::Confirm;
 use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::db::publicity::{Batch, StaffEntry};
 use crate::domain::{BatchKind, BatchState};
 use crate::i18n::{Lang, Msg};
-use crate::publicity::import::ImportRow;
+use crate::sheets::ImportRow;
 use crate::web::format::yuan;
 use crate::web::labels::publicity as labels;
 use crate::web::shell::Csrf;

@@ -28,11 +28,11 @@ use crate::domain::access::{in_scope, Perm};
 use crate::domain::id_number;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
-use crate::publicity::import::{
-    self, clean, csv_records, decode_owned, normalize_header, xlsx_grid, CsvRecords, FileKind,
-    RowError,
-};
 use crate::rechecks::service::may_record;
+use crate::sheets::{
+    self as import, clean, csv_records, decode_owned, normalize_header, xlsx_grid, CsvRecords,
+    FileKind, RowError,
+};
 use crate::web::session::{constant_time_eq, new_token, StaffCtx};
 use crate::web::state::AppState;
 

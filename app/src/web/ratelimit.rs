@@ -89,7 +89,8 @@ impl RateLimit {
     /// database says (see the module documentation).
     pub fn new(state: &AppState, name: &'static str, refill: Duration, burst: u32) -> RateLimit {
         let burst = burst.max(1);
-        let refill = refill.max(Duration::from_millis(1));
+        let refill =
+            refill.max(Duration::from_millis(1)) * state.site.settings.rate_refill_factor.max(1);
         let counters = match state.db.backend {
             Backend::Sqlite => {
                 let quota = Quota::with_period(refill)

@@ -148,6 +148,12 @@ impl Default for Options {
     }
 }
 
+/// The day this test process started (Beijing time), before any server pinned it.
+pub fn test_today() -> chrono::NaiveDate {
+    static DAY: std::sync::OnceLock<chrono::NaiveDate> = std::sync::OnceLock::new();
+    *DAY.get_or_init(app::db::today_cst)
+}
+
 pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, Options::default()).await
 }
@@ -185,6 +191,13 @@ pub async fn spawn_app_with(backend: Backend, opts: Options) -> TestApp {
         trust_proxy: false,
         smtp_url: opts.smtp_url.map(app::config::Secret::new),
         rate_burst_factor: 1,
+        // Limits refill 100 times slower than in production: a test that counts its way to a
+        // 429 on a loaded machine never sees a token come back half-way (sign-in: 10 at once,
+        // then one every 600 s instead of 6 s).
+        rate_refill_factor: 100,
+        // Every server of this test process works on the day the process started, as the
+        // tests' own `app::db::today_cst()` does: dates agree across midnight in Beijing.
+        today: Some(test_today()),
         mask_policy: app::domain::MaskPolicy::Middle,
         public_url: opts
             .public_url
@@ -710,9 +723,10 @@ impl SmtpSink {
         self.wait_for_matching(n, |_| true).await
     }
 
-    /// Waits (bounded) until `n` messages matching `pred` arrived.
+    /// Waits (bounded: 30 s, far above the worker's 1 s poll on a loaded machine) until `n`
+    /// messages matching `pred` arrived.
     pub async fn wait_for_matching(&self, n: usize, pred: impl Fn(&String) -> bool) -> Vec<String> {
-        for _ in 0..100 {
+        for _ in 0..600 {
             let got = self.received();
             if got.iter().filter(|m| pred(m)).count() >= n {
                 return got;

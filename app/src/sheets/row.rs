@@ -401,7 +401,7 @@ pub fn parse_grid(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::publicity::import::test_support::*;
+    use crate::sheets::test_support::*;
     use proptest::prelude::*;
     #[test]
     fn title_row_above_header_and_row_numbers() {

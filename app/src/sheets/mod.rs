@@ -1,3 +1,6 @@
+//! Reading the spreadsheets staff upload (表格导入): the publicity list import and the readers
+//! the data comparison (`crate::rechecks::compare`) shares. Pure: no I/O, no database.
+//!
 //! Spreadsheet import of publicity lists (公示名单导入).
 //!
 //! Township staff upload a village list as `.xlsx` or `.csv` (UTF-8, UTF-8

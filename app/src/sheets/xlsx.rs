@@ -224,7 +224,7 @@ pub fn xlsx_grid(bytes: &[u8]) -> Result<Vec<Vec<String>>, RowError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::publicity::import::test_support::*;
+    use crate::sheets::test_support::*;
 
     // ---- XLSX ----
 
