@@ -148,6 +148,9 @@ impl Default for Options {
     }
 }
 
+/// How many times slower than in production rate limits refill under test (see `spawn_app`).
+pub const RATE_REFILL_FACTOR: u32 = 100;
+
 /// The day this test process started (Beijing time), before any server pinned it.
 pub fn test_today() -> chrono::NaiveDate {
     static DAY: std::sync::OnceLock<chrono::NaiveDate> = std::sync::OnceLock::new();
@@ -194,7 +197,7 @@ pub async fn spawn_app_with(backend: Backend, opts: Options) -> TestApp {
         // Limits refill 100 times slower than in production: a test that counts its way to a
         // 429 on a loaded machine never sees a token come back half-way (sign-in: 10 at once,
         // then one every 600 s instead of 6 s).
-        rate_refill_factor: 100,
+        rate_refill_factor: RATE_REFILL_FACTOR,
         // Every server of this test process works on the day the process started, as the
         // tests' own `app::db::today_cst()` does: dates agree across midnight in Beijing.
         today: Some(test_today()),
