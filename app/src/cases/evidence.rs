@@ -4,7 +4,8 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::db::cases::{self as cdb, Case, NewEvidence};
+use crate::db::cases::{self as cdb, Case};
+use crate::db::files::{self, NewFile, Owner};
 use crate::db::{audit, now_epoch};
 use crate::domain::access::Perm;
 use crate::error::{AppError, AppResult};
@@ -40,14 +41,14 @@ pub async fn store(
     let name = display_name(file_name);
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
-    let new = NewEvidence {
+    let new = NewFile {
         content_type,
         file_name: &name,
         sha256: &sha256,
         data: bytes,
         uploaded_by: staff.staff.id,
     };
-    let id = cdb::insert_evidence(&mut tx, case.id, &new, now).await?;
+    let id = files::insert(&mut tx, Owner::Case(case.id), &new, now).await?;
     let detail = format!("file={id} sha256={sha256}");
     let entry = staff.audit(
         "case.evidence_upload",

@@ -677,39 +677,6 @@ pub struct Evidence {
     pub uploaded_at: i64,
 }
 
-/// A file to store.
-pub struct NewEvidence<'a> {
-    pub content_type: &'a str,
-    pub file_name: &'a str,
-    pub sha256: &'a str,
-    pub data: &'a [u8],
-    pub uploaded_by: i64,
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn insert_evidence(
-    conn: &mut AnyConnection,
-    case_id: i64,
-    e: &NewEvidence<'_>,
-    now: i64,
-) -> AppResult<i64> {
-    let row = sqlx::query(
-        "INSERT INTO evidence_files (case_id, content_type, file_name, size, sha256, data,
-            uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(case_id)
-    .bind(e.content_type)
-    .bind(e.file_name)
-    .bind(e.data.len() as i64)
-    .bind(e.sha256)
-    .bind(e.data)
-    .bind(e.uploaded_by)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get(0)?)
-}
-
 #[tracing::instrument(skip_all)]
 pub async fn evidence(db: &Db, case_id: i64) -> AppResult<Vec<Evidence>> {
     let rows = sqlx::query(

@@ -13,6 +13,7 @@ pub mod complaints;
 pub mod content;
 pub mod draws;
 pub mod entries;
+pub mod files;
 pub mod holidays;
 pub mod households;
 pub mod jobs;

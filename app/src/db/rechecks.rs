@@ -331,39 +331,6 @@ pub async fn set_due(conn: &mut AnyConnection, household_id: i64, due: NaiveDate
     Ok(())
 }
 
-/// A re-check's evidence file.
-pub struct NewFile<'a> {
-    pub content_type: &'a str,
-    pub file_name: &'a str,
-    pub sha256: &'a str,
-    pub data: &'a [u8],
-    pub uploaded_by: i64,
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn insert_file(
-    conn: &mut AnyConnection,
-    recheck_id: i64,
-    f: &NewFile<'_>,
-    now: i64,
-) -> AppResult<i64> {
-    let row = sqlx::query(
-        "INSERT INTO recheck_files (recheck_id, content_type, file_name, size, sha256, data,
-            uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-    )
-    .bind(recheck_id)
-    .bind(f.content_type)
-    .bind(f.file_name)
-    .bind(f.data.len() as i64)
-    .bind(f.sha256)
-    .bind(f.data)
-    .bind(f.uploaded_by)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get(0)?)
-}
-
 /// A stored evidence file: (recheck id, household id, content type, file name, bytes).
 pub type StoredFile = (i64, i64, String, String, Vec<u8>);
 

@@ -11,7 +11,8 @@ use rand_chacha::ChaCha8Rng;
 use super::draws::{spot_check, Panels, SpotStage};
 use super::publicity::DemoList;
 use super::{DemoHousehold, DemoVillage};
-use crate::db::cases::{self as cdb, Member, NewCase, NewEvidence, NewStep, RelativeDeclaration};
+use crate::db::cases::{self as cdb, Member, NewCase, NewStep, RelativeDeclaration};
+use crate::db::files::{self, NewFile, Owner};
 use crate::db::households::{self, NewHousehold};
 use crate::domain::case::{
     normalise_group, step, ApplicationChannel, CaseAction, Relation, RelativeOf, Stage,
@@ -184,14 +185,14 @@ impl Ctx<'_> {
                 break;
             }
             if action == CaseAction::SurveyEligible {
-                let ev = NewEvidence {
+                let ev = NewFile {
                     content_type: "image/png",
                     file_name: "入户调查表.png",
                     sha256: "demo",
                     data: DEMO_PNG,
                     uploaded_by: a,
                 };
-                cdb::insert_evidence(self.tx, id, &ev, self.epoch(day(d))).await?;
+                files::insert(self.tx, Owner::Case(id), &ev, self.epoch(day(d))).await?;
             }
             if action == CaseAction::TownshipApprove {
                 let meeting = cdb::insert_meeting(

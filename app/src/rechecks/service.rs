@@ -8,7 +8,8 @@ use sha2::{Digest, Sha256};
 
 use crate::db::changes::Change;
 use crate::db::complaints as cdb;
-use crate::db::rechecks::{self as rdb, NewFile, Recipient, Record};
+use crate::db::files::{self, NewFile, Owner};
+use crate::db::rechecks::{self as rdb, Recipient, Record};
 use crate::db::{audit, now_epoch, today_cst};
 use crate::domain::access::Perm;
 use crate::domain::recheck::{check_record, Method, Outcome, RecordError};
@@ -163,7 +164,7 @@ pub async fn record(
             data: bytes,
             uploaded_by: staff.staff.id,
         };
-        rdb::insert_file(&mut tx, id, &f, now).await?;
+        files::insert(&mut tx, Owner::Recheck(id), &f, now).await?;
     }
     let mut notice = None;
     if let (Some(kind), Some(prepared)) = (notice_kind, &prepared) {

@@ -6,12 +6,13 @@
 use sqlx::Row;
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend, BrowserExt, StaffSession, TestApp};
+use crate::helpers::{spawn_app, Backend, BrowserExt, StaffSession, TestApp, PNG};
 
 both_backends!(
     a_refusal_gets_a_notice_that_is_overdue_until_delivered,
     a_recheck_stop_makes_a_notice_and_shows_on_the_next_standing_list,
     a_recipients_change_report_becomes_a_tracked_recheck_lead,
+    a_rechecks_evidence_file_is_kept_for_staff_in_scope,
     notice_numbers_have_no_gaps_or_duplicates_under_concurrency,
 );
 
@@ -696,4 +697,74 @@ async fn notice_numbers_have_no_gaps_or_duplicates_under_concurrency(backend: Ba
     for id in cases {
         notice_of_case(&app, id).await;
     }
+}
+
+/// A re-check recorded with its evidence file (the multipart form's `file`): the file is stored
+/// with the re-check, listed on the household's page, served byte for byte to staff in scope
+/// (audited), and refused to another township's officer and to anyone signed out.
+async fn a_rechecks_evidence_file_is_kept_for_staff_in_scope(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let officer = app.staff_session("demo.longtoushan").await;
+    let [(household, _)] = recipients(&app, 1).await[..] else {
+        panic!("a recipient")
+    };
+    let today = app::db::today_cst().to_string();
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", officer.csrf.clone())
+        .text("method", "visit")
+        .text("checked_on", today)
+        .text("outcome", "continue")
+        .text("findings", "入户核查，家庭情况无变化。")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("核查照片.png"),
+        );
+    let res = officer
+        .client
+        .browser_post(officer.url(&format!("/staff/rechecks/household/{household}")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("record");
+    assert_eq!(res.status().as_u16(), 303, "recorded with its file");
+    let row = sqlx::query(
+        "SELECT f.id, f.file_name, f.size FROM recheck_files f JOIN rechecks r ON r.id = f.recheck_id
+         WHERE r.household_id = $1 AND r.status = 'done'",
+    )
+    .bind(household)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("the file belongs to the done re-check");
+    let (id, name, size): (i64, String, i64) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!((name.as_str(), size), ("核查照片.png", PNG.len() as i64));
+    let href = format!("/staff/rechecks/files/{id}");
+    let (status, page) = officer
+        .get_text(&format!("/staff/rechecks/household/{household}"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&href), "the household page links the file");
+    let res = officer.get(&href).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert_eq!(res.bytes().await.expect("bytes").as_ref(), PNG);
+    assert!(
+        app.audit_actions()
+            .await
+            .iter()
+            .any(|(actor, action)| actor == "demo.longtoushan" && action == "recheck.file_view"),
+        "viewing the file is audited"
+    );
+    // Another township's officer: not theirs.
+    let other = app.staff_session("demo.shuimo").await;
+    let status = other.get(&href).await.status().as_u16();
+    assert!(matches!(status, 403 | 404), "another township: {status}");
+    // Signed out: to the login page, no bytes.
+    let res = app
+        .new_client()
+        .get(app.url(&href))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status().as_u16(), 303);
+    assert!(!res.bytes().await.expect("body").starts_with(&PNG[..8]));
 }

@@ -1,0 +1,57 @@
+//! Evidence files kept in the database, a case's (`evidence_files`) or a re-check's
+//! (`recheck_files`): one way in for both. Reading them stays with each owner's module, which
+//! joins what its pages need.
+
+use sqlx::{AnyConnection, Row};
+
+use crate::error::AppResult;
+
+/// Whose file it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Case(i64),
+    Recheck(i64),
+}
+
+/// A file to store (already checked: size, type, name — `web::files`).
+pub struct NewFile<'a> {
+    pub content_type: &'a str,
+    pub file_name: &'a str,
+    pub sha256: &'a str,
+    pub data: &'a [u8],
+    pub uploaded_by: i64,
+}
+
+/// Stores `f` for `owner` inside the caller's transaction; returns the file's id.
+#[tracing::instrument(skip_all)]
+pub async fn insert(
+    conn: &mut AnyConnection,
+    owner: Owner,
+    f: &NewFile<'_>,
+    now: i64,
+) -> AppResult<i64> {
+    let (sql, owner_id) = match owner {
+        Owner::Case(id) => (
+            "INSERT INTO evidence_files (case_id, content_type, file_name, size, sha256, data,
+                uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            id,
+        ),
+        Owner::Recheck(id) => (
+            "INSERT INTO recheck_files (recheck_id, content_type, file_name, size, sha256, data,
+                uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            id,
+        ),
+    };
+    let row = sqlx::query(sql)
+        .bind(owner_id)
+        .bind(f.content_type)
+        .bind(f.file_name)
+        .bind(f.data.len() as i64)
+        .bind(f.sha256)
+        .bind(f.data)
+        .bind(f.uploaded_by)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get(0)?)
+}
