@@ -441,29 +441,12 @@ pub async fn upload_evidence(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge
-        } else {
-            AppError::invalid("file", lang.t(Msg::BadRequestBody))
-        }
-    };
-    let (mut csrf, mut file) = (String::new(), None);
-    while let Some(part) = multipart.next_field().await.map_err(bad)? {
-        match part.name() {
-            Some("csrf") => csrf = part.text().await.map_err(bad)?,
-            Some("file") => {
-                let name = part.file_name().unwrap_or("").to_owned();
-                file = Some((name, part.bytes().await.map_err(bad)?));
-            }
-            _ => {}
-        }
-    }
-    if !crate::web::session::constant_time_eq(&csrf, &staff.csrf) {
+    let upload = files::read_upload(&mut multipart, lang).await?;
+    if !crate::web::session::constant_time_eq(upload.field("csrf"), &staff.csrf) {
         return Err(AppError::CrossSite);
     }
     let case = steps::load(&state, &staff, id, Perm::ReadCases).await?;
-    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let Some((name, bytes)) = upload.file.filter(|(_, b)| !b.is_empty()) else {
         return Err(AppError::invalid("file", lang.t(Msg::EvidenceTypeRule)));
     };
     evidence::store(&state, &staff, &case, &name, &bytes).await?;

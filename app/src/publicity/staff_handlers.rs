@@ -24,6 +24,7 @@ use crate::sheets as import;
 use crate::web::confirm::Confirm;
 use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
+use crate::web::files;
 use crate::web::format::{qr_data_uri, yuan};
 use crate::web::labels::publicity as labels;
 use crate::web::session::{constant_time_eq, StaffCtx, StaffForm};
@@ -348,51 +349,6 @@ pub async fn delete_entry(
     Ok(saved(id))
 }
 
-fn bad_upload(lang: Lang, e: axum::extract::multipart::MultipartError) -> AppError {
-    let status = e.status();
-    tracing::info!(error = %e, "bad upload");
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::TooLarge
-    } else {
-        AppError::invalid("file", lang.t(Msg::BadRequestBody))
-    }
-}
-
-/// An upload form's CSRF token and file (client's file name, bytes).
-async fn read_upload(
-    multipart: &mut Multipart,
-    lang: Lang,
-) -> AppResult<(String, Option<(String, Vec<u8>)>)> {
-    let (mut csrf, mut file) = (String::new(), None);
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| bad_upload(lang, e))?
-    {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.map_err(|e| bad_upload(lang, e))?,
-            Some("file") => {
-                let name = field.file_name().unwrap_or("").to_owned();
-                let bytes = field.bytes().await.map_err(|e| bad_upload(lang, e))?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    Ok((csrf, file))
-}
-
-/// A safe display form of the client's file name (no path, no control characters, bounded).
-fn display_file_name(name: &str) -> String {
-    name.rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(80)
-        .collect()
-}
-
 /// Upload → parse → validate → stage → preview. Nothing reaches the batch until confirmed.
 pub async fn import_preview(
     State(state): State<AppState>,
@@ -402,16 +358,16 @@ pub async fn import_preview(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let (csrf, file) = read_upload(&mut multipart, lang).await?;
+    let upload = files::read_upload(&mut multipart, lang).await?;
     // The CSRF check comes before anything else is looked at.
-    if !constant_time_eq(&csrf, &staff.csrf) {
+    if !constant_time_eq(upload.field("csrf"), &staff.csrf) {
         return Err(AppError::CrossSite);
     }
     let batch = batches::load_draft(&state, &staff, id, lang).await?;
-    let Some((file_name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+    let Some((file_name, bytes)) = upload.file.filter(|(_, b)| !b.is_empty()) else {
         return Err(AppError::invalid("file", lang.t(Msg::FileLabel)));
     };
-    let file_name = display_file_name(&file_name);
+    let file_name = files::tidy_name(&file_name);
     let (parse_name, defaults) = (file_name.clone(), entries::defaults_for(batch.kind));
     let parsed =
         tokio::task::spawn_blocking(move || import::parse_file(&parse_name, &bytes, &defaults))

@@ -11,11 +11,12 @@ use sha2::{Digest, Sha256};
 
 use crate::db::comparisons as cdb;
 use crate::error::{AppError, AppResult};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::Msg;
 use crate::rechecks::compare::{self, RowProblem, Upload, MATCHES_SHOWN, MAX_BYTES};
 use crate::rechecks::compare_views::{ComparePage, ComparisonPreviewPage, PreviewData};
 use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
+use crate::web::files;
 use crate::web::session::{constant_time_eq, StaffCtx, StaffForm};
 use crate::web::shell::nav;
 use crate::web::state::AppState;
@@ -54,15 +55,6 @@ pub async fn form(
     form_page(&state, &ctx, &staff, None).await
 }
 
-fn bad_upload(lang: Lang, e: axum::extract::multipart::MultipartError) -> AppError {
-    tracing::info!(error = %e, "bad comparison upload");
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::TooLarge
-    } else {
-        AppError::invalid("file", lang.t(Msg::BadRequestBody))
-    }
-}
-
 /// `POST /staff/rechecks/compare` (multipart: csrf, then file). The token comes first in the
 /// form, so a cross-site upload is refused before its file is read; the file is hashed as it
 /// arrives and kept once, in a buffer sized from the request's length.
@@ -80,11 +72,11 @@ pub async fn upload(
     while let Some(mut field) = multipart
         .next_field()
         .await
-        .map_err(|e| bad_upload(lang, e))?
+        .map_err(|e| files::bad_upload(lang, e))?
     {
         match field.name() {
             Some("csrf") => {
-                let token = field.text().await.map_err(|e| bad_upload(lang, e))?;
+                let token = field.text().await.map_err(|e| files::bad_upload(lang, e))?;
                 csrf_ok = constant_time_eq(token.trim(), &staff.csrf);
             }
             Some("file") if file.is_none() => {
@@ -104,7 +96,11 @@ pub async fn upload(
                     .min(MAX_BYTES);
                 let mut bytes = Vec::with_capacity(expected);
                 let mut hasher = Sha256::new();
-                while let Some(chunk) = field.chunk().await.map_err(|e| bad_upload(lang, e))? {
+                while let Some(chunk) = field
+                    .chunk()
+                    .await
+                    .map_err(|e| files::bad_upload(lang, e))?
+                {
                     if bytes.len().saturating_add(chunk.len()) > MAX_BYTES {
                         return Err(AppError::TooLarge);
                     }

@@ -141,31 +141,8 @@ pub async fn record(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge
-        } else {
-            AppError::invalid("form", lang.t(Msg::BadRequestBody))
-        }
-    };
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(part) = multipart.next_field().await.map_err(bad)? {
-        let name = part.name().unwrap_or("").to_owned();
-        if name == "file" {
-            let file_name = part.file_name().unwrap_or("").to_owned();
-            file = Some((file_name, part.bytes().await.map_err(bad)?.to_vec()));
-        } else if fields.len() < 16 {
-            fields.push((name, part.text().await.map_err(bad)?));
-        }
-    }
-    let field = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim())
-            .unwrap_or("")
-    };
+    let upload = files::read_upload(&mut multipart, lang).await?;
+    let field = |k: &str| upload.field(k);
     if !crate::web::session::constant_time_eq(field("csrf"), &staff.csrf) {
         return Err(AppError::CrossSite);
     }
@@ -207,7 +184,10 @@ pub async fn record(
         checked_on,
         findings: field("findings"),
         new_monthly_fen,
-        file: file.as_ref().map(|(n, b)| (n.as_str(), b.as_slice())),
+        file: upload
+            .file
+            .as_ref()
+            .map(|(n, b)| (n.as_str(), b.as_slice())),
     };
     match service::record(&state, &staff, &r, on_list, &input).await? {
         Ok(Some(notice)) => Ok(Redirect::to(&format!(

@@ -1,9 +1,13 @@
 //! Staff-uploaded files (case evidence, re-check evidence): what is accepted, how the client's
 //! name is shown, and how a stored file is served back — never cached, never run in the page.
 
-use axum::http::{header, HeaderValue};
+use axum::extract::multipart::MultipartError;
+use axum::extract::Multipart;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Msg};
 use crate::web::cookies::no_store;
 
 /// Largest uploaded evidence file.
@@ -22,21 +26,76 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// A display form of the client's file name: no path, no control characters, bounded.
-pub fn display_name(name: &str) -> String {
-    let n: String = name
-        .rsplit(['/', '\\'])
+/// The client's file name without its path or control characters, at most 80 characters
+/// (empty when nothing is left).
+pub fn tidy_name(name: &str) -> String {
+    name.rsplit(['/', '\\'])
         .next()
         .unwrap_or("")
         .chars()
         .filter(|c| !c.is_control())
         .take(80)
-        .collect();
+        .collect()
+}
+
+/// A display form of the client's file name ([`tidy_name`], or "evidence" when nothing is left).
+pub fn display_name(name: &str) -> String {
+    let n = tidy_name(name);
     if n.trim().is_empty() {
         "evidence".to_owned()
     } else {
         n
     }
+}
+
+/// What a multipart body that cannot be read means for its sender: too large (413), or a form
+/// the browser did not send whole (422, in the sender's language). Logged without the content.
+pub fn bad_upload(lang: Lang, e: MultipartError) -> AppError {
+    tracing::info!(error = %e, "bad upload");
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge
+    } else {
+        AppError::invalid("file", lang.t(Msg::BadRequestBody))
+    }
+}
+
+/// Text fields an upload form may carry besides its file; more are not read.
+const MAX_FIELDS: usize = 16;
+
+/// An upload form as it arrived: its text fields and its one `file` part.
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub fields: Vec<(String, String)>,
+    /// The client's file name (as sent) and the bytes.
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+impl Upload {
+    /// A text field, trimmed ("" when absent).
+    pub fn field(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.trim())
+            .unwrap_or("")
+    }
+}
+
+/// Reads a whole upload form (the route's body limit bounds it): the part named `file` as bytes,
+/// up to [`MAX_FIELDS`] others as text.
+pub async fn read_upload(multipart: &mut Multipart, lang: Lang) -> AppResult<Upload> {
+    let bad = |e| bad_upload(lang, e);
+    let mut upload = Upload::default();
+    while let Some(part) = multipart.next_field().await.map_err(bad)? {
+        let name = part.name().unwrap_or("").to_owned();
+        if name == "file" {
+            let file_name = part.file_name().unwrap_or("").to_owned();
+            upload.file = Some((file_name, part.bytes().await.map_err(bad)?.to_vec()));
+        } else if upload.fields.len() < MAX_FIELDS {
+            upload.fields.push((name, part.text().await.map_err(bad)?));
+        }
+    }
+    Ok(upload)
 }
 
 /// A stored file as a response: its sniffed type, an ASCII file name, a PDF downloaded rather
