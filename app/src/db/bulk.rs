@@ -3,6 +3,7 @@
 
 use sqlx::AnyConnection;
 
+use super::Backend;
 use crate::error::AppResult;
 
 /// One bound value.
@@ -21,12 +22,11 @@ pub const CHUNK_ROWS: usize = 64;
 /// parameters whatever the column count.
 pub const PG_CHUNK_ROWS: usize = 1000;
 
-/// How many rows one statement carries on `backend` (sqlx's backend name) for `cols` columns.
-pub fn chunk_rows(backend: &str, cols: usize) -> usize {
-    if backend.to_ascii_lowercase().starts_with("postgres") {
-        PG_CHUNK_ROWS.min(60_000 / cols.max(1)).max(1)
-    } else {
-        CHUNK_ROWS
+/// How many rows one statement carries on `backend` for `cols` columns.
+pub fn chunk_rows(backend: Backend, cols: usize) -> usize {
+    match backend {
+        Backend::Postgres => PG_CHUNK_ROWS.min(60_000 / cols.max(1)).max(1),
+        Backend::Sqlite => CHUNK_ROWS,
     }
 }
 
@@ -39,7 +39,7 @@ pub async fn insert_many(
     rows: &[Vec<Value>],
 ) -> AppResult<()> {
     let cols = columns.split(',').count();
-    let per_statement = chunk_rows(conn.backend_name(), cols);
+    let per_statement = chunk_rows(Backend::of(conn), cols);
     for chunk in rows.chunks(per_statement) {
         let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
         let mut n = 0;
@@ -79,10 +79,10 @@ mod tests {
 
     #[test]
     fn postgres_statements_carry_more_rows_within_its_parameter_limit() {
-        assert_eq!(chunk_rows("SQLite", 5), CHUNK_ROWS);
-        assert_eq!(chunk_rows("PostgreSQL", 5), PG_CHUNK_ROWS);
+        assert_eq!(chunk_rows(Backend::Sqlite, 5), CHUNK_ROWS);
+        assert_eq!(chunk_rows(Backend::Postgres, 5), PG_CHUNK_ROWS);
         for cols in 1..=200 {
-            let n = chunk_rows("PostgreSQL", cols);
+            let n = chunk_rows(Backend::Postgres, cols);
             assert!(n >= 1 && n * cols <= 65_535, "{cols} columns: {n} rows");
         }
     }

@@ -56,6 +56,19 @@ impl Backend {
             Err("DATABASE_URL must start with sqlite: or postgres://".to_owned())
         }
     }
+
+    /// The backend a connection talks to, by sqlx's driver name ("PostgreSQL", "SQLite").
+    pub fn of(conn: &sqlx::AnyConnection) -> Backend {
+        if conn
+            .backend_name()
+            .to_ascii_lowercase()
+            .starts_with("postgres")
+        {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
 }
 
 /// The pool plus which backend it talks to, where committed changes go, and the read replica
