@@ -160,6 +160,12 @@ messages! {
     RoleLabel => ("角色", "Role"),
     ScopeLabel => ("负责范围", "Scope"),
     WholeCounty => ("全县", "Whole county"),
+    AllCounties => ("全部县（市、区）", "All counties"),
+    CountyLabel => ("所属县（市、区）", "County"),
+    CountyHint => (
+        "没有选乡镇的账号，只能处理所选县的事务；不选则可看全部县（省、州市的监督人员）。",
+        "An account without a township works only in the county chosen; none: every county (province or prefecture oversight)."
+    ),
     VillagesInScope => ("负责的村（社区）", "Villages in your scope"),
     Accounts => ("账号管理", "Staff accounts"),
     AuditLog => ("操作记录", "Audit trail"),

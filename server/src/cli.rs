@@ -31,6 +31,10 @@ pub enum StaffCommand {
         /// Village code (e.g. 530621103201) for a village assistant (inside --township).
         #[arg(long)]
         village: Option<String>,
+        /// County code (e.g. 530621000000) or name, for an account without a township in a
+        /// deployment of several counties; without it such an account reaches every county.
+        #[arg(long)]
+        county: Option<String>,
         #[arg(long)]
         email: Option<String>,
     },
@@ -81,12 +85,22 @@ fn read_password() -> anyhow::Result<String> {
 }
 
 async fn township_id(state: &AppState, given: &str) -> anyhow::Result<i64> {
-    let townships = regions::by_level(&state.db, Level::Township).await?;
-    townships
+    region_id(state, Level::Township, given).await
+}
+
+/// A region of `level` by its 12-digit code or its name.
+async fn region_id(state: &AppState, level: Level, given: &str) -> anyhow::Result<i64> {
+    let regions = regions::by_level(&state.db, level).await?;
+    regions
         .iter()
         .find(|t| t.code == given || t.name_zh == given || t.name_en.as_deref() == Some(given))
         .map(|t| t.id)
-        .with_context(|| format!("no township {given:?}; use a 12-digit code or the name"))
+        .with_context(|| {
+            format!(
+                "no {} {given:?}; use a 12-digit code or the name",
+                level.as_str()
+            )
+        })
 }
 
 pub async fn run(common: CommonArgs, cmd: StaffCommand) -> anyhow::Result<()> {
@@ -95,6 +109,7 @@ pub async fn run(common: CommonArgs, cmd: StaffCommand) -> anyhow::Result<()> {
         staff_id: None,
         name: "cli",
         client_addr: None,
+        scope: app::domain::Scope::All,
     };
     match cmd {
         StaffCommand::Add {
@@ -103,10 +118,15 @@ pub async fn run(common: CommonArgs, cmd: StaffCommand) -> anyhow::Result<()> {
             role,
             township,
             village,
+            county,
             email,
         } => {
             let township_id = match township {
                 Some(t) => Some(township_id(&state, &t).await?),
+                None => None,
+            };
+            let county_id = match county {
+                Some(c) => Some(region_id(&state, Level::County, &c).await?),
                 None => None,
             };
             let password = read_password()?;
@@ -116,6 +136,7 @@ pub async fn run(common: CommonArgs, cmd: StaffCommand) -> anyhow::Result<()> {
                 role,
                 township_id,
                 village_code: village.unwrap_or_default(),
+                county_id,
                 email: email.unwrap_or_default(),
                 active: true,
             };
@@ -131,15 +152,17 @@ pub async fn run(common: CommonArgs, cmd: StaffCommand) -> anyhow::Result<()> {
             }
         }
         StaffCommand::List => {
-            for s in app::db::staff::list(&state.db, None).await? {
+            for s in app::db::staff::list(&state.db, &app::domain::Scope::All).await? {
                 println!(
                     "{}\t{}\t{}\t{}\t{}",
                     s.username,
                     s.display_name,
                     s.role.as_str(),
-                    s.township_id
-                        .map(|t| t.to_string())
-                        .unwrap_or_else(|| "county".into()),
+                    match (s.township_id, s.county_id) {
+                        (Some(t), _) => format!("township {t}"),
+                        (None, Some(c)) => format!("county {c}"),
+                        (None, None) => "all".to_owned(),
+                    },
                     if s.active { "active" } else { "disabled" }
                 );
             }

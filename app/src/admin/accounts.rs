@@ -9,8 +9,9 @@ use serde::Deserialize;
 
 use crate::admin::service::{self, AccountInput, Actor, ServiceError};
 use crate::admin::views::{AccountFormPage, AccountFormValues, AccountsPage};
+use crate::db::staff::Staff;
 use crate::db::{regions, staff as staff_db};
-use crate::domain::access::Perm;
+use crate::domain::access::{Perm, Scope};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::ctx::PageCtx;
@@ -18,27 +19,85 @@ use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::shell::nav;
 use crate::web::state::AppState;
 
-/// Display name of a scope: the township's name, or "whole county".
-pub async fn scope_name(
-    state: &AppState,
-    lang: Lang,
-    township_id: Option<i64>,
-) -> AppResult<String> {
-    Ok(match township_id {
-        None => lang.t(Msg::WholeCounty).to_owned(),
-        Some(id) => regions::by_id(&state.db, id)
-            .await?
-            .map(|r| lang.pick(&r.name_zh, r.name_en.as_deref()).to_owned())
-            .unwrap_or_default(),
-    })
+/// A region's name in the reader's language.
+async fn region_name(state: &AppState, lang: Lang, id: i64) -> AppResult<String> {
+    Ok(regions::by_id(&state.db, id)
+        .await?
+        .map(|r| lang.pick(&r.name_zh, r.name_en.as_deref()).to_owned())
+        .unwrap_or_default())
 }
 
-async fn township_options(state: &AppState, lang: Lang) -> AppResult<Vec<(i64, String)>> {
+/// What a staff member's scope is called: their township, their county, or everywhere.
+pub async fn scope_label(state: &AppState, lang: Lang, scope: &Scope) -> AppResult<String> {
+    match scope {
+        Scope::Township(t) => region_name(state, lang, *t).await,
+        Scope::County { id, .. } => region_name(state, lang, *id).await,
+        Scope::All if regions::counties(&state.db).await?.len() > 1 => {
+            Ok(lang.t(Msg::AllCounties).to_owned())
+        }
+        Scope::All => Ok(lang.t(Msg::WholeCounty).to_owned()),
+    }
+}
+
+/// An account's scope as the list shows it.
+async fn account_scope(state: &AppState, lang: Lang, s: &Staff) -> AppResult<String> {
+    match (s.township_id, s.county_id) {
+        (Some(t), _) => region_name(state, lang, t).await,
+        (None, Some(c)) => region_name(state, lang, c).await,
+        (None, None) => scope_label(state, lang, &Scope::All).await,
+    }
+}
+
+/// The townships a manager may place accounts in.
+async fn township_options(
+    state: &AppState,
+    lang: Lang,
+    staff: &StaffCtx,
+) -> AppResult<Vec<(i64, String)>> {
     Ok(regions::by_level(&state.db, regions::Level::Township)
         .await?
         .into_iter()
+        .filter(|t| staff.scope().reaches(Some(t.id), false))
         .map(|t| (t.id, lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned()))
         .collect())
+}
+
+/// The counties a manager of the whole deployment may limit an account to (none when the
+/// deployment is one county, or the manager is a county's own).
+async fn county_options(
+    state: &AppState,
+    lang: Lang,
+    staff: &StaffCtx,
+) -> AppResult<Vec<(i64, String)>> {
+    let counties = regions::counties(&state.db).await?;
+    if counties.len() < 2 || *staff.scope() != Scope::All {
+        return Ok(vec![]);
+    }
+    Ok(counties
+        .into_iter()
+        .map(|c| (c.id, lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned()))
+        .collect())
+}
+
+/// A manager reaches an account in their scope: one of their townships, or (a county's
+/// administrator) their county's own county-level accounts.
+fn require_manages(staff: &StaffCtx, target: &Staff) -> AppResult<()> {
+    let reached = match staff.scope() {
+        Scope::County { id, .. } => {
+            target.county_id == Some(*id) || staff.scope().reaches(target.township_id, false)
+        }
+        scope => scope.reaches(target.township_id, false) || *scope == Scope::All,
+    };
+    if reached {
+        Ok(())
+    } else {
+        tracing::warn!(
+            staff_id = staff.staff.id,
+            target = target.id,
+            "account out of scope"
+        );
+        Err(AppError::Forbidden)
+    }
 }
 
 pub async fn accounts(
@@ -46,11 +105,11 @@ pub async fn accounts(
     ctx: PageCtx,
     staff: StaffCtx,
 ) -> AppResult<Response> {
-    staff.require(Perm::ManageStaff, None)?;
+    staff.require_role(Perm::ManageStaff)?;
     let lang = ctx.lang;
     let mut rows = Vec::new();
     for s in staff_db::list(&state.db, staff.scope()).await? {
-        let scope = scope_name(&state, lang, s.township_id).await?;
+        let scope = account_scope(&state, lang, &s).await?;
         rows.push((s, scope));
     }
     let nav = nav(&staff);
@@ -73,7 +132,8 @@ async fn account_form(
     saved: bool,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let townships = township_options(state, lang).await?;
+    let townships = township_options(state, lang, staff).await?;
+    let counties = county_options(state, lang, staff).await?;
     let nav = nav(staff);
     let csrf = staff.csrf.clone();
     let status = if errors.is_empty() {
@@ -85,7 +145,7 @@ async fn account_form(
     let mut res = ctx
         .render(
             title,
-            view! { <AccountFormPage lang nav csrf id values errors townships saved /> },
+            view! { <AccountFormPage lang nav csrf id values errors townships counties saved /> },
         )
         .into_response();
     *res.status_mut() = status;
@@ -97,7 +157,7 @@ pub async fn new_account(
     ctx: PageCtx,
     staff: StaffCtx,
 ) -> AppResult<Response> {
-    staff.require(Perm::ManageStaff, None)?;
+    staff.require_role(Perm::ManageStaff)?;
     let values = AccountFormValues {
         role: "township_officer".into(),
         active: true,
@@ -119,6 +179,8 @@ pub struct AccountForm {
     #[serde(default)]
     village: String,
     #[serde(default)]
+    county: String,
+    #[serde(default)]
     email: String,
     #[serde(default)]
     password: String,
@@ -134,6 +196,7 @@ impl AccountForm {
             role: self.role.clone(),
             township_id: self.township.trim().parse().ok(),
             village_code: self.village.clone(),
+            county_id: self.county.trim().parse().ok(),
             email: self.email.clone(),
             active,
         }
@@ -146,6 +209,7 @@ impl AccountForm {
             role: self.role.clone(),
             township_id: self.township.trim().parse().ok(),
             village_code: self.village.clone(),
+            county_id: self.county.trim().parse().ok(),
             email: self.email.clone(),
             active,
         }
@@ -168,6 +232,7 @@ fn actor(staff: &StaffCtx) -> Actor<'_> {
         staff_id: Some(staff.staff.id),
         name: &staff.staff.username,
         client_addr: staff.client_addr.clone(),
+        scope: staff.scope().clone(),
     }
 }
 
@@ -176,7 +241,7 @@ pub async fn create_account(
     ctx: PageCtx,
     StaffForm(staff, form): StaffForm<AccountForm>,
 ) -> AppResult<Response> {
-    staff.require(Perm::ManageStaff, None)?;
+    staff.require_role(Perm::ManageStaff)?;
     match service::create(&state, &form.input(true), &form.password, &actor(&staff)).await {
         Ok(id) => Ok(Redirect::to(&format!("/staff/accounts/{id}?saved=1")).into_response()),
         Err(ServiceError::Fields(errors)) => {
@@ -198,17 +263,18 @@ pub async fn edit_account(
     Path(id): Path<i64>,
     Query(q): Query<SavedQuery>,
 ) -> AppResult<Response> {
-    staff.require(Perm::ManageStaff, None)?;
+    staff.require_role(Perm::ManageStaff)?;
     let target = staff_db::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    staff.require(Perm::ManageStaff, target.township_id)?;
+    require_manages(&staff, &target)?;
     let values = AccountFormValues {
         username: target.username,
         display_name: target.display_name,
         role: target.role.as_str().to_owned(),
         township_id: target.township_id,
         village_code: village_code(&state, target.village_id).await?,
+        county_id: target.county_id,
         email: target.email.unwrap_or_default(),
         active: target.active,
     };
@@ -230,11 +296,11 @@ pub async fn update_account(
     Path(id): Path<i64>,
     StaffForm(staff, form): StaffForm<AccountForm>,
 ) -> AppResult<Response> {
-    staff.require(Perm::ManageStaff, None)?;
+    staff.require_role(Perm::ManageStaff)?;
     let target = staff_db::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    staff.require(Perm::ManageStaff, target.township_id)?;
+    require_manages(&staff, &target)?;
     let active = form.active.is_some();
     let mut input = form.input(active);
     input.username = target.username.clone();
@@ -261,11 +327,11 @@ pub async fn reset_password(
     Path(id): Path<i64>,
     StaffForm(staff, form): StaffForm<PasswordForm>,
 ) -> AppResult<Response> {
-    staff.require(Perm::ManageStaff, None)?;
+    staff.require_role(Perm::ManageStaff)?;
     let target = staff_db::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    staff.require(Perm::ManageStaff, target.township_id)?;
+    require_manages(&staff, &target)?;
     match service::reset_password(&state, id, &form.password, &actor(&staff)).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/accounts/{id}?saved=1")).into_response()),
         Err(ServiceError::Fields(errors)) => {
@@ -279,6 +345,7 @@ pub async fn reset_password(
                 role: target.role.as_str().to_owned(),
                 township_id: target.township_id,
                 village_code: village_code(&state, target.village_id).await?,
+                county_id: target.county_id,
                 email: target.email.unwrap_or_default(),
                 active: target.active,
             };

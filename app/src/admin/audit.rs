@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::admin::views::{AuditPage, SecurityData};
 use crate::db::{audit, now_epoch, security};
-use crate::domain::access::Perm;
+use crate::domain::access::{Perm, Scope};
 use crate::error::AppResult;
 use crate::i18n::Msg;
 use crate::web::ctx::PageCtx;
@@ -31,12 +31,12 @@ pub async fn audit_log(
     ctx: PageCtx,
     staff: StaffCtx,
 ) -> AppResult<Response> {
-    staff.require(Perm::ViewAudit, staff.scope())?;
+    staff.require_role(Perm::ViewAudit)?;
     let rows = audit::list(&state.db, staff.scope(), 200).await?;
     // Failed sign-ins concern every account: county-level readers only.
     let security = match staff.scope() {
-        None => Some(security_data(&state).await?),
-        Some(_) => None,
+        Scope::All => Some(security_data(&state).await?),
+        _ => None,
     };
     let lang = ctx.lang;
     let nav = nav(&staff);

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
 
-use crate::admin::accounts::scope_name;
+use crate::admin::accounts::scope_label;
 use crate::admin::views::DashboardPage;
 use crate::db::regions;
 use crate::domain::access::Perm;
@@ -20,9 +20,9 @@ pub async fn dashboard(
     ctx: PageCtx,
     staff: StaffCtx,
 ) -> AppResult<Response> {
-    staff.require(Perm::ViewDashboard, staff.scope())?;
+    staff.require_role(Perm::ViewDashboard)?;
     let lang = ctx.lang;
-    let scope = scope_name(&state, lang, staff.scope()).await?;
+    let scope = scope_label(&state, lang, staff.scope()).await?;
     let villages = regions::villages_in_scope(&state.db, staff.scope())
         .await?
         .into_iter()
@@ -33,12 +33,11 @@ pub async fn dashboard(
             )
         })
         .collect();
-    let process = match staff.can(Perm::ReadCases, staff.scope()) && staff.village_scope().is_none()
-    {
+    let process = match staff.can_role(Perm::ReadCases) && staff.village_scope().is_none() {
         true => Some(process_work(&state, &staff).await?),
         false => None,
     };
-    let work = match staff.can(Perm::ReadRecords, staff.scope()) {
+    let work = match staff.can_role(Perm::ReadRecords) {
         true => Some(crate::process::workload::of(&state, &staff).await?),
         false => None,
     };

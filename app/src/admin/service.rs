@@ -2,7 +2,7 @@
 
 use crate::db::{audit, now_epoch, regions, sessions, staff as staff_db};
 use crate::domain::access::{check_password, valid_username, PasswordError};
-use crate::domain::Role;
+use crate::domain::{Role, Scope};
 use crate::error::AppError;
 use crate::i18n::Msg;
 use crate::web::session::hash_password;
@@ -56,6 +56,9 @@ pub struct AccountInput {
     pub township_id: Option<i64>,
     /// A village's 12-digit code, for a village assistant.
     pub village_code: String,
+    /// The county an account without a township is limited to (a deployment of several
+    /// counties); ignored when a county's own administrator acts (their county is used).
+    pub county_id: Option<i64>,
     pub email: String,
     pub active: bool,
 }
@@ -67,8 +70,10 @@ pub struct ValidAccount {
     pub display_name: String,
     pub role: Role,
     pub township_id: Option<i64>,
-    /// Resolved by [`validate_scope`]; `check_fields` leaves it empty.
+    /// Resolved by [`check_scope`]; `check_fields` leaves it empty.
     pub village_id: Option<i64>,
+    /// Resolved by [`check_scope`]; `check_fields` leaves it empty.
+    pub county_id: Option<i64>,
     pub email: Option<String>,
     pub active: bool,
 }
@@ -118,6 +123,7 @@ pub fn check_fields(
             role,
             township_id: input.township_id,
             village_id: None,
+            county_id: None,
             email: (!email.is_empty()).then(|| email.to_owned()),
             active: input.active,
         }),
@@ -125,13 +131,37 @@ pub fn check_fields(
     }
 }
 
-/// Checks that the township exists and the village (a village assistant's) lies in it; returns
-/// the village's id.
+/// Where an account may be placed by a manager of `scope`: a township they reach; without a
+/// township, the manager's own county (a county's administrator cannot make accounts wider
+/// than their county), or, for the deployment's own, the county asked for (or none: everywhere).
+pub fn placed_county(
+    scope: &Scope,
+    township_id: Option<i64>,
+    asked: Option<i64>,
+) -> Result<Option<i64>, FieldErrors> {
+    if township_id.is_some() {
+        return if scope.reaches(township_id, false) {
+            Ok(None)
+        } else {
+            Err(vec![("township", Msg::TownshipRequired)])
+        };
+    }
+    match scope {
+        Scope::All => Ok(asked),
+        Scope::County { id, .. } => Ok(Some(*id)),
+        Scope::Township(_) => Err(vec![("township", Msg::TownshipRequired)]),
+    }
+}
+
+/// Checks that the township exists, lies in the manager's scope, and the village (a village
+/// assistant's) lies in it; returns the village's id and the account's county.
 async fn check_scope(
     state: &AppState,
+    actor: &Actor<'_>,
     township_id: Option<i64>,
-    village_code: &str,
-) -> Result<Option<i64>, ServiceError> {
+    input: &AccountInput,
+) -> Result<(Option<i64>, Option<i64>), ServiceError> {
+    let village_code = input.village_code.as_str();
     if let Some(id) = township_id {
         let ok = regions::by_level_id(&state.db, regions::Level::Township, id)
             .await?
@@ -143,6 +173,29 @@ async fn check_scope(
             )]));
         }
     }
+    let county =
+        placed_county(&actor.scope, township_id, input.county_id).map_err(ServiceError::Fields)?;
+    if let Some(c) = county {
+        if regions::by_level_id(&state.db, regions::Level::County, c)
+            .await?
+            .is_none()
+        {
+            return Err(ServiceError::Fields(vec![(
+                "county",
+                Msg::TownshipRequired,
+            )]));
+        }
+    }
+    let village = check_village(state, township_id, village_code).await?;
+    Ok((village, county))
+}
+
+/// The village (a village assistant's) of a code, which must lie in the township.
+async fn check_village(
+    state: &AppState,
+    township_id: Option<i64>,
+    village_code: &str,
+) -> Result<Option<i64>, ServiceError> {
     let code = village_code.trim();
     if code.is_empty() {
         return Ok(None);
@@ -156,11 +209,13 @@ async fn check_scope(
     }
 }
 
-/// Who is acting, for the audit log.
+/// Who is acting, for the audit log, and where they may place accounts.
 pub struct Actor<'a> {
     pub staff_id: Option<i64>,
     pub name: &'a str,
     pub client_addr: Option<String>,
+    /// The manager's scope (the command line: everywhere).
+    pub scope: Scope,
 }
 
 fn entry<'a>(
@@ -200,7 +255,8 @@ pub async fn create(
         return Err(ServiceError::Fields(errors));
     }
     let mut account = check_fields(input, true).map_err(ServiceError::Fields)?;
-    account.village_id = check_scope(state, account.township_id, &input.village_code).await?;
+    (account.village_id, account.county_id) =
+        check_scope(state, actor, account.township_id, input).await?;
     let hash = hash_password(password.to_owned()).await?;
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
@@ -213,6 +269,7 @@ pub async fn create(
             role: account.role,
             township_id: account.township_id,
             village_id: account.village_id,
+            county_id: account.county_id,
             email: account.email.as_deref(),
         },
         now,
@@ -223,10 +280,11 @@ pub async fn create(
         other => ServiceError::App(other),
     })?;
     let detail = format!(
-        "username={} role={} township={:?}",
+        "username={} role={} township={:?} county={:?}",
         account.username,
         account.role.as_str(),
-        account.township_id
+        account.township_id,
+        account.county_id
     );
     audit::record(
         &mut tx,
@@ -246,7 +304,8 @@ pub async fn update(
     actor: &Actor<'_>,
 ) -> Result<(), ServiceError> {
     let mut account = check_fields(input, false).map_err(ServiceError::Fields)?;
-    account.village_id = check_scope(state, account.township_id, &input.village_code).await?;
+    (account.village_id, account.county_id) =
+        check_scope(state, actor, account.township_id, input).await?;
     let before = staff_db::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -257,6 +316,7 @@ pub async fn update(
         role: account.role,
         township_id: account.township_id,
         village_id: account.village_id,
+        county_id: account.county_id,
         email: account.email.as_deref(),
         active: account.active,
     };
@@ -265,16 +325,19 @@ pub async fn update(
         || before.role != account.role
         || before.township_id != account.township_id
         || before.village_id != account.village_id
+        || before.county_id != account.county_id
     {
         // Rights changed: make the account sign in again under the new ones.
         sessions::delete_for_staff(&mut tx, id).await?;
     }
     let detail = format!(
-        "role {}→{} township {:?}→{:?} active {}→{}",
+        "role {}→{} township {:?}→{:?} county {:?}→{:?} active {}→{}",
         before.role.as_str(),
         account.role.as_str(),
         before.township_id,
         account.township_id,
+        before.county_id,
+        account.county_id,
         before.active,
         account.active
     );
@@ -361,9 +424,37 @@ mod tests {
             role: role.into(),
             township_id: township,
             village_code: String::new(),
+            county_id: None,
             email: String::new(),
             active: true,
         }
+    }
+
+    #[test]
+    fn an_account_is_never_wider_than_its_manager() {
+        let county = Scope::County {
+            id: 7,
+            townships: vec![70, 71],
+        };
+        // A county's administrator: their townships; without one, their county, whatever asked.
+        assert_eq!(placed_county(&county, Some(70), None), Ok(None));
+        assert_eq!(placed_county(&county, None, None), Ok(Some(7)));
+        assert_eq!(placed_county(&county, None, Some(8)), Ok(Some(7)));
+        assert_eq!(
+            placed_county(&county, Some(80), None),
+            Err(vec![("township", Msg::TownshipRequired)])
+        );
+        // The deployment's own: any township; without one, the county asked for, or everywhere.
+        assert_eq!(placed_county(&Scope::All, Some(80), Some(8)), Ok(None));
+        assert_eq!(placed_county(&Scope::All, None, Some(8)), Ok(Some(8)));
+        assert_eq!(placed_county(&Scope::All, None, None), Ok(None));
+        // A township's: only that township.
+        assert_eq!(
+            placed_county(&Scope::Township(70), Some(70), None),
+            Ok(None)
+        );
+        assert!(placed_county(&Scope::Township(70), None, None).is_err());
+        assert!(placed_county(&Scope::Township(70), Some(71), None).is_err());
     }
 
     #[test]

@@ -232,7 +232,13 @@ pub async fn logout(
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
     sessions::delete(&mut tx, &staff.session_hash).await?;
-    let entry = staff.audit("logout", "session", None, staff.scope(), String::new());
+    let entry = staff.audit(
+        "logout",
+        "session",
+        None,
+        staff.scope().township(),
+        String::new(),
+    );
     audit::record(&mut tx, &entry, now).await?;
     tx.commit().await?;
     let clear = clear_session_cookie(state.site.settings.secure_cookies);

@@ -162,6 +162,7 @@ pub struct AccountFormValues {
     pub role: String,
     pub township_id: Option<i64>,
     pub village_code: String,
+    pub county_id: Option<i64>,
     pub email: String,
     pub active: bool,
 }
@@ -183,6 +184,9 @@ pub fn AccountFormPage(
     values: AccountFormValues,
     errors: FieldErrors,
     townships: Vec<(i64, String)>,
+    /// Counties to limit an account without a township to (empty: one county, or a county's
+    /// own administrator).
+    counties: Vec<(i64, String)>,
     saved: bool,
 ) -> impl IntoView {
     let is_new = id.is_none();
@@ -210,6 +214,24 @@ pub fn AccountFormPage(
             view! { <option value=tid.to_string() selected=selected>{name}</option> }
         })
         .collect_view();
+    let county_select = (!counties.is_empty()).then(|| {
+        let options = counties
+            .into_iter()
+            .map(|(cid, name)| {
+                let selected = values.county_id == Some(cid);
+                view! { <option value=cid.to_string() selected=selected>{name}</option> }
+            })
+            .collect_view();
+        view! {
+            <label for="county">{lang.t(Msg::CountyLabel)}</label>
+            <select id="county" name="county" aria-describedby="county-hint">
+                <option value="" selected=values.county_id.is_none()>{lang.t(Msg::AllCounties)}</option>
+                {options}
+            </select>
+            <p class="hint" id="county-hint">{lang.t(Msg::CountyHint)}</p>
+            {field_error(lang, &errors, "county")}
+        }
+    });
     let reset = id.map(|id| {
         let csrf = csrf.clone();
         view! {
@@ -257,6 +279,7 @@ pub fn AccountFormPage(
                 {township_options}
             </select>
             {field_error(lang, &errors, "township")}
+            {county_select}
             <label for="village">{lang.t(Msg::VillageCodeLabel)}</label>
             <input id="village" name="village" type="text" inputmode="numeric" maxlength="12"
                 pattern="[0-9]{12}" value=values.village_code.clone() aria-describedby="village-hint" />

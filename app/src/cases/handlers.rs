@@ -18,7 +18,7 @@ use crate::cases::views::{
 use crate::cases::{evidence, lists, waiting_for};
 use crate::db::cases::{self as cdb, CaseFilter, RelativeDeclaration};
 use crate::db::{now_epoch, publicity as pdb, regions, staff as staff_db, today_cst};
-use crate::domain::access::Perm;
+use crate::domain::access::{Perm, Scope};
 use crate::domain::case::{RelativeOf, Stage, TownshipDecision};
 use crate::domain::{AidCategory, BatchKind, Fen};
 use crate::error::{AppError, AppResult};
@@ -90,7 +90,7 @@ pub async fn list(
     staff: StaffCtx,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    staff.require(Perm::ReadCases, staff.scope())?;
+    staff.require_role(Perm::ReadCases)?;
     let lang = ctx.lang;
     let villages = regions::villages_in_scope(&state.db, staff.scope()).await?;
     let villages: Vec<_> = villages
@@ -104,7 +104,7 @@ pub async fn list(
         .filter(|v| villages.iter().any(|r| r.id == *v))
         .or(staff.village_scope());
     let filter = CaseFilter {
-        township_id: staff.scope(),
+        scope: staff.scope().clone(),
         village_id: village,
         stage: q.stage.as_deref().and_then(|s| Stage::parse(s).ok()),
         batch_id: None,
@@ -134,9 +134,10 @@ pub async fn list(
             .collect(),
         village,
         stage: filter.stage,
-        can_register: staff.can(Perm::RegisterCases, staff.scope()),
+        can_register: staff.can_role(Perm::RegisterCases),
         meeting_township: staff
             .scope()
+            .township()
             .filter(|t| staff.can(Perm::ProcessCases, Some(*t)) && staff.village_scope().is_none()),
         list_actions: if village.is_some() {
             list_actions(&staff, township)
@@ -202,7 +203,7 @@ pub async fn new_form(
     ctx: PageCtx,
     staff: StaffCtx,
 ) -> AppResult<Response> {
-    staff.require(Perm::RegisterCases, staff.scope())?;
+    staff.require_role(Perm::RegisterCases)?;
     let form = Registration {
         fields: vec![
             ("received_on".into(), today_cst().to_string()),
@@ -217,7 +218,7 @@ pub async fn create(
     ctx: PageCtx,
     StaffForm(staff, fields): StaffForm<Fields>,
 ) -> AppResult<Response> {
-    staff.require(Perm::RegisterCases, staff.scope())?;
+    staff.require_role(Perm::RegisterCases)?;
     let form = Registration { fields };
     match register::check(&form, today_cst()) {
         Ok(valid) => {
@@ -230,10 +231,11 @@ pub async fn create(
 
 /// Who may sign a household visit of a case in `township_id`, as (id, name).
 async fn visitors(state: &AppState, township_id: i64) -> AppResult<Vec<(i64, String)>> {
-    Ok(staff_db::list(&state.db, None)
+    let county = regions::county_of(&state.db, Some(township_id)).await?;
+    Ok(staff_db::list(&state.db, &Scope::All)
         .await?
         .into_iter()
-        .filter(|s| steps::may_visit(s, township_id))
+        .filter(|s| steps::may_visit(s, township_id, county))
         .map(|s| (s.id, s.display_name))
         .collect())
 }
@@ -479,7 +481,7 @@ async fn meeting_page(
 ) -> AppResult<Response> {
     let lang = ctx.lang;
     let filter = CaseFilter {
-        township_id: Some(township),
+        scope: Scope::Township(township),
         stage: Some(Stage::VillageReviewed),
         ..Default::default()
     };
@@ -508,7 +510,10 @@ pub async fn meeting_form(
     staff: StaffCtx,
     Query(q): Query<MeetingQuery>,
 ) -> AppResult<Response> {
-    let township = q.township.or(staff.scope()).ok_or(AppError::NotFound)?;
+    let township = q
+        .township
+        .or(staff.scope().township())
+        .ok_or(AppError::NotFound)?;
     staff.require(Perm::ProcessCases, Some(township))?;
     meeting_page(&state, &ctx, &staff, township, None).await
 }

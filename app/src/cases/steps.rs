@@ -6,8 +6,8 @@ use serde_json::json;
 
 use crate::db::cases::{self as cdb, Case, CheckStatus, NewStep, RelativeDeclaration};
 use crate::db::changes::Change;
-use crate::db::{audit, now_epoch, publicity as pdb, staff as staff_db, today_cst};
-use crate::domain::access::{allowed, Perm};
+use crate::db::{audit, now_epoch, publicity as pdb, regions, staff as staff_db, today_cst};
+use crate::domain::access::{role_allows, Perm};
 use crate::domain::case::{
     check_county, check_survey, step, CaseAction, CountyFacts, GateError, Stage, Survey,
     TownshipDecision,
@@ -83,13 +83,13 @@ fn gate(e: GateError) -> Msg {
     labels::gate(e)
 }
 
-/// Whether a staff member may sign a household visit of a case in `township_id`: active, and
-/// works on cases there.
-pub fn may_visit(s: &crate::db::staff::Staff, township_id: i64) -> bool {
+/// Whether a staff member may sign a household visit of a case in `township_id` (of `county`):
+/// active, and works on cases there.
+pub fn may_visit(s: &crate::db::staff::Staff, township_id: i64, county: Option<i64>) -> bool {
     s.active
         && s.village_id.is_none()
-        && (allowed(s.role, s.township_id, Perm::ProcessCases, Some(township_id))
-            || allowed(s.role, s.township_id, Perm::ApproveCases, Some(township_id)))
+        && s.covers(Some(township_id), county, false)
+        && (role_allows(s.role, Perm::ProcessCases) || role_allows(s.role, Perm::ApproveCases))
 }
 
 /// The cases of a 审核 batch that must be checked in person, with whether each is: every
@@ -258,9 +258,10 @@ pub async fn perform(
             if let Err(e) = check_survey(&survey, today) {
                 return Ok(Err(gate(e)));
             }
+            let county = regions::county_of(&state.db, Some(case.township_id)).await?;
             for v in &visitors {
                 match staff_db::by_id(&state.db, *v).await? {
-                    Some(s) if may_visit(&s, case.township_id) => {}
+                    Some(s) if may_visit(&s, case.township_id, county) => {}
                     _ => return Err(AppError::Forbidden),
                 }
             }

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, Timelike};
 
 use crate::db::complaints::{self as cdb, QueueFilter};
 use crate::db::{jobs, outbox, staff as staff_db, Db};
-use crate::domain::days_left;
+use crate::domain::{days_left, Scope};
 use crate::error::AppResult;
 use crate::i18n::{Lang, Msg};
 
@@ -40,7 +40,7 @@ async fn compose(db: &Db, today: NaiveDate) -> AppResult<Vec<(String, String, St
         Msg::MailDigestSubject.text(Lang::En)
     );
     let mut mails = Vec::new();
-    for s in staff_db::list(db, None).await? {
+    for s in staff_db::list(db, &Scope::All).await? {
         let Some(email) = s.email.as_deref().filter(|_| s.active) else {
             continue;
         };
@@ -49,7 +49,7 @@ async fn compose(db: &Db, today: NaiveDate) -> AppResult<Vec<(String, String, St
             ..Default::default()
         };
         let mut lines = Vec::new();
-        for c in cdb::queue(db, s.id, None, &filter).await? {
+        for c in cdb::queue(db, s.id, &Scope::All, &filter).await? {
             let Some(due) = current_deadline(&c) else {
                 continue;
             };

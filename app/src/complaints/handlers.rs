@@ -61,7 +61,7 @@ async fn report_page(
     errors: Vec<(&'static str, Msg)>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let places = intake::places(state, lang, None).await?;
+    let places = intake::places(state, lang, &crate::domain::Scope::All).await?;
     let entry = if values.entry.is_empty() {
         None
     } else {

@@ -10,7 +10,7 @@ use crate::db::changes::Change;
 use crate::db::complaints::{self as cdb, Actor, CaseSummary, InsertError, NewComplaint};
 use crate::db::rechecks as rdb;
 use crate::db::{audit, now_epoch, outbox, regions};
-use crate::domain::access::Perm;
+use crate::domain::access::{Perm, Scope};
 use crate::domain::recheck::Source;
 use crate::domain::{keyed_hash, Category, Channel, EventKind, ReceiptCode};
 use crate::error::AppResult;
@@ -99,13 +99,13 @@ pub fn is_token(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Townships and their villages for the place select; `scope` limits it to one township.
-pub async fn places(state: &AppState, lang: Lang, scope: Option<i64>) -> AppResult<Places> {
+/// Townships and their villages for the place select, those of `scope` only.
+pub async fn places(state: &AppState, lang: Lang, scope: &Scope) -> AppResult<Places> {
     let townships = regions::by_level(&state.db, regions::Level::Township).await?;
     let villages = regions::by_level(&state.db, regions::Level::Village).await?;
     Ok(townships
         .iter()
-        .filter(|t| scope.is_none() || scope == Some(t.id))
+        .filter(|t| scope.reaches(Some(t.id), false))
         .map(|t| {
             (
                 lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned(),

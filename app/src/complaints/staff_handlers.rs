@@ -16,7 +16,7 @@ use crate::complaints::views::ReportValues;
 use crate::complaints::workflow::{self, allowed, load_case, StepForm};
 use crate::db::complaints::{self as cdb, QueueFilter, StaffCase};
 use crate::db::{regions, staff as staff_db, today_cst};
-use crate::domain::access::Perm;
+use crate::domain::access::{role_allows, Perm, Scope};
 use crate::domain::{Action, Category, Channel, ReceiptCode, Status};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
@@ -98,7 +98,7 @@ async fn queue_data(
     let townships = regions::by_level(&state.db, regions::Level::Township)
         .await?
         .into_iter()
-        .filter(|t| staff.scope().is_none() || staff.scope() == Some(t.id))
+        .filter(|t| staff.scope().reaches(Some(t.id), false))
         .map(|t| (t.id, lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned()))
         .collect();
     let staff_list = staff_db::list(&state.db, staff.scope())
@@ -113,7 +113,7 @@ async fn queue_data(
         townships,
         staff: staff_list,
         today,
-        can_log: staff.can(Perm::LogReports, staff.scope()),
+        can_log: staff.can_role(Perm::LogReports),
         overdue_only,
     })
 }
@@ -124,7 +124,7 @@ pub async fn queue(
     staff: StaffCtx,
     Query(q): Query<QueueQuery>,
 ) -> AppResult<Response> {
-    staff.require(Perm::ReadRecords, staff.scope())?;
+    staff.require_role(Perm::ReadRecords)?;
     let lang = ctx.lang;
     let data = queue_data(&state, lang, &staff, q.filter(), q.overdue.is_some()).await?;
     let nav = nav(&staff);
@@ -175,7 +175,7 @@ pub async fn new_offline(
     ctx: PageCtx,
     staff: StaffCtx,
 ) -> AppResult<Response> {
-    staff.require(Perm::LogReports, staff.scope())?;
+    staff.require_role(Perm::LogReports)?;
     let form = OfflineValues {
         values: ReportValues::default(),
         channel: "hotline".into(),
@@ -224,7 +224,7 @@ pub async fn create_offline(
     ctx: PageCtx,
     StaffForm(staff, mut form): StaffForm<OfflineForm>,
 ) -> AppResult<Response> {
-    staff.require(Perm::LogReports, staff.scope())?;
+    staff.require_role(Perm::LogReports)?;
     form.values.entry = String::new();
     let mut errors = Vec::new();
     let fields = offline_fields(&form, today_cst(), &mut errors);
@@ -278,7 +278,7 @@ pub async fn offline_receipt(
     staff: StaffCtx,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    staff.require(Perm::LogReports, staff.scope())?;
+    staff.require_role(Perm::LogReports)?;
     let lang = ctx.lang;
     let value = cookies::read(&headers, STAFF_RECEIPT_COOKIE).unwrap_or_default();
     let (digits, id) = value.split_once('.').unwrap_or(("", ""));
@@ -311,19 +311,22 @@ async fn people(
     case: &StaffCase,
     named_ids: &[i64],
 ) -> AppResult<(Vec<(i64, String)>, Vec<(i64, String)>)> {
-    let target = case.scope_target();
-    let pool = staff_db::list(&state.db, None).await?;
+    let township = case.summary.township_id;
+    let county = regions::county_of(&state.db, township).await?;
+    let pool = staff_db::list(&state.db, &Scope::All).await?;
     let candidates = pool
         .iter()
         .filter(|s| s.active && !named_ids.contains(&s.id))
         .filter(|s| {
-            crate::domain::access::allowed(s.role, s.township_id, Perm::HandleComplaints, target)
+            role_allows(s.role, Perm::HandleComplaints)
+                && s.covers(township, county, case.escalated)
         })
         .map(|s| (s.id, s.display_name.clone()))
         .collect();
+    // Who could be named: anyone whose scope reaches the case's township.
     let staff_in_scope = pool
         .iter()
-        .filter(|s| target.is_none() || s.township_id.is_none() || s.township_id == target)
+        .filter(|s| township.is_none() || s.covers(township, county, false))
         .filter(|s| !named_ids.contains(&s.id) && s.id != staff.staff.id)
         .map(|s| (s.id, s.display_name.clone()))
         .collect();
@@ -495,7 +498,7 @@ pub async fn act(
             };
             workflow::apply(&state, lang, &staff, &case, step).await?;
             // Escalated, a township officer no longer sees the case: back to their queue.
-            if action == Action::Escalate && staff.scope().is_some() {
+            if action == Action::Escalate && !staff.scope().is_wide() {
                 return Ok(Redirect::to("/staff/complaints").into_response());
             }
             Ok(saved(id))

@@ -6,7 +6,7 @@
 use crate::db::changes::Change;
 use crate::db::complaints::{self as cdb, Actor, CaseChanges, StaffCase};
 use crate::db::{audit, now_epoch, outbox, staff as staff_db, today_cst};
-use crate::domain::access::{allowed as role_allows, Perm};
+use crate::domain::access::{role_allows, Perm};
 use crate::domain::{check_extend, transition, Action, EventKind, Finding, Role};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
@@ -56,10 +56,10 @@ pub struct Allowed {
 }
 
 pub fn allowed(staff: &StaffCtx, case: &StaffCase) -> Allowed {
-    let target = case.scope_target();
-    let handle = staff.can(Perm::HandleComplaints, target);
+    let (township, escalated) = (case.summary.township_id, case.escalated);
+    let handle = staff.can_escalable(Perm::HandleComplaints, township, escalated);
     let supervisor = matches!(staff.staff.role, Role::Supervisor | Role::Admin)
-        && staff.can(Perm::ApproveReplies, target);
+        && staff.can_escalable(Perm::ApproveReplies, township, escalated);
     Allowed {
         handle,
         // Four eyes: the handler does not approve their own reply.
@@ -74,7 +74,7 @@ pub async fn load_case(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult
     let case = cdb::staff_case(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    staff.require(Perm::ReadRecords, case.scope_target())?;
+    staff.require_escalable(Perm::ReadRecords, case.summary.township_id, case.escalated)?;
     if cdb::named_staff(&state.db, id)
         .await?
         .contains(&staff.staff.id)
@@ -92,7 +92,11 @@ pub async fn load_case(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult
 /// Loads a case the viewer handles (may handle complaints in its scope).
 pub async fn handled_case(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult<StaffCase> {
     let case = load_case(state, staff, id).await?;
-    staff.require(Perm::HandleComplaints, case.scope_target())?;
+    staff.require_escalable(
+        Perm::HandleComplaints,
+        case.summary.township_id,
+        case.escalated,
+    )?;
     Ok(case)
 }
 
@@ -196,9 +200,12 @@ pub async fn prepare<'a>(
                 Ok(sid) => staff_db::by_id(&state.db, sid).await?,
                 Err(_) => None,
             };
-            let target = case.scope_target();
+            let township = case.summary.township_id;
+            let county = crate::db::regions::county_of(&state.db, township).await?;
             let Some(assignee) = assignee.filter(|s| {
-                s.active && role_allows(s.role, s.township_id, Perm::HandleComplaints, target)
+                s.active
+                    && role_allows(s.role, Perm::HandleComplaints)
+                    && s.covers(township, county, case.escalated)
             }) else {
                 // Someone outside the case's scope (or no one): refused like any out-of-scope act.
                 return Err(AppError::Forbidden);

@@ -4,6 +4,7 @@
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
+use crate::domain::Scope;
 use crate::error::AppResult;
 
 /// One entry to record. Written in the same transaction as the change it describes.
@@ -53,30 +54,18 @@ pub async fn record(conn: &mut AnyConnection, e: &Entry<'_>, now: i64) -> AppRes
     Ok(())
 }
 
-/// The newest entries a viewer may read: all (`scope = None`) or those of one township.
+/// The newest entries a viewer may read: those of the townships in their scope (all entries
+/// for the deployment's own readers).
 #[tracing::instrument(skip_all)]
-pub async fn list(db: &Db, scope: Option<i64>, limit: i64) -> AppResult<Vec<AuditRow>> {
-    let base = "SELECT id, at, actor, action, object_type, object_id, township_id, detail,
-        client_addr FROM audit_log";
-    let rows = match scope {
-        None => {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "{base} ORDER BY id DESC LIMIT $1"
-            )))
-            .bind(limit)
-            .fetch_all(&db.pool)
-            .await?
-        }
-        Some(t) => {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "{base} WHERE township_id = $1 ORDER BY id DESC LIMIT $2"
-            )))
-            .bind(t)
-            .bind(limit)
-            .fetch_all(&db.pool)
-            .await?
-        }
-    };
+pub async fn list(db: &Db, scope: &Scope, limit: i64) -> AppResult<Vec<AuditRow>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT id, at, actor, action, object_type, object_id, township_id, detail,
+            client_addr FROM audit_log WHERE {} ORDER BY id DESC LIMIT $1",
+        super::regions::scope_condition(scope, "township_id")
+    )))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(AuditRow {

@@ -6,9 +6,10 @@ use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::regions::scope_condition;
 use super::Db;
 use crate::domain::case::{ApplicationChannel, CaseAction, Relation, RelativeOf, Stage};
-use crate::domain::AidCategory;
+use crate::domain::{AidCategory, Scope};
 use crate::error::{AppError, AppResult};
 
 fn date(s: &str) -> AppResult<NaiveDate> {
@@ -247,9 +248,9 @@ pub async fn get(db: &Db, id: i64) -> AppResult<Option<Case>> {
 }
 
 /// Which cases a list shows.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
-    pub township_id: Option<i64>,
+    pub scope: Scope,
     pub village_id: Option<i64>,
     pub stage: Option<Stage>,
     /// Only cases on this 审核/审批 list.
@@ -261,12 +262,12 @@ pub struct CaseFilter {
 pub async fn list(db: &Db, f: &CaseFilter, limit: i64) -> AppResult<Vec<Case>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {CASE_COLS} FROM cases c
-         WHERE ($1 IS NULL OR c.township_id = $1) AND ($2 IS NULL OR c.village_id = $2)
-           AND ($3 IS NULL OR c.stage = $3)
-           AND ($4 IS NULL OR c.review_batch_id = $4 OR c.approval_batch_id = $4)
-         ORDER BY stage_since, c.id LIMIT $5"
+         WHERE {} AND ($1 IS NULL OR c.village_id = $1)
+           AND ($2 IS NULL OR c.stage = $2)
+           AND ($3 IS NULL OR c.review_batch_id = $3 OR c.approval_batch_id = $3)
+         ORDER BY stage_since, c.id LIMIT $4",
+        scope_condition(&f.scope, "c.township_id")
     )))
-    .bind(f.township_id)
     .bind(f.village_id)
     .bind(f.stage.map(|s| s.as_str()))
     .bind(f.batch_id)

@@ -9,7 +9,9 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::bulk::{insert_many, Value};
+use super::regions::scope_condition;
 use super::Db;
+use crate::domain::Scope;
 use crate::error::AppResult;
 
 /// A staged (or confirmed) comparison file.
@@ -32,6 +34,8 @@ pub struct Import {
     pub confirmed: bool,
     /// The uploader's township (`None`: county-wide).
     pub township_id: Option<i64>,
+    /// The uploader's county, when a county's own officer uploaded it.
+    pub county_id: Option<i64>,
     pub created_by: i64,
     pub created_by_name: String,
     pub created_at: i64,
@@ -40,7 +44,7 @@ pub struct Import {
 
 const IMPORT_COLS: &str = "c.id, c.token, c.file_name, c.sha256, c.rows_total, c.matched,
     c.unmatched, c.malformed, c.households, c.leads, c.state, c.township_id, c.created_by,
-    s.display_name, c.created_at, c.confirmed_at";
+    s.display_name, c.created_at, c.confirmed_at, c.county_id";
 
 fn import_from_row(r: &AnyRow) -> AppResult<Import> {
     let state: String = r.try_get(10)?;
@@ -61,6 +65,7 @@ fn import_from_row(r: &AnyRow) -> AppResult<Import> {
         created_by_name: r.try_get(13)?,
         created_at: r.try_get(14)?,
         confirmed_at: r.try_get(15)?,
+        county_id: r.try_get(16)?,
     })
 }
 
@@ -78,12 +83,18 @@ pub async fn get(db: &Db, id: i64) -> AppResult<Option<Import>> {
 
 /// The newest files of a township (`Some`), or of the whole county (`None`: every file).
 #[tracing::instrument(skip_all)]
-pub async fn recent(db: &Db, township_id: Option<i64>, limit: i64) -> AppResult<Vec<Import>> {
+pub async fn recent(db: &Db, scope: &Scope, limit: i64) -> AppResult<Vec<Import>> {
+    let cond = match scope {
+        Scope::County { id, .. } => format!(
+            "(c.county_id = {id} OR {})",
+            scope_condition(scope, "c.township_id")
+        ),
+        _ => scope_condition(scope, "c.township_id"),
+    };
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {IMPORT_COLS} FROM comparison_imports c JOIN staff s ON s.id = c.created_by
-         WHERE ($1 IS NULL OR c.township_id = $1) ORDER BY c.id DESC LIMIT $2"
+         WHERE {cond} ORDER BY c.id DESC LIMIT $1"
     )))
-    .bind(township_id)
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;
@@ -95,18 +106,20 @@ pub async fn recent(db: &Db, township_id: Option<i64>, limit: i64) -> AppResult<
 pub async fn confirmed_before(
     db: &Db,
     sha256: &str,
-    township_id: Option<i64>,
+    (township_id, county_id): (Option<i64>, Option<i64>),
     except: i64,
 ) -> AppResult<Option<(i64, i64)>> {
     let row = sqlx::query(
         "SELECT id, confirmed_at FROM comparison_imports
          WHERE sha256 = $1 AND state = 'confirmed' AND id <> $2
            AND (($3 IS NULL AND township_id IS NULL) OR township_id = $3)
+           AND (($4 IS NULL AND county_id IS NULL) OR county_id = $4)
          ORDER BY id DESC LIMIT 1",
     )
     .bind(sha256)
     .bind(except)
     .bind(township_id)
+    .bind(county_id)
     .fetch_optional(&db.pool)
     .await?;
     match row {
@@ -123,16 +136,16 @@ pub async fn confirmed_before(
 /// [`each_household`]'s status). Read as a stream: a province's million ids take ~16 MB as a
 /// set, and no row objects are kept.
 #[tracing::instrument(skip_all)]
-pub async fn on_standing(db: &Db, township_id: Option<i64>) -> AppResult<HashSet<i64>> {
-    let mut rows = sqlx::query(
+pub async fn on_standing(db: &Db, scope: &Scope) -> AppResult<HashSet<i64>> {
+    let mut rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT e.household_id FROM batches b JOIN batch_entries e ON e.batch_id = b.id
-         WHERE b.kind = 'standing' AND b.state = 'published' AND ($1 IS NULL OR b.township_id = $1)
+         WHERE b.kind = 'standing' AND b.state = 'published' AND {}
            AND e.change_kind <> 'stop'
            AND b.id = (SELECT b2.id FROM batches b2 WHERE b2.village_id = b.village_id
                AND b2.kind = 'standing' AND b2.state = 'published'
                ORDER BY b2.published_at DESC, b2.id DESC LIMIT 1)",
-    )
-    .bind(township_id)
+        scope_condition(scope, "b.township_id")
+    )))
     .fetch(&db.pool);
     let mut set = HashSet::new();
     while let Some(r) = rows.try_next().await? {
@@ -147,15 +160,15 @@ pub async fn on_standing(db: &Db, township_id: Option<i64>) -> AppResult<HashSet
 #[tracing::instrument(skip_all)]
 pub async fn each_household(
     db: &Db,
-    township_id: Option<i64>,
+    scope: &Scope,
     mut visit: impl FnMut(i64, Option<&str>, bool) + Send,
 ) -> AppResult<()> {
-    let mut rows = sqlx::query(
+    let mut rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT h.id, h.id_number, h.status FROM households h
          WHERE h.village_id IN (SELECT v.id FROM regions v
-             WHERE v.level = 'village' AND ($1 IS NULL OR v.parent_id = $1))",
-    )
-    .bind(township_id)
+             WHERE v.level = 'village' AND {})",
+        scope_condition(scope, "v.parent_id")
+    )))
     .fetch(&db.pool);
     while let Some(r) = rows.try_next().await? {
         visit(
@@ -172,14 +185,14 @@ pub async fn each_household(
 #[tracing::instrument(skip_all)]
 pub async fn each_member(
     db: &Db,
-    township_id: Option<i64>,
+    scope: &Scope,
     mut visit: impl FnMut(i64, &str) + Send,
 ) -> AppResult<()> {
-    let mut rows = sqlx::query(
+    let mut rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT c.household_id, m.id_number FROM case_members m JOIN cases c ON c.id = m.case_id
-         WHERE m.id_number IS NOT NULL AND ($1 IS NULL OR c.township_id = $1)",
-    )
-    .bind(township_id)
+         WHERE m.id_number IS NOT NULL AND {}",
+        scope_condition(scope, "c.township_id")
+    )))
     .fetch(&db.pool);
     while let Some(r) = rows.try_next().await? {
         visit(r.try_get(0)?, r.try_get::<&str, _>(1)?);
@@ -198,6 +211,7 @@ pub struct NewImport<'a> {
     pub malformed: i64,
     pub households: i64,
     pub township_id: Option<i64>,
+    pub county_id: Option<i64>,
     pub created_by: i64,
 }
 
@@ -209,8 +223,8 @@ pub async fn insert_import(
 ) -> AppResult<i64> {
     let row = sqlx::query(
         "INSERT INTO comparison_imports (token, file_name, sha256, rows_total, matched, unmatched,
-            malformed, households, state, township_id, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'preview', $9, $10, $11) RETURNING id",
+            malformed, households, state, township_id, created_by, created_at, county_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'preview', $9, $10, $11, $12) RETURNING id",
     )
     .bind(i.token)
     .bind(i.file_name)
@@ -223,6 +237,7 @@ pub async fn insert_import(
     .bind(i.township_id)
     .bind(i.created_by)
     .bind(now)
+    .bind(i.county_id)
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get(0)?)

@@ -8,8 +8,9 @@ use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::regions::scope_condition;
 use super::Db;
-use crate::domain::{Category, Channel, EventKind, Status};
+use crate::domain::{Category, Channel, EventKind, Scope, Status};
 use crate::error::{AppError, AppResult};
 
 pub struct NewComplaint<'a> {
@@ -317,17 +318,6 @@ pub struct StaffCase {
     pub reply_draft: Option<String>,
 }
 
-impl StaffCase {
-    /// The township whose staff may act on the case; `None` (county only) once escalated.
-    pub fn scope_target(&self) -> Option<i64> {
-        if self.escalated {
-            None
-        } else {
-            self.summary.township_id
-        }
-    }
-}
-
 const STAFF_COLS: &str = "id, status, category, channel, township_id, village_id, received_on, \
     accept_by, answer_by, extended, created_at, body, accused, anonymous, entry_id, assignee_id, \
     escalated, accepted_on, finding, finding_action, reply_draft";
@@ -376,7 +366,7 @@ pub struct QueueFilter {
 pub async fn queue(
     db: &Db,
     viewer: i64,
-    scope: Option<i64>,
+    scope: &Scope,
     f: &QueueFilter,
 ) -> AppResult<Vec<StaffCase>> {
     // Only fixed fragments are concatenated; every value is a bound parameter.
@@ -389,11 +379,16 @@ pub async fn queue(
         n += 1;
         n
     };
-    if scope.is_some() {
-        sql.push_str(&format!(
-            " AND c.township_id = ${} AND c.escalated = 0",
-            next()
-        ));
+    // A township's staff lose a case once it is escalated; a county's keep it.
+    match scope {
+        Scope::All => {}
+        Scope::Township(_) => sql.push_str(&format!(
+            " AND {} AND c.escalated = 0",
+            scope_condition(scope, "c.township_id")
+        )),
+        Scope::County { .. } => {
+            sql.push_str(&format!(" AND {}", scope_condition(scope, "c.township_id")))
+        }
     }
     if f.status.is_some() {
         sql.push_str(&format!(" AND c.status = ${}", next()));
@@ -416,9 +411,6 @@ pub async fn queue(
           c.id LIMIT 500",
     );
     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(viewer);
-    if let Some(t) = scope {
-        q = q.bind(t);
-    }
     if let Some(s) = f.status {
         q = q.bind(s.as_str());
     }

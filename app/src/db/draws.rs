@@ -6,6 +6,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::Db;
 use crate::domain::draw::Stratum;
+use crate::domain::Scope;
 use crate::error::{AppError, AppResult};
 
 /// A member of a village's review pool (评议库).
@@ -207,14 +208,14 @@ pub async fn get(db: &Db, id: i64) -> AppResult<Option<DrawRow>> {
     row.as_ref().map(draw_from_row).transpose()
 }
 
-/// Every draw (of a township, if given), newest first.
+/// Every draw in a staff member's scope, newest first.
 #[tracing::instrument(skip_all)]
-pub async fn list(db: &Db, township_id: Option<i64>, limit: i64) -> AppResult<Vec<DrawRow>> {
+pub async fn list(db: &Db, scope: &Scope, limit: i64) -> AppResult<Vec<DrawRow>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {DRAW_COLS} FROM draws WHERE ($1 IS NULL OR township_id = $1)
-         ORDER BY announced_at DESC, id DESC LIMIT $2"
+        "SELECT {DRAW_COLS} FROM draws WHERE {}
+         ORDER BY announced_at DESC, id DESC LIMIT $1",
+        super::regions::scope_condition(scope, "township_id")
     )))
-    .bind(township_id)
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;

@@ -6,8 +6,10 @@ use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::regions::scope_condition;
 use super::Db;
 use crate::domain::notice::{number, Delivery, NoticeKind};
+use crate::domain::Scope;
 use crate::error::{AppError, AppResult};
 
 /// A notice to issue.
@@ -166,9 +168,9 @@ pub async fn get(db: &Db, id: i64) -> AppResult<Option<Notice>> {
 }
 
 /// Which notices a list shows.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct NoticeFilter {
-    pub township_id: Option<i64>,
+    pub scope: Scope,
     pub case_id: Option<i64>,
     pub household_id: Option<i64>,
     /// Only undelivered notices whose last day is before this date.
@@ -182,14 +184,14 @@ pub struct NoticeFilter {
 pub async fn list(db: &Db, f: &NoticeFilter, limit: i64) -> AppResult<Vec<Notice>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLS} FROM notices n LEFT JOIN staff s ON s.id = n.delivery_recorded_by
-         WHERE ($1 IS NULL OR n.township_id = $1) AND ($2 IS NULL OR n.case_id = $2)
-           AND ($3 IS NULL OR n.household_id = $3)
-           AND ($4 IS NULL OR (n.delivered_on IS NULL AND n.deliver_by < $4))
-           AND ($5 = 0 OR n.delivered_on IS NULL)
+         WHERE {} AND ($1 IS NULL OR n.case_id = $1)
+           AND ($2 IS NULL OR n.household_id = $2)
+           AND ($3 IS NULL OR (n.delivered_on IS NULL AND n.deliver_by < $3))
+           AND ($4 = 0 OR n.delivered_on IS NULL)
          ORDER BY CASE WHEN n.delivered_on IS NULL THEN 0 ELSE 1 END, n.deliver_by, n.id DESC
-         LIMIT $6"
+         LIMIT $5",
+        scope_condition(&f.scope, "n.township_id")
     )))
-    .bind(f.township_id)
     .bind(f.case_id)
     .bind(f.household_id)
     .bind(f.overdue_on.map(|d| d.to_string()))
@@ -202,12 +204,12 @@ pub async fn list(db: &Db, f: &NoticeFilter, limit: i64) -> AppResult<Vec<Notice
 
 /// Undelivered notices past their last day, in a scope.
 #[tracing::instrument(skip_all)]
-pub async fn overdue_count(db: &Db, township_id: Option<i64>, today: NaiveDate) -> AppResult<i64> {
-    Ok(sqlx::query(
+pub async fn overdue_count(db: &Db, scope: &Scope, today: NaiveDate) -> AppResult<i64> {
+    Ok(sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT COUNT(*) FROM notices
-         WHERE ($1 IS NULL OR township_id = $1) AND delivered_on IS NULL AND deliver_by < $2",
-    )
-    .bind(township_id)
+         WHERE {} AND delivered_on IS NULL AND deliver_by < $1",
+        scope_condition(scope, "township_id")
+    )))
     .bind(today.to_string())
     .fetch_one(&db.pool)
     .await?

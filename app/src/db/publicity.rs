@@ -11,7 +11,7 @@ use sqlx::{AnyConnection, Row};
 use super::Db;
 use crate::domain::{
     AidCategory, AidClass, BatchKind, BatchState, ChangeKind, Fen, MaskPolicy, MaskedName,
-    PersonCount, PublicEntry,
+    PersonCount, PublicEntry, Scope,
 };
 use crate::error::{AppError, AppResult};
 
@@ -128,32 +128,16 @@ pub async fn current_standing(db: &Db, village_id: i64) -> AppResult<Option<Batc
     row.as_ref().map(batch_from_row).transpose()
 }
 
-/// Batches in a staff scope (`None` = county), newest first.
+/// Batches in a staff scope, newest first.
 #[tracing::instrument(skip_all)]
-pub async fn batches_in_scope(
-    db: &Db,
-    township_id: Option<i64>,
-    limit: i64,
-) -> AppResult<Vec<Batch>> {
-    let rows = match township_id {
-        None => {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {BATCH_COLS} FROM batches ORDER BY id DESC LIMIT $1"
-            )))
-            .bind(limit)
-            .fetch_all(&db.pool)
-            .await?
-        }
-        Some(t) => {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {BATCH_COLS} FROM batches WHERE township_id = $1 ORDER BY id DESC LIMIT $2"
-            )))
-            .bind(t)
-            .bind(limit)
-            .fetch_all(&db.pool)
-            .await?
-        }
-    };
+pub async fn batches_in_scope(db: &Db, scope: &Scope, limit: i64) -> AppResult<Vec<Batch>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {BATCH_COLS} FROM batches WHERE {} ORDER BY id DESC LIMIT $1",
+        super::regions::scope_condition(scope, "township_id")
+    )))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
     rows.iter().map(batch_from_row).collect()
 }
 

@@ -8,7 +8,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::Db;
 use crate::domain::recheck::{Method, Outcome, Source};
-use crate::domain::AidCategory;
+use crate::domain::{AidCategory, Scope};
 use crate::error::{AppError, AppResult};
 
 fn date(s: &str) -> AppResult<NaiveDate> {
@@ -70,15 +70,15 @@ fn recipient_from_row(r: &AnyRow) -> AppResult<Recipient> {
 #[tracing::instrument(skip_all)]
 pub async fn recipients(
     db: &Db,
-    township_id: Option<i64>,
+    scope: &Scope,
     village_id: Option<i64>,
 ) -> AppResult<Vec<Recipient>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {RECIPIENT_COLS} FROM households h JOIN regions v ON v.id = h.village_id
-         WHERE ($1 IS NULL OR v.parent_id = $1) AND ($2 IS NULL OR h.village_id = $2) AND {ON_STANDING}
-         ORDER BY v.sort_order, v.id, h.head_name, h.id"
+         WHERE {} AND ($1 IS NULL OR h.village_id = $1) AND {ON_STANDING}
+         ORDER BY v.sort_order, v.id, h.head_name, h.id",
+        super::regions::scope_condition(scope, "v.parent_id")
     )))
-    .bind(township_id)
     .bind(village_id)
     .fetch_all(&db.pool)
     .await?;

@@ -3,6 +3,7 @@
 use sqlx::Row;
 
 use super::Db;
+use crate::domain::Scope;
 use crate::error::AppResult;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,28 +149,62 @@ pub async fn by_level_id_conn(
 
 /// Villages in a staff member's scope (`None` = the whole county), by township then village.
 #[tracing::instrument(skip_all)]
-pub async fn villages_in_scope(db: &Db, township_id: Option<i64>) -> AppResult<Vec<Region>> {
-    let rows = match township_id {
-        None => {
-            sqlx::query(
-                "SELECT v.id, v.parent_id, v.code, v.name_zh, v.name_en FROM regions v
-                 JOIN regions t ON t.id = v.parent_id
-                 WHERE v.level = 'village' ORDER BY t.sort_order, v.sort_order, v.code",
-            )
-            .fetch_all(db.reader())
-            .await?
-        }
-        Some(t) => {
-            sqlx::query(
-                "SELECT id, parent_id, code, name_zh, name_en FROM regions
-                 WHERE level = 'village' AND parent_id = $1 ORDER BY sort_order, code",
-            )
-            .bind(t)
-            .fetch_all(db.reader())
-            .await?
-        }
-    };
+pub async fn villages_in_scope(db: &Db, scope: &Scope) -> AppResult<Vec<Region>> {
+    let cond = scope_condition(scope, "v.parent_id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT v.id, v.parent_id, v.code, v.name_zh, v.name_en FROM regions v
+         JOIN regions t ON t.id = v.parent_id
+         WHERE v.level = 'village' AND {cond} ORDER BY t.sort_order, v.sort_order, v.code"
+    )))
+    .fetch_all(db.reader())
+    .await?;
     Ok(rows.iter().map(region_from_row).collect::<Result<_, _>>()?)
+}
+
+/// The SQL condition that keeps rows whose township column `col` lies in `scope`.
+///
+/// Only integers (region ids) and the caller's fixed column name enter the text, so it is safe
+/// to splice into a query; every user value stays a bound parameter.
+pub fn scope_condition(scope: &Scope, col: &str) -> String {
+    match scope {
+        Scope::All => "1 = 1".to_owned(),
+        Scope::Township(t) => format!("{col} = {t}"),
+        Scope::County { id, .. } => {
+            format!(
+                "{col} IN (SELECT id FROM regions WHERE parent_id = {id} AND level = 'township')"
+            )
+        }
+    }
+}
+
+/// The county a township belongs to (its parent), if the township exists.
+#[tracing::instrument(skip_all)]
+pub async fn county_of(db: &Db, township: Option<i64>) -> AppResult<Option<i64>> {
+    let Some(t) = township else {
+        return Ok(None);
+    };
+    Ok(by_id(db, t).await?.and_then(|r| r.parent_id))
+}
+
+/// The townships of a county, for a county-scoped staff member's [`Scope`].
+#[tracing::instrument(skip_all)]
+pub async fn township_ids(db: &Db, county_id: i64) -> AppResult<Vec<i64>> {
+    let rows = sqlx::query(
+        "SELECT id FROM regions WHERE level = 'township' AND parent_id = $1 ORDER BY id",
+    )
+    .bind(county_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| r.try_get::<i64, _>(0))
+        .collect::<Result<_, _>>()?)
+}
+
+/// Every county of the deployment, in order (one, or a province's).
+#[tracing::instrument(skip_all)]
+pub async fn counties(db: &Db) -> AppResult<Vec<Region>> {
+    by_level(db, Level::County).await
 }
 
 /// A region's Chinese name, read inside a transaction (empty when there is none).

@@ -4,7 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
-use crate::domain::Role;
+use crate::domain::{Role, Scope};
 use crate::error::{AppError, AppResult};
 
 /// A staff account as the application uses it. The password hash is a separate query
@@ -18,8 +18,24 @@ pub struct Staff {
     pub township_id: Option<i64>,
     /// The one village a village assistant works in (inside `township_id`).
     pub village_id: Option<i64>,
+    /// The county an account without a township is limited to; `None` with no township = every
+    /// county of the deployment.
+    pub county_id: Option<i64>,
     pub email: Option<String>,
     pub active: bool,
+}
+
+impl Staff {
+    /// Whether this account's scope reaches a township (whose county is `county`), or the
+    /// county-level object of it when `county_level` (an escalated complaint): its own township
+    /// (not once escalated), any township of its county, or anything for the deployment's own.
+    pub fn covers(&self, township: Option<i64>, county: Option<i64>, county_level: bool) -> bool {
+        match (self.township_id, self.county_id) {
+            (Some(mine), _) => !county_level && township == Some(mine),
+            (None, Some(c)) => township.is_some() && county == Some(c),
+            (None, None) => true,
+        }
+    }
 }
 
 /// What login needs. Not `Debug`-printable beyond the id: the hash stays out of logs.
@@ -30,7 +46,8 @@ pub struct Credentials {
     pub locked_until: i64,
 }
 
-const COLS: &str = "id, username, display_name, role, township_id, village_id, email, active";
+const COLS: &str =
+    "id, username, display_name, role, township_id, village_id, county_id, email, active";
 
 fn staff_from_row(row: &AnyRow) -> AppResult<Staff> {
     let role: String = row.try_get("role")?;
@@ -41,6 +58,7 @@ fn staff_from_row(row: &AnyRow) -> AppResult<Staff> {
         role: Role::parse(&role).map_err(|e| AppError::internal("staff role", e))?,
         township_id: row.try_get("township_id")?,
         village_id: row.try_get("village_id")?,
+        county_id: row.try_get("county_id")?,
         email: row.try_get("email")?,
         active: row.try_get::<i64, _>("active")? != 0,
     })
@@ -53,6 +71,7 @@ pub struct NewStaff<'a> {
     pub role: Role,
     pub township_id: Option<i64>,
     pub village_id: Option<i64>,
+    pub county_id: Option<i64>,
     pub email: Option<&'a str>,
 }
 
@@ -61,8 +80,8 @@ pub struct NewStaff<'a> {
 pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> AppResult<i64> {
     let res = sqlx::query(
         "INSERT INTO staff (username, display_name, password_hash, role, township_id, village_id,
-            email, active, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
+            email, active, created_at, updated_at, county_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $9) RETURNING id",
     )
     .bind(s.username)
     .bind(s.display_name)
@@ -72,6 +91,7 @@ pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> App
     .bind(s.village_id)
     .bind(s.email)
     .bind(now)
+    .bind(s.county_id)
     .fetch_one(&mut *conn)
     .await;
     match res {
@@ -134,26 +154,22 @@ pub async fn credentials(db: &Db, username: &str) -> AppResult<Option<Credential
     }
 }
 
-/// Accounts visible to a viewer scoped to `scope` (`None` = all), ordered by username.
+/// Accounts visible to a viewer scoped to `scope`, ordered by username: a county's members
+/// are its townships' accounts and its own county-level ones.
 #[tracing::instrument(skip_all)]
-pub async fn list(db: &Db, scope: Option<i64>) -> AppResult<Vec<Staff>> {
-    let rows = match scope {
-        None => {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLS} FROM staff ORDER BY username"
-            )))
-            .fetch_all(&db.pool)
-            .await?
-        }
-        Some(t) => {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLS} FROM staff WHERE township_id = $1 ORDER BY username"
-            )))
-            .bind(t)
-            .fetch_all(&db.pool)
-            .await?
-        }
+pub async fn list(db: &Db, scope: &Scope) -> AppResult<Vec<Staff>> {
+    let cond = match scope {
+        Scope::County { id, .. } => format!(
+            "(county_id = {id} OR {})",
+            super::regions::scope_condition(scope, "township_id")
+        ),
+        _ => super::regions::scope_condition(scope, "township_id"),
     };
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM staff WHERE {cond} ORDER BY username"
+    )))
+    .fetch_all(&db.pool)
+    .await?;
     rows.iter().map(staff_from_row).collect()
 }
 
@@ -163,6 +179,7 @@ pub struct StaffUpdate<'a> {
     pub role: Role,
     pub township_id: Option<i64>,
     pub village_id: Option<i64>,
+    pub county_id: Option<i64>,
     pub email: Option<&'a str>,
     pub active: bool,
 }
@@ -176,7 +193,7 @@ pub async fn update(
 ) -> AppResult<()> {
     sqlx::query(
         "UPDATE staff SET display_name = $1, role = $2, township_id = $3, email = $4,
-            active = $5, updated_at = $6, village_id = $8 WHERE id = $7",
+            active = $5, updated_at = $6, village_id = $8, county_id = $9 WHERE id = $7",
     )
     .bind(u.display_name)
     .bind(u.role.as_str())
@@ -186,6 +203,7 @@ pub async fn update(
     .bind(now)
     .bind(id)
     .bind(u.village_id)
+    .bind(u.county_id)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -251,12 +269,15 @@ pub async fn record_login_success(conn: &mut AnyConnection, id: i64) -> AppResul
     Ok(())
 }
 
-/// Active supervisors who cover a township (county-wide ones cover all), for notifications.
+/// Active supervisors who cover a township (those of its county, and the deployment's, cover
+/// all its townships), for notifications.
 #[tracing::instrument(skip_all)]
 pub async fn supervisors_for(db: &Db, township_id: Option<i64>) -> AppResult<Vec<Staff>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLS} FROM staff WHERE role = 'supervisor' AND active = 1
-         AND (township_id IS NULL OR township_id = $1) ORDER BY id"
+         AND ((township_id IS NULL AND (county_id IS NULL
+                OR county_id = (SELECT parent_id FROM regions WHERE id = $1)))
+              OR township_id = $1) ORDER BY id"
     )))
     .bind(township_id)
     .fetch_all(&db.pool)

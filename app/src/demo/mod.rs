@@ -126,6 +126,7 @@ pub async fn load(db: &crate::db::Db, seed: u64) -> crate::error::AppResult<bool
             &mut tx,
             &crate::db::staff::NewStaff {
                 village_id: None,
+                county_id: None,
                 username,
                 display_name: name,
                 password_hash: &hash,
@@ -252,6 +253,7 @@ async fn load_officers(
                 role: Role::TownshipOfficer,
                 township_id: Some(tid),
                 village_id: None,
+                county_id: None,
                 email: None,
             };
             ids.push(sdb::insert(tx, &new, now).await?);
@@ -269,6 +271,7 @@ async fn load_officers(
             role: Role::VillageAssistant,
             township_id: Some(*tid),
             village_id: Some(*vid),
+            county_id: None,
             email: None,
         };
         sdb::insert(tx, &new, now).await?;

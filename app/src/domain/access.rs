@@ -1,6 +1,6 @@
 //! Who may do what, where: the one place that decides staff access.
 //!
-//! A staff member has a [`Role`] and a scope: one township, or the whole county (`None`).
+//! A staff member has a [`Role`] and a [`Scope`]: one township, one county, or everything.
 //! Every staff handler asks [`allowed`] first, with the township the object belongs to.
 
 code_enum! {
@@ -106,18 +106,58 @@ pub fn role_allows(role: Role, perm: Perm) -> bool {
     }
 }
 
-/// Whether a staff member scoped to `scope` (a township id, or `None` for the whole county)
-/// reaches an object in `target` (its township id, or `None` for a county-level object).
-pub fn in_scope(scope: Option<i64>, target: Option<i64>) -> bool {
-    match (scope, target) {
-        (None, _) => true,
-        (Some(mine), Some(theirs)) => mine == theirs,
-        (Some(_), None) => false,
+/// Where a staff member works: the whole deployment, one county of it, or one township.
+///
+/// A deployment may hold one county or a whole province. Accounts without a township or a
+/// county reach everything (the province's oversight and administrators); a county's own
+/// officers reach its townships only; a township officer (and a village assistant, further
+/// limited to a village) reaches one township.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// Every county of the deployment.
+    #[default]
+    All,
+    /// One county: its id and the ids of its townships.
+    County { id: i64, townships: Vec<i64> },
+    /// One township.
+    Township(i64),
+}
+
+impl Scope {
+    /// The one township of a township-scoped member.
+    pub fn township(&self) -> Option<i64> {
+        match self {
+            Scope::Township(t) => Some(*t),
+            _ => None,
+        }
+    }
+
+    /// Whether this scope covers more than one township (a county's or the deployment's).
+    pub fn is_wide(&self) -> bool {
+        !matches!(self, Scope::Township(_))
+    }
+
+    /// Whether a township (or a county-level object of that township, such as an escalated
+    /// complaint, when `county_level`) lies in this scope.
+    pub fn reaches(&self, township: Option<i64>, county_level: bool) -> bool {
+        match (self, township) {
+            (Scope::All, _) => true,
+            (Scope::County { townships, .. }, Some(t)) => townships.contains(&t),
+            (Scope::County { .. }, None) => false,
+            (Scope::Township(mine), Some(t)) => !county_level && *mine == t,
+            (Scope::Township(_), None) => false,
+        }
     }
 }
 
+/// Whether a staff member scoped to `scope` reaches an object in `target` (its township id, or
+/// `None` for an object of the whole deployment: holidays, content pages, accounts).
+pub fn in_scope(scope: &Scope, target: Option<i64>) -> bool {
+    scope.reaches(target, false)
+}
+
 /// The access decision: role first, then scope.
-pub fn allowed(role: Role, scope: Option<i64>, perm: Perm, target: Option<i64>) -> bool {
+pub fn allowed(role: Role, scope: &Scope, perm: Perm, target: Option<i64>) -> bool {
     role_allows(role, perm) && in_scope(scope, target)
 }
 
@@ -258,29 +298,71 @@ mod tests {
 
     #[test]
     fn scope_table() {
-        // (scope, target, allowed)
+        let county = Scope::County {
+            id: 100,
+            townships: vec![5, 6],
+        };
+        // (scope, target township, county-level object, reached)
         let table = [
-            (None, None, true),
-            (None, Some(5), true),
-            (Some(5), Some(5), true),
-            (Some(5), Some(6), false),
-            (Some(5), None, false),
+            (Scope::All, None, false, true),
+            (Scope::All, Some(5), false, true),
+            (Scope::All, Some(9), true, true),
+            (Scope::Township(5), Some(5), false, true),
+            (Scope::Township(5), Some(6), false, false),
+            (Scope::Township(5), None, false, false),
+            // An escalated complaint of the township has left the township's hands.
+            (Scope::Township(5), Some(5), true, false),
+            (county.clone(), Some(5), false, true),
+            (county.clone(), Some(6), true, true),
+            // Another county's township, and the deployment's own objects, are out of reach.
+            (county.clone(), Some(9), false, false),
+            (county.clone(), Some(9), true, false),
+            (county.clone(), None, false, false),
         ];
-        for (scope, target, ok) in table {
-            assert_eq!(in_scope(scope, target), ok, "{scope:?} → {target:?}");
+        for (scope, target, county_level, ok) in table {
+            assert_eq!(
+                scope.reaches(target, county_level),
+                ok,
+                "{scope:?} → {target:?} {county_level}"
+            );
         }
-        // A township officer of one township cannot act in another, whatever the permission.
+        // An officer of one township or county cannot act in another, whatever the permission.
         for perm in Perm::ALL {
-            assert!(!allowed(Role::TownshipOfficer, Some(1), *perm, Some(2)));
-            assert!(!allowed(Role::Admin, Some(1), *perm, Some(2)));
+            assert!(!allowed(
+                Role::TownshipOfficer,
+                &Scope::Township(1),
+                *perm,
+                Some(2)
+            ));
+            assert!(!allowed(Role::Admin, &Scope::Township(1), *perm, Some(2)));
+            assert!(!allowed(Role::CountyOfficer, &county, *perm, Some(9)));
+            assert!(!allowed(Role::Admin, &county, *perm, Some(9)));
         }
         assert!(allowed(
             Role::TownshipOfficer,
-            Some(1),
+            &Scope::Township(1),
             Perm::EditPublicity,
             Some(1)
         ));
-        assert!(!allowed(Role::Auditor, None, Perm::EditPublicity, Some(1)));
+        assert!(allowed(
+            Role::CountyOfficer,
+            &county,
+            Perm::ApproveCases,
+            Some(6)
+        ));
+        assert!(!allowed(
+            Role::Auditor,
+            &Scope::All,
+            Perm::EditPublicity,
+            Some(1)
+        ));
+        assert!(allowed(
+            Role::Auditor,
+            &Scope::All,
+            Perm::ReadCases,
+            Some(1)
+        ));
+        assert!(Scope::All.is_wide() && county.is_wide() && !Scope::Township(1).is_wide());
     }
 
     #[test]

@@ -116,7 +116,7 @@ pub mod recheck;
 pub mod stats;
 
 #[cfg(feature = "ssr")]
-pub use access::{Perm, Role};
+pub use access::{Perm, Role, Scope};
 #[cfg(feature = "ssr")]
 pub use calendar::{china_holidays_2026, days_left, DayCount, DayKind, Holiday, WorkCalendar};
 #[cfg(feature = "ssr")]

@@ -13,7 +13,7 @@ use crate::db::{now_epoch, publicity as pdb, regions};
 use crate::domain::access::Perm;
 use crate::domain::case::group_token;
 use crate::domain::draw::{DrawFile, Stratum};
-use crate::domain::{BatchKind, BatchState};
+use crate::domain::{BatchKind, BatchState, Scope};
 use crate::draws::service::{self, Source};
 use crate::draws::views::{DrawData, DrawListPage, DrawPage, ManageData, ManagePage};
 use crate::error::{AppError, AppResult};
@@ -35,7 +35,7 @@ fn draw_id(s: &str) -> AppResult<(i64, bool)> {
 
 pub async fn list(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
     let lang = ctx.lang;
-    let draws = ddb::list(&state.db, None, 500).await?;
+    let draws = ddb::list(&state.db, &Scope::All, 500).await?;
     let page = view! { <DrawListPage lang draws now=now_epoch() /> };
     Ok(ctx.render(lang.t(Msg::DrawsTitle), page).into_response())
 }
@@ -116,7 +116,7 @@ async fn manage_page(
         .filter(|d| village.is_none_or(|v| d.village_id == Some(v.id)))
         .collect();
     let mut lists = Vec::new();
-    if staff.can(Perm::ApproveCases, staff.scope()) {
+    if staff.can_role(Perm::ApproveCases) {
         for b in pdb::batches_in_scope(&state.db, staff.scope(), 500).await? {
             let open = b.kind == BatchKind::Review
                 && b.state != BatchState::Draft
@@ -138,7 +138,7 @@ async fn manage_page(
         draws,
         lists,
         can_panel: village.is_some_and(|v| staff.can(Perm::ProcessCases, v.parent_id)),
-        can_spot: staff.can(Perm::ApproveCases, staff.scope()),
+        can_spot: staff.can_role(Perm::ApproveCases),
         error,
         notice,
         now: now_epoch(),
@@ -157,7 +157,7 @@ pub async fn manage(
     staff: StaffCtx,
     Query(q): Query<ManageQuery>,
 ) -> AppResult<Response> {
-    staff.require(Perm::ReadCases, staff.scope())?;
+    staff.require_role(Perm::ReadCases)?;
     if staff.village_scope().is_some() {
         return Err(AppError::Forbidden);
     }

@@ -32,14 +32,14 @@ pub async fn list(
     staff: StaffCtx,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    staff.require(Perm::ReadCases, staff.scope())?;
+    staff.require_role(Perm::ReadCases)?;
     if staff.village_scope().is_some() {
         return Err(AppError::Forbidden);
     }
     let today = today_cst();
     let overdue_only = q.overdue.is_some();
     let filter = NoticeFilter {
-        township_id: staff.scope(),
+        scope: staff.scope().clone(),
         overdue_on: overdue_only.then_some(today),
         ..Default::default()
     };

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use crate::db::complaints::{self as cdb, QueueFilter, StaffCase};
 use crate::db::rechecks::Recipient;
 use crate::domain::recheck::Schedule;
-use crate::domain::{days_left, Status};
+use crate::domain::{days_left, Scope, Status};
 use crate::error::AppResult;
 use crate::web::session::StaffCtx;
 use crate::web::state::AppState;
@@ -46,20 +46,18 @@ pub fn due_on(schedule: &Schedule, r: &Recipient) -> NaiveDate {
 /// The recipients of a scope (one village, if given) with their due dates.
 pub async fn worklist(
     state: &AppState,
-    township: Option<i64>,
+    scope: &Scope,
     village: Option<i64>,
 ) -> AppResult<Vec<(Recipient, NaiveDate)>> {
     let schedule = state.site.settings.recheck;
-    Ok(
-        crate::db::rechecks::recipients(&state.db, township, village)
-            .await?
-            .into_iter()
-            .map(|r| {
-                let due = due_on(&schedule, &r);
-                (r, due)
-            })
-            .collect(),
-    )
+    Ok(crate::db::rechecks::recipients(&state.db, scope, village)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let due = due_on(&schedule, &r);
+            (r, due)
+        })
+        .collect())
 }
 
 /// How many of a worklist are past their re-check date, and how many have open leads.

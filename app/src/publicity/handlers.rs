@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::db::{households::Totals, publicity as pdb, regions, today_cst};
 use crate::domain::is_region_code;
-use crate::domain::{diff_rosters, BatchKind, BatchState, Fen, PublicEntry};
+use crate::domain::{diff_rosters, BatchKind, BatchState, Fen, PublicEntry, Scope};
 use crate::error::{AppError, AppResult};
 use crate::publicity::views::{
     is_open, BatchData, BatchPage, DiffLine, EntryQuery, VillageData, VillagePage,
@@ -311,7 +311,7 @@ pub async fn township_summary(
     let township = regions::by_code(&state.db, regions::Level::Township, &code)
         .await?
         .ok_or(AppError::NotFound)?;
-    let villages = regions::villages_in_scope(&state.db, Some(township.id))
+    let villages = regions::villages_in_scope(&state.db, &Scope::Township(township.id))
         .await?
         .len();
     let totals = pdb::standing_totals_of_township(&state.db, township.id).await?;

@@ -55,9 +55,9 @@ pub async fn list(
     ctx: PageCtx,
     staff: StaffCtx,
 ) -> AppResult<Response> {
-    staff.require(Perm::ReadRecords, staff.scope())?;
+    staff.require_role(Perm::ReadRecords)?;
     let lang = ctx.lang;
-    let can_edit = staff.can(Perm::EditPublicity, staff.scope());
+    let can_edit = staff.can_role(Perm::EditPublicity);
     let mut rows = Vec::new();
     for b in pdb::batches_in_scope(&state.db, staff.scope(), 500).await? {
         let village = regions::by_id(&state.db, b.village_id)
@@ -115,7 +115,7 @@ pub async fn new_form(
     ctx: PageCtx,
     staff: StaffCtx,
 ) -> AppResult<Response> {
-    staff.require(Perm::EditPublicity, staff.scope())?;
+    staff.require_role(Perm::EditPublicity)?;
     let values = NewBatchValues {
         village_id: None,
         kind: BatchKind::Review.as_str().to_owned(),
@@ -166,7 +166,7 @@ pub async fn create(
     ctx: PageCtx,
     StaffForm(staff, form): StaffForm<NewBatchForm>,
 ) -> AppResult<Response> {
-    staff.require(Perm::EditPublicity, staff.scope())?;
+    staff.require_role(Perm::EditPublicity)?;
     let village = match form.village.trim().parse::<i64>() {
         Ok(id) => regions::by_level_id(&state.db, regions::Level::Village, id).await?,
         Err(_) => None,
@@ -586,7 +586,7 @@ pub async fn notice(
 /// `GET /staff/publicity/import-template.xlsx`: an empty list in the importer's own columns, with
 /// drop-downs for the closed ones. Holds no data; for those who may edit lists.
 pub async fn import_template(staff: StaffCtx) -> AppResult<Response> {
-    staff.require(Perm::EditPublicity, staff.scope())?;
+    staff.require_role(Perm::EditPublicity)?;
     let bytes = export::template().await?;
     let mut res = bytes.into_response();
     let h = res.headers_mut();

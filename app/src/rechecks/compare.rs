@@ -24,7 +24,7 @@ use std::borrow::Cow;
 use crate::db::changes::Change;
 use crate::db::comparisons::{self as cdb, Import, NewImport, NewMatch};
 use crate::db::{audit, now_epoch};
-use crate::domain::access::{in_scope, Perm};
+use crate::domain::access::{in_scope, Perm, Scope};
 use crate::domain::id_number;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
@@ -480,14 +480,34 @@ pub fn check(sheet: &Sheet) -> Result<Checked, FileError> {
 // ---------------------------------------------------------------------------
 
 /// Who may compare: those who record re-checks ([`may_record`]) — a township's officers for
-/// their township, the county's for the county; never a village assistant or an auditor.
+/// their township, a county's for their county (the deployment's for all); never a village
+/// assistant or an auditor.
 pub fn may_compare(staff: &StaffCtx) -> bool {
     match staff.scope() {
-        Some(township) => may_record(staff, township),
-        None => {
+        Scope::Township(township) => may_record(staff, *township),
+        Scope::All | Scope::County { .. } => {
             staff.village_scope().is_none()
-                && (staff.can(Perm::ProcessCases, None) || staff.can(Perm::ApproveCases, None))
+                && (staff.can_role(Perm::ProcessCases) || staff.can_role(Perm::ApproveCases))
         }
+    }
+}
+
+/// Whether a member of `scope` sees a file of (township, county): their township's, their
+/// county's (its own and its townships'), or any for the deployment's own.
+pub fn file_in_scope(scope: &Scope, township_id: Option<i64>, county_id: Option<i64>) -> bool {
+    match scope {
+        Scope::All => true,
+        Scope::County { id, .. } => county_id == Some(*id) || scope.reaches(township_id, false),
+        Scope::Township(_) => in_scope(scope, township_id),
+    }
+}
+
+/// Where a member's upload belongs: (their township, their county).
+fn file_scope(scope: &Scope) -> (Option<i64>, Option<i64>) {
+    match scope {
+        Scope::All => (None, None),
+        Scope::County { id, .. } => (None, Some(*id)),
+        Scope::Township(t) => (Some(*t), None),
     }
 }
 
@@ -504,7 +524,7 @@ pub fn require_compare(staff: &StaffCtx) -> AppResult<()> {
 pub async fn visible(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult<Import> {
     require_compare(staff)?;
     let file = cdb::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    if !in_scope(staff.scope(), file.township_id) {
+    if !file_in_scope(staff.scope(), file.township_id, file.county_id) {
         tracing::warn!(staff_id = staff.staff.id, id, "comparison out of scope");
         return Err(AppError::Forbidden);
     }
@@ -532,12 +552,12 @@ struct Matching {
     households: usize,
 }
 
-/// The index of the current recipients of a township (or all): on a standing list and
+/// The index of the current recipients in a scope: on a standing list and
 /// active, by their heads' and case members' ID numbers.
-async fn recipients_index(state: &AppState, township_id: Option<i64>) -> AppResult<IdIndex> {
-    let mut recipients = cdb::on_standing(&state.db, township_id).await?;
+async fn recipients_index(state: &AppState, scope: &Scope) -> AppResult<IdIndex> {
+    let mut recipients = cdb::on_standing(&state.db, scope).await?;
     let mut entries: Vec<(u64, bool, i64)> = Vec::with_capacity(recipients.len());
-    cdb::each_household(&state.db, township_id, |household_id, id_number, active| {
+    cdb::each_household(&state.db, scope, |household_id, id_number, active| {
         if !active {
             recipients.remove(&household_id);
         } else if recipients.contains(&household_id) {
@@ -547,7 +567,7 @@ async fn recipients_index(state: &AppState, township_id: Option<i64>) -> AppResu
         }
     })
     .await?;
-    cdb::each_member(&state.db, township_id, |household_id, id_number| {
+    cdb::each_member(&state.db, scope, |household_id, id_number| {
         if recipients.contains(&household_id) {
             if let Some(id) = IdNumber::parse(id_number) {
                 entries.push((id.key(), true, household_id));
@@ -560,10 +580,10 @@ async fn recipients_index(state: &AppState, township_id: Option<i64>) -> AppResu
 
 async fn match_rows(
     state: &AppState,
-    township_id: Option<i64>,
+    scope: &Scope,
     valid: &[(u32, IdNumber)],
 ) -> AppResult<Matching> {
-    let index = recipients_index(state, township_id).await?;
+    let index = recipients_index(state, scope).await?;
     let mut out = Matching::default();
     for (row_no, id) in valid {
         match index.get(id) {
@@ -599,7 +619,7 @@ async fn stage(
 ) -> AppResult<i64> {
     let token = new_token();
     let now = now_epoch();
-    let township_id = staff.scope();
+    let (township_id, county_id) = file_scope(staff.scope());
     let mut tx = state.db.begin().await?;
     let file = NewImport {
         token: &token,
@@ -611,6 +631,7 @@ async fn stage(
         malformed: count(checked.malformed),
         households: count(matching.households),
         township_id,
+        county_id,
         created_by: staff.staff.id,
     };
     let id = cdb::insert_import(&mut tx, &file, now).await?;
@@ -802,6 +823,39 @@ pub async fn confirm(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_seen_in_its_scope_only() {
+        let county = Scope::County {
+            id: 7,
+            townships: vec![70, 71],
+        };
+        // (scope, file's township, file's county, seen)
+        let table = [
+            (Scope::All, None, None, true),
+            (Scope::All, None, Some(8), true),
+            (Scope::All, Some(80), None, true),
+            (county.clone(), None, Some(7), true),
+            (county.clone(), Some(71), None, true),
+            (county.clone(), None, Some(8), false),
+            (county.clone(), Some(80), None, false),
+            (county.clone(), None, None, false),
+            (Scope::Township(70), Some(70), None, true),
+            (Scope::Township(70), Some(71), None, false),
+            (Scope::Township(70), None, Some(7), false),
+            (Scope::Township(70), None, None, false),
+        ];
+        for (scope, township, county_id, seen) in table {
+            assert_eq!(
+                file_in_scope(&scope, township, county_id),
+                seen,
+                "{scope:?} {township:?} {county_id:?}"
+            );
+        }
+        assert_eq!(file_scope(&county), (None, Some(7)));
+        assert_eq!(file_scope(&Scope::Township(70)), (Some(70), None));
+        assert_eq!(file_scope(&Scope::All), (None, None));
+    }
 
     const ID_A: &str = "530621198503150022";
     const ID_X: &str = "11010519491231002X";

@@ -148,9 +148,14 @@ pub async fn preview(
         .into_iter()
         .filter_map(|(row, code)| RowProblem::parse(&code).map(|p| (row, p)))
         .collect();
-    let same_file = cdb::confirmed_before(&state.db, &file.sha256, file.township_id, id)
-        .await?
-        .map(|(earlier, _)| earlier);
+    let same_file = cdb::confirmed_before(
+        &state.db,
+        &file.sha256,
+        (file.township_id, file.county_id),
+        id,
+    )
+    .await?
+    .map(|(earlier, _)| earlier);
     let data = PreviewData {
         can_confirm: !file.confirmed && file.created_by == staff.staff.id,
         file,

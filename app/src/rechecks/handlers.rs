@@ -36,7 +36,7 @@ pub async fn list(
     staff: StaffCtx,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    staff.require(Perm::ReadCases, staff.scope())?;
+    staff.require_role(Perm::ReadCases)?;
     if staff.village_scope().is_some() {
         return Err(AppError::Forbidden);
     }

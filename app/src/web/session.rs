@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::staff::Staff;
 use crate::db::{now_epoch, sessions, staff as staff_db};
-use crate::domain::access::{allowed, Perm};
+use crate::domain::access::{allowed, role_allows, Perm, Scope};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::web::cookies;
@@ -127,6 +127,8 @@ pub fn session_alive(row: &sessions::SessionRow, now: i64) -> bool {
 #[derive(Debug, Clone)]
 pub struct StaffCtx {
     pub staff: Staff,
+    /// Where the member works (from the account's township or county).
+    pub scope: Scope,
     /// SHA-256 of the session token, to end the session.
     pub session_hash: String,
     pub csrf: String,
@@ -136,9 +138,9 @@ pub struct StaffCtx {
 
 impl StaffCtx {
     /// The one access decision: may this staff member do `perm` to an object in `target`
-    /// (its township, or `None` for county-level objects)? Refusals are logged.
+    /// (its township, or `None` for objects of the whole deployment)? Refusals are logged.
     pub fn require(&self, perm: Perm, target: Option<i64>) -> AppResult<()> {
-        if allowed(self.staff.role, self.staff.township_id, perm, target) {
+        if allowed(self.staff.role, &self.scope, perm, target) {
             Ok(())
         } else {
             tracing::warn!(staff_id = self.staff.id, ?perm, ?target, "access refused");
@@ -148,12 +150,49 @@ impl StaffCtx {
 
     /// The same decision without logging: for showing or hiding links and forms.
     pub fn can(&self, perm: Perm, target: Option<i64>) -> bool {
-        allowed(self.staff.role, self.staff.township_id, perm, target)
+        allowed(self.staff.role, &self.scope, perm, target)
     }
 
-    /// The township filter for queries: `None` = the whole county.
-    pub fn scope(&self) -> Option<i64> {
-        self.staff.township_id
+    /// May the member's role do `perm` somewhere in their scope? For lists and pages that
+    /// show only what is in scope (each object is checked again when it is acted on).
+    pub fn require_role(&self, perm: Perm) -> AppResult<()> {
+        if role_allows(self.staff.role, perm) {
+            Ok(())
+        } else {
+            tracing::warn!(staff_id = self.staff.id, ?perm, "access refused");
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// [`require_role`](Self::require_role) without logging.
+    pub fn can_role(&self, perm: Perm) -> bool {
+        role_allows(self.staff.role, perm)
+    }
+
+    /// The region filter for queries.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// [`require`](Self::require) for an object that is the county's once escalated (a
+    /// complaint): its township's staff lose it, its county's keep it.
+    pub fn require_escalable(
+        &self,
+        perm: Perm,
+        township: Option<i64>,
+        escalated: bool,
+    ) -> AppResult<()> {
+        if self.can_escalable(perm, township, escalated) {
+            Ok(())
+        } else {
+            tracing::warn!(staff_id = self.staff.id, ?perm, ?township, "access refused");
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// [`require_escalable`](Self::require_escalable) without logging.
+    pub fn can_escalable(&self, perm: Perm, township: Option<i64>, escalated: bool) -> bool {
+        role_allows(self.staff.role, perm) && self.scope.reaches(township, escalated)
     }
 
     /// Whether the member works a township's process (its written notices and re-checks): its
@@ -214,6 +253,19 @@ impl StaffCtx {
     }
 }
 
+/// Where an account works: its township, else its county (with the county's townships), else
+/// everywhere.
+pub async fn scope_of(state: &AppState, staff: &Staff) -> AppResult<Scope> {
+    Ok(match (staff.township_id, staff.county_id) {
+        (Some(t), _) => Scope::Township(t),
+        (None, Some(c)) => Scope::County {
+            id: c,
+            townships: crate::db::regions::township_ids(&state.db, c).await?,
+        },
+        (None, None) => Scope::All,
+    })
+}
+
 /// Not signed in (or the session ended): go to the login page and come back afterwards.
 pub struct LoginRedirect(String);
 
@@ -268,6 +320,9 @@ impl FromRequestParts<AppState> for StaffCtx {
         let Some(staff) = staff.filter(|s| s.active) else {
             return Err(login.into_response());
         };
+        let scope = scope_of(state, &staff)
+            .await
+            .map_err(IntoResponse::into_response)?;
         if now - row.last_seen >= TOUCH_EVERY_SECS {
             sessions::touch(&state.db, &hash, now)
                 .await
@@ -275,6 +330,7 @@ impl FromRequestParts<AppState> for StaffCtx {
         }
         Ok(StaffCtx {
             staff,
+            scope,
             session_hash: hash,
             csrf: row.csrf_token,
             client_addr: client_addr_string(

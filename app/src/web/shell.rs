@@ -217,12 +217,12 @@ pub fn StaffNav(lang: Lang, csrf: String, links: NavLinks) -> impl IntoView {
 /// The staff navigation bar for this member.
 pub fn nav(staff: &StaffCtx) -> AnyView {
     let links = NavLinks {
-        records: staff.can(Perm::ReadRecords, staff.scope()),
-        cases: staff.can(Perm::ReadCases, staff.scope()),
-        draws: staff.can(Perm::ReadCases, staff.scope()) && staff.village_scope().is_none(),
+        records: staff.can_role(Perm::ReadRecords),
+        cases: staff.can_role(Perm::ReadCases),
+        draws: staff.can_role(Perm::ReadCases) && staff.village_scope().is_none(),
         content: staff.can(Perm::EditPublicity, None),
-        manage_staff: staff.can(Perm::ManageStaff, None),
-        audit: staff.can(Perm::ViewAudit, staff.scope()),
+        manage_staff: staff.can_role(Perm::ManageStaff),
+        audit: staff.can_role(Perm::ViewAudit),
     };
     view! { <StaffNav lang=staff.lang csrf=staff.csrf.clone() links /> }.into_any()
 }

@@ -590,14 +590,19 @@ async fn the_county_waits_for_window_objections_and_checks(backend: Backend) {
     assert_eq!(status, 422);
     assert!(body.contains("异议"), "{body}");
     // The objection gets its outcome (not accepted, with a reason): now the county may decide.
-    let complaint = app::db::complaints::queue(&app.db, f.visitors[0], None, &Default::default())
-        .await
-        .expect("queue")
-        .into_iter()
-        .max_by_key(|c| c.summary.id)
-        .expect("the objection (the newest report)")
-        .summary
-        .id;
+    let complaint = app::db::complaints::queue(
+        &app.db,
+        f.visitors[0],
+        &app::domain::Scope::All,
+        &Default::default(),
+    )
+    .await
+    .expect("queue")
+    .into_iter()
+    .max_by_key(|c| c.summary.id)
+    .expect("the objection (the newest report)")
+    .summary
+    .id;
     let res = f
         .officer
         .post_form(

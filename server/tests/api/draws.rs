@@ -158,7 +158,7 @@ async fn draw(who: &StaffSession, draw: i64, randomness: &str) -> (u16, String) 
 }
 
 async fn draws_of(t: &TestApp, village: i64) -> usize {
-    ddb::list(&t.db, None, 10_000)
+    ddb::list(&t.db, &app::domain::Scope::All, 10_000)
         .await
         .expect("q")
         .iter()
@@ -490,10 +490,12 @@ async fn announcements_that_break_the_rules_change_nothing(backend: Backend) {
     );
     // A village with no application waiting for review has no panel to draw.
     let empty = app.staff_session("demo.shuimo").await;
-    let shuimo_village =
-        app::db::regions::villages_in_scope(&app.db, Some(app.township_id("水磨镇").await))
-            .await
-            .expect("q");
+    let shuimo_village = app::db::regions::villages_in_scope(
+        &app.db,
+        &app::domain::Scope::Township(app.township_id("水磨镇").await),
+    )
+    .await
+    .expect("q");
     let mut found = false;
     for v in &shuimo_village {
         let filter = app::db::cases::CaseFilter {
@@ -612,7 +614,7 @@ async fn spot_checks_are_the_countys_and_follow_the_rules(backend: Backend) {
     // A published 审核 list of the demo that has no spot-check yet is offered to the county.
     let (status, page) = county.get_text("/staff/draws").await;
     assert_eq!(status, 200);
-    let batches = app::db::publicity::batches_in_scope(&app.db, None, 1000)
+    let batches = app::db::publicity::batches_in_scope(&app.db, &app::domain::Scope::All, 1000)
         .await
         .expect("q");
     let mut open = None;

@@ -7,6 +7,7 @@ mod accountability;
 mod cache;
 mod cases;
 mod complaints;
+mod counties;
 mod draws;
 mod foundation;
 mod instances;

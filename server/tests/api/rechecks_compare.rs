@@ -40,7 +40,7 @@ async fn township(t: &TestApp, code: &str) -> i64 {
 async fn recipients(t: &TestApp, code: &str, n: usize) -> Vec<Recipient> {
     let tid = township(t, code).await;
     let mut out = Vec::new();
-    for r in app::db::rechecks::recipients(&t.db, Some(tid), None)
+    for r in app::db::rechecks::recipients(&t.db, &app::domain::Scope::Township(tid), None)
         .await
         .expect("recipients")
     {

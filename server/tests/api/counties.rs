@@ -1,0 +1,477 @@
+//! One deployment for several counties: a county's own staff reach its townships and nothing
+//! of another county, whatever the route; the deployment's administrator places accounts in a
+//! county; a county's administrator cannot make an account wider than their county.
+
+use sqlx::Row;
+
+use crate::both_backends;
+use crate::helpers::{spawn_app, Backend, BrowserExt, StaffSession, TestApp, DEMO_PASSWORD};
+
+both_backends!(
+    a_county_sees_nothing_of_another_county,
+    accounts_are_placed_in_a_county,
+);
+
+/// The second county: 巧家县 with 白鹤滩镇 and its 示范村 (the demo county is the first).
+struct Second {
+    county: i64,
+    township: i64,
+    village: i64,
+}
+
+async fn add_second_county(app: &TestApp) -> Second {
+    use app::db::regions::{insert, Level};
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    let county = insert(
+        &mut conn,
+        None,
+        Level::County,
+        "530622000000",
+        "巧家县",
+        None,
+        2,
+    )
+    .await
+    .expect("county");
+    let township = insert(
+        &mut conn,
+        Some(county),
+        Level::Township,
+        "530622101000",
+        "白鹤滩镇",
+        None,
+        1,
+    )
+    .await
+    .expect("township");
+    let village = insert(
+        &mut conn,
+        Some(township),
+        Level::Village,
+        "530622101201",
+        "示范村",
+        None,
+        1,
+    )
+    .await
+    .expect("village");
+    Second {
+        county,
+        township,
+        village,
+    }
+}
+
+/// Creates an account as `admin` (a signed-in administrator); returns the response status.
+async fn create_account(admin: &StaffSession, fields: &[(&str, &str)]) -> u16 {
+    let mut form = vec![("password", DEMO_PASSWORD), ("display_name", "测试人员")];
+    form.extend_from_slice(fields);
+    admin
+        .post_form("/staff/accounts", &form)
+        .await
+        .status()
+        .as_u16()
+}
+
+async fn county_of_account(app: &TestApp, username: &str) -> (Option<i64>, Option<i64>) {
+    let s = app::db::staff::by_username(&app.db, username)
+        .await
+        .expect("q")
+        .expect("account");
+    (s.township_id, s.county_id)
+}
+
+/// The first id of a table's rows (the demo county's objects).
+async fn first_id(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .get(0)
+}
+
+/// Names of the demo county's townships and villages: none may appear to the other county.
+async fn first_county_names(app: &TestApp, second: &Second) -> Vec<String> {
+    sqlx::query(
+        "SELECT r.name_zh FROM regions r WHERE r.level IN ('township', 'village')
+           AND r.id <> $1 AND r.id <> $2",
+    )
+    .bind(second.township)
+    .bind(second.village)
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("names")
+    .iter()
+    .map(|r| r.get::<String, _>(0))
+    .collect()
+}
+
+async fn a_county_sees_nothing_of_another_county(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let second = add_second_county(&app).await;
+    let county = second.county.to_string();
+    let province = app.staff_session("demo.admin").await;
+    assert_eq!(
+        create_account(
+            &province,
+            &[
+                ("username", "qj.officer"),
+                ("role", "county_officer"),
+                ("county", &county)
+            ]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        county_of_account(&app, "qj.officer").await,
+        (None, Some(second.county))
+    );
+    let officer = app.staff_session("qj.officer").await;
+
+    // Their own county works: a standing list for their village.
+    let res = officer
+        .post_form(
+            "/staff/publicity",
+            &[
+                ("village", &second.village.to_string()),
+                ("kind", "standing"),
+                ("opens_on", "2026-11-26"),
+                ("days", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "a list in their own county");
+    let own_batch = first_id(
+        &app,
+        &format!(
+            "SELECT id FROM batches WHERE village_id = {} ORDER BY id",
+            second.village
+        ),
+    )
+    .await;
+    let (status, page) = officer
+        .get_text(&format!("/staff/publicity/{own_batch}"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("示范村"), "their own list shows its village");
+
+    // Every list page: their county only.
+    let names = first_county_names(&app, &second).await;
+    assert!(names.iter().any(|n| n == "龙头山镇") && names.iter().any(|n| n == "龙泉村"));
+    for path in [
+        "/staff",
+        "/staff/complaints",
+        "/staff/complaints/new",
+        "/staff/cases",
+        "/staff/cases/new",
+        "/staff/publicity",
+        "/staff/publicity/new",
+        "/staff/notices",
+        "/staff/rechecks",
+        "/staff/draws",
+        "/staff/audit",
+    ] {
+        let (status, body) = officer.get_text(path).await;
+        assert_eq!(status, 200, "GET {path}");
+        for name in &names {
+            assert!(
+                !body.contains(name.as_str()),
+                "GET {path} shows {name} of the other county"
+            );
+        }
+        assert!(!body.contains("demo.longtoushan"), "GET {path}");
+    }
+    let (_, new_list) = officer.get_text("/staff/publicity/new").await;
+    assert!(new_list.contains("示范村"), "their village is offered");
+    assert_comparisons_stay_in_their_county(&app, &officer).await;
+
+    // Every page of an object of the other county: refused.
+    let batch = first_id(&app, "SELECT id FROM batches ORDER BY id").await;
+    let complaint = first_id(&app, "SELECT id FROM complaints ORDER BY id").await;
+    let case = first_id(&app, "SELECT id FROM cases ORDER BY id").await;
+    let household = first_id(&app, "SELECT id FROM households ORDER BY id").await;
+    let notice = first_id(&app, "SELECT id FROM notices ORDER BY id").await;
+    let account = app.staff_id("demo.longtoushan").await;
+    let lts = app.township_id("龙头山镇").await;
+    for path in [
+        format!("/staff/publicity/{batch}"),
+        format!("/staff/publicity/{batch}/notice"),
+        format!("/staff/publicity/{batch}/export.xlsx"),
+        format!("/staff/publicity/{batch}/confirm?step=withdraw"),
+        format!("/staff/complaints/{complaint}"),
+        format!("/staff/complaints/{complaint}/confirm?step=approve"),
+        format!("/staff/cases/{case}"),
+        format!("/staff/cases/meeting?township={lts}"),
+        format!("/staff/notices/{notice}"),
+        format!("/staff/rechecks/household/{household}"),
+        format!("/staff/accounts/{account}"),
+    ] {
+        let status = officer.get(&path).await.status().as_u16();
+        assert!(status == 403 || status == 404, "GET {path}: {status}");
+    }
+    let before = app.audit_actions().await.len();
+    let lts_village = first_id(
+        &app,
+        &format!(
+            "SELECT id FROM regions WHERE level = 'village' AND parent_id = {lts} ORDER BY id"
+        ),
+    )
+    .await
+    .to_string();
+    for (path, fields) in [
+        (format!("/staff/publicity/{batch}/publish"), vec![]),
+        (
+            format!("/staff/publicity/{batch}/withdraw"),
+            vec![("reason", "hijack")],
+        ),
+        (
+            format!("/staff/publicity/{batch}/entries"),
+            vec![
+                ("head_name", "X"),
+                ("persons", "1"),
+                ("amount", "1"),
+                ("category", "一般保障"),
+            ],
+        ),
+        (format!("/staff/complaints/{complaint}/accept"), vec![]),
+        (
+            format!("/staff/complaints/{complaint}/note"),
+            vec![("note", "hijack")],
+        ),
+        (
+            format!("/staff/cases/{case}/note"),
+            vec![("note", "hijack")],
+        ),
+        (
+            format!("/staff/notices/{notice}/delivery"),
+            vec![("delivered_on", "2026-11-27"), ("method", "in_person")],
+        ),
+        (
+            "/staff/publicity".to_owned(),
+            vec![
+                ("village", lts_village.as_str()),
+                ("kind", "standing"),
+                ("opens_on", "2026-11-26"),
+                ("days", "7"),
+            ],
+        ),
+        (
+            "/staff/draws/pool".to_owned(),
+            vec![
+                ("village", lts_village.as_str()),
+                ("name", "某某"),
+                ("stratum", "villager"),
+                ("group", "1"),
+                ("member", "0"),
+            ],
+        ),
+        (
+            format!("/staff/accounts/{account}/password"),
+            vec![("password", "Hijacked-pass-2026")],
+        ),
+    ] {
+        let status = officer.post_form(&path, &fields).await.status().as_u16();
+        assert!(status == 403 || status == 404, "POST {path}: {status}");
+    }
+    assert_eq!(
+        app.audit_actions().await.len(),
+        before,
+        "nothing of the other county was changed"
+    );
+
+    // The other county's township officer cannot see this county's list either; the
+    // province's auditor (no county) reads both.
+    let lts_officer = app.staff_session("demo.longtoushan").await;
+    let status = lts_officer
+        .get(&format!("/staff/publicity/{own_batch}"))
+        .await
+        .status()
+        .as_u16();
+    assert_eq!(status, 403);
+    let auditor = app.staff_session("demo.auditor").await;
+    for id in [own_batch, batch] {
+        let status = auditor
+            .get(&format!("/staff/publicity/{id}"))
+            .await
+            .status()
+            .as_u16();
+        assert_eq!(status, 200, "the province's auditor reads list {id}");
+    }
+}
+
+async fn accounts_are_placed_in_a_county(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let second = add_second_county(&app).await;
+    let county = second.county.to_string();
+    let province = app.staff_session("demo.admin").await;
+    // The deployment's administrator sees the county choice, and places a county's admin.
+    let (_, form) = province.get_text("/staff/accounts/new").await;
+    assert!(form.contains("name=\"county\"") && form.contains("巧家县"));
+    assert_eq!(
+        create_account(
+            &province,
+            &[
+                ("username", "qj.admin"),
+                ("role", "admin"),
+                ("county", &county)
+            ]
+        )
+        .await,
+        303
+    );
+    let admin = app.staff_session("qj.admin").await;
+    // The county's administrator: no county choice; their townships only.
+    let (status, form) = admin.get_text("/staff/accounts/new").await;
+    assert_eq!(status, 200);
+    assert!(!form.contains("name=\"county\""), "no county choice");
+    assert!(form.contains("白鹤滩镇") && !form.contains("龙头山镇"));
+    let (_, list) = admin.get_text("/staff/accounts").await;
+    assert!(list.contains("qj.admin") && !list.contains("demo.longtoushan"));
+    // An account without a township, even one asking for no county or another county, is
+    // theirs: never wider than their county.
+    let first_county = first_id(
+        &app,
+        "SELECT id FROM regions WHERE level = 'county' ORDER BY id",
+    )
+    .await;
+    for (username, asked) in [
+        ("qj.auditor", String::new()),
+        ("qj.sup", first_county.to_string()),
+    ] {
+        assert_eq!(
+            create_account(
+                &admin,
+                &[
+                    ("username", username),
+                    ("role", "auditor"),
+                    ("county", &asked)
+                ]
+            )
+            .await,
+            303
+        );
+        assert_eq!(
+            county_of_account(&app, username).await,
+            (None, Some(second.county)),
+            "{username}"
+        );
+    }
+    // A township of another county: refused, nothing made.
+    let lts = app.township_id("龙头山镇").await.to_string();
+    assert_eq!(
+        create_account(
+            &admin,
+            &[
+                ("username", "qj.thief"),
+                ("role", "township_officer"),
+                ("township", &lts)
+            ]
+        )
+        .await,
+        422
+    );
+    assert!(app::db::staff::by_username(&app.db, "qj.thief")
+        .await
+        .expect("q")
+        .is_none());
+    // Their own township: made.
+    assert_eq!(
+        create_account(
+            &admin,
+            &[
+                ("username", "qj.bht"),
+                ("role", "township_officer"),
+                ("township", &second.township.to_string())
+            ]
+        )
+        .await,
+        303
+    );
+    assert_eq!(
+        county_of_account(&app, "qj.bht").await,
+        (Some(second.township), None)
+    );
+    // Another county's accounts and the province's own: out of reach.
+    for username in ["demo.longtoushan", "demo.county", "demo.admin"] {
+        let id = app.staff_id(username).await;
+        let status = admin
+            .get(&format!("/staff/accounts/{id}"))
+            .await
+            .status()
+            .as_u16();
+        assert_eq!(status, 403, "{username}");
+        let status = admin
+            .post_form(
+                &format!("/staff/accounts/{id}"),
+                &[("display_name", "X"), ("role", "admin")],
+            )
+            .await
+            .status()
+            .as_u16();
+        assert_eq!(status, 403, "{username}");
+    }
+    // Holidays and content pages belong to the deployment.
+    assert_eq!(admin.get("/staff/holidays").await.status().as_u16(), 403);
+    // The deployment's administrator still reaches every account.
+    let (_, list) = province.get_text("/staff/accounts").await;
+    assert!(list.contains("qj.bht") && list.contains("demo.longtoushan"));
+}
+
+/// A county's comparison file matches its own recipients only (an ID number of another county's
+/// recipient is "unmatched"), and is that county's: the other county's staff cannot open it,
+/// the deployment's can.
+async fn assert_comparisons_stay_in_their_county(app: &TestApp, officer: &StaffSession) {
+    let (status, _) = officer.get_text("/staff/rechecks/compare").await;
+    assert_eq!(status, 200, "a county's officer compares for their county");
+    let id_number: String = sqlx::query(
+        "SELECT h.id_number FROM households h WHERE h.id_number IS NOT NULL
+           AND h.status = 'active' ORDER BY h.id LIMIT 1",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("a recipient of the demo county")
+    .get(0);
+    let csv = format!("身份证号,来源,发现\n{id_number},车辆,小型轿车1辆\n");
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", officer.csrf.clone())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("qj.csv"),
+        );
+    let res = officer
+        .client
+        .browser_post(officer.url("/staff/rechecks/compare"))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    assert_eq!(res.status().as_u16(), 303, "staged");
+    let to = res.headers()["location"].to_str().expect("l").to_owned();
+    let (status, page) = officer.get_text(&to).await;
+    assert_eq!(status, 200);
+    let matched = r#"id="rows-matched">0<"#;
+    assert!(
+        page.contains(matched),
+        "the other county's recipient is not matched: {page}"
+    );
+    let file: i64 = to
+        .rsplit('/')
+        .next()
+        .and_then(|i| i.parse().ok())
+        .expect("file id");
+    let county: Option<i64> = sqlx::query("SELECT county_id FROM comparison_imports WHERE id = $1")
+        .bind(file)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("file")
+        .get(0);
+    assert!(county.is_some(), "the file is the county's");
+    let township = app.staff_session("demo.longtoushan").await;
+    let status = township.get(&to).await.status().as_u16();
+    assert_eq!(status, 403, "another county's township cannot open it");
+    let (_, list) = township.get_text("/staff/rechecks/compare").await;
+    assert!(!list.contains("qj.csv"), "nor see it listed");
+    let deployment = app.staff_session("demo.county").await;
+    assert_eq!(deployment.get(&to).await.status().as_u16(), 200);
+}
