@@ -186,6 +186,19 @@ pub async fn county_of(db: &Db, township: Option<i64>) -> AppResult<Option<i64>>
     Ok(by_id(db, t).await?.and_then(|r| r.parent_id))
 }
 
+/// The county a township belongs to, as pages name it (a deployment may hold several).
+#[tracing::instrument(skip_all)]
+pub async fn county_of_township(db: &Db, township_id: i64) -> AppResult<Option<Region>> {
+    let row = sqlx::query(
+        "SELECT c.id, c.parent_id, c.code, c.name_zh, c.name_en FROM regions t
+         JOIN regions c ON c.id = t.parent_id WHERE t.id = $1 AND c.level = 'county'",
+    )
+    .bind(township_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.as_ref().map(region_from_row).transpose()?)
+}
+
 /// The townships of a county, for a county-scoped staff member's [`Scope`].
 #[tracing::instrument(skip_all)]
 pub async fn township_ids(db: &Db, county_id: i64) -> AppResult<Vec<i64>> {

@@ -75,11 +75,9 @@ async fn page(
         .await?
         .map(|v| v.name_zh)
         .unwrap_or_default();
-    let county = state
-        .site
-        .county
-        .as_ref()
-        .map(|c| c.name_zh.clone())
+    let county = regions::county_of_township(&state.db, notice.township_id)
+        .await?
+        .map(|c| c.name_zh)
         .unwrap_or_default();
     let data = NoticeData {
         can_deliver: staff.processes(notice.township_id),

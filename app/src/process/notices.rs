@@ -20,8 +20,8 @@ pub struct Prepared {
     pub decided_on: NaiveDate,
 }
 
-/// A township's decision is issued by its government (乡镇人民政府), the county's by its civil
-/// affairs bureau (县民政局).
+/// A township's decision is issued by its government (乡镇人民政府), the county's by the civil
+/// affairs bureau (县民政局) of the township's own county.
 pub async fn prepare(
     state: &AppState,
     township_id: i64,
@@ -29,7 +29,7 @@ pub async fn prepare(
     decided_on: NaiveDate,
 ) -> AppResult<Prepared> {
     let issuer = if county {
-        let name = regions::county(&state.db)
+        let name = regions::county_of_township(&state.db, township_id)
             .await?
             .map(|c| c.name_zh)
             .unwrap_or_default();

@@ -564,7 +564,9 @@ pub async fn notice(
         .ok_or(AppError::NotFound)?;
     let township = regions::by_id(&state.db, batch.township_id).await?;
     let url = format!("{}/v/{}", state.site.settings.public_url, village.code);
-    let county = state.site.county.as_ref().map(|c| region_label(lang, c));
+    let county = regions::county_of_township(&state.db, batch.township_id)
+        .await?
+        .map(|c| region_label(lang, &c));
     let data = NoticeData {
         county: county.unwrap_or_default(),
         township: township.map(|t| region_label(lang, &t)).unwrap_or_default(),

@@ -128,6 +128,12 @@ async fn a_county_sees_nothing_of_another_county(backend: Backend) {
         (None, Some(second.county))
     );
     let officer = app.staff_session("qj.officer").await;
+    // A county's notices and printed lists name that county, not the deployment's first one.
+    let named = app::db::regions::county_of_township(&app.db, second.township)
+        .await
+        .expect("q")
+        .expect("county");
+    assert_eq!(named.name_zh, "巧家县");
 
     // Their own county works: a standing list for their village.
     let res = officer
@@ -155,6 +161,16 @@ async fn a_county_sees_nothing_of_another_county(backend: Backend) {
         .await;
     assert_eq!(status, 200);
     assert!(page.contains("示范村"), "their own list shows its village");
+    let (status, notice) = officer
+        .get_text(&format!("/staff/publicity/{own_batch}/notice"))
+        .await;
+    assert_eq!(status, 200);
+    // (The site's own name, in the title and header, is the deployment's.)
+    let body = notice.split("<main").nth(1).unwrap_or_default();
+    assert!(
+        body.contains("巧家县") && !body.contains("鲁甸县"),
+        "the printed notice names their county: {notice}"
+    );
 
     // Every list page: their county only.
     let names = first_county_names(&app, &second).await;
