@@ -5,7 +5,7 @@
 use sqlx::Row;
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend, BrowserExt, StaffSession, TestApp, DEMO_PASSWORD};
+use crate::helpers::{spawn_app, Backend, StaffSession, TestApp, DEMO_PASSWORD};
 
 both_backends!(
     a_county_sees_nothing_of_another_county,
@@ -449,19 +449,9 @@ async fn assert_comparisons_stay_in_their_county(app: &TestApp, officer: &StaffS
     .expect("a recipient of the demo county")
     .get(0);
     let csv = format!("身份证号,来源,发现\n{id_number},车辆,小型轿车1辆\n");
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", officer.csrf.clone())
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("qj.csv"),
-        );
     let res = officer
-        .client
-        .browser_post(officer.url("/staff/rechecks/compare"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
+        .post_file("/staff/rechecks/compare", "qj.csv", csv.into_bytes())
+        .await;
     assert_eq!(res.status().as_u16(), 303, "staged");
     let to = res.headers()["location"].to_str().expect("l").to_owned();
     let (status, page) = officer.get_text(&to).await;

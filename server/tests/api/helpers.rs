@@ -382,6 +382,24 @@ impl StaffSession {
         (status, res.text().await.expect("body"))
     }
 
+    /// A file form POST as a browser sends it: the session's CSRF token first, then the file
+    /// (field `file`) with its name as raw UTF-8.
+    pub async fn post_file(&self, path: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let form = reqwest::multipart::Form::new()
+            .percent_encode_noop()
+            .text("csrf", self.csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+            );
+        self.client
+            .browser_post(self.url(path))
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload")
+    }
+
     /// A staff form POST: the session's CSRF token plus `fields`.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let mut form = vec![("csrf", self.csrf.as_str())];

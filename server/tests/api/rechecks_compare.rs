@@ -81,19 +81,7 @@ fn stranger(n: u32) -> String {
 
 /// A multipart upload as a browser sends it: the form's token first, the file name as UTF-8.
 async fn upload(s: &StaffSession, name: &str, bytes: Vec<u8>) -> reqwest::Response {
-    let form = reqwest::multipart::Form::new()
-        .percent_encode_noop()
-        .text("csrf", s.csrf.clone())
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
-        );
-    s.client
-        .browser_post(s.url("/staff/rechecks/compare"))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload")
+    s.post_file("/staff/rechecks/compare", name, bytes).await
 }
 
 fn location(res: &reqwest::Response) -> String {
