@@ -161,6 +161,8 @@ messages! {
     ScopeLabel => ("负责范围", "Scope"),
     WholeCounty => ("全县", "Whole county"),
     AllCounties => ("全部县（市、区）", "All counties"),
+    ChooseCounty => ("选择您所在的县（市、区）", "Choose your county"),
+    RememberCounty => ("以后打开首页直接进入本县", "Open this county first next time"),
     CountyLabel => ("所属县（市、区）", "County"),
     CountyHint => (
         "没有选乡镇的账号，只能处理所选县的事务；不选则可看全部县（省、州市的监督人员）。",

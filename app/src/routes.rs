@@ -37,6 +37,9 @@ fn public(state: &AppState) -> Router<AppState> {
     let track_write_limit = limit("track_write", Duration::from_secs(30), 10);
     Router::new()
         .route("/", get(home::home))
+        .route("/counties", get(home::counties))
+        .route("/c/{code}", get(home::county))
+        .route("/c/{code}/remember", get(home::remember_county))
         .route("/v/{code}", get(publicity::village))
         .route("/p/{id}", get(publicity::batch))
         .route(

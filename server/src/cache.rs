@@ -88,7 +88,7 @@ pub struct PageCache {
 pub fn topic_of(path: &str) -> Option<Topic> {
     let one_segment = |s: &str| (!s.is_empty() && !s.contains('/')).then(|| s.to_owned());
     match path {
-        "/" | "/poster" => return Some(Topic::Home),
+        "/" | "/poster" | "/counties" => return Some(Topic::Home),
         "/stats" | "/api/v1/stats" => return Some(Topic::Statistics),
         _ => {}
     }
@@ -105,6 +105,9 @@ pub fn topic_of(path: &str) -> Option<Topic> {
     }
     if let Some(code) = path.strip_prefix("/v/") {
         return one_segment(code).map(Topic::Village);
+    }
+    if let Some(code) = path.strip_prefix("/c/") {
+        return one_segment(code).map(|_| Topic::Home);
     }
     if let Some(id) = path.strip_prefix("/p/") {
         return id.parse().ok().map(Topic::Batch);
@@ -243,6 +246,12 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, req: Request, next: Next
     let Some(topic) = topic_of(req.uri().path()) else {
         return next.run(req).await;
     };
+    // A visitor who asked to remember their county is sent there from `/`: not a shared page.
+    if req.uri().path() == "/"
+        && app::web::cookies::read(req.headers(), app::home::handlers::COUNTY_COOKIE).is_some()
+    {
+        return next.run(req).await;
+    }
     let key = cache.key(&req, &topic, app::db::today_cst());
     // Whichever request runs the render takes its own request out of here; the others keep
     // theirs, in case that render cannot be kept and they must render for themselves.
@@ -282,6 +291,9 @@ mod tests {
     fn only_public_paths_are_cached() {
         let cases = [
             ("/", Some(Topic::Home)),
+            ("/counties", Some(Topic::Home)),
+            ("/c/530621000000", Some(Topic::Home)),
+            ("/c/530621000000/remember", None),
             ("/poster", Some(Topic::Home)),
             (
                 "/v/530621103201",

@@ -1,13 +1,13 @@
 //! Handlers for the home page, the village page, the language switch and health.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 
 use crate::db::regions;
 use crate::error::{AppError, AppResult};
-use crate::home::views::{HomePage, TownshipItem, VillageLink};
+use crate::home::views::{CountiesPage, HomePage, TownshipItem, VillageLink};
 use crate::i18n::{Lang, Msg};
 use crate::web::cookies::{self, no_store};
 use crate::web::ctx::PageCtx;
@@ -15,9 +15,106 @@ use crate::web::format::safe_next;
 use crate::web::state::AppState;
 use axum_extra::extract::cookie::SameSite;
 
-pub async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
+/// The cookie that remembers a visitor's county in a deployment of several counties.
+pub const COUNTY_COOKIE: &str = "county";
+
+/// `GET /`: one county's townships and villages; in a deployment of several counties, the list
+/// of counties — or, once a visitor asked to remember one, a redirect to it.
+pub async fn home(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let counties = regions::counties(&state.db).await?;
+    if counties.len() < 2 {
+        return county_home(&state, &ctx, counties.first(), false).await;
+    }
+    let remembered = cookies::read(&headers, COUNTY_COOKIE)
+        .filter(|code| counties.iter().any(|c| c.code == *code));
+    match remembered {
+        Some(code) => Ok(Redirect::to(&format!("/c/{code}")).into_response()),
+        None => counties_list(&ctx, &counties),
+    }
+}
+
+/// `GET /counties`: every county of the deployment, whatever was remembered.
+pub async fn counties(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
+    let counties = regions::counties(&state.db).await?;
+    counties_list(&ctx, &counties)
+}
+
+fn counties_list(ctx: &PageCtx, counties: &[regions::Region]) -> AppResult<Response> {
     let lang = ctx.lang;
-    let townships = regions::by_level(&state.db, regions::Level::Township).await?;
+    let items: Vec<VillageLink> = counties
+        .iter()
+        .map(|c| VillageLink {
+            code: c.code.clone(),
+            name: lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned(),
+        })
+        .collect();
+    Ok(ctx
+        .described(lang.t(Msg::MetaHome))
+        .render(
+            lang.t(Msg::Home),
+            view! { <CountiesPage lang counties=items /> },
+        )
+        .into_response())
+}
+
+/// `GET /c/{code}`: one county's home page.
+pub async fn county(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    let county = county_by_code(&state, &code).await?;
+    let several = regions::counties(&state.db).await?.len() > 1;
+    county_home(&state, &ctx, Some(&county), several).await
+}
+
+/// `GET /c/{code}/remember`: the home page opens this county from now on (a plain link, so it
+/// works without JavaScript).
+pub async fn remember_county(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    let county = county_by_code(&state, &code).await?;
+    let mut cookie = cookies::site_cookie(
+        &state,
+        COUNTY_COOKIE,
+        &county.code,
+        "/",
+        Some(365 * 24 * 60 * 60),
+    );
+    cookie.set_same_site(SameSite::Lax);
+    Ok(cookies::set(
+        Redirect::to(&format!("/c/{}", county.code)).into_response(),
+        &cookie,
+    ))
+}
+
+async fn county_by_code(state: &AppState, code: &str) -> AppResult<regions::Region> {
+    if !crate::domain::is_region_code(code) {
+        return Err(AppError::NotFound);
+    }
+    regions::by_code(&state.db, regions::Level::County, code)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// A county's townships and villages.
+async fn county_home(
+    state: &AppState,
+    ctx: &PageCtx,
+    county: Option<&regions::Region>,
+    several: bool,
+) -> AppResult<Response> {
+    let lang = ctx.lang;
+    let townships: Vec<_> = regions::by_level(&state.db, regions::Level::Township)
+        .await?
+        .into_iter()
+        .filter(|t| county.is_none_or(|c| t.parent_id == Some(c.id)))
+        .collect();
     let villages = regions::by_level(&state.db, regions::Level::Village).await?;
     let items: Vec<TownshipItem> = townships
         .iter()
@@ -33,16 +130,17 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Resp
                 .collect(),
         })
         .collect();
-    let county = state
-        .site
-        .county
-        .as_ref()
+    let code = several.then(|| county.map(|c| c.code.clone())).flatten();
+    let county = county
         .map(|c| lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned())
         .unwrap_or_default();
     let title = lang.t(Msg::Home);
     Ok(ctx
         .described(lang.t(Msg::MetaHome))
-        .render(title, view! { <HomePage lang county townships=items /> })
+        .render(
+            title,
+            view! { <HomePage lang county code townships=items /> },
+        )
         .into_response())
 }
 

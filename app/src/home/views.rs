@@ -17,10 +17,47 @@ pub struct VillageLink {
     pub name: String,
 }
 
+/// The deployment's counties, when it holds several: each leads to its own home page.
 #[component]
-pub fn HomePage(lang: Lang, county: String, townships: Vec<TownshipItem>) -> impl IntoView {
+pub fn CountiesPage(lang: Lang, counties: Vec<VillageLink>) -> impl IntoView {
+    view! {
+        <h1>{lang.t(Msg::SiteName)}</h1>
+        <p class="lead">{lang.t(Msg::HomeIntro)}</p>
+        <p class="cta">
+            <a class="button" href="/report">{lang.t(Msg::Report)}</a> " "
+            <a class="button secondary" href="/track">{lang.t(Msg::TrackTitle)}</a>
+        </p>
+        <h2>{lang.t(Msg::ChooseCounty)}</h2>
+        <ul class="villages counties">
+            {counties
+                .into_iter()
+                .map(|c| view! { <li><a href=format!("/c/{}", c.code)>{c.name}</a></li> })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// A county's home page. `code` is the county's code when the deployment holds several: the
+/// page then offers to open it first next time, and the list of all counties.
+#[component]
+pub fn HomePage(
+    lang: Lang,
+    county: String,
+    code: Option<String>,
+    townships: Vec<TownshipItem>,
+) -> impl IntoView {
+    let switch = code.map(|code| {
+        view! {
+            <p class="county-switch">
+                <a href=format!("/c/{code}/remember")>{lang.t(Msg::RememberCounty)}</a>
+                " · "
+                <a href="/counties">{lang.t(Msg::AllCounties)}</a>
+            </p>
+        }
+    });
     view! {
         <h1>{county} " " {lang.t(Msg::SiteName)}</h1>
+        {switch}
         <p class="lead">{lang.t(Msg::HomeIntro)}</p>
         <p class="cta">
             <a class="button" href="/report">{lang.t(Msg::Report)}</a> " "

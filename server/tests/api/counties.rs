@@ -10,6 +10,7 @@ use crate::helpers::{spawn_app, Backend, StaffSession, TestApp, DEMO_PASSWORD};
 both_backends!(
     a_county_sees_nothing_of_another_county,
     accounts_are_placed_in_a_county,
+    the_home_page_leads_to_a_county_and_remembers_it,
 );
 
 /// The second county: 巧家县 with 白鹤滩镇 and its 示范村 (the demo county is the first).
@@ -480,4 +481,57 @@ async fn assert_comparisons_stay_in_their_county(app: &TestApp, officer: &StaffS
     assert!(!list.contains("qj.csv"), "nor see it listed");
     let deployment = app.staff_session("demo.county").await;
     assert_eq!(deployment.get(&to).await.status().as_u16(), 200);
+}
+
+async fn the_home_page_leads_to_a_county_and_remembers_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let first: String = sqlx::query("SELECT code FROM regions WHERE level = 'county' ORDER BY id")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("the demo county")
+        .get(0);
+    add_second_county(&app).await;
+    // Several counties: the home page lists them, not every township of the province.
+    let (status, home) = app.get_text("/").await;
+    assert_eq!(status, 200);
+    assert!(
+        home.contains(&format!("href=\"/c/{first}\"")) && home.contains("href=\"/c/530622000000\"")
+    );
+    assert!(home.contains("巧家县") && !home.contains("龙头山镇") && !home.contains("白鹤滩镇"));
+    // Each county's page holds its own townships and villages only.
+    let (status, second) = app.get_text("/c/530622000000").await;
+    assert_eq!(status, 200);
+    assert!(second.contains("白鹤滩镇") && second.contains("href=\"/v/530622101201\""));
+    assert!(!second.contains("龙头山镇"), "another county's townships");
+    assert!(second.contains("/c/530622000000/remember") && second.contains("href=\"/counties\""));
+    let (status, demo) = app.get_text(&format!("/c/{first}")).await;
+    assert_eq!(status, 200);
+    assert!(demo.contains("龙头山镇") && !demo.contains("白鹤滩镇"));
+    for path in [
+        "/c/530699000000",
+        "/c/abc",
+        "/c/530622101000",
+        "/c/530622000000/x",
+    ] {
+        assert_eq!(app.get(path).await.status().as_u16(), 404, "{path}");
+    }
+    // Remembered: the home page opens the county; the list stays one link away.
+    let visitor = app.new_client();
+    let res = visitor
+        .get(app.url("/c/530622000000/remember"))
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(res.headers()["location"], "/c/530622000000");
+    let res = visitor.get(app.url("/")).send().await.expect("r");
+    assert_eq!(res.status().as_u16(), 303, "the remembered county");
+    assert_eq!(res.headers()["location"], "/c/530622000000");
+    let res = visitor.get(app.url("/counties")).send().await.expect("r");
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.text().await.expect("b").contains("鲁甸县"));
+    // Nobody else is sent there: the shared home page is still the list.
+    let (status, again) = app.get_text("/").await;
+    assert_eq!(status, 200);
+    assert!(again.contains("href=\"/c/530622000000\"") && !again.contains("白鹤滩镇"));
 }
