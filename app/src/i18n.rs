@@ -161,6 +161,7 @@ messages! {
     ScopeLabel => ("负责范围", "Scope"),
     WholeCounty => ("全县", "Whole county"),
     AllCounties => ("全部县（市、区）", "All counties"),
+    CountyColumn => ("县（市、区）", "County"),
     ChooseCounty => ("选择您所在的县（市、区）", "Choose your county"),
     RememberCounty => ("以后打开首页直接进入本县", "Open this county first next time"),
     CountyLabel => ("所属县（市、区）", "County"),

@@ -40,6 +40,7 @@ fn public(state: &AppState) -> Router<AppState> {
         .route("/counties", get(home::counties))
         .route("/c/{code}", get(home::county))
         .route("/c/{code}/remember", get(home::remember_county))
+        .route("/c/{code}/stats", get(accountability::county_stats_page))
         .route("/v/{code}", get(publicity::village))
         .route("/p/{id}", get(publicity::batch))
         .route(

@@ -107,6 +107,9 @@ pub fn topic_of(path: &str) -> Option<Topic> {
         return one_segment(code).map(Topic::Village);
     }
     if let Some(code) = path.strip_prefix("/c/") {
+        if let Some(code) = code.strip_suffix("/stats") {
+            return one_segment(code).map(|_| Topic::Statistics);
+        }
         return one_segment(code).map(|_| Topic::Home);
     }
     if let Some(id) = path.strip_prefix("/p/") {
@@ -294,6 +297,7 @@ mod tests {
             ("/counties", Some(Topic::Home)),
             ("/c/530621000000", Some(Topic::Home)),
             ("/c/530621000000/remember", None),
+            ("/c/530621000000/stats", Some(Topic::Statistics)),
             ("/poster", Some(Topic::Home)),
             (
                 "/v/530621103201",

@@ -11,70 +11,151 @@ use crate::accountability::views::{
 };
 use crate::db::content::{self, Kind};
 use crate::db::{regions, stats as sdb, today_cst};
-use crate::domain::stats::{aggregate, json as count, round10, suppressed};
+use crate::domain::stats::{aggregate, json as count, round10, suppressed, ComplaintRow};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::ctx::PageCtx;
 use crate::web::markdown;
 use crate::web::state::AppState;
 
-/// Per-township rows and the county total, in the order townships are listed.
-pub async fn compute(
-    state: &AppState,
-    lang: Lang,
-) -> AppResult<(Vec<(String, TownshipRow)>, TownshipRow)> {
-    let townships = regions::by_level(&state.db, regions::Level::Township).await?;
-    let standing = sdb::standing_by_township(&state.db).await?;
+/// Everything the statistics are made of, read once per render.
+struct Loaded {
+    standing: Vec<(i64, i64, i64, i64)>,
+    changes: Vec<(i64, i64, i64)>,
+    complaints: Vec<ComplaintRow>,
+    notices: Vec<(i64, i64, i64)>,
+    rechecks: Vec<(i64, i64)>,
+}
+
+async fn load(state: &AppState) -> AppResult<Loaded> {
     let year_start = chrono::NaiveDate::from_ymd_opt(today_cst().year(), 1, 1)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc().timestamp() - 8 * 3600)
         .unwrap_or(0);
-    let changes = sdb::changes_by_township(&state.db, year_start).await?;
-    let complaints = sdb::complaint_rows(&state.db).await?;
-    let notices = crate::db::notices::township_counts(&state.db).await?;
-    let rechecks = crate::db::rechecks::done_by_township(&state.db).await?;
+    Ok(Loaded {
+        standing: sdb::standing_by_township(&state.db).await?,
+        changes: sdb::changes_by_township(&state.db, year_start).await?,
+        complaints: sdb::complaint_rows(&state.db).await?,
+        notices: crate::db::notices::township_counts(&state.db).await?,
+        rechecks: crate::db::rechecks::done_by_township(&state.db).await?,
+    })
+}
+
+/// What the statistics show: one row per township of a county (or of a one-county
+/// deployment), or one per county of a deployment of several, and their total.
+pub struct Stats {
+    /// (code, row) in the order the regions are listed.
+    pub rows: Vec<(String, TownshipRow)>,
+    pub total: TownshipRow,
+    /// Whether the rows are counties.
+    pub counties: bool,
+}
+
+/// The statistics of the deployment: its townships when it is one county, else its counties,
+/// each rolled up from its townships with the same small-count rules.
+pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
+    let counties = regions::counties(&state.db).await?;
+    let townships = regions::by_level(&state.db, regions::Level::Township).await?;
+    let data = load(state).await?;
+    if counties.len() < 2 {
+        let (rows, total) = township_rows(state, lang, &data, &townships, &data.complaints).await?;
+        return Ok(Stats {
+            rows,
+            total,
+            counties: false,
+        });
+    }
     let mut rows = Vec::new();
-    let mut total = TownshipRow {
-        name: lang.t(Msg::CountyTotal).to_owned(),
+    for c in &counties {
+        let (_, mut total) = county_rows(state, lang, &data, &townships, c.id).await?;
+        total.name = lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned();
+        rows.push((c.code.clone(), total));
+    }
+    let total = TownshipRow {
+        name: lang.t(Msg::AllCounties).to_owned(),
+        complaints: aggregate(&data.complaints).public(),
         ..Default::default()
     };
-    for t in &townships {
-        let (households, persons, fen) = standing
+    let total = roll_up(total, &rows);
+    Ok(Stats {
+        rows,
+        total,
+        counties: true,
+    })
+}
+
+/// The statistics of one county of the deployment: its townships and the county total.
+pub async fn compute_county(state: &AppState, lang: Lang, county_id: i64) -> AppResult<Stats> {
+    let townships = regions::by_level(&state.db, regions::Level::Township).await?;
+    let data = load(state).await?;
+    let (rows, total) = county_rows(state, lang, &data, &townships, county_id).await?;
+    Ok(Stats {
+        rows,
+        total,
+        counties: false,
+    })
+}
+
+async fn county_rows(
+    state: &AppState,
+    lang: Lang,
+    data: &Loaded,
+    townships: &[regions::Region],
+    county_id: i64,
+) -> AppResult<(Vec<(String, TownshipRow)>, TownshipRow)> {
+    let mine: Vec<regions::Region> = townships
+        .iter()
+        .filter(|t| t.parent_id == Some(county_id))
+        .cloned()
+        .collect();
+    let complaints: Vec<ComplaintRow> = data
+        .complaints
+        .iter()
+        .filter(|c| {
+            c.township_id
+                .is_some_and(|t| mine.iter().any(|m| m.id == t))
+        })
+        .cloned()
+        .collect();
+    township_rows(state, lang, data, &mine, &complaints).await
+}
+
+/// Per-township rows and their total (over `complaints`), in the order townships are listed.
+async fn township_rows(
+    state: &AppState,
+    lang: Lang,
+    data: &Loaded,
+    townships: &[regions::Region],
+    complaints: &[ComplaintRow],
+) -> AppResult<(Vec<(String, TownshipRow)>, TownshipRow)> {
+    let mut rows = Vec::new();
+    for t in townships {
+        let (households, persons, fen) = data
+            .standing
             .iter()
             .find(|s| s.0 == t.id)
             .map(|s| (s.1, s.2, s.3))
             .unwrap_or_default();
-        let (new, stopped) = changes
+        let (new, stopped) = data
+            .changes
             .iter()
             .find(|c| c.0 == t.id)
             .map(|c| (c.1, c.2))
             .unwrap_or_default();
         let (draws, sampled, county_checks) =
             crate::db::draws::township_stats(&state.db, t.id).await?;
-        let (issued, on_time) = notices
+        let (issued, on_time) = data
+            .notices
             .iter()
             .find(|n| n.0 == t.id)
             .map(|n| (n.1, n.2))
             .unwrap_or_default();
-        let done = rechecks
+        let done = data
+            .rechecks
             .iter()
             .find(|r| r.0 == t.id)
             .map(|r| r.1)
             .unwrap_or_default();
-        let process = ProcessCounts {
-            draws,
-            sampled,
-            county_checks,
-            notices: issued,
-            notices_on_time: on_time,
-            rechecks: done,
-        };
-        total.process.draws += draws;
-        total.process.sampled += sampled;
-        total.process.county_checks += county_checks;
-        total.process.notices += issued;
-        total.process.notices_on_time += on_time;
-        total.process.rechecks += done;
         let row = TownshipRow {
             name: lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned(),
             households,
@@ -84,23 +165,52 @@ pub async fn compute(
             stopped_this_year: stopped,
             complaints: aggregate(complaints.iter().filter(|c| c.township_id == Some(t.id)))
                 .public(),
-            process,
+            process: ProcessCounts {
+                draws,
+                sampled,
+                county_checks,
+                notices: issued,
+                notices_on_time: on_time,
+                rechecks: done,
+            },
             approx: false,
         };
-        total.households += households;
-        total.persons += persons;
-        total.monthly_fen += fen;
-        total.new_this_year += new;
-        total.stopped_this_year += stopped;
         rows.push((t.code.clone(), row));
     }
-    total.complaints = aggregate(&complaints).public();
-    // A county total over suppressed township counts would let anyone subtract its way to
-    // them (54 − 6 = 12 × 4): such totals are rounded to tens.
+    let total = TownshipRow {
+        name: lang.t(Msg::CountyTotal).to_owned(),
+        complaints: aggregate(complaints).public(),
+        ..Default::default()
+    };
+    let total = roll_up(total, &rows);
+    Ok((rows, total))
+}
+
+/// A total over `rows` (its complaints already aggregated from the raw rows), one level up.
+///
+/// A total over suppressed counts would let anyone subtract its way to them (54 − 6 = 12 × 4):
+/// such totals are rounded to tens, and so is a total over rows that were rounded themselves.
+pub fn roll_up(mut total: TownshipRow, rows: &[(String, TownshipRow)]) -> TownshipRow {
+    for (_, r) in rows {
+        total.households += r.households;
+        total.persons += r.persons;
+        total.monthly_fen += r.monthly_fen;
+        total.new_this_year += r.new_this_year;
+        total.stopped_this_year += r.stopped_this_year;
+        total.process.draws += r.process.draws;
+        total.process.sampled += r.process.sampled;
+        total.process.county_checks += r.process.county_checks;
+        total.process.notices += r.process.notices;
+        total.process.notices_on_time += r.process.notices_on_time;
+        total.process.rechecks += r.process.rechecks;
+    }
     let suppressed_changes = rows
         .iter()
-        .any(|(_, r)| suppressed(r.new_this_year) || suppressed(r.stopped_this_year));
-    if rows.iter().any(|(_, r)| r.complaints.any_suppressed()) {
+        .any(|(_, r)| r.approx || suppressed(r.new_this_year) || suppressed(r.stopped_this_year));
+    if rows
+        .iter()
+        .any(|(_, r)| r.approx || r.complaints.any_suppressed())
+    {
         total.complaints = total.complaints.rounded();
         total.approx = true;
     }
@@ -109,16 +219,56 @@ pub async fn compute(
         total.stopped_this_year = round10(total.stopped_this_year);
         total.approx = true;
     }
-    Ok((rows, total))
+    total
 }
 
 pub async fn stats_page(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
+    let stats = compute(&state, ctx.lang).await?;
+    render_stats(&ctx, stats, String::new())
+}
+
+/// `GET /c/{code}/stats`: one county's statistics, township by township.
+pub async fn county_stats_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    if !crate::domain::is_region_code(&code) {
+        return Err(AppError::NotFound);
+    }
+    let county = regions::by_code(&state.db, regions::Level::County, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let stats = compute_county(&state, ctx.lang, county.id).await?;
+    let place = ctx
+        .lang
+        .pick(&county.name_zh, county.name_en.as_deref())
+        .to_owned();
+    render_stats(&ctx, stats, place)
+}
+
+fn render_stats(ctx: &PageCtx, stats: Stats, place: String) -> AppResult<Response> {
     let lang = ctx.lang;
-    let (rows, total) = compute(&state, lang).await?;
-    let rows = rows.into_iter().map(|(_, r)| r).collect();
+    let unit = if stats.counties {
+        Msg::CountyColumn
+    } else {
+        Msg::Township
+    };
+    let links = stats.counties.then(|| {
+        stats
+            .rows
+            .iter()
+            .map(|(code, r)| (code.clone(), r.name.clone()))
+            .collect::<Vec<_>>()
+    });
+    let rows = stats.rows.into_iter().map(|(_, r)| r).collect();
+    let total = stats.total;
     Ok(ctx
         .described(lang.t(Msg::MetaStats))
-        .render(lang.t(Msg::Stats), view! { <StatsPage lang rows total /> })
+        .render(
+            lang.t(Msg::Stats),
+            view! { <StatsPage lang rows total unit place links /> },
+        )
         .into_response())
 }
 
@@ -152,8 +302,12 @@ fn process_json(p: ProcessCounts) -> serde_json::Value {
 
 /// `GET /api/v1/stats`: the same numbers as `/stats`; counts from 1 to 4 are `null`.
 pub async fn stats_json(State(state): State<AppState>) -> AppResult<Json<serde_json::Value>> {
-    let (rows, total) = compute(&state, Lang::Zh).await?;
-    let townships: Vec<serde_json::Value> = rows
+    let Stats {
+        rows,
+        total,
+        counties,
+    } = compute(&state, Lang::Zh).await?;
+    let regions: Vec<serde_json::Value> = rows
         .iter()
         .map(|(code, r)| {
             json!({
@@ -169,8 +323,13 @@ pub async fn stats_json(State(state): State<AppState>) -> AppResult<Json<serde_j
             })
         })
         .collect();
+    let (key, note) = if counties {
+        ("counties", "county rows are rolled up from their townships, whose counts from 1 to 4 are null; a total over such counts is rounded to tens, so that no household or reporter can be singled out; \"county\" is the total of every county")
+    } else {
+        ("townships", "township counts from 1 to 4 are null, and county totals over them are rounded to tens, so that no household or reporter can be singled out")
+    };
     Ok(Json(json!({
-        "note": "township counts from 1 to 4 are null, and county totals over them are rounded to tens, so that no household or reporter can be singled out",
+        "note": note,
         "county": {
             "rounded_to_tens": total.approx,
             "households": total.households,
@@ -181,7 +340,7 @@ pub async fn stats_json(State(state): State<AppState>) -> AppResult<Json<serde_j
             "complaints": complaints_json(&total.complaints),
             "process": process_json(total.process),
         },
-        "townships": townships,
+        key: regions,
     })))
 }
 
@@ -268,4 +427,34 @@ pub async fn poster(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Re
             view! { <PosterPage lang county hotline qr url /> },
         )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(households: i64, new: i64, approx: bool) -> (String, TownshipRow) {
+        (
+            String::new(),
+            TownshipRow {
+                households,
+                new_this_year: new,
+                approx,
+                ..Default::default()
+            },
+        )
+    }
+
+    #[test]
+    fn totals_over_small_or_rounded_counts_are_rounded() {
+        // Nothing small: exact sums.
+        let t = roll_up(TownshipRow::default(), &[row(30, 12, false), row(20, 7, false)]);
+        assert_eq!((t.households, t.new_this_year, t.approx), (50, 19, false));
+        // A township's 3 new households would be 22 − 19: the total is rounded.
+        let t = roll_up(TownshipRow::default(), &[row(30, 19, false), row(20, 3, false)]);
+        assert_eq!((t.households, t.new_this_year, t.approx), (50, 20, true));
+        // One level up: a county total that was rounded keeps the province's total rounded.
+        let t = roll_up(TownshipRow::default(), &[row(30, 20, true), row(20, 11, false)]);
+        assert_eq!((t.new_this_year, t.approx), (30, true));
+    }
 }

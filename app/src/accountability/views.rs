@@ -120,7 +120,17 @@ pub fn BarChart(
 }
 
 #[component]
-pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl IntoView {
+pub fn StatsPage(
+    lang: Lang,
+    rows: Vec<TownshipRow>,
+    total: TownshipRow,
+    /// What a row is: a township, or (a deployment of several counties) a county.
+    unit: Msg,
+    /// The county the page is about (empty: the whole deployment).
+    place: String,
+    /// (code, name) of each county, to its own page, when the rows are counties.
+    links: Option<Vec<(String, String)>>,
+) -> impl IntoView {
     // On a phone each row stacks into a card; `data-label` names each number there.
     let l = move |m: Msg| lang.t(m);
     let lists = rows
@@ -207,7 +217,15 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
         })
         .collect();
     view! {
-        <h1>{lang.t(Msg::Stats)}</h1>
+        <h1>{place} {lang.t(Msg::Stats)}</h1>
+        {links.map(|links| view! {
+            <ul class="villages counties">
+                {links
+                    .into_iter()
+                    .map(|(code, name)| view! { <li><a href=format!("/c/{code}/stats")>{name}</a></li> })
+                    .collect_view()}
+            </ul>
+        })}
         <p class="lead">{lang.t(Msg::StatsIntro)}</p>
         <p class="small-counts">{lang.t(Msg::SmallCountsNote)}</p>
         <h2>{lang.t(Msg::StatsLists)}</h2>
@@ -220,7 +238,7 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
         <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::StatsLists)>
             <table class="list stats stack">
                 <thead><tr>
-                    <th scope="col">{lang.t(Msg::Township)}</th>
+                    <th scope="col">{lang.t(unit)}</th>
                     <th scope="col" class="num">{lang.t(Msg::Households)}</th>
                     <th scope="col" class="num">{lang.t(Msg::Persons)}</th>
                     <th scope="col" class="num">{lang.t(Msg::AmountShortCol)}</th>
@@ -242,7 +260,7 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
         <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::StatsComplaints)>
             <table class="list stats stack">
                 <thead><tr>
-                    <th scope="col">{lang.t(Msg::Township)}</th>
+                    <th scope="col">{lang.t(unit)}</th>
                     <th scope="col" class="num">{lang.t(Msg::Received)}</th>
                     <th scope="col" class="num">{lang.t(Msg::AcceptedCount)}</th>
                     <th scope="col" class="num">{lang.t(Msg::DeclinedCount)}</th>
@@ -262,7 +280,7 @@ pub fn StatsPage(lang: Lang, rows: Vec<TownshipRow>, total: TownshipRow) -> impl
         <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::StatsProcess)>
             <table class="list stats stack" id="stats-process">
                 <thead><tr>
-                    <th scope="col">{lang.t(Msg::Township)}</th>
+                    <th scope="col">{lang.t(unit)}</th>
                     <th scope="col" class="num">{lang.t(Msg::StatDraws)}</th>
                     <th scope="col" class="num">{lang.t(Msg::StatSampled)}</th>
                     <th scope="col" class="num">{lang.t(Msg::StatCountyChecks)}</th>

@@ -11,6 +11,7 @@ both_backends!(
     a_county_sees_nothing_of_another_county,
     accounts_are_placed_in_a_county,
     the_home_page_leads_to_a_county_and_remembers_it,
+    statistics_roll_up_county_by_county,
 );
 
 /// The second county: 巧家县 with 白鹤滩镇 and its 示范村 (the demo county is the first).
@@ -534,4 +535,55 @@ async fn the_home_page_leads_to_a_county_and_remembers_it(backend: Backend) {
     let (status, again) = app.get_text("/").await;
     assert_eq!(status, 200);
     assert!(again.contains("href=\"/c/530622000000\"") && !again.contains("白鹤滩镇"));
+}
+
+/// The number in a page's summary box after `<dt>{label}</dt><dd>`.
+fn summary_number(page: &str, label: &str) -> i64 {
+    let marker = format!("<dt>{label}</dt><dd>");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{label} shown"))
+        + marker.len();
+    let end = start + page[start..].find('<').expect("end");
+    page[start..end].trim().parse().expect("a number")
+}
+
+async fn statistics_roll_up_county_by_county(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let first: String = sqlx::query("SELECT code FROM regions WHERE level = 'county' ORDER BY id")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("the demo county")
+        .get(0);
+    add_second_county(&app).await;
+    // Each county's own page: its townships and its total.
+    let (status, demo) = app.get_text(&format!("/c/{first}/stats")).await;
+    assert_eq!(status, 200);
+    assert!(demo.contains("龙头山镇") && !demo.contains("白鹤滩镇"));
+    let demo_households = summary_number(&demo, "户数");
+    assert!(demo_households > 0, "the demo county has recipients");
+    let (status, second) = app.get_text("/c/530622000000/stats").await;
+    assert_eq!(status, 200);
+    assert!(second.contains("白鹤滩镇") && !second.contains("龙头山镇"));
+    assert_eq!(summary_number(&second, "户数"), 0);
+    assert_eq!(
+        app.get("/c/530699000000/stats").await.status().as_u16(),
+        404
+    );
+    // The deployment's page: a row per county, each linking to its own page, and their total.
+    let (status, all) = app.get_text("/stats").await;
+    assert_eq!(status, 200);
+    assert!(all.contains(&format!("href=\"/c/{first}/stats\"")));
+    assert!(all.contains("href=\"/c/530622000000/stats\"") && !all.contains("龙头山镇"));
+    assert_eq!(summary_number(&all, "户数"), demo_households);
+    let v: serde_json::Value = app.get("/api/v1/stats").await.json().await.expect("json");
+    let counties = v["counties"].as_array().expect("county rows");
+    let codes: Vec<&str> = counties.iter().filter_map(|c| c["code"].as_str()).collect();
+    assert_eq!(codes, [first.as_str(), "530622000000"]);
+    assert_eq!(counties[0]["households"], demo_households);
+    assert_eq!(
+        v["county"]["households"], demo_households,
+        "the total of every county"
+    );
+    assert!(v.get("townships").is_none());
 }
