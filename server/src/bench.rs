@@ -7,8 +7,8 @@ use sqlx::Row;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum BenchCommand {
-    /// Fill an empty database with a synthetic province: townships × villages × households,
-    /// one published standing list per village.
+    /// Fill an empty database with a synthetic province: counties × townships × villages ×
+    /// households, one published standing list per village.
     Seed {
         #[arg(long, default_value_t = 1_000_000)]
         households: u64,
@@ -16,6 +16,10 @@ pub enum BenchCommand {
         per_village: u64,
         #[arg(long, default_value_t = 200)]
         villages_per_township: u64,
+        /// Counties the townships are shared among (Yunnan: 129). With one, the region codes
+        /// are those of earlier runs (539900…).
+        #[arg(long, default_value_t = 1)]
+        counties: u64,
     },
     /// Inclusion frequencies of simulated public draws against their exact chances
     /// (docs/draws.md §7.3); needs no database.
@@ -92,12 +96,39 @@ async fn ids(
         .collect::<Result<_, _>>()?)
 }
 
-pub async fn seed(
-    db: &Db,
-    households: u64,
-    per_village: u64,
-    villages_per_township: u64,
-) -> anyhow::Result<()> {
+/// How big a synthetic province `seed` makes.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub households: u64,
+    pub per_village: u64,
+    pub villages_per_township: u64,
+    pub counties: u64,
+}
+
+/// Region codes of the `t`-th township (0-based): its county's, its own, and the prefix its
+/// villages' codes continue with three digits. One county keeps the codes of earlier runs;
+/// several are numbered 59CCCC000000 (county), 59CCCCTTT000 (township, 1-based within its
+/// county), 59CCCCTTTVVV (village).
+pub fn region_codes(shape: &Shape, townships: u64, t: u64) -> (String, String, String) {
+    let (county, prefix) = if shape.counties <= 1 {
+        ("539800000000".to_owned(), format!("5399{t:05}"))
+    } else {
+        // Townships spread evenly: county c holds those with t × counties / townships = c.
+        let c = t * shape.counties / townships;
+        let within = t - (c * townships).div_ceil(shape.counties) + 1;
+        let c = c + 1;
+        (format!("59{c:04}000000"), format!("59{c:04}{within:03}"))
+    };
+    (county, format!("{prefix}000"), prefix)
+}
+
+pub async fn seed(db: &Db, shape: &Shape) -> anyhow::Result<()> {
+    let Shape {
+        households,
+        per_village,
+        villages_per_township,
+        ..
+    } = *shape;
     let existing: i64 = sqlx::query("SELECT COUNT(*) FROM regions")
         .fetch_one(&db.pool)
         .await?
@@ -108,14 +139,36 @@ pub async fn seed(
     let now = app::db::now_epoch();
     let started = std::time::Instant::now();
     let mut tx = db.begin().await?;
-    let county: i64 = sqlx::query("INSERT INTO regions (parent_id, level, code, name_zh, sort_order) VALUES (NULL, 'county', '539800000000', '基准省', 0) RETURNING id")
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
+    anyhow::ensure!(
+        shape.counties >= 1
+            && townships.div_ceil(shape.counties) <= 999
+            && villages_per_township <= 999,
+        "at most 999 townships a county and 999 villages a township"
+    );
+    let mut counties: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
     let mut hh_id: i64 = 0;
     let mut entry_id: i64 = 0;
     for t in 0..townships {
-        let tcode = format!("5399{t:05}000");
+        let (ccode, tcode, village_prefix) = region_codes(shape, townships, t);
+        let county = match counties.get(&ccode) {
+            Some(id) => *id,
+            None => {
+                let name = if shape.counties <= 1 {
+                    "基准省".to_owned()
+                } else {
+                    format!("第{}县", counties.len() + 1)
+                };
+                let id: i64 = sqlx::query("INSERT INTO regions (parent_id, level, code, name_zh, sort_order) VALUES (NULL, 'county', $1, $2, $3) RETURNING id")
+                    .bind(&ccode)
+                    .bind(name)
+                    .bind(counties.len() as i64)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get(0)?;
+                counties.insert(ccode, id);
+                id
+            }
+        };
         let tid: i64 = sqlx::query("INSERT INTO regions (parent_id, level, code, name_zh, sort_order) VALUES ($1, 'township', $2, $3, $4) RETURNING id")
             .bind(county)
             .bind(&tcode)
@@ -128,7 +181,7 @@ pub async fn seed(
         let first_v = t * villages_per_township;
         let last_v = ((t + 1) * villages_per_township).min(villages);
         for v in first_v..last_v {
-            let vcode = format!("5399{t:05}{:03}", v - first_v + 1);
+            let vcode = format!("{village_prefix}{:03}", v - first_v + 1);
             region_rows.push(vec![
                 Value::I(tid),
                 Value::S("village".into()),
@@ -241,7 +294,8 @@ pub async fn seed(
     }
     tx.commit().await.context("commit")?;
     println!(
-        "seeded {households} households in {villages} villages, {townships} townships in {:.1} s",
+        "seeded {households} households in {villages} villages, {townships} townships, {} counties in {:.1} s",
+        counties.len(),
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -321,4 +375,45 @@ fn to_letters(mut n: u64) -> String {
         n /= 26;
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_province_has_its_counties_codes() {
+        let one = Shape {
+            households: 1_000_000,
+            per_village: 50,
+            villages_per_township: 200,
+            counties: 1,
+        };
+        // One county: the codes earlier benchmarks use.
+        assert_eq!(
+            region_codes(&one, 100, 50),
+            (
+                "539800000000".to_owned(),
+                "539900050000".to_owned(),
+                "539900050".to_owned()
+            )
+        );
+        let province = Shape {
+            households: 1_500_000,
+            per_village: 50,
+            villages_per_township: 15,
+            counties: 129,
+        };
+        let townships = 2_000;
+        let mut counties = std::collections::BTreeSet::new();
+        let mut seen = std::collections::HashSet::new();
+        for t in 0..townships {
+            let (c, town, _) = region_codes(&province, townships, t);
+            assert!(app::domain::is_region_code(&c) && app::domain::is_region_code(&town));
+            assert!(town.starts_with(&c[..6]), "{town} lies in {c}");
+            assert!(seen.insert(town), "township codes are distinct");
+            counties.insert(c);
+        }
+        assert_eq!(counties.len(), 129);
+    }
 }

@@ -120,11 +120,18 @@ async fn main() -> anyhow::Result<()> {
                 households,
                 per_village,
                 villages_per_township,
+                counties,
             } => {
                 std::fs::create_dir_all(&common.data_dir)?;
                 let url = database_url(&common.data_dir, common.database_url);
                 let db = connect_and_migrate(url.expose()).await?;
-                server::bench::seed(&db, households, per_village, villages_per_township).await?;
+                let shape = server::bench::Shape {
+                    households,
+                    per_village,
+                    villages_per_township,
+                    counties,
+                };
+                server::bench::seed(&db, &shape).await?;
             }
             server::bench::BenchCommand::Xlsx { rows, out } => server::bench::xlsx(rows, &out)?,
             server::bench::BenchCommand::ComparisonCsv {

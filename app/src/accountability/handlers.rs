@@ -448,13 +448,22 @@ mod tests {
     #[test]
     fn totals_over_small_or_rounded_counts_are_rounded() {
         // Nothing small: exact sums.
-        let t = roll_up(TownshipRow::default(), &[row(30, 12, false), row(20, 7, false)]);
+        let t = roll_up(
+            TownshipRow::default(),
+            &[row(30, 12, false), row(20, 7, false)],
+        );
         assert_eq!((t.households, t.new_this_year, t.approx), (50, 19, false));
         // A township's 3 new households would be 22 − 19: the total is rounded.
-        let t = roll_up(TownshipRow::default(), &[row(30, 19, false), row(20, 3, false)]);
+        let t = roll_up(
+            TownshipRow::default(),
+            &[row(30, 19, false), row(20, 3, false)],
+        );
         assert_eq!((t.households, t.new_this_year, t.approx), (50, 20, true));
         // One level up: a county total that was rounded keeps the province's total rounded.
-        let t = roll_up(TownshipRow::default(), &[row(30, 20, true), row(20, 11, false)]);
+        let t = roll_up(
+            TownshipRow::default(),
+            &[row(30, 20, true), row(20, 11, false)],
+        );
         assert_eq!((t.new_this_year, t.approx), (30, true));
     }
 }

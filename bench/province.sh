@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# 9. A province on one PostgreSQL: COUNTIES counties (129, as Yunnan), HOUSEHOLDS households
+#    (1,500,000) in 30,000 villages, served by 1 and then 3 instances behind nginx.
+#    - uncached village page, county statistics and province statistics: req/s, p50, p99
+#      (a random query string defeats the page cache: these are render figures);
+#    - cached village page: req/s, p99;
+#    - a standing list published on instance A: seconds until B and C serve the new page;
+#    - reports through nginx while one instance is killed with -9: acknowledged (303) against
+#      stored, and the errors nginx passed on.
+# Everything runs on this one machine (2 cores): instances, nginx, PostgreSQL and wrk share it.
+source "$(dirname "$0")/common.sh"
+need wrk curl nginx
+build_release
+PG="${SUNSHINE_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+COUNTIES="${COUNTIES:-129}"
+HOUSEHOLDS="${HOUSEHOLDS:-1500000}"
+VPT="${VILLAGES_PER_TOWNSHIP:-15}"
+D="${DURATION:-10}"
+DBNAME=sunshine_bench_province
+DB="${PG%/*}/$DBNAME"
+WORK="$(mktemp -d)"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+  [ -n "${KEEP_DB:-}" ] || psql "$PG" -qc "DROP DATABASE IF EXISTS $DBNAME" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if [ -z "${REUSE_DB:-}" ]; then
+  psql "$PG" -qc "DROP DATABASE IF EXISTS $DBNAME" >/dev/null 2>&1 || true
+  psql "$PG" -qc "CREATE DATABASE $DBNAME" >/dev/null
+  mkdir -p "$WORK/seed"
+  DATABASE_URL="$DB" SUNSHINE_DATA_DIR="$WORK/seed" RUST_LOG=warn "$BIN" bench seed \
+    --households "$HOUSEHOLDS" --villages-per-township "$VPT" --counties "$COUNTIES" \
+    >"$WORK/seed.log" 2>&1 || { tail "$WORK/seed.log"; exit 1; }
+  echo "seed: $(tail -n1 "$WORK/seed.log")"
+  psql "$DB" -qc "ANALYZE" >/dev/null
+fi
+echo "database: $(psql "$DB" -tAc "SELECT pg_size_pretty(pg_database_size('$DBNAME'))")," \
+  "$(psql "$DB" -tAc "SELECT COUNT(*) FROM regions WHERE level = 'county'") counties," \
+  "$(psql "$DB" -tAc "SELECT COUNT(*) FROM regions WHERE level = 'village'") villages," \
+  "$(psql "$DB" -tAc "SELECT COUNT(*) FROM households") households"
+
+# Three instances on the one database, with the same secret (sessions and receipts).
+SECRET="$(openssl rand -hex 32 2>/dev/null || python3 -c 'import secrets; print(secrets.token_hex(32))')"
+PORTS=()
+for i in 1 2 3; do
+  port="$(free_port)"; mkdir -p "$WORK/i$i"
+  env DATABASE_URL="$DB" SUNSHINE_SECRET="$SECRET" SUNSHINE_WORKER_ID="bench-$i" \
+    SUNSHINE_TRUST_PROXY=1 SUNSHINE_DATA_DIR="$WORK/i$i" SUNSHINE_RATE_BURST_FACTOR=10000 RUST_LOG=warn \
+    "$BIN" serve --listen "127.0.0.1:$port" >"$WORK/i$i/server.log" 2>&1 &
+  PIDS+=($!); PORTS+=("$port")
+done
+for port in "${PORTS[@]}"; do
+  for _ in $(seq 1 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
+done
+
+NPORT="$(free_port)"
+nginx_with() { # nginx_with N: nginx in front of the first N instances
+  local servers=""
+  for ((k = 0; k < $1; k++)); do servers+="server 127.0.0.1:${PORTS[$k]} max_fails=2 fail_timeout=5s; "; done
+  cat >"$WORK/nginx.conf" <<CONF
+worker_processes 2;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream sunshine { $servers keepalive 64; }
+  server {
+    listen 127.0.0.1:$NPORT;
+    location / {
+      proxy_pass http://sunshine;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$remote_addr;
+    }
+  }
+}
+CONF
+  if [ -f "$WORK/nginx.pid" ] && kill -0 "$(cat "$WORK/nginx.pid")" 2>/dev/null; then
+    nginx -c "$WORK/nginx.conf" -s reload; sleep 1
+  else
+    nginx -c "$WORK/nginx.conf"; sleep 0.5
+  fi
+}
+
+cat >"$WORK/bust.lua" <<'LUA'
+math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+request = function() return wrk.format("GET", wrk.path .. "?b=" .. math.random(1, 1000000000)) end
+LUA
+run() { # run C PATH [script] → "req/s p50 p99"
+  local c="$1" path="$2" script="${3:-}"
+  wrk -t2 -c"$c" -d"${D}s" --latency ${script:+-s "$script"} "http://127.0.0.1:$NPORT$path" 2>/dev/null | awk '
+    /Requests\/sec/ {rps=$2} /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
+    function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
+    END { printf "%.1f %.2f %.2f\n", rps, ms(p50), ms(p99) }'
+}
+
+V="590065008008"; C="590065000000"
+for path in "/v/$V" "/c/$C/stats" "/stats"; do
+  curl -fs -o /dev/null "http://127.0.0.1:${PORTS[0]}$path" || { echo "$path failed" >&2; exit 1; }
+done
+printf "\n%-9s %-28s %4s %10s %8s %8s\n" instances page conns req/s p50_ms p99_ms
+for n in 1 3; do
+  nginx_with "$n"
+  for spec in "16 /v/$V bust" "64 /v/$V cached" "4 /c/$C/stats bust" "2 /stats bust"; do
+    read -r c path how <<<"$spec"
+    if [ "$how" = bust ]; then line=$(run "$c" "$path" "$WORK/bust.lua"); else line=$(run "$c" "$path"); fi
+    read -r rps p50 p99 <<<"$line"
+    printf "%-9s %-28s %4s %10s %8s %8s\n" "$n" "$path ($how)" "$c" "$rps" "$p50" "$p99"
+  done
+done
+
+# A standing list published on instance 1: how long until instances 2 and 3 serve the new page.
+PW="Province-bench-2026"
+echo "$PW" | DATABASE_URL="$DB" SUNSHINE_DATA_DIR="$WORK/i1" "$BIN" staff add --username bench.officer \
+  --name "基准 县局" --role county_officer >/dev/null
+A="http://127.0.0.1:${PORTS[0]}"; J="$WORK/cookies"
+csrf() { grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{64\}'; }
+T=$(curl -s -c "$J" -b "$J" "$A/staff/login" | csrf)
+curl -s -o /dev/null -c "$J" -b "$J" -H 'Sec-Fetch-Site: same-origin' \
+  --data "csrf=$T&username=bench.officer&password=$PW" "$A/staff/login"
+T=$(curl -s -b "$J" "$A/staff" | csrf)
+PV="590001001001"
+VID=$(psql "$DB" -tAc "SELECT id FROM regions WHERE code = '$PV'")
+LOC=$(curl -s -o /dev/null -w '%{redirect_url}' -b "$J" -H 'Sec-Fetch-Site: same-origin' \
+  --data "csrf=$T&village=$VID&kind=standing&opens_on=$(date +%F)&days=7" "$A/staff/publicity")
+BID="${LOC##*/}"
+curl -s -o /dev/null -b "$J" -H 'Sec-Fetch-Site: same-origin' --data-urlencode "csrf=$T" \
+  --data-urlencode "head_name=王基准" --data-urlencode "persons=2" --data-urlencode "amount=800" \
+  --data-urlencode "category=兜底保障" --data-urlencode "class=1" --data-urlencode "change=新增" \
+  "$A/staff/publicity/$BID/entries"
+B2="http://127.0.0.1:${PORTS[1]}/v/$PV"; B3="http://127.0.0.1:${PORTS[2]}/v/$PV"
+old2=$(curl -s "$B2" | md5sum); old3=$(curl -s "$B3" | md5sum)
+t0=$(date +%s.%N)
+status=$(curl -s -o /dev/null -w '%{http_code}' -b "$J" -H 'Sec-Fetch-Site: same-origin' --data "csrf=$T" "$A/staff/publicity/$BID/publish")
+[ "$status" = 303 ] || { echo "publish answered $status" >&2; exit 1; }
+seen2=""; seen3=""
+for _ in $(seq 1 500); do
+  now=$(date +%s.%N)
+  [ -z "$seen2" ] && [ "$(curl -s "$B2" | md5sum)" != "$old2" ] && seen2=$(echo "$now - $t0" | bc)
+  [ -z "$seen3" ] && [ "$(curl -s "$B3" | md5sum)" != "$old3" ] && seen3=$(echo "$now - $t0" | bc)
+  [ -n "$seen2" ] && [ -n "$seen3" ] && break
+  sleep 0.01
+done
+printf "\npublished on instance 1: new page on instance 2 after %s s, on instance 3 after %s s\n" "${seen2:-never}" "${seen3:-never}"
+
+# Reports through nginx (3 instances) while instance 2 is killed with -9 halfway.
+nginx_with 3
+cat >"$WORK/post.lua" <<'LUA'
+math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+local hex = "0123456789abcdef"
+request = function()
+  local t = {}
+  for i = 1, 64 do local k = math.random(1, 16); t[i] = hex:sub(k, k) end
+  local body = "token=" .. table.concat(t) .. "&category=other&place=v%3A590001001001&body=" ..
+    "%E6%9D%91%E9%87%8C%E6%9C%89%E4%BA%BA%E4%B8%8D%E7%AC%A6%E5%90%88%E6%9D%A1%E4%BB%B6%E5%8D%B4%E4%BA%AB%E5%8F%97%E4%BD%8E%E4%BF%9D"
+  return wrk.format("POST", "/report", {["Content-Type"] = "application/x-www-form-urlencoded", ["Sec-Fetch-Site"] = "same-origin"}, body)
+end
+LUA
+before=$(psql "$DB" -tAc "SELECT COUNT(*) FROM complaints")
+wrk -t2 -c64 -d"${D}s" -s "$WORK/post.lua" "http://127.0.0.1:$NPORT" >"$WORK/reports.txt" 2>&1 &
+WRK=$!
+sleep "$((D / 2))"
+kill -9 "${PIDS[1]}"
+wait "$WRK"
+after=$(psql "$DB" -tAc "SELECT COUNT(*) FROM complaints")
+n=$(awk '/requests in/ {print $1}' "$WORK/reports.txt")
+bad=$(awk '/Non-2xx or 3xx/ {print $NF}' "$WORK/reports.txt"); bad=${bad:-0}
+sock=$(grep -o 'Socket errors:.*' "$WORK/reports.txt" || echo "Socket errors: none")
+acked=$((n - bad)); stored=$((after - before))
+printf "\nreports through nginx, 64 connections, %ss, instance 2 killed -9 at %ss:\n" "$D" "$((D / 2))"
+printf "  answered %s, acknowledged (303) %s, errors passed on %s (%s); stored %s; acknowledged but not stored: %s\n" \
+  "$n" "$acked" "$bad" "$sock" "$stored" "$(( acked > stored ? acked - stored : 0 ))"
+printf "  stored per second: %.0f\n" "$(echo "$stored / $D" | bc -l)"
