@@ -83,7 +83,7 @@ http {
 }
 CONF
   if [ -f "$WORK/nginx.pid" ] && kill -0 "$(cat "$WORK/nginx.pid")" 2>/dev/null; then
-    nginx -c "$WORK/nginx.conf" -s reload; sleep 1
+    nginx -c "$WORK/nginx.conf" -s reload 2>/dev/null; sleep 1
   else
     nginx -c "$WORK/nginx.conf"; sleep 0.5
   fi
@@ -101,7 +101,13 @@ run() { # run C PATH [script] → "req/s p50 p99"
     END { printf "%.1f %.2f %.2f\n", rps, ms(p50), ms(p99) }'
 }
 
-V="590065008008"; C="590065000000"
+# A county in the middle of the province, and one of its villages.
+C=$(psql "$DB" -tAc "SELECT code FROM regions WHERE level = 'county' ORDER BY code
+  OFFSET (SELECT COUNT(*) / 2 FROM regions WHERE level = 'county') LIMIT 1")
+V=$(psql "$DB" -tAc "SELECT v.code FROM regions v JOIN regions t ON t.id = v.parent_id
+  JOIN regions c ON c.id = t.parent_id WHERE c.code = '$C' ORDER BY v.code
+  OFFSET 7 LIMIT 1")
+echo "county $C, village $V"
 for path in "/v/$V" "/c/$C/stats" "/stats"; do
   curl -fs -o /dev/null "http://127.0.0.1:${PORTS[0]}$path" || { echo "$path failed" >&2; exit 1; }
 done

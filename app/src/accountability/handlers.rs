@@ -12,6 +12,7 @@ use crate::accountability::views::{
 use crate::db::content::{self, Kind};
 use crate::db::{regions, stats as sdb, today_cst};
 use crate::domain::stats::{aggregate, json as count, round10, suppressed, ComplaintRow};
+use crate::domain::Scope;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::ctx::PageCtx;
@@ -27,17 +28,18 @@ struct Loaded {
     rechecks: Vec<(i64, i64)>,
 }
 
-async fn load(state: &AppState) -> AppResult<Loaded> {
+/// Reads the statistics of the townships in `scope` (a county's page reads its county only).
+async fn load(state: &AppState, scope: &Scope) -> AppResult<Loaded> {
     let year_start = chrono::NaiveDate::from_ymd_opt(today_cst().year(), 1, 1)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|t| t.and_utc().timestamp() - 8 * 3600)
         .unwrap_or(0);
     Ok(Loaded {
-        standing: sdb::standing_by_township(&state.db).await?,
-        changes: sdb::changes_by_township(&state.db, year_start).await?,
-        complaints: sdb::complaint_rows(&state.db).await?,
-        notices: crate::db::notices::township_counts(&state.db).await?,
-        rechecks: crate::db::rechecks::done_by_township(&state.db).await?,
+        standing: sdb::standing_by_township(&state.db, scope).await?,
+        changes: sdb::changes_by_township(&state.db, year_start, scope).await?,
+        complaints: sdb::complaint_rows(&state.db, scope).await?,
+        notices: crate::db::notices::township_counts(&state.db, scope).await?,
+        rechecks: crate::db::rechecks::done_by_township(&state.db, scope).await?,
     })
 }
 
@@ -56,7 +58,7 @@ pub struct Stats {
 pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
     let counties = regions::counties(&state.db).await?;
     let townships = regions::by_level(&state.db, regions::Level::Township).await?;
-    let data = load(state).await?;
+    let data = load(state, &Scope::All).await?;
     if counties.len() < 2 {
         let (rows, total) = township_rows(state, lang, &data, &townships, &data.complaints).await?;
         return Ok(Stats {
@@ -87,7 +89,12 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
 /// The statistics of one county of the deployment: its townships and the county total.
 pub async fn compute_county(state: &AppState, lang: Lang, county_id: i64) -> AppResult<Stats> {
     let townships = regions::by_level(&state.db, regions::Level::Township).await?;
-    let data = load(state).await?;
+    // Only the county's rows are read (the SQL filter needs the county's id alone).
+    let scope = Scope::County {
+        id: county_id,
+        townships: vec![],
+    };
+    let data = load(state, &scope).await?;
     let (rows, total) = county_rows(state, lang, &data, &townships, county_id).await?;
     Ok(Stats {
         rows,

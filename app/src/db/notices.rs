@@ -250,12 +250,13 @@ pub async fn set_delivered(
 
 /// Per township: (township id, notices issued, delivered on time) — for `/stats`.
 #[tracing::instrument(skip_all)]
-pub async fn township_counts(db: &Db) -> AppResult<Vec<(i64, i64, i64)>> {
-    let rows = sqlx::query(
+pub async fn township_counts(db: &Db, scope: &Scope) -> AppResult<Vec<(i64, i64, i64)>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT township_id, COUNT(*),
             SUM(CASE WHEN delivered_on IS NOT NULL AND delivered_on <= deliver_by THEN 1 ELSE 0 END)
-         FROM notices GROUP BY township_id",
-    )
+         FROM notices WHERE {} GROUP BY township_id",
+        scope_condition(scope, "township_id")
+    )))
     .fetch_all(&db.pool)
     .await?;
     rows.iter()

@@ -373,10 +373,12 @@ pub async fn files_of_household(db: &Db, household_id: i64) -> AppResult<Vec<(i6
 
 /// Per township: re-checks done (any method) — for `/stats`.
 #[tracing::instrument(skip_all)]
-pub async fn done_by_township(db: &Db) -> AppResult<Vec<(i64, i64)>> {
-    let rows = sqlx::query(
-        "SELECT township_id, COUNT(*) FROM rechecks WHERE status = 'done' GROUP BY township_id",
-    )
+pub async fn done_by_township(db: &Db, scope: &Scope) -> AppResult<Vec<(i64, i64)>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT township_id, COUNT(*) FROM rechecks WHERE status = 'done' AND {}
+         GROUP BY township_id",
+        super::regions::scope_condition(scope, "township_id")
+    )))
     .fetch_all(&db.pool)
     .await?;
     rows.iter()
