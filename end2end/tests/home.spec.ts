@@ -23,6 +23,27 @@ test.describe('foundation pages', () => {
     await shot(page, 'home-360');
   });
 
+  test('a county has its own page and statistics, reached from the list of counties', async ({ page }) => {
+    // A deployment may hold a whole province; the demo holds one county.
+    await page.goto('/counties');
+    await page.locator('a[href="/c/530621000000"]').click();
+    await expect(page).toHaveURL(/\/c\/530621000000$/);
+    await expect(page.locator('h1')).toContainText('鲁甸县');
+    await expect(page.getByText('龙头山镇').first()).toBeVisible();
+    expect(await page.locator('a[href^="/v/"]').count()).toBeGreaterThan(0);
+    await expectNoHorizontalScroll(page);
+    await checkA11y(page);
+    await shot(page, 'county-360');
+
+    const stats = await page.goto('/c/530621000000/stats');
+    expect(stats?.status()).toBe(200);
+    await expect(page.locator('h1')).toContainText('鲁甸县');
+    await expect(page.getByText('龙头山镇').first()).toBeVisible();
+    await expectNoHorizontalScroll(page);
+    await checkA11y(page);
+    await shot(page, 'county-stats-360');
+  });
+
   test('first village link opens its village page', async ({ page }) => {
     await page.goto('/');
     const first = page.locator('a[href^="/v/"]').first();

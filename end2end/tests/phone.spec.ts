@@ -55,6 +55,9 @@ async function publicPages(page: Page): Promise<string[]> {
     '/poster',
     '/draws',
     draw!,
+    '/counties',
+    '/c/530621000000',
+    '/c/530621000000/stats',
   ];
 }
 

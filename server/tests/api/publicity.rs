@@ -1258,6 +1258,10 @@ async fn privacy_crawler_finds_no_identities(backend: Backend) {
             "/report/receipt" => vec![ok(route.clone())],
             // Without a followed case: back to the form.
             "/track/case" => vec![found(route.clone())],
+            "/counties" => vec![ok(route.clone())],
+            "/c/{code}" => vec![ok(format!("/c/{}", app::demo::COUNTY_CODE))],
+            "/c/{code}/stats" => vec![ok(format!("/c/{}/stats", app::demo::COUNTY_CODE))],
+            "/c/{code}/remember" => vec![found(format!("/c/{}/remember", app::demo::COUNTY_CODE))],
             "/lang/{code}" => vec![found("/lang/en".to_owned()), found("/lang/zh".to_owned())],
             "/large" => vec![found("/large?on=1".to_owned())],
             // Files of the WASM bundle (none in these tests): no data.
