@@ -7,18 +7,6 @@ need wrk curl
 build_release
 PG="${SUNSHINE_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 WORK="$(mktemp -d)"; trap 'stop_server; rm -rf "$WORK"; psql "$PG" -qc "DROP DATABASE IF EXISTS sunshine_bench_intake" >/dev/null 2>&1 || true' EXIT
-cat >"$WORK/post.lua" <<'LUA'
--- A fresh 64-hex form token per request: each POST is a new report.
-math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
-local hex = "0123456789abcdef"
-request = function()
-  local t = {}
-  for i = 1, 64 do local k = math.random(1, 16); t[i] = hex:sub(k, k) end
-  local body = "token=" .. table.concat(t) .. "&category=other&place=v%3A530621103201&body=" ..
-    "%E6%9D%91%E9%87%8C%E6%9C%89%E4%BA%BA%E4%B8%8D%E7%AC%A6%E5%90%88%E6%9D%A1%E4%BB%B6%E5%8D%B4%E4%BA%AB%E5%8F%97%E4%BD%8E%E4%BF%9D"
-  return wrk.format("POST", "/report", {["Content-Type"] = "application/x-www-form-urlencoded", ["Sec-Fetch-Site"] = "same-origin"}, body)
-end
-LUA
 count() {
   if [ "$backend" = postgres ]; then psql "$DB" -tAc "SELECT COUNT(*) FROM complaints"
   else python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM complaints').fetchone()[0])" "$WORK/data/sunshine.db"; fi
@@ -36,7 +24,7 @@ for backend in ${BACKENDS:-sqlite postgres}; do
   DATABASE_URL="$DB" start_server "$WORK/data" "$PORT" --demo
   for c in ${CLIENTS:-1 8 64}; do
     before=$(count)
-    line=$(wrk -t"$([ "$c" -ge 2 ] && echo 2 || echo 1)" -c"$c" -d10s --latency -s "$WORK/post.lua" "http://127.0.0.1:$PORT" 2>/dev/null | awk '
+    line=$(wrk -t"$([ "$c" -ge 2 ] && echo 2 || echo 1)" -c"$c" -d10s --latency -s "$ROOT/bench/report.lua" "http://127.0.0.1:$PORT" 2>/dev/null | awk '
       /Requests\/sec/ {rps=$2}
       /requests in/ {n=$1}
       /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}

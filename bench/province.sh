@@ -158,19 +158,8 @@ printf "\npublished on instance 1: new page on instance 2 after %s s, on instanc
 
 # Reports through nginx (3 instances) while instance 2 is killed with -9 halfway.
 nginx_with 3
-cat >"$WORK/post.lua" <<'LUA'
-math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
-local hex = "0123456789abcdef"
-request = function()
-  local t = {}
-  for i = 1, 64 do local k = math.random(1, 16); t[i] = hex:sub(k, k) end
-  local body = "token=" .. table.concat(t) .. "&category=other&place=v%3A590001001001&body=" ..
-    "%E6%9D%91%E9%87%8C%E6%9C%89%E4%BA%BA%E4%B8%8D%E7%AC%A6%E5%90%88%E6%9D%A1%E4%BB%B6%E5%8D%B4%E4%BA%AB%E5%8F%97%E4%BD%8E%E4%BF%9D"
-  return wrk.format("POST", "/report", {["Content-Type"] = "application/x-www-form-urlencoded", ["Sec-Fetch-Site"] = "same-origin"}, body)
-end
-LUA
 before=$(psql "$DB" -tAc "SELECT COUNT(*) FROM complaints")
-wrk -t2 -c64 -d"${D}s" -s "$WORK/post.lua" "http://127.0.0.1:$NPORT" >"$WORK/reports.txt" 2>&1 &
+REPORT_PLACE=v:590001001001 wrk -t2 -c64 -d"${D}s" -s "$ROOT/bench/report.lua" "http://127.0.0.1:$NPORT" >"$WORK/reports.txt" 2>&1 &
 WRK=$!
 sleep "$((D / 2))"
 kill -9 "${PIDS[1]}"
