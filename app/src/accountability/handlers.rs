@@ -89,11 +89,8 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
 /// The statistics of one county of the deployment: its townships and the county total.
 pub async fn compute_county(state: &AppState, lang: Lang, county_id: i64) -> AppResult<Stats> {
     let townships = regions::by_level(&state.db, regions::Level::Township).await?;
-    // Only the county's rows are read (the SQL filter needs the county's id alone).
-    let scope = Scope::County {
-        id: county_id,
-        townships: vec![],
-    };
+    // Only the county's rows are read.
+    let scope = regions::county_scope(&state.db, county_id).await?;
     let data = load(state, &scope).await?;
     let (rows, total) = county_rows(state, lang, &data, &townships, county_id).await?;
     Ok(Stats {
@@ -240,10 +237,7 @@ pub async fn county_stats_page(
     ctx: PageCtx,
     Path(code): Path<String>,
 ) -> AppResult<Response> {
-    if !crate::domain::is_region_code(&code) {
-        return Err(AppError::NotFound);
-    }
-    let county = regions::by_code(&state.db, regions::Level::County, &code)
+    let county = regions::county_by_code(&state.db, &code)
         .await?
         .ok_or(AppError::NotFound)?;
     let stats = compute_county(&state, ctx.lang, county.id).await?;

@@ -82,13 +82,7 @@ async fn county_options(
 /// A manager reaches an account in their scope: one of their townships, or (a county's
 /// administrator) their county's own county-level accounts.
 fn require_manages(staff: &StaffCtx, target: &Staff) -> AppResult<()> {
-    let reached = match staff.scope() {
-        Scope::County { id, .. } => {
-            target.county_id == Some(*id) || staff.scope().reaches(target.township_id, false)
-        }
-        scope => scope.reaches(target.township_id, false) || *scope == Scope::All,
-    };
-    if reached {
+    if staff.scope().holds(target.township_id, target.county_id) {
         Ok(())
     } else {
         tracing::warn!(

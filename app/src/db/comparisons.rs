@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::bulk::{insert_many, Value};
-use super::regions::scope_condition;
+use super::regions::{owned_condition, scope_condition};
 use super::Db;
 use crate::domain::Scope;
 use crate::error::AppResult;
@@ -84,13 +84,7 @@ pub async fn get(db: &Db, id: i64) -> AppResult<Option<Import>> {
 /// The newest files of a township (`Some`), or of the whole county (`None`: every file).
 #[tracing::instrument(skip_all)]
 pub async fn recent(db: &Db, scope: &Scope, limit: i64) -> AppResult<Vec<Import>> {
-    let cond = match scope {
-        Scope::County { id, .. } => format!(
-            "(c.county_id = {id} OR {})",
-            scope_condition(scope, "c.township_id")
-        ),
-        _ => scope_condition(scope, "c.township_id"),
-    };
+    let cond = owned_condition(scope, "c.township_id", "c.county_id");
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {IMPORT_COLS} FROM comparison_imports c JOIN staff s ON s.id = c.created_by
          WHERE {cond} ORDER BY c.id DESC LIMIT $1"

@@ -177,13 +177,31 @@ pub fn scope_condition(scope: &Scope, col: &str) -> String {
     }
 }
 
-/// The county a township belongs to (its parent), if the township exists.
+/// [`scope_condition`] for objects owned by a township (`township_col`) or, without one, by a
+/// county (`county_col`): a county's members also see their county's own (accounts, files).
+pub fn owned_condition(scope: &Scope, township_col: &str, county_col: &str) -> String {
+    let townships = scope_condition(scope, township_col);
+    match scope {
+        Scope::County { id, .. } => format!("({county_col} = {id} OR {townships})"),
+        _ => townships,
+    }
+}
+
+/// The id of the county a township belongs to, if the township exists.
 #[tracing::instrument(skip_all)]
 pub async fn county_of(db: &Db, township: Option<i64>) -> AppResult<Option<i64>> {
-    let Some(t) = township else {
-        return Ok(None);
-    };
-    Ok(by_id(db, t).await?.and_then(|r| r.parent_id))
+    Ok(match township {
+        Some(t) => county_of_township(db, t).await?.map(|c| c.id),
+        None => None,
+    })
+}
+
+/// A county as a staff member's [`Scope`]: its id and its townships.
+pub async fn county_scope(db: &Db, county_id: i64) -> AppResult<Scope> {
+    Ok(Scope::County {
+        id: county_id,
+        townships: township_ids(db, county_id).await?,
+    })
 }
 
 /// The county a township belongs to, as pages name it (a deployment may hold several).
@@ -199,9 +217,9 @@ pub async fn county_of_township(db: &Db, township_id: i64) -> AppResult<Option<R
     Ok(row.as_ref().map(region_from_row).transpose()?)
 }
 
-/// The townships of a county, for a county-scoped staff member's [`Scope`].
+/// The townships of a county.
 #[tracing::instrument(skip_all)]
-pub async fn township_ids(db: &Db, county_id: i64) -> AppResult<Vec<i64>> {
+async fn township_ids(db: &Db, county_id: i64) -> AppResult<Vec<i64>> {
     let rows = sqlx::query(
         "SELECT id FROM regions WHERE level = 'township' AND parent_id = $1 ORDER BY id",
     )
@@ -212,6 +230,15 @@ pub async fn township_ids(db: &Db, county_id: i64) -> AppResult<Vec<i64>> {
         .iter()
         .map(|r| r.try_get::<i64, _>(0))
         .collect::<Result<_, _>>()?)
+}
+
+/// A county by its code: `None` for any other code, a malformed one included.
+#[tracing::instrument(skip_all)]
+pub async fn county_by_code(db: &Db, code: &str) -> AppResult<Option<Region>> {
+    if !crate::domain::is_region_code(code) {
+        return Ok(None);
+    }
+    by_code(db, Level::County, code).await
 }
 
 /// Every county of the deployment, in order (one, or a province's).

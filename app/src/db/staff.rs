@@ -158,13 +158,7 @@ pub async fn credentials(db: &Db, username: &str) -> AppResult<Option<Credential
 /// are its townships' accounts and its own county-level ones.
 #[tracing::instrument(skip_all)]
 pub async fn list(db: &Db, scope: &Scope) -> AppResult<Vec<Staff>> {
-    let cond = match scope {
-        Scope::County { id, .. } => format!(
-            "(county_id = {id} OR {})",
-            super::regions::scope_condition(scope, "township_id")
-        ),
-        _ => super::regions::scope_condition(scope, "township_id"),
-    };
+    let cond = super::regions::owned_condition(scope, "township_id", "county_id");
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLS} FROM staff WHERE {cond} ORDER BY username"
     )))

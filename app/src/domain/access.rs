@@ -150,6 +150,27 @@ impl Scope {
     }
 }
 
+impl Scope {
+    /// Whether an object owned by a township, or (no township) by a county or by the whole
+    /// deployment (`county` none too) lies in this scope: a staff account, a comparison file.
+    /// A county's members reach their county's own objects and its townships'.
+    pub fn holds(&self, township: Option<i64>, county: Option<i64>) -> bool {
+        match self {
+            Scope::County { id, .. } if county == Some(*id) => true,
+            _ => self.reaches(township, false),
+        }
+    }
+
+    /// Who owns what a member of this scope makes: (their township, their county).
+    pub fn owner(&self) -> (Option<i64>, Option<i64>) {
+        match self {
+            Scope::All => (None, None),
+            Scope::County { id, .. } => (None, Some(*id)),
+            Scope::Township(t) => (Some(*t), None),
+        }
+    }
+}
+
 /// Whether a staff member scoped to `scope` reaches an object in `target` (its township id, or
 /// `None` for an object of the whole deployment: holidays, content pages, accounts).
 pub fn in_scope(scope: &Scope, target: Option<i64>) -> bool {
@@ -363,6 +384,39 @@ mod tests {
             Some(1)
         ));
         assert!(Scope::All.is_wide() && county.is_wide() && !Scope::Township(1).is_wide());
+    }
+
+    #[test]
+    fn an_object_of_a_township_or_county_is_held_in_its_scope_only() {
+        let county = Scope::County {
+            id: 7,
+            townships: vec![70, 71],
+        };
+        // (scope, file's township, file's county, seen)
+        let table = [
+            (Scope::All, None, None, true),
+            (Scope::All, None, Some(8), true),
+            (Scope::All, Some(80), None, true),
+            (county.clone(), None, Some(7), true),
+            (county.clone(), Some(71), None, true),
+            (county.clone(), None, Some(8), false),
+            (county.clone(), Some(80), None, false),
+            (county.clone(), None, None, false),
+            (Scope::Township(70), Some(70), None, true),
+            (Scope::Township(70), Some(71), None, false),
+            (Scope::Township(70), None, Some(7), false),
+            (Scope::Township(70), None, None, false),
+        ];
+        for (scope, township, county_id, seen) in table {
+            assert_eq!(
+                scope.holds(township, county_id),
+                seen,
+                "{scope:?} {township:?} {county_id:?}"
+            );
+        }
+        assert_eq!(county.owner(), (None, Some(7)));
+        assert_eq!(Scope::Township(70).owner(), (Some(70), None));
+        assert_eq!(Scope::All.owner(), (None, None));
     }
 
     #[test]

@@ -94,10 +94,7 @@ pub async fn remember_county(
 }
 
 async fn county_by_code(state: &AppState, code: &str) -> AppResult<regions::Region> {
-    if !crate::domain::is_region_code(code) {
-        return Err(AppError::NotFound);
-    }
-    regions::by_code(&state.db, regions::Level::County, code)
+    regions::county_by_code(&state.db, code)
         .await?
         .ok_or(AppError::NotFound)
 }

@@ -17,16 +17,24 @@ pub struct VillageLink {
     pub name: String,
 }
 
+/// The two things a visitor may come to do besides reading a list: report, or follow a report.
+#[component]
+fn ReportButtons(lang: Lang) -> impl IntoView {
+    view! {
+        <p class="cta">
+            <a class="button" href="/report">{lang.t(Msg::Report)}</a> " "
+            <a class="button secondary" href="/track">{lang.t(Msg::TrackTitle)}</a>
+        </p>
+    }
+}
+
 /// The deployment's counties, when it holds several: each leads to its own home page.
 #[component]
 pub fn CountiesPage(lang: Lang, counties: Vec<VillageLink>) -> impl IntoView {
     view! {
         <h1>{lang.t(Msg::SiteName)}</h1>
         <p class="lead">{lang.t(Msg::HomeIntro)}</p>
-        <p class="cta">
-            <a class="button" href="/report">{lang.t(Msg::Report)}</a> " "
-            <a class="button secondary" href="/track">{lang.t(Msg::TrackTitle)}</a>
-        </p>
+        <ReportButtons lang />
         <h2>{lang.t(Msg::ChooseCounty)}</h2>
         <ul class="villages counties">
             {counties
@@ -59,10 +67,7 @@ pub fn HomePage(
         <h1>{county} " " {lang.t(Msg::SiteName)}</h1>
         {switch}
         <p class="lead">{lang.t(Msg::HomeIntro)}</p>
-        <p class="cta">
-            <a class="button" href="/report">{lang.t(Msg::Report)}</a> " "
-            <a class="button secondary" href="/track">{lang.t(Msg::TrackTitle)}</a>
-        </p>
+        <ReportButtons lang />
         <h2>{lang.t(Msg::TownshipsAndVillages)}</h2>
         <ul class="townships">
             {townships

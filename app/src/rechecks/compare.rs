@@ -24,7 +24,7 @@ use std::borrow::Cow;
 use crate::db::changes::Change;
 use crate::db::comparisons::{self as cdb, Import, NewImport, NewMatch};
 use crate::db::{audit, now_epoch};
-use crate::domain::access::{in_scope, Perm, Scope};
+use crate::domain::access::{Perm, Scope};
 use crate::domain::id_number;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
@@ -492,25 +492,6 @@ pub fn may_compare(staff: &StaffCtx) -> bool {
     }
 }
 
-/// Whether a member of `scope` sees a file of (township, county): their township's, their
-/// county's (its own and its townships'), or any for the deployment's own.
-pub fn file_in_scope(scope: &Scope, township_id: Option<i64>, county_id: Option<i64>) -> bool {
-    match scope {
-        Scope::All => true,
-        Scope::County { id, .. } => county_id == Some(*id) || scope.reaches(township_id, false),
-        Scope::Township(_) => in_scope(scope, township_id),
-    }
-}
-
-/// Where a member's upload belongs: (their township, their county).
-fn file_scope(scope: &Scope) -> (Option<i64>, Option<i64>) {
-    match scope {
-        Scope::All => (None, None),
-        Scope::County { id, .. } => (None, Some(*id)),
-        Scope::Township(t) => (Some(*t), None),
-    }
-}
-
 pub fn require_compare(staff: &StaffCtx) -> AppResult<()> {
     if may_compare(staff) {
         Ok(())
@@ -524,7 +505,7 @@ pub fn require_compare(staff: &StaffCtx) -> AppResult<()> {
 pub async fn visible(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult<Import> {
     require_compare(staff)?;
     let file = cdb::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    if !file_in_scope(staff.scope(), file.township_id, file.county_id) {
+    if !staff.scope().holds(file.township_id, file.county_id) {
         tracing::warn!(staff_id = staff.staff.id, id, "comparison out of scope");
         return Err(AppError::Forbidden);
     }
@@ -619,7 +600,7 @@ async fn stage(
 ) -> AppResult<i64> {
     let token = new_token();
     let now = now_epoch();
-    let (township_id, county_id) = file_scope(staff.scope());
+    let (township_id, county_id) = staff.scope().owner();
     let mut tx = state.db.begin().await?;
     let file = NewImport {
         token: &token,
@@ -823,39 +804,6 @@ pub async fn confirm(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_file_is_seen_in_its_scope_only() {
-        let county = Scope::County {
-            id: 7,
-            townships: vec![70, 71],
-        };
-        // (scope, file's township, file's county, seen)
-        let table = [
-            (Scope::All, None, None, true),
-            (Scope::All, None, Some(8), true),
-            (Scope::All, Some(80), None, true),
-            (county.clone(), None, Some(7), true),
-            (county.clone(), Some(71), None, true),
-            (county.clone(), None, Some(8), false),
-            (county.clone(), Some(80), None, false),
-            (county.clone(), None, None, false),
-            (Scope::Township(70), Some(70), None, true),
-            (Scope::Township(70), Some(71), None, false),
-            (Scope::Township(70), None, Some(7), false),
-            (Scope::Township(70), None, None, false),
-        ];
-        for (scope, township, county_id, seen) in table {
-            assert_eq!(
-                file_in_scope(&scope, township, county_id),
-                seen,
-                "{scope:?} {township:?} {county_id:?}"
-            );
-        }
-        assert_eq!(file_scope(&county), (None, Some(7)));
-        assert_eq!(file_scope(&Scope::Township(70)), (Some(70), None));
-        assert_eq!(file_scope(&Scope::All), (None, None));
-    }
 
     const ID_A: &str = "530621198503150022";
     const ID_X: &str = "11010519491231002X";

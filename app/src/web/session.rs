@@ -258,10 +258,7 @@ impl StaffCtx {
 pub async fn scope_of(state: &AppState, staff: &Staff) -> AppResult<Scope> {
     Ok(match (staff.township_id, staff.county_id) {
         (Some(t), _) => Scope::Township(t),
-        (None, Some(c)) => Scope::County {
-            id: c,
-            townships: crate::db::regions::township_ids(&state.db, c).await?,
-        },
+        (None, Some(c)) => crate::db::regions::county_scope(&state.db, c).await?,
         (None, None) => Scope::All,
     })
 }
