@@ -162,6 +162,7 @@ messages! {
     WholeCounty => ("全县", "Whole county"),
     AllCounties => ("全部县（市、区）", "All counties"),
     CountyColumn => ("县（市、区）", "County"),
+    CountyInvalid => ("请从列表中选择县（市、区）。", "Choose a county from the list."),
     ChooseCounty => ("选择您所在的县（市、区）", "Choose your county"),
     RememberCounty => ("以后打开首页直接进入本县", "Open this county first next time"),
     CountyLabel => ("所属县（市、区）", "County"),

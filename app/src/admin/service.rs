@@ -180,10 +180,7 @@ async fn check_scope(
             .await?
             .is_none()
         {
-            return Err(ServiceError::Fields(vec![(
-                "county",
-                Msg::TownshipRequired,
-            )]));
+            return Err(ServiceError::Fields(vec![("county", Msg::CountyInvalid)]));
         }
     }
     let village = check_village(state, township_id, village_code).await?;

@@ -338,6 +338,25 @@ async fn accounts_are_placed_in_a_county(backend: Backend) {
         .await,
         303
     );
+    // A county that does not exist: a clear message, nothing made.
+    let res = province
+        .post_form(
+            "/staff/accounts",
+            &[
+                ("password", DEMO_PASSWORD),
+                ("display_name", "测试人员"),
+                ("username", "qj.nowhere"),
+                ("role", "auditor"),
+                ("county", "999999"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.expect("b").contains("请从列表中选择县"));
+    assert!(app::db::staff::by_username(&app.db, "qj.nowhere")
+        .await
+        .expect("q")
+        .is_none());
     let admin = app.staff_session("qj.admin").await;
     // The county's administrator: no county choice; their townships only.
     let (status, form) = admin.get_text("/staff/accounts/new").await;
