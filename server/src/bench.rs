@@ -292,6 +292,8 @@ pub async fn seed(db: &Db, shape: &Shape) -> anyhow::Result<()> {
             );
         }
     }
+    // The lists were written in bulk, not through `set_state`: count the summaries' roll-ups.
+    app::db::stats::recount(&mut tx).await?;
     tx.commit().await.context("commit")?;
     println!(
         "seeded {households} households in {villages} villages, {townships} townships, {} counties in {:.1} s",

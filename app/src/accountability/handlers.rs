@@ -1,5 +1,7 @@
 //! Public handlers: statistics (HTML and JSON), policy pages, answers, notices, poster.
 
+use std::collections::HashMap;
+
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Json, Response};
 use chrono::Datelike;
@@ -19,27 +21,60 @@ use crate::web::ctx::PageCtx;
 use crate::web::markdown;
 use crate::web::state::AppState;
 
-/// Everything the statistics are made of, read once per render.
+/// Everything the statistics are made of, read once per render, by township id.
 struct Loaded {
-    standing: Vec<(i64, i64, i64, i64)>,
-    changes: Vec<(i64, i64, i64)>,
+    /// Households, persons, monthly fen of the standing lists.
+    standing: HashMap<i64, (i64, i64, i64)>,
+    /// Households newly approved and stopped this year.
+    changes: HashMap<i64, (i64, i64)>,
     complaints: Vec<ComplaintRow>,
-    notices: Vec<(i64, i64, i64)>,
-    rechecks: Vec<(i64, i64)>,
+    /// Indexes into `complaints`.
+    complaints_of: HashMap<i64, Vec<usize>>,
+    /// Notices issued, of which on time.
+    notices: HashMap<i64, (i64, i64)>,
+    rechecks: HashMap<i64, i64>,
+    /// Draws, households sampled, county checks.
+    process: HashMap<i64, (i64, i64, i64)>,
 }
 
 /// Reads the statistics of the townships in `scope` (a county's page reads its county only).
 async fn load(state: &AppState, scope: &Scope) -> AppResult<Loaded> {
-    let year_start = chrono::NaiveDate::from_ymd_opt(today_cst().year(), 1, 1)
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc().timestamp() - 8 * 3600)
-        .unwrap_or(0);
+    let db = &state.db;
+    let year = i64::from(today_cst().year());
+    let complaints = sdb::complaint_rows(db, scope).await?;
+    let mut complaints_of: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, c) in complaints.iter().enumerate() {
+        if let Some(t) = c.township_id {
+            complaints_of.entry(t).or_default().push(i);
+        }
+    }
     Ok(Loaded {
-        standing: sdb::standing_by_township(&state.db, scope).await?,
-        changes: sdb::changes_by_township(&state.db, year_start, scope).await?,
-        complaints: sdb::complaint_rows(&state.db, scope).await?,
-        notices: crate::db::notices::township_counts(&state.db, scope).await?,
-        rechecks: crate::db::rechecks::done_by_township(&state.db, scope).await?,
+        standing: sdb::standing_by_township(db, scope)
+            .await?
+            .into_iter()
+            .map(|(t, h, p, f)| (t, (h, p, f)))
+            .collect(),
+        changes: sdb::changes_by_township(db, year, scope)
+            .await?
+            .into_iter()
+            .map(|(t, n, s)| (t, (n, s)))
+            .collect(),
+        complaints,
+        complaints_of,
+        notices: crate::db::notices::township_counts(db, scope)
+            .await?
+            .into_iter()
+            .map(|(t, i, o)| (t, (i, o)))
+            .collect(),
+        rechecks: crate::db::rechecks::done_by_township(db, scope)
+            .await?
+            .into_iter()
+            .collect(),
+        process: crate::db::draws::township_stats(db, scope)
+            .await?
+            .into_iter()
+            .map(|(t, d, s, c)| (t, (d, s, c)))
+            .collect(),
     })
 }
 
@@ -60,7 +95,7 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
     let townships = regions::by_level(&state.db, regions::Level::Township).await?;
     let data = load(state, &Scope::All).await?;
     if counties.len() < 2 {
-        let (rows, total) = township_rows(state, lang, &data, &townships, &data.complaints).await?;
+        let (rows, total) = township_rows(lang, &data, &townships, &data.complaints);
         return Ok(Stats {
             rows,
             total,
@@ -69,7 +104,7 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
     }
     let mut rows = Vec::new();
     for c in &counties {
-        let (_, mut total) = county_rows(state, lang, &data, &townships, c.id).await?;
+        let (_, mut total) = county_rows(lang, &data, &townships, c.id);
         total.name = lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned();
         rows.push((c.code.clone(), total));
     }
@@ -92,7 +127,7 @@ pub async fn compute_county(state: &AppState, lang: Lang, county_id: i64) -> App
     // Only the county's rows are read.
     let scope = regions::county_scope(&state.db, county_id).await?;
     let data = load(state, &scope).await?;
-    let (rows, total) = county_rows(state, lang, &data, &townships, county_id).await?;
+    let (rows, total) = county_rows(lang, &data, &townships, county_id);
     Ok(Stats {
         rows,
         total,
@@ -100,66 +135,41 @@ pub async fn compute_county(state: &AppState, lang: Lang, county_id: i64) -> App
     })
 }
 
-async fn county_rows(
-    state: &AppState,
+fn county_rows(
     lang: Lang,
     data: &Loaded,
     townships: &[regions::Region],
     county_id: i64,
-) -> AppResult<(Vec<(String, TownshipRow)>, TownshipRow)> {
+) -> (Vec<(String, TownshipRow)>, TownshipRow) {
     let mine: Vec<regions::Region> = townships
         .iter()
         .filter(|t| t.parent_id == Some(county_id))
         .cloned()
         .collect();
-    let complaints: Vec<ComplaintRow> = data
-        .complaints
+    let complaints: Vec<ComplaintRow> = mine
         .iter()
-        .filter(|c| {
-            c.township_id
-                .is_some_and(|t| mine.iter().any(|m| m.id == t))
-        })
-        .cloned()
+        .filter_map(|t| data.complaints_of.get(&t.id))
+        .flatten()
+        .map(|&i| data.complaints[i].clone())
         .collect();
-    township_rows(state, lang, data, &mine, &complaints).await
+    township_rows(lang, data, &mine, &complaints)
 }
 
 /// Per-township rows and their total (over `complaints`), in the order townships are listed.
-async fn township_rows(
-    state: &AppState,
+fn township_rows(
     lang: Lang,
     data: &Loaded,
     townships: &[regions::Region],
     complaints: &[ComplaintRow],
-) -> AppResult<(Vec<(String, TownshipRow)>, TownshipRow)> {
+) -> (Vec<(String, TownshipRow)>, TownshipRow) {
     let mut rows = Vec::new();
     for t in townships {
-        let (households, persons, fen) = data
-            .standing
-            .iter()
-            .find(|s| s.0 == t.id)
-            .map(|s| (s.1, s.2, s.3))
-            .unwrap_or_default();
-        let (new, stopped) = data
-            .changes
-            .iter()
-            .find(|c| c.0 == t.id)
-            .map(|c| (c.1, c.2))
-            .unwrap_or_default();
-        let (draws, sampled, county_checks) =
-            crate::db::draws::township_stats(&state.db, t.id).await?;
-        let (issued, on_time) = data
-            .notices
-            .iter()
-            .find(|n| n.0 == t.id)
-            .map(|n| (n.1, n.2))
-            .unwrap_or_default();
-        let done = data
-            .rechecks
-            .iter()
-            .find(|r| r.0 == t.id)
-            .map(|r| r.1)
-            .unwrap_or_default();
+        let (households, persons, fen) = data.standing.get(&t.id).copied().unwrap_or_default();
+        let (new, stopped) = data.changes.get(&t.id).copied().unwrap_or_default();
+        let (draws, sampled, county_checks) = data.process.get(&t.id).copied().unwrap_or_default();
+        let (issued, on_time) = data.notices.get(&t.id).copied().unwrap_or_default();
+        let done = data.rechecks.get(&t.id).copied().unwrap_or_default();
+        let mine = data.complaints_of.get(&t.id).map_or(&[][..], Vec::as_slice);
         let row = TownshipRow {
             name: lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned(),
             households,
@@ -167,8 +177,7 @@ async fn township_rows(
             monthly_fen: fen,
             new_this_year: new,
             stopped_this_year: stopped,
-            complaints: aggregate(complaints.iter().filter(|c| c.township_id == Some(t.id)))
-                .public(),
+            complaints: aggregate(mine.iter().map(|&i| &data.complaints[i])).public(),
             process: ProcessCounts {
                 draws,
                 sampled,
@@ -187,7 +196,7 @@ async fn township_rows(
         ..Default::default()
     };
     let total = roll_up(total, &rows);
-    Ok((rows, total))
+    (rows, total)
 }
 
 /// A total over `rows` (its complaints already aggregated from the raw rows), one level up.

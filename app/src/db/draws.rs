@@ -285,31 +285,39 @@ pub async fn set_not_before(conn: &mut AnyConnection, id: i64, at: i64) -> AppRe
 }
 
 /// Draws held (drawn), households sampled by spot-checks, and county in-person checks recorded,
-/// in a township: counts for `/stats`.
+/// per township in `scope`: counts for `/stats`, (township id, draws, sampled, checks). Two
+/// queries for the whole scope, whatever its number of townships.
 #[tracing::instrument(skip_all)]
-pub async fn township_stats(db: &Db, township_id: i64) -> AppResult<(i64, i64, i64)> {
-    let rows =
-        sqlx::query("SELECT kind, result FROM draws WHERE township_id = $1 AND result IS NOT NULL")
-            .bind(township_id)
-            .fetch_all(&db.pool)
-            .await?;
-    let mut sampled = 0;
+pub async fn township_stats(db: &Db, scope: &Scope) -> AppResult<Vec<(i64, i64, i64, i64)>> {
+    use std::collections::BTreeMap;
+    let mut by: BTreeMap<i64, (i64, i64, i64)> = BTreeMap::new();
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT township_id, kind, result FROM draws WHERE result IS NOT NULL AND {}",
+        super::regions::scope_condition(scope, "township_id")
+    )))
+    .fetch_all(db.reader())
+    .await?;
     for r in &rows {
-        let kind: String = r.try_get(0)?;
+        let township: i64 = r.try_get(0)?;
+        let kind: String = r.try_get(1)?;
+        let slot = by.entry(township).or_default();
+        slot.0 += 1;
         if kind == "spot_check" {
-            let text: String = r.try_get(1)?;
+            let text: String = r.try_get(2)?;
             let file: crate::domain::draw::DrawFile =
                 serde_json::from_str(&text).map_err(|e| AppError::internal("stored draw", e))?;
-            sampled += file.selected.map_or(0, |s| s.len()) as i64;
+            slot.1 += file.selected.map_or(0, |s| s.len()) as i64;
         }
     }
-    let checks: i64 = sqlx::query(
-        "SELECT COUNT(*) FROM case_steps s JOIN cases c ON c.id = s.case_id
-         WHERE c.township_id = $1 AND s.action = 'county_check'",
-    )
-    .bind(township_id)
-    .fetch_one(&db.pool)
-    .await?
-    .try_get(0)?;
-    Ok((rows.len() as i64, sampled, checks))
+    let checks = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT c.township_id, COUNT(*) FROM case_steps s JOIN cases c ON c.id = s.case_id
+         WHERE s.action = 'county_check' AND {} GROUP BY c.township_id",
+        super::regions::scope_condition(scope, "c.township_id")
+    )))
+    .fetch_all(db.reader())
+    .await?;
+    for r in &checks {
+        by.entry(r.try_get(0)?).or_default().2 = r.try_get(1)?;
+    }
+    Ok(by.into_iter().map(|(t, (d, s, c))| (t, d, s, c)).collect())
 }

@@ -142,7 +142,8 @@ pub async fn batches_in_scope(db: &Db, scope: &Scope, limit: i64) -> AppResult<V
 }
 
 /// Moves a batch to a new state; `expected` guards against double submits and races.
-/// Returns false (changing nothing) when the batch was not in `expected`.
+/// Returns false (changing nothing) when the batch was not in `expected`. The summaries'
+/// roll-ups move with it, in the same transaction ([`super::stats::move_batch`]).
 #[tracing::instrument(skip_all)]
 pub async fn set_state(
     conn: &mut AnyConnection,
@@ -179,7 +180,11 @@ pub async fn set_state(
             .await?
         }
     };
-    Ok(res.rows_affected() == 1)
+    if res.rows_affected() != 1 {
+        return Ok(false);
+    }
+    super::stats::move_batch(conn, id, expected, new).await?;
+    Ok(true)
 }
 
 /// Moves a review/approval window (publishing opens it today when planned for an earlier day).
@@ -488,29 +493,6 @@ pub async fn totals(db: &Db, batch_id: i64) -> AppResult<super::households::Tota
          FROM batch_entries WHERE batch_id = $1 AND change_kind <> 'stop'",
     )
     .bind(batch_id)
-    .fetch_one(db.reader())
-    .await?;
-    Ok(super::households::Totals {
-        households: row.try_get::<i64, _>(0)?,
-        persons: row.try_get::<i64, _>(1)?,
-        monthly_fen: row.try_get::<i64, _>(2)?,
-    })
-}
-
-/// Standing-list totals of every village of a township (or the county), for summaries.
-#[tracing::instrument(skip_all)]
-pub async fn standing_totals_of_township(
-    db: &Db,
-    township_id: i64,
-) -> AppResult<super::households::Totals> {
-    let row = sqlx::query(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(e.persons), 0) AS BIGINT),
-                CAST(COALESCE(SUM(e.monthly_fen), 0) AS BIGINT)
-         FROM batch_entries e JOIN batches b ON b.id = e.batch_id
-         WHERE b.township_id = $1 AND b.kind = 'standing' AND b.state = 'published'
-           AND e.change_kind <> 'stop'",
-    )
-    .bind(township_id)
     .fetch_one(db.reader())
     .await?;
     Ok(super::households::Totals {

@@ -132,8 +132,8 @@ pub use masking::{MaskPolicy, MaskedName};
 pub use money::{Fen, MoneyError, PersonCount, PersonCountError};
 #[cfg(feature = "ssr")]
 pub use publicity::{
-    diff_rosters, AidCategory, AidClass, AidClassError, BatchKind, BatchState, ChangeKind,
-    PublicEntry, RosterDiff,
+    diff_rosters, in_summaries, summary_delta, AidCategory, AidClass, AidClassError, BatchKind,
+    BatchState, ChangeKind, PublicEntry, RosterDiff,
 };
 #[cfg(feature = "ssr")]
 pub use receipt::{keyed_hash, ReceiptCode, ReceiptError};

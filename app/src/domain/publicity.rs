@@ -200,11 +200,44 @@ pub fn diff_rosters(prev: &[(i64, Fen)], next: &[(i64, Fen)]) -> RosterDiff {
     diff
 }
 
+/// Whether a list in `state` counts in the public summaries: a standing list while it stands
+/// (published), an approval list once published, also after its window closed (its households
+/// were approved), never when withdrawn; review lists never (nothing is decided yet).
+pub fn in_summaries(kind: BatchKind, state: BatchState) -> bool {
+    match kind {
+        BatchKind::Standing => state == BatchState::Published,
+        BatchKind::Approval => matches!(state, BatchState::Published | BatchState::Closed),
+        BatchKind::Review => false,
+    }
+}
+
+/// How a list moving from `from` to `to` moves the summaries it counts in: +1 (its entries are
+/// added), −1 (taken out) or 0.
+pub fn summary_delta(kind: BatchKind, from: BatchState, to: BatchState) -> i64 {
+    i64::from(in_summaries(kind, to)) - i64::from(in_summaries(kind, from))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::masking::MaskPolicy;
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn summaries_move_when_a_list_starts_or_stops_counting() {
+        use BatchKind::*;
+        use BatchState::*;
+        assert_eq!(summary_delta(Standing, Draft, Published), 1);
+        assert_eq!(summary_delta(Standing, Published, Closed), -1);
+        assert_eq!(summary_delta(Standing, Published, Withdrawn), -1);
+        assert_eq!(summary_delta(Approval, Draft, Published), 1);
+        // An approval list whose window closed still approved its households.
+        assert_eq!(summary_delta(Approval, Published, Closed), 0);
+        assert_eq!(summary_delta(Approval, Published, Withdrawn), -1);
+        assert_eq!(summary_delta(Approval, Closed, Withdrawn), -1);
+        assert_eq!(summary_delta(Review, Draft, Published), 0);
+        assert_eq!(summary_delta(Review, Published, Closed), 0);
+    }
 
     #[test]
     fn change_kind_parse_zh() {

@@ -314,7 +314,7 @@ pub async fn township_summary(
     let villages = regions::villages_in_scope(&state.db, &Scope::Township(township.id))
         .await?
         .len();
-    let totals = pdb::standing_totals_of_township(&state.db, township.id).await?;
+    let totals = crate::db::stats::standing_of_township(&state.db, township.id).await?;
     let (progress, median) = applications(&state, Some(township.id), None).await?;
     Ok(Json(TownshipSummary {
         applications: ApplicationsJson::from(&progress, median),

@@ -4,6 +4,7 @@ use crate::both_backends;
 use crate::helpers::{spawn_app, Backend, StaffSession, TestApp};
 
 both_backends!(
+    summaries_are_kept_with_every_list_change,
     stats_match_a_known_sequence,
     stats_suppress_small_counts,
     pages_publish_unpublish_and_keep_revisions,
@@ -152,6 +153,244 @@ async fn stats_match_a_known_sequence(backend: Backend) {
         "county rate {county_percent}"
     );
     assert!(page.contains("<svg") && page.contains("各乡镇低保户数"));
+}
+
+/// Standing households and this year's approvals per township code, counted from the lists
+/// themselves (what the roll-ups must always equal).
+async fn counted_from_lists(app: &TestApp) -> Vec<(String, i64, i64, i64)> {
+    let year = chrono::Datelike::year(&app::db::today_cst());
+    let rows = sqlx::query(
+        "SELECT t.code,
+           (SELECT COUNT(*) FROM batch_entries e JOIN batches b ON b.id = e.batch_id
+             WHERE b.township_id = t.id AND b.kind = 'standing' AND b.state = 'published'
+               AND e.change_kind <> 'stop'),
+           (SELECT CAST(COALESCE(SUM(e.monthly_fen), 0) AS BIGINT) FROM batch_entries e JOIN batches b ON b.id = e.batch_id
+             WHERE b.township_id = t.id AND b.kind = 'standing' AND b.state = 'published'
+               AND e.change_kind <> 'stop'),
+           (SELECT COUNT(*) FROM batch_entries e JOIN batches b ON b.id = e.batch_id
+             WHERE b.township_id = t.id AND b.kind = 'approval' AND b.state IN ('published', 'closed')
+               AND e.change_kind = 'new' AND b.published_at >= $1)
+         FROM regions t WHERE t.level = 'township' ORDER BY t.code",
+    )
+    .bind(
+        chrono::NaiveDate::from_ymd_opt(year, 1, 1)
+            .expect("day")
+            .and_hms_opt(0, 0, 0)
+            .expect("t")
+            .and_utc()
+            .timestamp()
+            - 8 * 3600,
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("counted");
+    rows.iter()
+        .map(|r| {
+            (
+                r.get::<String, _>(0),
+                r.get::<i64, _>(1),
+                r.get::<i64, _>(2),
+                r.get::<i64, _>(3),
+            )
+        })
+        .collect()
+}
+
+/// What `/api/v1/stats` says per township code, with counts from 1 to 4 (suppressed) as -1.
+async fn published_summary(app: &TestApp) -> Vec<(String, i64, i64, i64)> {
+    let v = stats_json(app).await;
+    let mut rows: Vec<(String, i64, i64, i64)> = v["townships"]
+        .as_array()
+        .expect("townships")
+        .iter()
+        .map(|t| {
+            (
+                t["code"].as_str().expect("code").to_owned(),
+                t["households"].as_i64().unwrap_or(-1),
+                t["monthly_fen"].as_i64().expect("fen"),
+                t["new_this_year"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// The same, with the small counts the public summary withholds hidden.
+fn as_published(counted: Vec<(String, i64, i64, i64)>) -> Vec<(String, i64, i64, i64)> {
+    let hide = |n: i64| if (1..=4).contains(&n) { -1 } else { n };
+    counted
+        .into_iter()
+        .map(|(c, h, f, n)| (c, hide(h), f, hide(n)))
+        .collect()
+}
+
+/// The summaries are roll-ups moved in the transaction of each list change (never a count
+/// over every entry per request): after publishing a standing list that replaces a village's
+/// old one, withdrawing it, and an approval list published then withdrawn, they equal a count
+/// over the lists at each step; a recount from scratch changes nothing.
+async fn summaries_are_kept_with_every_list_change(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let check = |step: &'static str| {
+        let app = &app;
+        async move {
+            assert_eq!(
+                published_summary(app).await,
+                as_published(counted_from_lists(app).await),
+                "{step}"
+            );
+        }
+    };
+    check("the demo").await;
+    let before = published_summary(&app).await;
+    let officer = app.staff_session("demo.longtoushan").await;
+    let village =
+        app::db::regions::by_code(&app.db, app::db::regions::Level::Village, "530621103201")
+            .await
+            .expect("q")
+            .expect("village");
+    let res = officer
+        .post_form(
+            "/staff/publicity",
+            &[
+                ("village", &village.id.to_string()),
+                ("kind", "standing"),
+                ("opens_on", &app::db::today_cst().to_string()),
+                ("days", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "create");
+    let batch: i64 = res.headers()["location"]
+        .to_str()
+        .expect("l")
+        .rsplit('/')
+        .next()
+        .expect("id")
+        .parse()
+        .expect("id");
+    for name in ["端木新户", "欧阳新户"] {
+        let res = officer
+            .post_form(
+                &format!("/staff/publicity/{batch}/entries"),
+                &[
+                    ("head_name", name),
+                    ("persons", "2"),
+                    ("amount", "700"),
+                    ("category", "一般保障"),
+                    ("change", "新增"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status().as_u16(), 303, "entry");
+    }
+    let res = officer
+        .post_form(&format!("/staff/publicity/{batch}/publish"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "publish");
+    check("a standing list replaced").await;
+    assert_ne!(published_summary(&app).await, before, "the summary moved");
+    let res = officer
+        .post_form(
+            &format!("/staff/publicity/{batch}/withdraw"),
+            &[("reason", "录入有误")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "withdraw");
+    check("a standing list withdrawn").await;
+
+    // An approval list (as the case workflow makes them) of three new households: published,
+    // its window closed (still approved), then withdrawn.
+    use app::db::publicity as pdb;
+    use app::domain::BatchState::*;
+    let household: i64 =
+        sqlx::query_scalar("SELECT id FROM households WHERE village_id = $1 LIMIT 1")
+            .bind(village.id)
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("household");
+    let mut tx = app.db.begin().await.expect("tx");
+    let today = app::db::today_cst();
+    let approval = pdb::insert_batch(
+        &mut tx,
+        &pdb::NewBatch {
+            village_id: village.id,
+            township_id: village.parent_id.expect("township"),
+            kind: app::domain::BatchKind::Approval,
+            opens_on: today,
+            closes_on: Some(today + chrono::Duration::days(7)),
+            window_days: Some(7),
+            created_by: None,
+        },
+        app::db::now_epoch(),
+    )
+    .await
+    .expect("batch");
+    for name in ["端木甲", "端木乙", "端木丙"] {
+        pdb::insert_entry(
+            &mut tx,
+            approval,
+            &pdb::NewEntry {
+                household_id: household,
+                head_name: name,
+                persons: 1,
+                monthly_fen: 40_000,
+                category: app::domain::AidCategory::General,
+                aid_class: None,
+                change: app::domain::ChangeKind::New,
+            },
+        )
+        .await
+        .expect("entry");
+    }
+    tx.commit().await.expect("commit");
+    let new_here = |rows: &[(String, i64, i64, i64)]| {
+        rows.iter()
+            .find(|r| r.0 == "530621103000")
+            .map(|r| r.3)
+            .expect("龙头山镇")
+    };
+    let counted = new_here(&counted_from_lists(&app).await);
+    for (from, to, step, moved) in [
+        (Draft, Published, "an approval list published", 3),
+        (Published, Closed, "its window closed", 3),
+        (Closed, Withdrawn, "withdrawn", 0),
+    ] {
+        let mut tx = app.db.begin().await.expect("tx");
+        assert!(
+            pdb::set_state(&mut tx, approval, from, to, None, app::db::now_epoch())
+                .await
+                .expect("state")
+        );
+        // As the workflow does: the lists' pages, and the statistics, are rendered again.
+        let list = pdb::batch(&app.db, approval)
+            .await
+            .expect("q")
+            .expect("list");
+        tx.changed(app::db::changes::Change::list(&list));
+        tx.commit().await.expect("commit");
+        check(step).await;
+        assert_eq!(
+            new_here(&counted_from_lists(&app).await),
+            counted + moved,
+            "{step}"
+        );
+    }
+    // Recounting from scratch finds what was kept.
+    let kept = published_summary(&app).await;
+    let mut tx = app.db.begin().await.expect("tx");
+    app::db::stats::recount(&mut tx).await.expect("recount");
+    let list = pdb::batch(&app.db, approval)
+        .await
+        .expect("q")
+        .expect("list");
+    tx.changed(app::db::changes::Change::list(&list));
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        published_summary(&app).await,
+        kept,
+        "a recount changes nothing"
+    );
 }
 
 async fn stats_suppress_small_counts(backend: Backend) {
