@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::accountability::handlers as accountability;
-use crate::admin::{accounts, audit, dashboard, holidays, pages, signin};
+use crate::admin::{accounts, audit, county, dashboard, holidays, pages, signin};
 use crate::cases::handlers as cases;
 use crate::complaints::{handlers as complaints, staff_handlers as complaints_staff};
 use crate::draws::handlers as draws;
@@ -255,6 +255,9 @@ fn staff(state: &AppState) -> Router<AppState> {
         .route("/staff/audit", get(audit::audit_log))
         .route("/staff/holidays", get(holidays::page).post(holidays::add))
         .route("/staff/holidays/remove", post(holidays::remove))
+        .route("/staff/county", get(county::page).post(county::save))
+        .route("/staff/county/holidays", post(county::add_day))
+        .route("/staff/county/holidays/remove", post(county::remove_day))
 }
 
 pub fn router(state: AppState) -> Router {

@@ -65,7 +65,12 @@ impl Application {
             None => load_or_create_secret(&settings.data_dir)
                 .context("cannot read or create the server secret")?,
         };
-        let county = app::db::regions::county(&db).await?;
+        // A deployment of one county names it on every page; one of several names a county
+        // only on that county's pages (`web::county::in_township`).
+        let county = match app::db::regions::counties(&db).await?.len() {
+            1 => app::db::regions::county(&db).await?,
+            _ => None,
+        };
         // A stale or unreadable bundle is left out (pages work without it), not fatal.
         let bundle = app::web::assets::Bundle::load(&settings.pkg_dir)
             .unwrap_or_else(|e| {

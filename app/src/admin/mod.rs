@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod county;
 pub mod dashboard;
 pub mod holidays;
 pub mod pages;

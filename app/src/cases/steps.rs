@@ -194,10 +194,8 @@ async fn county_facts(
 }
 
 /// Issues the written notice of a refusal (on the refusal's transaction).
-#[allow(clippy::too_many_arguments)]
 async fn issue_refusal(
     tx: &mut sqlx::AnyConnection,
-    state: &AppState,
     staff: &StaffCtx,
     case: &Case,
     action: CaseAction,
@@ -216,7 +214,7 @@ async fn issue_refusal(
         decision: crate::domain::notice::refusal_decision(action),
         reasons,
     };
-    notices::issue(tx, state, staff, prepared, &issue, now).await?;
+    notices::issue(tx, staff, prepared, &issue, now).await?;
     Ok(())
 }
 
@@ -367,7 +365,7 @@ pub async fn perform(
     }
     if let Some(prepared) = &notice {
         cdb::set_refused(&mut tx, case.id, case.stage, &body, now).await?;
-        issue_refusal(&mut tx, state, staff, case, action, &body, prepared, now).await?;
+        issue_refusal(&mut tx, staff, case, action, &body, prepared, now).await?;
     }
     if action == CaseAction::CountyApprove {
         cdb::set_decided_at(&mut tx, case.id, now).await?;
@@ -462,7 +460,7 @@ pub async fn record_meeting(
             TownshipDecision::Refuse { reason: r } => {
                 let r = reason(r).unwrap_or_default();
                 cdb::set_refused(&mut tx, case.id, case.stage, &r, now).await?;
-                issue_refusal(&mut tx, state, staff, case, *action, &r, &prepared, now).await?;
+                issue_refusal(&mut tx, staff, case, *action, &r, &prepared, now).await?;
                 (r, "{}".to_owned())
             }
         };

@@ -204,7 +204,7 @@ pub async fn submit(state: &AppState, s: Submission<'_>) -> AppResult<Result<Sto
     let secret = state.secret.expose().as_bytes();
     let receipt = receipt_for(state, s.token);
     let form_hash = token_hash(state, s.token);
-    let (rules, cal) = super::deadline_rules(state).await?;
+    let (rules, cal) = super::deadline_rules(state, Some(township_id)).await?;
     let accept_by = rules.accept_by(s.received_on, &cal);
     let now = now_epoch();
     let receipt_hash = receipt.keyed_hash(secret);

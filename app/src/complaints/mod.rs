@@ -14,11 +14,16 @@ use crate::domain::{DeadlineRules, WorkCalendar};
 use crate::error::AppResult;
 use crate::web::state::AppState;
 
-/// The rules and calendar deadlines are counted with (the holiday table, the day-count setting).
-pub async fn deadline_rules(state: &AppState) -> AppResult<(DeadlineRules, WorkCalendar)> {
+/// The rules and calendar a complaint's deadlines are counted with: the day-count setting, the
+/// national holiday table and the days the township's county keeps besides it.
+pub async fn deadline_rules(
+    state: &AppState,
+    township_id: Option<i64>,
+) -> AppResult<(DeadlineRules, WorkCalendar)> {
     let rules = DeadlineRules {
         count: state.site.settings.deadline_count,
         ..DeadlineRules::default()
     };
-    Ok((rules, crate::db::holidays::calendar(&state.db).await?))
+    let cal = crate::db::county_settings::calendar_of_township(&state.db, township_id).await?;
+    Ok((rules, cal))
 }

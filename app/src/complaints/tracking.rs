@@ -56,7 +56,7 @@ pub async fn review_until(
     let Some(answered) = cdb::answered_at(&state.db, case.id).await? else {
         return Ok(None);
     };
-    let (rules, _) = super::deadline_rules(state).await?;
+    let (rules, _) = super::deadline_rules(state, case.township_id).await?;
     let answered_day = chrono::DateTime::from_timestamp(answered + 8 * 3600, 0)
         .map(|t| t.date_naive())
         .unwrap_or_else(today_cst);
@@ -120,7 +120,7 @@ pub async fn request_review(
     let to = transition(case.status, Action::RequestReview).map_err(|_| wrong_state())?;
     let now = now_epoch();
     // A review is answered within 30 days of the request (a new answer deadline).
-    let (rules, cal) = super::deadline_rules(state).await?;
+    let (rules, cal) = super::deadline_rules(state, case.township_id).await?;
     let review_by = rules.review_answer_by(today_cst(), &cal);
     let mut tx = state.db.begin().await?;
     tx.changed(Change::ComplaintProgressed);

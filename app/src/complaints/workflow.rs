@@ -179,7 +179,7 @@ pub async fn prepare<'a>(
     let id = case.summary.id;
     let mut step = Step::new(action);
     let required = |s: &str| text(s).ok_or(Msg::TextRequired);
-    let (rules, cal) = super::deadline_rules(state).await?;
+    let (rules, cal) = super::deadline_rules(state, case.summary.township_id).await?;
     let today = today_cst();
     let filled = match action {
         Action::Accept => {

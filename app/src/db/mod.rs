@@ -11,6 +11,7 @@ pub mod changes;
 pub mod comparisons;
 pub mod complaints;
 pub mod content;
+pub mod county_settings;
 pub mod draws;
 pub mod entries;
 pub mod files;

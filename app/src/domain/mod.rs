@@ -97,6 +97,8 @@ pub mod case;
 #[cfg(feature = "ssr")]
 pub mod complaint;
 #[cfg(feature = "ssr")]
+pub mod county;
+#[cfg(feature = "ssr")]
 pub mod deadlines;
 #[cfg(feature = "ssr")]
 pub mod id_number;

@@ -5,7 +5,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 
-use crate::db::regions;
+use crate::db::{county_settings, regions};
 use crate::error::{AppError, AppResult};
 use crate::home::views::{CountiesPage, HomePage, TownshipItem, VillageLink};
 use crate::i18n::{Lang, Msg};
@@ -128,17 +128,24 @@ async fn county_home(
         })
         .collect();
     let code = several.then(|| county.map(|c| c.code.clone())).flatten();
+    // A county's page speaks with its voice: its hotline in the footer and at the top, and its
+    // other ways to report.
+    let mut ctx = ctx.described(lang.t(Msg::MetaHome));
+    let mut contact = None;
+    if let Some(c) = county {
+        let v = crate::web::county::voice(state, c, &county_settings::get(&state.db, c.id).await?);
+        ctx = ctx.in_county(crate::web::county::page_county(lang, c, &v));
+        contact = Some((v.hotline, v.channels));
+    }
     let county = county
         .map(|c| lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned())
         .unwrap_or_default();
     let title = lang.t(Msg::Home);
-    Ok(ctx
-        .described(lang.t(Msg::MetaHome))
-        .render(
-            title,
-            view! { <HomePage lang county code townships=items /> },
-        )
-        .into_response())
+    let page = match contact {
+        Some(contact) => view! { <HomePage lang county code contact townships=items /> }.into_any(),
+        None => view! { <HomePage lang county code townships=items /> }.into_any(),
+    };
+    Ok(ctx.render(title, page).into_response())
 }
 
 #[derive(serde::Deserialize)]

@@ -52,8 +52,26 @@ pub fn HomePage(
     lang: Lang,
     county: String,
     code: Option<String>,
+    /// The county's hotline and other ways to report, when it has its own page.
+    #[prop(optional)]
+    contact: Option<(String, Vec<String>)>,
     townships: Vec<TownshipItem>,
 ) -> impl IntoView {
+    let contact = contact.map(|(hotline, channels)| {
+        let tel = format!("tel:{}", hotline.replace([' ', '-'], ""));
+        let others = (!channels.is_empty()).then(|| {
+            view! {
+                <h2>{lang.t(Msg::OtherChannels)}</h2>
+                <ul class="channels">
+                    {channels.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+                </ul>
+            }
+        });
+        view! {
+            <p class="county-hotline">{lang.t(Msg::Hotline)} ": " <a href=tel>{hotline}</a></p>
+            {others}
+        }
+    });
     let switch = code.map(|code| {
         view! {
             <p class="county-switch">
@@ -68,6 +86,7 @@ pub fn HomePage(
         {switch}
         <p class="lead">{lang.t(Msg::HomeIntro)}</p>
         <ReportButtons lang />
+        {contact}
         <h2>{lang.t(Msg::TownshipsAndVillages)}</h2>
         <ul class="townships">
             {townships

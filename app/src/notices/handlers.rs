@@ -79,12 +79,13 @@ async fn page(
         .await?
         .map(|c| c.name_zh)
         .unwrap_or_default();
+    let hotline = crate::web::county::hotline_of_township(state, notice.township_id).await?;
     let data = NoticeData {
         can_deliver: staff.processes(notice.township_id),
         notice,
         county,
         village,
-        hotline: state.site.settings.hotline.clone(),
+        hotline,
         today: today_cst(),
         error,
     };

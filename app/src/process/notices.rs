@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::db::notices::{self as ndb, NewNotice};
-use crate::db::{audit, holidays, regions};
+use crate::db::{audit, county_settings, regions};
 use crate::domain::notice::{deliver_by, NoticeKind};
 use crate::error::AppResult;
 use crate::web::session::StaffCtx;
@@ -16,24 +16,30 @@ use crate::web::state::AppState;
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub issuer: String,
+    /// The document prefix of the township's county (its own, or the deployment's).
+    pub prefix: String,
     pub deliver_by: NaiveDate,
     pub decided_on: NaiveDate,
 }
 
 /// A township's decision is issued by its government (乡镇人民政府), the county's by the civil
-/// affairs bureau (县民政局) of the township's own county.
+/// affairs bureau (县民政局) of the township's own county, or the body the county named; the
+/// number carries the county's prefix, and the delivery deadline counts the county's own days.
 pub async fn prepare(
     state: &AppState,
     township_id: i64,
     county: bool,
     decided_on: NaiveDate,
 ) -> AppResult<Prepared> {
+    let voice = crate::web::county::of_township(state, township_id)
+        .await?
+        .map(|(_, v)| v);
+    let prefix = voice.as_ref().map_or_else(
+        || state.site.settings.notice_prefix.clone(),
+        |v| v.notice_prefix.clone(),
+    );
     let issuer = if county {
-        let name = regions::county_of_township(&state.db, township_id)
-            .await?
-            .map(|c| c.name_zh)
-            .unwrap_or_default();
-        format!("{name}民政局")
+        voice.map(|v| v.issuer).unwrap_or_default()
     } else {
         let name = regions::by_id(&state.db, township_id)
             .await?
@@ -41,9 +47,10 @@ pub async fn prepare(
             .unwrap_or_default();
         format!("{name}人民政府")
     };
-    let cal = holidays::calendar(&state.db).await?;
+    let cal = county_settings::calendar_of_township(&state.db, Some(township_id)).await?;
     Ok(Prepared {
         issuer,
+        prefix,
         deliver_by: deliver_by(&cal, decided_on),
         decided_on,
     })
@@ -65,7 +72,6 @@ pub struct Issue<'a> {
 /// Issues a notice on the decision's own transaction; returns (id, number).
 pub async fn issue(
     conn: &mut sqlx::AnyConnection,
-    state: &AppState,
     staff: &StaffCtx,
     prepared: &Prepared,
     i: &Issue<'_>,
@@ -87,7 +93,7 @@ pub async fn issue(
         deliver_by: prepared.deliver_by,
         created_by: staff.staff.id,
     };
-    let (id, number) = ndb::insert(conn, &new, &state.site.settings.notice_prefix, now).await?;
+    let (id, number) = ndb::insert(conn, &new, &prepared.prefix, now).await?;
     let entry = staff.audit(
         "notice.issue",
         "notice",

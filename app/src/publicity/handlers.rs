@@ -147,6 +147,11 @@ pub async fn village(
         action: format!("/v/{code}"),
     };
     let title = data.village.clone();
+    // The village's county: its name in the header, its hotline in the footer.
+    let ctx = match village.parent_id {
+        Some(t) => crate::web::county::in_township(&state, &ctx, t).await?,
+        None => ctx,
+    };
     Ok(ctx
         .render(&title, view! { <VillagePage lang data /> })
         .into_response())
@@ -175,6 +180,7 @@ pub async fn batch(
         .map(|(_, e)| e)
         .collect();
     let totals = pdb::totals(&state.db, batch.id).await?;
+    let ctx = crate::web::county::in_township(&state, &ctx, batch.township_id).await?;
     let data = BatchData {
         township: township
             .map(|t| lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned())

@@ -572,7 +572,7 @@ pub async fn notice(
         township: township.map(|t| region_label(lang, &t)).unwrap_or_default(),
         village: region_label(lang, &village),
         entries: pdb::staff_entries(&state.db, batch.id).await?,
-        hotline: state.site.settings.hotline.clone(),
+        hotline: crate::web::county::hotline_of_township(&state, batch.township_id).await?,
         qr_data_uri: qr_data_uri(&url)?,
         url,
         batch,

@@ -181,7 +181,7 @@ pub async fn record(
             reasons: input.findings.trim(),
         };
         notice = Some(
-            notices::issue(&mut tx, state, staff, prepared, &issue, now)
+            notices::issue(&mut tx, staff, prepared, &issue, now)
                 .await?
                 .0,
         );

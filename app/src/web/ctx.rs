@@ -36,6 +36,16 @@ pub struct PageCtx {
     /// What a search engine may show for this page. Only pages that list no household have
     /// one, and only they may be indexed (see `shell::indexable_path`).
     pub description: Option<String>,
+    /// The county this page belongs to, when the handler knows it: its name in the header and
+    /// its hotline in the footer (else the deployment's).
+    pub county: Option<PageCounty>,
+}
+
+/// A county as the page shell shows it.
+#[derive(Debug, Clone)]
+pub struct PageCounty {
+    pub name: String,
+    pub hotline: String,
 }
 
 impl PageCtx {
@@ -46,6 +56,7 @@ impl PageCtx {
             site,
             large: false,
             description: None,
+            county: None,
         }
     }
 
@@ -54,6 +65,14 @@ impl PageCtx {
     pub fn described(&self, description: impl Into<String>) -> PageCtx {
         PageCtx {
             description: Some(description.into()),
+            ..self.clone()
+        }
+    }
+
+    /// The same page, in its county (header name and footer hotline).
+    pub fn in_county(&self, county: PageCounty) -> PageCtx {
+        PageCtx {
+            county: Some(county),
             ..self.clone()
         }
     }

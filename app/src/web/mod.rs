@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod confirm;
 pub mod cookies;
+pub mod county;
 pub mod ctx;
 pub mod files;
 pub mod format;

@@ -94,18 +94,24 @@ pub fn Shell(ctx: PageCtx, title: String, children: Children) -> impl IntoView {
     } else {
         "public"
     };
-    let county = ctx
-        .site
-        .county
-        .as_ref()
-        .map(|c| lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned())
-        .unwrap_or_default();
+    let county = match &ctx.county {
+        Some(c) => c.name.clone(),
+        None => ctx
+            .site
+            .county
+            .as_ref()
+            .map(|c| lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned())
+            .unwrap_or_default(),
+    };
     let full_title = if county.is_empty() {
         format!("{title} - {}", lang.t(Msg::SiteName))
     } else {
         format!("{title} - {county}{}", lang.t(Msg::SiteName))
     };
-    let hotline = ctx.site.settings.hotline.clone();
+    let hotline = ctx
+        .county
+        .as_ref()
+        .map_or_else(|| ctx.site.settings.hotline.clone(), |c| c.hotline.clone());
     let tel = format!("tel:{}", hotline.replace([' ', '-'], ""));
     view! {
         <html lang=lang.tag() class=if large { "large" } else { "normal" }>
@@ -181,6 +187,10 @@ pub struct NavLinks {
     pub draws: bool,
     pub content: bool,
     pub manage_staff: bool,
+    /// The deployment's holiday table (its administrators only).
+    pub holidays: bool,
+    /// A county's own settings (the administrators of a county or of the deployment).
+    pub county: bool,
     pub audit: bool,
 }
 
@@ -203,7 +213,12 @@ pub fn StaffNav(lang: Lang, csrf: String, links: NavLinks) -> impl IntoView {
             {links.content.then(|| view! { <a href="/staff/pages">{lang.t(Msg::Content)}</a> })}
             {links.manage_staff.then(|| view! {
                 <a href="/staff/accounts">{lang.t(Msg::Accounts)}</a>
+            })}
+            {links.holidays.then(|| view! {
                 <a href="/staff/holidays">{lang.t(Msg::Holidays)}</a>
+            })}
+            {links.county.then(|| view! {
+                <a href="/staff/county">{lang.t(Msg::CountySettingsTitle)}</a>
             })}
             {links.audit.then(|| view! { <a href="/staff/audit">{lang.t(Msg::AuditLog)}</a> })}
             <form method="post" action="/staff/logout" class="inline">
@@ -222,6 +237,8 @@ pub fn nav(staff: &StaffCtx) -> AnyView {
         draws: staff.can_role(Perm::ReadCases) && staff.village_scope().is_none(),
         content: staff.can(Perm::EditPublicity, None),
         manage_staff: staff.can_role(Perm::ManageStaff),
+        holidays: staff.can(Perm::ManageStaff, None),
+        county: staff.can_role(Perm::ManageStaff) && staff.scope().is_wide(),
         audit: staff.can_role(Perm::ViewAudit),
     };
     view! { <StaffNav lang=staff.lang csrf=staff.csrf.clone() links /> }.into_any()

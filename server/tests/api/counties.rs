@@ -12,6 +12,7 @@ both_backends!(
     accounts_are_placed_in_a_county,
     the_home_page_leads_to_a_county_and_remembers_it,
     statistics_roll_up_county_by_county,
+    a_county_speaks_with_its_own_settings,
 );
 
 /// The second county: 巧家县 with 白鹤滩镇 and its 示范村 (the demo county is the first).
@@ -605,4 +606,246 @@ async fn statistics_roll_up_county_by_county(backend: Backend) {
         "the total of every county"
     );
     assert!(v.get("townships").is_none());
+}
+
+/// A county's administrator writes its hotline, other ways to report, notice issuer and prefix
+/// and its own days: its pages show them (header, footer, county page), the other county's do
+/// not; bad values are refused with their field's message and change nothing; another county's
+/// settings are out of reach; its own days count in its townships' calendar only.
+async fn a_county_speaks_with_its_own_settings(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let second = add_second_county(&app).await;
+    let county = second.county.to_string();
+    let province = app.staff_session("demo.admin").await;
+    assert_eq!(
+        create_account(
+            &province,
+            &[
+                ("username", "qj.admin"),
+                ("role", "admin"),
+                ("county", &county)
+            ]
+        )
+        .await,
+        303
+    );
+    let admin = app.staff_session("qj.admin").await;
+    let (status, page) = admin.get_text("/staff/county").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("巧家县") && page.contains(r#"placeholder="巧家县民政局""#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"href="/staff/county""#),
+        "linked from the staff menu"
+    );
+    assert!(
+        !page.contains(r#"href="/staff/holidays""#),
+        "not the deployment's holidays"
+    );
+    let settings = [
+        ("county", county.as_str()),
+        ("hotline", "0870-7122345"),
+        (
+            "channels",
+            "县民政局举报信箱：县政府大院一楼\n来访：周一至周五",
+        ),
+        ("issuer", "巧家县民政局"),
+        ("notice_prefix", "巧民低告"),
+    ];
+    let res = admin.post_form("/staff/county", &settings).await;
+    assert_eq!(res.status().as_u16(), 303);
+    // Hostile or malformed values: refused with the field's message, nothing changes.
+    for (field, value, message) in [
+        (
+            "hotline",
+            "<script>alert(1)</script>",
+            "举报电话只能包含数字",
+        ),
+        ("notice_prefix", "巧民低告〔2026〕", "文号前缀最多 12 个字"),
+        (
+            "issuer",
+            "巧家县民政局巧家县民政局巧家县民政局巧家县民政局巧家县民政局巧家县民政局巧家县民政局",
+            "发文机关最多 40 个字",
+        ),
+    ] {
+        let mut form: Vec<(&str, &str)> = settings.to_vec();
+        form.retain(|(k, _)| *k != field);
+        form.push((field, value));
+        let res = admin.post_form("/staff/county", &form).await;
+        assert_eq!(res.status().as_u16(), 422, "{field}");
+        let body = res.text().await.expect("body");
+        assert!(body.contains(message), "{field}: {body}");
+        assert!(!body.contains("<script>alert"), "{field}: not echoed raw");
+    }
+    let stored = app::db::county_settings::get(&app.db, second.county)
+        .await
+        .expect("settings");
+    assert_eq!(stored.hotline, "0870-7122345");
+    assert_eq!(stored.notice_prefix, "巧民低告");
+    // The other county is out of reach, for reading and writing.
+    let demo_county = app::db::regions::county(&app.db)
+        .await
+        .expect("q")
+        .expect("demo");
+    let other = demo_county.id.to_string();
+    assert_eq!(
+        admin
+            .get(&format!("/staff/county?county={other}"))
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    let mut form: Vec<(&str, &str)> = settings.to_vec();
+    form[0] = ("county", other.as_str());
+    assert_eq!(
+        admin
+            .post_form("/staff/county", &form)
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    let untouched = app::db::county_settings::get(&app.db, demo_county.id)
+        .await
+        .expect("settings");
+    assert_eq!(
+        untouched,
+        Default::default(),
+        "the demo county wrote nothing"
+    );
+    // A township's officer has no county settings.
+    let township = app.staff_session("demo.longtoushan").await;
+    assert_eq!(township.get("/staff/county").await.status().as_u16(), 403);
+
+    // A refusal in the county: its notice carries the county's prefix, and its printed page the
+    // county's hotline.
+    let township = second.township.to_string();
+    assert_eq!(
+        create_account(
+            &admin,
+            &[
+                ("username", "qj.bht"),
+                ("role", "township_officer"),
+                ("township", &township)
+            ]
+        )
+        .await,
+        303
+    );
+    let officer = app.staff_session("qj.bht").await;
+    let res = officer
+        .post_form(
+            "/staff/cases",
+            &[
+                ("village", "530622101201"),
+                ("group", "一组"),
+                ("channel", "self"),
+                ("received_on", &app::db::today_cst().to_string()),
+                ("category", "yiban"),
+                ("m0_name", "申屠巧家"),
+                ("m0_id", "530622198503150029"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "register");
+    let case: i64 = res.headers()["location"]
+        .to_str()
+        .expect("location")
+        .trim_start_matches('/')
+        .split(['/', '?'])
+        .nth(2)
+        .expect("id")
+        .parse()
+        .expect("id");
+    let res = officer
+        .post_form(
+            &format!("/staff/cases/{case}/reject"),
+            &[("reason", "户籍不在本村，应向户籍所在地申请")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "reject");
+    let row = sqlx::query("SELECT id, number FROM notices WHERE case_id = $1")
+        .bind(case)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("the refusal's notice");
+    let (notice, number): (i64, String) = (row.get(0), row.get(1));
+    assert!(number.starts_with("巧民低告〔"), "{number}");
+    let (status, page) = officer.get_text(&format!("/staff/notices/{notice}")).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("0870-7122345") && page.contains(&number),
+        "{page}"
+    );
+
+    // Public pages: the county page lists its hotline and channels; its village's header and
+    // footer are the county's; the other county's pages keep the deployment's hotline.
+    let (status, page) = app.get_text("/c/530622000000").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("0870-7122345") && page.contains("县民政局举报信箱：县政府大院一楼"));
+    assert!(page.contains(r#"href="tel:08707122345""#));
+    let (status, page) = app.get_text("/v/530622101201").await;
+    assert_eq!(status, 200);
+    let header = page.split("</header>").next().unwrap_or_default();
+    assert!(
+        header.contains("巧家县") && !header.contains("鲁甸县"),
+        "{header}"
+    );
+    let footer = page.split("<footer").nth(1).unwrap_or_default();
+    assert!(footer.contains("0870-7122345"), "{footer}");
+    let (_, page) = app.get_text("/v/530621103201").await;
+    let footer = page.split("<footer").nth(1).unwrap_or_default();
+    assert!(
+        footer.contains("0870-1234567") && !footer.contains("0870-7122345"),
+        "the deployment's hotline (the tests' setting): {footer}"
+    );
+
+    // The county's own day counts in its townships' calendar, not in the other county's.
+    let day = "2026-12-28";
+    let res = admin
+        .post_form(
+            "/staff/county/holidays",
+            &[
+                ("county", county.as_str()),
+                ("day", day),
+                ("kind", "holiday"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let d = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").expect("day");
+    let theirs = app::db::county_settings::calendar_of_township(&app.db, Some(second.township))
+        .await
+        .expect("cal");
+    let lts = app.township_id("龙头山镇").await;
+    let ours = app::db::county_settings::calendar_of_township(&app.db, Some(lts))
+        .await
+        .expect("cal");
+    assert!(!theirs.is_workday(d), "a holiday in 巧家县");
+    assert!(ours.is_workday(d), "a Monday in 鲁甸县");
+    let (_, page) = admin.get_text("/staff/county").await;
+    assert!(page.contains(day));
+    let res = admin
+        .post_form(
+            "/staff/county/holidays/remove",
+            &[("county", county.as_str()), ("day", day)],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let theirs = app::db::county_settings::calendar_of_township(&app.db, Some(second.township))
+        .await
+        .expect("cal");
+    assert!(theirs.is_workday(d));
+    // Every change is in the audit trail under the county's administrator.
+    let n: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM audit_log WHERE action IN ('county.settings', 'county.holiday.set', 'county.holiday.remove')",
+    )
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("audit")
+    .get(0);
+    assert_eq!(n, 3);
 }

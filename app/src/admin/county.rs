@@ -1,0 +1,359 @@
+//! A county's own settings (本县设置): its hotline, other ways to report, the body issuing its
+//! written notices, their number prefix, and the days it keeps besides the national calendar.
+//! A county's administrator edits their county; the deployment's administrator any county.
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+use crate::db::changes::Change;
+use crate::db::county_settings as cdb;
+use crate::db::regions::{self, Region};
+use crate::db::{audit, now_epoch};
+use crate::domain::access::{Perm, Scope};
+use crate::domain::county::{self, CountySettings, SettingsError};
+use crate::domain::DayKind;
+use crate::error::{AppError, AppResult};
+use crate::i18n::{Lang, Msg};
+use crate::web::ctx::PageCtx;
+use crate::web::session::{StaffCtx, StaffForm};
+use crate::web::shell::{nav, Csrf};
+use crate::web::state::AppState;
+
+#[derive(Deserialize, Default)]
+pub struct CountyQuery {
+    #[serde(default)]
+    county: Option<String>,
+}
+
+/// The county a request is about: the member's own county, or (the deployment's
+/// administrator) the one asked for, else the first. Another county's is refused.
+async fn target(state: &AppState, staff: &StaffCtx, asked: Option<&str>) -> AppResult<Region> {
+    staff.require_role(Perm::ManageStaff)?;
+    let counties = regions::counties(&state.db).await?;
+    let asked = match asked.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(s.parse::<i64>().map_err(|_| AppError::NotFound)?),
+        None => None,
+    };
+    let county = match (staff.scope(), asked) {
+        (Scope::County { id, .. }, None) => counties.into_iter().find(|c| c.id == *id),
+        (_, Some(id)) => counties.into_iter().find(|c| c.id == id),
+        (Scope::All, None) => counties.into_iter().next(),
+        (Scope::Township(_), None) => None,
+    };
+    let county = county.ok_or(AppError::NotFound)?;
+    if !staff.scope().holds(None, Some(county.id)) {
+        tracing::warn!(
+            staff_id = staff.staff.id,
+            county = county.id,
+            "access refused"
+        );
+        return Err(AppError::Forbidden);
+    }
+    Ok(county)
+}
+
+fn error_msg(e: SettingsError) -> (&'static str, Msg) {
+    match e {
+        SettingsError::Hotline => ("hotline", Msg::CountyHotlineInvalid),
+        SettingsError::Channels => ("channels", Msg::CountyChannelsInvalid),
+        SettingsError::Issuer => ("issuer", Msg::CountyIssuerInvalid),
+        SettingsError::Prefix => ("notice_prefix", Msg::CountyPrefixInvalid),
+    }
+}
+
+#[component]
+fn CountySettingsPage(
+    lang: Lang,
+    nav: AnyView,
+    csrf: String,
+    county: Region,
+    /// Other counties the deployment's administrator may switch to (id, name).
+    others: Vec<(i64, String)>,
+    stored: CountySettings,
+    /// What an empty field means: the deployment's hotline, prefix, and the default issuer.
+    defaults: county::CountyVoice,
+    days: Vec<(NaiveDate, DayKind)>,
+) -> impl IntoView {
+    let name = lang
+        .pick(&county.name_zh, county.name_en.as_deref())
+        .to_owned();
+    let id = county.id.to_string();
+    let switch = (!others.is_empty()).then(|| {
+        let options = others
+            .into_iter()
+            .map(|(oid, oname)| {
+                let selected = oid == county.id;
+                view! { <option value=oid.to_string() selected=selected>{oname}</option> }
+            })
+            .collect_view();
+        view! {
+            <form method="get" action="/staff/county" class="form inline-form">
+                <label for="county">{lang.t(Msg::CountyLabel)}</label>
+                <select id="county" name="county">{options}</select>
+                <button type="submit">{lang.t(Msg::ViewFile)}</button>
+            </form>
+        }
+    });
+    let rows = days
+        .into_iter()
+        .map(|(d, k)| {
+            let label = match k {
+                DayKind::Holiday => lang.t(Msg::HolidayKind),
+                DayKind::MakeupWorkday => lang.t(Msg::WorkdayKind),
+            };
+            let (csrf, id) = (csrf.clone(), id.clone());
+            view! {
+                <tr>
+                    <td>{d.to_string()}</td>
+                    <td>{label}</td>
+                    <td>
+                        <form method="post" action="/staff/county/holidays/remove" class="inline">
+                            <Csrf token=csrf />
+                            <input type="hidden" name="county" value=id />
+                            <input type="hidden" name="day" value=d.to_string() />
+                            <button type="submit" class="link">{lang.t(Msg::Remove)}</button>
+                        </form>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        {nav}
+        <h1>{lang.t(Msg::CountySettingsTitle)}" · "{name}</h1>
+        {switch}
+        <p class="hint">{lang.t(Msg::CountySettingsHint)}</p>
+        <form method="post" action="/staff/county" class="form">
+            <Csrf token=csrf.clone() />
+            <input type="hidden" name="county" value=id.clone() />
+            <label for="hotline">{lang.t(Msg::Hotline)}</label>
+            <input id="hotline" name="hotline" type="tel" maxlength="30" inputmode="tel"
+                value=stored.hotline placeholder=defaults.hotline />
+            <label for="channels">{lang.t(Msg::CountyChannelsLabel)}</label>
+            <textarea id="channels" name="channels" rows="4">{stored.channels}</textarea>
+            <label for="issuer">{lang.t(Msg::CountyIssuerLabel)}</label>
+            <input id="issuer" name="issuer" maxlength="40" value=stored.issuer
+                placeholder=defaults.issuer />
+            <label for="notice_prefix">{lang.t(Msg::CountyPrefixLabel)}</label>
+            <input id="notice_prefix" name="notice_prefix" maxlength="12"
+                value=stored.notice_prefix placeholder=defaults.notice_prefix />
+            <button type="submit">{lang.t(Msg::Save)}</button>
+        </form>
+        <h2>{lang.t(Msg::CountyDaysTitle)}</h2>
+        <p class="hint">{lang.t(Msg::CountyDaysHint)}</p>
+        <form method="post" action="/staff/county/holidays" class="form">
+            <Csrf token=csrf.clone() />
+            <input type="hidden" name="county" value=id.clone() />
+            <label for="day">{lang.t(Msg::DayLabel)}</label>
+            <input id="day" name="day" type="date" required />
+            <label for="kind">{lang.t(Msg::KindLabel)}</label>
+            <select id="kind" name="kind">
+                <option value="holiday">{lang.t(Msg::HolidayKind)}</option>
+                <option value="workday">{lang.t(Msg::WorkdayKind)}</option>
+            </select>
+            <button type="submit">{lang.t(Msg::AddDay)}</button>
+        </form>
+        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::CountyDaysTitle)>
+            <table class="list">
+                <thead><tr>
+                    <th scope="col">{lang.t(Msg::DayLabel)}</th>
+                    <th scope="col">{lang.t(Msg::KindLabel)}</th>
+                    <th scope="col">{lang.t(Msg::Remove)}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// `GET /staff/county[?county=ID]`.
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    staff: StaffCtx,
+    Query(q): Query<CountyQuery>,
+) -> AppResult<Response> {
+    let county = target(&state, &staff, q.county.as_deref()).await?;
+    let lang = ctx.lang;
+    let stored = cdb::get(&state.db, county.id).await?;
+    let settings = &state.site.settings;
+    let defaults = county::resolve(
+        &CountySettings::default(),
+        &county.name_zh,
+        &settings.hotline,
+        &settings.notice_prefix,
+    );
+    let others = if *staff.scope() == Scope::All {
+        let all = regions::counties(&state.db).await?;
+        if all.len() > 1 {
+            all.into_iter()
+                .map(|c| (c.id, lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned()))
+                .collect()
+        } else {
+            vec![]
+        }
+    } else {
+        vec![]
+    };
+    let days = cdb::holidays(&state.db, county.id).await?;
+    let (nav, csrf) = (nav(&staff), staff.csrf.clone());
+    Ok(ctx
+        .render(
+            lang.t(Msg::CountySettingsTitle),
+            view! {
+                <CountySettingsPage lang nav csrf county others stored defaults days />
+            },
+        )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    county: String,
+    #[serde(default)]
+    hotline: String,
+    #[serde(default)]
+    channels: String,
+    #[serde(default)]
+    issuer: String,
+    #[serde(default)]
+    notice_prefix: String,
+}
+
+fn back(county: &Region) -> Response {
+    Redirect::to(&format!("/staff/county?county={}", county.id)).into_response()
+}
+
+/// `POST /staff/county`: saves a county's settings; every public page is rendered again (the
+/// county's hotline is in their footer).
+pub async fn save(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StaffForm(staff, form): StaffForm<SettingsForm>,
+) -> AppResult<Response> {
+    let county = target(&state, &staff, Some(&form.county)).await?;
+    let settings = county::parse(
+        &form.hotline,
+        &form.channels,
+        &form.issuer,
+        &form.notice_prefix,
+    )
+    .map_err(|e| {
+        let (field, msg) = error_msg(e);
+        AppError::invalid(field, ctx.lang.t(msg))
+    })?;
+    let now = now_epoch();
+    let mut tx = state.db.begin().await?;
+    cdb::save(&mut tx, county.id, &settings, staff.staff.id, now).await?;
+    let detail = format!(
+        "hotline={} issuer={} prefix={} channels={}",
+        settings.hotline,
+        settings.issuer,
+        settings.notice_prefix,
+        settings.channels.lines().count()
+    );
+    audit::record(
+        &mut tx,
+        &staff.audit(
+            "county.settings",
+            "region",
+            Some(county.id.to_string()),
+            None,
+            detail,
+        ),
+        now,
+    )
+    .await?;
+    tx.changed(Change::Regions);
+    tx.commit().await?;
+    Ok(back(&county))
+}
+
+#[derive(Deserialize)]
+pub struct DayForm {
+    #[serde(default)]
+    county: String,
+    #[serde(default)]
+    day: String,
+    #[serde(default)]
+    kind: String,
+}
+
+fn parse_day(lang: Lang, s: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid("day", lang.t(Msg::DateInvalid)))
+}
+
+/// `POST /staff/county/holidays`: a day the county keeps besides the national calendar.
+pub async fn add_day(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StaffForm(staff, form): StaffForm<DayForm>,
+) -> AppResult<Response> {
+    let county = target(&state, &staff, Some(&form.county)).await?;
+    let day = parse_day(ctx.lang, &form.day)?;
+    let kind = if form.kind == "workday" {
+        DayKind::MakeupWorkday
+    } else {
+        DayKind::Holiday
+    };
+    let now = now_epoch();
+    let mut tx = state.db.begin().await?;
+    cdb::set_holiday(&mut tx, county.id, day, kind).await?;
+    let detail = format!(
+        "county={} {}",
+        county.id,
+        if form.kind == "workday" {
+            "workday"
+        } else {
+            "holiday"
+        }
+    );
+    audit::record(
+        &mut tx,
+        &staff.audit(
+            "county.holiday.set",
+            "holiday",
+            Some(day.to_string()),
+            None,
+            detail,
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(back(&county))
+}
+
+/// `POST /staff/county/holidays/remove`.
+pub async fn remove_day(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    StaffForm(staff, form): StaffForm<DayForm>,
+) -> AppResult<Response> {
+    let county = target(&state, &staff, Some(&form.county)).await?;
+    let day = parse_day(ctx.lang, &form.day)?;
+    let now = now_epoch();
+    let mut tx = state.db.begin().await?;
+    if !cdb::remove_holiday(&mut tx, county.id, day).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &mut tx,
+        &staff.audit(
+            "county.holiday.remove",
+            "holiday",
+            Some(day.to_string()),
+            None,
+            format!("county={}", county.id),
+        ),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(back(&county))
+}

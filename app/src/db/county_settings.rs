@@ -1,0 +1,172 @@
+//! What each county of a deployment says for itself (`county_settings`) and the days it keeps
+//! besides the national calendar (`county_holidays`).
+
+use chrono::NaiveDate;
+use sqlx::{AnyConnection, Row};
+
+use super::regions::Region;
+use super::Db;
+use crate::domain::county::CountySettings;
+use crate::domain::{DayKind, WorkCalendar};
+use crate::error::{AppError, AppResult};
+
+/// The county's stored settings (all empty when it wrote none).
+#[tracing::instrument(skip_all)]
+pub async fn get(db: &Db, county_id: i64) -> AppResult<CountySettings> {
+    let row = sqlx::query(
+        "SELECT hotline, channels, issuer, notice_prefix FROM county_settings WHERE county_id = $1",
+    )
+    .bind(county_id)
+    .fetch_optional(db.reader())
+    .await?;
+    row.as_ref()
+        .map_or(Ok(CountySettings::default()), settings_from_row)
+}
+
+fn settings_from_row(r: &sqlx::any::AnyRow) -> AppResult<CountySettings> {
+    Ok(CountySettings {
+        hotline: r.try_get("hotline")?,
+        channels: r.try_get("channels")?,
+        issuer: r.try_get("issuer")?,
+        notice_prefix: r.try_get("notice_prefix")?,
+    })
+}
+
+/// The county a township belongs to, with its stored settings: one query (pages that name
+/// their county's hotline read this on every render).
+#[tracing::instrument(skip_all)]
+pub async fn of_township(db: &Db, township_id: i64) -> AppResult<Option<(Region, CountySettings)>> {
+    let row = sqlx::query(
+        "SELECT c.id, c.parent_id, c.code, c.name_zh, c.name_en,
+                COALESCE(s.hotline, '') AS hotline, COALESCE(s.channels, '') AS channels,
+                COALESCE(s.issuer, '') AS issuer, COALESCE(s.notice_prefix, '') AS notice_prefix
+         FROM regions t JOIN regions c ON c.id = t.parent_id
+         LEFT JOIN county_settings s ON s.county_id = c.id
+         WHERE t.id = $1 AND c.level = 'county'",
+    )
+    .bind(township_id)
+    .fetch_optional(db.reader())
+    .await?;
+    row.as_ref()
+        .map(|r| {
+            let county = Region {
+                id: r.try_get("id")?,
+                parent_id: r.try_get("parent_id")?,
+                code: r.try_get("code")?,
+                name_zh: r.try_get("name_zh")?,
+                name_en: r.try_get("name_en")?,
+            };
+            Ok((county, settings_from_row(r)?))
+        })
+        .transpose()
+}
+
+/// Stores a county's settings (replacing what it had).
+#[tracing::instrument(skip_all)]
+pub async fn save(
+    conn: &mut AnyConnection,
+    county_id: i64,
+    s: &CountySettings,
+    staff_id: i64,
+    now: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO county_settings (county_id, hotline, channels, issuer, notice_prefix,
+            updated_at, updated_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (county_id) DO UPDATE SET hotline = excluded.hotline,
+            channels = excluded.channels, issuer = excluded.issuer,
+            notice_prefix = excluded.notice_prefix, updated_at = excluded.updated_at,
+            updated_by = excluded.updated_by",
+    )
+    .bind(county_id)
+    .bind(&s.hotline)
+    .bind(&s.channels)
+    .bind(&s.issuer)
+    .bind(&s.notice_prefix)
+    .bind(now)
+    .bind(staff_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn kind_of(code: &str) -> DayKind {
+    if code == "workday" {
+        DayKind::MakeupWorkday
+    } else {
+        DayKind::Holiday
+    }
+}
+
+/// The days a county keeps besides the national calendar.
+#[tracing::instrument(skip_all)]
+pub async fn holidays(db: &Db, county_id: i64) -> AppResult<Vec<(NaiveDate, DayKind)>> {
+    let rows =
+        sqlx::query("SELECT day, kind FROM county_holidays WHERE county_id = $1 ORDER BY day")
+            .bind(county_id)
+            .fetch_all(&db.pool)
+            .await?;
+    rows.iter()
+        .map(|r| {
+            let day: String = r.try_get(0)?;
+            let kind: String = r.try_get(1)?;
+            let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                .map_err(|e| AppError::internal("county holiday", e))?;
+            Ok((day, kind_of(&kind)))
+        })
+        .collect()
+}
+
+/// The calendar a township's deadlines count on: the national one, with its county's own days
+/// over it (a county's day replaces the national entry for that day).
+pub async fn calendar_of_township(db: &Db, township_id: Option<i64>) -> AppResult<WorkCalendar> {
+    let mut days = super::holidays::all(db).await?;
+    let county = match township_id {
+        Some(t) => super::regions::county_of_township(db, t).await?,
+        None => None,
+    };
+    if let Some(c) = county {
+        // Listed after the national days: a date listed twice keeps the county's kind.
+        days.extend(holidays(db, c.id).await?);
+    }
+    Ok(WorkCalendar::new(days))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn set_holiday(
+    conn: &mut AnyConnection,
+    county_id: i64,
+    day: NaiveDate,
+    kind: DayKind,
+) -> AppResult<()> {
+    sqlx::query("DELETE FROM county_holidays WHERE county_id = $1 AND day = $2")
+        .bind(county_id)
+        .bind(day.to_string())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("INSERT INTO county_holidays (county_id, day, kind) VALUES ($1, $2, $3)")
+        .bind(county_id)
+        .bind(day.to_string())
+        .bind(match kind {
+            DayKind::Holiday => "holiday",
+            DayKind::MakeupWorkday => "workday",
+        })
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn remove_holiday(
+    conn: &mut AnyConnection,
+    county_id: i64,
+    day: NaiveDate,
+) -> AppResult<bool> {
+    let res = sqlx::query("DELETE FROM county_holidays WHERE county_id = $1 AND day = $2")
+        .bind(county_id)
+        .bind(day.to_string())
+        .execute(&mut *conn)
+        .await?;
+    Ok(res.rows_affected() > 0)
+}

@@ -1,0 +1,54 @@
+//! A county's voice on the pages, printed lists and notices of its places: what its own
+//! settings say, or the deployment's.
+
+use crate::db::county_settings as cdb;
+use crate::db::regions::Region;
+use crate::domain::county::{resolve, CountySettings, CountyVoice};
+use crate::error::AppResult;
+use crate::i18n::Lang;
+use crate::web::ctx::{PageCounty, PageCtx};
+use crate::web::state::AppState;
+
+/// What a county's settings resolve to on this deployment.
+pub fn voice(state: &AppState, county: &Region, stored: &CountySettings) -> CountyVoice {
+    let s = &state.site.settings;
+    resolve(stored, &county.name_zh, &s.hotline, &s.notice_prefix)
+}
+
+/// The county of a township and its voice (`None` for a township outside any county).
+pub async fn of_township(
+    state: &AppState,
+    township_id: i64,
+) -> AppResult<Option<(Region, CountyVoice)>> {
+    Ok(cdb::of_township(&state.db, township_id)
+        .await?
+        .map(|(county, stored)| {
+            let v = voice(state, &county, &stored);
+            (county, v)
+        }))
+}
+
+/// The hotline of a township's county (the deployment's when it has none).
+pub async fn hotline_of_township(state: &AppState, township_id: i64) -> AppResult<String> {
+    Ok(of_township(state, township_id)
+        .await?
+        .map_or_else(|| state.site.settings.hotline.clone(), |(_, v)| v.hotline))
+}
+
+/// The page shell's county: its name in the reader's language and its hotline.
+pub fn page_county(lang: Lang, county: &Region, voice: &CountyVoice) -> PageCounty {
+    PageCounty {
+        name: lang
+            .pick(&county.name_zh, county.name_en.as_deref())
+            .to_owned(),
+        hotline: voice.hotline.clone(),
+    }
+}
+
+/// This page, in the county of `township_id` (unchanged when it has none).
+pub async fn in_township(state: &AppState, ctx: &PageCtx, township_id: i64) -> AppResult<PageCtx> {
+    Ok(match of_township(state, township_id).await? {
+        Some((county, v)) => ctx.in_county(page_county(ctx.lang, &county, &v)),
+        None => ctx.clone(),
+    })
+}
