@@ -167,6 +167,33 @@ test.describe('staff sign-in and accounts', () => {
     await expect(page.locator('main')).not.toContainText('Bad Name');
   });
 
+  test('the county administrator writes the county\'s other ways to report', async ({ page }) => {
+    await page.goto('/staff/login');
+    await signIn(page, DEMO_ADMIN, DEMO_PASSWORD);
+    await page.getByRole('link', { name: '本县设置', exact: true }).click();
+    await expect(page).toHaveURL(/\/staff\/county$/);
+    await expect(page.locator('h1')).toContainText('本县设置');
+    await expectNoHorizontalScroll(page);
+    await checkA11y(page);
+    await shot(page, 'staff-county-settings-360');
+    // A hotline with letters: refused with the field's message, in Chinese.
+    await page.locator('#hotline').fill('call-us');
+    const refused = await submit(page, page.getByRole('button', { name: '保存', exact: true }));
+    expect(refused.status()).toBe(422);
+    await expect(page.getByText('举报电话只能包含数字').first()).toBeVisible();
+    await expectNoHorizontalScroll(page);
+    // The hotline stays the deployment's (other tests read it); a way to report is added.
+    await page.goto('/staff/county');
+    await page.locator('#channels').fill('县民政局举报信箱：县政府大院一楼（浏览器测试）');
+    const saved = await submit(page, page.getByRole('button', { name: '保存', exact: true }));
+    expect(saved.status()).toBe(303);
+    await expect(page.locator('#channels')).toHaveValue('县民政局举报信箱：县政府大院一楼（浏览器测试）');
+    await page.goto('/');
+    await expect(page.getByRole('heading', { name: '其他举报方式' })).toBeVisible();
+    await expect(page.getByText('县民政局举报信箱：县政府大院一楼（浏览器测试）')).toBeVisible();
+    await expectNoHorizontalScroll(page);
+  });
+
   test('login page does not scroll sideways at 360px', async ({ page }) => {
     const res = await page.goto('/staff/login');
     expect(res?.status()).toBe(200);
