@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::Deserialize;
 
+use crate::admin::holidays::{day_kind, parse_day, DaysEditor};
 use crate::db::changes::Change;
 use crate::db::county_settings as cdb;
 use crate::db::regions::{self, Region};
@@ -97,30 +98,6 @@ fn CountySettingsPage(
             </form>
         }
     });
-    let rows = days
-        .into_iter()
-        .map(|(d, k)| {
-            let label = match k {
-                DayKind::Holiday => lang.t(Msg::HolidayKind),
-                DayKind::MakeupWorkday => lang.t(Msg::WorkdayKind),
-            };
-            let (csrf, id) = (csrf.clone(), id.clone());
-            view! {
-                <tr>
-                    <td>{d.to_string()}</td>
-                    <td>{label}</td>
-                    <td>
-                        <form method="post" action="/staff/county/holidays/remove" class="inline">
-                            <Csrf token=csrf />
-                            <input type="hidden" name="county" value=id />
-                            <input type="hidden" name="day" value=d.to_string() />
-                            <button type="submit" class="link">{lang.t(Msg::Remove)}</button>
-                        </form>
-                    </td>
-                </tr>
-            }
-        })
-        .collect_view();
     view! {
         {nav}
         <h1>{lang.t(Msg::CountySettingsTitle)}" · "{name}</h1>
@@ -144,28 +121,14 @@ fn CountySettingsPage(
         </form>
         <h2>{lang.t(Msg::CountyDaysTitle)}</h2>
         <p class="hint">{lang.t(Msg::CountyDaysHint)}</p>
-        <form method="post" action="/staff/county/holidays" class="form">
-            <Csrf token=csrf.clone() />
-            <input type="hidden" name="county" value=id.clone() />
-            <label for="day">{lang.t(Msg::DayLabel)}</label>
-            <input id="day" name="day" type="date" required />
-            <label for="kind">{lang.t(Msg::KindLabel)}</label>
-            <select id="kind" name="kind">
-                <option value="holiday">{lang.t(Msg::HolidayKind)}</option>
-                <option value="workday">{lang.t(Msg::WorkdayKind)}</option>
-            </select>
-            <button type="submit">{lang.t(Msg::AddDay)}</button>
-        </form>
-        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::CountyDaysTitle)>
-            <table class="list">
-                <thead><tr>
-                    <th scope="col">{lang.t(Msg::DayLabel)}</th>
-                    <th scope="col">{lang.t(Msg::KindLabel)}</th>
-                    <th scope="col">{lang.t(Msg::Remove)}</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DaysEditor
+            lang
+            csrf
+            action="/staff/county/holidays"
+            county=Some(id)
+            days
+            label=lang.t(Msg::CountyDaysTitle)
+        />
     }
 }
 
@@ -283,11 +246,6 @@ pub struct DayForm {
     kind: String,
 }
 
-fn parse_day(lang: Lang, s: &str) -> AppResult<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::invalid("day", lang.t(Msg::DateInvalid)))
-}
-
 /// `POST /staff/county/holidays`: a day the county keeps besides the national calendar.
 pub async fn add_day(
     State(state): State<AppState>,
@@ -296,11 +254,7 @@ pub async fn add_day(
 ) -> AppResult<Response> {
     let county = target(&state, &staff, Some(&form.county)).await?;
     let day = parse_day(ctx.lang, &form.day)?;
-    let kind = if form.kind == "workday" {
-        DayKind::MakeupWorkday
-    } else {
-        DayKind::Holiday
-    };
+    let kind = day_kind(&form.kind);
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
     cdb::set_holiday(&mut tx, county.id, day, kind).await?;

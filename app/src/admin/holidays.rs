@@ -17,28 +17,39 @@ use crate::web::shell::nav;
 use crate::web::shell::Csrf;
 use crate::web::state::AppState;
 
+/// The add-a-day form and the table of days, each with its remove button: the deployment's
+/// holiday table (`action` `/staff/holidays`) and a county's own days (`/staff/county/holidays`,
+/// with the county's id sent along).
 #[component]
-fn HolidaysPage(
+pub fn DaysEditor(
     lang: Lang,
-    nav: AnyView,
     csrf: String,
+    action: &'static str,
+    county: Option<String>,
     days: Vec<(NaiveDate, DayKind)>,
+    label: &'static str,
 ) -> impl IntoView {
+    let remove = format!("{action}/remove");
+    let hidden = move || {
+        county
+            .clone()
+            .map(|c| view! { <input type="hidden" name="county" value=c /> })
+    };
     let rows = days
         .into_iter()
         .map(|(d, k)| {
-            let label = match k {
+            let kind = match k {
                 DayKind::Holiday => lang.t(Msg::HolidayKind),
                 DayKind::MakeupWorkday => lang.t(Msg::WorkdayKind),
             };
-            let csrf = csrf.clone();
             view! {
                 <tr>
                     <td>{d.to_string()}</td>
-                    <td>{label}</td>
+                    <td>{kind}</td>
                     <td>
-                        <form method="post" action="/staff/holidays/remove" class="inline">
-                            <Csrf token=csrf />
+                        <form method="post" action=remove.clone() class="inline">
+                            <Csrf token=csrf.clone() />
+                            {hidden()}
                             <input type="hidden" name="day" value=d.to_string() />
                             <button type="submit" class="link">{lang.t(Msg::Remove)}</button>
                         </form>
@@ -48,11 +59,9 @@ fn HolidaysPage(
         })
         .collect_view();
     view! {
-        {nav}
-        <h1>{lang.t(Msg::Holidays)}</h1>
-        <p class="hint">{lang.t(Msg::HolidaysHint)}</p>
-        <form method="post" action="/staff/holidays" class="form">
+        <form method="post" action=action class="form">
             <Csrf token=csrf.clone() />
+            {hidden()}
             <label for="day">{lang.t(Msg::DayLabel)}</label>
             <input id="day" name="day" type="date" required />
             <label for="kind">{lang.t(Msg::KindLabel)}</label>
@@ -62,7 +71,7 @@ fn HolidaysPage(
             </select>
             <button type="submit">{lang.t(Msg::AddDay)}</button>
         </form>
-        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Holidays)>
+        <div class="table-wrap" tabindex="0" role="region" aria-label=label>
             <table class="list">
                 <thead><tr>
                     <th scope="col">{lang.t(Msg::DayLabel)}</th>
@@ -72,6 +81,21 @@ fn HolidaysPage(
                 <tbody>{rows}</tbody>
             </table>
         </div>
+    }
+}
+
+#[component]
+fn HolidaysPage(
+    lang: Lang,
+    nav: AnyView,
+    csrf: String,
+    days: Vec<(NaiveDate, DayKind)>,
+) -> impl IntoView {
+    view! {
+        {nav}
+        <h1>{lang.t(Msg::Holidays)}</h1>
+        <p class="hint">{lang.t(Msg::HolidaysHint)}</p>
+        <DaysEditor lang csrf action="/staff/holidays" county=None days label=lang.t(Msg::Holidays) />
     }
 }
 
@@ -101,7 +125,17 @@ pub struct DayForm {
     kind: String,
 }
 
-fn parse_day(lang: Lang, s: &str) -> AppResult<NaiveDate> {
+/// The kind of day the form chose (a holiday unless it says `workday`).
+pub fn day_kind(s: &str) -> DayKind {
+    if s == "workday" {
+        DayKind::MakeupWorkday
+    } else {
+        DayKind::Holiday
+    }
+}
+
+/// A day typed in the form (`YYYY-MM-DD`).
+pub fn parse_day(lang: Lang, s: &str) -> AppResult<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::invalid("day", lang.t(Msg::DateInvalid)))
 }
@@ -113,11 +147,7 @@ pub async fn add(
 ) -> AppResult<Response> {
     staff.require(Perm::ManageStaff, None)?;
     let day = parse_day(ctx.lang, &form.day)?;
-    let kind = if form.kind == "workday" {
-        DayKind::MakeupWorkday
-    } else {
-        DayKind::Holiday
-    };
+    let kind = day_kind(&form.kind);
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
     holidays::set(&mut tx, day, kind).await?;
