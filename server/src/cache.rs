@@ -251,7 +251,7 @@ pub async fn layer(State(cache): State<Arc<PageCache>>, req: Request, next: Next
     };
     // A visitor who asked to remember their county is sent there from `/`: not a shared page.
     if req.uri().path() == "/"
-        && app::web::cookies::read(req.headers(), app::home::handlers::COUNTY_COOKIE).is_some()
+        && app::web::cookies::read(req.headers(), app::web::cookies::COUNTY_COOKIE).is_some()
     {
         return next.run(req).await;
     }

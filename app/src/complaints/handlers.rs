@@ -10,7 +10,8 @@ use serde::Deserialize;
 use crate::complaints::intake::{self, is_token, validate_report, Submission};
 use crate::complaints::tracking::{self, TRACK_COOKIE, TRACK_SECS};
 use crate::complaints::views::{
-    CaseData, CasePage, ChangePage, ReceiptPage, ReportPage, ReportValues, TrackPage,
+    CaseData, CasePage, ChangePage, ReceiptPage, ReportCountyPage, ReportPage, ReportValues,
+    TrackPage,
 };
 use crate::db::complaints::{self as cdb, CaseSummary};
 use crate::db::{now_epoch, publicity as pdb, regions, today_cst};
@@ -53,26 +54,68 @@ async fn entry_description(
     Ok(Some((entry.entry_ref, desc, format!("v:{}", village.code))))
 }
 
+/// The county a report form is for, in a deployment of several counties: the one it names,
+/// else its place's; `Ok(Err(counties))` when none is known yet (the form asks for one first).
+/// A deployment of one county: `Ok(Ok(None))`, the form lists every place.
+async fn form_county(
+    state: &AppState,
+    values: &ReportValues,
+) -> AppResult<Result<Option<regions::Region>, Vec<regions::Region>>> {
+    let counties = regions::counties(&state.db).await?;
+    if counties.len() < 2 {
+        return Ok(Ok(None));
+    }
+    if let Some(c) = regions::county_by_code(&state.db, values.county.trim()).await? {
+        return Ok(Ok(Some(c)));
+    }
+    Ok(match intake::county_of_place(state, &values.place).await? {
+        Some(c) => Ok(Some(c)),
+        None => Err(counties),
+    })
+}
+
 async fn report_page(
     state: &AppState,
     ctx: &PageCtx,
     token: String,
-    values: ReportValues,
+    mut values: ReportValues,
     errors: Vec<(&'static str, Msg)>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let places = intake::places(state, lang, &crate::domain::Scope::All).await?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let (scope, ctx) = match form_county(state, &values).await? {
+        Ok(None) => (crate::domain::Scope::All, ctx.clone()),
+        Ok(Some(county)) => {
+            values.county = county.code.clone();
+            let voice = crate::web::county::voice_of(state, &county).await?;
+            let ctx = ctx.in_county(crate::web::county::page_county(lang, &county, &voice));
+            (regions::county_scope(&state.db, county.id).await?, ctx)
+        }
+        Err(counties) => {
+            let counties = counties
+                .into_iter()
+                .map(|c| {
+                    let name = lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned();
+                    (c.code, name)
+                })
+                .collect();
+            let page = view! { <ReportCountyPage lang counties /> };
+            let mut res = ctx.render(lang.t(Msg::ReportTitle), page).into_response();
+            *res.status_mut() = status;
+            return Ok(no_store(res));
+        }
+    };
+    let places = intake::places(state, lang, &scope).await?;
     let entry = if values.entry.is_empty() {
         None
     } else {
         entry_description(state, lang, &values.entry)
             .await?
             .map(|(r, d, _)| (r, d))
-    };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
     };
     let page = view! { <ReportPage lang token places entry values errors /> };
     let mut res = ctx.render(lang.t(Msg::ReportTitle), page).into_response();
@@ -83,6 +126,8 @@ async fn report_page(
 #[derive(Deserialize)]
 pub struct ReportQuery {
     entry: Option<String>,
+    /// The county the report is about (a county page's report button sends it).
+    county: Option<String>,
     /// `change`: a recipient's own report of a change or an exit (from `/change`).
     kind: Option<String>,
 }
@@ -114,9 +159,17 @@ pub async fn change_form(
 pub async fn report_form(
     State(state): State<AppState>,
     ctx: PageCtx,
+    headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> AppResult<Response> {
-    let mut values = ReportValues::default();
+    let mut values = ReportValues {
+        // The county asked for, else the one this visitor asked the site to remember.
+        county: q
+            .county
+            .or_else(|| cookies::read(&headers, cookies::COUNTY_COOKIE))
+            .unwrap_or_default(),
+        ..ReportValues::default()
+    };
     if let Some(r) = q.entry.as_deref() {
         if let Some((r, _, place)) = entry_description(&state, ctx.lang, r).await? {
             values.entry = r;

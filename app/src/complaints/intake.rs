@@ -125,6 +125,17 @@ pub async fn places(state: &AppState, lang: Lang, scope: &Scope) -> AppResult<Pl
         .collect())
 }
 
+/// The county of a place typed in a form (`v:CODE` or `t:CODE`), when it is a known place.
+pub async fn county_of_place(state: &AppState, place: &str) -> AppResult<Option<regions::Region>> {
+    let Some(place) = Place::parse(place) else {
+        return Ok(None);
+    };
+    match resolve_place(state, &place).await?.0 {
+        Some(t) => regions::county_of_township(&state.db, t).await,
+        None => Ok(None),
+    }
+}
+
 /// (township id, village id) of a place; no township when the code is unknown.
 async fn resolve_place(state: &AppState, place: &Place) -> AppResult<(Option<i64>, Option<i64>)> {
     Ok(match place {

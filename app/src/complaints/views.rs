@@ -26,6 +26,8 @@ pub struct ReportValues {
     pub anonymous: bool,
     pub name: String,
     pub contact: String,
+    /// The county the form is for (its code), in a deployment of several counties.
+    pub county: String,
 }
 
 /// A checkbox is sent (with any value) when ticked, and left out otherwise.
@@ -38,6 +40,24 @@ fn field_error(lang: Lang, errors: &[(&'static str, Msg)], field: &'static str) 
     errors.iter().find(|(f, _)| *f == field).map(|(_, m)| {
         view! { <p class="field-error" id=format!("err-{field}")>{lang.t(*m)}</p> }.into_any()
     })
+}
+
+/// The report form of a deployment of several counties starts with the county: one list of
+/// every township and village of a province would be megabytes on a phone.
+#[component]
+pub fn ReportCountyPage(lang: Lang, counties: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <h1>{lang.t(Msg::ReportTitle)}</h1>
+        <p class="lead">{lang.t(Msg::ReportChooseCounty)}</p>
+        <ul class="counties">
+            {counties
+                .into_iter()
+                .map(|(code, name)| {
+                    view! { <li><a href=format!("/report?county={code}")>{name}</a></li> }
+                })
+                .collect_view()}
+        </ul>
+    }
 }
 
 #[component]
@@ -96,6 +116,9 @@ pub fn ReportPage(
         <form method="post" action="/report" class="form" id="report-form">
             <ReportCheck lang form="report-form".to_owned() />
             <input type="hidden" name="token" value=token />
+            {(!values.county.is_empty()).then(|| view! {
+                <input type="hidden" name="county" value=values.county.clone() />
+            })}
             {entry.map(|(r, desc)| view! {
                 <input type="hidden" name="entry" value=r />
                 <p class="entry-concerned"><strong>{lang.t(Msg::EntryConcerned)} ": "</strong> {desc}</p>

@@ -5,7 +5,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 
-use crate::db::{county_settings, regions};
+use crate::db::regions;
 use crate::error::{AppError, AppResult};
 use crate::home::views::{CountiesPage, HomePage, TownshipItem, VillageLink};
 use crate::i18n::{Lang, Msg};
@@ -15,8 +15,7 @@ use crate::web::format::safe_next;
 use crate::web::state::AppState;
 use axum_extra::extract::cookie::SameSite;
 
-/// The cookie that remembers a visitor's county in a deployment of several counties.
-pub const COUNTY_COOKIE: &str = "county";
+use crate::web::cookies::COUNTY_COOKIE;
 
 /// `GET /`: one county's townships and villages; in a deployment of several counties, the list
 /// of counties — or, once a visitor asked to remember one, a redirect to it.
@@ -133,7 +132,7 @@ async fn county_home(
     let mut ctx = ctx.described(lang.t(Msg::MetaHome));
     let mut contact = None;
     if let Some(c) = county {
-        let v = crate::web::county::voice(state, c, &county_settings::get(&state.db, c.id).await?);
+        let v = crate::web::county::voice_of(state, c).await?;
         ctx = ctx.in_county(crate::web::county::page_county(lang, c, &v));
         contact = Some((v.hotline, v.channels));
     }

@@ -19,10 +19,15 @@ pub struct VillageLink {
 
 /// The two things a visitor may come to do besides reading a list: report, or follow a report.
 #[component]
-fn ReportButtons(lang: Lang) -> impl IntoView {
+fn ReportButtons(
+    lang: Lang,
+    /// The county whose page this is (its report form lists its places only).
+    county: Option<String>,
+) -> impl IntoView {
+    let report = county.map_or_else(|| "/report".to_owned(), |c| format!("/report?county={c}"));
     view! {
         <p class="cta">
-            <a class="button" href="/report">{lang.t(Msg::Report)}</a> " "
+            <a class="button" href=report>{lang.t(Msg::Report)}</a> " "
             <a class="button secondary" href="/track">{lang.t(Msg::TrackTitle)}</a>
         </p>
     }
@@ -34,7 +39,7 @@ pub fn CountiesPage(lang: Lang, counties: Vec<VillageLink>) -> impl IntoView {
     view! {
         <h1>{lang.t(Msg::SiteName)}</h1>
         <p class="lead">{lang.t(Msg::HomeIntro)}</p>
-        <ReportButtons lang />
+        <ReportButtons lang county=None />
         <h2>{lang.t(Msg::ChooseCounty)}</h2>
         <ul class="villages counties">
             {counties
@@ -72,6 +77,7 @@ pub fn HomePage(
             {others}
         }
     });
+    let report_county = code.clone();
     let switch = code.map(|code| {
         view! {
             <p class="county-switch">
@@ -85,7 +91,7 @@ pub fn HomePage(
         <h1>{county} " " {lang.t(Msg::SiteName)}</h1>
         {switch}
         <p class="lead">{lang.t(Msg::HomeIntro)}</p>
-        <ReportButtons lang />
+        <ReportButtons lang county=report_county />
         {contact}
         <h2>{lang.t(Msg::TownshipsAndVillages)}</h2>
         <ul class="townships">

@@ -8,6 +8,10 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
 use crate::web::state::AppState;
 
+/// The cookie that remembers a visitor's county in a deployment of several counties (its code:
+/// not personal, and the same for everyone who chose that county).
+pub const COUNTY_COOKIE: &str = "county";
+
 /// The value of one request cookie.
 pub fn read(headers: &HeaderMap, name: &str) -> Option<String> {
     CookieJar::from_headers(headers)

@@ -15,6 +15,11 @@ pub fn voice(state: &AppState, county: &Region, stored: &CountySettings) -> Coun
     resolve(stored, &county.name_zh, &s.hotline, &s.notice_prefix)
 }
 
+/// A county's voice, read from its stored settings.
+pub async fn voice_of(state: &AppState, county: &Region) -> AppResult<CountyVoice> {
+    Ok(voice(state, county, &cdb::get(&state.db, county.id).await?))
+}
+
 /// The county of a township and its voice (`None` for a township outside any county).
 pub async fn of_township(
     state: &AppState,

@@ -5,7 +5,7 @@
 use sqlx::Row;
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend, StaffSession, TestApp, DEMO_PASSWORD};
+use crate::helpers::{spawn_app, Backend, BrowserExt, StaffSession, TestApp, DEMO_PASSWORD};
 
 both_backends!(
     a_county_sees_nothing_of_another_county,
@@ -13,6 +13,7 @@ both_backends!(
     the_home_page_leads_to_a_county_and_remembers_it,
     statistics_roll_up_county_by_county,
     a_county_speaks_with_its_own_settings,
+    the_report_form_asks_for_the_county_first,
 );
 
 /// The second county: 巧家县 with 白鹤滩镇 and its 示范村 (the demo county is the first).
@@ -848,4 +849,121 @@ async fn a_county_speaks_with_its_own_settings(backend: Backend) {
     .expect("audit")
     .get(0);
     assert_eq!(n, 3);
+}
+
+/// The one-time token of a report form page.
+fn form_token(page: &str) -> String {
+    let marker = r#"name="token" value=""#;
+    let start = page.find(marker).expect("token") + marker.len();
+    page[start..start + 64].to_owned()
+}
+
+/// With several counties the report form first asks which county (a province's every village
+/// would be megabytes on a phone), then lists that county's places only — chosen on the
+/// county's page, remembered, or kept through a refused submission — and the report lands in
+/// that county's township.
+async fn the_report_form_asks_for_the_county_first(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let second = add_second_county(&app).await;
+    let (status, page) = app.get_text("/report").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("请先选择问题发生地所在的县"), "{page}");
+    assert!(
+        page.contains(r#"href="/report?county=530621000000""#)
+            && page.contains(r#"href="/report?county=530622000000""#)
+    );
+    assert!(!page.contains(r#"id="place""#), "no place list yet");
+    // A county's page sends its own county along.
+    let (_, county_page) = app.get_text("/c/530622000000").await;
+    assert!(county_page.contains(r#"href="/report?county=530622000000""#));
+    // The county's places only.
+    let (status, page) = app.get_text("/report?county=530622000000").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(r#"value="v:530622101201""#) && page.contains(r#"value="t:530622101000""#)
+    );
+    assert!(
+        !page.contains(r#"value="v:530621103201""#),
+        "no place of the other county"
+    );
+    assert!(page.contains(r#"name="county" value="530622000000""#));
+    // A code that is no county, or a hostile one: asked again, nothing echoed.
+    let (status, page) = app
+        .get_text("/report?county=%27%20OR%201%3D1--%3Cscript%3E")
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("请先选择") && !page.contains("<script>") && !page.contains("OR 1=1"));
+    // A remembered county opens its form at once.
+    let remembering = app.new_client();
+    let res = remembering
+        .get(app.url("/c/530622000000/remember"))
+        .send()
+        .await
+        .expect("remember");
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let page = remembering
+        .get(app.url("/report"))
+        .send()
+        .await
+        .expect("form")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        page.contains(r#"value="v:530622101201""#) && !page.contains(r#"value="v:530621103201""#)
+    );
+    // A refused submission keeps the county's list; a good one lands in its township.
+    let reporter = app.new_client();
+    let page = reporter
+        .get(app.url("/report?county=530622000000"))
+        .send()
+        .await
+        .expect("form")
+        .text()
+        .await
+        .expect("body");
+    let token = form_token(&page);
+    let res = reporter
+        .browser_post(app.url("/report"))
+        .form(&[
+            ("token", token.as_str()),
+            ("county", "530622000000"),
+            ("category", "favouritism"),
+            ("place", "v:530622101201"),
+            ("body", "太短"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 422);
+    let page = res.text().await.expect("body");
+    assert!(
+        page.contains(r#"value="v:530622101201""#) && !page.contains(r#"value="v:530621103201""#)
+    );
+    let before: i64 = sqlx::query("SELECT COUNT(*) FROM complaints WHERE township_id = $1")
+        .bind(second.township)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("n")
+        .get(0);
+    let res = reporter
+        .browser_post(app.url("/report"))
+        .form(&[
+            ("token", token.as_str()),
+            ("county", "530622000000"),
+            ("category", "favouritism"),
+            ("place", "v:530622101201"),
+            ("body", "村干部把低保名额给了自己的亲戚，他们家有小车。"),
+        ])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status().as_u16(), 303);
+    let after: i64 = sqlx::query("SELECT COUNT(*) FROM complaints WHERE township_id = $1")
+        .bind(second.township)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("n")
+        .get(0);
+    assert_eq!(after, before + 1);
 }
