@@ -6,5 +6,6 @@ pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod draws;
+pub mod regions;
 pub mod startup;
 pub mod telemetry;

@@ -66,6 +66,13 @@ enum Command {
         #[command(subcommand)]
         command: server::cli::StaffCommand,
     },
+    /// Load the region tree (counties, townships, villages) from division codes and names.
+    Regions {
+        #[command(flatten)]
+        common: CommonArgs,
+        #[command(subcommand)]
+        command: server::regions::RegionsCommand,
+    },
 }
 
 #[tokio::main]
@@ -111,6 +118,7 @@ async fn main() -> anyhow::Result<()> {
             println!("{}", server::backup::fingerprint(&url).await?);
         }
         Command::Staff { common, command } => server::cli::run(common, command).await?,
+        Command::Regions { common, command } => server::regions::run(common, command).await?,
         Command::Draw { command } => match server::draws::run(command) {
             0 => {}
             code => std::process::exit(code),

@@ -351,6 +351,16 @@ async fn notify(db: &Db, payload: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Tells the running instances, now, that every public page changed: for a command-line write,
+/// whose process ends before a notifier could send it. PostgreSQL only (a SQLite site is one
+/// instance in another process: its pages expire with the page TTL).
+pub async fn announce_everything(db: &Db) -> Result<(), sqlx::Error> {
+    if db.backend != Backend::Postgres {
+        return Ok(());
+    }
+    notify(db, &db.changes.payload(&[Topic::Everything])).await
+}
+
 /// Connects this process to the other instances (PostgreSQL only; `url` is `db`'s): starts the
 /// notifier that tells them of this process's changes, and listens for theirs — connected
 /// before this returns, so nothing announced after start-up is missed — applying each to

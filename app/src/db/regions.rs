@@ -70,6 +70,100 @@ pub async fn insert(
     Ok(row.try_get::<i64, _>(0)?)
 }
 
+/// What loading a planned region tree did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Loaded {
+    pub added: [usize; 3],
+    pub renamed: usize,
+    pub unchanged: usize,
+}
+
+/// Loads a planned tree (parents first) in the caller's transaction: a code not yet in the tree
+/// is added under its parent, a known one takes the file's names. `Ok(Err(problem))`, with
+/// nothing to keep, when a parent is neither in the tree nor in the file, or a code stands at
+/// another level (a group's code).
+#[tracing::instrument(skip_all)]
+pub async fn load_plan(
+    conn: &mut sqlx::AnyConnection,
+    plan: &crate::domain::region_code::Plan,
+) -> AppResult<Result<Loaded, String>> {
+    use crate::domain::region_code::CodeLevel;
+    use std::collections::HashMap;
+    let mut known: HashMap<String, (i64, String, String, Option<String>)> = HashMap::new();
+    for r in sqlx::query("SELECT id, code, level, name_zh, name_en FROM regions")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        known.insert(
+            r.try_get(1)?,
+            (r.try_get(0)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?),
+        );
+    }
+    let mut loaded = Loaded::default();
+    for p in &plan.regions {
+        let (level, slot) = match p.level {
+            CodeLevel::County => (Level::County, 0),
+            CodeLevel::Township => (Level::Township, 1),
+            CodeLevel::Village => (Level::Village, 2),
+            CodeLevel::AboveCounty => continue,
+        };
+        if let Some((id, stored_level, zh, en)) = known.get(&p.code) {
+            if stored_level != level.as_str() {
+                return Ok(Err(format!(
+                    "第 {} 行：代码 {} 已是一个{}的代码 (row {}: code {} is already a {})",
+                    p.row, p.code, stored_level, p.row, p.code, stored_level
+                )));
+            }
+            if *zh == p.name_zh && *en == p.name_en {
+                loaded.unchanged += 1;
+                continue;
+            }
+            sqlx::query("UPDATE regions SET name_zh = $1, name_en = $2 WHERE id = $3")
+                .bind(&p.name_zh)
+                .bind(&p.name_en)
+                .bind(*id)
+                .execute(&mut *conn)
+                .await?;
+            loaded.renamed += 1;
+            continue;
+        }
+        let parent = match &p.parent {
+            None => None,
+            Some(code) => match known.get(code) {
+                Some((id, _, _, _)) => Some(*id),
+                None => {
+                    return Ok(Err(format!(
+                        "第 {} 行：{} 的上级 {} 既不在文件中也不在系统中 (row {}: its parent {} is neither in the file nor in the tree)",
+                        p.row, p.code, code, p.row, code
+                    )))
+                }
+            },
+        };
+        let sort = i64::try_from(p.row).unwrap_or(i64::MAX);
+        let id = insert(
+            conn,
+            parent,
+            level,
+            &p.code,
+            &p.name_zh,
+            p.name_en.as_deref(),
+            sort,
+        )
+        .await?;
+        known.insert(
+            p.code.clone(),
+            (
+                id,
+                level.as_str().to_owned(),
+                p.name_zh.clone(),
+                p.name_en.clone(),
+            ),
+        );
+        loaded.added[slot] += 1;
+    }
+    Ok(Ok(loaded))
+}
+
 /// The county (the root region), if the database has been set up.
 #[tracing::instrument(skip_all)]
 pub async fn county(db: &Db) -> AppResult<Option<Region>> {

@@ -115,6 +115,8 @@ pub mod receipt;
 #[cfg(feature = "ssr")]
 pub mod recheck;
 #[cfg(feature = "ssr")]
+pub mod region_code;
+#[cfg(feature = "ssr")]
 pub mod stats;
 
 #[cfg(feature = "ssr")]

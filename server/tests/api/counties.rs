@@ -14,6 +14,7 @@ both_backends!(
     statistics_roll_up_county_by_county,
     a_county_speaks_with_its_own_settings,
     the_report_form_asks_for_the_county_first,
+    a_province_loads_its_regions_from_the_division_codes,
 );
 
 /// The second county: 巧家县 with 白鹤滩镇 and its 示范村 (the demo county is the first).
@@ -966,4 +967,109 @@ async fn the_report_form_asks_for_the_county_first(backend: Backend) {
         .expect("n")
         .get(0);
     assert_eq!(after, before + 1);
+}
+
+/// `sunshine regions import FILE` with `file` (GBK, as Excel in China saves .csv) on the app's
+/// database: (success, stdout, stderr).
+fn import_regions(app: &TestApp, name: &str, text: &str) -> (bool, String, String) {
+    let (gbk, _, unmappable) = encoding_rs::GBK.encode(text);
+    assert!(!unmappable);
+    let file = app.data_dir.path().join(name);
+    std::fs::write(&file, &gbk).expect("write");
+    let cli_dir = tempfile::tempdir().expect("dir");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sunshine"))
+        .args(["regions", "import", file.to_str().expect("utf-8")])
+        .env("DATABASE_URL", &app.database_url)
+        .env("SUNSHINE_DATA_DIR", cli_dir.path())
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run sunshine");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+async fn region_count(app: &TestApp) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM regions")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("n")
+        .get(0)
+}
+
+/// An operator loads a county's townships and villages from the statistics bureau's division
+/// codes (a province file: its province and prefecture rows are skipped): the site then has
+/// several counties and serves the new one's page; a file with a bad row or an orphan village
+/// loads nothing and says which row; loading again renames and adds nothing twice.
+async fn a_province_loads_its_regions_from_the_division_codes(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, home) = app.get_text("/").await;
+    assert!(home.contains("龙泉村"), "one county: its home page");
+    let before = region_count(&app).await;
+    let file = "统计用区划代码,名称,英文名称\n530000000000,云南省\n530600000000,昭通市\n\
+                530622101201,示范村\n530622101202,新田村\n530622101000,白鹤滩镇,Baihetan\n\
+                530622000000,巧家县,Qiaojia\n530621103201,龙泉村\n";
+    let (ok, out, err) = import_regions(&app, "zhaotong.csv", file);
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains(
+            "added 1 counties, 1 townships, 2 villages; renamed 0; unchanged 1; skipped 2"
+        ),
+        "{out}"
+    );
+    assert_eq!(region_count(&app).await, before + 4);
+    let (status, page) = app.get_text("/c/530622000000").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("白鹤滩镇") && page.contains("新田村") && page.contains("示范村"));
+    let village =
+        app::db::regions::by_code(&app.db, app::db::regions::Level::Village, "530622101201")
+            .await
+            .expect("q")
+            .expect("village");
+    let township =
+        app::db::regions::by_code(&app.db, app::db::regions::Level::Township, "530622101000")
+            .await
+            .expect("q")
+            .expect("township");
+    assert_eq!(village.parent_id, Some(township.id));
+    assert_eq!(township.name_en.as_deref(), Some("Baihetan"));
+    if backend == Backend::Postgres {
+        // The running instance was told at once: its cached home page now lists the counties.
+        let (_, home) = app.get_text("/").await;
+        assert!(home.contains(r#"href="/c/530622000000""#), "{home}");
+    }
+    // Bad rows: every one named, nothing loaded.
+    let (ok, _, err) = import_regions(
+        &app,
+        "bad.csv",
+        "530623000000,东川区\n5306231012,短码\n530623101201,\n",
+    );
+    assert!(!ok);
+    assert!(err.contains("第 2 行") && err.contains("第 3 行"), "{err}");
+    // A village whose township is neither in the file nor in the tree: nothing loaded.
+    let (ok, _, err) = import_regions(
+        &app,
+        "orphan.csv",
+        "530623000000,东川区\n530623101201,孤村\n",
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("第 2 行") && err.contains("530623101000"),
+        "{err}"
+    );
+    assert_eq!(region_count(&app).await, before + 4, "all or nothing");
+    // Again, with one name corrected: renamed, nothing added twice.
+    let (ok, out, err) = import_regions(
+        &app,
+        "again.csv",
+        "530622000000,巧家县,Qiaojia\n530622101000,白鹤滩镇,Baihetan\n530622101202,新田村委会\n",
+    );
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("added 0 counties, 0 townships, 0 villages; renamed 1; unchanged 2"),
+        "{out}"
+    );
+    assert_eq!(region_count(&app).await, before + 4);
 }
