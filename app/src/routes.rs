@@ -41,6 +41,10 @@ fn public(state: &AppState) -> Router<AppState> {
         .route("/c/{code}", get(home::county))
         .route("/c/{code}/remember", get(home::remember_county))
         .route("/c/{code}/stats", get(accountability::county_stats_page))
+        .route(
+            "/m/{code}/stats",
+            get(accountability::prefecture_stats_page),
+        )
         .route("/v/{code}", get(publicity::village))
         .route("/p/{id}", get(publicity::batch))
         .route(

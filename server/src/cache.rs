@@ -112,6 +112,12 @@ pub fn topic_of(path: &str) -> Option<Topic> {
         }
         return one_segment(code).map(|_| Topic::Home);
     }
+    if let Some(code) = path.strip_prefix("/m/") {
+        return code
+            .strip_suffix("/stats")
+            .and_then(one_segment)
+            .map(|_| Topic::Statistics);
+    }
     if let Some(id) = path.strip_prefix("/p/") {
         return id.parse().ok().map(Topic::Batch);
     }
@@ -298,6 +304,8 @@ mod tests {
             ("/c/530621000000", Some(Topic::Home)),
             ("/c/530621000000/remember", None),
             ("/c/530621000000/stats", Some(Topic::Statistics)),
+            ("/m/530600000000/stats", Some(Topic::Statistics)),
+            ("/m/530600000000", None),
             ("/poster", Some(Topic::Home)),
             (
                 "/v/530621103201",

@@ -17,7 +17,8 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 #[derive(clap::Subcommand, Debug)]
 pub enum RegionsCommand {
     /// Load regions from a .csv of `code,name[,English name]` (12-digit division codes; a
-    /// header row is allowed; province and prefecture rows are skipped). Prints what changed.
+    /// header row is allowed; province and prefecture rows name the levels above the counties,
+    /// which the statistics roll up to). Prints what changed.
     Import { file: std::path::PathBuf },
 }
 
@@ -78,8 +79,8 @@ pub async fn run(common: CommonArgs, cmd: RegionsCommand) -> anyhow::Result<()> 
     let [counties, townships, villages] = loaded.added;
     println!(
         "regions: added {counties} counties, {townships} townships, {villages} villages; \
-         renamed {}; unchanged {}; skipped {} province/prefecture rows",
-        loaded.renamed, loaded.unchanged, plan.above_county
+         renamed {}; unchanged {}; names above counties: {}",
+        loaded.renamed, loaded.unchanged, loaded.upper
     );
     Ok(())
 }

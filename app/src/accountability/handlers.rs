@@ -78,18 +78,31 @@ async fn load(state: &AppState, scope: &Scope) -> AppResult<Loaded> {
     })
 }
 
+/// What the rows of a statistics page are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowLevel {
+    Township,
+    County,
+    /// 市、州: a province's file named two or more.
+    Prefecture,
+}
+
 /// What the statistics show: one row per township of a county (or of a one-county
-/// deployment), or one per county of a deployment of several, and their total.
+/// deployment), per county of a deployment of several, or per prefecture when its counties
+/// lie in several; and their total.
 pub struct Stats {
     /// (code, row) in the order the regions are listed.
     pub rows: Vec<(String, TownshipRow)>,
     pub total: TownshipRow,
-    /// Whether the rows are counties.
-    pub counties: bool,
+    pub level: RowLevel,
+    /// Every county's row, when the deployment has several (the JSON gives them beside the
+    /// prefectures').
+    pub counties: Vec<(String, TownshipRow)>,
 }
 
 /// The statistics of the deployment: its townships when it is one county, else its counties,
-/// each rolled up from its townships with the same small-count rules.
+/// each rolled up from its townships with the same small-count rules, and those rolled up to
+/// their prefectures when there are several.
 pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
     let counties = regions::counties(&state.db).await?;
     let townships = regions::by_level(&state.db, regions::Level::Township).await?;
@@ -99,26 +112,126 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
         return Ok(Stats {
             rows,
             total,
-            counties: false,
+            level: RowLevel::Township,
+            counties: vec![],
         });
     }
-    let mut rows = Vec::new();
-    for c in &counties {
-        let (_, mut total) = county_rows(lang, &data, &townships, c.id);
-        total.name = lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned();
-        rows.push((c.code.clone(), total));
-    }
+    let county_level = county_totals(lang, &data, &townships, &counties);
     let total = TownshipRow {
         name: lang.t(Msg::AllCounties).to_owned(),
         complaints: aggregate(&data.complaints).public(),
         ..Default::default()
     };
-    let total = roll_up(total, &rows);
+    let total = roll_up(total, &county_level);
+    let names = regions::prefectures(&state.db).await?;
+    let groups = prefecture_groups(&counties);
+    if groups.len() < 2 {
+        return Ok(Stats {
+            rows: county_level.clone(),
+            total,
+            level: RowLevel::County,
+            counties: county_level,
+        });
+    }
+    let mut rows = Vec::new();
+    for (code, members) in &groups {
+        let name = names.iter().find(|(c, _, _)| c == code).map_or_else(
+            || code.clone(),
+            |(_, zh, en)| lang.pick(zh, en.as_deref()).to_owned(),
+        );
+        let ids: Vec<i64> = members.iter().map(|c| c.id).collect();
+        let complaints = townships
+            .iter()
+            .filter(|t| t.parent_id.is_some_and(|p| ids.contains(&p)))
+            .filter_map(|t| data.complaints_of.get(&t.id))
+            .flatten()
+            .map(|&i| &data.complaints[i]);
+        let head = TownshipRow {
+            name,
+            complaints: aggregate(complaints).public(),
+            ..Default::default()
+        };
+        let theirs: Vec<(String, TownshipRow)> = county_level
+            .iter()
+            .filter(|(c, _)| members.iter().any(|m| m.code == *c))
+            .cloned()
+            .collect();
+        rows.push((code.clone(), roll_up(head, &theirs)));
+    }
     Ok(Stats {
         rows,
         total,
-        counties: true,
+        level: RowLevel::Prefecture,
+        counties: county_level,
     })
+}
+
+/// Counties by prefecture code (the first four digits of theirs), in code order.
+fn prefecture_groups(counties: &[regions::Region]) -> Vec<(String, Vec<regions::Region>)> {
+    let mut groups: std::collections::BTreeMap<String, Vec<regions::Region>> = Default::default();
+    for c in counties {
+        groups
+            .entry(crate::domain::region_code::prefecture_of(&c.code))
+            .or_default()
+            .push(c.clone());
+    }
+    groups.into_iter().collect()
+}
+
+/// One row per county, each rolled up from its townships.
+fn county_totals(
+    lang: Lang,
+    data: &Loaded,
+    townships: &[regions::Region],
+    counties: &[regions::Region],
+) -> Vec<(String, TownshipRow)> {
+    counties
+        .iter()
+        .map(|c| {
+            let (_, mut total) = county_rows(lang, data, townships, c.id);
+            total.name = lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned();
+            (c.code.clone(), total)
+        })
+        .collect()
+}
+
+/// The statistics of one prefecture: its counties and their total; `None` when no county of
+/// the deployment lies in it.
+pub async fn compute_prefecture(
+    state: &AppState,
+    lang: Lang,
+    code: &str,
+) -> AppResult<Option<Stats>> {
+    let counties: Vec<regions::Region> = regions::counties(&state.db)
+        .await?
+        .into_iter()
+        .filter(|c| crate::domain::region_code::prefecture_of(&c.code) == code)
+        .collect();
+    if counties.is_empty() {
+        return Ok(None);
+    }
+    let townships = regions::by_level(&state.db, regions::Level::Township).await?;
+    let data = load(state, &Scope::All).await?;
+    let rows = county_totals(lang, &data, &townships, &counties);
+    let ids: Vec<i64> = counties.iter().map(|c| c.id).collect();
+    let complaints = townships
+        .iter()
+        .filter(|t| t.parent_id.is_some_and(|p| ids.contains(&p)))
+        .filter_map(|t| data.complaints_of.get(&t.id))
+        .flatten()
+        .map(|&i| &data.complaints[i]);
+    let head = TownshipRow {
+        name: lang.t(Msg::CountyTotal).to_owned(),
+        complaints: aggregate(complaints).public(),
+        ..Default::default()
+    };
+    let total = roll_up(head, &rows);
+    Ok(Some(Stats {
+        rows: rows.clone(),
+        total,
+        level: RowLevel::County,
+        counties: rows,
+    }))
 }
 
 /// The statistics of one county of the deployment: its townships and the county total.
@@ -131,7 +244,8 @@ pub async fn compute_county(state: &AppState, lang: Lang, county_id: i64) -> App
     Ok(Stats {
         rows,
         total,
-        counties: false,
+        level: RowLevel::Township,
+        counties: vec![],
     })
 }
 
@@ -240,6 +354,33 @@ pub async fn stats_page(State(state): State<AppState>, ctx: PageCtx) -> AppResul
     render_stats(&ctx, stats, String::new())
 }
 
+/// `GET /m/{code}/stats`: one prefecture's statistics, county by county.
+pub async fn prefecture_stats_page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+) -> AppResult<Response> {
+    if !crate::domain::is_region_code(&code)
+        || crate::domain::region_code::level_of(&code)
+            != Some(crate::domain::region_code::CodeLevel::AboveCounty)
+        || crate::domain::region_code::upper_level(&code) != "prefecture"
+    {
+        return Err(AppError::NotFound);
+    }
+    let stats = compute_prefecture(&state, ctx.lang, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let place = regions::prefectures(&state.db)
+        .await?
+        .into_iter()
+        .find(|(c, _, _)| *c == code)
+        .map_or_else(
+            || code.clone(),
+            |(_, zh, en)| ctx.lang.pick(&zh, en.as_deref()).to_owned(),
+        );
+    render_stats(&ctx, stats, place)
+}
+
 /// `GET /c/{code}/stats`: one county's statistics, township by township.
 pub async fn county_stats_page(
     State(state): State<AppState>,
@@ -259,16 +400,16 @@ pub async fn county_stats_page(
 
 fn render_stats(ctx: &PageCtx, stats: Stats, place: String) -> AppResult<Response> {
     let lang = ctx.lang;
-    let unit = if stats.counties {
-        Msg::CountyColumn
-    } else {
-        Msg::Township
+    let (unit, link) = match stats.level {
+        RowLevel::Township => (Msg::Township, None),
+        RowLevel::County => (Msg::CountyColumn, Some("/c/")),
+        RowLevel::Prefecture => (Msg::PrefectureColumn, Some("/m/")),
     };
-    let links = stats.counties.then(|| {
+    let links = link.map(|prefix| {
         stats
             .rows
             .iter()
-            .map(|(code, r)| (code.clone(), r.name.clone()))
+            .map(|(code, r)| (format!("{prefix}{code}/stats"), r.name.clone()))
             .collect::<Vec<_>>()
     });
     let rows = stats.rows.into_iter().map(|(_, r)| r).collect();
@@ -315,12 +456,11 @@ pub async fn stats_json(State(state): State<AppState>) -> AppResult<Json<serde_j
     let Stats {
         rows,
         total,
+        level,
         counties,
     } = compute(&state, Lang::Zh).await?;
-    let regions: Vec<serde_json::Value> = rows
-        .iter()
-        .map(|(code, r)| {
-            json!({
+    let row_json = |(code, r): &(String, TownshipRow)| {
+        json!({
                 "code": code,
                 "name": r.name,
                 "households": count(r.households),
@@ -330,15 +470,17 @@ pub async fn stats_json(State(state): State<AppState>) -> AppResult<Json<serde_j
                 "stopped_this_year": count(r.stopped_this_year),
                 "complaints": complaints_json(&r.complaints),
                 "process": process_json(r.process),
-            })
         })
-        .collect();
-    let (key, note) = if counties {
-        ("counties", "county rows are rolled up from their townships, whose counts from 1 to 4 are null; a total over such counts is rounded to tens, so that no household or reporter can be singled out; \"county\" is the total of every county")
-    } else {
-        ("townships", "township counts from 1 to 4 are null, and county totals over them are rounded to tens, so that no household or reporter can be singled out")
     };
-    Ok(Json(json!({
+    let (key, note) = match level {
+        RowLevel::Township => ("townships", "township counts from 1 to 4 are null, and county totals over them are rounded to tens, so that no household or reporter can be singled out"),
+        _ => ("counties", "county rows are rolled up from their townships (prefecture rows, when given, from their counties), whose counts from 1 to 4 are null; a total over such counts is rounded to tens, so that no household or reporter can be singled out; \"county\" is the total of every county"),
+    };
+    let regions: Vec<serde_json::Value> = match level {
+        RowLevel::Prefecture => counties.iter().map(row_json).collect(),
+        _ => rows.iter().map(row_json).collect(),
+    };
+    let mut body = json!({
         "note": note,
         "county": {
             "rounded_to_tens": total.approx,
@@ -351,7 +493,11 @@ pub async fn stats_json(State(state): State<AppState>) -> AppResult<Json<serde_j
             "process": process_json(total.process),
         },
         key: regions,
-    })))
+    });
+    if level == RowLevel::Prefecture {
+        body["prefectures"] = rows.iter().map(row_json).collect();
+    }
+    Ok(Json(body))
 }
 
 async fn list(state: &AppState, ctx: &PageCtx, kind: Kind) -> AppResult<Response> {

@@ -128,7 +128,7 @@ pub fn StatsPage(
     unit: Msg,
     /// The county the page is about (empty: the whole deployment).
     place: String,
-    /// (code, name) of each county, to its own page, when the rows are counties.
+    /// (href, name) of each row's own page, when the rows are counties or prefectures.
     links: Option<Vec<(String, String)>>,
 ) -> impl IntoView {
     // On a phone each row stacks into a card; `data-label` names each number there.
@@ -222,7 +222,7 @@ pub fn StatsPage(
             <ul class="villages counties">
                 {links
                     .into_iter()
-                    .map(|(code, name)| view! { <li><a href=format!("/c/{code}/stats")>{name}</a></li> })
+                    .map(|(href, name)| view! { <li><a href=href>{name}</a></li> })
                     .collect_view()}
             </ul>
         })}

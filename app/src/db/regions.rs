@@ -74,6 +74,8 @@ pub async fn insert(
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Loaded {
     pub added: [usize; 3],
+    /// Province and prefecture names stored (new or changed).
+    pub upper: usize,
     pub renamed: usize,
     pub unchanged: usize,
 }
@@ -100,6 +102,19 @@ pub async fn load_plan(
         );
     }
     let mut loaded = Loaded::default();
+    for p in &plan.above {
+        sqlx::query(
+            "INSERT INTO upper_regions (code, level, name_zh, name_en) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en",
+        )
+        .bind(&p.code)
+        .bind(crate::domain::region_code::upper_level(&p.code))
+        .bind(&p.name_zh)
+        .bind(&p.name_en)
+        .execute(&mut *conn)
+        .await?;
+        loaded.upper += 1;
+    }
     for p in &plan.regions {
         let (level, slot) = match p.level {
             CodeLevel::County => (Level::County, 0),
@@ -162,6 +177,19 @@ pub async fn load_plan(
         loaded.added[slot] += 1;
     }
     Ok(Ok(loaded))
+}
+
+/// The prefectures (市、州) named above the counties: (code, Chinese name, English name), by code.
+#[tracing::instrument(skip_all)]
+pub async fn prefectures(db: &Db) -> AppResult<Vec<(String, String, Option<String>)>> {
+    let rows = sqlx::query(
+        "SELECT code, name_zh, name_en FROM upper_regions WHERE level = 'prefecture' ORDER BY code",
+    )
+    .fetch_all(db.reader())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .collect()
 }
 
 /// The county (the root region), if the database has been set up.

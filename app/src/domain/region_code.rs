@@ -42,6 +42,20 @@ pub fn level_of(code: &str) -> Option<CodeLevel> {
     })
 }
 
+/// Whether a code above the counties is a province's (`53` and ten zeros) or a prefecture's.
+pub fn upper_level(code: &str) -> &'static str {
+    if code.get(2..).is_some_and(|r| r.bytes().all(|b| b == b'0')) {
+        "province"
+    } else {
+        "prefecture"
+    }
+}
+
+/// The prefecture (市、州) a county's code belongs to: its first four digits.
+pub fn prefecture_of(county_code: &str) -> String {
+    format!("{}00000000", county_code.get(..4).unwrap_or("0000"))
+}
+
 /// The code of the region a township or village belongs to.
 pub fn parent_code(code: &str, level: CodeLevel) -> Option<String> {
     match level {
@@ -63,11 +77,11 @@ pub struct PlannedRegion {
 }
 
 /// What a file of codes and names becomes: the regions to load, parents before children, and
-/// how many rows named a province or prefecture (not stored).
+/// the names of the province and prefectures above them (kept beside the tree).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
     pub regions: Vec<PlannedRegion>,
-    pub above_county: usize,
+    pub above: Vec<PlannedRegion>,
 }
 
 pub const NAME_MAX: usize = 40;
@@ -102,10 +116,6 @@ pub fn plan<'a>(
             ));
             continue;
         }
-        if level == CodeLevel::AboveCounty {
-            plan.above_county += 1;
-            continue;
-        }
         let name = cell(1);
         let name_ok = |n: &str| n.chars().count() <= NAME_MAX && !n.chars().any(char::is_control);
         if name.is_empty() || !name_ok(name) {
@@ -121,14 +131,19 @@ pub fn plan<'a>(
             ));
             continue;
         }
-        plan.regions.push(PlannedRegion {
+        let region = PlannedRegion {
             row,
             code: code.to_owned(),
             level,
             parent: parent_code(code, level),
             name_zh: name.to_owned(),
             name_en: name_en.map(str::to_owned),
-        });
+        };
+        if level == CodeLevel::AboveCounty {
+            plan.above.push(region);
+        } else {
+            plan.regions.push(region);
+        }
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -186,7 +201,10 @@ mod tests {
              530622101201,示范村\n530622101000,白鹤滩镇,Baihetan\n530622000000,巧家县,Qiaojia\n\n",
         ))
         .expect("valid");
-        assert_eq!(p.above_county, 2);
+        assert_eq!(p.above.len(), 2);
+        assert_eq!(upper_level(&p.above[0].code), "province");
+        assert_eq!(upper_level(&p.above[1].code), "prefecture");
+        assert_eq!(prefecture_of("530622000000"), p.above[1].code);
         let codes: Vec<&str> = p.regions.iter().map(|r| r.code.as_str()).collect();
         assert_eq!(codes, ["530622000000", "530622101000", "530622101201"]);
         assert_eq!(p.regions[1].name_en.as_deref(), Some("Baihetan"));

@@ -32,25 +32,48 @@ pub async fn home(
         .filter(|code| counties.iter().any(|c| c.code == *code));
     match remembered {
         Some(code) => Ok(Redirect::to(&format!("/c/{code}")).into_response()),
-        None => counties_list(&ctx, &counties),
+        None => counties_list(&state, &ctx, &counties).await,
     }
 }
 
 /// `GET /counties`: every county of the deployment, whatever was remembered.
 pub async fn counties(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
     let counties = regions::counties(&state.db).await?;
-    counties_list(&ctx, &counties)
+    counties_list(&state, &ctx, &counties).await
 }
 
-fn counties_list(ctx: &PageCtx, counties: &[regions::Region]) -> AppResult<Response> {
+/// The counties, under their prefectures (市、州) when a province's file named several.
+async fn counties_list(
+    state: &AppState,
+    ctx: &PageCtx,
+    counties: &[regions::Region],
+) -> AppResult<Response> {
     let lang = ctx.lang;
-    let items: Vec<VillageLink> = counties
-        .iter()
-        .map(|c| VillageLink {
-            code: c.code.clone(),
-            name: lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned(),
-        })
-        .collect();
+    let names = regions::prefectures(&state.db).await?;
+    let mut groups: std::collections::BTreeMap<String, Vec<VillageLink>> = Default::default();
+    for c in counties {
+        groups
+            .entry(crate::domain::region_code::prefecture_of(&c.code))
+            .or_default()
+            .push(VillageLink {
+                code: c.code.clone(),
+                name: lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned(),
+            });
+    }
+    let items: Vec<(String, Vec<VillageLink>)> = if groups.len() < 2 {
+        vec![(String::new(), groups.into_values().flatten().collect())]
+    } else {
+        groups
+            .into_iter()
+            .map(|(code, links)| {
+                let name = names.iter().find(|(c, _, _)| *c == code).map_or_else(
+                    || code.clone(),
+                    |(_, zh, en)| lang.pick(zh, en.as_deref()).to_owned(),
+                );
+                (name, links)
+            })
+            .collect()
+    };
     Ok(ctx
         .described(lang.t(Msg::MetaHome))
         .render(

@@ -35,18 +35,31 @@ fn ReportButtons(
 
 /// The deployment's counties, when it holds several: each leads to its own home page.
 #[component]
-pub fn CountiesPage(lang: Lang, counties: Vec<VillageLink>) -> impl IntoView {
+pub fn CountiesPage(
+    lang: Lang,
+    /// (prefecture name, its counties); one group with an empty name when there is no
+    /// prefecture to group by.
+    counties: Vec<(String, Vec<VillageLink>)>,
+) -> impl IntoView {
     view! {
         <h1>{lang.t(Msg::SiteName)}</h1>
         <p class="lead">{lang.t(Msg::HomeIntro)}</p>
         <ReportButtons lang county=None />
         <h2>{lang.t(Msg::ChooseCounty)}</h2>
-        <ul class="villages counties">
-            {counties
-                .into_iter()
-                .map(|c| view! { <li><a href=format!("/c/{}", c.code)>{c.name}</a></li> })
-                .collect_view()}
-        </ul>
+        {counties
+            .into_iter()
+            .map(|(prefecture, links)| {
+                view! {
+                    {(!prefecture.is_empty()).then(|| view! { <h3>{prefecture}</h3> })}
+                    <ul class="villages counties">
+                        {links
+                            .into_iter()
+                            .map(|c| view! { <li><a href=format!("/c/{}", c.code)>{c.name}</a></li> })
+                            .collect_view()}
+                    </ul>
+                }
+            })
+            .collect_view()}
     }
 }
 

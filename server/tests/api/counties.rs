@@ -15,6 +15,7 @@ both_backends!(
     a_county_speaks_with_its_own_settings,
     the_report_form_asks_for_the_county_first,
     a_province_loads_its_regions_from_the_division_codes,
+    statistics_and_counties_group_by_prefecture,
 );
 
 /// The second county: 巧家县 with 白鹤滩镇 and its 示范村 (the demo county is the first).
@@ -1015,7 +1016,7 @@ async fn a_province_loads_its_regions_from_the_division_codes(backend: Backend) 
     assert!(ok, "{out}{err}");
     assert!(
         out.contains(
-            "added 1 counties, 1 townships, 2 villages; renamed 0; unchanged 1; skipped 2"
+            "added 1 counties, 1 townships, 2 villages; renamed 0; unchanged 1; names above counties: 2"
         ),
         "{out}"
     );
@@ -1072,4 +1073,74 @@ async fn a_province_loads_its_regions_from_the_division_codes(backend: Backend) 
         "{out}"
     );
     assert_eq!(region_count(&app).await, before + 4);
+}
+
+/// A province's file names its prefectures: the statistics roll up township → county →
+/// prefecture → province (a row per prefecture, each with its own page of county rows), the
+/// JSON gives both, and the list of counties is grouped under its prefectures.
+async fn statistics_and_counties_group_by_prefecture(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // (Read from a page the assertions below do not read again: on SQLite the site learns of a
+    // command-line change when its cached pages expire.)
+    let (_, demo) = app.get_text("/c/530621000000/stats").await;
+    let demo_households = summary_number(&demo, "户数");
+    let (ok, out, err) = import_regions(
+        &app,
+        "yunnan.csv",
+        "530000000000,云南省\n530100000000,昆明市,Kunming\n530600000000,昭通市\n\
+         530102000000,五华区\n530102001000,华山街道\n530102001001,翠湖社区\n\
+         530622000000,巧家县\n530622101000,白鹤滩镇\n530622101201,示范村\n",
+    );
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("names above counties: 3"), "{out}");
+    let (status, page) = app.get_text("/stats").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(r#"href="/m/530600000000/stats""#)
+            && page.contains(r#"href="/m/530100000000/stats""#),
+        "a row and a link per prefecture: {page}"
+    );
+    assert!(
+        !page.contains(r#"href="/c/530621000000/stats""#),
+        "counties are one level down"
+    );
+    assert_eq!(summary_number(&page, "户数"), demo_households);
+    let (status, page) = app.get_text("/m/530600000000/stats").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("昭通市"));
+    assert!(
+        page.contains(r#"href="/c/530621000000/stats""#)
+            && page.contains(r#"href="/c/530622000000/stats""#)
+            && !page.contains(r#"href="/c/530102000000/stats""#),
+        "its own counties only"
+    );
+    assert_eq!(summary_number(&page, "户数"), demo_households);
+    let (_, page) = app.get_text("/m/530100000000/stats").await;
+    assert_eq!(summary_number(&page, "户数"), 0);
+    for bad in [
+        "/m/539900000000/stats",
+        "/m/530621000000/stats",
+        "/m/x%27--/stats",
+    ] {
+        assert_eq!(app.get(bad).await.status().as_u16(), 404, "{bad}");
+    }
+    let v: serde_json::Value = app.get("/api/v1/stats").await.json().await.expect("json");
+    let prefectures = v["prefectures"].as_array().expect("prefectures");
+    assert_eq!(prefectures.len(), 2);
+    let zhaotong = prefectures
+        .iter()
+        .find(|p| p["code"] == "530600000000")
+        .expect("昭通市");
+    assert_eq!(zhaotong["households"], demo_households);
+    assert_eq!(v["counties"].as_array().expect("counties").len(), 3);
+    // The list of counties, under their prefectures.
+    let (_, page) = app.get_text("/counties").await;
+    let kunming = page.find("昆明市").expect("昆明市 heading");
+    let wuhua = page.find(r#"href="/c/530102000000""#).expect("五华区");
+    let zhaotong = page.find("昭通市").expect("昭通市 heading");
+    let ludian = page.find(r#"href="/c/530621000000""#).expect("鲁甸县");
+    assert!(
+        kunming < wuhua && wuhua < zhaotong && zhaotong < ludian,
+        "{page}"
+    );
 }

@@ -1261,6 +1261,7 @@ async fn privacy_crawler_finds_no_identities(backend: Backend) {
             "/counties" => vec![ok(route.clone())],
             "/c/{code}" => vec![ok(format!("/c/{}", app::demo::COUNTY_CODE))],
             "/c/{code}/stats" => vec![ok(format!("/c/{}/stats", app::demo::COUNTY_CODE))],
+            "/m/{code}/stats" => vec![ok("/m/530600000000/stats".to_owned())],
             "/c/{code}/remember" => vec![found(format!("/c/{}/remember", app::demo::COUNTY_CODE))],
             "/lang/{code}" => vec![found("/lang/en".to_owned()), found("/lang/zh".to_owned())],
             "/large" => vec![found("/large?on=1".to_owned())],
