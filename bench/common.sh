@@ -57,3 +57,8 @@ wrk_stats() {
     function ms(v) { if (v ~ /us$/) return v/1000; if (v ~ /ms$/) return v+0; if (v ~ /s$/) return v*1000; return v }
     END { printf "%.0f %.2f %.2f\n", rps, ms(p50), ms(p99) }'
 }
+
+need_pkg() { # need_pkg PACKAGE…: install Debian packages (for tools that are not commands)
+  echo "installing: $*" >&2
+  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
+}

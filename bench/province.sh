@@ -6,10 +6,13 @@
 #    - cached village page: req/s, p99;
 #    - a standing list published on instance A: seconds until B and C serve the new page;
 #    - reports through nginx while one instance is killed with -9: acknowledged (303) against
-#      stored, and the errors nginx passed on.
+#      stored, and the errors nginx passed on; each report queues an acknowledgement mail, sent
+#      by the instances to a real SMTP sink (aiosmtpd): delivered, duplicates (by Message-ID),
+#      lost, and those still held by the killed instance's claim (retried when its lease ends).
 # Everything runs on this one machine (2 cores): instances, nginx, PostgreSQL and wrk share it.
 source "$(dirname "$0")/common.sh"
 need wrk curl nginx
+python3 -c 'import aiosmtpd' 2>/dev/null || need_pkg python3-aiosmtpd
 build_release
 PG="${SUNSHINE_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 COUNTIES="${COUNTIES:-129}"
@@ -44,6 +47,12 @@ echo "database: $(psql "$DB" -tAc "SELECT pg_size_pretty(pg_database_size('$DBNA
   "$(psql "$DB" -tAc "SELECT COUNT(*) FROM regions WHERE level = 'village'") villages," \
   "$(psql "$DB" -tAc "SELECT COUNT(*) FROM households") households"
 
+# A real SMTP sink: every message a file in a maildir.
+SPORT="$(free_port)"; mkdir -p "$WORK/maildir"
+python3 -m aiosmtpd -n -l "127.0.0.1:$SPORT" -c aiosmtpd.handlers.Mailbox "$WORK/maildir" \
+  >"$WORK/smtp.log" 2>&1 &
+PIDS+=($!)
+
 # Three instances on the one database, with the same secret (sessions and receipts).
 SECRET="$(openssl rand -hex 32 2>/dev/null || python3 -c 'import secrets; print(secrets.token_hex(32))')"
 PORTS=()
@@ -51,6 +60,7 @@ for i in 1 2 3; do
   port="$(free_port)"; mkdir -p "$WORK/i$i"
   env DATABASE_URL="$DB" SUNSHINE_SECRET="$SECRET" SUNSHINE_WORKER_ID="bench-$i" \
     SUNSHINE_TRUST_PROXY=1 SUNSHINE_DATA_DIR="$WORK/i$i" SUNSHINE_RATE_BURST_FACTOR=10000 RUST_LOG=warn \
+    SMTP_URL="smtp://127.0.0.1:$SPORT" \
     "$BIN" serve --listen "127.0.0.1:$port" >"$WORK/i$i/server.log" 2>&1 &
   PIDS+=($!); PORTS+=("$port")
 done
@@ -159,7 +169,8 @@ printf "\npublished on instance 1: new page on instance 2 after %s s, on instanc
 # Reports through nginx (3 instances) while instance 2 is killed with -9 halfway.
 nginx_with 3
 before=$(psql "$DB" -tAc "SELECT COUNT(*) FROM complaints")
-REPORT_PLACE=v:590001001001 wrk -t2 -c64 -d"${D}s" -s "$ROOT/bench/report.lua" "http://127.0.0.1:$NPORT" >"$WORK/reports.txt" 2>&1 &
+mail_before=$(psql "$DB" -tAc "SELECT COALESCE(MAX(id), 0) FROM outbox")
+REPORT_EMAIL=bench@example.cn REPORT_PLACE=v:590001001001 wrk -t2 -c64 -d"${D}s" -s "$ROOT/bench/report.lua" "http://127.0.0.1:$NPORT" >"$WORK/reports.txt" 2>&1 &
 WRK=$!
 sleep "$((D / 2))"
 kill -9 "${PIDS[1]}"
@@ -173,3 +184,18 @@ printf "\nreports through nginx, 64 connections, %ss, instance 2 killed -9 at %s
 printf "  answered %s, acknowledged (303) %s, errors passed on %s (%s); stored %s; acknowledged but not stored: %s\n" \
   "$n" "$acked" "$bad" "$sock" "$stored" "$(( acked > stored ? acked - stored : 0 ))"
 printf "  stored per second: %.0f\n" "$(echo "$stored / $D" | bc -l)"
+
+# The acknowledgement mails of those reports: wait (bounded) for the two live instances to send
+# what they can; what the killed instance had claimed waits for its lease to end (600 s).
+queued=$(psql "$DB" -tAc "SELECT COUNT(*) FROM outbox WHERE id > $mail_before")
+for _ in $(seq 1 "${MAIL_WAIT:-90}"); do
+  left=$(psql "$DB" -tAc "SELECT COUNT(*) FROM outbox WHERE id > $mail_before AND state = 'pending'
+    AND (claim_until IS NULL OR claimed_by <> 'bench-2')")
+  [ "$left" = 0 ] && break
+  sleep 1
+done
+held=$(psql "$DB" -tAc "SELECT COUNT(*) FROM outbox WHERE id > $mail_before AND state = 'pending'")
+delivered=$(find "$WORK/maildir" -type f -path '*/new/*' | wc -l)
+distinct=$(find "$WORK/maildir" -type f -path '*/new/*' -exec grep -h -i -m1 '^Message-ID:' {} + | sort -u | wc -l)
+printf "  mail: queued %s, delivered %s (%s distinct Message-IDs), duplicates %s, still held by the killed instance's claim %s, lost %s\n" \
+  "$queued" "$delivered" "$distinct" "$((delivered - distinct))" "$held" "$((queued - distinct - held))"
