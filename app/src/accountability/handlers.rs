@@ -139,16 +139,9 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
             || code.clone(),
             |(_, zh, en)| lang.pick(zh, en.as_deref()).to_owned(),
         );
-        let ids: Vec<i64> = members.iter().map(|c| c.id).collect();
-        let complaints = townships
-            .iter()
-            .filter(|t| t.parent_id.is_some_and(|p| ids.contains(&p)))
-            .filter_map(|t| data.complaints_of.get(&t.id))
-            .flatten()
-            .map(|&i| &data.complaints[i]);
         let head = TownshipRow {
             name,
-            complaints: aggregate(complaints).public(),
+            complaints: aggregate(complaints_of_counties(&data, &townships, members)).public(),
             ..Default::default()
         };
         let theirs: Vec<(String, TownshipRow)> = county_level
@@ -164,6 +157,24 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
         level: RowLevel::Prefecture,
         counties: county_level,
     })
+}
+
+/// The complaints of every township of `counties` (for a total over them: aggregated from the
+/// complaints themselves, never from the counties' suppressed counts).
+fn complaints_of_counties<'a>(
+    data: &'a Loaded,
+    townships: &'a [regions::Region],
+    counties: &'a [regions::Region],
+) -> impl Iterator<Item = &'a ComplaintRow> {
+    townships
+        .iter()
+        .filter(|t| {
+            t.parent_id
+                .is_some_and(|p| counties.iter().any(|c| c.id == p))
+        })
+        .filter_map(|t| data.complaints_of.get(&t.id))
+        .flatten()
+        .map(|&i| &data.complaints[i])
 }
 
 /// Counties by prefecture code (the first four digits of theirs), in code order.
@@ -213,16 +224,9 @@ pub async fn compute_prefecture(
     let townships = regions::by_level(&state.db, regions::Level::Township).await?;
     let data = load(state, &Scope::All).await?;
     let rows = county_totals(lang, &data, &townships, &counties);
-    let ids: Vec<i64> = counties.iter().map(|c| c.id).collect();
-    let complaints = townships
-        .iter()
-        .filter(|t| t.parent_id.is_some_and(|p| ids.contains(&p)))
-        .filter_map(|t| data.complaints_of.get(&t.id))
-        .flatten()
-        .map(|&i| &data.complaints[i]);
     let head = TownshipRow {
         name: lang.t(Msg::CountyTotal).to_owned(),
-        complaints: aggregate(complaints).public(),
+        complaints: aggregate(complaints_of_counties(&data, &townships, &counties)).public(),
         ..Default::default()
     };
     let total = roll_up(head, &rows);

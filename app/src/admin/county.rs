@@ -246,6 +246,21 @@ pub struct DayForm {
     kind: String,
 }
 
+/// Records a change of a county's days in the audit trail.
+async fn audit_day(
+    tx: &mut sqlx::AnyConnection,
+    staff: &StaffCtx,
+    action: &str,
+    day: NaiveDate,
+    county: i64,
+    kind: &str,
+    now: i64,
+) -> AppResult<()> {
+    let detail = format!("county={county} {kind}").trim_end().to_owned();
+    let entry = staff.audit(action, "holiday", Some(day.to_string()), None, detail);
+    audit::record(tx, &entry, now).await
+}
+
 /// `POST /staff/county/holidays`: a day the county keeps besides the national calendar.
 pub async fn add_day(
     State(state): State<AppState>,
@@ -258,24 +273,18 @@ pub async fn add_day(
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
     cdb::set_holiday(&mut tx, county.id, day, kind).await?;
-    let detail = format!(
-        "county={} {}",
-        county.id,
-        if form.kind == "workday" {
-            "workday"
-        } else {
-            "holiday"
-        }
-    );
-    audit::record(
+    let kind_name = if kind == DayKind::MakeupWorkday {
+        "workday"
+    } else {
+        "holiday"
+    };
+    audit_day(
         &mut tx,
-        &staff.audit(
-            "county.holiday.set",
-            "holiday",
-            Some(day.to_string()),
-            None,
-            detail,
-        ),
+        &staff,
+        "county.holiday.set",
+        day,
+        county.id,
+        kind_name,
         now,
     )
     .await?;
@@ -296,15 +305,13 @@ pub async fn remove_day(
     if !cdb::remove_holiday(&mut tx, county.id, day).await? {
         return Err(AppError::NotFound);
     }
-    audit::record(
+    audit_day(
         &mut tx,
-        &staff.audit(
-            "county.holiday.remove",
-            "holiday",
-            Some(day.to_string()),
-            None,
-            format!("county={}", county.id),
-        ),
+        &staff,
+        "county.holiday.remove",
+        day,
+        county.id,
+        "",
         now,
     )
     .await?;

@@ -8,7 +8,7 @@ use super::regions::Region;
 use super::Db;
 use crate::domain::county::CountySettings;
 use crate::domain::{DayKind, WorkCalendar};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 /// The county's stored settings (all empty when it wrote none).
 #[tracing::instrument(skip_all)]
@@ -91,14 +91,6 @@ pub async fn save(
     Ok(())
 }
 
-fn kind_of(code: &str) -> DayKind {
-    if code == "workday" {
-        DayKind::MakeupWorkday
-    } else {
-        DayKind::Holiday
-    }
-}
-
 /// The days a county keeps besides the national calendar.
 #[tracing::instrument(skip_all)]
 pub async fn holidays(db: &Db, county_id: i64) -> AppResult<Vec<(NaiveDate, DayKind)>> {
@@ -107,15 +99,7 @@ pub async fn holidays(db: &Db, county_id: i64) -> AppResult<Vec<(NaiveDate, DayK
             .bind(county_id)
             .fetch_all(&db.pool)
             .await?;
-    rows.iter()
-        .map(|r| {
-            let day: String = r.try_get(0)?;
-            let kind: String = r.try_get(1)?;
-            let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                .map_err(|e| AppError::internal("county holiday", e))?;
-            Ok((day, kind_of(&kind)))
-        })
-        .collect()
+    rows.iter().map(super::holidays::day_of).collect()
 }
 
 /// The calendar a township's deadlines count on: the national one, with its county's own days
@@ -148,10 +132,7 @@ pub async fn set_holiday(
     sqlx::query("INSERT INTO county_holidays (county_id, day, kind) VALUES ($1, $2, $3)")
         .bind(county_id)
         .bind(day.to_string())
-        .bind(match kind {
-            DayKind::Holiday => "holiday",
-            DayKind::MakeupWorkday => "workday",
-        })
+        .bind(super::holidays::kind_code(kind))
         .execute(&mut *conn)
         .await?;
     Ok(())

@@ -7,32 +7,34 @@ use super::Db;
 use crate::domain::{DayKind, WorkCalendar};
 use crate::error::{AppError, AppResult};
 
-fn kind_code(k: DayKind) -> &'static str {
-    match k {
-        DayKind::Holiday => "holiday",
-        DayKind::MakeupWorkday => "workday",
-    }
-}
-
 #[tracing::instrument(skip_all)]
 pub async fn all(db: &Db) -> AppResult<Vec<(NaiveDate, DayKind)>> {
     let rows = sqlx::query("SELECT day, kind FROM holidays ORDER BY day")
         .fetch_all(&db.pool)
         .await?;
-    rows.iter()
-        .map(|r| {
-            let day: String = r.try_get(0)?;
-            let kind: String = r.try_get(1)?;
-            let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                .map_err(|e| AppError::internal("holiday", e))?;
-            let kind = if kind == "workday" {
-                DayKind::MakeupWorkday
-            } else {
-                DayKind::Holiday
-            };
-            Ok((day, kind))
-        })
-        .collect()
+    rows.iter().map(day_of).collect()
+}
+
+/// A `(day, kind)` row of the national or a county's holiday table.
+pub(super) fn day_of(r: &sqlx::any::AnyRow) -> AppResult<(NaiveDate, DayKind)> {
+    let day: String = r.try_get(0)?;
+    let kind: String = r.try_get(1)?;
+    let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+        .map_err(|e| AppError::internal("holiday", e))?;
+    let kind = if kind == "workday" {
+        DayKind::MakeupWorkday
+    } else {
+        DayKind::Holiday
+    };
+    Ok((day, kind))
+}
+
+/// The stored code of a kind of day.
+pub(super) fn kind_code(k: DayKind) -> &'static str {
+    match k {
+        DayKind::Holiday => "holiday",
+        DayKind::MakeupWorkday => "workday",
+    }
 }
 
 /// The calendar deadlines are counted on.

@@ -69,22 +69,32 @@ pub struct Tx {
 
 impl Db {
     /// Starts a write transaction (see the module documentation for why not `pool.begin()`).
+    ///
+    /// Cancel-safe: the `Tx` exists before `BEGIN` is sent, so a caller dropped while it is in
+    /// flight (a client that went away, a timeout) rolls it back through `Tx`'s `Drop`, and the
+    /// connection never returns to the pool inside a transaction. (It did: a cancelled `BEGIN`
+    /// left a pooled PostgreSQL session "idle in transaction", and the statements the pool then
+    /// ran on it — outbox claims, "sent" marks — were never committed; sqlx's own `begin` has
+    /// the same hole, transact-rs/sqlx#4393.)
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        let mut conn = self.pool.acquire().await?;
+        let conn = self.pool.acquire().await?;
         let begin = match self.backend {
             Backend::Sqlite => "BEGIN IMMEDIATE",
             Backend::Postgres => "BEGIN",
         };
-        if let Err(e) = sqlx::query(begin).execute(&mut *conn).await {
-            WRITE_HEALTH.failed();
-            conn.close_on_drop();
-            return Err(e);
-        }
-        Ok(Tx {
+        let mut tx = Tx {
             conn: Some(conn),
             hub: self.changes.clone(),
             changes: Vec::new(),
-        })
+        };
+        if let Err(e) = sqlx::query(begin).execute(&mut *tx).await {
+            WRITE_HEALTH.failed();
+            if let Some(mut conn) = tx.conn.take() {
+                conn.close_on_drop();
+            }
+            return Err(e);
+        }
+        Ok(tx)
     }
 }
 
@@ -95,12 +105,18 @@ impl Tx {
     }
 
     /// Commits. On any error the connection is closed, never reused: the caller must treat
-    /// the transaction as not stored.
+    /// the transaction as not stored. Cancel-safe like `begin`: the connection stays in `self`
+    /// until `COMMIT` has answered, so a caller dropped meanwhile rolls back through `Drop`
+    /// (a no-op once the commit went through; either way the caller was not told it stored).
     pub async fn commit(mut self) -> Result<(), sqlx::Error> {
+        let Some(conn) = self.conn.as_mut() else {
+            return Err(sqlx::Error::PoolClosed);
+        };
+        let res = sqlx::query("COMMIT").execute(&mut **conn).await;
         let Some(mut conn) = self.conn.take() else {
             return Err(sqlx::Error::PoolClosed);
         };
-        match sqlx::query("COMMIT").execute(&mut *conn).await {
+        match res {
             Ok(_) => {
                 WRITE_HEALTH.succeeded();
                 if !self.changes.is_empty() {

@@ -249,26 +249,9 @@ async fn summaries_are_kept_with_every_list_change(backend: Backend) {
             .await
             .expect("q")
             .expect("village");
-    let res = officer
-        .post_form(
-            "/staff/publicity",
-            &[
-                ("village", &village.id.to_string()),
-                ("kind", "standing"),
-                ("opens_on", &app::db::today_cst().to_string()),
-                ("days", "7"),
-            ],
-        )
+    let batch = officer
+        .create_batch(&app.db, "530621103201", "standing")
         .await;
-    assert_eq!(res.status().as_u16(), 303, "create");
-    let batch: i64 = res.headers()["location"]
-        .to_str()
-        .expect("l")
-        .rsplit('/')
-        .next()
-        .expect("id")
-        .parse()
-        .expect("id");
     for name in ["端木新户", "欧阳新户"] {
         let res = officer
             .post_form(

@@ -82,27 +82,6 @@ async fn batch_id(app: &TestApp, village: &str, kind: &str, state: &str) -> i64 
     .get(0)
 }
 
-async fn create_batch(app: &TestApp, officer: &StaffSession, village: &str, kind: &str) -> i64 {
-    let v = app::db::regions::by_code(&app.db, app::db::regions::Level::Village, village)
-        .await
-        .expect("q")
-        .expect("village");
-    let res = officer
-        .post_form(
-            "/staff/publicity",
-            &[
-                ("village", &v.id.to_string()),
-                ("kind", kind),
-                ("opens_on", &app::db::today_cst().to_string()),
-                ("days", "7"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 303, "create batch");
-    let loc = res.headers()["location"].to_str().expect("l").to_owned();
-    loc.rsplit('/').next().expect("id").parse().expect("id")
-}
-
 async fn add_entry(officer: &StaffSession, batch: i64, change: &str) {
     let res = officer
         .post_form(
@@ -256,7 +235,7 @@ async fn each_kind_of_write_changes_its_pages_and_no_others(backend: Backend) {
 
     // A new draft (审核/审批 lists come only from case files: a standing list): nothing public.
     warm(&app, &visitor, &pages).await;
-    let draft = create_batch(&app, &officer, V1, "standing").await;
+    let draft = officer.create_batch(&app.db, V1, "standing").await;
     assert_eq!(changed(&app, &visitor, &pages).await, set(&[]), "draft");
 
     // An entry change: the list's village, township and the statistics; not 八宝村, not 水磨镇.

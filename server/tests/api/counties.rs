@@ -739,37 +739,9 @@ async fn a_county_speaks_with_its_own_settings(backend: Backend) {
         303
     );
     let officer = app.staff_session("qj.bht").await;
-    let res = officer
-        .post_form(
-            "/staff/cases",
-            &[
-                ("village", "530622101201"),
-                ("group", "一组"),
-                ("channel", "self"),
-                ("received_on", &app::db::today_cst().to_string()),
-                ("category", "yiban"),
-                ("m0_name", "申屠巧家"),
-                ("m0_id", "530622198503150029"),
-            ],
-        )
+    let case = officer
+        .refused_case("530622101201", "申屠巧家", "530622198503150029")
         .await;
-    assert_eq!(res.status().as_u16(), 303, "register");
-    let case: i64 = res.headers()["location"]
-        .to_str()
-        .expect("location")
-        .trim_start_matches('/')
-        .split(['/', '?'])
-        .nth(2)
-        .expect("id")
-        .parse()
-        .expect("id");
-    let res = officer
-        .post_form(
-            &format!("/staff/cases/{case}/reject"),
-            &[("reason", "户籍不在本村，应向户籍所在地申请")],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 303, "reject");
     let row = sqlx::query("SELECT id, number FROM notices WHERE case_id = $1")
         .bind(case)
         .fetch_one(&app.db.pool)

@@ -411,6 +411,67 @@ impl StaffSession {
             .await
             .expect("request")
     }
+
+    /// Registers an application of one person in a village (today, by the applicant) and refuses
+    /// it at once (不予受理); the case's id.
+    pub async fn refused_case(&self, village_code: &str, name: &str, id_number: &str) -> i64 {
+        let today = app::db::today_cst().to_string();
+        let res = self
+            .post_form(
+                "/staff/cases",
+                &[
+                    ("village", village_code),
+                    ("group", "二组"),
+                    ("channel", "self"),
+                    ("received_on", &today),
+                    ("category", "yiban"),
+                    ("m0_name", name),
+                    ("m0_id", id_number),
+                ],
+            )
+            .await;
+        assert_eq!(res.status().as_u16(), 303, "register");
+        let id: i64 = res.headers()["location"]
+            .to_str()
+            .expect("location")
+            .trim_start_matches('/')
+            .split(['/', '?'])
+            .nth(2)
+            .expect("id")
+            .parse()
+            .expect("id");
+        let res = self
+            .post_form(
+                &format!("/staff/cases/{id}/reject"),
+                &[("reason", "户籍不在本村，应向户籍所在地申请")],
+            )
+            .await;
+        assert_eq!(res.status().as_u16(), 303, "reject");
+        id
+    }
+
+    /// A draft list of `kind` (`standing`, …) for a village, opening today, through the staff
+    /// form; its id.
+    pub async fn create_batch(&self, db: &app::db::Db, village_code: &str, kind: &str) -> i64 {
+        let v = app::db::regions::by_code(db, app::db::regions::Level::Village, village_code)
+            .await
+            .expect("q")
+            .expect("village");
+        let res = self
+            .post_form(
+                "/staff/publicity",
+                &[
+                    ("village", &v.id.to_string()),
+                    ("kind", kind),
+                    ("opens_on", &app::db::today_cst().to_string()),
+                    ("days", "7"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status().as_u16(), 303, "create batch");
+        let loc = res.headers()["location"].to_str().expect("l").to_owned();
+        loc.rsplit('/').next().expect("id").parse().expect("id")
+    }
 }
 
 /// Declares a test that runs once on SQLite and once on PostgreSQL.

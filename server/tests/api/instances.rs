@@ -37,29 +37,7 @@ async fn a_publish_on_one_instance_shows_on_the_other_within_a_second() {
     get(&b, &visitor, "/api/v1/stats").await;
 
     let officer = a.staff_session("demo.longtoushan").await;
-    let village = app::db::regions::by_code(&a.db, app::db::regions::Level::Village, V1)
-        .await
-        .expect("q")
-        .expect("village");
-    let res = officer
-        .post_form(
-            "/staff/publicity",
-            &[
-                ("village", &village.id.to_string()),
-                ("kind", "standing"),
-                ("opens_on", &app::db::today_cst().to_string()),
-                ("days", "7"),
-            ],
-        )
-        .await;
-    let id: i64 = res.headers()["location"]
-        .to_str()
-        .expect("l")
-        .rsplit('/')
-        .next()
-        .expect("id")
-        .parse()
-        .expect("id");
+    let id = officer.create_batch(&a.db, V1, "standing").await;
     let res = officer
         .post_form(
             &format!("/staff/publicity/{id}/entries"),

@@ -27,37 +27,9 @@ fn location(res: &reqwest::Response) -> String {
 
 /// Registers an application in 龙泉村 and refuses it at once (不予受理); returns the case id.
 async fn refused_case(_app: &TestApp, officer: &StaffSession, name: &str) -> i64 {
-    let today = app::db::today_cst().to_string();
-    let res = officer
-        .post_form(
-            "/staff/cases",
-            &[
-                ("village", LONGQUAN),
-                ("group", "二组"),
-                ("channel", "self"),
-                ("received_on", &today),
-                ("category", "yiban"),
-                ("m0_name", name),
-                ("m0_id", "530621198503150022"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 303, "register");
-    let id: i64 = location(&res)
-        .trim_start_matches('/')
-        .split(['/', '?'])
-        .nth(2)
-        .expect("id")
-        .parse()
-        .expect("id");
-    let res = officer
-        .post_form(
-            &format!("/staff/cases/{id}/reject"),
-            &[("reason", "户籍不在本村，应向户籍所在地申请")],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 303, "reject");
-    id
+    officer
+        .refused_case(LONGQUAN, name, "530621198503150022")
+        .await
 }
 
 async fn notice_of_case(app: &TestApp, case: i64) -> (i64, String, String) {

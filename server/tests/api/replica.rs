@@ -327,30 +327,7 @@ async fn public_pages_read_a_caught_up_replica_and_fresh_writes_the_primary() {
     // A publish through the site, while the replica still lags: the village page shows it at
     // once (rendered from the primary), and keeps showing it.
     let officer = app.staff_session("demo.longtoushan").await;
-    let village = app::db::regions::by_code(&primary, app::db::regions::Level::Village, V1)
-        .await
-        .expect("q")
-        .expect("village");
-    let res = officer
-        .post_form(
-            "/staff/publicity",
-            &[
-                ("village", &village.id.to_string()),
-                ("kind", "standing"),
-                ("opens_on", &app::db::today_cst().to_string()),
-                ("days", "7"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 303);
-    let id: i64 = res.headers()["location"]
-        .to_str()
-        .expect("l")
-        .rsplit('/')
-        .next()
-        .expect("id")
-        .parse()
-        .expect("id");
+    let id = officer.create_batch(&primary, V1, "standing").await;
     for (path, fields) in [
         (
             format!("/staff/publicity/{id}/entries"),
