@@ -112,10 +112,10 @@ fn CountySettingsPage(
             <label for="channels">{lang.t(Msg::CountyChannelsLabel)}</label>
             <textarea id="channels" name="channels" rows="4">{stored.channels}</textarea>
             <label for="issuer">{lang.t(Msg::CountyIssuerLabel)}</label>
-            <input id="issuer" name="issuer" maxlength="40" value=stored.issuer
+            <input id="issuer" name="issuer" type="text" maxlength="40" value=stored.issuer
                 placeholder=defaults.issuer />
             <label for="notice_prefix">{lang.t(Msg::CountyPrefixLabel)}</label>
-            <input id="notice_prefix" name="notice_prefix" maxlength="12"
+            <input id="notice_prefix" name="notice_prefix" type="text" maxlength="12"
                 value=stored.notice_prefix placeholder=defaults.notice_prefix />
             <button type="submit">{lang.t(Msg::Save)}</button>
         </form>

@@ -64,7 +64,7 @@ pub fn DaysEditor(
             {hidden()}
             <label for="day">{lang.t(Msg::DayLabel)}</label>
             <input id="day" name="day" type="date" required />
-            <label for="kind">{lang.t(Msg::KindLabel)}</label>
+            <label for="kind">{lang.t(Msg::DayKindLabel)}</label>
             <select id="kind" name="kind">
                 <option value="holiday">{lang.t(Msg::HolidayKind)}</option>
                 <option value="workday">{lang.t(Msg::WorkdayKind)}</option>
@@ -75,7 +75,7 @@ pub fn DaysEditor(
             <table class="list">
                 <thead><tr>
                     <th scope="col">{lang.t(Msg::DayLabel)}</th>
-                    <th scope="col">{lang.t(Msg::KindLabel)}</th>
+                    <th scope="col">{lang.t(Msg::DayKindLabel)}</th>
                     <th scope="col">{lang.t(Msg::Remove)}</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
