@@ -3,7 +3,10 @@
 #
 # Starts `sunshine serve --demo` on a free loopback port with a fresh data dir,
 # waits for /healthz, runs Playwright against it (Debian's /usr/bin/chromium),
-# then stops the server and removes the data dir, whatever happened.
+# then stops the server and removes the data dir, whatever happened. A second
+# server ("the province": the demo county plus counties of two prefectures,
+# loaded with `sunshine regions import`) serves province.spec.ts at
+# PROVINCE_URL.
 #
 # Usage (from anywhere):   bash end2end/run.sh [playwright test args...]
 #   e.g.                   bash end2end/run.sh -g "404" --project phone-nojs
@@ -48,6 +51,7 @@ mkdir -p "$DATA_DIR"
 LOG="$WORK/server.log"
 : >"$LOG"
 SERVER_PID=""
+PROVINCE_PID=""
 
 cleanup() {
   local rc=$?
@@ -60,6 +64,10 @@ cleanup() {
     done
     kill -KILL "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [[ -n "$PROVINCE_PID" ]]; then
+    kill -KILL "$PROVINCE_PID" 2>/dev/null || true
+    wait "$PROVINCE_PID" 2>/dev/null || true
   fi
   mkdir -p "$E2E/test-results"
   cp "$LOG" "$E2E/test-results/server.log" 2>/dev/null || true
@@ -97,8 +105,43 @@ if ! curl -s "$BASE_URL/v/530621103201" | grep -q '/pkg/boot-'; then
   echo "  Build it with scripts/build-wasm, or run only the no-JS projects: --project phone-nojs --project desktop-nojs" >&2
 fi
 
+# --- the province: the demo county, then counties of two prefectures -------
+PPORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+PDATA="$WORK/province"
+mkdir -p "$PDATA"
+PROVINCE_URL="http://127.0.0.1:$PPORT"
+start_province() {
+  (cd "$ROOT" && exec env SUNSHINE_DATA_DIR="$PDATA" SUNSHINE_RATE_BURST_FACTOR=50 "$BIN" serve --demo --listen "127.0.0.1:$PPORT") >>"$WORK/province.log" 2>&1 &
+  PROVINCE_PID=$!
+  for _ in $(seq 1 "$((HEALTH_TIMEOUT * 2))"); do
+    curl -fs -o /dev/null --max-time 2 "$PROVINCE_URL/healthz" && return 0
+    kill -0 "$PROVINCE_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  tail -n 30 "$WORK/province.log" >&2
+  die "the province server did not start"
+}
+start_province # fills the demo county
+kill -TERM "$PROVINCE_PID"; wait "$PROVINCE_PID" 2>/dev/null || true
+cat >"$WORK/yunnan.csv" <<'CSV'
+统计用区划代码,名称,英文名称
+530000000000,云南省,Yunnan
+530100000000,昆明市,Kunming
+530600000000,昭通市,Zhaotong
+530102000000,五华区,Wuhua
+530102001000,华山街道,Huashan
+530102001001,翠湖社区,Cuihu
+530622000000,巧家县,Qiaojia
+530622101000,白鹤滩镇,Baihetan
+530622101201,示范村,Shifan
+CSV
+(cd "$ROOT" && SUNSHINE_DATA_DIR="$PDATA" "$BIN" regions import "$WORK/yunnan.csv") \
+  || die "regions import failed"
+start_province # restarted: a site of several counties names none on pages of no county
+echo "end2end/run.sh: the province at $PROVINCE_URL"
+
 # --- tests ------------------------------------------------------------------
-export BASE_URL CHROMIUM_PATH
+export BASE_URL CHROMIUM_PATH PROVINCE_URL
 cd "$E2E"
 set +e
 npx playwright test "$@"

@@ -1,0 +1,72 @@
+import { expect, test } from './fixtures';
+import { checkA11y, expectNoHorizontalScroll, fillReport, RECEIPT_RE, shot, submit } from './helpers';
+
+// A deployment of several counties, as a cheap phone (360×740) sees it, with JavaScript off and
+// on. run.sh starts a second server for this ("the province"): the demo county (鲁甸县, 昭通市)
+// plus 巧家县 (昭通市) and 五华区 (昆明市), loaded with `sunshine regions import`.
+const PROVINCE = process.env.PROVINCE_URL;
+if (!PROVINCE) {
+  throw new Error('PROVINCE_URL is not set: run the browser tests with `bash end2end/run.sh`, which starts the province server.');
+}
+
+test.describe('a province', () => {
+  test('the list of counties is grouped by prefecture', async ({ page }) => {
+    const res = await page.goto(`${PROVINCE}/counties`);
+    expect(res?.status()).toBe(200);
+    const headings = page.locator('h3');
+    await expect(headings).toHaveText(['昆明市', '昭通市']);
+    await expect(page.locator('a[href="/c/530102000000"]')).toBeVisible();
+    await expect(page.locator('a[href="/c/530622000000"]')).toBeVisible();
+    // A site of several counties names none in the header of a page of no county.
+    await expect(page.locator('header .county')).toHaveText('');
+    await expectNoHorizontalScroll(page);
+    await checkA11y(page);
+    await shot(page, 'province-counties-360');
+  });
+
+  test('the report form asks for the county, then lists only its places', async ({ page }) => {
+    await page.goto(`${PROVINCE}/report`);
+    await expect(page.getByText('请先选择问题发生地所在的县')).toBeVisible();
+    await expect(page.locator('#place')).toHaveCount(0);
+    await expectNoHorizontalScroll(page);
+    await checkA11y(page);
+    await shot(page, 'province-report-county-360');
+
+    await page.getByRole('link', { name: '巧家县', exact: true }).click();
+    await expect(page).toHaveURL(/\/report\?county=530622000000$/);
+    const place = page.locator('#place');
+    await expect(place.locator('option[value="v:530622101201"]')).toHaveCount(1);
+    await expect(place.locator('option[value="v:530621103201"]')).toHaveCount(0);
+    await expectNoHorizontalScroll(page);
+    await checkA11y(page);
+
+    await fillReport(page, {
+      category: '关系保、人情保、优亲厚友',
+      place: 'v:530622101201',
+      body: '村干部把低保名额给了自己的亲戚，他们家有小车。（浏览器测试）',
+    });
+    const sent = await submit(page, page.getByRole('button', { name: '提交', exact: true }));
+    expect(sent.status()).toBe(303);
+    await expect(page).toHaveURL(/\/report\/receipt$/);
+    expect((await page.locator('.receipt').innerText()).trim()).toMatch(RECEIPT_RE);
+  });
+
+  test('statistics roll up by prefecture, then county', async ({ page }) => {
+    await page.goto(`${PROVINCE}/stats`);
+    await expect(page.locator('a[href="/m/530600000000/stats"]')).toBeVisible();
+    await expect(page.locator('a[href="/m/530100000000/stats"]')).toBeVisible();
+    await expectNoHorizontalScroll(page);
+    await checkA11y(page);
+    await shot(page, 'province-stats-360');
+
+    await page.locator('a[href="/m/530600000000/stats"]').click();
+    await expect(page).toHaveURL(/\/m\/530600000000\/stats$/);
+    await expect(page.locator('h1')).toContainText('昭通市');
+    await expect(page.locator('a[href="/c/530621000000/stats"]')).toBeVisible();
+    await expect(page.locator('a[href="/c/530622000000/stats"]')).toBeVisible();
+    await expect(page.locator('a[href="/c/530102000000/stats"]')).toHaveCount(0);
+    await expectNoHorizontalScroll(page);
+    await checkA11y(page);
+    await shot(page, 'province-prefecture-stats-360');
+  });
+});
