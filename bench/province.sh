@@ -30,7 +30,7 @@ cleanup() {
   [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
   [ -n "${KEEP_DB:-}" ] || psql "$PG" -qc "DROP DATABASE IF EXISTS $DBNAME" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
+  if [ -n "${KEEP_WORK:-}" ]; then echo "kept: $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -61,7 +61,7 @@ PORTS=()
 for i in 1 2 3; do
   port="$(free_port)"; mkdir -p "$WORK/i$i"
   env DATABASE_URL="$DB" SUNSHINE_SECRET="$SECRET" SUNSHINE_WORKER_ID="bench-$i" \
-    SUNSHINE_TRUST_PROXY=1 SUNSHINE_DATA_DIR="$WORK/i$i" SUNSHINE_RATE_BURST_FACTOR=10000 RUST_LOG=warn \
+    SUNSHINE_TRUST_PROXY=1 SUNSHINE_DATA_DIR="$WORK/i$i" SUNSHINE_RATE_BURST_FACTOR=10000 RUST_LOG="${INSTANCE_LOG:-warn}" \
     SMTP_URL="smtp://127.0.0.1:$SPORT" \
     "$BIN" serve --listen "127.0.0.1:$port" >"$WORK/i$i/server.log" 2>&1 &
   PIDS+=($!); PORTS+=("$port")

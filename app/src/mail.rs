@@ -155,6 +155,7 @@ pub async fn deliver_due(db: &Db, mailer: &Mailer, now: i64) -> AppResult<usize>
         let now = now.max(crate::db::now_epoch());
         let claim = outbox::claim(db, &mailer.worker_id, now, LEASE_SECS, BATCH).await?;
         let claimed = claim.mails.len();
+        tracing::debug!(claimed, "claimed");
         sent += deliver_claimed(db, mailer, &claim, now).await?;
         // A short batch means nothing more is due. (Failed rows wait for their back-off, so
         // this ends even while the relay is down.)
@@ -178,9 +179,13 @@ async fn deliver_claimed(db: &Db, mailer: &Mailer, claim: &Claim, now: i64) -> A
             );
             break;
         }
-        match mailer.send(mail).await {
+        tracing::debug!(mail_id = mail.id, "sending");
+        let outcome = mailer.send(mail).await;
+        tracing::debug!(mail_id = mail.id, ok = outcome.is_ok(), "relay answered");
+        match outcome {
             Ok(()) => {
                 if outbox::mark_sent(db, claim, mail.id, crate::db::now_epoch()).await? {
+                    tracing::debug!(mail_id = mail.id, "marked sent");
                     sent += 1;
                 } else {
                     tracing::warn!(mail_id = mail.id, "mail sent after its claim was lost");
