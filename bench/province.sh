@@ -25,8 +25,9 @@ DBNAME=sunshine_bench_province
 DB="${PG%/*}/$DBNAME"
 WORK="$(mktemp -d)"
 PIDS=()
+SINK_PID=""
 cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}" $SINK_PID; do kill "$p" 2>/dev/null || true; done
   [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
   wait 2>/dev/null || true
   [ -n "${KEEP_DB:-}" ] || psql "$PG" -qc "DROP DATABASE IF EXISTS $DBNAME" >/dev/null 2>&1 || true
@@ -53,7 +54,7 @@ echo "database: $(psql "$DB" -tAc "SELECT pg_size_pretty(pg_database_size('$DBNA
 SPORT="$(free_port)" # (the Mailbox handler makes the maildir itself, only if it does not exist)
 "$PY" -m aiosmtpd -n -l "127.0.0.1:$SPORT" -c aiosmtpd.handlers.Mailbox "$WORK/maildir" \
   >"$WORK/smtp.log" 2>&1 &
-PIDS+=($!)
+SINK_PID=$! # (not in PIDS: PIDS[k] is instance k + 1, and the kill below takes PIDS[1])
 
 # Three instances on the one database, with the same secret (sessions and receipts).
 SECRET="$(openssl rand -hex 32 2>/dev/null || python3 -c 'import secrets; print(secrets.token_hex(32))')"
@@ -213,3 +214,8 @@ printf "  mail: queued %s; at the sink %s (%s distinct Message-IDs): duplicates 
   "$queued" "$delivered" "$distinct" "$((delivered - distinct))" "$lost"
 printf "        still waiting %s; held by the killed instance's claim until its lease ends %s (of which %s had reached the sink before the kill: sent again then)\n" \
   "$waiting" "$held" "$held_sent"
+# The live instances still answer; the killed one does not.
+for k in 0 1 2; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:${PORTS[$k]}/healthz" || true)
+  printf "  instance %s /healthz: %s\n" "$((k + 1))" "$([ "$code" = 200 ] && echo 200 || echo 'no answer')"
+done
