@@ -95,8 +95,7 @@ pub struct Stats {
     pub rows: Vec<(String, TownshipRow)>,
     pub total: TownshipRow,
     pub level: RowLevel,
-    /// Every county's row, when the deployment has several (the JSON gives them beside the
-    /// prefectures').
+    /// Every county's row when the rows are prefectures (the JSON gives them beside those).
     pub counties: Vec<(String, TownshipRow)>,
 }
 
@@ -123,33 +122,28 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
         ..Default::default()
     };
     let total = roll_up(total, &county_level);
-    let names = regions::prefectures(&state.db).await?;
-    let groups = prefecture_groups(&counties);
+    let groups = regions::by_prefecture(&state.db, &counties).await?;
     if groups.len() < 2 {
         return Ok(Stats {
-            rows: county_level.clone(),
+            rows: county_level,
             total,
             level: RowLevel::County,
-            counties: county_level,
+            counties: vec![],
         });
     }
     let mut rows = Vec::new();
-    for (code, members) in &groups {
-        let name = names.iter().find(|(c, _, _)| c == code).map_or_else(
-            || code.clone(),
-            |(_, zh, en)| lang.pick(zh, en.as_deref()).to_owned(),
-        );
+    for p in &groups {
         let head = TownshipRow {
-            name,
-            complaints: aggregate(complaints_of_counties(&data, &townships, members)).public(),
+            name: lang.pick(&p.name_zh, p.name_en.as_deref()).to_owned(),
+            complaints: aggregate(complaints_of_counties(&data, &townships, &p.counties)).public(),
             ..Default::default()
         };
         let theirs: Vec<(String, TownshipRow)> = county_level
             .iter()
-            .filter(|(c, _)| members.iter().any(|m| m.code == *c))
+            .filter(|(c, _)| p.counties.iter().any(|m| m.code == *c))
             .cloned()
             .collect();
-        rows.push((code.clone(), roll_up(head, &theirs)));
+        rows.push((p.code.clone(), roll_up(head, &theirs)));
     }
     Ok(Stats {
         rows,
@@ -177,18 +171,6 @@ fn complaints_of_counties<'a>(
         .map(|&i| &data.complaints[i])
 }
 
-/// Counties by prefecture code (the first four digits of theirs), in code order.
-fn prefecture_groups(counties: &[regions::Region]) -> Vec<(String, Vec<regions::Region>)> {
-    let mut groups: std::collections::BTreeMap<String, Vec<regions::Region>> = Default::default();
-    for c in counties {
-        groups
-            .entry(crate::domain::region_code::prefecture_of(&c.code))
-            .or_default()
-            .push(c.clone());
-    }
-    groups.into_iter().collect()
-}
-
 /// One row per county, each rolled up from its townships.
 fn county_totals(
     lang: Lang,
@@ -206,36 +188,27 @@ fn county_totals(
         .collect()
 }
 
-/// The statistics of one prefecture: its counties and their total; `None` when no county of
-/// the deployment lies in it.
+/// The statistics of one prefecture: its counties and their total.
 pub async fn compute_prefecture(
     state: &AppState,
     lang: Lang,
-    code: &str,
-) -> AppResult<Option<Stats>> {
-    let counties: Vec<regions::Region> = regions::counties(&state.db)
-        .await?
-        .into_iter()
-        .filter(|c| crate::domain::region_code::prefecture_of(&c.code) == code)
-        .collect();
-    if counties.is_empty() {
-        return Ok(None);
-    }
+    counties: &[regions::Region],
+) -> AppResult<Stats> {
     let townships = regions::by_level(&state.db, regions::Level::Township).await?;
     let data = load(state, &Scope::All).await?;
-    let rows = county_totals(lang, &data, &townships, &counties);
+    let rows = county_totals(lang, &data, &townships, counties);
     let head = TownshipRow {
         name: lang.t(Msg::CountyTotal).to_owned(),
-        complaints: aggregate(complaints_of_counties(&data, &townships, &counties)).public(),
+        complaints: aggregate(complaints_of_counties(&data, &townships, counties)).public(),
         ..Default::default()
     };
     let total = roll_up(head, &rows);
-    Ok(Some(Stats {
-        rows: rows.clone(),
+    Ok(Stats {
+        rows,
         total,
         level: RowLevel::County,
-        counties: rows,
-    }))
+        counties: vec![],
+    })
 }
 
 /// The statistics of one county of the deployment: its townships and the county total.
@@ -364,24 +337,19 @@ pub async fn prefecture_stats_page(
     ctx: PageCtx,
     Path(code): Path<String>,
 ) -> AppResult<Response> {
-    if !crate::domain::is_region_code(&code)
-        || crate::domain::region_code::level_of(&code)
-            != Some(crate::domain::region_code::CodeLevel::AboveCounty)
-        || crate::domain::region_code::upper_level(&code) != "prefecture"
-    {
-        return Err(AppError::NotFound);
-    }
-    let stats = compute_prefecture(&state, ctx.lang, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let place = regions::prefectures(&state.db)
+    // Only a prefecture some county of the deployment lies in (anything else, a county's
+    // code or a hostile string, is no such page).
+    let counties = regions::counties(&state.db).await?;
+    let prefecture = regions::by_prefecture(&state.db, &counties)
         .await?
         .into_iter()
-        .find(|(c, _, _)| *c == code)
-        .map_or_else(
-            || code.clone(),
-            |(_, zh, en)| ctx.lang.pick(&zh, en.as_deref()).to_owned(),
-        );
+        .find(|p| p.code == code)
+        .ok_or(AppError::NotFound)?;
+    let stats = compute_prefecture(&state, ctx.lang, &prefecture.counties).await?;
+    let place = ctx
+        .lang
+        .pick(&prefecture.name_zh, prefecture.name_en.as_deref())
+        .to_owned();
     render_stats(&ctx, stats, place)
 }
 

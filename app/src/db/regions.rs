@@ -179,17 +179,53 @@ pub async fn load_plan(
     Ok(Ok(loaded))
 }
 
-/// The prefectures (市、州) named above the counties: (code, Chinese name, English name), by code.
+/// A prefecture (市、州) and the deployment's counties in it.
+#[derive(Debug, Clone)]
+pub struct Prefecture {
+    pub code: String,
+    /// As the division-code file named it; its code when no file did.
+    pub name_zh: String,
+    pub name_en: Option<String>,
+    pub counties: Vec<Region>,
+}
+
+/// `counties` grouped by prefecture (the first four digits of their codes), in code order,
+/// each named from `upper_regions`.
 #[tracing::instrument(skip_all)]
-pub async fn prefectures(db: &Db) -> AppResult<Vec<(String, String, Option<String>)>> {
-    let rows = sqlx::query(
-        "SELECT code, name_zh, name_en FROM upper_regions WHERE level = 'prefecture' ORDER BY code",
-    )
-    .fetch_all(db.reader())
-    .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-        .collect()
+pub async fn by_prefecture(db: &Db, counties: &[Region]) -> AppResult<Vec<Prefecture>> {
+    let mut groups: std::collections::BTreeMap<String, Vec<Region>> = Default::default();
+    for c in counties {
+        groups
+            .entry(crate::domain::region_code::prefecture_of(&c.code))
+            .or_default()
+            .push(c.clone());
+    }
+    let rows =
+        sqlx::query("SELECT code, name_zh, name_en FROM upper_regions WHERE level = 'prefecture'")
+            .fetch_all(db.reader())
+            .await?;
+    let mut names = std::collections::HashMap::new();
+    for r in &rows {
+        names.insert(
+            r.try_get::<String, _>(0)?,
+            (
+                r.try_get::<String, _>(1)?,
+                r.try_get::<Option<String>, _>(2)?,
+            ),
+        );
+    }
+    Ok(groups
+        .into_iter()
+        .map(|(code, counties)| {
+            let (name_zh, name_en) = names.remove(&code).unwrap_or_else(|| (code.clone(), None));
+            Prefecture {
+                code,
+                name_zh,
+                name_en,
+                counties,
+            }
+        })
+        .collect())
 }
 
 /// The county (the root region), if the database has been set up.

@@ -155,11 +155,7 @@ pub async fn standing_of_township(db: &Db, township_id: i64) -> AppResult<Totals
             persons: r.try_get(1)?,
             monthly_fen: r.try_get(2)?,
         },
-        None => Totals {
-            households: 0,
-            persons: 0,
-            monthly_fen: 0,
-        },
+        None => Totals::default(),
     })
 }
 

@@ -49,28 +49,19 @@ async fn counties_list(
     counties: &[regions::Region],
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let names = regions::prefectures(&state.db).await?;
-    let mut groups: std::collections::BTreeMap<String, Vec<VillageLink>> = Default::default();
-    for c in counties {
-        groups
-            .entry(crate::domain::region_code::prefecture_of(&c.code))
-            .or_default()
-            .push(VillageLink {
-                code: c.code.clone(),
-                name: lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned(),
-            });
-    }
+    let link = |c: &regions::Region| VillageLink {
+        code: c.code.clone(),
+        name: lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned(),
+    };
+    let groups = regions::by_prefecture(&state.db, counties).await?;
     let items: Vec<(String, Vec<VillageLink>)> = if groups.len() < 2 {
-        vec![(String::new(), groups.into_values().flatten().collect())]
+        vec![(String::new(), counties.iter().map(link).collect())]
     } else {
         groups
-            .into_iter()
-            .map(|(code, links)| {
-                let name = names.iter().find(|(c, _, _)| *c == code).map_or_else(
-                    || code.clone(),
-                    |(_, zh, en)| lang.pick(zh, en.as_deref()).to_owned(),
-                );
-                (name, links)
+            .iter()
+            .map(|p| {
+                let name = lang.pick(&p.name_zh, p.name_en.as_deref()).to_owned();
+                (name, p.counties.iter().map(link).collect())
             })
             .collect()
     };

@@ -5,7 +5,9 @@
 use sqlx::Row;
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend, BrowserExt, StaffSession, TestApp, DEMO_PASSWORD};
+use crate::helpers::{
+    form_token, spawn_app, Backend, BrowserExt, StaffSession, TestApp, DEMO_PASSWORD,
+};
 
 both_backends!(
     a_county_sees_nothing_of_another_county,
@@ -825,11 +827,13 @@ async fn a_county_speaks_with_its_own_settings(backend: Backend) {
     assert_eq!(n, 3);
 }
 
-/// The one-time token of a report form page.
-fn form_token(page: &str) -> String {
-    let marker = r#"name="token" value=""#;
-    let start = page.find(marker).expect("token") + marker.len();
-    page[start..start + 64].to_owned()
+async fn complaints_in(app: &TestApp, township: i64) -> i64 {
+    sqlx::query("SELECT COUNT(*) FROM complaints WHERE township_id = $1")
+        .bind(township)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("n")
+        .get(0)
 }
 
 /// With several counties the report form first asks which county (a province's every village
@@ -888,15 +892,7 @@ async fn the_report_form_asks_for_the_county_first(backend: Backend) {
     );
     // A refused submission keeps the county's list; a good one lands in its township.
     let reporter = app.new_client();
-    let page = reporter
-        .get(app.url("/report?county=530622000000"))
-        .send()
-        .await
-        .expect("form")
-        .text()
-        .await
-        .expect("body");
-    let token = form_token(&page);
+    let token = form_token(&app, &reporter, "/report?county=530622000000").await;
     let res = reporter
         .browser_post(app.url("/report"))
         .form(&[
@@ -914,12 +910,7 @@ async fn the_report_form_asks_for_the_county_first(backend: Backend) {
     assert!(
         page.contains(r#"value="v:530622101201""#) && !page.contains(r#"value="v:530621103201""#)
     );
-    let before: i64 = sqlx::query("SELECT COUNT(*) FROM complaints WHERE township_id = $1")
-        .bind(second.township)
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("n")
-        .get(0);
+    let before = complaints_in(&app, second.township).await;
     let res = reporter
         .browser_post(app.url("/report"))
         .form(&[
@@ -933,12 +924,7 @@ async fn the_report_form_asks_for_the_county_first(backend: Backend) {
         .await
         .expect("post");
     assert_eq!(res.status().as_u16(), 303);
-    let after: i64 = sqlx::query("SELECT COUNT(*) FROM complaints WHERE township_id = $1")
-        .bind(second.township)
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("n")
-        .get(0);
+    let after = complaints_in(&app, second.township).await;
     assert_eq!(after, before + 1);
 }
 

@@ -474,6 +474,21 @@ impl StaffSession {
     }
 }
 
+/// The one-time token of the report form at `path`, as `client` gets it.
+pub async fn form_token(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+    let page = client
+        .get(app.url(path))
+        .send()
+        .await
+        .expect("form")
+        .text()
+        .await
+        .expect("body");
+    let marker = r#"name="token" value=""#;
+    let start = page.find(marker).expect("token") + marker.len();
+    page[start..start + 64].to_owned()
+}
+
 /// Declares a test that runs once on SQLite and once on PostgreSQL.
 #[macro_export]
 macro_rules! both_backends {

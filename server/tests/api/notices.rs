@@ -6,7 +6,7 @@
 use sqlx::Row;
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend, BrowserExt, StaffSession, TestApp, PNG};
+use crate::helpers::{form_token, spawn_app, Backend, BrowserExt, StaffSession, TestApp, PNG};
 
 both_backends!(
     a_refusal_gets_a_notice_that_is_overdue_until_delivered,
@@ -408,20 +408,6 @@ async fn entry_ref(app: &TestApp) -> (String, i64) {
     .await
     .expect("entry");
     (row.get(0), row.get(1))
-}
-
-async fn form_token(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
-    let page = client
-        .get(app.url(path))
-        .send()
-        .await
-        .expect("form")
-        .text()
-        .await
-        .expect("body");
-    let marker = r#"name="token" value=""#;
-    let start = page.find(marker).expect("token") + marker.len();
-    page[start..start + 64].to_owned()
 }
 
 async fn a_recipients_change_report_becomes_a_tracked_recheck_lead(backend: Backend) {
