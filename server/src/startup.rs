@@ -67,8 +67,9 @@ impl Application {
         };
         // A deployment of one county names it on every page; one of several names a county
         // only on that county's pages (`web::county::in_township`).
-        let county = match app::db::regions::counties(&db).await?.len() {
-            1 => app::db::regions::county(&db).await?,
+        let counties = app::db::regions::counties(&db).await?;
+        let county = match counties.len() {
+            1 => counties.into_iter().next(),
             _ => None,
         };
         // A stale or unreadable bundle is left out (pages work without it), not fatal.
