@@ -182,9 +182,17 @@ messages! {
     RememberCounty => ("以后打开首页直接进入本县", "Open this county first next time"),
     CountyLabel => ("所属县（市、区）", "County"),
     CountyHint => (
-        "没有选乡镇的账号，只能处理所选县的事务；不选则可看全部县（省、州市的监督人员）。",
-        "An account without a township works only in the county chosen; none: every county (province or prefecture oversight)."
+        "没有选乡镇的账号，只能处理所选县的事务；不选则可看全部县（省级的监督人员）。",
+        "An account without a township works only in the county chosen; none: every county (the province's oversight)."
     ),
+    PrefectureLabel => ("只看一个市（州）", "Limited to one prefecture"),
+    PrefectureHint => (
+        "仅用于监督检查（只读）账号：只能查看所选市（州）内各县的事务。",
+        "For auditor (read-only) accounts only: they read the counties of the prefecture chosen and nothing else."
+    ),
+    PrefectureNone => ("不限", "None"),
+    PrefectureInvalid => ("请从列表中选择本系统中的市（州）。", "Choose a prefecture of this deployment from the list."),
+    PrefectureAuditorsOnly => ("只有监督检查（只读）账号可以限于一个市（州），且不能同时选择乡镇或县。", "Only auditor (read-only) accounts may be limited to a prefecture, and not also to a township or county."),
     VillagesInScope => ("负责的村（社区）", "Villages in your scope"),
     Accounts => ("账号管理", "Staff accounts"),
     AuditLog => ("操作记录", "Audit trail"),

@@ -35,6 +35,10 @@ pub enum StaffCommand {
         /// deployment of several counties; without it such an account reaches every county.
         #[arg(long)]
         county: Option<String>,
+        /// Prefecture code (e.g. 530600000000), for an auditor who reads only the counties of
+        /// that prefecture.
+        #[arg(long)]
+        prefecture: Option<String>,
         #[arg(long)]
         email: Option<String>,
     },
@@ -119,6 +123,7 @@ pub async fn run(common: CommonArgs, cmd: StaffCommand) -> anyhow::Result<()> {
             township,
             village,
             county,
+            prefecture,
             email,
         } => {
             let township_id = match township {
@@ -137,6 +142,7 @@ pub async fn run(common: CommonArgs, cmd: StaffCommand) -> anyhow::Result<()> {
                 township_id,
                 village_code: village.unwrap_or_default(),
                 county_id,
+                prefecture_code: prefecture.unwrap_or_default(),
                 email: email.unwrap_or_default(),
                 active: true,
             };
@@ -158,10 +164,11 @@ pub async fn run(common: CommonArgs, cmd: StaffCommand) -> anyhow::Result<()> {
                     s.username,
                     s.display_name,
                     s.role.as_str(),
-                    match (s.township_id, s.county_id) {
-                        (Some(t), _) => format!("township {t}"),
-                        (None, Some(c)) => format!("county {c}"),
-                        (None, None) => "all".to_owned(),
+                    match (s.township_id, s.county_id, &s.prefecture_code) {
+                        (Some(t), _, _) => format!("township {t}"),
+                        (None, Some(c), _) => format!("county {c}"),
+                        (None, None, Some(p)) => format!("prefecture {p}"),
+                        (None, None, None) => "all".to_owned(),
                     },
                     if s.active { "active" } else { "disabled" }
                 );

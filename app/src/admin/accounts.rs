@@ -32,6 +32,7 @@ pub async fn scope_label(state: &AppState, lang: Lang, scope: &Scope) -> AppResu
     match scope {
         Scope::Township(t) => region_name(state, lang, *t).await,
         Scope::County { id, .. } => region_name(state, lang, *id).await,
+        Scope::Prefecture { code, .. } => prefecture_name(state, lang, code).await,
         Scope::All if regions::counties(&state.db).await?.len() > 1 => {
             Ok(lang.t(Msg::AllCounties).to_owned())
         }
@@ -39,13 +40,36 @@ pub async fn scope_label(state: &AppState, lang: Lang, scope: &Scope) -> AppResu
     }
 }
 
+/// A prefecture's name (from the division-code file; else its code).
+async fn prefecture_name(state: &AppState, lang: Lang, code: &str) -> AppResult<String> {
+    Ok(prefecture_options(state, lang)
+        .await?
+        .into_iter()
+        .find(|(c, _)| c == code)
+        .map_or_else(|| code.to_owned(), |(_, name)| name))
+}
+
 /// An account's scope as the list shows it.
 async fn account_scope(state: &AppState, lang: Lang, s: &Staff) -> AppResult<String> {
-    match (s.township_id, s.county_id) {
-        (Some(t), _) => region_name(state, lang, t).await,
-        (None, Some(c)) => region_name(state, lang, c).await,
-        (None, None) => scope_label(state, lang, &Scope::All).await,
+    match (s.township_id, s.county_id, &s.prefecture_code) {
+        (Some(t), _, _) => region_name(state, lang, t).await,
+        (None, Some(c), _) => region_name(state, lang, c).await,
+        (None, None, Some(p)) => prefecture_name(state, lang, p).await,
+        (None, None, None) => scope_label(state, lang, &Scope::All).await,
     }
+}
+
+/// The deployment's prefectures (code, name), each holding some of its counties.
+async fn prefecture_options(state: &AppState, lang: Lang) -> AppResult<Vec<(String, String)>> {
+    let counties = regions::counties(&state.db).await?;
+    Ok(regions::by_prefecture(&state.db, &counties)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let name = lang.pick(&p.name_zh, p.name_en.as_deref()).to_owned();
+            (p.code, name)
+        })
+        .collect())
 }
 
 /// The townships a manager may place accounts in.
@@ -128,6 +152,15 @@ async fn account_form(
     let lang = ctx.lang;
     let townships = township_options(state, lang, staff).await?;
     let counties = county_options(state, lang, staff).await?;
+    // Only the deployment's own administrators place oversight in a prefecture, and only
+    // where there are several.
+    let mut prefectures = vec![];
+    if *staff.scope() == Scope::All {
+        prefectures = prefecture_options(state, lang).await?;
+        if prefectures.len() < 2 {
+            prefectures.clear();
+        }
+    }
     let nav = nav(staff);
     let csrf = staff.csrf.clone();
     let status = if errors.is_empty() {
@@ -139,7 +172,7 @@ async fn account_form(
     let mut res = ctx
         .render(
             title,
-            view! { <AccountFormPage lang nav csrf id values errors townships counties saved /> },
+            view! { <AccountFormPage lang nav csrf id values errors townships counties prefectures saved /> },
         )
         .into_response();
     *res.status_mut() = status;
@@ -175,6 +208,8 @@ pub struct AccountForm {
     #[serde(default)]
     county: String,
     #[serde(default)]
+    prefecture: String,
+    #[serde(default)]
     email: String,
     #[serde(default)]
     password: String,
@@ -191,6 +226,7 @@ impl AccountForm {
             township_id: self.township.trim().parse().ok(),
             village_code: self.village.clone(),
             county_id: self.county.trim().parse().ok(),
+            prefecture_code: self.prefecture.clone(),
             email: self.email.clone(),
             active,
         }
@@ -204,20 +240,32 @@ impl AccountForm {
             township_id: self.township.trim().parse().ok(),
             village_code: self.village.clone(),
             county_id: self.county.trim().parse().ok(),
+            prefecture_code: self.prefecture.clone(),
             email: self.email.clone(),
             active,
         }
     }
 }
 
-/// The village code of an account's village, for its form.
-async fn village_code(state: &AppState, village_id: Option<i64>) -> AppResult<String> {
-    Ok(match village_id {
+/// An account as its form shows it when it is opened.
+async fn stored_values(state: &AppState, target: Staff) -> AppResult<AccountFormValues> {
+    let village_code = match target.village_id {
         Some(id) => regions::by_id(&state.db, id)
             .await?
             .map(|v| v.code)
             .unwrap_or_default(),
         None => String::new(),
+    };
+    Ok(AccountFormValues {
+        username: target.username,
+        display_name: target.display_name,
+        role: target.role.as_str().to_owned(),
+        township_id: target.township_id,
+        village_code,
+        county_id: target.county_id,
+        prefecture_code: target.prefecture_code.unwrap_or_default(),
+        email: target.email.unwrap_or_default(),
+        active: target.active,
     })
 }
 
@@ -262,16 +310,7 @@ pub async fn edit_account(
         .await?
         .ok_or(AppError::NotFound)?;
     require_manages(&staff, &target)?;
-    let values = AccountFormValues {
-        username: target.username,
-        display_name: target.display_name,
-        role: target.role.as_str().to_owned(),
-        township_id: target.township_id,
-        village_code: village_code(&state, target.village_id).await?,
-        county_id: target.county_id,
-        email: target.email.unwrap_or_default(),
-        active: target.active,
-    };
+    let values = stored_values(&state, target).await?;
     account_form(
         &state,
         &ctx,
@@ -333,16 +372,7 @@ pub async fn reset_password(
                 .into_iter()
                 .map(|(_, m)| ("new_password", m))
                 .collect();
-            let values = AccountFormValues {
-                username: target.username,
-                display_name: target.display_name,
-                role: target.role.as_str().to_owned(),
-                township_id: target.township_id,
-                village_code: village_code(&state, target.village_id).await?,
-                county_id: target.county_id,
-                email: target.email.unwrap_or_default(),
-                active: target.active,
-            };
+            let values = stored_values(&state, target).await?;
             account_form(&state, &ctx, &staff, Some(id), values, errors, false).await
         }
         Err(ServiceError::App(e)) => Err(e),

@@ -42,7 +42,7 @@ async fn target(state: &AppState, staff: &StaffCtx, asked: Option<&str>) -> AppR
         (Scope::County { id, .. }, None) => counties.into_iter().find(|c| c.id == *id),
         (_, Some(id)) => counties.into_iter().find(|c| c.id == id),
         (Scope::All, None) => counties.into_iter().next(),
-        (Scope::Township(_), None) => None,
+        (Scope::Township(_) | Scope::Prefecture { .. }, None) => None,
     };
     let county = county.ok_or(AppError::NotFound)?;
     if !staff.scope().holds(None, Some(county.id)) {

@@ -59,6 +59,9 @@ pub struct AccountInput {
     /// The county an account without a township is limited to (a deployment of several
     /// counties); ignored when a county's own administrator acts (their county is used).
     pub county_id: Option<i64>,
+    /// The prefecture (its 12-digit code; empty: none) an oversight account is limited to, in a
+    /// deployment of several prefectures; only the deployment's administrators set it.
+    pub prefecture_code: String,
     pub email: String,
     pub active: bool,
 }
@@ -74,6 +77,8 @@ pub struct ValidAccount {
     pub village_id: Option<i64>,
     /// Resolved by [`check_scope`]; `check_fields` leaves it empty.
     pub county_id: Option<i64>,
+    /// Checked for form by `check_fields`, for existence by [`check_scope`].
+    pub prefecture_code: Option<String>,
     pub email: Option<String>,
     pub active: bool,
 }
@@ -112,6 +117,10 @@ pub fn check_fields(
         }
         _ => {}
     }
+    let prefecture = input.prefecture_code.trim();
+    if let Some(msg) = prefecture_rule(prefecture, role, input.township_id, input.county_id) {
+        errors.push(("prefecture", msg));
+    }
     let email = input.email.trim();
     if !email.is_empty() && !valid_email(email) {
         errors.push(("email", Msg::EmailInvalid));
@@ -124,10 +133,38 @@ pub fn check_fields(
             township_id: input.township_id,
             village_id: None,
             county_id: None,
+            prefecture_code: (!prefecture.is_empty()).then(|| prefecture.to_owned()),
             email: (!email.is_empty()).then(|| email.to_owned()),
             active: input.active,
         }),
         _ => Err(errors),
+    }
+}
+
+/// What is wrong with limiting an account to a prefecture, if anything: the code must be a
+/// prefecture's (`530600000000`), the role oversight, and the account not also limited to a
+/// township or a county.
+pub fn prefecture_rule(
+    code: &str,
+    role: Option<Role>,
+    township_id: Option<i64>,
+    county_id: Option<i64>,
+) -> Option<Msg> {
+    use crate::domain::region_code::{level_of, upper_level, CodeLevel};
+    if code.is_empty() {
+        return None;
+    }
+    let is_prefecture =
+        level_of(code) == Some(CodeLevel::AboveCounty) && upper_level(code) == "prefecture";
+    if !is_prefecture {
+        Some(Msg::PrefectureInvalid)
+    } else if !role.is_some_and(Role::may_have_prefecture)
+        || township_id.is_some()
+        || county_id.is_some()
+    {
+        Some(Msg::PrefectureAuditorsOnly)
+    } else {
+        None
     }
 }
 
@@ -149,7 +186,9 @@ pub fn placed_county(
     match scope {
         Scope::All => Ok(asked),
         Scope::County { id, .. } => Ok(Some(*id)),
-        Scope::Township(_) => Err(vec![("township", Msg::TownshipRequired)]),
+        Scope::Township(_) | Scope::Prefecture { .. } => {
+            Err(vec![("township", Msg::TownshipRequired)])
+        }
     }
 }
 
@@ -183,8 +222,32 @@ async fn check_scope(
             return Err(ServiceError::Fields(vec![("county", Msg::CountyInvalid)]));
         }
     }
+    check_prefecture(state, actor, input.prefecture_code.trim()).await?;
     let village = check_village(state, township_id, village_code).await?;
     Ok((village, county))
+}
+
+/// A prefecture an account is limited to must hold a county of the deployment, and only the
+/// deployment's own managers may place one there.
+async fn check_prefecture(
+    state: &AppState,
+    actor: &Actor<'_>,
+    code: &str,
+) -> Result<(), ServiceError> {
+    if code.is_empty() {
+        return Ok(());
+    }
+    let counties = regions::counties(&state.db).await?;
+    let known = counties
+        .iter()
+        .any(|c| crate::domain::region_code::prefecture_of(&c.code) == code);
+    if actor.scope != Scope::All || !known {
+        return Err(ServiceError::Fields(vec![(
+            "prefecture",
+            Msg::PrefectureInvalid,
+        )]));
+    }
+    Ok(())
 }
 
 /// The village (a village assistant's) of a code, which must lie in the township.
@@ -267,6 +330,7 @@ pub async fn create(
             township_id: account.township_id,
             village_id: account.village_id,
             county_id: account.county_id,
+            prefecture_code: account.prefecture_code.as_deref(),
             email: account.email.as_deref(),
         },
         now,
@@ -277,11 +341,12 @@ pub async fn create(
         other => ServiceError::App(other),
     })?;
     let detail = format!(
-        "username={} role={} township={:?} county={:?}",
+        "username={} role={} township={:?} county={:?} prefecture={:?}",
         account.username,
         account.role.as_str(),
         account.township_id,
-        account.county_id
+        account.county_id,
+        account.prefecture_code
     );
     audit::record(
         &mut tx,
@@ -314,6 +379,7 @@ pub async fn update(
         township_id: account.township_id,
         village_id: account.village_id,
         county_id: account.county_id,
+        prefecture_code: account.prefecture_code.as_deref(),
         email: account.email.as_deref(),
         active: account.active,
     };
@@ -323,18 +389,21 @@ pub async fn update(
         || before.township_id != account.township_id
         || before.village_id != account.village_id
         || before.county_id != account.county_id
+        || before.prefecture_code != account.prefecture_code
     {
         // Rights changed: make the account sign in again under the new ones.
         sessions::delete_for_staff(&mut tx, id).await?;
     }
     let detail = format!(
-        "role {}→{} township {:?}→{:?} county {:?}→{:?} active {}→{}",
+        "role {}→{} township {:?}→{:?} county {:?}→{:?} prefecture {:?}→{:?} active {}→{}",
         before.role.as_str(),
         account.role.as_str(),
         before.township_id,
         account.township_id,
         before.county_id,
         account.county_id,
+        before.prefecture_code,
+        account.prefecture_code,
         before.active,
         account.active
     );
@@ -422,9 +491,53 @@ mod tests {
             township_id: township,
             village_code: String::new(),
             county_id: None,
+            prefecture_code: String::new(),
             email: String::new(),
             active: true,
         }
+    }
+
+    #[test]
+    fn only_oversight_is_limited_to_a_prefecture() {
+        let auditor = Some(Role::Auditor);
+        assert_eq!(prefecture_rule("", auditor, None, None), None);
+        assert_eq!(prefecture_rule("", Some(Role::Admin), None, None), None);
+        assert_eq!(prefecture_rule("530600000000", auditor, None, None), None);
+        // Not a prefecture's code: a county's, the province's, a village's, hostile text.
+        for code in [
+            "530621000000",
+            "530000000000",
+            "530621103201",
+            "<script>",
+            "5306",
+            "53060000000０",
+        ] {
+            assert_eq!(
+                prefecture_rule(code, auditor, None, None),
+                Some(Msg::PrefectureInvalid),
+                "{code}"
+            );
+        }
+        // Another role, or also a township or county.
+        for (role, township, county) in [
+            (Some(Role::Admin), None, None),
+            (Some(Role::CountyOfficer), None, None),
+            (None, None, None),
+            (auditor, Some(70), None),
+            (auditor, None, Some(7)),
+        ] {
+            assert_eq!(
+                prefecture_rule("530600000000", role, township, county),
+                Some(Msg::PrefectureAuditorsOnly),
+                "{role:?} {township:?} {county:?}"
+            );
+        }
+        let mut form = input("auditor", None);
+        form.prefecture_code = " 530600000000 ".into();
+        let account = check_fields(&form, true).expect("valid");
+        assert_eq!(account.prefecture_code.as_deref(), Some("530600000000"));
+        form.role = "supervisor".into();
+        assert!(check_fields(&form, true).is_err());
     }
 
     #[test]

@@ -163,8 +163,48 @@ pub struct AccountFormValues {
     pub township_id: Option<i64>,
     pub village_code: String,
     pub county_id: Option<i64>,
+    /// A prefecture's code, or empty.
+    pub prefecture_code: String,
     pub email: String,
     pub active: bool,
+}
+
+/// A `<select>` limiting an account without a township (to a county, or a prefecture), with
+/// its label, hint and "none" choice; nothing when there is nothing to choose.
+#[allow(clippy::too_many_arguments)]
+fn limit_select(
+    lang: Lang,
+    field: &'static str,
+    label: Msg,
+    hint: Msg,
+    none: Msg,
+    options: Vec<(String, String)>,
+    selected: &str,
+    errors: &FieldErrors,
+) -> Option<AnyView> {
+    if options.is_empty() {
+        return None;
+    }
+    let hint_id = format!("{field}-hint");
+    let options = options
+        .into_iter()
+        .map(|(value, name)| {
+            let chosen = value == selected;
+            view! { <option value=value selected=chosen>{name}</option> }
+        })
+        .collect_view();
+    Some(
+        view! {
+            <label for=field>{lang.t(label)}</label>
+            <select id=field name=field aria-describedby=hint_id.clone()>
+                <option value="" selected=selected.is_empty()>{lang.t(none)}</option>
+                {options}
+            </select>
+            <p class="hint" id=hint_id>{lang.t(hint)}</p>
+            {field_error(lang, errors, field)}
+        }
+        .into_any(),
+    )
 }
 
 fn field_error(lang: Lang, errors: &FieldErrors, field: &'static str) -> Option<AnyView> {
@@ -187,6 +227,9 @@ pub fn AccountFormPage(
     /// Counties to limit an account without a township to (empty: one county, or a county's
     /// own administrator).
     counties: Vec<(i64, String)>,
+    /// Prefectures (code, name) to limit an oversight account to (empty: one prefecture, or
+    /// not the deployment's administrator).
+    prefectures: Vec<(String, String)>,
     saved: bool,
 ) -> impl IntoView {
     let is_new = id.is_none();
@@ -214,24 +257,29 @@ pub fn AccountFormPage(
             view! { <option value=tid.to_string() selected=selected>{name}</option> }
         })
         .collect_view();
-    let county_select = (!counties.is_empty()).then(|| {
-        let options = counties
+    let county_select = limit_select(
+        lang,
+        "county",
+        Msg::CountyLabel,
+        Msg::CountyHint,
+        Msg::AllCounties,
+        counties
             .into_iter()
-            .map(|(cid, name)| {
-                let selected = values.county_id == Some(cid);
-                view! { <option value=cid.to_string() selected=selected>{name}</option> }
-            })
-            .collect_view();
-        view! {
-            <label for="county">{lang.t(Msg::CountyLabel)}</label>
-            <select id="county" name="county" aria-describedby="county-hint">
-                <option value="" selected=values.county_id.is_none()>{lang.t(Msg::AllCounties)}</option>
-                {options}
-            </select>
-            <p class="hint" id="county-hint">{lang.t(Msg::CountyHint)}</p>
-            {field_error(lang, &errors, "county")}
-        }
-    });
+            .map(|(id, name)| (id.to_string(), name))
+            .collect(),
+        &values.county_id.map(|c| c.to_string()).unwrap_or_default(),
+        &errors,
+    );
+    let prefecture_select = limit_select(
+        lang,
+        "prefecture",
+        Msg::PrefectureLabel,
+        Msg::PrefectureHint,
+        Msg::PrefectureNone,
+        prefectures,
+        &values.prefecture_code,
+        &errors,
+    );
     let reset = id.map(|id| {
         let csrf = csrf.clone();
         view! {
@@ -280,6 +328,7 @@ pub fn AccountFormPage(
             </select>
             {field_error(lang, &errors, "township")}
             {county_select}
+            {prefecture_select}
             <label for="village">{lang.t(Msg::VillageCodeLabel)}</label>
             <input id="village" name="village" type="text" inputmode="numeric" maxlength="12"
                 pattern="[0-9]{12}" value=values.village_code.clone() aria-describedby="village-hint" />

@@ -386,7 +386,7 @@ pub async fn queue(
             " AND {} AND c.escalated = 0",
             scope_condition(scope, "c.township_id")
         )),
-        Scope::County { .. } => {
+        Scope::County { .. } | Scope::Prefecture { .. } => {
             sql.push_str(&format!(" AND {}", scope_condition(scope, "c.township_id")))
         }
     }

@@ -332,7 +332,20 @@ pub fn scope_condition(scope: &Scope, col: &str) -> String {
                 "{col} IN (SELECT id FROM regions WHERE parent_id = {id} AND level = 'township')"
             )
         }
+        Scope::Prefecture { counties, .. } if counties.is_empty() => "1 = 0".to_owned(),
+        Scope::Prefecture { counties, .. } => format!(
+            "{col} IN (SELECT id FROM regions WHERE parent_id IN ({}) AND level = 'township')",
+            id_list(counties)
+        ),
     }
+}
+
+/// Ids as an SQL list (`1, 2, 3`): integers only.
+fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// [`scope_condition`] for objects owned by a township (`township_col`) or, without one, by a
@@ -341,6 +354,9 @@ pub fn owned_condition(scope: &Scope, township_col: &str, county_col: &str) -> S
     let townships = scope_condition(scope, township_col);
     match scope {
         Scope::County { id, .. } => format!("({county_col} = {id} OR {townships})"),
+        Scope::Prefecture { counties, .. } if !counties.is_empty() => {
+            format!("({county_col} IN ({}) OR {townships})", id_list(counties))
+        }
         _ => townships,
     }
 }
@@ -359,6 +375,24 @@ pub async fn county_scope(db: &Db, county_id: i64) -> AppResult<Scope> {
     Ok(Scope::County {
         id: county_id,
         townships: township_ids(db, county_id).await?,
+    })
+}
+
+/// The deployment's counties in a prefecture (those whose codes share its first four digits)
+/// as an oversight account's [`Scope`]; none when the deployment has no county there.
+pub async fn prefecture_scope(db: &Db, code: &str) -> AppResult<Scope> {
+    let mut counties_in = Vec::new();
+    let mut townships = Vec::new();
+    for c in counties(db).await? {
+        if crate::domain::region_code::prefecture_of(&c.code) == code {
+            counties_in.push(c.id);
+            townships.extend(township_ids(db, c.id).await?);
+        }
+    }
+    Ok(Scope::Prefecture {
+        code: code.to_owned(),
+        counties: counties_in,
+        townships,
     })
 }
 

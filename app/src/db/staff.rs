@@ -21,6 +21,9 @@ pub struct Staff {
     /// The county an account without a township is limited to; `None` with no township = every
     /// county of the deployment.
     pub county_id: Option<i64>,
+    /// The prefecture (its 12-digit code) an oversight account without a township or county is
+    /// limited to; `None` with neither = every county.
+    pub prefecture_code: Option<String>,
     pub email: Option<String>,
     pub active: bool,
 }
@@ -29,11 +32,12 @@ impl Staff {
     /// Whether this account's scope reaches a township (whose county is `county`), or the
     /// county-level object of it when `county_level` (an escalated complaint): its own township
     /// (not once escalated), any township of its county, or anything for the deployment's own.
+    /// A prefecture's oversight is nobody's assignee or signer: it covers nothing here.
     pub fn covers(&self, township: Option<i64>, county: Option<i64>, county_level: bool) -> bool {
         match (self.township_id, self.county_id) {
             (Some(mine), _) => !county_level && township == Some(mine),
             (None, Some(c)) => township.is_some() && county == Some(c),
-            (None, None) => true,
+            (None, None) => self.prefecture_code.is_none(),
         }
     }
 }
@@ -46,8 +50,8 @@ pub struct Credentials {
     pub locked_until: i64,
 }
 
-const COLS: &str =
-    "id, username, display_name, role, township_id, village_id, county_id, email, active";
+const COLS: &str = "id, username, display_name, role, township_id, village_id, county_id, \
+                    prefecture_code, email, active";
 
 fn staff_from_row(row: &AnyRow) -> AppResult<Staff> {
     let role: String = row.try_get("role")?;
@@ -59,6 +63,7 @@ fn staff_from_row(row: &AnyRow) -> AppResult<Staff> {
         township_id: row.try_get("township_id")?,
         village_id: row.try_get("village_id")?,
         county_id: row.try_get("county_id")?,
+        prefecture_code: row.try_get("prefecture_code")?,
         email: row.try_get("email")?,
         active: row.try_get::<i64, _>("active")? != 0,
     })
@@ -72,6 +77,7 @@ pub struct NewStaff<'a> {
     pub township_id: Option<i64>,
     pub village_id: Option<i64>,
     pub county_id: Option<i64>,
+    pub prefecture_code: Option<&'a str>,
     pub email: Option<&'a str>,
 }
 
@@ -80,8 +86,8 @@ pub struct NewStaff<'a> {
 pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> AppResult<i64> {
     let res = sqlx::query(
         "INSERT INTO staff (username, display_name, password_hash, role, township_id, village_id,
-            email, active, created_at, updated_at, county_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $9) RETURNING id",
+            email, active, created_at, updated_at, county_id, prefecture_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $9, $10) RETURNING id",
     )
     .bind(s.username)
     .bind(s.display_name)
@@ -92,6 +98,7 @@ pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> App
     .bind(s.email)
     .bind(now)
     .bind(s.county_id)
+    .bind(s.prefecture_code)
     .fetch_one(&mut *conn)
     .await;
     match res {
@@ -174,6 +181,7 @@ pub struct StaffUpdate<'a> {
     pub township_id: Option<i64>,
     pub village_id: Option<i64>,
     pub county_id: Option<i64>,
+    pub prefecture_code: Option<&'a str>,
     pub email: Option<&'a str>,
     pub active: bool,
 }
@@ -187,7 +195,8 @@ pub async fn update(
 ) -> AppResult<()> {
     sqlx::query(
         "UPDATE staff SET display_name = $1, role = $2, township_id = $3, email = $4,
-            active = $5, updated_at = $6, village_id = $8, county_id = $9 WHERE id = $7",
+            active = $5, updated_at = $6, village_id = $8, county_id = $9,
+            prefecture_code = $10 WHERE id = $7",
     )
     .bind(u.display_name)
     .bind(u.role.as_str())
@@ -198,6 +207,7 @@ pub async fn update(
     .bind(id)
     .bind(u.village_id)
     .bind(u.county_id)
+    .bind(u.prefecture_code)
     .execute(&mut *conn)
     .await?;
     Ok(())

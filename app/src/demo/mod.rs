@@ -127,6 +127,7 @@ pub async fn load(db: &crate::db::Db, seed: u64) -> crate::error::AppResult<bool
             &crate::db::staff::NewStaff {
                 village_id: None,
                 county_id: None,
+                prefecture_code: None,
                 username,
                 display_name: name,
                 password_hash: &hash,
@@ -254,6 +255,7 @@ async fn load_officers(
                 township_id: Some(tid),
                 village_id: None,
                 county_id: None,
+                prefecture_code: None,
                 email: None,
             };
             ids.push(sdb::insert(tx, &new, now).await?);
@@ -272,6 +274,7 @@ async fn load_officers(
             township_id: Some(*tid),
             village_id: Some(*vid),
             county_id: None,
+            prefecture_code: None,
             email: None,
         };
         sdb::insert(tx, &new, now).await?;

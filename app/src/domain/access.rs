@@ -40,6 +40,13 @@ impl Role {
     pub fn needs_village(self) -> bool {
         matches!(self, Role::VillageAssistant)
     }
+
+    /// Whether this role may be limited to the counties of one prefecture (市、州): only
+    /// oversight, which reads and changes nothing. A prefecture has no officers of its own in
+    /// the allowance's process: counties decide, townships review.
+    pub fn may_have_prefecture(self) -> bool {
+        matches!(self, Role::Auditor)
+    }
 }
 
 /// Something a staff member may want to do.
@@ -106,17 +113,26 @@ pub fn role_allows(role: Role, perm: Perm) -> bool {
     }
 }
 
-/// Where a staff member works: the whole deployment, one county of it, or one township.
+/// Where a staff member works: the whole deployment, the counties of one prefecture, one
+/// county, or one township.
 ///
-/// A deployment may hold one county or a whole province. Accounts without a township or a
-/// county reach everything (the province's oversight and administrators); a county's own
-/// officers reach its townships only; a township officer (and a village assistant, further
-/// limited to a village) reaches one township.
+/// A deployment may hold one county or a whole province. Accounts without a township, county
+/// or prefecture reach everything (the province's oversight and administrators); a
+/// prefecture's oversight reads its counties; a county's own officers reach its townships
+/// only; a township officer (and a village assistant, further limited to a village) reaches
+/// one township.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Scope {
     /// Every county of the deployment.
     #[default]
     All,
+    /// The deployment's counties in one prefecture (an auditor's): its code, the counties' ids
+    /// and their townships' ids.
+    Prefecture {
+        code: String,
+        counties: Vec<i64>,
+        townships: Vec<i64>,
+    },
     /// One county: its id and the ids of its townships.
     County { id: i64, townships: Vec<i64> },
     /// One township.
@@ -142,8 +158,9 @@ impl Scope {
     pub fn reaches(&self, township: Option<i64>, county_level: bool) -> bool {
         match (self, township) {
             (Scope::All, _) => true,
-            (Scope::County { townships, .. }, Some(t)) => townships.contains(&t),
-            (Scope::County { .. }, None) => false,
+            (Scope::Prefecture { townships, .. }, Some(t))
+            | (Scope::County { townships, .. }, Some(t)) => townships.contains(&t),
+            (Scope::Prefecture { .. }, None) | (Scope::County { .. }, None) => false,
             (Scope::Township(mine), Some(t)) => !county_level && *mine == t,
             (Scope::Township(_), None) => false,
         }
@@ -157,14 +174,19 @@ impl Scope {
     pub fn holds(&self, township: Option<i64>, county: Option<i64>) -> bool {
         match self {
             Scope::County { id, .. } if county == Some(*id) => true,
+            Scope::Prefecture { counties, .. } if county.is_some_and(|c| counties.contains(&c)) => {
+                true
+            }
             _ => self.reaches(township, false),
         }
     }
 
-    /// Who owns what a member of this scope makes: (their township, their county).
+    /// Who owns what a member of this scope makes: (their township, their county). A
+    /// prefecture's oversight makes nothing (its role reads only); were it to, the deployment
+    /// would own it.
     pub fn owner(&self) -> (Option<i64>, Option<i64>) {
         match self {
-            Scope::All => (None, None),
+            Scope::All | Scope::Prefecture { .. } => (None, None),
             Scope::County { id, .. } => (None, Some(*id)),
             Scope::Township(t) => (Some(*t), None),
         }
@@ -417,6 +439,84 @@ mod tests {
         assert_eq!(county.owner(), (None, Some(7)));
         assert_eq!(Scope::Township(70).owner(), (Some(70), None));
         assert_eq!(Scope::All.owner(), (None, None));
+    }
+
+    #[test]
+    fn a_prefecture_reaches_its_counties_and_nothing_else() {
+        // Counties 7 (townships 70, 71) and 8 (80) lie in the prefecture; county 9 (90) not.
+        let prefecture = Scope::Prefecture {
+            code: "530600000000".to_owned(),
+            counties: vec![7, 8],
+            townships: vec![70, 71, 80],
+        };
+        // (township, county-level object, reached)
+        for (target, county_level, ok) in [
+            (Some(70), false, true),
+            (Some(80), true, true),
+            (Some(90), false, false),
+            (Some(90), true, false),
+            (None, false, false),
+        ] {
+            assert_eq!(
+                prefecture.reaches(target, county_level),
+                ok,
+                "{target:?} {county_level}"
+            );
+        }
+        // (file's township, file's county, seen): its counties' own objects too, not the
+        // deployment's nor another prefecture's.
+        for (township, county, seen) in [
+            (None, Some(7), true),
+            (None, Some(8), true),
+            (Some(71), None, true),
+            (None, Some(9), false),
+            (Some(90), None, false),
+            (None, None, false),
+        ] {
+            assert_eq!(
+                prefecture.holds(township, county),
+                seen,
+                "{township:?} {county:?}"
+            );
+        }
+        assert!(prefecture.is_wide());
+        assert_eq!(prefecture.owner(), (None, None));
+        // Oversight reads its counties and changes nothing there.
+        assert!(allowed(
+            Role::Auditor,
+            &prefecture,
+            Perm::ReadCases,
+            Some(80)
+        ));
+        assert!(!allowed(
+            Role::Auditor,
+            &prefecture,
+            Perm::ReadCases,
+            Some(90)
+        ));
+        for perm in [
+            Perm::EditPublicity,
+            Perm::HandleComplaints,
+            Perm::ManageStaff,
+        ] {
+            assert!(!allowed(Role::Auditor, &prefecture, perm, Some(70)));
+        }
+        // Only oversight may be limited to a prefecture.
+        let roles = [
+            Role::Auditor,
+            Role::Admin,
+            Role::CountyOfficer,
+            Role::TownshipOfficer,
+            Role::Supervisor,
+            Role::VillageAssistant,
+        ];
+        for role in roles {
+            assert_eq!(
+                role.may_have_prefecture(),
+                role == Role::Auditor,
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

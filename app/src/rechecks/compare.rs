@@ -485,7 +485,7 @@ pub fn check(sheet: &Sheet) -> Result<Checked, FileError> {
 pub fn may_compare(staff: &StaffCtx) -> bool {
     match staff.scope() {
         Scope::Township(township) => may_record(staff, *township),
-        Scope::All | Scope::County { .. } => {
+        Scope::All | Scope::County { .. } | Scope::Prefecture { .. } => {
             staff.village_scope().is_none()
                 && (staff.can_role(Perm::ProcessCases) || staff.can_role(Perm::ApproveCases))
         }

@@ -254,13 +254,17 @@ impl StaffCtx {
 }
 
 /// Where an account works: its township, else its county (with the county's townships), else
-/// everywhere.
+/// its prefecture's counties (an oversight account's), else everywhere.
 pub async fn scope_of(state: &AppState, staff: &Staff) -> AppResult<Scope> {
-    Ok(match (staff.township_id, staff.county_id) {
-        (Some(t), _) => Scope::Township(t),
-        (None, Some(c)) => crate::db::regions::county_scope(&state.db, c).await?,
-        (None, None) => Scope::All,
-    })
+    use crate::db::regions::{county_scope, prefecture_scope};
+    Ok(
+        match (staff.township_id, staff.county_id, &staff.prefecture_code) {
+            (Some(t), _, _) => Scope::Township(t),
+            (None, Some(c), _) => county_scope(&state.db, c).await?,
+            (None, None, Some(p)) => prefecture_scope(&state.db, p).await?,
+            (None, None, None) => Scope::All,
+        },
+    )
 }
 
 /// Not signed in (or the session ended): go to the login page and come back afterwards.

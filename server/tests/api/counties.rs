@@ -18,6 +18,7 @@ both_backends!(
     the_report_form_asks_for_the_county_first,
     a_province_loads_its_regions_from_the_division_codes,
     statistics_and_counties_group_by_prefecture,
+    a_prefecture_reads_its_counties_only,
 );
 
 /// The second county: 巧家县 with 白鹤滩镇 and its 示范村 (the demo county is the first).
@@ -28,45 +29,37 @@ struct Second {
 }
 
 async fn add_second_county(app: &TestApp) -> Second {
+    add_county(
+        app,
+        [
+            ("530622000000", "巧家县"),
+            ("530622101000", "白鹤滩镇"),
+            ("530622101201", "示范村"),
+        ],
+    )
+    .await
+}
+
+/// Adds a county with one township and one village: (code, name) of each, in that order.
+async fn add_county(app: &TestApp, regions: [(&str, &str); 3]) -> Second {
     use app::db::regions::{insert, Level};
     let mut conn = app.db.pool.acquire().await.expect("conn");
-    let county = insert(
-        &mut conn,
-        None,
-        Level::County,
-        "530622000000",
-        "巧家县",
-        None,
-        2,
-    )
-    .await
-    .expect("county");
-    let township = insert(
-        &mut conn,
-        Some(county),
-        Level::Township,
-        "530622101000",
-        "白鹤滩镇",
-        None,
-        1,
-    )
-    .await
-    .expect("township");
-    let village = insert(
-        &mut conn,
-        Some(township),
-        Level::Village,
-        "530622101201",
-        "示范村",
-        None,
-        1,
-    )
-    .await
-    .expect("village");
+    let mut parent = None;
+    let mut ids = vec![];
+    for (level, (code, name)) in [Level::County, Level::Township, Level::Village]
+        .into_iter()
+        .zip(regions)
+    {
+        let id = insert(&mut conn, parent, level, code, name, None, 2)
+            .await
+            .expect(name);
+        ids.push(id);
+        parent = Some(id);
+    }
     Second {
-        county,
-        township,
-        village,
+        county: ids[0],
+        township: ids[1],
+        village: ids[2],
     }
 }
 
@@ -1100,5 +1093,222 @@ async fn statistics_and_counties_group_by_prefecture(backend: Backend) {
     assert!(
         kunming < wuhua && wuhua < zhaotong && zhaotong < ludian,
         "{page}"
+    );
+}
+
+/// A prefecture's oversight (an auditor limited to 昭通市) reads the deployment's counties of
+/// that prefecture — the demo county and 巧家县 — and nothing of 五华区 in 昆明市; only the
+/// deployment's administrators place such an account, and only for oversight.
+async fn a_prefecture_reads_its_counties_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let second = add_second_county(&app).await;
+    let other = add_county(
+        &app,
+        [
+            ("530102000000", "五华区"),
+            ("530102001000", "华山街道"),
+            ("530102001001", "翠湖社区"),
+        ],
+    )
+    .await;
+    let province = app.staff_session("demo.admin").await;
+    let res = province
+        .post_form(
+            "/staff/publicity",
+            &[
+                ("village", &other.village.to_string()),
+                ("kind", "standing"),
+                ("opens_on", "2026-11-26"),
+                ("days", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "a list in 五华区");
+    let other_batch = first_id(
+        &app,
+        &format!(
+            "SELECT id FROM batches WHERE village_id = {}",
+            other.village
+        ),
+    )
+    .await;
+    let own_batch = first_id(&app, "SELECT id FROM batches ORDER BY id").await;
+
+    // The deployment's administrator is offered the prefectures and places the auditor.
+    let (_, form) = province.get_text("/staff/accounts/new").await;
+    assert!(
+        form.contains("name=\"prefecture\"")
+            && form.contains("value=\"530600000000\"")
+            && form.contains("value=\"530100000000\""),
+        "the prefectures are offered"
+    );
+    assert_eq!(
+        create_account(
+            &province,
+            &[
+                ("username", "zt.auditor"),
+                ("role", "auditor"),
+                ("prefecture", "530600000000")
+            ]
+        )
+        .await,
+        303
+    );
+    let account = app::db::staff::by_username(&app.db, "zt.auditor")
+        .await
+        .expect("q")
+        .expect("account");
+    assert_eq!(account.prefecture_code.as_deref(), Some("530600000000"));
+    assert_eq!((account.township_id, account.county_id), (None, None));
+    let (_, list) = province.get_text("/staff/accounts").await;
+    assert!(list.contains("zt.auditor") && list.contains("530600000000"));
+
+    // Refused with the field's message, nothing made: another role, also a county, a code that
+    // is no prefecture of the deployment, hostile text (not echoed).
+    let county = second.county.to_string();
+    for (username, fields, message) in [
+        (
+            "zt.officer",
+            vec![("role", "county_officer"), ("prefecture", "530600000000")],
+            "只有监督检查（只读）账号可以限于一个市（州）",
+        ),
+        (
+            "zt.both",
+            vec![
+                ("role", "auditor"),
+                ("prefecture", "530600000000"),
+                ("county", county.as_str()),
+            ],
+            "只有监督检查（只读）账号可以限于一个市（州）",
+        ),
+        (
+            "zt.nowhere",
+            vec![("role", "auditor"), ("prefecture", "530900000000")],
+            "请从列表中选择本系统中的市（州）",
+        ),
+        (
+            "zt.hostile",
+            vec![
+                ("role", "auditor"),
+                ("prefecture", "<script>alert(1)</script>"),
+            ],
+            "请从列表中选择本系统中的市（州）",
+        ),
+    ] {
+        let mut form = vec![
+            ("password", DEMO_PASSWORD),
+            ("display_name", "测试人员"),
+            ("username", username),
+        ];
+        form.extend(fields);
+        let res = province.post_form("/staff/accounts", &form).await;
+        assert_eq!(res.status().as_u16(), 422, "{username}");
+        let body = res.text().await.expect("body");
+        assert!(body.contains(message), "{username}: {message}");
+        assert!(!body.contains("<script>alert(1)"), "{username}: echoed");
+        assert!(
+            app::db::staff::by_username(&app.db, username)
+                .await
+                .expect("q")
+                .is_none(),
+            "{username} made"
+        );
+    }
+    // A county's administrator cannot place oversight above their county.
+    assert_eq!(
+        create_account(
+            &province,
+            &[
+                ("username", "qj.admin"),
+                ("role", "admin"),
+                ("county", &county)
+            ]
+        )
+        .await,
+        303
+    );
+    let county_admin = app.staff_session("qj.admin").await;
+    let (_, form) = county_admin.get_text("/staff/accounts/new").await;
+    assert!(
+        !form.contains("name=\"prefecture\""),
+        "no prefecture choice"
+    );
+    let res = county_admin
+        .post_form(
+            "/staff/accounts",
+            &[
+                ("password", DEMO_PASSWORD),
+                ("display_name", "测试人员"),
+                ("username", "qj.wide"),
+                ("role", "auditor"),
+                ("prefecture", "530600000000"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(app::db::staff::by_username(&app.db, "qj.wide")
+        .await
+        .expect("q")
+        .is_none());
+
+    // The prefecture's auditor: both of its counties, nothing of 五华区, changes nothing.
+    let auditor = app.staff_session("zt.auditor").await;
+    assert_eq!(
+        auditor
+            .get(&format!("/staff/publicity/{own_batch}"))
+            .await
+            .status()
+            .as_u16(),
+        200,
+        "a list of the demo county"
+    );
+    let (_, publicity) = auditor.get_text("/staff/publicity").await;
+    assert!(publicity.contains("龙泉村"), "the demo county's lists");
+    for path in [
+        "/staff",
+        "/staff/complaints",
+        "/staff/cases",
+        "/staff/publicity",
+        "/staff/notices",
+        "/staff/rechecks",
+        "/staff/draws",
+        "/staff/audit",
+    ] {
+        let (status, body) = auditor.get_text(path).await;
+        assert_eq!(status, 200, "GET {path}");
+        for name in ["五华区", "华山街道", "翠湖社区"] {
+            assert!(!body.contains(name), "GET {path} shows {name}");
+        }
+    }
+    for path in [
+        format!("/staff/publicity/{other_batch}"),
+        format!("/staff/publicity/{other_batch}/export.xlsx"),
+    ] {
+        assert_eq!(
+            auditor.get(&path).await.status().as_u16(),
+            403,
+            "GET {path}"
+        );
+    }
+    let before = app.audit_actions().await.len();
+    let status = auditor
+        .post_form(
+            &format!("/staff/publicity/{own_batch}/withdraw"),
+            &[("reason", "x")],
+        )
+        .await
+        .status()
+        .as_u16();
+    assert_eq!(status, 403, "oversight changes nothing");
+    assert_eq!(app.audit_actions().await.len(), before);
+    // The deployment's own auditor still reads 五华区.
+    let everywhere = app.staff_session("demo.auditor").await;
+    assert_eq!(
+        everywhere
+            .get(&format!("/staff/publicity/{other_batch}"))
+            .await
+            .status()
+            .as_u16(),
+        200
     );
 }
