@@ -1,5 +1,16 @@
 import { expect, test } from './fixtures';
-import { checkA11y, expectNoHorizontalScroll, fillReport, RECEIPT_RE, shot, submit } from './helpers';
+import {
+  checkA11y,
+  DEMO_ADMIN,
+  DEMO_PASSWORD,
+  expectNoHorizontalScroll,
+  fillReport,
+  RECEIPT_RE,
+  shot,
+  signIn,
+  signOut,
+  submit,
+} from './helpers';
 
 // A deployment of several counties, as a cheap phone (360×740) sees it, with JavaScript off and
 // on. run.sh starts a second server for this ("the province"): the demo county (鲁甸县, 昭通市)
@@ -68,5 +79,39 @@ test.describe('a province', () => {
     await expectNoHorizontalScroll(page);
     await checkA11y(page);
     await shot(page, 'province-prefecture-stats-360');
+  });
+
+  test("a prefecture's auditor reads the counties of that prefecture only", async ({ page }, testInfo) => {
+    // One account per browser project: the three projects share the province server.
+    const username = `zt.${testInfo.project.name}`;
+    const password = 'Zhaotong-audit-2026';
+    await page.goto(`${PROVINCE}/staff/login`);
+    expect((await signIn(page, DEMO_ADMIN, DEMO_PASSWORD)).status()).toBe(303);
+    await page.goto(`${PROVINCE}/staff/accounts/new`);
+    await page.locator('#username').fill(username);
+    await page.locator('#display_name').fill('昭通市 监督');
+    await page.locator('#role').selectOption('auditor');
+    await page.locator('#prefecture').selectOption({ label: '昭通市' });
+    await page.locator('#password').fill(password);
+    await expectNoHorizontalScroll(page);
+    await checkA11y(page);
+    await shot(page, 'province-prefecture-account-360');
+    const created = await submit(page, page.getByRole('button', { name: '创建', exact: true }));
+    expect(created.status()).toBe(303);
+    await expect(page.locator('#prefecture option:checked')).toHaveText('昭通市');
+    await signOut(page);
+
+    expect((await signIn(page, username, password)).status()).toBe(303);
+    await expect(page.locator('.scope')).toHaveText('昭通市');
+    // Its counties' villages (the demo county's and 巧家县's), none of 五华区 (昆明市).
+    await expect(page.locator('a[href="/v/530622101201"]')).toHaveCount(1);
+    await expect(page.locator('a[href="/v/530621103201"]')).toHaveCount(1);
+    await expect(page.locator('a[href="/v/530102001001"]')).toHaveCount(0);
+    await expectNoHorizontalScroll(page);
+    await checkA11y(page);
+    await shot(page, 'province-prefecture-dashboard-360');
+    // Oversight reads and changes nothing: no account management.
+    const denied = await page.goto(`${PROVINCE}/staff/accounts`);
+    expect(denied?.status()).toBe(403);
   });
 });

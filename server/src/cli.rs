@@ -64,7 +64,8 @@ async fn state(common: &CommonArgs) -> anyhow::Result<AppState> {
         secret: Arc::new(secret),
         site: Arc::new(Site {
             settings: SiteSettings::default(),
-            county: None,
+            county: Default::default(),
+            county_seen: Default::default(),
             css_href: String::new(),
             bundle: None,
         }),

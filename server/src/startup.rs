@@ -68,10 +68,7 @@ impl Application {
         // A deployment of one county names it on every page; one of several names a county
         // only on that county's pages (`web::county::in_township`).
         let counties = app::db::regions::counties(&db).await?;
-        let county = match counties.len() {
-            1 => counties.into_iter().next(),
-            _ => None,
-        };
+        let county = Arc::new(std::sync::RwLock::new(Site::only_county(counties)));
         // A stale or unreadable bundle is left out (pages work without it), not fatal.
         let bundle = app::web::assets::Bundle::load(&settings.pkg_dir)
             .unwrap_or_else(|e| {
@@ -101,6 +98,7 @@ impl Application {
                 notice_prefix: settings.notice_prefix.clone(),
             },
             county,
+            county_seen: Default::default(),
             css_href: app::web::assets::css_href(),
             bundle,
         };
@@ -129,6 +127,22 @@ impl Application {
             site: Arc::new(site),
             mail_wake,
         };
+        // A county loaded while the instances run (`sunshine regions import`, another process)
+        // stops the header naming the first one within a page TTL: pages cached meanwhile
+        // expire with it.
+        tokio::spawn({
+            let (site, db) = (state.site.clone(), db.clone());
+            let every = settings.page_ttl.max(std::time::Duration::from_secs(1));
+            async move {
+                let mut tick = tokio::time::interval(every);
+                loop {
+                    tick.tick().await;
+                    if let Err(e) = site.refresh_county(&db).await {
+                        tracing::warn!(error = %e, "could not read the counties again");
+                    }
+                }
+            }
+        });
         // Committed changes drop the pages they touch: this process's at once, other
         // instances' through PostgreSQL notifications.
         let cache = crate::cache::PageCache::new(db.clone(), settings.page_ttl);

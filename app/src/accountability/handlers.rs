@@ -543,8 +543,7 @@ pub async fn poster(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Re
     let qr = crate::web::format::qr_data_uri(&url)?;
     let county = state
         .site
-        .county
-        .as_ref()
+        .county()
         .map(|c| lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned())
         .unwrap_or_default();
     let hotline = state.site.settings.hotline.clone();

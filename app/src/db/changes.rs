@@ -235,6 +235,9 @@ pub struct ChangeHub {
     /// Counts every change heard of (own and others'), so a reader can tell whether a replica
     /// has been checked since the latest one.
     seq: AtomicU64,
+    /// Counts the changes of everything (the region tree), so the site can tell its county
+    /// names may have changed.
+    everything: AtomicU64,
     sink: OnceLock<Arc<dyn ChangeSink>>,
     /// This process's committed changes, for the notifier (PostgreSQL, once started).
     outgoing: OnceLock<mpsc::UnboundedSender<Vec<Topic>>>,
@@ -254,6 +257,7 @@ impl Default for ChangeHub {
         ChangeHub {
             origin: hex::encode(rand::random::<[u8; 8]>()),
             seq: AtomicU64::new(0),
+            everything: AtomicU64::new(0),
             sink: OnceLock::new(),
             outgoing: OnceLock::new(),
         }
@@ -273,6 +277,11 @@ impl ChangeHub {
         self.seq.load(Ordering::SeqCst)
     }
 
+    /// How many changes of everything (the region tree) this process has heard of.
+    pub fn everything_seq(&self) -> u64 {
+        self.everything.load(Ordering::SeqCst)
+    }
+
     /// This process committed changes: applies them here, and queues them for the others.
     pub fn committed(&self, topics: &[Topic]) {
         self.apply(topics);
@@ -288,6 +297,10 @@ impl ChangeHub {
             return;
         }
         self.seq.fetch_add(1, Ordering::SeqCst);
+        // Before the pages are dropped: a page rendered after that sees the new count.
+        if topics.contains(&Topic::Everything) {
+            self.everything.fetch_add(1, Ordering::SeqCst);
+        }
         if let Some(sink) = self.sink.get() {
             sink.changed(topics);
         }

@@ -90,6 +90,10 @@ impl FromRequestParts<AppState> for PageCtx {
             .path_and_query()
             .map(|p| p.as_str().to_owned())
             .unwrap_or_else(|| "/".to_owned());
+        if let Err(e) = state.site.county_current(&state.db).await {
+            // The header keeps the county it had; the page itself is unaffected.
+            tracing::warn!(error = %e, "could not read the counties again");
+        }
         let mut ctx = PageCtx::new(lang_of(&parts.headers), path, state.site.clone());
         ctx.large = large_of(&parts.headers);
         Ok(ctx)

@@ -98,8 +98,7 @@ pub fn Shell(ctx: PageCtx, title: String, children: Children) -> impl IntoView {
         Some(c) => c.name.clone(),
         None => ctx
             .site
-            .county
-            .as_ref()
+            .county()
             .map(|c| lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned())
             .unwrap_or_default(),
     };

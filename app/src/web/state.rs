@@ -20,8 +20,13 @@ pub struct AppState {
 #[derive(Debug, Clone)]
 pub struct Site {
     pub settings: SiteSettings,
-    /// The county this deployment serves (`None` until regions are loaded).
-    pub county: Option<Region>,
+    /// The county this deployment serves, named in the header of pages of no county: `None`
+    /// until regions are loaded, or when there are several. Read with [`Site::county`]; kept
+    /// true by [`Site::refresh_county`] (a county loaded by `sunshine regions import` while the
+    /// instances run).
+    pub county: Arc<std::sync::RwLock<Option<Region>>>,
+    /// The count of region-tree changes (`ChangeHub::everything_seq`) `county` was read at.
+    pub county_seen: Arc<std::sync::atomic::AtomicU64>,
     /// Versioned URL of the stylesheet, so it can be cached for a year.
     pub css_href: String,
     /// The WASM islands bundle, when one was built; pages name its boot script only then.
@@ -32,5 +37,45 @@ pub struct Site {
 impl axum::extract::FromRef<AppState> for Option<Arc<Bundle>> {
     fn from_ref(state: &AppState) -> Self {
         state.site.bundle.clone()
+    }
+}
+
+impl Site {
+    /// The one county this deployment serves, if it serves exactly one.
+    pub fn county(&self) -> Option<Region> {
+        self.county
+            .read()
+            .map_or_else(|poisoned| poisoned.into_inner().clone(), |c| c.clone())
+    }
+
+    /// The county of a deployment of exactly one, else `None`.
+    pub fn only_county(mut counties: Vec<Region>) -> Option<Region> {
+        match counties.len() {
+            1 => counties.pop(),
+            _ => None,
+        }
+    }
+
+    /// Reads the counties again if the region tree changed since they were read (this
+    /// instance's write, or another's announced through PostgreSQL): before a page is
+    /// rendered, so none is cached with the old header.
+    pub async fn county_current(&self, db: &Db) -> crate::error::AppResult<()> {
+        use std::sync::atomic::Ordering;
+        let now = db.changes.everything_seq();
+        if self.county_seen.load(Ordering::SeqCst) != now {
+            self.refresh_county(db).await?;
+            self.county_seen.store(now, Ordering::SeqCst);
+        }
+        Ok(())
+    }
+
+    /// Reads the deployment's counties again (the header's county).
+    pub async fn refresh_county(&self, db: &Db) -> crate::error::AppResult<()> {
+        let county = Self::only_county(crate::db::regions::counties(db).await?);
+        match self.county.write() {
+            Ok(mut c) => *c = county,
+            Err(poisoned) => *poisoned.into_inner() = county,
+        }
+        Ok(())
     }
 }

@@ -959,6 +959,13 @@ async fn a_province_loads_its_regions_from_the_division_codes(backend: Backend) 
     let app = spawn_app(backend).await;
     let (_, home) = app.get_text("/").await;
     assert!(home.contains("龙泉村"), "one county: its home page");
+    // A site of one county names it in the title of a page of no county (now cached).
+    let (_, policy) = app.get_text("/policy").await;
+    assert!(
+        title_of(&policy).contains("鲁甸县"),
+        "{}",
+        title_of(&policy)
+    );
     let before = region_count(&app).await;
     let file = "统计用区划代码,名称,英文名称\n530000000000,云南省\n530600000000,昭通市\n\
                 530622101201,示范村\n530622101202,新田村\n530622101000,白鹤滩镇,Baihetan\n\
@@ -991,6 +998,14 @@ async fn a_province_loads_its_regions_from_the_division_codes(backend: Backend) 
         // The running instance was told at once: its cached home page now lists the counties.
         let (_, home) = app.get_text("/").await;
         assert!(home.contains(r#"href="/c/530622000000""#), "{home}");
+        // …and, with two counties, names neither on pages of no county (it read its
+        // counties again before rendering; on SQLite within the page TTL).
+        let (_, policy) = app.get_text("/policy").await;
+        assert!(
+            !title_of(&policy).contains("鲁甸县"),
+            "{}",
+            title_of(&policy)
+        );
     }
     // Bad rows: every one named, nothing loaded.
     let (ok, _, err) = import_regions(
@@ -1024,6 +1039,14 @@ async fn a_province_loads_its_regions_from_the_division_codes(backend: Backend) 
         "{out}"
     );
     assert_eq!(region_count(&app).await, before + 4);
+}
+
+/// A page's `<title>`.
+fn title_of(page: &str) -> &str {
+    page.split("<title>")
+        .nth(1)
+        .and_then(|t| t.split("</title>").next())
+        .unwrap_or_default()
 }
 
 /// A province's file names its prefectures: the statistics roll up township → county →
