@@ -10,6 +10,8 @@
 #      by the instances to a real SMTP sink (aiosmtpd): delivered, duplicates (by Message-ID),
 #      lost, and those still held by the killed instance's claim (retried when its lease ends).
 # Everything runs on this one machine (2 cores): instances, nginx, PostgreSQL and wrk share it.
+# INSTANCE_THREADS=N gives each instance N runtime threads (TOKIO_WORKER_THREADS; default: a
+# thread per core, so three instances on 2 cores run six).
 source "$(dirname "$0")/common.sh"
 need wrk curl nginx
 # Debian's Python: the sink comes from its package, whatever `python3` is first on PATH.
@@ -63,7 +65,7 @@ for i in 1 2 3; do
   port="$(free_port)"; mkdir -p "$WORK/i$i"
   env DATABASE_URL="$DB" SUNSHINE_SECRET="$SECRET" SUNSHINE_WORKER_ID="bench-$i" \
     SUNSHINE_TRUST_PROXY=1 SUNSHINE_DATA_DIR="$WORK/i$i" SUNSHINE_RATE_BURST_FACTOR=10000 RUST_LOG="${INSTANCE_LOG:-warn}" \
-    SMTP_URL="smtp://127.0.0.1:$SPORT" \
+    SMTP_URL="smtp://127.0.0.1:$SPORT" ${INSTANCE_THREADS:+TOKIO_WORKER_THREADS="$INSTANCE_THREADS"} \
     "$BIN" serve --listen "127.0.0.1:$port" >"$WORK/i$i/server.log" 2>&1 &
   PIDS+=($!); PORTS+=("$port")
 done

@@ -175,6 +175,7 @@ messages! {
     CountyDaysTitle => ("本县另行放假或调休的日子", "Days this county keeps besides the national calendar"),
     CountyDaysHint => ("例如自治县的民族节日。按工作日计算本县举报和书面通知的期限时，与全国节假日一起使用；同一天以本县设置为准。", "For example an autonomous county's own festival. Deadlines of the county's reports and notices that count working days use these with the national holidays; for the same day the county's entry holds."),
     OtherChannels => ("其他举报方式", "Other ways to report"),
+    CountyPages => ("本县政策、回应与通报", "This county's policy, answers and notices"),
     PrefectureColumn => ("市（州）", "Prefecture"),
     DayKindLabel => ("类型", "Kind of day"),
     ReportChooseCounty => ("请先选择问题发生地所在的县（市、区）。", "First choose the county where it happened."),

@@ -114,4 +114,48 @@ test.describe('a province', () => {
     const denied = await page.goto(`${PROVINCE}/staff/accounts`);
     expect(denied?.status()).toBe(403);
   });
+
+  test("a county's administrator publishes the county's own standard", async ({ page }, testInfo) => {
+    const username = `qj.${testInfo.project.name}`;
+    const password = 'Qiaojia-admin-2026';
+    const slug = `qiaojia-standard-${testInfo.project.name}`;
+    const title = `巧家县低保标准（${testInfo.project.name}）`;
+    await page.goto(`${PROVINCE}/staff/login`);
+    expect((await signIn(page, DEMO_ADMIN, DEMO_PASSWORD)).status()).toBe(303);
+    await page.goto(`${PROVINCE}/staff/accounts/new`);
+    await page.locator('#username').fill(username);
+    await page.locator('#display_name').fill('巧家县 管理员');
+    await page.locator('#role').selectOption('admin');
+    await page.locator('#county').selectOption({ label: '巧家县' });
+    await page.locator('#password').fill(password);
+    expect((await submit(page, page.getByRole('button', { name: '创建', exact: true }))).status()).toBe(303);
+    await signOut(page);
+
+    expect((await signIn(page, username, password)).status()).toBe(303);
+    await page.getByRole('link', { name: '公开内容', exact: true }).click();
+    await expect(page).toHaveURL(/\/staff\/pages$/);
+    await page.getByRole('link', { name: '新建页面', exact: true }).click();
+    await page.locator('#kind').selectOption('policy');
+    await page.locator('#slug').fill(slug);
+    await page.locator('#title').fill(title);
+    await page.locator('#body').fill('农村每人每月 **560** 元。');
+    await expectNoHorizontalScroll(page);
+    await checkA11y(page);
+    expect((await submit(page, page.getByRole('button', { name: '保存', exact: true }))).status()).toBe(303);
+    expect((await submit(page, page.getByRole('button', { name: '发布', exact: true }))).status()).toBe(303);
+    await shot(page, 'province-county-page-editor-360');
+
+    // Its county's page lists it; the page speaks with the county's voice.
+    await page.goto(`${PROVINCE}/c/530622000000`);
+    await page.getByRole('link', { name: title, exact: true }).click();
+    await expect(page).toHaveURL(new RegExp(`/policy/${slug}$`));
+    await expect(page.locator('article strong')).toHaveText('560');
+    await expect(page.locator('header .county')).toHaveText('巧家县');
+    await expectNoHorizontalScroll(page);
+    await checkA11y(page);
+    await shot(page, 'province-county-policy-360');
+    // Not on another county's page.
+    await page.goto(`${PROVINCE}/c/530102000000`);
+    await expect(page.getByRole('link', { name: title, exact: true })).toHaveCount(0);
+  });
 });

@@ -474,7 +474,10 @@ pub async fn stats_json(State(state): State<AppState>) -> AppResult<Json<serde_j
 
 async fn list(state: &AppState, ctx: &PageCtx, kind: Kind) -> AppResult<Response> {
     let lang = ctx.lang;
-    let pages = content::list(&state.db, Some(kind), false).await?;
+    // The deployment's pages and every county's, each county's named (in a deployment of
+    // several counties a villager looks for their own county's standard).
+    let pages = content::list(&state.db, content::Owner::Everyone, Some(kind), false).await?;
+    let pages = crate::web::county::with_county_names(state, lang, pages).await?;
     let title = lang.t(crate::web::labels::kind_title(kind).0);
     let description = lang.t(match kind {
         Kind::Policy => Msg::MetaPolicy,
@@ -509,6 +512,14 @@ async fn show(state: &AppState, ctx: &PageCtx, kind: Kind, slug: &str) -> AppRes
     let lang = ctx.lang;
     let title = page.title.clone();
     let description = format!("{title}: {}", markdown::plain_text(&page.body_md, 110));
+    // A county's page speaks with its county's voice (header, hotline).
+    let mut ctx = ctx.clone();
+    if let Some(county) = page.county_id {
+        if let Some(c) = regions::by_id(&state.db, county).await? {
+            let v = crate::web::county::voice_of(state, &c).await?;
+            ctx = ctx.in_county(crate::web::county::page_county(lang, &c, &v));
+        }
+    }
     Ok(ctx
         .described(description)
         .render(&title, view! { <ContentPage lang page html linked /> })

@@ -296,14 +296,20 @@ pub fn StatsPage(
 }
 
 #[component]
-pub fn PageListPage(lang: Lang, kind: Kind, pages: Vec<Page>) -> impl IntoView {
+pub fn PageListPage(
+    lang: Lang,
+    kind: Kind,
+    /// Each page with its county's name (empty for the deployment's own).
+    pages: Vec<(Page, String)>,
+) -> impl IntoView {
     let (title, intro) = kind_title(kind);
     let items = pages
         .into_iter()
-        .map(|p| {
+        .map(|(p, county)| {
             let href = format!("{}/{}", kind.path(), p.slug);
             let date = p.published_at.map(local_time).unwrap_or_default();
-            view! { <li><a href=href>{p.title}</a> <span class="small">{date}</span></li> }
+            let county = (!county.is_empty()).then(|| view! { <span class="tag">{county}</span> " " });
+            view! { <li>{county}<a href=href>{p.title}</a> " " <span class="small">{date}</span></li> }
         })
         .collect_view();
     view! {

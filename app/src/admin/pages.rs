@@ -25,11 +25,14 @@ fn kind_label(lang: Lang, k: Kind) -> &'static str {
     lang.t(crate::web::labels::kind_title(k).0)
 }
 
+/// `pages`: each with its county's name (empty for the deployment's own).
 #[component]
-fn PagesList(lang: Lang, nav: AnyView, pages: Vec<Page>) -> impl IntoView {
+fn PagesList(lang: Lang, nav: AnyView, pages: Vec<(Page, String)>) -> impl IntoView {
     let rows = pages
         .into_iter()
-        .map(|p| {
+        .map(|(p, county)| {
+            let county =
+                (!county.is_empty()).then(|| view! { " " <span class="tag">{county}</span> });
             let state = if p.published {
                 lang.t(Msg::Published)
             } else {
@@ -38,7 +41,7 @@ fn PagesList(lang: Lang, nav: AnyView, pages: Vec<Page>) -> impl IntoView {
             view! {
                 <tr>
                     <td><a href=format!("/staff/pages/{}", p.id)>{p.title}</a></td>
-                    <td>{kind_label(lang, p.kind)}</td>
+                    <td>{kind_label(lang, p.kind)}{county}</td>
                     <td>{state}</td>
                     <td>{local_time(p.updated_at)}</td>
                 </tr>
@@ -200,9 +203,38 @@ async fn editor(
     Ok(res)
 }
 
-/// Public pages are county-level content.
-fn require(staff: &StaffCtx) -> AppResult<()> {
-    staff.require(Perm::EditPublicity, None)
+/// Public pages are written by the deployment's staff (its own pages, and any county's) and by
+/// a county's (that county's): the county a member's new pages belong to, if they may write any.
+fn require(staff: &StaffCtx) -> AppResult<Option<i64>> {
+    let county = staff.scope().owner().1;
+    require_page(staff, county)?;
+    Ok(county)
+}
+
+/// A page (of `county`, `None` the deployment's) the member may edit: in their scope, with
+/// the right to edit public content.
+fn require_page(staff: &StaffCtx, county: Option<i64>) -> AppResult<()> {
+    if staff.can_edit_content(county) {
+        Ok(())
+    } else {
+        tracing::warn!(staff_id = staff.staff.id, ?county, "page out of scope");
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A page by id that the member may edit.
+async fn editable(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult<Page> {
+    require(staff)?;
+    let page = content::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    require_page(staff, page.county_id)?;
+    Ok(page)
+}
+
+/// Whose pages a member's list shows: the deployment's members every page, a county's its own.
+fn owner_of(county: Option<i64>) -> content::Owner {
+    county.map_or(content::Owner::Everyone, content::Owner::County)
 }
 
 pub async fn list(
@@ -210,9 +242,10 @@ pub async fn list(
     ctx: PageCtx,
     staff: StaffCtx,
 ) -> AppResult<Response> {
-    require(&staff)?;
+    let county = require(&staff)?;
     let lang = ctx.lang;
-    let pages = content::list(&state.db, None, true).await?;
+    let pages = content::list(&state.db, owner_of(county), None, true).await?;
+    let pages = crate::web::county::with_county_names(&state, lang, pages).await?;
     let nav = nav(&staff);
     Ok(ctx
         .render(lang.t(Msg::Content), view! { <PagesList lang nav pages /> })
@@ -237,7 +270,7 @@ pub async fn create(
     ctx: PageCtx,
     StaffForm(staff, form): StaffForm<PageForm>,
 ) -> AppResult<Response> {
-    require(&staff)?;
+    let county = require(&staff)?;
     let errors = check(&form, true);
     if form.intent == "preview" || !errors.is_empty() {
         let preview = errors.is_empty().then(|| markdown::render(&form.body));
@@ -248,6 +281,7 @@ pub async fn create(
     let mut tx = state.db.begin().await?;
     let id = match content::insert(
         &mut tx,
+        county,
         kind,
         form.slug.trim(),
         form.title.trim(),
@@ -302,10 +336,7 @@ pub async fn edit(
     Path(id): Path<i64>,
     axum::extract::Query(q): axum::extract::Query<SavedQuery>,
 ) -> AppResult<Response> {
-    require(&staff)?;
-    let page = content::by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let page = editable(&state, &staff, id).await?;
     let form = PageForm {
         kind: page.kind.as_str().into(),
         slug: page.slug.clone(),
@@ -333,10 +364,7 @@ pub async fn update(
     Path(id): Path<i64>,
     StaffForm(staff, form): StaffForm<PageForm>,
 ) -> AppResult<Response> {
-    require(&staff)?;
-    let page = content::by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let page = editable(&state, &staff, id).await?;
     let errors = check(&form, false);
     if form.intent == "preview" || !errors.is_empty() {
         let preview = errors.is_empty().then(|| markdown::render(&form.body));
@@ -389,10 +417,7 @@ async fn set_published(
     id: i64,
     published: bool,
 ) -> AppResult<Response> {
-    require(staff)?;
-    content::by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    editable(state, staff, id).await?;
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
     tx.changed(Change::Page { id });
@@ -440,10 +465,7 @@ pub async fn link(
     Path(id): Path<i64>,
     StaffForm(staff, form): StaffForm<LinkForm>,
 ) -> AppResult<Response> {
-    require(&staff)?;
-    let page = content::by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let page = editable(&state, &staff, id).await?;
     let complaint: i64 = form
         .complaint
         .trim()

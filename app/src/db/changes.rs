@@ -174,21 +174,28 @@ pub async fn affected(
                 topics.push(Topic::Statistics);
             }
             // The page itself and the list of its kind (titles, what is published).
+            // A county's page is listed on its county's page too (a home topic).
             Change::Page { id } => {
-                let row = sqlx::query("SELECT kind, slug FROM pages WHERE id = $1")
+                let row = sqlx::query("SELECT kind, slug, county_id FROM pages WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&mut *conn)
                     .await?;
                 let page = match &row {
-                    Some(r) => Kind::parse(&r.try_get::<String, _>(0)?)
-                        .map(|kind| r.try_get::<String, _>(1).map(|slug| (kind, slug)))
-                        .transpose()?,
+                    Some(r) => {
+                        let slug: String = r.try_get(1)?;
+                        let county: Option<i64> = r.try_get(2)?;
+                        Kind::parse(&r.try_get::<String, _>(0)?)
+                            .map(|kind| (kind, slug, county.is_some()))
+                    }
                     None => None,
                 };
                 match page {
-                    Some((kind, slug)) => {
+                    Some((kind, slug, of_county)) => {
                         topics.push(Topic::PageList(kind));
                         topics.push(Topic::Page(kind, slug));
+                        if of_county {
+                            topics.push(Topic::Home);
+                        }
                     }
                     None => topics.push(Topic::Everything),
                 }

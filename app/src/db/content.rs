@@ -50,9 +50,33 @@ pub struct Page {
     pub published: bool,
     pub published_at: Option<i64>,
     pub updated_at: i64,
+    /// The county whose page this is; `None`: the deployment's.
+    pub county_id: Option<i64>,
 }
 
-const COLS: &str = "id, kind, slug, title, body_md, published, published_at, updated_at";
+/// Whose pages a list holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// Every page: the deployment's and every county's.
+    Everyone,
+    /// The deployment's own (no county).
+    Deployment,
+    /// One county's.
+    County(i64),
+}
+
+impl Owner {
+    /// The SQL condition: only an integer id enters the text.
+    fn condition(self) -> String {
+        match self {
+            Owner::Everyone => "1 = 1".to_owned(),
+            Owner::Deployment => "county_id IS NULL".to_owned(),
+            Owner::County(id) => format!("county_id = {id}"),
+        }
+    }
+}
+
+const COLS: &str = "id, kind, slug, title, body_md, published, published_at, updated_at, county_id";
 
 fn from_row(r: &AnyRow) -> AppResult<Page> {
     let kind: String = r.try_get("kind")?;
@@ -65,6 +89,7 @@ fn from_row(r: &AnyRow) -> AppResult<Page> {
         published: r.try_get::<i64, _>("published")? != 0,
         published_at: r.try_get("published_at")?,
         updated_at: r.try_get("updated_at")?,
+        county_id: r.try_get("county_id")?,
     })
 }
 
@@ -75,9 +100,12 @@ pub fn valid_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// Inserts a draft page of `county` (`None`: the deployment's).
+#[allow(clippy::too_many_arguments)]
 #[tracing::instrument(skip_all)]
 pub async fn insert(
     conn: &mut AnyConnection,
+    county: Option<i64>,
     kind: Kind,
     slug: &str,
     title: &str,
@@ -86,14 +114,15 @@ pub async fn insert(
     now: i64,
 ) -> AppResult<i64> {
     let res = sqlx::query(
-        "INSERT INTO pages (kind, slug, title, body_md, published, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 0, $5, $5) RETURNING id",
+        "INSERT INTO pages (kind, slug, title, body_md, published, created_at, updated_at, county_id)
+         VALUES ($1, $2, $3, $4, 0, $5, $5, $6) RETURNING id",
     )
     .bind(kind.as_str())
     .bind(slug)
     .bind(title)
     .bind(body)
     .bind(now)
+    .bind(county)
     .fetch_one(&mut *conn)
     .await;
     let id: i64 = match res {
@@ -189,14 +218,17 @@ pub async fn published(db: &Db, kind: Kind, slug: &str) -> AppResult<Option<Page
     row.as_ref().map(from_row).transpose()
 }
 
-/// Pages of a kind (only published ones unless `all`), policy pages in their order, others newest first.
+/// Pages of `owner` of a kind (only published ones unless `all`), policy pages in their order,
+/// others newest first.
 #[tracing::instrument(skip_all)]
-pub async fn list(db: &Db, kind: Option<Kind>, all: bool) -> AppResult<Vec<Page>> {
+pub async fn list(db: &Db, owner: Owner, kind: Option<Kind>, all: bool) -> AppResult<Vec<Page>> {
     let published = if all { "" } else { " AND published = 1" };
+    let owned = owner.condition();
     let rows = match kind {
         Some(k) => {
             sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLS} FROM pages WHERE kind = $1{published} ORDER BY sort_order, published_at DESC, id DESC"
+                "SELECT {COLS} FROM pages WHERE kind = $1 AND {owned}{published}
+                 ORDER BY sort_order, published_at DESC, id DESC"
             )))
             .bind(k.as_str())
             .fetch_all(db.reader())
@@ -204,8 +236,8 @@ pub async fn list(db: &Db, kind: Option<Kind>, all: bool) -> AppResult<Vec<Page>
         }
         None => {
             sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLS} FROM pages WHERE 1 = 1{published} ORDER BY kind, sort_order, id DESC"
-            )))
+            "SELECT {COLS} FROM pages WHERE {owned}{published} ORDER BY kind, sort_order, id DESC"
+        )))
             .fetch_all(db.reader())
             .await?
         }

@@ -17,7 +17,7 @@ pub(super) async fn load_pages(
         (Kind::Notice, "2026-case-1", "关于某村干部优亲厚友问题的通报", "经查，某村委会成员利用职务便利，将不符合条件的亲属纳入低保。县纪委监委已给予其党内警告处分，违规领取的资金已全部追回，相关家庭已停发。\n\n各乡镇要引以为戒，严格执行近亲属备案和100%入户核查制度。"),
     ];
     for (i, (kind, slug, title, body)) in pages.iter().enumerate() {
-        let id = content::insert(tx, *kind, slug, title, body, None, now).await?;
+        let id = content::insert(tx, None, *kind, slug, title, body, None, now).await?;
         content::set_published(tx, id, true, now - (i as i64) * 86_400).await?;
     }
     Ok(())

@@ -5,7 +5,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 
-use crate::db::regions;
+use crate::db::{content, regions};
 use crate::error::{AppError, AppResult};
 use crate::home::views::{CountiesPage, HomePage, TownshipItem, VillageLink};
 use crate::i18n::{Lang, Msg};
@@ -145,17 +145,25 @@ async fn county_home(
     // other ways to report.
     let mut ctx = ctx.described(lang.t(Msg::MetaHome));
     let mut contact = None;
+    let mut pages = vec![];
     if let Some(c) = county {
         let v = crate::web::county::voice_of(state, c).await?;
         ctx = ctx.in_county(crate::web::county::page_county(lang, c, &v));
         contact = Some((v.hotline, v.channels));
+        pages = content::list(&state.db, content::Owner::County(c.id), None, false)
+            .await?
+            .into_iter()
+            .map(|p| (format!("{}/{}", p.kind.path(), p.slug), p.title))
+            .collect();
     }
     let county = county
         .map(|c| lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned())
         .unwrap_or_default();
     let title = lang.t(Msg::Home);
     let page = match contact {
-        Some(contact) => view! { <HomePage lang county code contact townships=items /> }.into_any(),
+        Some(contact) => {
+            view! { <HomePage lang county code contact pages townships=items /> }.into_any()
+        }
         None => view! { <HomePage lang county code townships=items /> }.into_any(),
     };
     Ok(ctx.render(title, page).into_response())

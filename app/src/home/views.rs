@@ -73,8 +73,22 @@ pub fn HomePage(
     /// The county's hotline and other ways to report, when it has its own page.
     #[prop(optional)]
     contact: Option<(String, Vec<String>)>,
+    /// The county's own published pages (policy, answers, notices): (address, title).
+    #[prop(optional)]
+    pages: Vec<(String, String)>,
     townships: Vec<TownshipItem>,
 ) -> impl IntoView {
+    let pages = (!pages.is_empty()).then(|| {
+        view! {
+            <h2>{lang.t(Msg::CountyPages)}</h2>
+            <ul class="page-list county-pages">
+                {pages
+                    .into_iter()
+                    .map(|(href, title)| view! { <li><a href=href>{title}</a></li> })
+                    .collect_view()}
+            </ul>
+        }
+    });
     let contact = contact.map(|(hotline, channels)| {
         let tel = format!("tel:{}", hotline.replace([' ', '-'], ""));
         let others = (!channels.is_empty()).then(|| {
@@ -106,6 +120,7 @@ pub fn HomePage(
         <p class="lead">{lang.t(Msg::HomeIntro)}</p>
         <ReportButtons lang county=report_county />
         {contact}
+        {pages}
         <h2>{lang.t(Msg::TownshipsAndVillages)}</h2>
         <ul class="townships">
             {townships

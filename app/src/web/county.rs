@@ -57,3 +57,24 @@ pub async fn in_township(state: &AppState, ctx: &PageCtx, township_id: i64) -> A
         None => ctx.clone(),
     })
 }
+
+/// Pages each with their county's name in the reader's language (empty for the deployment's
+/// own pages).
+pub async fn with_county_names(
+    state: &AppState,
+    lang: Lang,
+    pages: Vec<crate::db::content::Page>,
+) -> AppResult<Vec<(crate::db::content::Page, String)>> {
+    let names: std::collections::HashMap<i64, String> = crate::db::regions::counties(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned()))
+        .collect();
+    Ok(pages
+        .into_iter()
+        .map(|p| {
+            let county = p.county_id.and_then(|c| names.get(&c).cloned());
+            (p, county.unwrap_or_default())
+        })
+        .collect())
+}

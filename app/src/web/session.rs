@@ -164,6 +164,12 @@ impl StaffCtx {
         }
     }
 
+    /// Whether the member may edit public pages owned by `county` (`None`: the deployment's):
+    /// the deployment's editors every page, a county's its own.
+    pub fn can_edit_content(&self, county: Option<i64>) -> bool {
+        role_allows(self.staff.role, Perm::EditPublicity) && self.scope.holds(None, county)
+    }
+
     /// [`require_role`](Self::require_role) without logging.
     pub fn can_role(&self, perm: Perm) -> bool {
         role_allows(self.staff.role, perm)

@@ -234,7 +234,7 @@ pub fn nav(staff: &StaffCtx) -> AnyView {
         records: staff.can_role(Perm::ReadRecords),
         cases: staff.can_role(Perm::ReadCases),
         draws: staff.can_role(Perm::ReadCases) && staff.village_scope().is_none(),
-        content: staff.can(Perm::EditPublicity, None),
+        content: staff.can_edit_content(staff.scope().owner().1),
         manage_staff: staff.can_role(Perm::ManageStaff),
         holidays: staff.can(Perm::ManageStaff, None),
         county: staff.can_role(Perm::ManageStaff) && staff.scope().is_wide(),

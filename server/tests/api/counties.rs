@@ -19,6 +19,7 @@ both_backends!(
     a_province_loads_its_regions_from_the_division_codes,
     statistics_and_counties_group_by_prefecture,
     a_prefecture_reads_its_counties_only,
+    a_county_writes_its_own_pages,
 );
 
 /// The second county: 巧家县 with 白鹤滩镇 and its 示范村 (the demo county is the first).
@@ -1334,4 +1335,174 @@ async fn a_prefecture_reads_its_counties_only(backend: Backend) {
             .as_u16(),
         200
     );
+}
+
+/// A county's administrator writes their county's own pages (its allowance standard): shown on
+/// its county page, in its county's voice, and on the deployment's list named by county; never
+/// on another county's page. They cannot touch the deployment's pages nor another county's;
+/// the deployment's administrator edits every page.
+async fn a_county_writes_its_own_pages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let second = add_second_county(&app).await;
+    let province = app.staff_session("demo.admin").await;
+    let demo_county = first_id(
+        &app,
+        "SELECT id FROM regions WHERE level = 'county' ORDER BY id",
+    )
+    .await;
+    for (username, county) in [("qj.admin", second.county), ("ld.admin", demo_county)] {
+        let county = county.to_string();
+        assert_eq!(
+            create_account(
+                &province,
+                &[
+                    ("username", username),
+                    ("role", "admin"),
+                    ("county", &county)
+                ]
+            )
+            .await,
+            303,
+            "{username}"
+        );
+    }
+    let deployment_page = first_id(&app, "SELECT id FROM pages ORDER BY id").await;
+    // Both county pages are cached before the page is written.
+    let (_, before) = app.get_text("/c/530622000000").await;
+    assert!(!before.contains("巧家县2026年低保标准"));
+    app.get_text("/c/530621000000").await;
+
+    let admin = app.staff_session("qj.admin").await;
+    let (status, list) = admin.get_text("/staff").await;
+    assert_eq!(status, 200);
+    assert!(
+        list.contains("href=\"/staff/pages\""),
+        "the menu offers pages"
+    );
+    let res = admin
+        .post_form(
+            "/staff/pages",
+            &[
+                ("kind", "policy"),
+                ("slug", "qiaojia-standard-2026"),
+                ("title", "巧家县2026年低保标准"),
+                ("body", "城市每人每月 **850** 元，农村每人每月 **560** 元。"),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let page = first_id(
+        &app,
+        "SELECT id FROM pages WHERE slug = 'qiaojia-standard-2026'",
+    )
+    .await;
+    let stored = app::db::content::by_id(&app.db, page)
+        .await
+        .expect("q")
+        .expect("page");
+    assert_eq!(stored.county_id, Some(second.county), "the county's own");
+    let res = admin
+        .post_form(&format!("/staff/pages/{page}/publish"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+
+    // Public: its county page (the cached copy dropped), the page in its county's voice, the
+    // deployment's list naming the county; not the other county's page.
+    let (_, county_page) = app.get_text("/c/530622000000").await;
+    assert!(
+        county_page.contains("巧家县2026年低保标准")
+            && county_page.contains("href=\"/policy/qiaojia-standard-2026\""),
+        "listed on its county's page"
+    );
+    let (_, other) = app.get_text("/c/530621000000").await;
+    assert!(!other.contains("巧家县2026年低保标准"));
+    let (status, shown) = app.get_text("/policy/qiaojia-standard-2026").await;
+    assert_eq!(status, 200);
+    assert!(shown.contains("<strong>850</strong>"));
+    assert!(
+        title_of(&shown).contains("巧家县"),
+        "in its county's voice: {}",
+        title_of(&shown)
+    );
+    let (_, policies) = app.get_text("/policy").await;
+    assert!(policies.contains("巧家县2026年低保标准") && policies.contains("class=\"tag\">巧家县"));
+
+    // Their list holds their county's pages only; the deployment's pages and another county's
+    // are out of reach, read or write; so is a page for a township officer.
+    let (_, mine) = admin.get_text("/staff/pages").await;
+    assert!(mine.contains("巧家县2026年低保标准"));
+    let deployment_title = app::db::content::by_id(&app.db, deployment_page)
+        .await
+        .expect("q")
+        .expect("page")
+        .title;
+    assert!(
+        !mine.contains(&deployment_title),
+        "not the deployment's pages"
+    );
+    // (Signing in is audited: both sign in first.)
+    let neighbour = app.staff_session("ld.admin").await;
+    let officer = app.staff_session("demo.longtoushan").await;
+    let before_audit = app.audit_actions().await.len();
+    let id = deployment_page;
+    assert_eq!(
+        admin
+            .get(&format!("/staff/pages/{id}"))
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    for path in [
+        format!("/staff/pages/{id}/unpublish"),
+        format!("/staff/pages/{id}/publish"),
+    ] {
+        assert_eq!(
+            admin.post_form(&path, &[]).await.status().as_u16(),
+            403,
+            "{path}"
+        );
+    }
+    let res = admin
+        .post_form(
+            &format!("/staff/pages/{id}"),
+            &[("title", "改"), ("body", "改"), ("intent", "save")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 403);
+    assert_eq!(
+        neighbour
+            .get(&format!("/staff/pages/{page}"))
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    let res = neighbour
+        .post_form(&format!("/staff/pages/{page}/unpublish"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 403);
+    let (_, theirs) = neighbour.get_text("/staff/pages").await;
+    assert!(!theirs.contains("巧家县2026年低保标准"));
+    assert_eq!(officer.get("/staff/pages").await.status().as_u16(), 403);
+    assert_eq!(
+        app.audit_actions().await.len(),
+        before_audit,
+        "nothing changed by the refused"
+    );
+    assert_eq!(
+        app.get("/policy/qiaojia-standard-2026")
+            .await
+            .status()
+            .as_u16(),
+        200,
+        "still published"
+    );
+
+    // The deployment's administrator sees every page, the county's named.
+    let (status, all) = province.get_text(&format!("/staff/pages/{page}")).await;
+    assert_eq!(status, 200, "{all}");
+    let (_, all) = province.get_text("/staff/pages").await;
+    assert!(all.contains("巧家县2026年低保标准") && all.contains(&deployment_title));
 }
