@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import {
   checkA11y,
@@ -18,6 +19,28 @@ import {
 const PROVINCE = process.env.PROVINCE_URL;
 if (!PROVINCE) {
   throw new Error('PROVINCE_URL is not set: run the browser tests with `bash end2end/run.sh`, which starts the province server.');
+}
+
+/**
+ * Signs in to the province as the deployment's administrator and creates an account limited
+ * by one choice (`limit`: the select and the label to choose); `before` runs on the filled
+ * form before it is sent.
+ */
+async function newAccount(
+  page: Page,
+  a: { username: string; password: string; name: string; role: string; limit: [string, string] },
+  before?: () => Promise<void>,
+): Promise<void> {
+  await page.goto(`${PROVINCE}/staff/login`);
+  expect((await signIn(page, DEMO_ADMIN, DEMO_PASSWORD)).status()).toBe(303);
+  await page.goto(`${PROVINCE}/staff/accounts/new`);
+  await page.locator('#username').fill(a.username);
+  await page.locator('#display_name').fill(a.name);
+  await page.locator('#role').selectOption(a.role);
+  await page.locator(a.limit[0]).selectOption({ label: a.limit[1] });
+  await page.locator('#password').fill(a.password);
+  if (before) await before();
+  expect((await submit(page, page.getByRole('button', { name: '创建', exact: true }))).status()).toBe(303);
 }
 
 test.describe('a province', () => {
@@ -85,19 +108,11 @@ test.describe('a province', () => {
     // One account per browser project: the three projects share the province server.
     const username = `zt.${testInfo.project.name}`;
     const password = 'Zhaotong-audit-2026';
-    await page.goto(`${PROVINCE}/staff/login`);
-    expect((await signIn(page, DEMO_ADMIN, DEMO_PASSWORD)).status()).toBe(303);
-    await page.goto(`${PROVINCE}/staff/accounts/new`);
-    await page.locator('#username').fill(username);
-    await page.locator('#display_name').fill('昭通市 监督');
-    await page.locator('#role').selectOption('auditor');
-    await page.locator('#prefecture').selectOption({ label: '昭通市' });
-    await page.locator('#password').fill(password);
-    await expectNoHorizontalScroll(page);
-    await checkA11y(page);
-    await shot(page, 'province-prefecture-account-360');
-    const created = await submit(page, page.getByRole('button', { name: '创建', exact: true }));
-    expect(created.status()).toBe(303);
+    await newAccount(page, { username, password, name: '昭通市 监督', role: 'auditor', limit: ['#prefecture', '昭通市'] }, async () => {
+      await expectNoHorizontalScroll(page);
+      await checkA11y(page);
+      await shot(page, 'province-prefecture-account-360');
+    });
     await expect(page.locator('#prefecture option:checked')).toHaveText('昭通市');
     await signOut(page);
 
@@ -120,15 +135,7 @@ test.describe('a province', () => {
     const password = 'Qiaojia-admin-2026';
     const slug = `qiaojia-standard-${testInfo.project.name}`;
     const title = `巧家县低保标准（${testInfo.project.name}）`;
-    await page.goto(`${PROVINCE}/staff/login`);
-    expect((await signIn(page, DEMO_ADMIN, DEMO_PASSWORD)).status()).toBe(303);
-    await page.goto(`${PROVINCE}/staff/accounts/new`);
-    await page.locator('#username').fill(username);
-    await page.locator('#display_name').fill('巧家县 管理员');
-    await page.locator('#role').selectOption('admin');
-    await page.locator('#county').selectOption({ label: '巧家县' });
-    await page.locator('#password').fill(password);
-    expect((await submit(page, page.getByRole('button', { name: '创建', exact: true }))).status()).toBe(303);
+    await newAccount(page, { username, password, name: '巧家县 管理员', role: 'admin', limit: ['#county', '巧家县'] });
     await signOut(page);
 
     expect((await signIn(page, username, password)).status()).toBe(303);

@@ -231,20 +231,6 @@ impl AccountForm {
             active,
         }
     }
-
-    fn values(&self, active: bool) -> AccountFormValues {
-        AccountFormValues {
-            username: self.username.clone(),
-            display_name: self.display_name.clone(),
-            role: self.role.clone(),
-            township_id: self.township.trim().parse().ok(),
-            village_code: self.village.clone(),
-            county_id: self.county.trim().parse().ok(),
-            prefecture_code: self.prefecture.clone(),
-            email: self.email.clone(),
-            active,
-        }
-    }
 }
 
 /// An account as its form shows it when it is opened.
@@ -287,7 +273,7 @@ pub async fn create_account(
     match service::create(&state, &form.input(true), &form.password, &actor(&staff)).await {
         Ok(id) => Ok(Redirect::to(&format!("/staff/accounts/{id}?saved=1")).into_response()),
         Err(ServiceError::Fields(errors)) => {
-            account_form(&state, &ctx, &staff, None, form.values(true), errors, false).await
+            account_form(&state, &ctx, &staff, None, form.input(true), errors, false).await
         }
         Err(ServiceError::App(e)) => Err(e),
     }
@@ -340,7 +326,7 @@ pub async fn update_account(
     match service::update(&state, id, &input, &actor(&staff)).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/accounts/{id}?saved=1")).into_response()),
         Err(ServiceError::Fields(errors)) => {
-            let mut values = form.values(active);
+            let mut values = form.input(active);
             values.username = target.username;
             account_form(&state, &ctx, &staff, Some(id), values, errors, false).await
         }

@@ -154,20 +154,9 @@ pub fn AccountsPage(lang: Lang, nav: AnyView, accounts: Vec<(Staff, String)>) ->
     }
 }
 
-/// Values shown in the account form (as typed, so a failed submit keeps them).
-#[derive(Debug, Clone, Default)]
-pub struct AccountFormValues {
-    pub username: String,
-    pub display_name: String,
-    pub role: String,
-    pub township_id: Option<i64>,
-    pub village_code: String,
-    pub county_id: Option<i64>,
-    /// A prefecture's code, or empty.
-    pub prefecture_code: String,
-    pub email: String,
-    pub active: bool,
-}
+/// Values shown in the account form (as typed, so a failed submit keeps them): what the
+/// form asks for, as the account rules take it.
+pub use crate::admin::service::AccountInput as AccountFormValues;
 
 /// A `<select>` limiting an account without a township (to a county, or a prefecture), with
 /// its label, hint and "none" choice; nothing when there is nothing to choose.

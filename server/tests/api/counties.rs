@@ -83,6 +83,27 @@ async fn county_of_account(app: &TestApp, username: &str) -> (Option<i64>, Optio
     (s.township_id, s.county_id)
 }
 
+/// Drafts a standing list for a village as `staff` (who must reach it); returns its id.
+async fn standing_list(app: &TestApp, staff: &StaffSession, village: i64) -> i64 {
+    let res = staff
+        .post_form(
+            "/staff/publicity",
+            &[
+                ("village", &village.to_string()),
+                ("kind", "standing"),
+                ("opens_on", "2026-11-26"),
+                ("days", "7"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "a list in village {village}");
+    first_id(
+        app,
+        &format!("SELECT id FROM batches WHERE village_id = {village} ORDER BY id"),
+    )
+    .await
+}
+
 /// The first id of a table's rows (the demo county's objects).
 async fn first_id(app: &TestApp, sql: &str) -> i64 {
     sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
@@ -138,26 +159,7 @@ async fn a_county_sees_nothing_of_another_county(backend: Backend) {
     assert_eq!(named.name_zh, "巧家县");
 
     // Their own county works: a standing list for their village.
-    let res = officer
-        .post_form(
-            "/staff/publicity",
-            &[
-                ("village", &second.village.to_string()),
-                ("kind", "standing"),
-                ("opens_on", "2026-11-26"),
-                ("days", "7"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 303, "a list in their own county");
-    let own_batch = first_id(
-        &app,
-        &format!(
-            "SELECT id FROM batches WHERE village_id = {} ORDER BY id",
-            second.village
-        ),
-    )
-    .await;
+    let own_batch = standing_list(&app, &officer, second.village).await;
     let (status, page) = officer
         .get_text(&format!("/staff/publicity/{own_batch}"))
         .await;
@@ -1136,26 +1138,7 @@ async fn a_prefecture_reads_its_counties_only(backend: Backend) {
     )
     .await;
     let province = app.staff_session("demo.admin").await;
-    let res = province
-        .post_form(
-            "/staff/publicity",
-            &[
-                ("village", &other.village.to_string()),
-                ("kind", "standing"),
-                ("opens_on", "2026-11-26"),
-                ("days", "7"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status().as_u16(), 303, "a list in 五华区");
-    let other_batch = first_id(
-        &app,
-        &format!(
-            "SELECT id FROM batches WHERE village_id = {}",
-            other.village
-        ),
-    )
-    .await;
+    let other_batch = standing_list(&app, &province, other.village).await;
     let own_batch = first_id(&app, "SELECT id FROM batches ORDER BY id").await;
 
     // The deployment's administrator is offered the prefectures and places the auditor.
