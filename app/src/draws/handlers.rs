@@ -157,10 +157,7 @@ pub async fn manage(
     staff: StaffCtx,
     Query(q): Query<ManageQuery>,
 ) -> AppResult<Response> {
-    staff.require_role(Perm::ReadCases)?;
-    if staff.village_scope().is_some() {
-        return Err(AppError::Forbidden);
-    }
+    staff.require_beyond_village(Perm::ReadCases, None)?;
     manage_page(&state, &ctx, &staff, q.village, None, q.done.is_some()).await
 }
 

@@ -11,7 +11,7 @@ use crate::db::notices::{self as ndb, NoticeFilter};
 use crate::db::{regions, today_cst};
 use crate::domain::access::Perm;
 use crate::domain::notice::Delivery;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::i18n::Msg;
 use crate::notices::service;
 use crate::notices::views::{NoticeData, NoticeDocPage, NoticeListPage};
@@ -32,10 +32,7 @@ pub async fn list(
     staff: StaffCtx,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    staff.require_role(Perm::ReadCases)?;
-    if staff.village_scope().is_some() {
-        return Err(AppError::Forbidden);
-    }
+    staff.require_beyond_village(Perm::ReadCases, None)?;
     let today = today_cst();
     let overdue_only = q.overdue.is_some();
     let filter = NoticeFilter {

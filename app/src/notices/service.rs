@@ -17,10 +17,7 @@ use crate::web::state::AppState;
 /// A notice the staff member may see, or 404/403.
 pub async fn visible(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult<Notice> {
     let n = ndb::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    staff.require(Perm::ReadCases, Some(n.township_id))?;
-    if staff.village_scope().is_some() {
-        return Err(AppError::Forbidden);
-    }
+    staff.require_beyond_village(Perm::ReadCases, Some(n.township_id))?;
     Ok(n)
 }
 

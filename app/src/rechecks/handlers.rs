@@ -36,10 +36,7 @@ pub async fn list(
     staff: StaffCtx,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    staff.require_role(Perm::ReadCases)?;
-    if staff.village_scope().is_some() {
-        return Err(AppError::Forbidden);
-    }
+    staff.require_beyond_village(Perm::ReadCases, None)?;
     let lang = ctx.lang;
     let villages = regions::villages_in_scope(&state.db, staff.scope()).await?;
     let village = q

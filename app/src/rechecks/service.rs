@@ -36,10 +36,7 @@ pub async fn visible(
     let (r, on_list) = rdb::household(&state.db, household_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    staff.require(Perm::ReadCases, Some(r.township_id))?;
-    if staff.village_scope().is_some() {
-        return Err(AppError::Forbidden);
-    }
+    staff.require_beyond_village(Perm::ReadCases, Some(r.township_id))?;
     Ok((r, on_list))
 }
 

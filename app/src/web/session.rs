@@ -170,6 +170,21 @@ impl StaffCtx {
         role_allows(self.staff.role, Perm::EditPublicity) && self.scope.holds(None, county)
     }
 
+    /// [`require`](Self::require) (with a township) or [`require_role`](Self::require_role)
+    /// (without: a list, filtered by scope) for a township's process records a village
+    /// assistant never sees — written notices, re-checks, the draws' pools.
+    pub fn require_beyond_village(&self, perm: Perm, township: Option<i64>) -> AppResult<()> {
+        match township {
+            Some(t) => self.require(perm, Some(t))?,
+            None => self.require_role(perm)?,
+        }
+        if self.staff.village_id.is_some() {
+            tracing::warn!(staff_id = self.staff.id, ?perm, "village scope refused");
+            return Err(AppError::Forbidden);
+        }
+        Ok(())
+    }
+
     /// [`require_role`](Self::require_role) without logging.
     pub fn can_role(&self, perm: Perm) -> bool {
         role_allows(self.staff.role, perm)

@@ -4,6 +4,8 @@
 use app::db::cases as cdb;
 use app::domain::case::Stage;
 
+use sqlx::Row;
+
 use crate::both_backends;
 use crate::helpers::{spawn_app, Backend, BrowserExt, StaffSession, TestApp, PNG};
 
@@ -842,6 +844,35 @@ async fn the_village_assistant_stays_in_the_village(backend: Backend) {
     };
     assert_eq!(log(format!("v:{LONGQUAN}")).await, 303);
     assert_eq!(log(format!("v:{OTHER_103}")).await, 403);
+    // Not a township's process records, even of their own village: written notices,
+    // re-checks, draws (`StaffCtx::require_beyond_village`).
+    let notice = sqlx::query("SELECT id FROM notices ORDER BY id")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("a demo notice")
+        .get::<i64, _>(0);
+    let household = sqlx::query(
+        "SELECT h.id FROM households h JOIN regions v ON v.id = h.village_id
+         WHERE v.code = $1 ORDER BY h.id",
+    )
+    .bind(LONGQUAN)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("a household of the village")
+    .get::<i64, _>(0);
+    for path in [
+        "/staff/notices".to_owned(),
+        format!("/staff/notices/{notice}"),
+        "/staff/rechecks".to_owned(),
+        format!("/staff/rechecks/household/{household}"),
+        "/staff/draws".to_owned(),
+    ] {
+        assert_eq!(
+            assistant.get(&path).await.status().as_u16(),
+            403,
+            "GET {path}"
+        );
+    }
 }
 
 async fn evidence_is_checked_and_stays_in_scope(backend: Backend) {
