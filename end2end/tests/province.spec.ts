@@ -158,6 +158,7 @@ test.describe('a province', () => {
     await expect(page).toHaveURL(new RegExp(`/policy/${slug}$`));
     await expect(page.locator('article strong')).toHaveText('560');
     await expect(page.locator('header .county')).toHaveText('巧家县');
+    await expect(page.locator('nav.crumbs a').first()).toHaveAttribute('href', '/c/530622000000');
     await expectNoHorizontalScroll(page);
     await checkA11y(page);
     await shot(page, 'province-county-policy-360');

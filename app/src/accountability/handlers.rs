@@ -514,15 +514,22 @@ async fn show(state: &AppState, ctx: &PageCtx, kind: Kind, slug: &str) -> AppRes
     let description = format!("{title}: {}", markdown::plain_text(&page.body_md, 110));
     // A county's page speaks with its county's voice (header, hotline).
     let mut ctx = ctx.clone();
-    if let Some(county) = page.county_id {
-        if let Some(c) = regions::by_id(&state.db, county).await? {
+    let mut county = None;
+    if let Some(id) = page.county_id {
+        if let Some(c) = regions::by_id(&state.db, id).await? {
             let v = crate::web::county::voice_of(state, &c).await?;
-            ctx = ctx.in_county(crate::web::county::page_county(lang, &c, &v));
+            let named = crate::web::county::page_county(lang, &c, &v);
+            county = Some((format!("/c/{}", c.code), named.name.clone()));
+            ctx = ctx.in_county(named);
         }
     }
+    let page = match county {
+        Some(county) => view! { <ContentPage lang page html linked county /> }.into_any(),
+        None => view! { <ContentPage lang page html linked /> }.into_any(),
+    };
     Ok(ctx
         .described(description)
-        .render(&title, view! { <ContentPage lang page html linked /> })
+        .render(&title, page)
         .into_response())
 }
 

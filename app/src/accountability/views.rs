@@ -321,7 +321,17 @@ pub fn PageListPage(
 }
 
 #[component]
-pub fn ContentPage(lang: Lang, page: Page, html: SafeHtml, linked: i64) -> impl IntoView {
+pub fn ContentPage(
+    lang: Lang,
+    page: Page,
+    html: SafeHtml,
+    linked: i64,
+    /// A county's page: its county page's address and name, the first step back.
+    #[prop(optional)]
+    county: Option<(String, String)>,
+) -> impl IntoView {
+    let (home, home_name) =
+        county.unwrap_or_else(|| ("/".to_owned(), lang.t(Msg::Home).to_owned()));
     let (section, _) = kind_title(page.kind);
     let date = page.published_at.map(local_time).unwrap_or_default();
     let linked_text = (page.kind == Kind::Answer && linked > 0).then(|| {
@@ -330,7 +340,7 @@ pub fn ContentPage(lang: Lang, page: Page, html: SafeHtml, linked: i64) -> impl 
     });
     view! {
         <nav class="crumbs" aria-label="breadcrumb">
-            <a href="/">{lang.t(Msg::Home)}</a> " › " <a href=page.kind.path()>{lang.t(section)}</a>
+            <a href=home>{home_name}</a> " › " <a href=page.kind.path()>{lang.t(section)}</a>
         </nav>
         <h1>{page.title}</h1>
         <p class="small">{lang.t(Msg::PublishedOn)} ": " {date}</p>

@@ -1404,6 +1404,10 @@ async fn a_county_writes_its_own_pages(backend: Backend) {
     assert_eq!(status, 200);
     assert!(shown.contains("<strong>850</strong>"));
     assert!(
+        shown.contains("href=\"/c/530622000000\""),
+        "the way back leads to its county's page"
+    );
+    assert!(
         title_of(&shown).contains("巧家县"),
         "in its county's voice: {}",
         title_of(&shown)
