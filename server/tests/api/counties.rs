@@ -64,6 +64,22 @@ async fn add_county(app: &TestApp, regions: [(&str, &str); 3]) -> Second {
     }
 }
 
+/// A county's administrator (`county`: its id), made by the deployment's `province`, signed in.
+async fn county_admin(
+    app: &TestApp,
+    province: &StaffSession,
+    username: &str,
+    county: &str,
+) -> StaffSession {
+    let fields = [
+        ("username", username),
+        ("role", "admin"),
+        ("county", county),
+    ];
+    assert_eq!(create_account(province, &fields).await, 303, "{username}");
+    app.staff_session(username).await
+}
+
 /// Creates an account as `admin` (a signed-in administrator); returns the response status.
 async fn create_account(admin: &StaffSession, fields: &[(&str, &str)]) -> u16 {
     let mut form = vec![("password", DEMO_PASSWORD), ("display_name", "测试人员")];
@@ -618,19 +634,7 @@ async fn a_county_speaks_with_its_own_settings(backend: Backend) {
     let second = add_second_county(&app).await;
     let county = second.county.to_string();
     let province = app.staff_session("demo.admin").await;
-    assert_eq!(
-        create_account(
-            &province,
-            &[
-                ("username", "qj.admin"),
-                ("role", "admin"),
-                ("county", &county)
-            ]
-        )
-        .await,
-        303
-    );
-    let admin = app.staff_session("qj.admin").await;
+    let admin = county_admin(&app, &province, "qj.admin", &county).await;
     let (status, page) = admin.get_text("/staff/county").await;
     assert_eq!(status, 200);
     assert!(
@@ -1222,25 +1226,13 @@ async fn a_prefecture_reads_its_counties_only(backend: Backend) {
         );
     }
     // A county's administrator cannot place oversight above their county.
-    assert_eq!(
-        create_account(
-            &province,
-            &[
-                ("username", "qj.admin"),
-                ("role", "admin"),
-                ("county", &county)
-            ]
-        )
-        .await,
-        303
-    );
-    let county_admin = app.staff_session("qj.admin").await;
-    let (_, form) = county_admin.get_text("/staff/accounts/new").await;
+    let qj_admin = county_admin(&app, &province, "qj.admin", &county).await;
+    let (_, form) = qj_admin.get_text("/staff/accounts/new").await;
     assert!(
         !form.contains("name=\"prefecture\""),
         "no prefecture choice"
     );
-    let res = county_admin
+    let res = qj_admin
         .post_form(
             "/staff/accounts",
             &[
