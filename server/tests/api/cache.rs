@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use sqlx::Row;
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend, BrowserExt, StaffSession, TestApp};
+use crate::helpers::{form_token, spawn_app, Backend, BrowserExt, StaffSession, TestApp};
 
 both_backends!(
     each_kind_of_write_changes_its_pages_and_no_others,
@@ -105,17 +105,7 @@ async fn ok(res: reqwest::Response, what: &str) {
 /// A web report; returns the reporter's browser and the receipt.
 async fn report(app: &TestApp) -> (reqwest::Client, String) {
     let reporter = app.new_client();
-    let page = reporter
-        .get(app.url("/report"))
-        .send()
-        .await
-        .expect("form")
-        .text()
-        .await
-        .expect("body");
-    let marker = r#"name="token" value=""#;
-    let start = page.find(marker).expect("token") + marker.len();
-    let token = page[start..start + 64].to_owned();
+    let token = form_token(app, &reporter, "/report").await;
     let res = reporter
         .browser_post(app.url("/report"))
         .form(&[

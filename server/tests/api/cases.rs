@@ -7,7 +7,7 @@ use app::domain::case::Stage;
 use sqlx::Row;
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend, BrowserExt, StaffSession, TestApp, PNG};
+use crate::helpers::{spawn_app, token_in, Backend, BrowserExt, StaffSession, TestApp, PNG};
 
 both_backends!(
     a_household_goes_from_application_to_the_standing_list,
@@ -572,7 +572,7 @@ async fn the_county_waits_for_window_objections_and_checks(backend: Backend) {
         .text()
         .await
         .expect("b");
-    let token = form.split(r#"name="token" value=""#).nth(1).expect("token")[..64].to_owned();
+    let token = token_in(&form);
     let res = villager
         .browser_post(app.url("/report"))
         .form(&[
@@ -823,8 +823,7 @@ async fn the_village_assistant_stays_in_the_village(backend: Backend) {
         let a = assistant.clone();
         async move {
             let page = a.get_text("/staff/complaints/new").await.1;
-            let token =
-                page.split(r#"name="token" value=""#).nth(1).expect("token")[..64].to_owned();
+            let token = token_in(&page);
             a.post_form(
                 "/staff/complaints",
                 &[

@@ -3,7 +3,7 @@ use sqlx::Row;
 use crate::both_backends;
 use crate::helpers::{
     assert_logs_captured, logged_line_with_digits, logs_contain, spawn_app, spawn_app_with,
-    Backend, BrowserExt, Options, SmtpSink, TestApp,
+    token_in, Backend, BrowserExt, Options, SmtpSink, TestApp,
 };
 
 both_backends!(
@@ -33,10 +33,7 @@ async fn form_token(app: &TestApp, client: &reqwest::Client, path: &str) -> Stri
         .expect("form");
     assert_eq!(res.status().as_u16(), 200);
     assert_eq!(res.headers()["cache-control"], "no-store");
-    let body = res.text().await.expect("body");
-    let marker = r#"name="token" value=""#;
-    let start = body.find(marker).expect("token") + marker.len();
-    body[start..start + 64].to_owned()
+    token_in(&res.text().await.expect("body"))
 }
 
 async fn submit(

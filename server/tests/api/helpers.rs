@@ -484,8 +484,13 @@ pub async fn form_token(app: &TestApp, client: &reqwest::Client, path: &str) -> 
         .text()
         .await
         .expect("body");
+    token_in(&page)
+}
+
+/// The one-time token (64 characters) of the first form on a page.
+pub fn token_in(page: &str) -> String {
     let marker = r#"name="token" value=""#;
-    let start = page.find(marker).expect("token") + marker.len();
+    let start = page.find(marker).expect("a form with a token") + marker.len();
     page[start..start + 64].to_owned()
 }
 

@@ -5,7 +5,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::helpers::{spawn_app, spawn_peer, Backend, BrowserExt, TestApp, RATE_REFILL_FACTOR};
+use crate::helpers::{
+    spawn_app, spawn_peer, token_in, Backend, BrowserExt, TestApp, RATE_REFILL_FACTOR,
+};
 
 const V1: &str = "530621103201";
 
@@ -82,10 +84,7 @@ async fn a_publish_on_one_instance_shows_on_the_other_within_a_second() {
 
 /// A report form's one-time token, from `app`.
 async fn form_token(app: &TestApp, client: &reqwest::Client) -> String {
-    let page = get(app, client, "/report").await.1;
-    let marker = r#"name="token" value=""#;
-    let start = page.find(marker).expect("token") + marker.len();
-    page[start..start + 64].to_owned()
+    token_in(&get(app, client, "/report").await.1)
 }
 
 async fn report(app: &TestApp, client: &reqwest::Client) -> u16 {

@@ -1,7 +1,7 @@
 use sqlx::Row;
 
 use crate::both_backends;
-use crate::helpers::{csrf_of, spawn_app, Backend, BrowserExt, TestApp};
+use crate::helpers::{csrf_of, spawn_app, token_in, Backend, BrowserExt, TestApp};
 
 both_backends!(
     village_page_shows_masked_lists_and_totals,
@@ -474,12 +474,6 @@ async fn entry_count(app: &TestApp, batch: i64) -> i64 {
         .get(0)
 }
 
-fn token_of(html: &str) -> String {
-    let marker = r#"name="token" value=""#;
-    let start = html.find(marker).expect("token field") + marker.len();
-    html[start..start + 64].to_owned()
-}
-
 async fn staff_builds_imports_and_publishes_a_list(backend: Backend) {
     let app = spawn_app(backend).await;
     app.login_ok("demo.longtoushan").await;
@@ -581,7 +575,7 @@ async fn staff_builds_imports_and_publishes_a_list(backend: Backend) {
         "{body}"
     );
     assert_eq!(entry_count(&app, batch).await, 1, "preview writes nothing");
-    let token = token_of(&body);
+    let token = token_in(&body);
     let res = app
         .post_form(
             &format!("/staff/publicity/{batch}/import/confirm"),
@@ -735,7 +729,7 @@ async fn gbk_csv_and_xlsx_import(backend: Backend) {
     let res = upload(&app, &csrf, batch, "名单.CSV", gbk.into_owned()).await;
     let body = res.text().await.expect("b");
     assert!(body.contains("欧阳春花"), "GBK decoded: {body}");
-    let token = token_of(&body);
+    let token = token_in(&body);
     app.post_form(
         &format!("/staff/publicity/{batch}/import/confirm"),
         &[("csrf", &csrf), ("token", &token)],
@@ -771,7 +765,7 @@ async fn gbk_csv_and_xlsx_import(backend: Backend) {
     let body = res.text().await.expect("b");
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("上官婉儿") && body.contains("680.50"));
-    let token = token_of(&body);
+    let token = token_in(&body);
     app.post_form(
         &format!("/staff/publicity/{batch}/import/confirm"),
         &[("csrf", &csrf), ("token", &token)],
@@ -888,7 +882,7 @@ async fn new_standing_list_shows_what_changed(backend: Backend) {
         .text()
         .await
         .expect("b");
-    let token = token_of(&body);
+    let token = token_in(&body);
     app.post_form(
         &format!("/staff/publicity/{batch}/import/confirm"),
         &[("csrf", &csrf), ("token", &token)],

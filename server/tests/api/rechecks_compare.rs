@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, Backend, BrowserExt, StaffSession, TestApp};
+use crate::helpers::{spawn_app, token_in, Backend, BrowserExt, StaffSession, TestApp};
 
 both_backends!(
     a_preview_makes_nothing_and_confirming_makes_the_leads_once,
@@ -111,12 +111,6 @@ async fn staged(s: &StaffSession, name: &str, csv: &str) -> (i64, String) {
     (id, page)
 }
 
-fn token_of(page: &str) -> String {
-    let marker = r#"name="token" value=""#;
-    let start = page.find(marker).expect("confirm form") + marker.len();
-    page[start..start + 64].to_owned()
-}
-
 /// The value shown in the counts box for `id` ("rows-total" …).
 fn count_of(page: &str, id: &str) -> i64 {
     let marker = format!(r#"id="{id}">"#);
@@ -207,7 +201,7 @@ async fn a_preview_makes_nothing_and_confirming_makes_the_leads_once(backend: Ba
         .post_form(&path, &[("token", &"0".repeat(64))])
         .await;
     assert_eq!(res.status().as_u16(), 409);
-    let token = token_of(&page);
+    let token = token_in(&page);
     let county = t.staff_session("demo.county").await;
     let (status, county_page) = county
         .get_text(&format!("/staff/rechecks/compare/{id}"))
@@ -514,7 +508,7 @@ async fn a_township_officer_matches_only_their_own_township(backend: Backend) {
     let res = county
         .post_form(
             &format!("/staff/rechecks/compare/{county_id}/confirm"),
-            &[("token", &token_of(&page))],
+            &[("token", &token_in(&page))],
         )
         .await;
     assert_eq!(res.status().as_u16(), 303);

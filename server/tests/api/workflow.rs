@@ -2,7 +2,8 @@ use sqlx::Row;
 
 use crate::both_backends;
 use crate::helpers::{
-    spawn_app, spawn_app_with, Backend, BrowserExt, Options, SmtpSink, StaffSession, TestApp,
+    form_token, spawn_app, spawn_app_with, Backend, BrowserExt, Options, SmtpSink, StaffSession,
+    TestApp,
 };
 
 both_backends!(
@@ -230,17 +231,7 @@ const BODY: &str = "村主任把低保名额给了自己的亲戚，他们家有
 /// Reports as the public would (own client); returns (receipt digits, case id).
 async fn web_report(app: &TestApp, extra: &[(&str, &str)]) -> (String, i64, reqwest::Client) {
     let reporter = app.new_client();
-    let page = reporter
-        .get(app.url("/report"))
-        .send()
-        .await
-        .expect("r")
-        .text()
-        .await
-        .expect("b");
-    let marker = r#"name="token" value=""#;
-    let start = page.find(marker).expect("token") + marker.len();
-    let token = page[start..start + 64].to_owned();
+    let token = form_token(app, &reporter, "/report").await;
     let mut fields = vec![
         ("token", token.as_str()),
         ("category", "favouritism"),
@@ -433,18 +424,7 @@ async fn web_report_to_closed_with_reply_on_track(backend: Backend) {
 async fn offline_report_to_closed(backend: Backend) {
     let app = spawn_app(backend).await;
     let county = staff(&app, "demo.county").await;
-    let page = county
-        .client
-        .get(app.url("/staff/complaints/new"))
-        .send()
-        .await
-        .expect("r")
-        .text()
-        .await
-        .expect("b");
-    let marker = r#"name="token" value=""#;
-    let start = page.find(marker).expect("token") + marker.len();
-    let token = page[start..start + 64].to_owned();
+    let token = form_token(&app, &county.client, "/staff/complaints/new").await;
     let received = (app::db::today_cst() - chrono::Duration::days(3)).to_string();
     let res = county
         .client
