@@ -68,7 +68,7 @@ impl Application {
         // A deployment of one county names it on every page; one of several names a county
         // only on that county's pages (`web::county::in_township`).
         let counties = app::db::regions::counties(&db).await?;
-        let county = Arc::new(std::sync::RwLock::new(Site::only_county(counties)));
+        let county = std::sync::RwLock::new(Site::only_county(counties));
         // A stale or unreadable bundle is left out (pages work without it), not fatal.
         let bundle = app::web::assets::Bundle::load(&settings.pkg_dir)
             .unwrap_or_else(|e| {

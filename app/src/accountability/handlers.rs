@@ -523,13 +523,12 @@ async fn show(state: &AppState, ctx: &PageCtx, kind: Kind, slug: &str) -> AppRes
             ctx = ctx.in_county(named);
         }
     }
-    let page = match county {
-        Some(county) => view! { <ContentPage lang page html linked county /> }.into_any(),
-        None => view! { <ContentPage lang page html linked /> }.into_any(),
-    };
     Ok(ctx
         .described(description)
-        .render(&title, page)
+        .render(
+            &title,
+            view! { <ContentPage lang page html linked county /> },
+        )
         .into_response())
 }
 

@@ -327,7 +327,6 @@ pub fn ContentPage(
     html: SafeHtml,
     linked: i64,
     /// A county's page: its county page's address and name, the first step back.
-    #[prop(optional)]
     county: Option<(String, String)>,
 ) -> impl IntoView {
     let (home, home_name) =

@@ -59,8 +59,6 @@ pub struct Page {
 pub enum Owner {
     /// Every page: the deployment's and every county's.
     Everyone,
-    /// The deployment's own (no county).
-    Deployment,
     /// One county's.
     County(i64),
 }
@@ -70,7 +68,6 @@ impl Owner {
     fn condition(self) -> String {
         match self {
             Owner::Everyone => "1 = 1".to_owned(),
-            Owner::Deployment => "county_id IS NULL".to_owned(),
             Owner::County(id) => format!("county_id = {id}"),
         }
     }

@@ -374,25 +374,23 @@ pub async fn county_of(db: &Db, township: Option<i64>) -> AppResult<Option<i64>>
 pub async fn county_scope(db: &Db, county_id: i64) -> AppResult<Scope> {
     Ok(Scope::County {
         id: county_id,
-        townships: township_ids(db, county_id).await?,
+        townships: township_ids(db, &[county_id]).await?,
     })
 }
 
 /// The deployment's counties in a prefecture (those whose codes share its first four digits)
 /// as an oversight account's [`Scope`]; none when the deployment has no county there.
 pub async fn prefecture_scope(db: &Db, code: &str) -> AppResult<Scope> {
-    let mut counties_in = Vec::new();
-    let mut townships = Vec::new();
-    for c in counties(db).await? {
-        if crate::domain::region_code::prefecture_of(&c.code) == code {
-            counties_in.push(c.id);
-            townships.extend(township_ids(db, c.id).await?);
-        }
-    }
+    let counties_in: Vec<i64> = counties(db)
+        .await?
+        .into_iter()
+        .filter(|c| crate::domain::region_code::prefecture_of(&c.code) == code)
+        .map(|c| c.id)
+        .collect();
     Ok(Scope::Prefecture {
         code: code.to_owned(),
+        townships: township_ids(db, &counties_in).await?,
         counties: counties_in,
-        townships,
     })
 }
 
@@ -409,13 +407,16 @@ pub async fn county_of_township(db: &Db, township_id: i64) -> AppResult<Option<R
     Ok(row.as_ref().map(region_from_row).transpose()?)
 }
 
-/// The townships of a county.
+/// The townships of some counties, in one query.
 #[tracing::instrument(skip_all)]
-async fn township_ids(db: &Db, county_id: i64) -> AppResult<Vec<i64>> {
-    let rows = sqlx::query(
-        "SELECT id FROM regions WHERE level = 'township' AND parent_id = $1 ORDER BY id",
-    )
-    .bind(county_id)
+async fn township_ids(db: &Db, counties: &[i64]) -> AppResult<Vec<i64>> {
+    if counties.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM regions WHERE level = 'township' AND parent_id IN ({}) ORDER BY id",
+        id_list(counties)
+    )))
     .fetch_all(&db.pool)
     .await?;
     Ok(rows

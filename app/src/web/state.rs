@@ -17,16 +17,16 @@ pub struct AppState {
 }
 
 /// Facts every page needs, loaded once at start-up.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Site {
     pub settings: SiteSettings,
     /// The county this deployment serves, named in the header of pages of no county: `None`
     /// until regions are loaded, or when there are several. Read with [`Site::county`]; kept
     /// true by [`Site::refresh_county`] (a county loaded by `sunshine regions import` while the
     /// instances run).
-    pub county: Arc<std::sync::RwLock<Option<Region>>>,
+    pub county: std::sync::RwLock<Option<Region>>,
     /// The count of region-tree changes (`ChangeHub::everything_seq`) `county` was read at.
-    pub county_seen: Arc<std::sync::atomic::AtomicU64>,
+    pub county_seen: std::sync::atomic::AtomicU64,
     /// Versioned URL of the stylesheet, so it can be cached for a year.
     pub css_href: String,
     /// The WASM islands bundle, when one was built; pages name its boot script only then.
