@@ -1,6 +1,8 @@
 //! Written notices (告之书): staff-only documents; the public sees counts per township.
-//! Numbers are taken from a per-year counter row inside the notice's own transaction: a rolled
-//! back notice gives its number back, two notices never share one, and the sequence has no gaps.
+//! Numbers are taken from a counter row per document prefix and year (机关代字〔年份〕序号) inside
+//! the notice's own transaction: a rolled back notice gives its number back, two notices never
+//! share one, and each prefix's sequence has no gaps — a county with its own prefix numbers its
+//! own notices from 1.
 
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
@@ -97,25 +99,29 @@ fn from_row(r: &AnyRow) -> AppResult<Notice> {
     })
 }
 
-/// The next number of `year`, taken inside the caller's transaction (the counter row stays
-/// locked until it commits or rolls back).
+/// The next number of `prefix` in `year`, taken inside the caller's transaction (the counter
+/// row stays locked until it commits or rolls back).
 #[tracing::instrument(skip_all)]
-pub async fn next_seq(conn: &mut AnyConnection, year: i32) -> AppResult<i64> {
+pub async fn next_seq(conn: &mut AnyConnection, prefix: &str, year: i32) -> AppResult<i64> {
     sqlx::query(
-        "INSERT INTO notice_counters (year, last) VALUES ($1, 0) ON CONFLICT (year) DO NOTHING",
+        "INSERT INTO notice_counters (prefix, year, last) VALUES ($1, $2, 0)
+         ON CONFLICT (prefix, year) DO NOTHING",
     )
+    .bind(prefix)
     .bind(i64::from(year))
     .execute(&mut *conn)
     .await?;
-    let row =
-        sqlx::query("UPDATE notice_counters SET last = last + 1 WHERE year = $1 RETURNING last")
-            .bind(i64::from(year))
-            .fetch_one(&mut *conn)
-            .await?;
+    let row = sqlx::query(
+        "UPDATE notice_counters SET last = last + 1 WHERE prefix = $1 AND year = $2 RETURNING last",
+    )
+    .bind(prefix)
+    .bind(i64::from(year))
+    .fetch_one(&mut *conn)
+    .await?;
     Ok(row.try_get(0)?)
 }
 
-/// Issues a notice with the next number of its decision's year; returns (id, number).
+/// Issues a notice with the next number of `prefix` in its decision's year; returns (id, number).
 #[tracing::instrument(skip_all)]
 pub async fn insert(
     conn: &mut AnyConnection,
@@ -124,17 +130,19 @@ pub async fn insert(
     now: i64,
 ) -> AppResult<(i64, String)> {
     let year = crate::domain::notice::number_year(n.decided_on);
-    let seq = next_seq(conn, year).await?;
+    let seq = next_seq(conn, prefix, year).await?;
     let no = number(prefix, year, seq);
     let row = sqlx::query(
-        "INSERT INTO notices (year, seq, number, kind, household_id, case_id, recheck_id,
+        "INSERT INTO notices (year, seq, prefix, number, kind, household_id, case_id, recheck_id,
             township_id, village_id, addressee, decision, reasons, basis, issuer, decided_on,
             deliver_by, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+            $19)
          RETURNING id",
     )
     .bind(i64::from(year))
     .bind(seq)
+    .bind(prefix)
     .bind(&no)
     .bind(n.kind.as_str())
     .bind(n.household_id)

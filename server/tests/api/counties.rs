@@ -724,6 +724,17 @@ async fn a_county_speaks_with_its_own_settings(backend: Backend) {
     // A township's officer has no county settings.
     let township = app.staff_session("demo.longtoushan").await;
     assert_eq!(township.get("/staff/county").await.status().as_u16(), 403);
+    // The demo county issues a notice this year under the deployment's prefix.
+    let demo_case = township
+        .refused_case("530621103201", "申屠鲁甸", "530621197904120030")
+        .await;
+    let demo_number: String = sqlx::query("SELECT number FROM notices WHERE case_id = $1")
+        .bind(demo_case)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("the demo county's notice")
+        .get(0);
+    assert!(demo_number.starts_with("鲁民低告〔"), "{demo_number}");
 
     // A refusal in the county: its notice carries the county's prefix, and its printed page the
     // county's hotline.
@@ -750,7 +761,9 @@ async fn a_county_speaks_with_its_own_settings(backend: Backend) {
         .await
         .expect("the refusal's notice");
     let (notice, number): (i64, String) = (row.get(0), row.get(1));
-    assert!(number.starts_with("巧民低告〔"), "{number}");
+    // Its own prefix, its own sequence: the first of its year, whatever the others have issued.
+    let year = app::db::today_cst().format("%Y");
+    assert_eq!(number, format!("巧民低告〔{year}〕1号"));
     let (status, page) = officer.get_text(&format!("/staff/notices/{notice}")).await;
     assert_eq!(status, 200);
     assert!(
