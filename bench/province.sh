@@ -139,13 +139,14 @@ done
 
 # A standing list published on instance 1: how long until instances 2 and 3 serve the new page.
 PW="Province-bench-2026"
-echo "$PW" | DATABASE_URL="$DB" SUNSHINE_DATA_DIR="$WORK/i1" "$BIN" staff add --username bench.officer \
+OFFICER="bench.officer.$(date +%s)" # (a new one each run: REUSE_DB keeps the last run's)
+echo "$PW" | DATABASE_URL="$DB" SUNSHINE_DATA_DIR="$WORK/i1" "$BIN" staff add --username "$OFFICER" \
   --name "基准 县局" --role county_officer >/dev/null
 A="http://127.0.0.1:${PORTS[0]}"; J="$WORK/cookies"
 csrf() { grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{64\}'; }
 T=$(curl -s -c "$J" -b "$J" "$A/staff/login" | csrf)
 curl -s -o /dev/null -c "$J" -b "$J" -H 'Sec-Fetch-Site: same-origin' \
-  --data "csrf=$T&username=bench.officer&password=$PW" "$A/staff/login"
+  --data "csrf=$T&username=$OFFICER&password=$PW" "$A/staff/login"
 T=$(curl -s -b "$J" "$A/staff" | csrf)
 PV="590001001001"
 VID=$(psql "$DB" -tAc "SELECT id FROM regions WHERE code = '$PV'")

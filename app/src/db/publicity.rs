@@ -416,6 +416,44 @@ pub async fn public_entries(
         .collect())
 }
 
+/// The public rows of a batch and their totals, from one read of its entries.
+#[tracing::instrument(skip_all)]
+pub async fn public_entries_and_totals(
+    db: &Db,
+    batch_id: i64,
+    policy: MaskPolicy,
+) -> AppResult<(Vec<(i64, PublicEntry)>, super::households::Totals)> {
+    let rows = staff_entries(db, batch_id).await?;
+    let totals = totals_of(&rows);
+    let public = rows
+        .iter()
+        .filter_map(|e| to_public(e, policy).map(|p| (e.household_id, p)))
+        .collect();
+    Ok((public, totals))
+}
+
+/// What [`totals`] counts, from entries already read: every row but those that stop a
+/// household's allowance.
+pub fn totals_of(rows: &[StaffEntry]) -> super::households::Totals {
+    rows.iter().filter(|e| e.change != ChangeKind::Stop).fold(
+        super::households::Totals::default(),
+        |t, e| super::households::Totals {
+            households: t.households + 1,
+            persons: t.persons + e.persons,
+            monthly_fen: t.monthly_fen + e.monthly_fen,
+        },
+    )
+}
+
+/// The village's current standing list among its batches: what [`current_standing`] reads (the
+/// published standing batch published last).
+pub fn current_standing_of(batches: &[Batch]) -> Option<&Batch> {
+    batches
+        .iter()
+        .filter(|b| b.kind == BatchKind::Standing && b.state == BatchState::Published)
+        .max_by_key(|b| (b.published_at, b.id))
+}
+
 /// Builds the public shape of an entry; the only way from a full row to anything public.
 /// `None` only for a row that breaks the table's CHECK constraints (logged, never shown).
 pub fn to_public(e: &StaffEntry, policy: MaskPolicy) -> Option<PublicEntry> {
@@ -574,5 +612,64 @@ mod tests {
         assert!(!is_public_ref("E12345678901"));
         assert!(!is_public_ref("' OR 1=1 --"));
         assert!(!is_public_ref("eABCDEFGHJK"));
+    }
+
+    fn entry(persons: i64, fen: i64, change: ChangeKind) -> StaffEntry {
+        StaffEntry {
+            id: 1,
+            household_id: 1,
+            seq: 1,
+            public_ref: String::new(),
+            head_name: "张三".to_owned(),
+            persons,
+            monthly_fen: fen,
+            category: AidCategory::General,
+            aid_class: None,
+            change,
+            case_id: None,
+        }
+    }
+
+    #[test]
+    fn totals_leave_out_the_rows_that_stop_an_allowance() {
+        let rows = [
+            entry(3, 90_000, ChangeKind::New),
+            entry(2, 60_000, ChangeKind::Stop),
+            entry(1, 45_050, ChangeKind::Increase),
+        ];
+        let t = totals_of(&rows);
+        assert_eq!((t.households, t.persons, t.monthly_fen), (2, 4, 135_050));
+        assert_eq!(totals_of(&[]), super::super::households::Totals::default());
+    }
+
+    fn batch(id: i64, kind: BatchKind, state: BatchState, published_at: Option<i64>) -> Batch {
+        Batch {
+            id,
+            village_id: 1,
+            township_id: 1,
+            kind,
+            state,
+            opens_on: NaiveDate::default(),
+            closes_on: None,
+            previous_id: None,
+            created_at: 0,
+            published_at,
+            ended_at: None,
+            end_reason: None,
+        }
+    }
+
+    #[test]
+    fn the_current_standing_list_is_the_published_one_published_last() {
+        let batches = [
+            batch(1, BatchKind::Standing, BatchState::Published, Some(100)),
+            batch(2, BatchKind::Standing, BatchState::Published, Some(300)),
+            batch(3, BatchKind::Standing, BatchState::Closed, Some(400)),
+            batch(4, BatchKind::Review, BatchState::Published, Some(500)),
+            batch(5, BatchKind::Standing, BatchState::Published, Some(300)),
+        ];
+        assert_eq!(current_standing_of(&batches).map(|b| b.id), Some(5));
+        assert_eq!(current_standing_of(&batches[..2]).map(|b| b.id), Some(2));
+        assert!(current_standing_of(&batches[2..4]).is_none());
     }
 }

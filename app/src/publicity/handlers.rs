@@ -6,7 +6,7 @@ use chrono::Datelike;
 use leptos::prelude::*;
 use serde::Serialize;
 
-use crate::db::{households::Totals, publicity as pdb, regions, today_cst};
+use crate::db::{county_settings, households::Totals, publicity as pdb, regions, today_cst};
 use crate::domain::is_region_code;
 use crate::domain::{diff_rosters, BatchKind, BatchState, Fen, PublicEntry, Scope};
 use crate::error::{AppError, AppResult};
@@ -16,15 +16,6 @@ use crate::publicity::views::{
 use crate::web::ctx::PageCtx;
 use crate::web::format::yuan;
 use crate::web::state::AppState;
-
-async fn village_by_code(state: &AppState, code: &str) -> AppResult<regions::Region> {
-    if !is_region_code(code) {
-        return Err(AppError::NotFound);
-    }
-    regions::by_code(&state.db, regions::Level::Village, code)
-        .await?
-        .ok_or(AppError::NotFound)
-}
 
 /// What changed between the previous standing list and this one, with masked names only.
 async fn standing_diff(
@@ -103,22 +94,26 @@ pub async fn village(
     Query(filter): Query<EntryQuery>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let village = village_by_code(&state, &code).await?;
-    let township = match village.parent_id {
-        Some(pid) => regions::by_id(&state.db, pid).await?,
-        None => None,
-    };
+    if !is_region_code(&code) {
+        return Err(AppError::NotFound);
+    }
+    // The village, its township and county in one read; its batches in another, the current
+    // standing list among them; the list's rows and totals in a third.
+    let place = county_settings::village_place(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (village, township) = (&place.village, &place.township);
     let today = today_cst();
     let batches = pdb::public_batches_of_village(&state.db, village.id).await?;
+    let current = pdb::current_standing_of(&batches).cloned();
     let (open, past): (Vec<_>, Vec<_>) = batches
         .into_iter()
         .filter(|b| !(b.kind == BatchKind::Standing && b.state == BatchState::Published))
         .partition(|b| is_open(b, today));
     let policy = state.site.settings.mask_policy;
-    let (standing, totals, diff) = match pdb::current_standing(&state.db, village.id).await? {
+    let (standing, totals, diff) = match current {
         Some(b) => {
-            let rows = pdb::public_entries(&state.db, b.id, policy).await?;
-            let totals = pdb::totals(&state.db, b.id).await?;
+            let (rows, totals) = pdb::public_entries_and_totals(&state.db, b.id, policy).await?;
             let diff = match b.previous_id {
                 Some(prev) => Some(standing_diff(&state, &rows, prev).await?),
                 None => None,
@@ -132,6 +127,7 @@ pub async fn village(
     let data = VillageData {
         applications,
         township: township
+            .as_ref()
             .map(|t| lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned())
             .unwrap_or_default(),
         village: lang
@@ -148,10 +144,7 @@ pub async fn village(
     };
     let title = data.village.clone();
     // The village's county: its name in the header, its hotline in the footer.
-    let ctx = match village.parent_id {
-        Some(t) => crate::web::county::in_township(&state, &ctx, t).await?,
-        None => ctx,
-    };
+    let ctx = crate::web::county::in_county(&state, &ctx, place.county.as_ref());
     Ok(ctx
         .render(&title, view! { <VillagePage lang data /> })
         .into_response())
@@ -174,12 +167,10 @@ pub async fn batch(
         .await?
         .ok_or(AppError::NotFound)?;
     let township = regions::by_id(&state.db, batch.township_id).await?;
-    let entries = pdb::public_entries(&state.db, batch.id, state.site.settings.mask_policy)
-        .await?
-        .into_iter()
-        .map(|(_, e)| e)
-        .collect();
-    let totals = pdb::totals(&state.db, batch.id).await?;
+    let (rows, totals) =
+        pdb::public_entries_and_totals(&state.db, batch.id, state.site.settings.mask_policy)
+            .await?;
+    let entries = rows.into_iter().map(|(_, e)| e).collect();
     let ctx = crate::web::county::in_township(&state, &ctx, batch.township_id).await?;
     let data = BatchData {
         township: township
@@ -233,28 +224,29 @@ pub async fn village_summary(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> AppResult<Json<VillageSummary>> {
-    let village = village_by_code(&state, &code).await?;
-    let township = match village.parent_id {
-        Some(pid) => regions::by_id(&state.db, pid).await?,
-        None => None,
-    };
-    let totals = match pdb::current_standing(&state.db, village.id).await? {
+    if !is_region_code(&code) {
+        return Err(AppError::NotFound);
+    }
+    let place = county_settings::village_place(&state.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (village, township) = (place.village, place.township);
+    let batches = pdb::public_batches_of_village(&state.db, village.id).await?;
+    let totals = match pdb::current_standing_of(&batches) {
         Some(b) => pdb::totals(&state.db, b.id).await?,
         None => Totals::default(),
     };
     let today = today_cst();
     let mut open_batches = Vec::new();
-    for b in pdb::public_batches_of_village(&state.db, village.id).await? {
-        if is_open(&b, today) {
-            let t = pdb::totals(&state.db, b.id).await?;
-            open_batches.push(OpenBatchJson {
-                id: b.id,
-                kind: b.kind,
-                opens_on: b.opens_on.to_string(),
-                closes_on: b.closes_on.map(|d| d.to_string()),
-                households: t.households,
-            });
-        }
+    for b in batches.iter().filter(|b| is_open(b, today)) {
+        let t = pdb::totals(&state.db, b.id).await?;
+        open_batches.push(OpenBatchJson {
+            id: b.id,
+            kind: b.kind,
+            opens_on: b.opens_on.to_string(),
+            closes_on: b.closes_on.map(|d| d.to_string()),
+            households: t.households,
+        });
     }
     Ok(Json(VillageSummary {
         code: village.code,

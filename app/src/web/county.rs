@@ -58,6 +58,21 @@ pub async fn in_township(state: &AppState, ctx: &PageCtx, township_id: i64) -> A
     })
 }
 
+/// This page, in a county already read with its settings (unchanged for none).
+pub fn in_county(
+    state: &AppState,
+    ctx: &PageCtx,
+    county: Option<&(Region, CountySettings)>,
+) -> PageCtx {
+    match county {
+        Some((county, stored)) => {
+            let v = voice(state, county, stored);
+            ctx.in_county(page_county(ctx.lang, county, &v))
+        }
+        None => ctx.clone(),
+    }
+}
+
 /// Pages each with their county's name in the reader's language (empty for the deployment's
 /// own pages).
 pub async fn with_county_names(
