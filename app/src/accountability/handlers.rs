@@ -13,7 +13,7 @@ use crate::accountability::views::{
 };
 use crate::db::content::{self, Kind};
 use crate::db::{regions, stats as sdb, today_cst};
-use crate::domain::stats::{aggregate, json as count, round10, suppressed, ComplaintRow};
+use crate::domain::stats::{json as count, round10, suppressed, ComplaintTally};
 use crate::domain::Scope;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
@@ -27,9 +27,8 @@ struct Loaded {
     standing: HashMap<i64, (i64, i64, i64)>,
     /// Households newly approved and stopped this year.
     changes: HashMap<i64, (i64, i64)>,
-    complaints: Vec<ComplaintRow>,
-    /// Indexes into `complaints`.
-    complaints_of: HashMap<i64, Vec<usize>>,
+    /// Complaint roll-ups by township (0: complaints with no township).
+    complaints: HashMap<i64, ComplaintTally>,
     /// Notices issued, of which on time.
     notices: HashMap<i64, (i64, i64)>,
     rechecks: HashMap<i64, i64>,
@@ -41,13 +40,6 @@ struct Loaded {
 async fn load(state: &AppState, scope: &Scope) -> AppResult<Loaded> {
     let db = &state.db;
     let year = i64::from(today_cst().year());
-    let complaints = sdb::complaint_rows(db, scope).await?;
-    let mut complaints_of: HashMap<i64, Vec<usize>> = HashMap::new();
-    for (i, c) in complaints.iter().enumerate() {
-        if let Some(t) = c.township_id {
-            complaints_of.entry(t).or_default().push(i);
-        }
-    }
     Ok(Loaded {
         standing: sdb::standing_by_township(db, scope)
             .await?
@@ -59,8 +51,7 @@ async fn load(state: &AppState, scope: &Scope) -> AppResult<Loaded> {
             .into_iter()
             .map(|(t, n, s)| (t, (n, s)))
             .collect(),
-        complaints,
-        complaints_of,
+        complaints: sdb::complaint_tallies(db, scope).await?,
         notices: crate::db::notices::township_counts(db, scope)
             .await?
             .into_iter()
@@ -107,7 +98,7 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
     let townships = regions::by_level(&state.db, regions::Level::Township).await?;
     let data = load(state, &Scope::All).await?;
     if counties.len() < 2 {
-        let (rows, total) = township_rows(lang, &data, &townships, &data.complaints);
+        let (rows, total) = township_rows(lang, &data, &townships, &sum(data.complaints.values()));
         return Ok(Stats {
             rows,
             total,
@@ -118,7 +109,7 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
     let county_level = county_totals(lang, &data, &townships, &counties);
     let total = TownshipRow {
         name: lang.t(Msg::AllCounties).to_owned(),
-        complaints: aggregate(&data.complaints).public(),
+        complaints: sum(data.complaints.values()).stats().public(),
         ..Default::default()
     };
     let total = roll_up(total, &county_level);
@@ -135,7 +126,9 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
     for p in &groups {
         let head = TownshipRow {
             name: lang.pick(&p.name_zh, p.name_en.as_deref()).to_owned(),
-            complaints: aggregate(complaints_of_counties(&data, &townships, &p.counties)).public(),
+            complaints: sum(complaints_of_counties(&data, &townships, &p.counties))
+                .stats()
+                .public(),
             ..Default::default()
         };
         let theirs: Vec<(String, TownshipRow)> = county_level
@@ -153,22 +146,29 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
     })
 }
 
-/// The complaints of every township of `counties` (for a total over them: aggregated from the
-/// complaints themselves, never from the counties' suppressed counts).
+/// The complaint roll-ups of every township of `counties` (for a total over them: added up from
+/// the townships' exact tallies, never from the counties' suppressed counts).
 fn complaints_of_counties<'a>(
     data: &'a Loaded,
     townships: &'a [regions::Region],
     counties: &'a [regions::Region],
-) -> impl Iterator<Item = &'a ComplaintRow> {
+) -> impl Iterator<Item = &'a ComplaintTally> {
     townships
         .iter()
         .filter(|t| {
             t.parent_id
                 .is_some_and(|p| counties.iter().any(|c| c.id == p))
         })
-        .filter_map(|t| data.complaints_of.get(&t.id))
-        .flatten()
-        .map(|&i| &data.complaints[i])
+        .filter_map(|t| data.complaints.get(&t.id))
+}
+
+/// The sum of complaint tallies.
+fn sum<'a>(tallies: impl IntoIterator<Item = &'a ComplaintTally>) -> ComplaintTally {
+    let mut total = ComplaintTally::default();
+    for t in tallies {
+        total.add(t, 1);
+    }
+    total
 }
 
 /// One row per county, each rolled up from its townships.
@@ -199,7 +199,9 @@ pub async fn compute_prefecture(
     let rows = county_totals(lang, &data, &townships, counties);
     let head = TownshipRow {
         name: lang.t(Msg::CountyTotal).to_owned(),
-        complaints: aggregate(complaints_of_counties(&data, &townships, counties)).public(),
+        complaints: sum(complaints_of_counties(&data, &townships, counties))
+            .stats()
+            .public(),
         ..Default::default()
     };
     let total = roll_up(head, &rows);
@@ -237,12 +239,7 @@ fn county_rows(
         .filter(|t| t.parent_id == Some(county_id))
         .cloned()
         .collect();
-    let complaints: Vec<ComplaintRow> = mine
-        .iter()
-        .filter_map(|t| data.complaints_of.get(&t.id))
-        .flatten()
-        .map(|&i| data.complaints[i].clone())
-        .collect();
+    let complaints = sum(mine.iter().filter_map(|t| data.complaints.get(&t.id)));
     township_rows(lang, data, &mine, &complaints)
 }
 
@@ -251,7 +248,7 @@ fn township_rows(
     lang: Lang,
     data: &Loaded,
     townships: &[regions::Region],
-    complaints: &[ComplaintRow],
+    complaints: &ComplaintTally,
 ) -> (Vec<(String, TownshipRow)>, TownshipRow) {
     let mut rows = Vec::new();
     for t in townships {
@@ -260,7 +257,6 @@ fn township_rows(
         let (draws, sampled, county_checks) = data.process.get(&t.id).copied().unwrap_or_default();
         let (issued, on_time) = data.notices.get(&t.id).copied().unwrap_or_default();
         let done = data.rechecks.get(&t.id).copied().unwrap_or_default();
-        let mine = data.complaints_of.get(&t.id).map_or(&[][..], Vec::as_slice);
         let row = TownshipRow {
             name: lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned(),
             households,
@@ -268,7 +264,12 @@ fn township_rows(
             monthly_fen: fen,
             new_this_year: new,
             stopped_this_year: stopped,
-            complaints: aggregate(mine.iter().map(|&i| &data.complaints[i])).public(),
+            complaints: data
+                .complaints
+                .get(&t.id)
+                .map(ComplaintTally::stats)
+                .unwrap_or_default()
+                .public(),
             process: ProcessCounts {
                 draws,
                 sampled,
@@ -283,7 +284,7 @@ fn township_rows(
     }
     let total = TownshipRow {
         name: lang.t(Msg::CountyTotal).to_owned(),
-        complaints: aggregate(complaints).public(),
+        complaints: complaints.stats().public(),
         ..Default::default()
     };
     let total = roll_up(total, &rows);

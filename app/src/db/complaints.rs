@@ -70,13 +70,19 @@ pub async fn insert(
     .bind(now)
     .fetch_one(&mut *conn)
     .await;
-    match res {
+    let id = match res {
         Ok(row) => row
             .try_get::<i64, _>(0)
-            .map_err(|e| InsertError::App(e.into())),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(InsertError::DuplicateForm),
-        Err(e) => Err(InsertError::App(e.into())),
-    }
+            .map_err(|e| InsertError::App(e.into()))?,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(InsertError::DuplicateForm)
+        }
+        Err(e) => return Err(InsertError::App(e.into())),
+    };
+    super::stats::refresh_complaint(conn, id)
+        .await
+        .map_err(InsertError::App)?;
+    Ok(id)
 }
 
 /// What the reporter may see about their case. No identity fields.
@@ -239,7 +245,8 @@ pub async fn add_event(
         .bind(complaint_id)
         .execute(&mut *conn)
         .await?;
-    Ok(())
+    // An answer moves the statistics (answered, on time, days to answer).
+    super::stats::refresh_complaint(conn, complaint_id).await
 }
 
 /// The timeline the reporter sees: public events only, oldest first.
@@ -273,7 +280,11 @@ pub async fn set_status(
     .bind(from.as_str())
     .execute(&mut *conn)
     .await?;
-    Ok(res.rows_affected() == 1)
+    let moved = res.rows_affected() == 1;
+    if moved {
+        super::stats::refresh_complaint(conn, id).await?;
+    }
+    Ok(moved)
 }
 
 /// The reporter's e-mail address, for mail to the reporter only (never shown, never exported).
@@ -482,7 +493,11 @@ pub async fn update_case(
     .bind(i64::from(changes.unassign))
     .execute(&mut *conn)
     .await?;
-    Ok(res.rows_affected() == 1)
+    let moved = res.rows_affected() == 1;
+    if moved {
+        super::stats::refresh_complaint(conn, id).await?;
+    }
+    Ok(moved)
 }
 
 /// Fields a workflow step may set (`None`/`false` leaves a field as it is).
@@ -555,5 +570,5 @@ pub async fn set_answer_by(
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    Ok(())
+    super::stats::refresh_complaint(conn, id).await
 }

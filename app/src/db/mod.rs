@@ -97,6 +97,8 @@ pub enum DbSetupError {
     Connect(sqlx::Error),
     #[error("database migration failed: {0}")]
     Migrate(sqlx::migrate::MigrateError),
+    #[error("counting the statistics after a migration failed: {0}")]
+    Rollups(String),
 }
 
 impl Db {
@@ -186,7 +188,12 @@ impl Db {
         migrator
             .run(&self.pool)
             .await
-            .map_err(DbSetupError::Migrate)
+            .map_err(DbSetupError::Migrate)?;
+        // Roll-ups a migration left to count from what exists (once, by whichever process
+        // gets there first).
+        stats::recount_pending(self)
+            .await
+            .map_err(|e| DbSetupError::Rollups(e.to_string()))
     }
 
     /// `SELECT 1` within `limit`, for the readiness check.

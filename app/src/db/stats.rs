@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, Row};
 use super::households::Totals;
 use super::regions::scope_condition;
 use super::Db;
-use crate::domain::stats::ComplaintRow;
+use crate::domain::stats::{ComplaintRow, ComplaintTally};
 use crate::domain::{summary_delta, BatchKind, BatchState, Scope};
 use crate::error::{AppError, AppResult};
 
@@ -96,7 +96,8 @@ pub async fn move_batch(
     Ok(())
 }
 
-/// Recounts every roll-up from the lists (after a bulk load that bypassed [`move_batch`]).
+/// Recounts every roll-up from the lists and complaints (after a bulk load that bypassed
+/// [`move_batch`] or [`refresh_complaint`]).
 #[tracing::instrument(skip_all)]
 pub async fn recount(conn: &mut AnyConnection) -> AppResult<()> {
     sqlx::query("DELETE FROM township_totals")
@@ -123,7 +124,7 @@ pub async fn recount(conn: &mut AnyConnection) -> AppResult<()> {
     for id in ids {
         move_batch(conn, id, BatchState::Draft, BatchState::Published).await?;
     }
-    Ok(())
+    recount_complaints(conn).await
 }
 
 /// Standing-list totals per township in `scope`, from the roll-up.
@@ -184,23 +185,38 @@ fn date(s: &str) -> AppResult<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| AppError::internal("stats date", e))
 }
 
-/// Every complaint, reduced for statistics.
+/// Every complaint, reduced for statistics (what the roll-ups are counted from).
 #[tracing::instrument(skip_all)]
 pub async fn complaint_rows(db: &Db, scope: &Scope) -> AppResult<Vec<ComplaintRow>> {
+    let mut conn = db.pool.acquire().await?;
+    Ok(
+        complaint_rows_where(&mut conn, &scope_condition(scope, "c.township_id"))
+            .await?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect(),
+    )
+}
+
+/// (complaint id, row) of the complaints `condition` (SQL over `c`, with no user text) holds.
+async fn complaint_rows_where(
+    conn: &mut AnyConnection,
+    condition: &str,
+) -> AppResult<Vec<(i64, ComplaintRow)>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT c.township_id, c.status, c.received_on, c.answer_by, c.finding,
-                (SELECT MIN(e.at) FROM complaint_events e WHERE e.complaint_id = c.id AND e.kind = 'answered')
-         FROM complaints c WHERE {}",
-        scope_condition(scope, "c.township_id")
+                (SELECT MIN(e.at) FROM complaint_events e WHERE e.complaint_id = c.id AND e.kind = 'answered'),
+                c.id
+         FROM complaints c WHERE {condition}"
     )))
-    .fetch_all(db.reader())
+    .fetch_all(&mut *conn)
     .await?;
     rows.iter()
         .map(|r| {
             let received: String = r.try_get(2)?;
             let answer_by: Option<String> = r.try_get(3)?;
             let answered_at: Option<i64> = r.try_get(5)?;
-            Ok(ComplaintRow {
+            let row = ComplaintRow {
                 township_id: r.try_get(0)?,
                 status: r.try_get(1)?,
                 received_on: date(&received)?,
@@ -209,9 +225,226 @@ pub async fn complaint_rows(db: &Db, scope: &Scope) -> AppResult<Vec<ComplaintRo
                     .and_then(|t| chrono::DateTime::from_timestamp(t + 8 * 3600, 0))
                     .map(|t| t.date_naive()),
                 finding: r.try_get(4)?,
-            })
+            };
+            Ok((r.try_get::<i64, _>(6)?, row))
         })
         .collect()
+}
+
+/// The roll-up key of a complaint's township (0: none).
+fn township_key(r: &ComplaintRow) -> i64 {
+    r.township_id.unwrap_or(0)
+}
+
+/// Adds `t` to (`sign` 1) or takes it from (`sign` -1) township `key`'s complaint roll-up.
+async fn move_complaints(
+    conn: &mut AnyConnection,
+    key: i64,
+    t: &ComplaintTally,
+    sign: i64,
+) -> AppResult<()> {
+    let c = t.counts();
+    let mut q = sqlx::query(
+        "INSERT INTO township_complaints (township_id, received, accepted, declined, answered,
+            answered_on_time, substantiated, partly, unsubstantiated)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (township_id) DO UPDATE SET
+            received = township_complaints.received + excluded.received,
+            accepted = township_complaints.accepted + excluded.accepted,
+            declined = township_complaints.declined + excluded.declined,
+            answered = township_complaints.answered + excluded.answered,
+            answered_on_time = township_complaints.answered_on_time + excluded.answered_on_time,
+            substantiated = township_complaints.substantiated + excluded.substantiated,
+            partly = township_complaints.partly + excluded.partly,
+            unsubstantiated = township_complaints.unsubstantiated + excluded.unsubstantiated",
+    )
+    .bind(key);
+    for n in c {
+        q = q.bind(sign * n);
+    }
+    q.execute(&mut *conn).await?;
+    for (days, n) in &t.answer_days {
+        sqlx::query(
+            "INSERT INTO township_answer_days (township_id, days, complaints) VALUES ($1, $2, $3)
+             ON CONFLICT (township_id, days) DO UPDATE SET
+                complaints = township_answer_days.complaints + excluded.complaints",
+        )
+        .bind(key)
+        .bind(*days)
+        .bind(sign * n)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A complaint's part as last counted: (township key, tally).
+async fn counted_part(
+    conn: &mut AnyConnection,
+    complaint_id: i64,
+) -> AppResult<Option<(i64, ComplaintTally)>> {
+    let row = sqlx::query(
+        "SELECT township_id, accepted, declined, answered, answered_on_time, substantiated,
+            partly, unsubstantiated, answer_days
+         FROM complaint_tallies WHERE complaint_id = $1",
+    )
+    .bind(complaint_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| {
+        let mut t = ComplaintTally::from_counts([
+            1,
+            r.try_get(1)?,
+            r.try_get(2)?,
+            r.try_get(3)?,
+            r.try_get(4)?,
+            r.try_get(5)?,
+            r.try_get(6)?,
+            r.try_get(7)?,
+        ]);
+        if let Some(days) = r.try_get::<Option<i64>, _>(8)? {
+            t.answer_days.insert(days, 1);
+        }
+        Ok((r.try_get(0)?, t))
+    })
+    .transpose()
+}
+
+/// Stores a complaint's part as counted now.
+async fn store_part(
+    conn: &mut AnyConnection,
+    complaint_id: i64,
+    key: i64,
+    t: &ComplaintTally,
+) -> AppResult<()> {
+    let c = t.counts();
+    let mut q = sqlx::query(
+        "INSERT INTO complaint_tallies (complaint_id, township_id, accepted, declined, answered,
+            answered_on_time, substantiated, partly, unsubstantiated, answer_days)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (complaint_id) DO UPDATE SET township_id = excluded.township_id,
+            accepted = excluded.accepted, declined = excluded.declined,
+            answered = excluded.answered, answered_on_time = excluded.answered_on_time,
+            substantiated = excluded.substantiated, partly = excluded.partly,
+            unsubstantiated = excluded.unsubstantiated, answer_days = excluded.answer_days",
+    )
+    .bind(complaint_id)
+    .bind(key);
+    for n in &c[1..] {
+        q = q.bind(*n);
+    }
+    q.bind(t.answer_days.keys().next().copied())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Moves the complaint roll-ups for a complaint that was just written (in the caller's
+/// transaction, after the write): its part as last counted comes off, its part now goes on.
+/// Deltas, not recounts, as for the lists. Two transactions never move one complaint's part at
+/// once: the first line locks its counted row until commit (PostgreSQL; SQLite has one writer).
+#[tracing::instrument(skip_all)]
+pub async fn refresh_complaint(conn: &mut AnyConnection, complaint_id: i64) -> AppResult<()> {
+    sqlx::query("UPDATE complaint_tallies SET complaint_id = complaint_id WHERE complaint_id = $1")
+        .bind(complaint_id)
+        .execute(&mut *conn)
+        .await?;
+    let now = complaint_rows_where(&mut *conn, &format!("c.id = {complaint_id}"))
+        .await?
+        .into_iter()
+        .next()
+        .map(|(_, r)| (township_key(&r), ComplaintTally::of(&r)));
+    let before = counted_part(&mut *conn, complaint_id).await?;
+    if now == before {
+        return Ok(());
+    }
+    if let Some((key, t)) = &before {
+        move_complaints(&mut *conn, *key, t, -1).await?;
+    }
+    if let Some((key, t)) = &now {
+        move_complaints(&mut *conn, *key, t, 1).await?;
+        store_part(&mut *conn, complaint_id, *key, t).await?;
+    }
+    Ok(())
+}
+
+/// Counts the complaint roll-ups again from every complaint.
+#[tracing::instrument(skip_all)]
+pub async fn recount_complaints(conn: &mut AnyConnection) -> AppResult<()> {
+    for table in [
+        "complaint_tallies",
+        "township_complaints",
+        "township_answer_days",
+    ] {
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
+            .execute(&mut *conn)
+            .await?;
+    }
+    let rows = complaint_rows_where(&mut *conn, "1 = 1").await?;
+    let mut by_township: std::collections::BTreeMap<i64, ComplaintTally> = Default::default();
+    for (id, r) in &rows {
+        let (key, t) = (township_key(r), ComplaintTally::of(r));
+        store_part(&mut *conn, *id, key, &t).await?;
+        by_township.entry(key).or_default().add(&t, 1);
+    }
+    for (key, t) in &by_township {
+        move_complaints(&mut *conn, *key, t, 1).await?;
+    }
+    Ok(())
+}
+
+/// Fills the roll-ups a migration left to fill (`rollups_pending`): the one process that takes
+/// the row counts them, in the same transaction; any other finds it gone.
+#[tracing::instrument(skip_all)]
+pub async fn recount_pending(db: &Db) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    let taken = sqlx::query("DELETE FROM rollups_pending WHERE name = 'complaints'")
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if taken == 0 {
+        return Ok(());
+    }
+    recount_complaints(&mut tx).await?;
+    tx.commit().await?;
+    tracing::info!("complaint statistics counted from the complaints");
+    Ok(())
+}
+
+/// The complaint roll-up of each township in `scope` (key 0: complaints with no township, in
+/// the deployment's scope only).
+#[tracing::instrument(skip_all)]
+pub async fn complaint_tallies(
+    db: &Db,
+    scope: &Scope,
+) -> AppResult<std::collections::HashMap<i64, ComplaintTally>> {
+    let cond = scope_condition(scope, "township_id");
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT township_id, received, accepted, declined, answered, answered_on_time,
+            substantiated, partly, unsubstantiated
+         FROM township_complaints WHERE {cond}"
+    )))
+    .fetch_all(db.reader())
+    .await?;
+    let mut out = std::collections::HashMap::new();
+    for r in &rows {
+        let mut c = [0i64; 8];
+        for (i, n) in c.iter_mut().enumerate() {
+            *n = r.try_get(i + 1)?;
+        }
+        out.insert(r.try_get::<i64, _>(0)?, ComplaintTally::from_counts(c));
+    }
+    let days = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT township_id, days, complaints FROM township_answer_days
+         WHERE complaints <> 0 AND {cond}"
+    )))
+    .fetch_all(db.reader())
+    .await?;
+    for r in &days {
+        let t: &mut ComplaintTally = out.entry(r.try_get::<i64, _>(0)?).or_default();
+        t.answer_days.insert(r.try_get(1)?, r.try_get(2)?);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

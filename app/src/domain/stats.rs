@@ -139,34 +139,161 @@ pub fn median(values: &mut [i64]) -> Option<f64> {
     })
 }
 
-pub fn aggregate<'a>(rows: impl IntoIterator<Item = &'a ComplaintRow>) -> ComplaintStats {
-    let mut s = ComplaintStats::default();
-    let mut days = Vec::new();
-    for r in rows {
-        s.received += 1;
+/// What complaints add up to before the small-count rules: counts, and the days each answered
+/// one took as a histogram (days → complaints), so that the tallies of townships add up exactly
+/// to a county's, a prefecture's or the province's, medians included. Kept as a roll-up in the
+/// database (`db::stats::refresh_complaint`), moved in the transaction of each complaint's change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ComplaintTally {
+    pub received: i64,
+    pub accepted: i64,
+    pub declined: i64,
+    pub answered: i64,
+    pub answered_on_time: i64,
+    pub substantiated: i64,
+    pub partly: i64,
+    pub unsubstantiated: i64,
+    /// Days from receipt to answer → how many complaints took that long.
+    pub answer_days: std::collections::BTreeMap<i64, i64>,
+}
+
+impl ComplaintTally {
+    /// One complaint's part.
+    pub fn of(r: &ComplaintRow) -> ComplaintTally {
+        let mut t = ComplaintTally {
+            received: 1,
+            ..Default::default()
+        };
         match r.status.as_str() {
-            "declined" => s.declined += 1,
+            "declined" => t.declined = 1,
             "submitted" => {}
-            _ => s.accepted += 1,
+            _ => t.accepted = 1,
         }
         if let Some(answered) = r.answered_on {
-            s.answered += 1;
-            days.push((answered - r.received_on).num_days());
+            t.answered = 1;
+            t.answer_days
+                .insert((answered - r.received_on).num_days(), 1);
             if r.answer_by.is_none_or(|by| answered <= by) {
-                s.answered_on_time += 1;
+                t.answered_on_time = 1;
             }
         }
         match r.finding.as_deref() {
-            Some("substantiated") => s.substantiated += 1,
-            Some("partly") => s.partly += 1,
-            Some("unsubstantiated") => s.unsubstantiated += 1,
+            Some("substantiated") => t.substantiated = 1,
+            Some("partly") => t.partly = 1,
+            Some("unsubstantiated") => t.unsubstantiated = 1,
             _ => {}
         }
+        t
     }
-    s.on_time_percent = (s.answered > 0)
-        .then(|| (s.answered_on_time as f64 * 1000.0 / s.answered as f64).round() / 10.0);
-    s.median_days_to_answer = median(&mut days);
-    s
+
+    /// Adds `other` (`sign` 1) or takes it away (`sign` -1).
+    pub fn add(&mut self, other: &ComplaintTally, sign: i64) {
+        for (mine, theirs) in self.counts_mut().into_iter().zip(other.counts()) {
+            *mine += sign * theirs;
+        }
+        for (days, n) in &other.answer_days {
+            let e = self.answer_days.entry(*days).or_insert(0);
+            *e += sign * n;
+            if *e == 0 {
+                self.answer_days.remove(days);
+            }
+        }
+    }
+
+    /// The counts in a fixed order (as the roll-up table's columns).
+    pub fn counts(&self) -> [i64; 8] {
+        [
+            self.received,
+            self.accepted,
+            self.declined,
+            self.answered,
+            self.answered_on_time,
+            self.substantiated,
+            self.partly,
+            self.unsubstantiated,
+        ]
+    }
+
+    fn counts_mut(&mut self) -> [&mut i64; 8] {
+        [
+            &mut self.received,
+            &mut self.accepted,
+            &mut self.declined,
+            &mut self.answered,
+            &mut self.answered_on_time,
+            &mut self.substantiated,
+            &mut self.partly,
+            &mut self.unsubstantiated,
+        ]
+    }
+
+    /// A tally from the counts in [`ComplaintTally::counts`] order.
+    pub fn from_counts(c: [i64; 8]) -> ComplaintTally {
+        let [received, accepted, declined, answered, answered_on_time, substantiated, partly, unsubstantiated] =
+            c;
+        ComplaintTally {
+            received,
+            accepted,
+            declined,
+            answered,
+            answered_on_time,
+            substantiated,
+            partly,
+            unsubstantiated,
+            answer_days: Default::default(),
+        }
+    }
+
+    /// The statistics these complaints make (before [`ComplaintStats::public`]).
+    pub fn stats(&self) -> ComplaintStats {
+        ComplaintStats {
+            received: self.received,
+            accepted: self.accepted,
+            declined: self.declined,
+            answered: self.answered,
+            answered_on_time: self.answered_on_time,
+            on_time_percent: (self.answered > 0).then(|| {
+                (self.answered_on_time as f64 * 1000.0 / self.answered as f64).round() / 10.0
+            }),
+            median_days_to_answer: histogram_median(&self.answer_days),
+            substantiated: self.substantiated,
+            partly: self.partly,
+            unsubstantiated: self.unsubstantiated,
+        }
+    }
+}
+
+/// The median of the values a histogram (value → how many) holds: what [`median`] gives for
+/// them written out one by one.
+pub fn histogram_median(h: &std::collections::BTreeMap<i64, i64>) -> Option<f64> {
+    let n: i64 = h.values().filter(|c| **c > 0).sum();
+    if n == 0 {
+        return None;
+    }
+    // The value at position `k` (0-based) in sorted order.
+    let at = |k: i64| {
+        let mut seen = 0;
+        for (v, c) in h.iter().filter(|(_, c)| **c > 0) {
+            seen += c;
+            if k < seen {
+                return *v;
+            }
+        }
+        0
+    };
+    Some(if n % 2 == 1 {
+        at(n / 2) as f64
+    } else {
+        (at(n / 2 - 1) + at(n / 2)) as f64 / 2.0
+    })
+}
+
+pub fn aggregate<'a>(rows: impl IntoIterator<Item = &'a ComplaintRow>) -> ComplaintStats {
+    let mut t = ComplaintTally::default();
+    for r in rows {
+        t.add(&ComplaintTally::of(r), 1);
+    }
+    t.stats()
 }
 
 #[cfg(test)]
@@ -232,6 +359,83 @@ mod tests {
         // 20, 71 and 10 days → median 20.
         assert_eq!(s.median_days_to_answer, Some(20.0));
         assert_eq!((s.substantiated, s.partly, s.unsubstantiated), (1, 1, 1));
+    }
+
+    #[test]
+    fn a_histograms_median_is_the_median_of_its_values() {
+        // Deterministic pseudo-random lists of day counts, odd and even lengths, repeats.
+        let mut x: u64 = 7;
+        for len in 1..60usize {
+            let mut values: Vec<i64> = (0..len)
+                .map(|_| {
+                    x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                    ((x >> 33) % 40) as i64
+                })
+                .collect();
+            let mut h = std::collections::BTreeMap::new();
+            for v in &values {
+                *h.entry(*v).or_insert(0) += 1;
+            }
+            assert_eq!(histogram_median(&h), median(&mut values), "{values:?}");
+        }
+        assert_eq!(histogram_median(&Default::default()), None);
+    }
+
+    #[test]
+    fn tallies_of_parts_add_up_to_the_whole_and_come_off_again() {
+        let rows = [
+            row("submitted", d(11, 1), None, None, None),
+            row("declined", d(10, 1), None, None, None),
+            row(
+                "answered",
+                d(8, 1),
+                Some(d(10, 1)),
+                Some(d(8, 21)),
+                Some("substantiated"),
+            ),
+            row(
+                "closed",
+                d(7, 1),
+                Some(d(9, 1)),
+                Some(d(9, 10)),
+                Some("unsubstantiated"),
+            ),
+            row(
+                "reopened",
+                d(6, 1),
+                Some(d(8, 1)),
+                Some(d(6, 11)),
+                Some("partly"),
+            ),
+            row(
+                "answered",
+                d(8, 2),
+                Some(d(10, 1)),
+                Some(d(8, 22)),
+                Some("partly"),
+            ),
+        ];
+        let (mut a, mut b) = (ComplaintTally::default(), ComplaintTally::default());
+        for r in &rows[..3] {
+            a.add(&ComplaintTally::of(r), 1);
+        }
+        for r in &rows[3..] {
+            b.add(&ComplaintTally::of(r), 1);
+        }
+        let mut whole = a.clone();
+        whole.add(&b, 1);
+        assert_eq!(whole.stats(), aggregate(&rows));
+        // 20, 71, 10 and 20 days → median 20.
+        assert_eq!(whole.stats().median_days_to_answer, Some(20.0));
+        whole.add(&b, -1);
+        assert_eq!(
+            whole, a,
+            "taking a part away leaves no empty histogram entries behind"
+        );
+        assert_eq!(
+            ComplaintTally::from_counts(whole.counts()).counts(),
+            a.counts()
+        );
     }
 
     #[test]

@@ -377,9 +377,38 @@ async fn handle_to_answer_pending(app: &TestApp, id: i64) {
     assert_eq!(status_of(app, id).await, "reply_pending");
 }
 
+/// The complaint statistics kept with every change of a complaint equal a count over the
+/// complaints as they are now (townships whose counts all came back to 0 count as absent).
+async fn complaint_rollups_hold(app: &TestApp, step: &str) {
+    use app::domain::stats::ComplaintTally;
+    use app::domain::Scope;
+    use std::collections::BTreeMap;
+    let nonzero = |m: std::collections::HashMap<i64, ComplaintTally>| {
+        m.into_iter()
+            .filter(|(_, t)| *t != ComplaintTally::default())
+            .collect::<BTreeMap<_, _>>()
+    };
+    let kept = app::db::stats::complaint_tallies(&app.db, &Scope::All)
+        .await
+        .expect("kept");
+    let mut counted = std::collections::HashMap::<i64, ComplaintTally>::new();
+    for r in app::db::stats::complaint_rows(&app.db, &Scope::All)
+        .await
+        .expect("rows")
+    {
+        counted
+            .entry(r.township_id.unwrap_or(0))
+            .or_default()
+            .add(&ComplaintTally::of(&r), 1);
+    }
+    assert_eq!(nonzero(kept), nonzero(counted), "{step}");
+}
+
 async fn web_report_to_closed_with_reply_on_track(backend: Backend) {
     let app = spawn_app(backend).await;
+    complaint_rollups_hold(&app, "the demo's complaints").await;
     let (receipt, id, reporter) = web_report(&app, &[]).await;
+    complaint_rollups_hold(&app, "a report received").await;
     // Illegal steps are refused by the state machine, whatever the form says.
     let officer = staff(&app, "demo.longtoushan").await;
     assert_eq!(step(&app, &officer, id, "close", &[]).await, 409);
@@ -388,6 +417,7 @@ async fn web_report_to_closed_with_reply_on_track(backend: Backend) {
         409
     );
     handle_to_answer(&app, id).await;
+    complaint_rollups_hold(&app, "accepted, found, answered").await;
     let page = track_page(&app, &reporter, &receipt).await;
     assert!(page.contains("已答复"), "status on /track");
     assert!(
@@ -402,6 +432,7 @@ async fn web_report_to_closed_with_reply_on_track(backend: Backend) {
     assert!(page.contains("申请复查"));
     assert_eq!(step(&app, &officer, id, "close", &[]).await, 303);
     assert_eq!(status_of(&app, id).await, "closed");
+    complaint_rollups_hold(&app, "closed").await;
     let actions: Vec<String> = app
         .audit_actions()
         .await
@@ -497,6 +528,7 @@ async fn offline_report_to_closed(backend: Backend) {
     let supervisor = staff(&app, "demo.supervisor").await;
     assert_eq!(step(&app, &supervisor, id, "approve", &[]).await, 303);
     assert_eq!(step(&app, &county, id, "close", &[]).await, 303);
+    complaint_rollups_hold(&app, "an offline report, answered and closed").await;
     assert_eq!(status_of(&app, id).await, "closed");
 }
 
@@ -513,6 +545,7 @@ async fn review_request_reopens(backend: Backend) {
         .expect("r");
     assert_eq!(res.status().as_u16(), 303);
     assert_eq!(status_of(&app, id).await, "reopened");
+    complaint_rollups_hold(&app, "reopened for review, with a new deadline").await;
     let answer_by: String = sqlx::query("SELECT answer_by FROM complaints WHERE id = $1")
         .bind(id)
         .fetch_one(&app.db.pool)
