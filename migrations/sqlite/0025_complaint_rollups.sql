@@ -18,8 +18,12 @@ CREATE TABLE complaint_tallies (
     answer_days BIGINT
 );
 
+-- Every report adds to its township's row and holds it until commit: a township's counts are
+-- spread over 8 rows (the complaint id modulo 8) so that reports of one township do not queue
+-- for one row; readers add the shards up.
 CREATE TABLE township_complaints (
-    township_id BIGINT PRIMARY KEY,
+    township_id BIGINT NOT NULL,
+    shard BIGINT NOT NULL,
     received BIGINT NOT NULL,
     accepted BIGINT NOT NULL,
     declined BIGINT NOT NULL,
@@ -27,7 +31,8 @@ CREATE TABLE township_complaints (
     answered_on_time BIGINT NOT NULL,
     substantiated BIGINT NOT NULL,
     partly BIGINT NOT NULL,
-    unsubstantiated BIGINT NOT NULL
+    unsubstantiated BIGINT NOT NULL,
+    PRIMARY KEY (township_id, shard)
 );
 
 CREATE TABLE township_answer_days (

@@ -245,8 +245,11 @@ pub async fn add_event(
         .bind(complaint_id)
         .execute(&mut *conn)
         .await?;
-    // An answer moves the statistics (answered, on time, days to answer).
-    super::stats::refresh_complaint(conn, complaint_id).await
+    // Of the events, only an answer moves the statistics (answered, on time, days to answer).
+    if kind == EventKind::Answered {
+        super::stats::refresh_complaint(conn, complaint_id).await?;
+    }
+    Ok(())
 }
 
 /// The timeline the reporter sees: public events only, oldest first.

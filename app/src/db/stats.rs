@@ -236,19 +236,24 @@ fn township_key(r: &ComplaintRow) -> i64 {
     r.township_id.unwrap_or(0)
 }
 
-/// Adds `t` to (`sign` 1) or takes it from (`sign` -1) township `key`'s complaint roll-up.
+/// How many rows a township's complaint counts are spread over (see migration 0025).
+const SHARDS: i64 = 8;
+
+/// Adds `t` to (`sign` 1) or takes it from (`sign` -1) township `key`'s complaint roll-up, in
+/// the row `shard`.
 async fn move_complaints(
     conn: &mut AnyConnection,
     key: i64,
+    shard: i64,
     t: &ComplaintTally,
     sign: i64,
 ) -> AppResult<()> {
     let c = t.counts();
     let mut q = sqlx::query(
-        "INSERT INTO township_complaints (township_id, received, accepted, declined, answered,
-            answered_on_time, substantiated, partly, unsubstantiated)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (township_id) DO UPDATE SET
+        "INSERT INTO township_complaints (township_id, shard, received, accepted, declined,
+            answered, answered_on_time, substantiated, partly, unsubstantiated)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (township_id, shard) DO UPDATE SET
             received = township_complaints.received + excluded.received,
             accepted = township_complaints.accepted + excluded.accepted,
             declined = township_complaints.declined + excluded.declined,
@@ -258,7 +263,8 @@ async fn move_complaints(
             partly = township_complaints.partly + excluded.partly,
             unsubstantiated = township_complaints.unsubstantiated + excluded.unsubstantiated",
     )
-    .bind(key);
+    .bind(key)
+    .bind(shard);
     for n in c {
         q = q.bind(sign * n);
     }
@@ -358,12 +364,17 @@ pub async fn refresh_complaint(conn: &mut AnyConnection, complaint_id: i64) -> A
     if now == before {
         return Ok(());
     }
+    if let Some((key, t)) = &now {
+        store_part(&mut *conn, complaint_id, *key, t).await?;
+    }
+    // The township rows last: every report of a township waits for this row until commit, so
+    // it is locked as late as the transaction allows.
+    let shard = complaint_id.rem_euclid(SHARDS);
     if let Some((key, t)) = &before {
-        move_complaints(&mut *conn, *key, t, -1).await?;
+        move_complaints(&mut *conn, *key, shard, t, -1).await?;
     }
     if let Some((key, t)) = &now {
-        move_complaints(&mut *conn, *key, t, 1).await?;
-        store_part(&mut *conn, complaint_id, *key, t).await?;
+        move_complaints(&mut *conn, *key, shard, t, 1).await?;
     }
     Ok(())
 }
@@ -381,14 +392,18 @@ pub async fn recount_complaints(conn: &mut AnyConnection) -> AppResult<()> {
             .await?;
     }
     let rows = complaint_rows_where(&mut *conn, "1 = 1").await?;
-    let mut by_township: std::collections::BTreeMap<i64, ComplaintTally> = Default::default();
+    let mut by_township: std::collections::BTreeMap<(i64, i64), ComplaintTally> =
+        Default::default();
     for (id, r) in &rows {
         let (key, t) = (township_key(r), ComplaintTally::of(r));
         store_part(&mut *conn, *id, key, &t).await?;
-        by_township.entry(key).or_default().add(&t, 1);
+        by_township
+            .entry((key, id.rem_euclid(SHARDS)))
+            .or_default()
+            .add(&t, 1);
     }
-    for (key, t) in &by_township {
-        move_complaints(&mut *conn, *key, t, 1).await?;
+    for ((key, shard), t) in &by_township {
+        move_complaints(&mut *conn, *key, *shard, t, 1).await?;
     }
     Ok(())
 }
@@ -420,9 +435,11 @@ pub async fn complaint_tallies(
 ) -> AppResult<std::collections::HashMap<i64, ComplaintTally>> {
     let cond = scope_condition(scope, "township_id");
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT township_id, received, accepted, declined, answered, answered_on_time,
-            substantiated, partly, unsubstantiated
-         FROM township_complaints WHERE {cond}"
+        "SELECT township_id, CAST(SUM(received) AS BIGINT), CAST(SUM(accepted) AS BIGINT),
+            CAST(SUM(declined) AS BIGINT), CAST(SUM(answered) AS BIGINT),
+            CAST(SUM(answered_on_time) AS BIGINT), CAST(SUM(substantiated) AS BIGINT),
+            CAST(SUM(partly) AS BIGINT), CAST(SUM(unsubstantiated) AS BIGINT)
+         FROM township_complaints WHERE {cond} GROUP BY township_id"
     )))
     .fetch_all(db.reader())
     .await?;
