@@ -379,9 +379,20 @@ pub async fn refresh_complaint(conn: &mut AnyConnection, complaint_id: i64) -> A
     Ok(())
 }
 
-/// Counts the complaint roll-ups again from every complaint.
+/// Counts the complaint roll-ups again from every complaint (in the caller's transaction).
 #[tracing::instrument(skip_all)]
 pub async fn recount_complaints(conn: &mut AnyConnection) -> AppResult<()> {
+    if super::Backend::of(conn) == super::Backend::Postgres {
+        // Another instance's report, written meanwhile, would otherwise be counted twice: by
+        // its own transaction into a township row this one did not delete, and by this count.
+        // Writers wait here until the count commits, and the count waits for those in flight.
+        sqlx::query(
+            "LOCK TABLE complaint_tallies, township_complaints, township_answer_days
+             IN EXCLUSIVE MODE",
+        )
+        .execute(&mut *conn)
+        .await?;
+    }
     for table in [
         "complaint_tallies",
         "township_complaints",

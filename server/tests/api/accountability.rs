@@ -364,8 +364,22 @@ async fn summaries_are_kept_with_every_list_change(backend: Backend) {
             "{step}"
         );
     }
-    // Recounting from scratch finds what was kept.
+    // Recounting from scratch finds what was kept, the complaint counts of the demo's
+    // complaints (kept with each of their changes) included.
     let kept = published_summary(&app).await;
+    let complaints = || async {
+        let all = app::db::stats::complaint_tallies(&app.db, &app::domain::Scope::All)
+            .await
+            .expect("complaint roll-ups");
+        assert!(
+            all.values().map(|t| t.received).sum::<i64>() > 0,
+            "the demo has complaints"
+        );
+        all.into_iter()
+            .filter(|(_, t)| *t != Default::default())
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let complaints_kept = complaints().await;
     let mut tx = app.db.begin().await.expect("tx");
     app::db::stats::recount(&mut tx).await.expect("recount");
     let list = pdb::batch(&app.db, approval)
@@ -378,6 +392,11 @@ async fn summaries_are_kept_with_every_list_change(backend: Backend) {
         published_summary(&app).await,
         kept,
         "a recount changes nothing"
+    );
+    assert_eq!(
+        complaints().await,
+        complaints_kept,
+        "a recount changes no complaint count"
     );
 }
 
