@@ -45,7 +45,7 @@ pub struct PgDatabase {
 }
 
 impl PgDatabase {
-    async fn create(admin_url: &str) -> (PgDatabase, String) {
+    pub async fn create(admin_url: &str) -> (PgDatabase, String) {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let name = format!(
             "sunshine_test_{}_{}_{}",

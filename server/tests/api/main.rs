@@ -19,4 +19,5 @@ mod ratelimits;
 mod rechecks_compare;
 mod replica;
 mod staff;
+mod upgrade;
 mod workflow;
