@@ -52,10 +52,8 @@ pub fn page_county(lang: Lang, county: &Region, voice: &CountyVoice) -> PageCoun
 
 /// This page, in the county of `township_id` (unchanged when it has none).
 pub async fn in_township(state: &AppState, ctx: &PageCtx, township_id: i64) -> AppResult<PageCtx> {
-    Ok(match of_township(state, township_id).await? {
-        Some((county, v)) => ctx.in_county(page_county(ctx.lang, &county, &v)),
-        None => ctx.clone(),
-    })
+    let county = cdb::of_township(&state.db, township_id).await?;
+    Ok(in_county(state, ctx, county.as_ref()))
 }
 
 /// This page, in a county already read with its settings (unchanged for none).
