@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, Row};
 use super::households::Totals;
 use super::regions::scope_condition;
 use super::Db;
-use crate::domain::stats::{ComplaintRow, ComplaintTally};
+use crate::domain::stats::{ComplaintRow, ComplaintStats, ComplaintTally};
 use crate::domain::{summary_delta, BatchKind, BatchState, Scope};
 use crate::error::{AppError, AppResult};
 
@@ -248,7 +248,7 @@ async fn move_complaints(
     t: &ComplaintTally,
     sign: i64,
 ) -> AppResult<()> {
-    let c = t.counts();
+    let c = t.counts.as_array();
     let mut q = sqlx::query(
         "INSERT INTO township_complaints (township_id, shard, received, accepted, declined,
             answered, answered_on_time, substantiated, partly, unsubstantiated)
@@ -298,7 +298,7 @@ async fn counted_part(
     .fetch_optional(&mut *conn)
     .await?;
     row.map(|r| {
-        let mut t = ComplaintTally::from_counts([
+        let counts = ComplaintStats::from_array([
             1,
             r.try_get(1)?,
             r.try_get(2)?,
@@ -308,10 +308,18 @@ async fn counted_part(
             r.try_get(6)?,
             r.try_get(7)?,
         ]);
-        if let Some(days) = r.try_get::<Option<i64>, _>(8)? {
-            t.answer_days.insert(days, 1);
-        }
-        Ok((r.try_get(0)?, t))
+        let answer_days = r
+            .try_get::<Option<i64>, _>(8)?
+            .map(|days| (days, 1))
+            .into_iter()
+            .collect();
+        Ok((
+            r.try_get(0)?,
+            ComplaintTally {
+                counts,
+                answer_days,
+            },
+        ))
     })
     .transpose()
 }
@@ -323,7 +331,7 @@ async fn store_part(
     key: i64,
     t: &ComplaintTally,
 ) -> AppResult<()> {
-    let c = t.counts();
+    let c = t.counts.as_array();
     let mut q = sqlx::query(
         "INSERT INTO complaint_tallies (complaint_id, township_id, accepted, declined, answered,
             answered_on_time, substantiated, partly, unsubstantiated, answer_days)
@@ -460,7 +468,14 @@ pub async fn complaint_tallies(
         for (i, n) in c.iter_mut().enumerate() {
             *n = r.try_get(i + 1)?;
         }
-        out.insert(r.try_get::<i64, _>(0)?, ComplaintTally::from_counts(c));
+        let counts = ComplaintStats::from_array(c);
+        out.insert(
+            r.try_get::<i64, _>(0)?,
+            ComplaintTally {
+                counts,
+                ..Default::default()
+            },
+        );
     }
     let days = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT township_id, days, complaints FROM township_answer_days

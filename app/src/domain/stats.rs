@@ -52,6 +52,20 @@ pub fn round10(n: i64) -> i64 {
 impl ComplaintStats {
     /// Whether any count in it is suppressed.
     pub fn any_suppressed(&self) -> bool {
+        self.as_array().into_iter().any(suppressed)
+    }
+
+    /// The same with every count rounded to tens (rates and medians are kept: they cannot be
+    /// inverted into a single township's count).
+    pub fn rounded(mut self) -> ComplaintStats {
+        for n in self.as_array_mut() {
+            *n = round10(*n);
+        }
+        self
+    }
+
+    /// The counts in a fixed order (as the roll-up table's columns).
+    pub fn as_array(&self) -> [i64; 8] {
         [
             self.received,
             self.accepted,
@@ -62,14 +76,10 @@ impl ComplaintStats {
             self.partly,
             self.unsubstantiated,
         ]
-        .into_iter()
-        .any(suppressed)
     }
 
-    /// The same with every count rounded to tens (rates and medians are kept: they cannot be
-    /// inverted into a single township's count).
-    pub fn rounded(mut self) -> ComplaintStats {
-        for n in [
+    fn as_array_mut(&mut self) -> [&mut i64; 8] {
+        [
             &mut self.received,
             &mut self.accepted,
             &mut self.declined,
@@ -78,10 +88,16 @@ impl ComplaintStats {
             &mut self.substantiated,
             &mut self.partly,
             &mut self.unsubstantiated,
-        ] {
-            *n = round10(*n);
+        ]
+    }
+
+    /// Counts from [`ComplaintStats::as_array`]'s order, with no rate or median.
+    pub fn from_array(c: [i64; 8]) -> ComplaintStats {
+        let mut s = ComplaintStats::default();
+        for (n, v) in s.as_array_mut().into_iter().zip(c) {
+            *n = v;
         }
-        self
+        s
     }
 }
 
@@ -143,16 +159,10 @@ pub fn median(values: &mut [i64]) -> Option<f64> {
 /// one took as a histogram (days → complaints), so that the tallies of townships add up exactly
 /// to a county's, a prefecture's or the province's, medians included. Kept as a roll-up in the
 /// database (`db::stats::refresh_complaint`), moved in the transaction of each complaint's change.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ComplaintTally {
-    pub received: i64,
-    pub accepted: i64,
-    pub declined: i64,
-    pub answered: i64,
-    pub answered_on_time: i64,
-    pub substantiated: i64,
-    pub partly: i64,
-    pub unsubstantiated: i64,
+    /// The counts (no rate or median: [`ComplaintTally::stats`] works them out).
+    pub counts: ComplaintStats,
     /// Days from receipt to answer → how many complaints took that long.
     pub answer_days: std::collections::BTreeMap<i64, i64>,
 }
@@ -160,27 +170,26 @@ pub struct ComplaintTally {
 impl ComplaintTally {
     /// One complaint's part.
     pub fn of(r: &ComplaintRow) -> ComplaintTally {
-        let mut t = ComplaintTally {
-            received: 1,
-            ..Default::default()
-        };
+        let mut t = ComplaintTally::default();
+        let c = &mut t.counts;
+        c.received = 1;
         match r.status.as_str() {
-            "declined" => t.declined = 1,
+            "declined" => c.declined = 1,
             "submitted" => {}
-            _ => t.accepted = 1,
+            _ => c.accepted = 1,
         }
         if let Some(answered) = r.answered_on {
-            t.answered = 1;
+            c.answered = 1;
+            if r.answer_by.is_none_or(|by| answered <= by) {
+                c.answered_on_time = 1;
+            }
             t.answer_days
                 .insert((answered - r.received_on).num_days(), 1);
-            if r.answer_by.is_none_or(|by| answered <= by) {
-                t.answered_on_time = 1;
-            }
         }
         match r.finding.as_deref() {
-            Some("substantiated") => t.substantiated = 1,
-            Some("partly") => t.partly = 1,
-            Some("unsubstantiated") => t.unsubstantiated = 1,
+            Some("substantiated") => c.substantiated = 1,
+            Some("partly") => c.partly = 1,
+            Some("unsubstantiated") => c.unsubstantiated = 1,
             _ => {}
         }
         t
@@ -188,7 +197,12 @@ impl ComplaintTally {
 
     /// Adds `other` (`sign` 1) or takes it away (`sign` -1).
     pub fn add(&mut self, other: &ComplaintTally, sign: i64) {
-        for (mine, theirs) in self.counts_mut().into_iter().zip(other.counts()) {
+        for (mine, theirs) in self
+            .counts
+            .as_array_mut()
+            .into_iter()
+            .zip(other.counts.as_array())
+        {
             *mine += sign * theirs;
         }
         for (days, n) in &other.answer_days {
@@ -200,65 +214,14 @@ impl ComplaintTally {
         }
     }
 
-    /// The counts in a fixed order (as the roll-up table's columns).
-    pub fn counts(&self) -> [i64; 8] {
-        [
-            self.received,
-            self.accepted,
-            self.declined,
-            self.answered,
-            self.answered_on_time,
-            self.substantiated,
-            self.partly,
-            self.unsubstantiated,
-        ]
-    }
-
-    fn counts_mut(&mut self) -> [&mut i64; 8] {
-        [
-            &mut self.received,
-            &mut self.accepted,
-            &mut self.declined,
-            &mut self.answered,
-            &mut self.answered_on_time,
-            &mut self.substantiated,
-            &mut self.partly,
-            &mut self.unsubstantiated,
-        ]
-    }
-
-    /// A tally from the counts in [`ComplaintTally::counts`] order.
-    pub fn from_counts(c: [i64; 8]) -> ComplaintTally {
-        let [received, accepted, declined, answered, answered_on_time, substantiated, partly, unsubstantiated] =
-            c;
-        ComplaintTally {
-            received,
-            accepted,
-            declined,
-            answered,
-            answered_on_time,
-            substantiated,
-            partly,
-            unsubstantiated,
-            answer_days: Default::default(),
-        }
-    }
-
     /// The statistics these complaints make (before [`ComplaintStats::public`]).
     pub fn stats(&self) -> ComplaintStats {
+        let c = &self.counts;
         ComplaintStats {
-            received: self.received,
-            accepted: self.accepted,
-            declined: self.declined,
-            answered: self.answered,
-            answered_on_time: self.answered_on_time,
-            on_time_percent: (self.answered > 0).then(|| {
-                (self.answered_on_time as f64 * 1000.0 / self.answered as f64).round() / 10.0
-            }),
+            on_time_percent: (c.answered > 0)
+                .then(|| (c.answered_on_time as f64 * 1000.0 / c.answered as f64).round() / 10.0),
             median_days_to_answer: histogram_median(&self.answer_days),
-            substantiated: self.substantiated,
-            partly: self.partly,
-            unsubstantiated: self.unsubstantiated,
+            ..c.clone()
         }
     }
 }
@@ -415,8 +378,8 @@ mod tests {
             "taking a part away leaves no empty histogram entries behind"
         );
         assert_eq!(
-            ComplaintTally::from_counts(whole.counts()).counts(),
-            a.counts()
+            ComplaintStats::from_array(whole.counts.as_array()).as_array(),
+            a.counts.as_array()
         );
     }
 

@@ -372,7 +372,7 @@ async fn summaries_are_kept_with_every_list_change(backend: Backend) {
             .await
             .expect("complaint roll-ups");
         assert!(
-            all.values().map(|t| t.received).sum::<i64>() > 0,
+            all.values().map(|t| t.counts.received).sum::<i64>() > 0,
             "the demo has complaints"
         );
         all.into_iter()

@@ -175,7 +175,12 @@ async fn an_upgraded_database_keeps_its_numbers_and_counts_its_complaints(backen
         .expect("roll-ups");
     let t = counted.get(&township).expect("the township counted");
     assert_eq!(
-        (t.received, t.accepted, t.answered, t.answered_on_time),
+        (
+            t.counts.received,
+            t.counts.accepted,
+            t.counts.answered,
+            t.counts.answered_on_time
+        ),
         (2, 1, 1, 1)
     );
     assert_eq!(t.answer_days, [(10, 1)].into_iter().collect());
@@ -184,5 +189,5 @@ async fn an_upgraded_database_keeps_its_numbers_and_counts_its_complaints(backen
     let again = app::db::stats::complaint_tallies(&db, &app::domain::Scope::All)
         .await
         .expect("roll-ups");
-    assert_eq!(again.get(&township).map(|t| t.received), Some(2));
+    assert_eq!(again.get(&township).map(|t| t.counts.received), Some(2));
 }
