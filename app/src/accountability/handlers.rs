@@ -125,7 +125,7 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
     let mut rows = Vec::new();
     for p in &groups {
         let head = TownshipRow {
-            name: lang.pick(&p.name_zh, p.name_en.as_deref()).to_owned(),
+            name: p.name(lang).to_owned(),
             complaints: sum(complaints_of_counties(&data, &townships, &p.counties))
                 .stats()
                 .public(),
@@ -182,7 +182,7 @@ fn county_totals(
         .iter()
         .map(|c| {
             let (_, mut total) = county_rows(lang, data, townships, c.id);
-            total.name = lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned();
+            total.name = c.name(lang).to_owned();
             (c.code.clone(), total)
         })
         .collect()
@@ -258,7 +258,7 @@ fn township_rows(
         let (issued, on_time) = data.notices.get(&t.id).copied().unwrap_or_default();
         let done = data.rechecks.get(&t.id).copied().unwrap_or_default();
         let row = TownshipRow {
-            name: lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned(),
+            name: t.name(lang).to_owned(),
             households,
             persons,
             monthly_fen: fen,
@@ -347,10 +347,7 @@ pub async fn prefecture_stats_page(
         .find(|p| p.code == code)
         .ok_or(AppError::NotFound)?;
     let stats = compute_prefecture(&state, ctx.lang, &prefecture.counties).await?;
-    let place = ctx
-        .lang
-        .pick(&prefecture.name_zh, prefecture.name_en.as_deref())
-        .to_owned();
+    let place = prefecture.name(ctx.lang).to_owned();
     render_stats(&ctx, stats, place)
 }
 
@@ -364,10 +361,7 @@ pub async fn county_stats_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let stats = compute_county(&state, ctx.lang, county.id).await?;
-    let place = ctx
-        .lang
-        .pick(&county.name_zh, county.name_en.as_deref())
-        .to_owned();
+    let place = county.name(ctx.lang).to_owned();
     render_stats(&ctx, stats, place)
 }
 
@@ -562,7 +556,7 @@ pub async fn poster(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Re
     let county = state
         .site
         .county()
-        .map(|c| lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned())
+        .map(|c| c.name(lang).to_owned())
         .unwrap_or_default();
     let hotline = state.site.settings.hotline.clone();
     Ok(ctx

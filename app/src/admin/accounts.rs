@@ -2,7 +2,6 @@
 //! manages every account, a township admin (if any) only those of the township.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -15,6 +14,7 @@ use crate::domain::access::{Perm, Scope};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::ctx::PageCtx;
+use crate::web::forms::{with_status, SavedQuery};
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::shell::nav;
 use crate::web::state::AppState;
@@ -23,7 +23,7 @@ use crate::web::state::AppState;
 async fn region_name(state: &AppState, lang: Lang, id: i64) -> AppResult<String> {
     Ok(regions::by_id(&state.db, id)
         .await?
-        .map(|r| lang.pick(&r.name_zh, r.name_en.as_deref()).to_owned())
+        .map(|r| r.name(lang).to_owned())
         .unwrap_or_default())
 }
 
@@ -66,7 +66,7 @@ async fn prefecture_options(state: &AppState, lang: Lang) -> AppResult<Vec<(Stri
         .await?
         .into_iter()
         .map(|p| {
-            let name = lang.pick(&p.name_zh, p.name_en.as_deref()).to_owned();
+            let name = p.name(lang).to_owned();
             (p.code, name)
         })
         .collect())
@@ -82,7 +82,7 @@ async fn township_options(
         .await?
         .into_iter()
         .filter(|t| staff.scope().reaches(Some(t.id), false))
-        .map(|t| (t.id, lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned()))
+        .map(|t| (t.id, t.name(lang).to_owned()))
         .collect())
 }
 
@@ -99,7 +99,7 @@ async fn county_options(
     }
     Ok(counties
         .into_iter()
-        .map(|c| (c.id, lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned()))
+        .map(|c| (c.id, c.name(lang).to_owned()))
         .collect())
 }
 
@@ -163,20 +163,15 @@ async fn account_form(
     }
     let nav = nav(staff);
     let csrf = staff.csrf.clone();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let failed = !errors.is_empty();
     let title = lang.t(Msg::Accounts);
-    let mut res = ctx
+    let res = ctx
         .render(
             title,
             view! { <AccountFormPage lang nav csrf id values errors townships counties prefectures saved /> },
         )
         .into_response();
-    *res.status_mut() = status;
-    Ok(res)
+    Ok(with_status(res, failed))
 }
 
 pub async fn new_account(
@@ -279,11 +274,6 @@ pub async fn create_account(
     }
 }
 
-#[derive(Deserialize)]
-pub struct SavedQuery {
-    saved: Option<String>,
-}
-
 pub async fn edit_account(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -297,16 +287,7 @@ pub async fn edit_account(
         .ok_or(AppError::NotFound)?;
     require_manages(&staff, &target)?;
     let values = stored_values(&state, target).await?;
-    account_form(
-        &state,
-        &ctx,
-        &staff,
-        Some(id),
-        values,
-        vec![],
-        q.saved.is_some(),
-    )
-    .await
+    account_form(&state, &ctx, &staff, Some(id), values, vec![], q.saved()).await
 }
 
 pub async fn update_account(

@@ -78,9 +78,7 @@ fn CountySettingsPage(
     defaults: county::CountyVoice,
     days: Vec<(NaiveDate, DayKind)>,
 ) -> impl IntoView {
-    let name = lang
-        .pick(&county.name_zh, county.name_en.as_deref())
-        .to_owned();
+    let name = county.name(lang).to_owned();
     let id = county.id.to_string();
     let switch = (!others.is_empty()).then(|| {
         let options = others
@@ -153,7 +151,7 @@ pub async fn page(
         let all = regions::counties(&state.db).await?;
         if all.len() > 1 {
             all.into_iter()
-                .map(|c| (c.id, lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned()))
+                .map(|c| (c.id, c.name(lang).to_owned()))
                 .collect()
         } else {
             vec![]

@@ -26,12 +26,7 @@ pub async fn dashboard(
     let villages = regions::villages_in_scope(&state.db, staff.scope())
         .await?
         .into_iter()
-        .map(|v| {
-            (
-                v.code.clone(),
-                lang.pick(&v.name_zh, v.name_en.as_deref()).to_owned(),
-            )
-        })
+        .map(|v| (v.code.clone(), v.name(lang).to_owned()))
         .collect();
     let process = match staff.can_role(Perm::ReadCases) && staff.village_scope().is_none() {
         true => Some(process_work(&state, &staff).await?),

@@ -2,7 +2,6 @@
 //! is a revision. County-level content: county officers, supervisors and admins edit it.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -15,6 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::ctx::PageCtx;
 use crate::web::format::{local_time, textarea_text};
+use crate::web::forms::{with_status, Empty, SavedQuery};
 use crate::web::markdown::{self, SafeHtml};
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::shell::nav;
@@ -186,21 +186,16 @@ async fn editor(
         Some(p) => content::revisions(&state.db, p.id).await?,
         None => vec![],
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let failed = !errors.is_empty();
     let nav = nav(staff);
     let csrf = staff.csrf.clone();
-    let mut res = ctx
+    let res = ctx
         .render(
             lang.t(Msg::Content),
             view! { <Editor lang nav csrf page form errors preview revisions notice /> },
         )
         .into_response();
-    *res.status_mut() = status;
-    Ok(res)
+    Ok(with_status(res, failed))
 }
 
 /// Public pages are written by the deployment's staff (its own pages, and any county's) and by
@@ -324,11 +319,6 @@ pub async fn create(
     Ok(Redirect::to(&format!("/staff/pages/{id}?saved=1")).into_response())
 }
 
-#[derive(Deserialize)]
-pub struct SavedQuery {
-    saved: Option<String>,
-}
-
 pub async fn edit(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -353,7 +343,7 @@ pub async fn edit(
         form,
         vec![],
         preview,
-        q.saved.is_some(),
+        q.saved(),
     )
     .await
 }
@@ -407,9 +397,6 @@ pub async fn update(
     tx.commit().await?;
     Ok(Redirect::to(&format!("/staff/pages/{id}?saved=1")).into_response())
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 async fn set_published(
     state: &AppState,

@@ -19,6 +19,7 @@ use crate::i18n::Msg;
 use crate::web::cookies;
 use crate::web::ctx::PageCtx;
 use crate::web::format::safe_next;
+use crate::web::forms::Empty;
 use crate::web::session::{
     clear_session_cookie, client_addr_string, constant_time_eq, new_token, session_alive,
     session_cookie, token_hash, verify_password, StaffForm, ABSOLUTE_SECS, ANON_SECS,
@@ -113,6 +114,34 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
+/// A refused sign-in: the account's failures counted (and a lockout set when they are many;
+/// not while it is locked already) and a security event recorded, with the name typed only as
+/// a keyed hash and a hint.
+async fn record_failure(
+    tx: &mut crate::db::tx::Tx,
+    state: &AppState,
+    account: Option<(&staff_db::Credentials, bool)>,
+    username: &str,
+    client_addr: Option<&str>,
+    now: i64,
+) -> AppResult<()> {
+    if let Some((c, false)) = account {
+        let failures = c.failed_logins + 1;
+        let lock = lockout_seconds(u32::try_from(failures).unwrap_or(u32::MAX));
+        let until = if lock > 0 { now + lock } else { 0 };
+        staff_db::record_login_failure(tx, c.staff.id, failures, until).await?;
+    }
+    let secret = state.secret.expose().as_bytes();
+    let name_key = format!("login-name:{}", username.to_lowercase());
+    let event = FailedLogin {
+        client_addr,
+        staff_id: account.map(|(c, _)| c.staff.id),
+        username_hash: &keyed_hash(secret, &name_key),
+        username_hint: &username_hint(username),
+    };
+    security::record_failed_login(tx, &event, now).await
+}
+
 /// Checks a sign-in and records its outcome; the new session's token when it succeeded.
 async fn sign_in(
     state: &AppState,
@@ -131,21 +160,16 @@ async fn sign_in(
     let staff = match creds {
         Some(c) if verified && !locked && c.staff.active => c.staff,
         creds => {
-            if let Some(c) = creds.as_ref().filter(|_| !locked) {
-                let failures = c.failed_logins + 1;
-                let lock = lockout_seconds(u32::try_from(failures).unwrap_or(u32::MAX));
-                let until = if lock > 0 { now + lock } else { 0 };
-                staff_db::record_login_failure(&mut tx, c.staff.id, failures, until).await?;
-            }
-            let secret = state.secret.expose().as_bytes();
-            let name_key = format!("login-name:{}", username.to_lowercase());
-            let event = FailedLogin {
-                client_addr: client_addr.as_deref(),
-                staff_id: creds.as_ref().map(|c| c.staff.id),
-                username_hash: &keyed_hash(secret, &name_key),
-                username_hint: &username_hint(username),
-            };
-            security::record_failed_login(&mut tx, &event, now).await?;
+            let account = creds.as_ref().map(|c| (c, locked));
+            record_failure(
+                &mut tx,
+                state,
+                account,
+                username,
+                client_addr.as_deref(),
+                now,
+            )
+            .await?;
             tx.commit().await?;
             return Ok(None);
         }
@@ -221,9 +245,6 @@ pub async fn login(
         }
     }
 }
-
-#[derive(Deserialize)]
-pub struct Empty {}
 
 pub async fn logout(
     State(state): State<AppState>,

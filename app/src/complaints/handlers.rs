@@ -20,6 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::cookies::{self, no_store};
 use crate::web::ctx::PageCtx;
+use crate::web::forms::with_status;
 use crate::web::labels::publicity as publicity_labels;
 use crate::web::session::new_token;
 use crate::web::state::AppState;
@@ -45,7 +46,7 @@ async fn entry_description(
     };
     let desc = format!(
         "{} {} · {} · {} {}",
-        lang.pick(&village.name_zh, village.name_en.as_deref()),
+        village.name(lang),
         lang.t(publicity_labels::kind(batch.kind)),
         entry.masked_name.as_str(),
         entry.persons.get(),
@@ -82,11 +83,7 @@ async fn report_page(
     errors: Vec<(&'static str, Msg)>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let failed = !errors.is_empty();
     let (scope, ctx) = match form_county(state, &values).await? {
         Ok(None) => (crate::domain::Scope::All, ctx.clone()),
         Ok(Some(county)) => {
@@ -99,14 +96,13 @@ async fn report_page(
             let counties = counties
                 .into_iter()
                 .map(|c| {
-                    let name = lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned();
+                    let name = c.name(lang).to_owned();
                     (c.code, name)
                 })
                 .collect();
             let page = view! { <ReportCountyPage lang counties /> };
-            let mut res = ctx.render(lang.t(Msg::ReportTitle), page).into_response();
-            *res.status_mut() = status;
-            return Ok(no_store(res));
+            let res = ctx.render(lang.t(Msg::ReportTitle), page).into_response();
+            return Ok(with_status(res, failed));
         }
     };
     let places = intake::places(state, lang, &scope).await?;
@@ -118,9 +114,8 @@ async fn report_page(
             .map(|(r, d, _)| (r, d))
     };
     let page = view! { <ReportPage lang token places entry values errors /> };
-    let mut res = ctx.render(lang.t(Msg::ReportTitle), page).into_response();
-    *res.status_mut() = status;
-    Ok(no_store(res))
+    let res = ctx.render(lang.t(Msg::ReportTitle), page).into_response();
+    Ok(with_status(res, failed))
 }
 
 #[derive(Deserialize)]
@@ -338,7 +333,7 @@ async fn place_name(state: &AppState, lang: Lang, case: &CaseSummary) -> AppResu
     Ok(match id {
         Some(id) => regions::by_id(&state.db, id)
             .await?
-            .map(|r| lang.pick(&r.name_zh, r.name_en.as_deref()).to_owned())
+            .map(|r| r.name(lang).to_owned())
             .unwrap_or_default(),
         None => String::new(),
     })
@@ -370,15 +365,10 @@ async fn case_page(
         errors,
         case,
     };
-    let status = if data.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let failed = !data.errors.is_empty();
     let page = view! { <CasePage lang data /> };
-    let mut res = ctx.render(lang.t(Msg::TrackTitle), page).into_response();
-    *res.status_mut() = status;
-    Ok(no_store(res))
+    let res = ctx.render(lang.t(Msg::TrackTitle), page).into_response();
+    Ok(with_status(res, failed))
 }
 
 fn back_to_track() -> Response {

@@ -108,17 +108,12 @@ pub async fn places(state: &AppState, lang: Lang, scope: &Scope) -> AppResult<Pl
         .filter(|t| scope.reaches(Some(t.id), false))
         .map(|t| {
             (
-                lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned(),
+                t.name(lang).to_owned(),
                 t.code.clone(),
                 villages
                     .iter()
                     .filter(|v| v.parent_id == Some(t.id))
-                    .map(|v| {
-                        (
-                            v.code.clone(),
-                            lang.pick(&v.name_zh, v.name_en.as_deref()).to_owned(),
-                        )
-                    })
+                    .map(|v| (v.code.clone(), v.name(lang).to_owned()))
                     .collect(),
             )
         })

@@ -3,7 +3,7 @@
 //! (`require(perm, case's scope)`); a case naming the viewer does not exist for them.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -23,6 +23,7 @@ use crate::i18n::{Lang, Msg};
 use crate::web::confirm::Confirm;
 use crate::web::cookies::{self, no_store};
 use crate::web::ctx::PageCtx;
+use crate::web::forms::{with_status, SavedQuery};
 use crate::web::session::{new_token, StaffCtx, StaffForm};
 use crate::web::shell::nav;
 use crate::web::state::AppState;
@@ -33,7 +34,7 @@ async fn region_name(state: &AppState, lang: Lang, id: Option<i64>) -> AppResult
     Ok(match id {
         Some(id) => regions::by_id(&state.db, id)
             .await?
-            .map(|r| lang.pick(&r.name_zh, r.name_en.as_deref()).to_owned())
+            .map(|r| r.name(lang).to_owned())
             .unwrap_or_default(),
         None => String::new(),
     })
@@ -99,7 +100,7 @@ async fn queue_data(
         .await?
         .into_iter()
         .filter(|t| staff.scope().reaches(Some(t.id), false))
-        .map(|t| (t.id, lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned()))
+        .map(|t| (t.id, t.name(lang).to_owned()))
         .collect();
     let staff_list = staff_db::list(&state.db, staff.scope())
         .await?
@@ -150,11 +151,7 @@ async fn log_page(
 ) -> AppResult<Response> {
     let lang = ctx.lang;
     let places = intake::places(state, lang, staff.scope()).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let failed = !errors.is_empty();
     let nav = nav(staff);
     let csrf = staff.csrf.clone();
     let OfflineValues {
@@ -165,9 +162,8 @@ async fn log_page(
     } = form;
     let page =
         view! { <LogOfflinePage lang nav csrf token places values channel received_on errors /> };
-    let mut res = ctx.render(lang.t(Msg::LogOffline), page).into_response();
-    *res.status_mut() = status;
-    Ok(no_store(res))
+    let res = ctx.render(lang.t(Msg::LogOffline), page).into_response();
+    Ok(with_status(res, failed))
 }
 
 pub async fn new_offline(
@@ -349,11 +345,7 @@ async fn detail_page(
         named.extend(staff_name(state, Some(*id)).await?);
     }
     let (candidates, staff_in_scope) = people(state, staff, &case, &named_ids).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let failed = !errors.is_empty();
     let place_id = case.summary.village_id.or(case.summary.township_id);
     let detail = CaseDetail {
         place: region_name(state, lang, place_id).await?,
@@ -372,14 +364,8 @@ async fn detail_page(
     let nav = nav(staff);
     let csrf = staff.csrf.clone();
     let page = view! { <CaseDetailPage lang nav csrf detail /> };
-    let mut res = ctx.render(lang.t(Msg::Complaints), page).into_response();
-    *res.status_mut() = status;
-    Ok(no_store(res))
-}
-
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
+    let res = ctx.render(lang.t(Msg::Complaints), page).into_response();
+    Ok(with_status(res, failed))
 }
 
 pub async fn detail(
@@ -387,10 +373,10 @@ pub async fn detail(
     ctx: PageCtx,
     staff: StaffCtx,
     Path(id): Path<i64>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<SavedQuery>,
 ) -> AppResult<Response> {
     let case = load_case(&state, &staff, id).await?;
-    let notice = q.done.map(|_| Msg::Saved);
+    let notice = q.notice();
     detail_page(&state, &ctx, &staff, case, None, vec![], notice).await
 }
 

@@ -274,6 +274,12 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// A stored date (`YYYY-MM-DD`, as every date is kept); anything else is a fault of ours.
+pub(crate) fn stored_date(s: &str) -> crate::error::AppResult<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| crate::error::AppError::internal("stored date", e))
+}
+
 /// Seconds since the Unix epoch, the storage format of every timestamp.
 pub fn now_epoch() -> i64 {
     chrono::Utc::now().timestamp()

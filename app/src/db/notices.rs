@@ -61,9 +61,7 @@ const COLS: &str = "n.id, n.number, n.kind, n.household_id, n.case_id, n.recheck
     n.village_id, n.addressee, n.decision, n.reasons, n.basis, n.issuer, n.decided_on, n.deliver_by,
     n.delivered_on, n.delivery_method, n.delivered_by, s.display_name";
 
-fn date(s: &str) -> AppResult<NaiveDate> {
-    s.parse().map_err(|e| AppError::internal("stored date", e))
-}
+use super::stored_date as date;
 
 fn from_row(r: &AnyRow) -> AppResult<Notice> {
     let kind: String = r.try_get(2)?;

@@ -35,9 +35,7 @@ pub struct Batch {
 const BATCH_COLS: &str = "id, village_id, township_id, kind, state, opens_on, closes_on, \
     previous_id, created_at, published_at, ended_at, end_reason";
 
-fn date(s: &str) -> AppResult<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| AppError::internal("stored date", e))
-}
+use super::stored_date as date;
 
 fn batch_from_row(row: &AnyRow) -> AppResult<Batch> {
     let kind: String = row.try_get("kind")?;

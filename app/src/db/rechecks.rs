@@ -11,9 +11,7 @@ use crate::domain::recheck::{Method, Outcome, Source};
 use crate::domain::{AidCategory, Scope};
 use crate::error::{AppError, AppResult};
 
-fn date(s: &str) -> AppResult<NaiveDate> {
-    s.parse().map_err(|e| AppError::internal("stored date", e))
-}
+use super::stored_date as date;
 
 fn opt_date(s: Option<String>) -> AppResult<Option<NaiveDate>> {
     s.as_deref().map(date).transpose()

@@ -5,6 +5,7 @@ use sqlx::Row;
 use super::Db;
 use crate::domain::Scope;
 use crate::error::AppResult;
+use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -33,6 +34,13 @@ pub struct Region {
     pub code: String,
     pub name_zh: String,
     pub name_en: Option<String>,
+}
+
+impl Region {
+    /// The name in `lang` (Chinese where there is no English one).
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_zh, self.name_en.as_deref())
+    }
 }
 
 fn region_from_row(row: &sqlx::any::AnyRow) -> Result<Region, sqlx::Error> {
@@ -187,6 +195,13 @@ pub struct Prefecture {
     pub name_zh: String,
     pub name_en: Option<String>,
     pub counties: Vec<Region>,
+}
+
+impl Prefecture {
+    /// The name in `lang` (Chinese where there is no English one).
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_zh, self.name_en.as_deref())
+    }
 }
 
 /// `counties` grouped by prefecture (the first four digits of their codes), in code order,

@@ -1,6 +1,6 @@
 //! Rows for public statistics. Only counts, amounts and dates leave here — no names.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use sqlx::{AnyConnection, Row};
 
 use super::households::Totals;
@@ -181,9 +181,7 @@ pub async fn changes_by_township(
         .collect()
 }
 
-fn date(s: &str) -> AppResult<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| AppError::internal("stats date", e))
-}
+use super::stored_date as date;
 
 /// Every complaint, reduced for statistics (what the roll-ups are counted from).
 #[tracing::instrument(skip_all)]

@@ -105,7 +105,7 @@ async fn manage_page(
     let lang = ctx.lang;
     let villages = regions::villages_in_scope(&state.db, staff.scope()).await?;
     let village = village.and_then(|id| villages.iter().find(|v| v.id == id));
-    let name = |r: &regions::Region| lang.pick(&r.name_zh, r.name_en.as_deref()).to_owned();
+    let name = |r: &regions::Region| r.name(lang).to_owned();
     let pool = match village {
         Some(v) => ddb::pool(&state.db, v.id).await?,
         None => Vec::new(),

@@ -51,7 +51,7 @@ pub fn refusal_text(lang: Lang, e: &AnnounceError) -> String {
 }
 
 fn village_name(lang: Lang, r: &regions::Region) -> String {
-    lang.pick(&r.name_zh, r.name_en.as_deref()).to_owned()
+    r.name(lang).to_owned()
 }
 
 /// Adds a member to a village's pool.

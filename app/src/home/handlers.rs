@@ -51,7 +51,7 @@ async fn counties_list(
     let lang = ctx.lang;
     let link = |c: &regions::Region| VillageLink {
         code: c.code.clone(),
-        name: lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned(),
+        name: c.name(lang).to_owned(),
     };
     let groups = regions::by_prefecture(&state.db, counties).await?;
     let items: Vec<(String, Vec<VillageLink>)> = if groups.len() < 2 {
@@ -60,7 +60,7 @@ async fn counties_list(
         groups
             .iter()
             .map(|p| {
-                let name = lang.pick(&p.name_zh, p.name_en.as_deref()).to_owned();
+                let name = p.name(lang).to_owned();
                 (name, p.counties.iter().map(link).collect())
             })
             .collect()
@@ -129,13 +129,13 @@ async fn county_home(
     let items: Vec<TownshipItem> = townships
         .iter()
         .map(|t| TownshipItem {
-            name: lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned(),
+            name: t.name(lang).to_owned(),
             villages: villages
                 .iter()
                 .filter(|v| v.parent_id == Some(t.id))
                 .map(|v| VillageLink {
                     code: v.code.clone(),
-                    name: lang.pick(&v.name_zh, v.name_en.as_deref()).to_owned(),
+                    name: v.name(lang).to_owned(),
                 })
                 .collect(),
         })
@@ -156,9 +156,7 @@ async fn county_home(
             .map(|p| (format!("{}/{}", p.kind.path(), p.slug), p.title))
             .collect();
     }
-    let county = county
-        .map(|c| lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned())
-        .unwrap_or_default();
+    let county = county.map(|c| c.name(lang).to_owned()).unwrap_or_default();
     let title = lang.t(Msg::Home);
     let page = match contact {
         Some(contact) => {

@@ -49,7 +49,7 @@ pub async fn list(
             let v = villages
                 .iter()
                 .find(|v| v.id == n.village_id)
-                .map(|v| lang.pick(&v.name_zh, v.name_en.as_deref()).to_owned())
+                .map(|v| v.name(lang).to_owned())
                 .unwrap_or_default();
             (n, v)
         })

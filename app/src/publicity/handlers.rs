@@ -128,11 +128,9 @@ pub async fn village(
         applications,
         township: township
             .as_ref()
-            .map(|t| lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned())
+            .map(|t| t.name(lang).to_owned())
             .unwrap_or_default(),
-        village: lang
-            .pick(&village.name_zh, village.name_en.as_deref())
-            .to_owned(),
+        village: village.name(lang).to_owned(),
         open,
         standing,
         totals,
@@ -174,11 +172,9 @@ pub async fn batch(
     let ctx = crate::web::county::in_township(&state, &ctx, batch.township_id).await?;
     let data = BatchData {
         township: township
-            .map(|t| lang.pick(&t.name_zh, t.name_en.as_deref()).to_owned())
+            .map(|t| t.name(lang).to_owned())
             .unwrap_or_default(),
-        village: lang
-            .pick(&village.name_zh, village.name_en.as_deref())
-            .to_owned(),
+        village: village.name(lang).to_owned(),
         village_code: village.code.clone(),
         batch,
         entries,

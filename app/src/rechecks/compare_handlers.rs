@@ -3,20 +3,20 @@
 //! asks `compare::require_compare` (through `compare::visible` for one file) before anything.
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::db::comparisons as cdb;
 use crate::error::{AppError, AppResult};
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
 use crate::rechecks::compare::{self, RowProblem, Upload, MATCHES_SHOWN, MAX_BYTES};
 use crate::rechecks::compare_views::{ComparePage, ComparisonPreviewPage, PreviewData};
 use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
 use crate::web::files;
+use crate::web::forms::{with_status, TokenForm};
 use crate::web::session::{constant_time_eq, StaffCtx, StaffForm};
 use crate::web::shell::nav;
 use crate::web::state::AppState;
@@ -35,14 +35,10 @@ async fn form_page(
     let recent = cdb::recent(&state.db, staff.scope(), 20).await?;
     let (nav, csrf) = (nav(staff), staff.csrf.clone());
     let page = view! { <ComparePage lang nav csrf recent error /> };
-    let mut res = no_store(
-        ctx.render(lang.t(Msg::ComparisonTitle), page)
-            .into_response(),
-    );
-    if refused {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(res)
+    let res = ctx
+        .render(lang.t(Msg::ComparisonTitle), page)
+        .into_response();
+    Ok(with_status(res, refused))
 }
 
 /// `GET /staff/rechecks/compare`
@@ -67,6 +63,30 @@ pub async fn upload(
 ) -> AppResult<Response> {
     compare::require_compare(&staff)?;
     let lang = ctx.lang;
+    let file = read_form(&staff, &headers, lang, &mut multipart).await?;
+    let Some(file) = file.filter(|f| !f.bytes.is_empty()) else {
+        return form_page(
+            &state,
+            &ctx,
+            &staff,
+            Some(lang.t(Msg::ComparisonNoFile).to_owned()),
+        )
+        .await;
+    };
+    match compare::upload(&state, &staff, file).await? {
+        Ok(id) => Ok(Redirect::to(&format!("/staff/rechecks/compare/{id}")).into_response()),
+        Err(e) => form_page(&state, &ctx, &staff, Some(e.message(lang))).await,
+    }
+}
+
+/// Reads the upload form: its CSRF token, checked before a byte of the file is kept (the form
+/// sends it first), then the file. `None`: the form held no file.
+async fn read_form(
+    staff: &StaffCtx,
+    headers: &HeaderMap,
+    lang: Lang,
+    multipart: &mut Multipart,
+) -> AppResult<Option<Upload>> {
     let mut csrf_ok = false;
     let mut file: Option<Upload> = None;
     while let Some(mut field) = multipart
@@ -83,35 +103,7 @@ pub async fn upload(
                 if !csrf_ok {
                     return Err(AppError::CrossSite);
                 }
-                // No path, no control or direction characters, at most 80 characters.
-                let file_name = compare::tidy(&crate::web::files::display_name(
-                    field.file_name().unwrap_or(""),
-                ))
-                .into_owned();
-                let expected = headers
-                    .get(header::CONTENT_LENGTH)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.parse::<usize>().ok())
-                    .unwrap_or(0)
-                    .min(MAX_BYTES);
-                let mut bytes = Vec::with_capacity(expected);
-                let mut hasher = Sha256::new();
-                while let Some(chunk) = field
-                    .chunk()
-                    .await
-                    .map_err(|e| files::bad_upload(lang, e))?
-                {
-                    if bytes.len().saturating_add(chunk.len()) > MAX_BYTES {
-                        return Err(AppError::TooLarge);
-                    }
-                    hasher.update(&chunk);
-                    bytes.extend_from_slice(&chunk);
-                }
-                file = Some(Upload {
-                    file_name,
-                    bytes,
-                    sha256: hex::encode(hasher.finalize()),
-                });
+                file = Some(read_file(&mut field, headers, lang).await?);
             }
             _ => {}
         }
@@ -119,19 +111,44 @@ pub async fn upload(
     if !csrf_ok {
         return Err(AppError::CrossSite);
     }
-    let Some(file) = file.filter(|f| !f.bytes.is_empty()) else {
-        return form_page(
-            &state,
-            &ctx,
-            &staff,
-            Some(lang.t(Msg::ComparisonNoFile).to_owned()),
-        )
-        .await;
-    };
-    match compare::upload(&state, &staff, file).await? {
-        Ok(id) => Ok(Redirect::to(&format!("/staff/rechecks/compare/{id}")).into_response()),
-        Err(e) => form_page(&state, &ctx, &staff, Some(e.message(lang))).await,
+    Ok(file)
+}
+
+/// The file of the form, hashed as it arrives and refused past [`MAX_BYTES`].
+async fn read_file(
+    field: &mut axum::extract::multipart::Field<'_>,
+    headers: &HeaderMap,
+    lang: Lang,
+) -> AppResult<Upload> {
+    // No path, no control or direction characters, at most 80 characters.
+    let file_name = compare::tidy(&crate::web::files::display_name(
+        field.file_name().unwrap_or(""),
+    ))
+    .into_owned();
+    let expected = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(MAX_BYTES);
+    let mut bytes = Vec::with_capacity(expected);
+    let mut hasher = Sha256::new();
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|e| files::bad_upload(lang, e))?
+    {
+        if bytes.len().saturating_add(chunk.len()) > MAX_BYTES {
+            return Err(AppError::TooLarge);
+        }
+        hasher.update(&chunk);
+        bytes.extend_from_slice(&chunk);
     }
+    Ok(Upload {
+        file_name,
+        bytes,
+        sha256: hex::encode(hasher.finalize()),
+    })
 }
 
 /// `GET /staff/rechecks/compare/{id}`: the preview (or, once confirmed, the record).
@@ -172,18 +189,12 @@ pub async fn preview(
     ))
 }
 
-#[derive(Deserialize)]
-pub struct ConfirmForm {
-    #[serde(default)]
-    token: String,
-}
-
 /// `POST /staff/rechecks/compare/{id}/confirm` (csrf, token) → the re-check list.
 pub async fn confirm(
     State(state): State<AppState>,
     ctx: PageCtx,
     Path(id): Path<i64>,
-    StaffForm(staff, form): StaffForm<ConfirmForm>,
+    StaffForm(staff, form): StaffForm<TokenForm>,
 ) -> AppResult<Response> {
     compare::confirm(&state, &staff, ctx.lang, id, form.token.trim()).await?;
     Ok(Redirect::to("/staff/rechecks").into_response())

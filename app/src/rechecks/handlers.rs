@@ -2,7 +2,6 @@
 //! multipart form: the evidence file rides along), and its files.
 
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -20,6 +19,7 @@ use crate::rechecks::views::{HouseholdData, HouseholdPage, RecheckListPage, Row,
 use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
 use crate::web::files;
+use crate::web::forms::with_status;
 use crate::web::session::StaffCtx;
 use crate::web::shell::nav;
 use crate::web::state::AppState;
@@ -66,7 +66,7 @@ pub async fn list(
     rows.truncate(1000);
     let villages = villages
         .iter()
-        .map(|v| (v.id, lang.pick(&v.name_zh, v.name_en.as_deref()).to_owned()))
+        .map(|v| (v.id, v.name(lang).to_owned()))
         .collect();
     let page = view! { <RecheckListPage lang nav=nav(&staff) rows villages village show today overdue leads /> };
     Ok(no_store(
@@ -128,6 +128,47 @@ fn fen_of(s: &str) -> Option<i64> {
         .map(|f| f.fen())
 }
 
+/// The re-check a form records, read from its fields; `Err(msg)`: what the form lacks.
+fn record_input(upload: &files::Upload) -> Result<Input<'_>, Msg> {
+    let field = |k: &str| upload.field(k);
+    let (Ok(method), Ok(outcome), Ok(checked_on)) = (
+        Method::parse(field("method")),
+        Outcome::parse(field("outcome")),
+        field("checked_on").parse::<NaiveDate>(),
+    ) else {
+        return Err(Msg::RecheckIncomplete);
+    };
+    let amount = field("amount");
+    let new_monthly_fen = match (outcome, amount.is_empty()) {
+        (Outcome::Adjust, false) => Some(fen_of(amount).ok_or(Msg::RecheckNewAmountRule)?),
+        _ => None,
+    };
+    Ok(Input {
+        method,
+        outcome,
+        checked_on,
+        findings: field("findings"),
+        new_monthly_fen,
+        file: upload
+            .file
+            .as_ref()
+            .map(|(n, b)| (n.as_str(), b.as_slice())),
+    })
+}
+
+/// The household's page again, with why the form was refused (422).
+async fn refused(
+    state: &AppState,
+    ctx: &PageCtx,
+    staff: &StaffCtx,
+    id: i64,
+    msg: Msg,
+) -> AppResult<Response> {
+    let error = Some(msg.text(ctx.lang).to_owned());
+    let res = household_page(state, ctx, staff, id, error, None).await?;
+    Ok(with_status(res, true))
+}
+
 /// `POST /staff/rechecks/household/{id}` (multipart: csrf, checked_on, method, findings,
 /// outcome, amount, file).
 pub async fn record(
@@ -144,47 +185,9 @@ pub async fn record(
         return Err(AppError::CrossSite);
     }
     let (r, on_list) = service::visible(&state, &staff, id).await?;
-    let refuse = |msg: Msg| {
-        let (state, ctx, staff) = (state.clone(), ctx.clone(), staff.clone());
-        async move {
-            let mut res = household_page(
-                &state,
-                &ctx,
-                &staff,
-                id,
-                Some(msg.text(ctx.lang).to_owned()),
-                None,
-            )
-            .await?;
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            AppResult::Ok(res)
-        }
-    };
-    let (Ok(method), Ok(outcome), Ok(checked_on)) = (
-        Method::parse(field("method")),
-        Outcome::parse(field("outcome")),
-        field("checked_on").parse::<NaiveDate>(),
-    ) else {
-        return refuse(Msg::RecheckIncomplete).await;
-    };
-    let amount = field("amount");
-    let new_monthly_fen = match (outcome, amount.is_empty()) {
-        (Outcome::Adjust, false) => match fen_of(amount) {
-            Some(f) => Some(f),
-            None => return refuse(Msg::RecheckNewAmountRule).await,
-        },
-        _ => None,
-    };
-    let input = Input {
-        method,
-        outcome,
-        checked_on,
-        findings: field("findings"),
-        new_monthly_fen,
-        file: upload
-            .file
-            .as_ref()
-            .map(|(n, b)| (n.as_str(), b.as_slice())),
+    let input = match record_input(&upload) {
+        Ok(input) => input,
+        Err(msg) => return refused(&state, &ctx, &staff, id, msg).await,
     };
     match service::record(&state, &staff, &r, on_list, &input).await? {
         Ok(Some(notice)) => Ok(Redirect::to(&format!(
@@ -192,7 +195,7 @@ pub async fn record(
         ))
         .into_response()),
         Ok(None) => Ok(Redirect::to(&format!("/staff/rechecks/household/{id}")).into_response()),
-        Err(msg) => refuse(msg).await,
+        Err(msg) => refused(&state, &ctx, &staff, id, msg).await,
     }
 }
 

@@ -43,9 +43,7 @@ pub async fn hotline_of_township(state: &AppState, township_id: i64) -> AppResul
 /// The page shell's county: its name in the reader's language and its hotline.
 pub fn page_county(lang: Lang, county: &Region, voice: &CountyVoice) -> PageCounty {
     PageCounty {
-        name: lang
-            .pick(&county.name_zh, county.name_en.as_deref())
-            .to_owned(),
+        name: county.name(lang).to_owned(),
         hotline: voice.hotline.clone(),
     }
 }
@@ -81,7 +79,7 @@ pub async fn with_county_names(
     let names: std::collections::HashMap<i64, String> = crate::db::regions::counties(&state.db)
         .await?
         .into_iter()
-        .map(|c| (c.id, lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned()))
+        .map(|c| (c.id, c.name(lang).to_owned()))
         .collect();
     Ok(pages
         .into_iter()

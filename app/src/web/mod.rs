@@ -10,6 +10,7 @@ pub mod county;
 pub mod ctx;
 pub mod files;
 pub mod format;
+pub mod forms;
 pub mod labels;
 pub mod markdown;
 pub mod middleware;

@@ -99,7 +99,7 @@ pub fn Shell(ctx: PageCtx, title: String, children: Children) -> impl IntoView {
         None => ctx
             .site
             .county()
-            .map(|c| lang.pick(&c.name_zh, c.name_en.as_deref()).to_owned())
+            .map(|c| c.name(lang).to_owned())
             .unwrap_or_default(),
     };
     let full_title = if county.is_empty() {

@@ -2,7 +2,7 @@
 //! `require(perm, batch's township)` before anything else; the work is in `batches`/`entries`.
 
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -26,28 +26,21 @@ use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
 use crate::web::files;
 use crate::web::format::{qr_data_uri, yuan};
+use crate::web::forms::{with_status, Empty, ReasonForm, TokenForm};
 use crate::web::labels::publicity as labels;
 use crate::web::session::{constant_time_eq, StaffCtx, StaffForm};
 use crate::web::shell::nav;
 use crate::web::state::AppState;
 
+mod sheets;
+pub use sheets::*;
+
 /// Largest spreadsheet accepted (a province-sized village list fits easily).
 pub const IMPORT_LIMIT: usize = 10 * 1024 * 1024;
-
-fn region_label(lang: Lang, r: &regions::Region) -> String {
-    lang.pick(&r.name_zh, r.name_en.as_deref()).to_owned()
-}
 
 /// Back to the batch page with "saved".
 fn saved(id: i64) -> Response {
     Redirect::to(&format!("/staff/publicity/{id}?done=1")).into_response()
-}
-
-fn with_status(mut res: Response, errors_shown: bool) -> Response {
-    if errors_shown {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    res
 }
 
 pub async fn list(
@@ -62,7 +55,7 @@ pub async fn list(
     for b in pdb::batches_in_scope(&state.db, staff.scope(), 500).await? {
         let village = regions::by_id(&state.db, b.village_id)
             .await?
-            .map(|v| region_label(lang, &v))
+            .map(|v| v.name(lang).to_owned())
             .unwrap_or_default();
         let n = pdb::totals(&state.db, b.id).await?.households;
         rows.push((b, village, n));
@@ -86,9 +79,9 @@ async fn village_options(
             let t = townships
                 .iter()
                 .find(|t| Some(t.id) == v.parent_id)
-                .map(|t| region_label(lang, t))
+                .map(|t| t.name(lang).to_owned())
                 .unwrap_or_default();
-            (v.id, format!("{t} · {}", region_label(lang, &v)))
+            (v.id, format!("{t} · {}", v.name(lang).to_owned()))
         })
         .collect())
 }
@@ -214,7 +207,7 @@ async fn detail_page(
         can_enroll: batch.kind == BatchKind::Approval
             && window_over
             && staff.can(Perm::ApproveCases, Some(batch.township_id)),
-        village: region_label(lang, &village),
+        village: village.name(lang).to_owned(),
         village_code: village.code.clone(),
         batch,
         notice,
@@ -335,9 +328,6 @@ pub async fn add_entry(
     }
 }
 
-#[derive(Deserialize)]
-pub struct Empty {}
-
 pub async fn delete_entry(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -346,73 +336,6 @@ pub async fn delete_entry(
 ) -> AppResult<Response> {
     let batch = batches::load_draft(&state, &staff, id, ctx.lang).await?;
     entries::delete(&state, &staff, &batch, entry_id).await?;
-    Ok(saved(id))
-}
-
-/// Upload → parse → validate → stage → preview. Nothing reaches the batch until confirmed.
-pub async fn import_preview(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
-    Path(id): Path<i64>,
-    mut multipart: Multipart,
-) -> AppResult<Response> {
-    let lang = ctx.lang;
-    let upload = files::read_upload(&mut multipart, lang).await?;
-    // The CSRF check comes before anything else is looked at.
-    if !constant_time_eq(upload.field("csrf"), &staff.csrf) {
-        return Err(AppError::CrossSite);
-    }
-    let batch = batches::load_draft(&state, &staff, id, lang).await?;
-    let Some((file_name, bytes)) = upload.file.filter(|(_, b)| !b.is_empty()) else {
-        return Err(AppError::invalid("file", lang.t(Msg::FileLabel)));
-    };
-    let file_name = files::tidy_name(&file_name);
-    let (parse_name, defaults) = (file_name.clone(), entries::defaults_for(batch.kind));
-    let parsed =
-        tokio::task::spawn_blocking(move || import::parse_file(&parse_name, &bytes, &defaults))
-            .await
-            .map_err(|e| AppError::internal("import task", e))?;
-    let (errors, rows, total, token) = match parsed {
-        Ok(mut rows) => {
-            let token = entries::stage(&state, &staff, &batch, &file_name, &rows).await?;
-            let total = rows.len();
-            rows.truncate(200);
-            (vec![], rows, total, token)
-        }
-        Err(errors) => {
-            let english = lang == Lang::En;
-            let msgs = errors
-                .iter()
-                .take(500)
-                .map(|e| e.message(english))
-                .collect();
-            (msgs, vec![], 0, String::new())
-        }
-    };
-    let (nav, csrf, failed) = (nav(&staff), staff.csrf.clone(), !errors.is_empty());
-    let page =
-        view! { <ImportPreviewPage lang nav csrf batch_id=id file_name errors rows total token /> };
-    Ok(with_status(
-        ctx.render(lang.t(Msg::ImportTitle), page).into_response(),
-        failed,
-    ))
-}
-
-#[derive(Deserialize)]
-pub struct ConfirmForm {
-    #[serde(default)]
-    token: String,
-}
-
-pub async fn import_confirm(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    StaffForm(staff, form): StaffForm<ConfirmForm>,
-) -> AppResult<Response> {
-    let batch = batches::load_draft(&state, &staff, id, ctx.lang).await?;
-    entries::confirm(&state, ctx.lang, &staff, &batch, form.token.trim()).await?;
     Ok(saved(id))
 }
 
@@ -471,7 +394,7 @@ pub async fn confirm(
     let facts = vec![
         (
             lang.t(Msg::Village).to_owned(),
-            region_label(lang, &village),
+            village.name(lang).to_owned(),
         ),
         (
             lang.t(Msg::StatusLabel).to_owned(),
@@ -497,12 +420,6 @@ pub async fn confirm(
         back,
     };
     Ok(crate::web::confirm::render(&ctx, &staff, confirm))
-}
-
-#[derive(Deserialize)]
-pub struct ReasonForm {
-    #[serde(default)]
-    reason: String,
 }
 
 async fn end_batch(
@@ -548,78 +465,4 @@ pub async fn close(
     StaffForm(staff, form): StaffForm<ReasonForm>,
 ) -> AppResult<Response> {
     end_batch(&state, &ctx, id, staff, &form.reason, BatchState::Closed).await
-}
-
-/// The A4 notice for the village board, with full names (printed, never online): audited.
-pub async fn notice(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let batch = batches::load(&state, &staff, id, Perm::ReadRecords).await?;
-    let lang = ctx.lang;
-    let village = regions::by_id(&state.db, batch.village_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let township = regions::by_id(&state.db, batch.township_id).await?;
-    let url = format!("{}/v/{}", state.site.settings.public_url, village.code);
-    let county = regions::county_of_township(&state.db, batch.township_id)
-        .await?
-        .map(|c| region_label(lang, &c));
-    let data = NoticeData {
-        county: county.unwrap_or_default(),
-        township: township.map(|t| region_label(lang, &t)).unwrap_or_default(),
-        village: region_label(lang, &village),
-        entries: pdb::staff_entries(&state.db, batch.id).await?,
-        hotline: crate::web::county::hotline_of_township(&state, batch.township_id).await?,
-        qr_data_uri: qr_data_uri(&url)?,
-        url,
-        batch,
-    };
-    batches::audit_read(&state, &staff, &data.batch, "batch.print").await?;
-    let page = view! { <NoticePage lang data /> };
-    Ok(no_store(
-        ctx.render(lang.t(Msg::PrintNotice), page).into_response(),
-    ))
-}
-
-/// The list as an Excel file (full names; staff only): audited.
-/// `GET /staff/publicity/import-template.xlsx`: an empty list in the importer's own columns, with
-/// drop-downs for the closed ones. Holds no data; for those who may edit lists.
-pub async fn import_template(staff: StaffCtx) -> AppResult<Response> {
-    staff.require_role(Perm::EditPublicity)?;
-    let bytes = export::template().await?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(export::XLSX_TYPE),
-    );
-    h.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"import-template.xlsx\""),
-    );
-    Ok(no_store(res))
-}
-
-pub async fn export_xlsx(
-    State(state): State<AppState>,
-    staff: StaffCtx,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let batch = batches::load(&state, &staff, id, Perm::ReadRecords).await?;
-    let bytes = export::xlsx(pdb::staff_entries(&state.db, id).await?).await?;
-    batches::audit_read(&state, &staff, &batch, "batch.export").await?;
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(export::XLSX_TYPE),
-    );
-    let disposition = format!("attachment; filename=\"batch-{id}.xlsx\"");
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    Ok(no_store(res))
 }

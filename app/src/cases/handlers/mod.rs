@@ -3,7 +3,6 @@
 //! renders or redirects.
 
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -26,9 +25,15 @@ use crate::i18n::{Lang, Msg};
 use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
 use crate::web::files;
+use crate::web::forms::{with_status, Empty, ReasonForm, SavedQuery};
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::shell::nav;
 use crate::web::state::AppState;
+
+mod meeting;
+pub use meeting::*;
+mod made_lists;
+pub use made_lists::*;
 
 /// A form of many fields (indexed rows, repeated checkboxes), as pairs.
 type Fields = Vec<(String, String)>;
@@ -44,22 +49,11 @@ fn date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
-fn region_label(lang: Lang, r: &regions::Region) -> String {
-    lang.pick(&r.name_zh, r.name_en.as_deref()).to_owned()
-}
-
 async fn place(state: &AppState, lang: Lang, village_id: i64) -> AppResult<String> {
     Ok(regions::by_id(&state.db, village_id)
         .await?
-        .map(|v| region_label(lang, &v))
+        .map(|v| v.name(lang).to_owned())
         .unwrap_or_default())
-}
-
-fn with_status(mut res: Response, failed: bool) -> Response {
-    if failed {
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    no_store(res)
 }
 
 #[derive(Deserialize, Default)]
@@ -82,6 +76,26 @@ fn list_actions(staff: &StaffCtx, township: Option<i64>) -> Vec<(&'static str, &
         out.push(("/staff/cases/standing", "standing", Msg::GenerateStanding));
     }
     out
+}
+
+/// The list's cards: the cases the filter picks (500 at most), each with its place, how long it
+/// has been at its stage and what it waits for.
+async fn case_cards(state: &AppState, lang: Lang, filter: &CaseFilter) -> AppResult<Vec<CaseCard>> {
+    let now = now_epoch();
+    let mut cards = Vec::new();
+    for case in cdb::list(&state.db, filter, 500).await? {
+        cards.push(CaseCard {
+            place: format!(
+                "{} {}",
+                place(state, lang, case.village_id).await?,
+                case.group_name
+            ),
+            days_in_stage: (now - case.stage_since).max(0) / 86_400,
+            waiting_for: waiting_for(state, lang, &case).await?,
+            case,
+        });
+    }
+    Ok(cards)
 }
 
 pub async fn list(
@@ -109,28 +123,14 @@ pub async fn list(
         stage: q.stage.as_deref().and_then(|s| Stage::parse(s).ok()),
         batch_id: None,
     };
-    let now = now_epoch();
-    let mut cards = Vec::new();
-    for case in cdb::list(&state.db, &filter, 500).await? {
-        cards.push(CaseCard {
-            place: format!(
-                "{} {}",
-                place(&state, lang, case.village_id).await?,
-                case.group_name
-            ),
-            days_in_stage: (now - case.stage_since).max(0) / 86_400,
-            waiting_for: waiting_for(&state, lang, &case).await?,
-            case,
-        });
-    }
     let township = village
         .and_then(|v| villages.iter().find(|r| r.id == v))
         .and_then(|v| v.parent_id);
     let data = ListData {
-        cards,
+        cards: case_cards(&state, lang, &filter).await?,
         villages: villages
             .iter()
-            .map(|v| (v.id, region_label(lang, v)))
+            .map(|v| (v.id, v.name(lang).to_owned()))
             .collect(),
         village,
         stage: filter.stage,
@@ -168,9 +168,9 @@ async fn register_villages(
             let t = townships
                 .iter()
                 .find(|t| Some(t.id) == v.parent_id)
-                .map(|t| region_label(lang, t))
+                .map(|t| t.name(lang).to_owned())
                 .unwrap_or_default();
-            (v.code.clone(), format!("{t} · {}", region_label(lang, &v)))
+            (v.code.clone(), format!("{t} · {}", v.name(lang).to_owned()))
         })
         .collect())
 }
@@ -240,6 +240,54 @@ async fn visitors(state: &AppState, township_id: i64) -> AppResult<Vec<(i64, Str
         .collect())
 }
 
+/// The forms the case page offers this viewer.
+fn case_forms(staff: &StaffCtx, case: &cdb::Case) -> CaseForms {
+    let (t, v) = (case.township_id, case.village_id);
+    let open = !case.stage.is_final();
+    CaseForms {
+        accept: staff.can_village(Perm::ProcessCases, t, v),
+        survey: staff.can_village(Perm::ProcessCases, t, v) && staff.village_scope().is_none(),
+        village_review: staff.can_village(Perm::ProcessCases, t, v),
+        county_check: staff.can(Perm::ApproveCases, Some(t)),
+        county_decide: staff.can(Perm::ApproveCases, Some(t)),
+        declare: open && staff.can_village(Perm::RegisterCases, t, v),
+        upload: open && staff.can_village(Perm::RegisterCases, t, v),
+    }
+}
+
+/// Whether the case's 审核 list waits for the county's check of this case.
+async fn check_needed(state: &AppState, case: &cdb::Case) -> AppResult<bool> {
+    Ok(match case.review_batch_id {
+        Some(b) if case.stage == Stage::InReviewPublicity => steps::required_checks(state, b)
+            .await?
+            .unwrap_or_default()
+            .iter()
+            .any(|c| c.case_id == case.id && !c.checked),
+        _ => false,
+    })
+}
+
+/// The written notices of the case (number, delivered or not), for those who process its
+/// township.
+async fn written_notices(
+    state: &AppState,
+    staff: &StaffCtx,
+    case: &cdb::Case,
+) -> AppResult<Vec<(i64, String, bool)>> {
+    if !staff.processes(case.township_id) {
+        return Ok(Vec::new());
+    }
+    let filter = crate::db::notices::NoticeFilter {
+        case_id: Some(case.id),
+        ..Default::default()
+    };
+    Ok(crate::db::notices::list(&state.db, &filter, 20)
+        .await?
+        .into_iter()
+        .map(|n| (n.id, n.number, n.delivered_on.is_some()))
+        .collect())
+}
+
 async fn case_page(
     state: &AppState,
     ctx: &PageCtx,
@@ -251,24 +299,6 @@ async fn case_page(
     let case = steps::load(state, staff, id, Perm::ReadCases).await?;
     let lang = ctx.lang;
     let (t, v) = (case.township_id, case.village_id);
-    let open = !case.stage.is_final();
-    let forms = CaseForms {
-        accept: staff.can_village(Perm::ProcessCases, t, v),
-        survey: staff.can_village(Perm::ProcessCases, t, v) && staff.village_scope().is_none(),
-        village_review: staff.can_village(Perm::ProcessCases, t, v),
-        county_check: staff.can(Perm::ApproveCases, Some(t)),
-        county_decide: staff.can(Perm::ApproveCases, Some(t)),
-        declare: open && staff.can_village(Perm::RegisterCases, t, v),
-        upload: open && staff.can_village(Perm::RegisterCases, t, v),
-    };
-    let check_needed = match case.review_batch_id {
-        Some(b) if case.stage == Stage::InReviewPublicity => steps::required_checks(state, b)
-            .await?
-            .unwrap_or_default()
-            .iter()
-            .any(|c| c.case_id == id && !c.checked),
-        _ => false,
-    };
     let data = CaseData {
         place: place(state, lang, v).await?,
         members: cdb::members(&state.db, id).await?,
@@ -276,33 +306,18 @@ async fn case_page(
         steps: cdb::steps(&state.db, id).await?,
         evidence: cdb::evidence(&state.db, id).await?,
         waiting_for: waiting_for(state, lang, &case).await?,
-        forms,
+        forms: case_forms(staff, &case),
         visitors: visitors(state, t).await?,
         panels: crate::db::draws::drawn_panels(&state.db, v)
             .await?
             .into_iter()
             .map(|d| (d.id, d.purpose))
             .collect(),
-        check_needed,
+        check_needed: check_needed(state, &case).await?,
         today: today_cst(),
         error,
         notice,
-        written: if !staff.processes(t) {
-            Vec::new()
-        } else {
-            crate::db::notices::list(
-                &state.db,
-                &crate::db::notices::NoticeFilter {
-                    case_id: Some(id),
-                    ..Default::default()
-                },
-                20,
-            )
-            .await?
-            .into_iter()
-            .map(|n| (n.id, n.number, n.delivered_on.is_some()))
-            .collect()
-        },
+        written: written_notices(state, staff, &case).await?,
         case,
     };
     let (nav, csrf) = (nav(staff), staff.csrf.clone());
@@ -313,19 +328,14 @@ async fn case_page(
     ))
 }
 
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
-}
-
 pub async fn detail(
     State(state): State<AppState>,
     ctx: PageCtx,
     staff: StaffCtx,
     Path(id): Path<i64>,
-    Query(q): Query<DoneQuery>,
+    Query(q): Query<SavedQuery>,
 ) -> AppResult<Response> {
-    case_page(&state, &ctx, &staff, id, None, q.done.map(|_| Msg::Saved)).await
+    case_page(&state, &ctx, &staff, id, None, q.notice()).await
 }
 
 /// The step a form asks for, read from its fields; `Err(msg)` for a form that cannot be read.
@@ -465,236 +475,4 @@ pub async fn evidence_file(
     let case = steps::load(&state, &staff, id, Perm::ReadCases).await?;
     let (content_type, name, bytes) = evidence::open(&state, &staff, &case, file).await?;
     Ok(files::serve(&content_type, &name, bytes))
-}
-
-#[derive(Deserialize)]
-pub struct MeetingQuery {
-    township: Option<i64>,
-}
-
-async fn meeting_page(
-    state: &AppState,
-    ctx: &PageCtx,
-    staff: &StaffCtx,
-    township: i64,
-    error: Option<(i64, Msg)>,
-) -> AppResult<Response> {
-    let lang = ctx.lang;
-    let filter = CaseFilter {
-        scope: Scope::Township(township),
-        stage: Some(Stage::VillageReviewed),
-        ..Default::default()
-    };
-    let mut cases = Vec::new();
-    for case in cdb::list(&state.db, &filter, 500).await? {
-        cases.push(MeetingCase {
-            place: format!(
-                "{} {}",
-                place(state, lang, case.village_id).await?,
-                case.group_name
-            ),
-            case,
-        });
-    }
-    let (nav, csrf, today) = (nav(staff), staff.csrf.clone(), today_cst());
-    let page = view! { <MeetingPage lang nav csrf township cases error today /> };
-    Ok(with_status(
-        ctx.render(lang.t(Msg::MeetingTitle), page).into_response(),
-        error.is_some(),
-    ))
-}
-
-pub async fn meeting_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
-    Query(q): Query<MeetingQuery>,
-) -> AppResult<Response> {
-    let township = q
-        .township
-        .or(staff.scope().township())
-        .ok_or(AppError::NotFound)?;
-    staff.require(Perm::ProcessCases, Some(township))?;
-    meeting_page(&state, &ctx, &staff, township, None).await
-}
-
-/// The decisions a meeting form carries: `c{id}_decision` = approve | refuse | later.
-fn meeting_decisions(f: &Fields) -> Result<Vec<MeetingDecision>, (i64, Msg)> {
-    let mut out = Vec::new();
-    for (k, v) in f {
-        let Some(id) = k
-            .strip_prefix('c')
-            .and_then(|r| r.strip_suffix("_decision"))
-        else {
-            continue;
-        };
-        let Ok(case_id) = id.parse::<i64>() else {
-            continue;
-        };
-        let get = |name: &str| field(f, &format!("c{case_id}_{name}")).to_owned();
-        let decision = match v.as_str() {
-            "approve" => {
-                let category = AidCategory::parse(&get("category"))
-                    .map_err(|_| (case_id, Msg::GateDecisionIncomplete))?;
-                let class = match get("class").as_str() {
-                    "" => None,
-                    c => Some(
-                        c.parse::<u8>()
-                            .ok()
-                            .filter(|c| (1..=3).contains(c))
-                            .ok_or((case_id, Msg::GateDecisionIncomplete))?,
-                    ),
-                };
-                let fen = Fen::parse_yuan(&get("amount"))
-                    .map_err(|_| (case_id, Msg::GateDecisionIncomplete))?;
-                TownshipDecision::Approve {
-                    category,
-                    class,
-                    monthly_fen: fen.fen(),
-                }
-            }
-            "refuse" => TownshipDecision::Refuse {
-                reason: get("reason"),
-            },
-            _ => continue,
-        };
-        out.push(MeetingDecision { case_id, decision });
-    }
-    Ok(out)
-}
-
-pub async fn record_meeting(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    StaffForm(staff, f): StaffForm<Fields>,
-) -> AppResult<Response> {
-    let township = field(&f, "township")
-        .parse::<i64>()
-        .map_err(|_| AppError::NotFound)?;
-    staff.require(Perm::ProcessCases, Some(township))?;
-    let Some(held_on) = date(field(&f, "held_on")) else {
-        return meeting_page(&state, &ctx, &staff, township, Some((0, Msg::DateInvalid))).await;
-    };
-    let attendees = field(&f, "attendees");
-    let decisions = match meeting_decisions(&f) {
-        Ok(d) if !d.is_empty() && attendees.chars().count() >= 2 => d,
-        Ok(_) => {
-            return meeting_page(
-                &state,
-                &ctx,
-                &staff,
-                township,
-                Some((0, Msg::GateReviewIncomplete)),
-            )
-            .await
-        }
-        Err(e) => return meeting_page(&state, &ctx, &staff, township, Some(e)).await,
-    };
-    match steps::record_meeting(&state, &staff, township, held_on, attendees, &decisions).await? {
-        Ok(_) => Ok(Redirect::to("/staff/cases?done=1").into_response()),
-        Err(e) => meeting_page(&state, &ctx, &staff, township, Some(e)).await,
-    }
-}
-
-#[derive(Deserialize)]
-pub struct ListForm {
-    #[serde(default)]
-    village: String,
-    #[serde(default)]
-    kind: String,
-}
-
-/// `POST /staff/cases/lists`: a draft 审核/审批 list for a village from its waiting cases.
-pub async fn make_list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    StaffForm(staff, form): StaffForm<ListForm>,
-) -> AppResult<Response> {
-    let village = form
-        .village
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| AppError::NotFound)?;
-    let kind = BatchKind::parse(&form.kind).map_err(|_| AppError::NotFound)?;
-    match lists::make(&state, &staff, village, kind).await? {
-        Ok(batch) => Ok(Redirect::to(&format!("/staff/publicity/{batch}")).into_response()),
-        Err(m) => Err(AppError::Conflict(m.text(ctx.lang).to_owned())),
-    }
-}
-
-/// `POST /staff/cases/standing`: next month's standing list for a village, as a draft.
-pub async fn next_standing(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    StaffForm(staff, form): StaffForm<ListForm>,
-) -> AppResult<Response> {
-    let village = form
-        .village
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| AppError::NotFound)?;
-    match lists::next_standing(&state, &staff, village).await? {
-        Ok(batch) => Ok(Redirect::to(&format!("/staff/publicity/{batch}")).into_response()),
-        Err(m) => Err(AppError::Conflict(m.text(ctx.lang).to_owned())),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct Empty {}
-
-#[derive(Deserialize)]
-pub struct ReasonForm {
-    #[serde(default)]
-    reason: String,
-}
-
-async fn load_list(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult<pdb::Batch> {
-    let batch = pdb::batch(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    staff.require(Perm::ReadCases, Some(batch.township_id))?;
-    Ok(batch)
-}
-
-fn saved_batch(id: i64) -> Response {
-    Redirect::to(&format!("/staff/publicity/{id}?done=1")).into_response()
-}
-
-/// `POST /staff/cases/lists/{batch}/publish`.
-pub async fn publish_list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    StaffForm(staff, _): StaffForm<Empty>,
-) -> AppResult<Response> {
-    let batch = load_list(&state, &staff, id).await?;
-    lists::publish(&state, ctx.lang, &staff, &batch).await?;
-    Ok(saved_batch(id))
-}
-
-/// `POST /staff/cases/lists/{batch}/withdraw`.
-pub async fn withdraw_list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    StaffForm(staff, form): StaffForm<ReasonForm>,
-) -> AppResult<Response> {
-    let batch = load_list(&state, &staff, id).await?;
-    let Some(reason) = steps::reason(&form.reason).filter(|r| r.chars().count() <= 200) else {
-        return Err(AppError::invalid("reason", ctx.lang.t(Msg::ReasonRequired)));
-    };
-    lists::withdraw(&state, ctx.lang, &staff, &batch, &reason).await?;
-    Ok(saved_batch(id))
-}
-
-/// `POST /staff/cases/lists/{batch}/enroll`.
-pub async fn enroll(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<i64>,
-    StaffForm(staff, _): StaffForm<Empty>,
-) -> AppResult<Response> {
-    let batch = load_list(&state, &staff, id).await?;
-    match lists::enroll(&state, &staff, &batch).await? {
-        Ok(_) => Ok(saved_batch(id)),
-        Err(m) => Err(AppError::Conflict(m.text(ctx.lang).to_owned())),
-    }
 }

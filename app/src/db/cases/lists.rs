@@ -1,0 +1,203 @@
+//! What links cases to the lists: a case's 审核/审批 list, the entries made from cases, what a 审核 list
+//! still waits for, and the counts of how far a place's applications have come.
+
+use super::*;
+
+/// Links (or unlinks, `None`) the case's 审核 or 审批 list.
+#[tracing::instrument(skip_all)]
+pub async fn set_batch(
+    conn: &mut AnyConnection,
+    case_id: i64,
+    approval: bool,
+    batch_id: Option<i64>,
+) -> AppResult<()> {
+    let sql = if approval {
+        "UPDATE cases SET approval_batch_id = $1 WHERE id = $2"
+    } else {
+        "UPDATE cases SET review_batch_id = $1 WHERE id = $2"
+    };
+    sqlx::query(sql)
+        .bind(batch_id)
+        .bind(case_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Marks a list entry as made from a case.
+#[tracing::instrument(skip_all)]
+pub async fn link_entry(conn: &mut AnyConnection, entry_id: i64, case_id: i64) -> AppResult<()> {
+    sqlx::query("UPDATE batch_entries SET case_id = $1 WHERE id = $2")
+        .bind(case_id)
+        .bind(entry_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Cases of a batch (entries made from cases), in entry order.
+#[tracing::instrument(skip_all)]
+pub async fn case_ids_of_batch(conn: &mut AnyConnection, batch_id: i64) -> AppResult<Vec<i64>> {
+    let rows = sqlx::query(
+        "SELECT case_id FROM batch_entries WHERE batch_id = $1 AND case_id IS NOT NULL ORDER BY seq",
+    )
+    .bind(batch_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
+/// The cases of a 审核 batch with whether each is a near-relative case and has a county check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckStatus {
+    pub case_id: i64,
+    pub near_relative: bool,
+    pub checked: bool,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn check_status(db: &Db, batch_id: i64) -> AppResult<Vec<CheckStatus>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.near_relative, CASE WHEN EXISTS (SELECT 1 FROM case_steps s
+            WHERE s.case_id = c.id AND s.action = 'county_check') THEN 1 ELSE 0 END AS checked
+         FROM cases c WHERE c.review_batch_id = $1 ORDER BY c.id",
+    )
+    .bind(batch_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(CheckStatus {
+                case_id: r.try_get(0)?,
+                near_relative: r.try_get::<i64, _>(1)? != 0,
+                checked: r.try_get::<i64, _>(2)? != 0,
+            })
+        })
+        .collect()
+}
+
+/// Objections (reports about an entry of this list) that have no outcome yet.
+#[tracing::instrument(skip_all)]
+pub async fn open_objections(db: &Db, batch_id: i64) -> AppResult<i64> {
+    Ok(sqlx::query(
+        "SELECT COUNT(*) FROM complaints k JOIN batch_entries e ON e.id = k.entry_id
+         WHERE e.batch_id = $1 AND k.status NOT IN ('declined', 'answered', 'closed')",
+    )
+    .bind(batch_id)
+    .fetch_one(&db.pool)
+    .await?
+    .try_get(0)?)
+}
+
+/// A list entry to make from a case.
+pub struct CaseEntry<'a> {
+    /// `None` for an entry carried over from a hand-made list (存量).
+    pub case_id: Option<i64>,
+    pub household_id: i64,
+    pub head_name: &'a str,
+    pub persons: i64,
+    pub monthly_fen: i64,
+    pub category: AidCategory,
+    pub aid_class: Option<i64>,
+    pub change: crate::domain::ChangeKind,
+}
+
+/// Appends entries made from cases to a batch.
+#[tracing::instrument(skip_all)]
+pub async fn insert_entries(
+    conn: &mut AnyConnection,
+    batch_id: i64,
+    entries: &[CaseEntry<'_>],
+) -> AppResult<()> {
+    use crate::db::bulk::{insert_many, Value};
+    let mut seq = crate::db::publicity::max_seq(conn, batch_id).await?;
+    let rows: Vec<Vec<Value>> = entries
+        .iter()
+        .map(|e| {
+            seq += 1;
+            vec![
+                Value::I(batch_id),
+                Value::I(e.household_id),
+                Value::I(seq),
+                Value::S(crate::db::publicity::new_public_ref()),
+                Value::S(e.head_name.to_owned()),
+                Value::I(e.persons),
+                Value::I(e.monthly_fen),
+                Value::S(e.category.as_str().to_owned()),
+                e.aid_class.map(Value::I).unwrap_or(Value::Null),
+                Value::S(e.change.as_str().to_owned()),
+                e.case_id.map(Value::I).unwrap_or(Value::Null),
+            ]
+        })
+        .collect();
+    insert_many(
+        conn,
+        "batch_entries",
+        "batch_id, household_id, seq, public_ref, head_name, persons, monthly_fen, category, \
+         aid_class, change_kind, case_id",
+        &rows,
+    )
+    .await
+}
+
+/// How far a place's applications of a year have come: counts and the median days from
+/// application to decision. No names: safe to publish (small counts are suppressed by the
+/// caller's rules).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Progress {
+    pub received: i64,
+    pub visited: i64,
+    pub reviewed: i64,
+    pub approved: i64,
+    pub refused: i64,
+}
+
+/// Applications received from `since` on, in a township (and village, if given), with the days
+/// from application to decision of each decided one.
+#[tracing::instrument(skip_all)]
+pub async fn progress(
+    db: &Db,
+    township_id: Option<i64>,
+    village_id: Option<i64>,
+    since: NaiveDate,
+) -> AppResult<(Progress, Vec<i64>)> {
+    let rows = sqlx::query(
+        "SELECT c.stage, c.received_on, c.decided_at,
+            CASE WHEN EXISTS (SELECT 1 FROM case_steps s WHERE s.case_id = c.id
+                AND s.action = 'survey_eligible') THEN 1 ELSE 0 END AS visited,
+            CASE WHEN EXISTS (SELECT 1 FROM case_steps s WHERE s.case_id = c.id
+                AND s.action = 'village_review') THEN 1 ELSE 0 END AS reviewed,
+            CASE WHEN EXISTS (SELECT 1 FROM case_steps s WHERE s.case_id = c.id
+                AND s.action = 'county_approve') THEN 1 ELSE 0 END AS approved
+         FROM cases c
+         WHERE c.received_on >= $1 AND ($2 IS NULL OR c.township_id = $2)
+           AND ($3 IS NULL OR c.village_id = $3)",
+    )
+    .bind(since.to_string())
+    .bind(township_id)
+    .bind(village_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut p = Progress::default();
+    let mut days = Vec::new();
+    for r in &rows {
+        let stage: String = r.try_get(0)?;
+        let received: String = r.try_get(1)?;
+        let decided_at: Option<i64> = r.try_get(2)?;
+        p.received += 1;
+        p.visited += r.try_get::<i64, _>(3)?;
+        p.reviewed += r.try_get::<i64, _>(4)?;
+        p.approved += r.try_get::<i64, _>(5)?;
+        p.refused += i64::from(stage == Stage::Refused.as_str());
+        if let Some(at) = decided_at {
+            let decided = chrono::DateTime::from_timestamp(at + 8 * 3600, 0)
+                .map(|t| t.date_naive())
+                .unwrap_or(since);
+            days.push(crate::domain::case::days_to_decision(
+                date(&received)?,
+                decided,
+            ));
+        }
+    }
+    Ok((p, days))
+}

@@ -1,0 +1,401 @@
+//! The case file: applications, members, near-relative declarations, signed steps, review
+//! meetings and evidence files. Everything here is staff-only except the aggregate counts at the
+//! end ([`progress`]), which hold no names.
+
+use chrono::NaiveDate;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::regions::scope_condition;
+use super::Db;
+use crate::domain::case::{ApplicationChannel, CaseAction, Relation, RelativeOf, Stage};
+use crate::domain::{AidCategory, Scope};
+use crate::error::{AppError, AppResult};
+
+use super::stored_date as date;
+
+mod steps;
+pub use steps::*;
+mod lists;
+pub use lists::*;
+
+fn code<T>(r: Result<T, crate::domain::ParseCodeError>) -> AppResult<T> {
+    r.map_err(|e| AppError::internal("stored code", e))
+}
+
+/// A new application.
+pub struct NewCase<'a> {
+    pub household_id: i64,
+    pub village_id: i64,
+    pub township_id: i64,
+    pub group_name: &'a str,
+    pub channel: ApplicationChannel,
+    pub complaint_id: Option<i64>,
+    pub received_on: NaiveDate,
+    pub category_asked: AidCategory,
+    pub near_relative: bool,
+    pub created_by: i64,
+}
+
+/// A member of the applying household (staff-only details).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub name: String,
+    pub relation: Relation,
+    pub id_number: Option<String>,
+    pub disability_grade: Option<i64>,
+    pub serious_illness: bool,
+}
+
+/// A near-relative declaration (近亲属备案).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelativeDeclaration {
+    pub id: i64,
+    pub member_name: String,
+    pub kind: RelativeOf,
+    pub related_name: String,
+    pub related_post: String,
+    pub relation: String,
+}
+
+/// A case as staff see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    pub id: i64,
+    pub household_id: i64,
+    pub village_id: i64,
+    pub township_id: i64,
+    pub group_name: String,
+    pub channel: ApplicationChannel,
+    pub complaint_id: Option<i64>,
+    pub received_on: NaiveDate,
+    pub category_asked: AidCategory,
+    pub stage: Stage,
+    pub refused_at: Option<Stage>,
+    pub refusal_reason: Option<String>,
+    pub near_relative: bool,
+    pub decided_category: Option<AidCategory>,
+    pub decided_class: Option<i64>,
+    pub decided_fen: Option<i64>,
+    pub review_batch_id: Option<i64>,
+    pub approval_batch_id: Option<i64>,
+    pub decided_at: Option<i64>,
+    pub created_at: i64,
+    /// When the case entered its current stage (its last step, or its registration).
+    pub stage_since: i64,
+    /// The applicant (the member recorded as head, else the first).
+    pub applicant: String,
+    /// Members covered.
+    pub persons: i64,
+}
+
+const CASE_COLS: &str = "c.id, c.household_id, c.village_id, c.township_id, c.group_name, \
+    c.channel, c.complaint_id, c.received_on, c.category_asked, c.stage, c.refused_at, \
+    c.refusal_reason, c.near_relative, c.decided_category, c.decided_class, c.decided_fen, \
+    c.review_batch_id, c.approval_batch_id, c.decided_at, c.created_at, \
+    COALESCE((SELECT MAX(s.recorded_at) FROM case_steps s WHERE s.case_id = c.id \
+        AND s.stage_from <> s.stage_to), c.created_at) AS stage_since, \
+    COALESCE((SELECT m.name FROM case_members m WHERE m.case_id = c.id \
+        ORDER BY CASE WHEN m.relation = 'head' THEN 0 ELSE 1 END, m.seq LIMIT 1), '') AS applicant, \
+    (SELECT COUNT(*) FROM case_members m WHERE m.case_id = c.id) AS persons";
+
+fn case_from_row(r: &AnyRow) -> AppResult<Case> {
+    let channel: String = r.try_get("channel")?;
+    let received: String = r.try_get("received_on")?;
+    let asked: String = r.try_get("category_asked")?;
+    let stage: String = r.try_get("stage")?;
+    let refused_at: Option<String> = r.try_get("refused_at")?;
+    let decided: Option<String> = r.try_get("decided_category")?;
+    Ok(Case {
+        id: r.try_get("id")?,
+        household_id: r.try_get("household_id")?,
+        village_id: r.try_get("village_id")?,
+        township_id: r.try_get("township_id")?,
+        group_name: r.try_get("group_name")?,
+        channel: code(ApplicationChannel::parse(&channel))?,
+        complaint_id: r.try_get("complaint_id")?,
+        received_on: date(&received)?,
+        category_asked: code(AidCategory::parse(&asked))?,
+        stage: code(Stage::parse(&stage))?,
+        refused_at: refused_at
+            .as_deref()
+            .map(Stage::parse)
+            .transpose()
+            .map_err(|e| AppError::internal("stored code", e))?,
+        refusal_reason: r.try_get("refusal_reason")?,
+        near_relative: r.try_get::<i64, _>("near_relative")? != 0,
+        decided_category: decided
+            .as_deref()
+            .map(AidCategory::parse)
+            .transpose()
+            .map_err(|e| AppError::internal("stored code", e))?,
+        decided_class: r.try_get("decided_class")?,
+        decided_fen: r.try_get("decided_fen")?,
+        review_batch_id: r.try_get("review_batch_id")?,
+        approval_batch_id: r.try_get("approval_batch_id")?,
+        decided_at: r.try_get("decided_at")?,
+        created_at: r.try_get("created_at")?,
+        stage_since: r.try_get("stage_since")?,
+        applicant: r.try_get("applicant")?,
+        persons: r.try_get("persons")?,
+    })
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert(conn: &mut AnyConnection, c: &NewCase<'_>, now: i64) -> AppResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO cases (household_id, village_id, township_id, group_name, channel,
+            complaint_id, received_on, category_asked, stage, near_relative, created_by,
+            created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'received', $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(c.household_id)
+    .bind(c.village_id)
+    .bind(c.township_id)
+    .bind(c.group_name)
+    .bind(c.channel.as_str())
+    .bind(c.complaint_id)
+    .bind(c.received_on.to_string())
+    .bind(c.category_asked.as_str())
+    .bind(i64::from(c.near_relative))
+    .bind(c.created_by)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get(0)?)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert_member(
+    conn: &mut AnyConnection,
+    case_id: i64,
+    seq: i64,
+    m: &Member,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO case_members (case_id, seq, name, relation, id_number, disability_grade,
+            serious_illness) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(case_id)
+    .bind(seq)
+    .bind(&m.name)
+    .bind(m.relation.as_str())
+    .bind(&m.id_number)
+    .bind(m.disability_grade)
+    .bind(i64::from(m.serious_illness))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a declaration and marks the case as a near-relative case.
+#[tracing::instrument(skip_all)]
+pub async fn insert_relative(
+    conn: &mut AnyConnection,
+    case_id: i64,
+    d: &RelativeDeclaration,
+    staff_id: i64,
+    now: i64,
+) -> AppResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO case_relatives (case_id, member_name, kind, related_name, related_post,
+            relation, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(&d.member_name)
+    .bind(d.kind.as_str())
+    .bind(&d.related_name)
+    .bind(&d.related_post)
+    .bind(&d.relation)
+    .bind(staff_id)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    sync_near_relative(conn, case_id).await?;
+    Ok(row.try_get(0)?)
+}
+
+/// Removes a declaration of this case; false when there is none with that id.
+#[tracing::instrument(skip_all)]
+pub async fn delete_relative(conn: &mut AnyConnection, case_id: i64, id: i64) -> AppResult<bool> {
+    let res = sqlx::query("DELETE FROM case_relatives WHERE id = $1 AND case_id = $2")
+        .bind(id)
+        .bind(case_id)
+        .execute(&mut *conn)
+        .await?;
+    sync_near_relative(conn, case_id).await?;
+    Ok(res.rows_affected() == 1)
+}
+
+async fn sync_near_relative(conn: &mut AnyConnection, case_id: i64) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE cases SET near_relative = CASE WHEN EXISTS
+            (SELECT 1 FROM case_relatives r WHERE r.case_id = cases.id) THEN 1 ELSE 0 END
+         WHERE id = $1",
+    )
+    .bind(case_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn get(db: &Db, id: i64) -> AppResult<Option<Case>> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(case_from_row).transpose()
+}
+
+/// Which cases a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub scope: Scope,
+    pub village_id: Option<i64>,
+    pub stage: Option<Stage>,
+    /// Only cases on this 审核/审批 list.
+    pub batch_id: Option<i64>,
+}
+
+/// Cases in scope, oldest stage first (what waits longest comes first).
+#[tracing::instrument(skip_all)]
+pub async fn list(db: &Db, f: &CaseFilter, limit: i64) -> AppResult<Vec<Case>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {CASE_COLS} FROM cases c
+         WHERE {} AND ($1 IS NULL OR c.village_id = $1)
+           AND ($2 IS NULL OR c.stage = $2)
+           AND ($3 IS NULL OR c.review_batch_id = $3 OR c.approval_batch_id = $3)
+         ORDER BY stage_since, c.id LIMIT $4",
+        scope_condition(&f.scope, "c.township_id")
+    )))
+    .bind(f.village_id)
+    .bind(f.stage.map(|s| s.as_str()))
+    .bind(f.batch_id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(case_from_row).collect()
+}
+
+/// Enrolled cases of a village that no standing list carries yet (they join the next one).
+#[tracing::instrument(skip_all)]
+pub async fn enrolled_not_on_standing(db: &Db, village_id: i64) -> AppResult<Vec<Case>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {CASE_COLS} FROM cases c
+         WHERE c.village_id = $1 AND c.stage = 'enrolled' AND NOT EXISTS (
+            SELECT 1 FROM batch_entries e JOIN batches b ON b.id = e.batch_id
+            WHERE e.case_id = c.id AND b.kind = 'standing' AND b.state <> 'withdrawn')
+         ORDER BY c.id"
+    )))
+    .bind(village_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(case_from_row).collect()
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn members(db: &Db, case_id: i64) -> AppResult<Vec<Member>> {
+    let rows = sqlx::query(
+        "SELECT name, relation, id_number, disability_grade, serious_illness FROM case_members
+         WHERE case_id = $1 ORDER BY seq",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let relation: String = r.try_get("relation")?;
+            Ok(Member {
+                name: r.try_get("name")?,
+                relation: code(Relation::parse(&relation))?,
+                id_number: r.try_get("id_number")?,
+                disability_grade: r.try_get("disability_grade")?,
+                serious_illness: r.try_get::<i64, _>("serious_illness")? != 0,
+            })
+        })
+        .collect()
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn relatives(db: &Db, case_id: i64) -> AppResult<Vec<RelativeDeclaration>> {
+    let rows = sqlx::query(
+        "SELECT id, member_name, kind, related_name, related_post, relation FROM case_relatives
+         WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let kind: String = r.try_get("kind")?;
+            Ok(RelativeDeclaration {
+                id: r.try_get("id")?,
+                member_name: r.try_get("member_name")?,
+                kind: code(RelativeOf::parse(&kind))?,
+                related_name: r.try_get("related_name")?,
+                related_post: r.try_get("related_post")?,
+                relation: r.try_get("relation")?,
+            })
+        })
+        .collect()
+}
+
+/// An evidence file's description (not its bytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub id: i64,
+    pub content_type: String,
+    pub file_name: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub uploaded_at: i64,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn evidence(db: &Db, case_id: i64) -> AppResult<Vec<Evidence>> {
+    let rows = sqlx::query(
+        "SELECT e.id, e.content_type, e.file_name, e.size, e.sha256, st.display_name, e.uploaded_at
+         FROM evidence_files e JOIN staff st ON st.id = e.uploaded_by
+         WHERE e.case_id = $1 ORDER BY e.id",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Evidence {
+                id: r.try_get(0)?,
+                content_type: r.try_get(1)?,
+                file_name: r.try_get(2)?,
+                size: r.try_get(3)?,
+                sha256: r.try_get(4)?,
+                uploaded_by: r.try_get(5)?,
+                uploaded_at: r.try_get(6)?,
+            })
+        })
+        .collect()
+}
+
+/// One evidence file of a case: (content type, file name, bytes).
+#[tracing::instrument(skip_all)]
+pub async fn evidence_file(
+    db: &Db,
+    case_id: i64,
+    file_id: i64,
+) -> AppResult<Option<(String, String, Vec<u8>)>> {
+    let row = sqlx::query(
+        "SELECT content_type, file_name, data FROM evidence_files WHERE id = $1 AND case_id = $2",
+    )
+    .bind(file_id)
+    .bind(case_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    match row {
+        Some(r) => Ok(Some((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,244 @@
+//! Signed steps of a case (each moves its stage only from the stage it was read at), the township's
+//! decision and refusal, and review meetings.
+
+use super::*;
+
+/// A step to record.
+pub struct NewStep<'a> {
+    pub action: CaseAction,
+    pub from: Stage,
+    pub to: Stage,
+    pub happened_on: NaiveDate,
+    pub body: &'a str,
+    /// Structured details (JSON object).
+    pub details: &'a str,
+    pub meeting_id: Option<i64>,
+    pub recorded_by: i64,
+    /// The named staff who signed it.
+    pub signers: &'a [i64],
+}
+
+/// Records a step and moves the case from `from` to `to` — only if it is still at `from` (no
+/// lost updates when two officers act at once). Returns `None`, changing nothing, otherwise.
+#[tracing::instrument(skip_all, fields(action = s.action.as_str()))]
+pub async fn record_step(
+    conn: &mut AnyConnection,
+    case_id: i64,
+    s: &NewStep<'_>,
+    now: i64,
+) -> AppResult<Option<i64>> {
+    let moved =
+        sqlx::query("UPDATE cases SET stage = $1, updated_at = $2 WHERE id = $3 AND stage = $4")
+            .bind(s.to.as_str())
+            .bind(now)
+            .bind(case_id)
+            .bind(s.from.as_str())
+            .execute(&mut *conn)
+            .await?;
+    if moved.rows_affected() != 1 {
+        return Ok(None);
+    }
+    let row = sqlx::query(
+        "INSERT INTO case_steps (case_id, action, stage_from, stage_to, happened_on, body, details,
+            meeting_id, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(s.action.as_str())
+    .bind(s.from.as_str())
+    .bind(s.to.as_str())
+    .bind(s.happened_on.to_string())
+    .bind(s.body)
+    .bind(s.details)
+    .bind(s.meeting_id)
+    .bind(s.recorded_by)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let step_id: i64 = row.try_get(0)?;
+    let mut signers = s.signers.to_vec();
+    signers.sort_unstable();
+    signers.dedup();
+    for staff_id in signers {
+        sqlx::query("INSERT INTO case_step_signers (step_id, staff_id) VALUES ($1, $2)")
+            .bind(step_id)
+            .bind(staff_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(Some(step_id))
+}
+
+/// A recorded step, with the names of who recorded and who signed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepRow {
+    pub id: i64,
+    pub action: CaseAction,
+    pub from: Stage,
+    pub to: Stage,
+    pub happened_on: NaiveDate,
+    pub body: String,
+    pub details: String,
+    pub meeting_id: Option<i64>,
+    pub recorded_by: String,
+    pub recorded_at: i64,
+    /// (staff id, display name) of each signer.
+    pub signers: Vec<(i64, String)>,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn steps(db: &Db, case_id: i64) -> AppResult<Vec<StepRow>> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.action, s.stage_from, s.stage_to, s.happened_on, s.body, s.details,
+            s.meeting_id, st.display_name, s.recorded_at
+         FROM case_steps s JOIN staff st ON st.id = s.recorded_by
+         WHERE s.case_id = $1 ORDER BY s.id",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let signers = sqlx::query(
+        "SELECT g.step_id, g.staff_id, st.display_name FROM case_step_signers g
+         JOIN case_steps s ON s.id = g.step_id JOIN staff st ON st.id = g.staff_id
+         WHERE s.case_id = $1 ORDER BY g.step_id, st.display_name",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        let action: String = r.try_get("action")?;
+        let from: String = r.try_get("stage_from")?;
+        let to: String = r.try_get("stage_to")?;
+        let on: String = r.try_get("happened_on")?;
+        let mut names = Vec::new();
+        for g in &signers {
+            if g.try_get::<i64, _>("step_id")? == id {
+                names.push((g.try_get("staff_id")?, g.try_get("display_name")?));
+            }
+        }
+        out.push(StepRow {
+            id,
+            action: code(CaseAction::parse(&action))?,
+            from: code(Stage::parse(&from))?,
+            to: code(Stage::parse(&to))?,
+            happened_on: date(&on)?,
+            body: r.try_get("body")?,
+            details: r.try_get("details")?,
+            meeting_id: r.try_get("meeting_id")?,
+            recorded_by: r.try_get("display_name")?,
+            recorded_at: r.try_get("recorded_at")?,
+            signers: names,
+        });
+    }
+    Ok(out)
+}
+
+/// Who signed the household visit of a case (the staff ids of its latest survey step).
+#[tracing::instrument(skip_all)]
+pub async fn survey_visitors(db: &Db, case_id: i64) -> AppResult<Vec<i64>> {
+    let rows = sqlx::query(
+        "SELECT g.staff_id FROM case_step_signers g WHERE g.step_id =
+            (SELECT MAX(s.id) FROM case_steps s WHERE s.case_id = $1
+               AND s.action IN ('survey_eligible', 'survey_ineligible'))",
+    )
+    .bind(case_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
+/// The township's decision on a case (拟同意).
+#[tracing::instrument(skip_all)]
+pub async fn set_decision(
+    conn: &mut AnyConnection,
+    case_id: i64,
+    category: AidCategory,
+    class: Option<i64>,
+    monthly_fen: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE cases SET decided_category = $1, decided_class = $2, decided_fen = $3 WHERE id = $4",
+    )
+    .bind(category.as_str())
+    .bind(class)
+    .bind(monthly_fen)
+    .bind(case_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Ends a case refused at `at`, with the reason for the written notice.
+#[tracing::instrument(skip_all)]
+pub async fn set_refused(
+    conn: &mut AnyConnection,
+    case_id: i64,
+    at: Stage,
+    reason: &str,
+    now: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE cases SET refused_at = $1, refusal_reason = $2, decided_at = COALESCE(decided_at, $3)
+         WHERE id = $4",
+    )
+    .bind(at.as_str())
+    .bind(reason)
+    .bind(now)
+    .bind(case_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records when the county approved (the decision for "days to decision").
+#[tracing::instrument(skip_all)]
+pub async fn set_decided_at(conn: &mut AnyConnection, case_id: i64, now: i64) -> AppResult<()> {
+    sqlx::query("UPDATE cases SET decided_at = COALESCE(decided_at, $1) WHERE id = $2")
+        .bind(now)
+        .bind(case_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// A review meeting (研判会) of a township.
+#[tracing::instrument(skip_all)]
+pub async fn insert_meeting(
+    conn: &mut AnyConnection,
+    township_id: i64,
+    held_on: NaiveDate,
+    attendees: &str,
+    recorded_by: i64,
+    now: i64,
+) -> AppResult<i64> {
+    let row = sqlx::query(
+        "INSERT INTO review_meetings (township_id, held_on, attendees, recorded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(township_id)
+    .bind(held_on.to_string())
+    .bind(attendees)
+    .bind(recorded_by)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get(0)?)
+}
+
+/// A meeting's date and attendees.
+#[tracing::instrument(skip_all)]
+pub async fn meeting(db: &Db, id: i64) -> AppResult<Option<(NaiveDate, String)>> {
+    let row = sqlx::query("SELECT held_on, attendees FROM review_meetings WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    match row {
+        Some(r) => {
+            let on: String = r.try_get(0)?;
+            Ok(Some((date(&on)?, r.try_get(1)?)))
+        }
+        None => Ok(None),
+    }
+}
