@@ -300,58 +300,28 @@ pub(super) async fn load_cases(
                 .unwrap_or((county, county));
             let approval = list.kind == BatchKind::Approval;
             if approval {
-                // Through the 审核 stage (its list is not part of the demo) to the 审批 list.
-                ctx.step(
-                    id,
-                    &mut stage,
-                    CaseAction::PublishReview,
-                    received + Duration::days(14),
-                    "",
-                    &[a],
-                    None,
-                )
-                .await?;
-                ctx.step(
-                    id,
-                    &mut stage,
-                    CaseAction::CountyCheck,
-                    received + Duration::days(18),
-                    "县民政局入户核查，情况属实。",
-                    &[county],
-                    None,
-                )
-                .await?;
-                ctx.step(
-                    id,
-                    &mut stage,
-                    CaseAction::CountyApprove,
-                    received + Duration::days(23),
-                    "",
-                    &[county],
-                    None,
-                )
-                .await?;
-                cdb::set_decided_at(ctx.tx, id, ctx.epoch(received + Duration::days(23))).await?;
-                ctx.step(
-                    id,
-                    &mut stage,
-                    CaseAction::PublishApproval,
-                    received + Duration::days(35),
-                    "",
-                    &[county],
-                    None,
-                )
-                .await?;
-                ctx.step(
-                    id,
-                    &mut stage,
-                    CaseAction::Enroll,
-                    received + Duration::days(43),
-                    "",
-                    &[county],
-                    None,
-                )
-                .await?;
+                // Through the 审核 stage (its list is not part of the demo) to the 审批 list:
+                // (step, days after the application, note, who signed).
+                let path = [
+                    (CaseAction::PublishReview, 14, "", a),
+                    (
+                        CaseAction::CountyCheck,
+                        18,
+                        "县民政局入户核查，情况属实。",
+                        county,
+                    ),
+                    (CaseAction::CountyApprove, 23, "", county),
+                    (CaseAction::PublishApproval, 35, "", county),
+                    (CaseAction::Enroll, 43, "", county),
+                ];
+                for (action, days, body, signer) in path {
+                    let on = received + Duration::days(days);
+                    ctx.step(id, &mut stage, action, on, body, &[signer], None)
+                        .await?;
+                    if action == CaseAction::CountyApprove {
+                        cdb::set_decided_at(ctx.tx, id, ctx.epoch(on)).await?;
+                    }
+                }
             } else {
                 let published = today - Duration::days(if list.window_closed { 12 } else { 2 });
                 ctx.step(

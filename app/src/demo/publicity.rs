@@ -26,6 +26,34 @@ fn entry_of<'a>(
     }
 }
 
+/// Marks a demo list published at `at` (as its village board would have seen it).
+async fn publish_at(tx: &mut sqlx::AnyConnection, id: i64, at: i64) -> crate::error::AppResult<()> {
+    use crate::domain::BatchState;
+    crate::db::publicity::set_state(tx, id, BatchState::Draft, BatchState::Published, None, at)
+        .await?;
+    Ok(())
+}
+
+/// A 审核/审批 list of `households`, each new at its own amount, published at `at`. Returns
+/// its id and its entries as (entry id, household id).
+async fn case_list(
+    tx: &mut sqlx::AnyConnection,
+    batch: &crate::db::publicity::NewBatch,
+    households: &[(i64, DemoHousehold)],
+    now: i64,
+    at: i64,
+) -> crate::error::AppResult<(i64, Vec<(i64, i64)>)> {
+    use crate::db::publicity as pdb;
+    let id = pdb::insert_batch(tx, batch, now).await?;
+    let mut entries = Vec::new();
+    for (hid, h) in households {
+        let new = entry_of(h, *hid, h.monthly_fen, crate::domain::ChangeKind::New);
+        entries.push((pdb::insert_entry(tx, id, &new).await?, *hid));
+    }
+    publish_at(tx, id, at).await?;
+    Ok((id, entries))
+}
+
 /// A 审核/审批 list of the demo, for the case files behind it.
 pub(super) struct DemoList {
     /// Index into the villages.
@@ -87,15 +115,7 @@ pub(super) async fn load_publicity(
                 pdb::insert_entry(tx, id, &entry_of(h, *hid, h.monthly_fen, ChangeKind::Renew))
                     .await?;
             }
-            pdb::set_state(
-                tx,
-                id,
-                BatchState::Draft,
-                BatchState::Published,
-                None,
-                now - 200 * 86_400,
-            )
-            .await?;
+            publish_at(tx, id, now - 200 * 86_400).await?;
             pdb::set_state(
                 tx,
                 id,
@@ -123,67 +143,29 @@ pub(super) async fn load_publicity(
             pdb::insert_entry(tx, standing, &entry_of(h, *hid, h.monthly_fen, change)).await?;
         }
         pdb::set_previous(tx, standing, previous).await?;
-        pdb::set_state(
-            tx,
-            standing,
-            BatchState::Draft,
-            BatchState::Published,
-            None,
-            now - 30 * 86_400,
-        )
-        .await?;
+        publish_at(tx, standing, now - 30 * 86_400).await?;
         // Review publicity open now in two of every three villages.
         if i % 3 != 2 && !applicants.is_empty() {
-            let id = pdb::insert_batch(tx, &batch(BatchKind::Review, day(-2), Some(day(4))), now)
-                .await?;
-            let mut entries = Vec::new();
-            for (hid, h) in applicants {
-                let e =
-                    pdb::insert_entry(tx, id, &entry_of(h, *hid, h.monthly_fen, ChangeKind::New))
-                        .await?;
-                entries.push((e, *hid));
-            }
+            let review = batch(BatchKind::Review, day(-2), Some(day(4)));
+            let (batch_id, entries) =
+                case_list(tx, &review, applicants, now, now - 2 * 86_400).await?;
             lists.push(DemoList {
                 village: i,
-                batch_id: id,
+                batch_id,
                 kind: BatchKind::Review,
                 withdrawn: false,
                 window_closed: false,
                 entries,
             });
-            pdb::set_state(
-                tx,
-                id,
-                BatchState::Draft,
-                BatchState::Published,
-                None,
-                now - 2 * 86_400,
-            )
-            .await?;
         }
         // Elsewhere a 审核公示 whose window has closed: its cases wait for the county.
         if i % 3 == 2 && !applicants.is_empty() {
-            let id = pdb::insert_batch(tx, &batch(BatchKind::Review, day(-12), Some(day(-6))), now)
-                .await?;
-            let mut entries = Vec::new();
-            for (hid, h) in applicants {
-                let e =
-                    pdb::insert_entry(tx, id, &entry_of(h, *hid, h.monthly_fen, ChangeKind::New))
-                        .await?;
-                entries.push((e, *hid));
-            }
-            pdb::set_state(
-                tx,
-                id,
-                BatchState::Draft,
-                BatchState::Published,
-                None,
-                now - 12 * 86_400,
-            )
-            .await?;
+            let review = batch(BatchKind::Review, day(-12), Some(day(-6)));
+            let (batch_id, entries) =
+                case_list(tx, &review, applicants, now, now - 12 * 86_400).await?;
             lists.push(DemoList {
                 village: i,
-                batch_id: id,
+                batch_id,
                 kind: BatchKind::Review,
                 withdrawn: false,
                 window_closed: true,
@@ -192,36 +174,18 @@ pub(super) async fn load_publicity(
         }
         // An approval list whose window has ended, in every other village.
         if i % 2 == 0 {
-            let id = pdb::insert_batch(
-                tx,
-                &batch(BatchKind::Approval, day(-40), Some(day(-34))),
-                now,
-            )
-            .await?;
-            let mut entries = Vec::new();
-            for (hid, h) in current.iter().take(2) {
-                let e =
-                    pdb::insert_entry(tx, id, &entry_of(h, *hid, h.monthly_fen, ChangeKind::New))
-                        .await?;
-                entries.push((e, *hid));
-            }
+            let approval = batch(BatchKind::Approval, day(-40), Some(day(-34)));
+            let first_two = &current[..current.len().min(2)];
+            let (batch_id, entries) =
+                case_list(tx, &approval, first_two, now, now - 40 * 86_400).await?;
             lists.push(DemoList {
                 village: i,
-                batch_id: id,
+                batch_id,
                 kind: BatchKind::Approval,
                 withdrawn: false,
                 window_closed: false,
                 entries,
             });
-            pdb::set_state(
-                tx,
-                id,
-                BatchState::Draft,
-                BatchState::Published,
-                None,
-                now - 40 * 86_400,
-            )
-            .await?;
         }
         // One withdrawn list, with its public reason.
         if code.as_str() == "530621103202" {
@@ -244,15 +208,7 @@ pub(super) async fn load_publicity(
                     entries: vec![(e, *hid)],
                 });
             }
-            pdb::set_state(
-                tx,
-                id,
-                BatchState::Draft,
-                BatchState::Published,
-                None,
-                now - 20 * 86_400,
-            )
-            .await?;
+            publish_at(tx, id, now - 20 * 86_400).await?;
             pdb::set_state(
                 tx,
                 id,
