@@ -366,6 +366,32 @@ fn carried_over(
     }
 }
 
+/// The current standing list's recipients as the next list carries them over ([`carried_over`]);
+/// those it stopped are not carried.
+fn renewals<'a>(
+    current: &'a [pdb::StaffEntry],
+    households: &std::collections::HashMap<i64, rdb::StandingState>,
+    today: chrono::NaiveDate,
+) -> Vec<CaseEntry<'a>> {
+    current
+        .iter()
+        .filter(|e| e.change != ChangeKind::Stop)
+        .map(|e| {
+            let (change, monthly_fen) = carried_over(e, households.get(&e.household_id), today);
+            CaseEntry {
+                case_id: e.case_id,
+                household_id: e.household_id,
+                head_name: &e.head_name,
+                persons: e.persons,
+                monthly_fen,
+                category: e.category,
+                aid_class: e.aid_class,
+                change,
+            }
+        })
+        .collect()
+}
+
 /// Makes next month's standing list of a village as a draft: the current standing list
 /// (renewed, or changed by a re-check: 停发, 增发, 减发) plus the households enrolled since
 /// (new). Published like any standing list.
@@ -386,23 +412,7 @@ pub async fn next_standing(
     };
     let households = rdb::standing_states(&state.db, village_id).await?;
     let today = today_cst();
-    let renewed: Vec<CaseEntry<'_>> = current
-        .iter()
-        .filter(|e| e.change != ChangeKind::Stop)
-        .map(|e| {
-            let (change, monthly_fen) = carried_over(e, households.get(&e.household_id), today);
-            CaseEntry {
-                case_id: e.case_id,
-                household_id: e.household_id,
-                head_name: &e.head_name,
-                persons: e.persons,
-                monthly_fen,
-                category: e.category,
-                aid_class: e.aid_class,
-                change,
-            }
-        })
-        .collect();
+    let renewed = renewals(&current, &households, today);
     // A household enrolled since that is on the list already (an entry made by hand before the
     // case file existed) is carried over, not listed twice.
     let listed: std::collections::HashSet<i64> = current.iter().map(|e| e.household_id).collect();

@@ -35,23 +35,8 @@ pub enum Input {
     Reject {
         reason: String,
     },
-    Survey {
-        visited_on: NaiveDate,
-        visitors: Vec<i64>,
-        income: String,
-        assets: String,
-        living: String,
-        /// `None`: eligible; `Some(reason)`: not eligible.
-        refusal: Option<String>,
-    },
-    VillageReview {
-        held_on: NaiveDate,
-        /// The drawn panel (a draw's row id) that held the review.
-        panel: i64,
-        votes_for: i64,
-        votes_against: i64,
-        remarks: String,
-    },
+    Survey(SurveyInput),
+    VillageReview(ReviewInput),
     CountyCheck {
         checked_on: NaiveDate,
         findings: String,
@@ -60,6 +45,29 @@ pub enum Input {
         /// `None`: approve; `Some(reason)`: refuse.
         refusal: Option<String>,
     },
+}
+
+/// A household visit (入户调查) as its form gives it.
+#[derive(Debug, Clone)]
+pub struct SurveyInput {
+    pub visited_on: NaiveDate,
+    pub visitors: Vec<i64>,
+    pub income: String,
+    pub assets: String,
+    pub living: String,
+    /// `None`: eligible; `Some(reason)`: not eligible.
+    pub refusal: Option<String>,
+}
+
+/// A village review (民主评议) as its form gives it.
+#[derive(Debug, Clone)]
+pub struct ReviewInput {
+    pub held_on: NaiveDate,
+    /// The drawn panel (a draw's row id) that held the review.
+    pub panel: i64,
+    pub votes_for: i64,
+    pub votes_against: i64,
+    pub remarks: String,
 }
 
 impl Input {
@@ -227,111 +235,206 @@ pub async fn perform(
     input: Input,
 ) -> AppResult<Result<(), Msg>> {
     staff.require_village(input.perm(), case.township_id, case.village_id)?;
+    match check_input(state, staff, case, input).await? {
+        Ok(checked) => record(state, staff, case, checked).await,
+        Err(msg) => Ok(Err(msg)),
+    }
+}
+
+/// A step as checked, ready to be recorded.
+struct Checked {
+    action: CaseAction,
+    body: String,
+    happened_on: NaiveDate,
+    signers: Vec<i64>,
+    details: serde_json::Value,
+}
+
+impl Checked {
+    /// A step taken today, signed by the one who records it.
+    fn today(staff: &StaffCtx, action: CaseAction, body: String) -> Checked {
+        Checked {
+            action,
+            body,
+            happened_on: today_cst(),
+            signers: vec![staff.staff.id],
+            details: json!({}),
+        }
+    }
+}
+
+/// `yes` without a reason, or `no` with the reason given (2–500 characters).
+fn with_reason(
+    refusal: Option<String>,
+    yes: CaseAction,
+    no: CaseAction,
+) -> Result<(CaseAction, String), Msg> {
+    match refusal {
+        None => Ok((yes, String::new())),
+        Some(r) => reason(&r).map(|r| (no, r)).ok_or(Msg::GateReason),
+    }
+}
+
+/// Checks a step's form against the case and the rules. `Err(msg)`: why it cannot be taken.
+async fn check_input(
+    state: &AppState,
+    staff: &StaffCtx,
+    case: &Case,
+    input: Input,
+) -> AppResult<Result<Checked, Msg>> {
     let today = today_cst();
-    let me = staff.staff.id;
-    let mut signers = vec![me];
-    let mut happened_on = today;
-    let mut details = json!({});
-    let (action, body) = match input {
-        Input::Accept => (CaseAction::Accept, String::new()),
-        Input::Reject { reason: r } => match reason(&r) {
-            Some(r) => (CaseAction::Reject, r),
-            None => return Ok(Err(Msg::GateReason)),
-        },
-        Input::Survey {
-            visited_on,
-            visitors,
-            income,
-            assets,
-            living,
-            refusal,
-        } => {
-            let findings = [income.trim(), assets.trim(), living.trim()].join(" ");
-            let survey = Survey {
-                visited_on,
-                visitors: visitors.clone(),
-                findings: findings.trim().to_owned(),
-                evidence_files: cdb::evidence(&state.db, case.id).await?.len(),
-            };
-            if let Err(e) = check_survey(&survey, today) {
-                return Ok(Err(gate(e)));
-            }
-            let county = regions::county_of(&state.db, Some(case.township_id)).await?;
-            for v in &visitors {
-                match staff_db::by_id(&state.db, *v).await? {
-                    Some(s) if may_visit(&s, case.township_id, county) => {}
-                    _ => return Err(AppError::Forbidden),
-                }
-            }
-            signers = visitors;
-            happened_on = visited_on;
-            details = json!({ "income": income.trim(), "assets": assets.trim(), "living": living.trim() });
-            match refusal {
-                None => (CaseAction::SurveyEligible, String::new()),
-                Some(r) => match reason(&r) {
-                    Some(r) => (CaseAction::SurveyIneligible, r),
-                    None => return Ok(Err(Msg::GateReason)),
-                },
-            }
-        }
-        Input::VillageReview {
-            held_on,
-            panel,
-            votes_for,
-            votes_against,
-            remarks,
-        } => {
-            if votes_for < 0 || votes_against < 0 || votes_for + votes_against < 1 {
-                return Ok(Err(Msg::GateReviewIncomplete));
-            }
-            let present = match panel_for(state, case, panel).await? {
-                Ok(names) => names,
-                Err(e) => return Ok(Err(gate(e))),
-            };
-            if votes_for + votes_against > present.len() as i64 {
-                return Ok(Err(Msg::GateVotesExceedPanel));
-            }
-            let present = present.join("、");
-            if held_on > today {
-                return Ok(Err(Msg::GateDateFuture));
-            }
-            happened_on = held_on;
-            details = json!({ "panel": panel, "present": present, "for": votes_for, "against": votes_against });
-            (CaseAction::VillageReview, remarks.trim().to_owned())
-        }
+    Ok(match input {
+        Input::Accept => Ok(Checked::today(staff, CaseAction::Accept, String::new())),
+        Input::Reject { reason: r } => reason(&r)
+            .map(|r| Checked::today(staff, CaseAction::Reject, r))
+            .ok_or(Msg::GateReason),
+        Input::Survey(survey) => return check_survey_input(state, case, survey).await,
+        Input::VillageReview(review) => return check_review(state, staff, case, review).await,
         Input::CountyCheck {
             checked_on,
             findings,
         } => {
             if findings.trim().chars().count() < 2 {
-                return Ok(Err(Msg::GateFindings));
+                Err(Msg::GateFindings)
+            } else if checked_on > today {
+                Err(Msg::GateDateFuture)
+            } else {
+                let body = findings.trim().to_owned();
+                let mut checked = Checked::today(staff, CaseAction::CountyCheck, body);
+                checked.happened_on = checked_on;
+                Ok(checked)
             }
-            if checked_on > today {
-                return Ok(Err(Msg::GateDateFuture));
-            }
-            happened_on = checked_on;
-            (CaseAction::CountyCheck, findings.trim().to_owned())
         }
         Input::CountyDecide { refusal } => {
-            if case.stage != Stage::InReviewPublicity {
-                return Ok(Err(Msg::GateWrongStage));
-            }
-            let facts = match county_facts(state, staff, case).await? {
-                Ok(f) => f,
-                Err(e) => return Ok(Err(gate(e))),
-            };
-            if let Err(e) = check_county(&facts) {
-                return Ok(Err(gate(e)));
-            }
-            match refusal {
-                None => (CaseAction::CountyApprove, String::new()),
-                Some(r) => match reason(&r) {
-                    Some(r) => (CaseAction::CountyRefuse, r),
-                    None => return Ok(Err(Msg::GateReason)),
-                },
-            }
+            return check_decision(state, staff, case, refusal).await
         }
+    })
+}
+
+/// A household visit: its findings and date, and visitors who may sign it (else 403).
+async fn check_survey_input(
+    state: &AppState,
+    case: &Case,
+    input: SurveyInput,
+) -> AppResult<Result<Checked, Msg>> {
+    let SurveyInput {
+        visited_on,
+        visitors,
+        income,
+        assets,
+        living,
+        refusal,
+    } = input;
+    let findings = [income.trim(), assets.trim(), living.trim()].join(" ");
+    let survey = Survey {
+        visited_on,
+        visitors: visitors.clone(),
+        findings: findings.trim().to_owned(),
+        evidence_files: cdb::evidence(&state.db, case.id).await?.len(),
     };
+    if let Err(e) = check_survey(&survey, today_cst()) {
+        return Ok(Err(gate(e)));
+    }
+    let county = regions::county_of(&state.db, Some(case.township_id)).await?;
+    for v in &visitors {
+        match staff_db::by_id(&state.db, *v).await? {
+            Some(s) if may_visit(&s, case.township_id, county) => {}
+            _ => return Err(AppError::Forbidden),
+        }
+    }
+    let (action, body) = match with_reason(
+        refusal,
+        CaseAction::SurveyEligible,
+        CaseAction::SurveyIneligible,
+    ) {
+        Ok(step) => step,
+        Err(msg) => return Ok(Err(msg)),
+    };
+    Ok(Ok(Checked {
+        action,
+        body,
+        happened_on: visited_on,
+        signers: visitors,
+        details: json!({ "income": income.trim(), "assets": assets.trim(), "living": living.trim() }),
+    }))
+}
+
+/// A village review: held by a panel drawn for the case's village, with no more votes than
+/// members present, on a day that has come.
+async fn check_review(
+    state: &AppState,
+    staff: &StaffCtx,
+    case: &Case,
+    input: ReviewInput,
+) -> AppResult<Result<Checked, Msg>> {
+    let ReviewInput {
+        held_on,
+        panel,
+        votes_for,
+        votes_against,
+        remarks,
+    } = input;
+    if votes_for < 0 || votes_against < 0 || votes_for + votes_against < 1 {
+        return Ok(Err(Msg::GateReviewIncomplete));
+    }
+    let present = match panel_for(state, case, panel).await? {
+        Ok(names) => names,
+        Err(e) => return Ok(Err(gate(e))),
+    };
+    if votes_for + votes_against > present.len() as i64 {
+        return Ok(Err(Msg::GateVotesExceedPanel));
+    }
+    let present = present.join("、");
+    if held_on > today_cst() {
+        return Ok(Err(Msg::GateDateFuture));
+    }
+    let mut checked = Checked::today(staff, CaseAction::VillageReview, remarks.trim().to_owned());
+    checked.happened_on = held_on;
+    checked.details =
+        json!({ "panel": panel, "present": present, "for": votes_for, "against": votes_against });
+    Ok(Ok(checked))
+}
+
+/// The county's decision: only once the 审核 list is out, and only when what the county must
+/// have done first (checks, spot-check, objections) is done.
+async fn check_decision(
+    state: &AppState,
+    staff: &StaffCtx,
+    case: &Case,
+    refusal: Option<String>,
+) -> AppResult<Result<Checked, Msg>> {
+    if case.stage != Stage::InReviewPublicity {
+        return Ok(Err(Msg::GateWrongStage));
+    }
+    let facts = match county_facts(state, staff, case).await? {
+        Ok(f) => f,
+        Err(e) => return Ok(Err(gate(e))),
+    };
+    if let Err(e) = check_county(&facts) {
+        return Ok(Err(gate(e)));
+    }
+    Ok(
+        with_reason(refusal, CaseAction::CountyApprove, CaseAction::CountyRefuse)
+            .map(|(action, body)| Checked::today(staff, action, body)),
+    )
+}
+
+/// Records a checked step in one transaction: the step (only if the case is still where it was
+/// read; else nothing changes), a refusal's written notice, the county's decision date, and an
+/// audit entry.
+async fn record(
+    state: &AppState,
+    staff: &StaffCtx,
+    case: &Case,
+    checked: Checked,
+) -> AppResult<Result<(), Msg>> {
+    let Checked {
+        action,
+        body,
+        happened_on,
+        signers,
+        details,
+    } = checked;
     let Ok(to) = step(case.stage, action) else {
         return Ok(Err(Msg::GateWrongStage));
     };
@@ -354,7 +457,7 @@ pub async fn perform(
         body: &body,
         details: &details,
         meeting_id: None,
-        recorded_by: me,
+        recorded_by: staff.staff.id,
         signers: &signers,
     };
     if cdb::record_step(&mut tx, case.id, &new, now)
@@ -370,20 +473,34 @@ pub async fn perform(
     if action == CaseAction::CountyApprove {
         cdb::set_decided_at(&mut tx, case.id, now).await?;
     }
+    log_step(&mut tx, staff, case, action, String::new(), now).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// A case step's audit entry, and the case's public pages marked as changed, in the step's
+/// transaction.
+async fn log_step(
+    tx: &mut crate::db::tx::Tx,
+    staff: &StaffCtx,
+    case: &Case,
+    action: CaseAction,
+    detail: String,
+    now: i64,
+) -> AppResult<()> {
     let entry = staff.audit(
         action.audit_name(),
         "case",
         Some(case.id.to_string()),
         Some(case.township_id),
-        String::new(),
+        detail,
     );
-    audit::record(&mut tx, &entry, now).await?;
+    audit::record(tx, &entry, now).await?;
     tx.changed(Change::Case {
         village: case.village_id,
         township: case.township_id,
     });
-    tx.commit().await?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// One case's decision at a review meeting.
@@ -393,20 +510,14 @@ pub struct MeetingDecision {
     pub decision: TownshipDecision,
 }
 
-/// Records a township review meeting (研判会) and its decisions on many cases, all or nothing.
-/// `Ok(Err((case id, msg)))`: a case could not be decided (nothing was saved).
-pub async fn record_meeting(
+/// The cases a meeting decides, each with its step, once every one may be decided: in the
+/// meeting's township (else 403), at a stage the step can follow, visited by two, and with a
+/// complete decision. `Err((case id, msg))`: the first that may not.
+async fn decidable(
     state: &AppState,
-    staff: &StaffCtx,
     township_id: i64,
-    held_on: NaiveDate,
-    attendees: &str,
     decisions: &[MeetingDecision],
-) -> AppResult<Result<i64, (i64, Msg)>> {
-    staff.require(Perm::ProcessCases, Some(township_id))?;
-    if held_on > today_cst() {
-        return Ok(Err((0, Msg::GateDateFuture)));
-    }
+) -> AppResult<Result<Vec<(Case, CaseAction)>, (i64, Msg)>> {
     let mut cases = Vec::with_capacity(decisions.len());
     for d in decisions {
         let case = cdb::get(&state.db, d.case_id)
@@ -439,6 +550,27 @@ pub async fn record_meeting(
         }
         cases.push((case, action));
     }
+    Ok(Ok(cases))
+}
+
+/// Records a township review meeting (研判会) and its decisions on many cases, all or nothing.
+/// `Ok(Err((case id, msg)))`: a case could not be decided (nothing was saved).
+pub async fn record_meeting(
+    state: &AppState,
+    staff: &StaffCtx,
+    township_id: i64,
+    held_on: NaiveDate,
+    attendees: &str,
+    decisions: &[MeetingDecision],
+) -> AppResult<Result<i64, (i64, Msg)>> {
+    staff.require(Perm::ProcessCases, Some(township_id))?;
+    if held_on > today_cst() {
+        return Ok(Err((0, Msg::GateDateFuture)));
+    }
+    let cases = match decidable(state, township_id, decisions).await? {
+        Ok(cases) => cases,
+        Err(refused) => return Ok(Err(refused)),
+    };
     let prepared = notices::prepare(state, township_id, false, held_on).await?;
     let now = now_epoch();
     let me = staff.staff.id;
@@ -483,18 +615,7 @@ pub async fn record_meeting(
             return Ok(Err((case.id, Msg::GateWrongStage)));
         }
         let detail = format!("meeting={meeting}");
-        let entry = staff.audit(
-            action.audit_name(),
-            "case",
-            Some(case.id.to_string()),
-            Some(township_id),
-            detail,
-        );
-        audit::record(&mut tx, &entry, now).await?;
-        tx.changed(Change::Case {
-            village: case.village_id,
-            township: township_id,
-        });
+        log_step(&mut tx, staff, case, *action, detail, now).await?;
     }
     tx.commit().await?;
     Ok(Ok(meeting))
@@ -549,18 +670,7 @@ pub async fn declare(
     {
         return Ok(Err(Msg::GateWrongStage));
     }
-    let entry = staff.audit(
-        action.audit_name(),
-        "case",
-        Some(case.id.to_string()),
-        Some(case.township_id),
-        String::new(),
-    );
-    audit::record(&mut tx, &entry, now).await?;
-    tx.changed(Change::Case {
-        village: case.village_id,
-        township: case.township_id,
-    });
+    log_step(&mut tx, staff, case, action, String::new(), now).await?;
     tx.commit().await?;
     Ok(Ok(()))
 }
@@ -575,5 +685,23 @@ mod tests {
         assert_eq!(reason("否"), None);
         assert_eq!(reason(&"长".repeat(501)), None);
         assert_eq!(reason("第一行\n第二行").as_deref(), Some("第一行\n第二行"));
+    }
+
+    #[test]
+    fn a_refusal_needs_its_reason() {
+        let (yes, no) = (CaseAction::CountyApprove, CaseAction::CountyRefuse);
+        assert_eq!(with_reason(None, yes, no), Ok((yes, String::new())));
+        assert_eq!(
+            with_reason(Some(" 收入超过标准 ".into()), yes, no),
+            Ok((no, "收入超过标准".to_owned()))
+        );
+        assert_eq!(
+            with_reason(Some("否".into()), yes, no),
+            Err(Msg::GateReason)
+        );
+        assert_eq!(
+            with_reason(Some(String::new()), yes, no),
+            Err(Msg::GateReason)
+        );
     }
 }

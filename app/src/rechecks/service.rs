@@ -59,6 +59,55 @@ fn record_msg(e: RecordError) -> Msg {
     }
 }
 
+/// A re-check's evidence file, checked.
+struct Evidence<'a> {
+    content_type: &'static str,
+    /// As shown (no path, no control characters).
+    name: String,
+    bytes: &'a [u8],
+}
+
+/// The form's evidence file, if it has one; `Err(msg)` for a file that is not a photo or a
+/// PDF, 413 past the size limit.
+fn evidence_of<'a>(input: &Input<'a>) -> AppResult<Result<Option<Evidence<'a>>, Msg>> {
+    match input.file {
+        Some((name, bytes)) if !bytes.is_empty() => {
+            if bytes.len() > crate::web::files::MAX_BYTES {
+                return Err(AppError::TooLarge);
+            }
+            let Some(content_type) = crate::web::files::sniff(bytes) else {
+                return Ok(Err(Msg::EvidenceTypeRule));
+            };
+            Ok(Ok(Some(Evidence {
+                content_type,
+                name: crate::web::files::display_name(name),
+                bytes,
+            })))
+        }
+        _ => Ok(Ok(None)),
+    }
+}
+
+/// Keeps a re-check's evidence file, with its SHA-256, in the re-check's transaction.
+async fn keep_evidence(
+    tx: &mut sqlx::AnyConnection,
+    staff: &StaffCtx,
+    recheck_id: i64,
+    file: &Evidence<'_>,
+    now: i64,
+) -> AppResult<()> {
+    let sha256 = hex::encode(Sha256::digest(file.bytes));
+    let f = NewFile {
+        content_type: file.content_type,
+        file_name: &file.name,
+        sha256: &sha256,
+        data: file.bytes,
+        uploaded_by: staff.staff.id,
+    };
+    files::insert(tx, Owner::Recheck(recheck_id), &f, now).await?;
+    Ok(())
+}
+
 /// Records a re-check of a household on the standing list. Returns the notice issued (a stop,
 /// an adjustment, a 渐退), if any. `Ok(Err(msg))`: refused, nothing changed.
 pub async fn record(
@@ -85,17 +134,9 @@ pub async fn record(
     ) {
         return Ok(Err(record_msg(e)));
     }
-    let file = match input.file {
-        Some((name, bytes)) if !bytes.is_empty() => {
-            if bytes.len() > crate::web::files::MAX_BYTES {
-                return Err(AppError::TooLarge);
-            }
-            let Some(content_type) = crate::web::files::sniff(bytes) else {
-                return Ok(Err(Msg::EvidenceTypeRule));
-            };
-            Some((content_type, crate::web::files::display_name(name), bytes))
-        }
-        _ => None,
+    let file = match evidence_of(input)? {
+        Ok(file) => file,
+        Err(msg) => return Ok(Err(msg)),
     };
     let schedule = state.site.settings.recheck;
     let taper_until =
@@ -152,16 +193,8 @@ pub async fn record(
         now,
     )
     .await?;
-    if let Some((content_type, name, bytes)) = &file {
-        let sha256 = hex::encode(Sha256::digest(bytes));
-        let f = NewFile {
-            content_type,
-            file_name: name,
-            sha256: &sha256,
-            data: bytes,
-            uploaded_by: staff.staff.id,
-        };
-        files::insert(&mut tx, Owner::Recheck(id), &f, now).await?;
+    if let Some(file) = &file {
+        keep_evidence(&mut tx, staff, id, file, now).await?;
     }
     let mut notice = None;
     if let (Some(kind), Some(prepared)) = (notice_kind, &prepared) {

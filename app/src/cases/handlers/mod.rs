@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::cases::register::{self, Registration};
-use crate::cases::steps::{self, Input, MeetingDecision};
+use crate::cases::steps::{self, Input, MeetingDecision, ReviewInput, SurveyInput};
 use crate::cases::views::{
     CaseCard, CaseData, CaseForms, CaseListPage, CasePage, ListData, MeetingCase, MeetingPage,
     NewCaseData, NewCasePage,
@@ -351,7 +351,7 @@ fn step_input(step: &str, f: &Fields) -> Result<Input, Msg> {
         "reject" => Input::Reject {
             reason: text("reason"),
         },
-        "survey" => Input::Survey {
+        "survey" => Input::Survey(SurveyInput {
             visited_on: date(field(f, "visited_on")).ok_or(Msg::DateInvalid)?,
             visitors: f
                 .iter()
@@ -366,8 +366,8 @@ fn step_input(step: &str, f: &Fields) -> Result<Input, Msg> {
                 "ineligible" => Some(text("reason")),
                 _ => return Err(Msg::BadRequestBody),
             },
-        },
-        "village_review" => Input::VillageReview {
+        }),
+        "village_review" => Input::VillageReview(ReviewInput {
             held_on: date(field(f, "held_on")).ok_or(Msg::DateInvalid)?,
             panel: field(f, "panel")
                 .parse()
@@ -375,7 +375,7 @@ fn step_input(step: &str, f: &Fields) -> Result<Input, Msg> {
             votes_for: number("votes_for")?,
             votes_against: number("votes_against")?,
             remarks: text("remarks"),
-        },
+        }),
         "county_check" => Input::CountyCheck {
             checked_on: date(field(f, "checked_on")).ok_or(Msg::DateInvalid)?,
             findings: text("findings"),
