@@ -192,6 +192,41 @@ pub async fn earlier_copy(state: &AppState, token: &str) -> AppResult<Option<Cas
     cdb::by_form_token_hash(&state.db, &token_hash(state, token)).await
 }
 
+/// An officer logs reports for their own township only; a village assistant for their own
+/// village only (a township-wide report is not theirs to log).
+fn require_may_log(staff: &StaffCtx, township_id: i64, village_id: Option<i64>) -> AppResult<()> {
+    staff.require(Perm::LogReports, Some(township_id))?;
+    if staff.village_scope().is_some() {
+        staff.require_village(Perm::LogReports, township_id, village_id.unwrap_or(0))?;
+    }
+    Ok(())
+}
+
+/// A re-check lead for the household of the list entry a report of its own change names, with
+/// the report's text; none when the entry names no household.
+async fn lead_from_report(
+    tx: &mut crate::db::tx::Tx,
+    entry_id: i64,
+    complaint_id: i64,
+    body: &str,
+    now: i64,
+) -> AppResult<()> {
+    if let Some(h) = rdb::household_of_entry(tx, entry_id).await? {
+        let lead = rdb::NewLead {
+            household_id: h.0,
+            township_id: h.1,
+            village_id: h.2,
+            source: Source::Report,
+            lead: body,
+            comparison_id: None,
+            complaint_id: Some(complaint_id),
+        };
+        rdb::insert_lead(tx, &lead, now).await?;
+        tx.changed(Change::Statistics);
+    }
+    Ok(())
+}
+
 /// Takes in a report. `Err(Ok(msg))`: the place is unknown (a form error for the `place`
 /// field); any other failure (`Err(Err(e))`, e.g. a full disk) stored nothing.
 pub async fn submit(state: &AppState, s: Submission<'_>) -> AppResult<Result<Stored, Msg>> {
@@ -200,12 +235,7 @@ pub async fn submit(state: &AppState, s: Submission<'_>) -> AppResult<Result<Sto
         return Ok(Err(Msg::PlaceRequired));
     };
     if let Some(staff) = s.logged_by {
-        // An officer logs reports for their own township only; a village assistant for their
-        // own village only (a township-wide report is not theirs to log).
-        staff.require(Perm::LogReports, Some(township_id))?;
-        if staff.village_scope().is_some() {
-            staff.require_village(Perm::LogReports, township_id, village_id.unwrap_or(0))?;
-        }
+        require_may_log(staff, township_id, village_id)?;
     }
     let secret = state.secret.expose().as_bytes();
     let receipt = receipt_for(state, s.token);
@@ -245,22 +275,8 @@ pub async fn submit(state: &AppState, s: Submission<'_>) -> AppResult<Result<Sto
         .map_or(Actor::System, |st| Actor::Staff(st.staff.id));
     cdb::add_event(&mut tx, id, actor, EventKind::Submitted, "", now).await?;
     // A household's own report of a change or an exit: a re-check lead, in the same commit.
-    if report.category == Category::HouseholdChange {
-        if let Some(entry_id) = s.entry_id {
-            if let Some(h) = rdb::household_of_entry(&mut tx, entry_id).await? {
-                let lead = rdb::NewLead {
-                    household_id: h.0,
-                    township_id: h.1,
-                    village_id: h.2,
-                    source: Source::Report,
-                    lead: &report.body,
-                    comparison_id: None,
-                    complaint_id: Some(id),
-                };
-                rdb::insert_lead(&mut tx, &lead, now).await?;
-                tx.changed(Change::Statistics);
-            }
-        }
+    if let (Category::HouseholdChange, Some(entry_id)) = (report.category, s.entry_id) {
+        lead_from_report(&mut tx, entry_id, id, &report.body, now).await?;
     }
     if let Some(staff) = s.logged_by {
         let entry = staff.audit(
