@@ -167,6 +167,47 @@ fn mail_pair(subject: Msg, body: Msg, id: i64) -> (String, String) {
     )
 }
 
+/// Assigning a case: to active staff who handle complaints where the case is (anyone else is
+/// refused as any out-of-scope act is), never to someone the report names (a conflict of
+/// interest); the assignee is told by mail.
+async fn assign(
+    state: &AppState,
+    case: &StaffCase,
+    assignee: &str,
+    step: &mut Step<'_>,
+) -> AppResult<Result<(), Msg>> {
+    let chosen = match assignee.trim().parse::<i64>() {
+        Ok(sid) => staff_db::by_id(&state.db, sid).await?,
+        Err(_) => None,
+    };
+    let township = case.summary.township_id;
+    let county = crate::db::regions::county_of(&state.db, township).await?;
+    let Some(assignee) = chosen.filter(|s| {
+        s.active
+            && role_allows(s.role, Perm::HandleComplaints)
+            && s.covers(township, county, case.escalated)
+    }) else {
+        // Someone outside the case's scope (or no one): refused like any out-of-scope act.
+        return Err(AppError::Forbidden);
+    };
+    if cdb::named_staff(&state.db, case.summary.id)
+        .await?
+        .contains(&assignee.id)
+    {
+        return Ok(Err(Msg::ConflictOfInterest));
+    }
+    if let Some(e) = &assignee.email {
+        let (s, b) = mail_pair(
+            Msg::MailAssignedSubject,
+            Msg::MailAssignedBody,
+            case.summary.id,
+        );
+        step.staff_mail.push((e.clone(), s, b));
+    }
+    step.changes.assignee_id = Some(assignee.id);
+    Ok(Ok(()))
+}
+
 /// Reads what `action` needs from the form. `Ok(Err(msg))`: the form is incomplete (shown on
 /// the case page); `Err`: refused outright.
 pub async fn prepare<'a>(
@@ -195,34 +236,7 @@ pub async fn prepare<'a>(
             }
             Ok(())
         }
-        Action::Assign => {
-            let assignee = match form.assignee.trim().parse::<i64>() {
-                Ok(sid) => staff_db::by_id(&state.db, sid).await?,
-                Err(_) => None,
-            };
-            let township = case.summary.township_id;
-            let county = crate::db::regions::county_of(&state.db, township).await?;
-            let Some(assignee) = assignee.filter(|s| {
-                s.active
-                    && role_allows(s.role, Perm::HandleComplaints)
-                    && s.covers(township, county, case.escalated)
-            }) else {
-                // Someone outside the case's scope (or no one): refused like any out-of-scope act.
-                return Err(AppError::Forbidden);
-            };
-            if cdb::named_staff(&state.db, id)
-                .await?
-                .contains(&assignee.id)
-            {
-                return Ok(Err(Msg::ConflictOfInterest));
-            }
-            if let Some(e) = &assignee.email {
-                let (s, b) = mail_pair(Msg::MailAssignedSubject, Msg::MailAssignedBody, id);
-                step.staff_mail.push((e.clone(), s, b));
-            }
-            step.changes.assignee_id = Some(assignee.id);
-            Ok(())
-        }
+        Action::Assign => assign(state, case, &form.assignee, &mut step).await?,
         Action::RecordFindings => match Finding::parse(&form.finding) {
             Ok(finding) => {
                 let what = first_chars(form.action.trim(), 500);
