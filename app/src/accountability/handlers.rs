@@ -98,7 +98,7 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
     let townships = regions::by_level(&state.db, regions::Level::Township).await?;
     let data = load(state, &Scope::All).await?;
     if counties.len() < 2 {
-        let (rows, total) = township_rows(lang, &data, &townships, &sum(data.complaints.values()));
+        let (rows, total) = township_rows(lang, &data, &townships, &data.complaints.values().sum());
         return Ok(Stats {
             rows,
             total,
@@ -109,7 +109,12 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
     let county_level = county_totals(lang, &data, &townships, &counties);
     let total = TownshipRow {
         name: lang.t(Msg::AllCounties).to_owned(),
-        complaints: sum(data.complaints.values()).stats().public(),
+        complaints: data
+            .complaints
+            .values()
+            .sum::<ComplaintTally>()
+            .stats()
+            .public(),
         ..Default::default()
     };
     let total = roll_up(total, &county_level);
@@ -126,7 +131,8 @@ pub async fn compute(state: &AppState, lang: Lang) -> AppResult<Stats> {
     for p in &groups {
         let head = TownshipRow {
             name: p.name(lang).to_owned(),
-            complaints: sum(complaints_of_counties(&data, &townships, &p.counties))
+            complaints: complaints_of_counties(&data, &townships, &p.counties)
+                .sum::<ComplaintTally>()
                 .stats()
                 .public(),
             ..Default::default()
@@ -162,15 +168,6 @@ fn complaints_of_counties<'a>(
         .filter_map(|t| data.complaints.get(&t.id))
 }
 
-/// The sum of complaint tallies.
-fn sum<'a>(tallies: impl IntoIterator<Item = &'a ComplaintTally>) -> ComplaintTally {
-    let mut total = ComplaintTally::default();
-    for t in tallies {
-        total.add(t, 1);
-    }
-    total
-}
-
 /// One row per county, each rolled up from its townships.
 fn county_totals(
     lang: Lang,
@@ -199,7 +196,8 @@ pub async fn compute_prefecture(
     let rows = county_totals(lang, &data, &townships, counties);
     let head = TownshipRow {
         name: lang.t(Msg::CountyTotal).to_owned(),
-        complaints: sum(complaints_of_counties(&data, &townships, counties))
+        complaints: complaints_of_counties(&data, &townships, counties)
+            .sum::<ComplaintTally>()
             .stats()
             .public(),
         ..Default::default()
@@ -239,7 +237,7 @@ fn county_rows(
         .filter(|t| t.parent_id == Some(county_id))
         .cloned()
         .collect();
-    let complaints = sum(mine.iter().filter_map(|t| data.complaints.get(&t.id)));
+    let complaints = mine.iter().filter_map(|t| data.complaints.get(&t.id)).sum();
     township_rows(lang, data, &mine, &complaints)
 }
 

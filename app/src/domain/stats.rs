@@ -251,17 +251,26 @@ pub fn histogram_median(h: &std::collections::BTreeMap<i64, i64>) -> Option<f64>
     })
 }
 
-pub fn aggregate<'a>(rows: impl IntoIterator<Item = &'a ComplaintRow>) -> ComplaintStats {
-    let mut t = ComplaintTally::default();
-    for r in rows {
-        t.add(&ComplaintTally::of(r), 1);
+/// Tallies added up (of townships into a county, of counties into a prefecture …).
+impl<'a> std::iter::Sum<&'a ComplaintTally> for ComplaintTally {
+    fn sum<I: Iterator<Item = &'a ComplaintTally>>(tallies: I) -> ComplaintTally {
+        let mut total = ComplaintTally::default();
+        for t in tallies {
+            total.add(t, 1);
+        }
+        total
     }
-    t.stats()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The statistics of complaint rows, counted one by one.
+    fn aggregate<'a>(rows: impl IntoIterator<Item = &'a ComplaintRow>) -> ComplaintStats {
+        let tallies: Vec<ComplaintTally> = rows.into_iter().map(ComplaintTally::of).collect();
+        tallies.iter().sum::<ComplaintTally>().stats()
+    }
 
     fn d(m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, m, day).unwrap_or_default()
