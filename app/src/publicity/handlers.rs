@@ -17,6 +17,16 @@ use crate::web::ctx::PageCtx;
 use crate::web::format::yuan;
 use crate::web::state::AppState;
 
+/// The village of a code in an address, with its township and county; 404 for anything else.
+async fn village_place(state: &AppState, code: &str) -> AppResult<county_settings::VillagePlace> {
+    if !is_region_code(code) {
+        return Err(AppError::NotFound);
+    }
+    county_settings::village_place(&state.db, code)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// What changed between the previous standing list and this one, with masked names only.
 async fn standing_diff(
     state: &AppState,
@@ -94,14 +104,9 @@ pub async fn village(
     Query(filter): Query<EntryQuery>,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    if !is_region_code(&code) {
-        return Err(AppError::NotFound);
-    }
     // The village, its township and county in one read; its batches in another, the current
     // standing list among them; the list's rows and totals in a third.
-    let place = county_settings::village_place(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let place = village_place(&state, &code).await?;
     let (village, township) = (&place.village, &place.township);
     let today = today_cst();
     let batches = pdb::public_batches_of_village(&state.db, village.id).await?;
@@ -220,12 +225,7 @@ pub async fn village_summary(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> AppResult<Json<VillageSummary>> {
-    if !is_region_code(&code) {
-        return Err(AppError::NotFound);
-    }
-    let place = county_settings::village_place(&state.db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let place = village_place(&state, &code).await?;
     let (village, township) = (place.village, place.township);
     let batches = pdb::public_batches_of_village(&state.db, village.id).await?;
     let totals = match pdb::current_standing_of(&batches) {
