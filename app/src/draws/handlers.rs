@@ -169,9 +169,8 @@ async fn refused(
     village: Option<i64>,
     msg: String,
 ) -> AppResult<Response> {
-    let mut res = manage_page(state, ctx, staff, village, Some(msg), false).await?;
-    *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(res)
+    let res = manage_page(state, ctx, staff, village, Some(msg), false).await?;
+    Ok(crate::web::forms::with_status(res, true))
 }
 
 fn back(village: Option<i64>) -> Response {

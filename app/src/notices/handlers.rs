@@ -120,16 +120,9 @@ pub async fn deliver(
     let refuse = |msg: Msg| {
         let (state, ctx, staff) = (state.clone(), ctx.clone(), staff.clone());
         async move {
-            let mut res = page(
-                &state,
-                &ctx,
-                &staff,
-                id,
-                Some(msg.text(ctx.lang).to_owned()),
-            )
-            .await?;
-            *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            AppResult::Ok(res)
+            let error = Some(msg.text(ctx.lang).to_owned());
+            let res = page(&state, &ctx, &staff, id, error).await?;
+            AppResult::Ok(crate::web::forms::with_status(res, true))
         }
     };
     let (Ok(on), Ok(method)) = (
