@@ -1,9 +1,10 @@
 //! Account rules shared by the web pages and the `sunshine staff` command.
 
+use crate::db::tx::Tx;
 use crate::db::{audit, now_epoch, regions, sessions, staff as staff_db};
 use crate::domain::access::{check_password, valid_username, PasswordError};
 use crate::domain::{Role, Scope};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
 use crate::web::session::hash_password;
 use crate::web::state::AppState;
@@ -278,14 +279,17 @@ pub struct Actor<'a> {
     pub scope: Scope,
 }
 
-fn entry<'a>(
-    actor: &'a Actor<'a>,
-    action: &'a str,
+/// Ends a change to account `id`: its audit row, on the change's transaction, then the commit.
+async fn commit_logged(
+    mut tx: Tx,
+    actor: &Actor<'_>,
+    action: &str,
     id: i64,
     township_id: Option<i64>,
     detail: String,
-) -> audit::Entry<'a> {
-    audit::Entry {
+    now: i64,
+) -> AppResult<()> {
+    let entry = audit::Entry {
         staff_id: actor.staff_id,
         actor: actor.name,
         action,
@@ -294,7 +298,10 @@ fn entry<'a>(
         township_id,
         detail,
         client_addr: actor.client_addr.clone(),
-    }
+    };
+    audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Creates an account (and its audit row, in one transaction).
@@ -348,13 +355,16 @@ pub async fn create(
         account.county_id,
         account.prefecture_code
     );
-    audit::record(
-        &mut tx,
-        &entry(actor, "staff.create", id, account.township_id, detail),
+    commit_logged(
+        tx,
+        actor,
+        "staff.create",
+        id,
+        account.township_id,
+        detail,
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -407,13 +417,16 @@ pub async fn update(
         before.active,
         account.active
     );
-    audit::record(
-        &mut tx,
-        &entry(actor, "staff.update", id, account.township_id, detail),
+    commit_logged(
+        tx,
+        actor,
+        "staff.update",
+        id,
+        account.township_id,
+        detail,
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -434,19 +447,16 @@ pub async fn reset_password(
     let mut tx = state.db.begin().await?;
     staff_db::set_password(&mut tx, id, &hash, now).await?;
     sessions::delete_for_staff(&mut tx, id).await?;
-    audit::record(
-        &mut tx,
-        &entry(
-            actor,
-            "staff.reset_password",
-            id,
-            target.township_id,
-            String::new(),
-        ),
+    commit_logged(
+        tx,
+        actor,
+        "staff.reset_password",
+        id,
+        target.township_id,
+        String::new(),
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -463,19 +473,16 @@ pub async fn disable(
     let mut tx = state.db.begin().await?;
     staff_db::set_active(&mut tx, target.id, false, now).await?;
     sessions::delete_for_staff(&mut tx, target.id).await?;
-    audit::record(
-        &mut tx,
-        &entry(
-            actor,
-            "staff.disable",
-            target.id,
-            target.township_id,
-            String::new(),
-        ),
+    commit_logged(
+        tx,
+        actor,
+        "staff.disable",
+        target.id,
+        target.township_id,
+        String::new(),
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

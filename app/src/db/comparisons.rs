@@ -2,6 +2,7 @@
 //! recipients and ID numbers a file is matched against, and the confirmation that turns the
 //! matches into re-check leads. Staff-only; ID numbers are read here, never stored again.
 
+use crate::db::one;
 use std::collections::HashSet;
 
 use futures_util::TryStreamExt;
@@ -71,14 +72,11 @@ fn import_from_row(r: &AnyRow) -> AppResult<Import> {
 
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> AppResult<Option<Import>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = format!(
         "SELECT {IMPORT_COLS} FROM comparison_imports c JOIN staff s ON s.id = c.created_by
-         WHERE c.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(import_from_row).transpose()
+     WHERE c.id = $1"
+    );
+    one(db, sql, id, import_from_row).await
 }
 
 /// The newest files of a township (`Some`), or of the whole county (`None`: every file).

@@ -4,6 +4,7 @@
 //! [`reporter_email`] (system mail to the reporter) and, in the staff workflow, by the audited
 //! reveal. [`CaseSummary`] — what the tracking page gets — has no field for it.
 
+use crate::db::one;
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -132,35 +133,20 @@ fn summary_from_row(r: &AnyRow) -> AppResult<CaseSummary> {
 
 #[tracing::instrument(skip_all)]
 pub async fn by_receipt_hash(db: &Db, hash: &str) -> AppResult<Option<CaseSummary>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {SUMMARY_COLS} FROM complaints WHERE receipt_hash = $1"
-    )))
-    .bind(hash)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(summary_from_row).transpose()
+    let sql = format!("SELECT {SUMMARY_COLS} FROM complaints WHERE receipt_hash = $1");
+    one(db, sql, hash, summary_from_row).await
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn by_form_token_hash(db: &Db, hash: &str) -> AppResult<Option<CaseSummary>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {SUMMARY_COLS} FROM complaints WHERE form_token_hash = $1"
-    )))
-    .bind(hash)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(summary_from_row).transpose()
+    let sql = format!("SELECT {SUMMARY_COLS} FROM complaints WHERE form_token_hash = $1");
+    one(db, sql, hash, summary_from_row).await
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn summary(db: &Db, id: i64) -> AppResult<Option<CaseSummary>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {SUMMARY_COLS} FROM complaints WHERE id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(summary_from_row).transpose()
+    let sql = format!("SELECT {SUMMARY_COLS} FROM complaints WHERE id = $1");
+    one(db, sql, id, summary_from_row).await
 }
 
 /// The public reference of the list entry a complaint objects to, if it objects to one.
@@ -355,13 +341,8 @@ fn staff_case_from_row(r: &AnyRow) -> AppResult<StaffCase> {
 
 #[tracing::instrument(skip_all)]
 pub async fn staff_case(db: &Db, id: i64) -> AppResult<Option<StaffCase>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {STAFF_COLS} FROM complaints WHERE id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(staff_case_from_row).transpose()
+    let sql = format!("SELECT {STAFF_COLS} FROM complaints WHERE id = $1");
+    one(db, sql, id, staff_case_from_row).await
 }
 
 /// Queue filters; every field optional.

@@ -1,5 +1,6 @@
 //! Staff-written public pages and their revisions.
 
+use crate::db::one;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -193,13 +194,8 @@ pub async fn set_published(
 
 #[tracing::instrument(skip_all)]
 pub async fn by_id(db: &Db, id: i64) -> AppResult<Option<Page>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLS} FROM pages WHERE id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(from_row).transpose()
+    let sql = format!("SELECT {COLS} FROM pages WHERE id = $1");
+    one(db, sql, id, from_row).await
 }
 
 /// A published page of a kind by slug.

@@ -1,6 +1,7 @@
 //! Review-panel pools and public draws. Pool members' full names are staff-only; a draw row holds
 //! the published JSON (masked names only) of its announcement and, once drawn, of its result.
 
+use crate::db::one;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -199,13 +200,8 @@ pub async fn set_result(
 
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> AppResult<Option<DrawRow>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {DRAW_COLS} FROM draws WHERE id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(draw_from_row).transpose()
+    let sql = format!("SELECT {DRAW_COLS} FROM draws WHERE id = $1");
+    one(db, sql, id, draw_from_row).await
 }
 
 /// Every draw in a staff member's scope, newest first.
@@ -238,14 +234,11 @@ pub async fn drawn_panels(db: &Db, village_id: i64) -> AppResult<Vec<DrawRow>> {
 /// The spot-check draw of a 审核 list, if one was announced.
 #[tracing::instrument(skip_all)]
 pub async fn spot_check_of(db: &Db, batch_id: i64) -> AppResult<Option<DrawRow>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = format!(
         "SELECT {DRAW_COLS} FROM draws WHERE kind = 'spot_check' AND batch_id = $1
-         ORDER BY id DESC LIMIT 1"
-    )))
-    .bind(batch_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(draw_from_row).transpose()
+     ORDER BY id DESC LIMIT 1"
+    );
+    one(db, sql, batch_id, draw_from_row).await
 }
 
 /// The entries of a 审核 list made from case files, in list order, for its spot-check: their

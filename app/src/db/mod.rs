@@ -40,6 +40,24 @@ use sqlx::{AnyPool, Executor};
 
 use crate::error::AppError;
 
+/// The one row `sql` finds with `key` bound to `$1`, read by `read`; `None` when there is none.
+/// (Most single-row readers in `db::` are this, each with its own columns.)
+pub(crate) async fn one<'k, T, K>(
+    db: &Db,
+    sql: String,
+    key: K,
+    read: fn(&sqlx::any::AnyRow) -> crate::error::AppResult<T>,
+) -> crate::error::AppResult<Option<T>>
+where
+    K: sqlx::Encode<'k, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + 'k,
+{
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(key)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(read).transpose()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

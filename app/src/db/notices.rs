@@ -4,6 +4,7 @@
 //! share one, and each prefix's sequence has no gaps — a county with its own prefix numbers its
 //! own notices from 1.
 
+use crate::db::one;
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -14,8 +15,8 @@ use crate::domain::notice::{number, Delivery, NoticeKind};
 use crate::domain::Scope;
 use crate::error::{AppError, AppResult};
 
-/// A notice to issue.
-pub struct NewNotice<'a> {
+/// The household a notice goes to, and what it says.
+pub struct Issue<'a> {
     pub kind: NoticeKind,
     pub household_id: i64,
     pub case_id: Option<i64>,
@@ -25,6 +26,11 @@ pub struct NewNotice<'a> {
     pub addressee: &'a str,
     pub decision: &'a str,
     pub reasons: &'a str,
+}
+
+/// A notice to issue: to whom and what, then on what basis, by whom and by when.
+pub struct NewNotice<'a> {
+    pub issue: &'a Issue<'a>,
     pub basis: &'a str,
     pub issuer: &'a str,
     pub decided_on: NaiveDate,
@@ -127,6 +133,7 @@ pub async fn insert(
     prefix: &str,
     now: i64,
 ) -> AppResult<(i64, String)> {
+    let i = n.issue;
     let year = crate::domain::notice::number_year(n.decided_on);
     let seq = next_seq(conn, prefix, year).await?;
     let no = number(prefix, year, seq);
@@ -142,15 +149,15 @@ pub async fn insert(
     .bind(seq)
     .bind(prefix)
     .bind(&no)
-    .bind(n.kind.as_str())
-    .bind(n.household_id)
-    .bind(n.case_id)
-    .bind(n.recheck_id)
-    .bind(n.township_id)
-    .bind(n.village_id)
-    .bind(n.addressee)
-    .bind(n.decision)
-    .bind(n.reasons)
+    .bind(i.kind.as_str())
+    .bind(i.household_id)
+    .bind(i.case_id)
+    .bind(i.recheck_id)
+    .bind(i.township_id)
+    .bind(i.village_id)
+    .bind(i.addressee)
+    .bind(i.decision)
+    .bind(i.reasons)
     .bind(n.basis)
     .bind(n.issuer)
     .bind(n.decided_on.to_string())
@@ -164,13 +171,10 @@ pub async fn insert(
 
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> AppResult<Option<Notice>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLS} FROM notices n LEFT JOIN staff s ON s.id = n.delivery_recorded_by WHERE n.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(from_row).transpose()
+    let sql = format!(
+    "SELECT {COLS} FROM notices n LEFT JOIN staff s ON s.id = n.delivery_recorded_by WHERE n.id = $1"
+    );
+    one(db, sql, id, from_row).await
 }
 
 /// Which notices a list shows.

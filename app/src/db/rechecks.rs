@@ -2,6 +2,7 @@
 //! not stopped), when each is due, the open leads (from another department's data or the
 //! household's own report), and the re-check records.
 
+use crate::db::one;
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -202,14 +203,11 @@ pub async fn of_household(db: &Db, household_id: i64) -> AppResult<Vec<Recheck>>
 /// The re-check tied to a household's own report (a complaint), if any.
 #[tracing::instrument(skip_all)]
 pub async fn of_complaint(db: &Db, complaint_id: i64) -> AppResult<Option<Recheck>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = format!(
         "SELECT {RECHECK_COLS} FROM rechecks r LEFT JOIN staff s ON s.id = r.done_by
-         WHERE r.complaint_id = $1 ORDER BY r.id LIMIT 1"
-    )))
-    .bind(complaint_id)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(recheck_from_row).transpose()
+     WHERE r.complaint_id = $1 ORDER BY r.id LIMIT 1"
+    );
+    one(db, sql, complaint_id, recheck_from_row).await
 }
 
 /// What a re-check found.

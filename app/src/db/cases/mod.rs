@@ -2,6 +2,7 @@
 //! meetings and evidence files. Everything here is staff-only except the aggregate counts at the
 //! end ([`progress`]), which hold no names.
 
+use crate::db::one;
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -241,13 +242,8 @@ async fn sync_near_relative(conn: &mut AnyConnection, case_id: i64) -> AppResult
 
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> AppResult<Option<Case>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.as_ref().map(case_from_row).transpose()
+    let sql = format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1");
+    one(db, sql, id, case_from_row).await
 }
 
 /// Which cases a list shows.
