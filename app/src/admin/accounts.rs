@@ -105,6 +105,17 @@ async fn county_options(
 
 /// A manager reaches an account in their scope: one of their townships, or (a county's
 /// administrator) their county's own county-level accounts.
+/// The account `id`, for a viewer who may manage accounts and whose scope holds it: 404 when
+/// there is none, 403 (logged) when it is out of their scope.
+async fn managed(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult<Staff> {
+    staff.require_role(Perm::ManageStaff)?;
+    let target = staff_db::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    require_manages(staff, &target)?;
+    Ok(target)
+}
+
 fn require_manages(staff: &StaffCtx, target: &Staff) -> AppResult<()> {
     if staff.scope().holds(target.township_id, target.county_id) {
         Ok(())
@@ -281,11 +292,7 @@ pub async fn edit_account(
     Path(id): Path<i64>,
     Query(q): Query<SavedQuery>,
 ) -> AppResult<Response> {
-    staff.require_role(Perm::ManageStaff)?;
-    let target = staff_db::by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    require_manages(&staff, &target)?;
+    let target = managed(&state, &staff, id).await?;
     let values = stored_values(&state, target).await?;
     account_form(&state, &ctx, &staff, Some(id), values, vec![], q.saved()).await
 }
@@ -296,11 +303,7 @@ pub async fn update_account(
     Path(id): Path<i64>,
     StaffForm(staff, form): StaffForm<AccountForm>,
 ) -> AppResult<Response> {
-    staff.require_role(Perm::ManageStaff)?;
-    let target = staff_db::by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    require_manages(&staff, &target)?;
+    let target = managed(&state, &staff, id).await?;
     let active = form.active.is_some();
     let mut input = form.input(active);
     input.username = target.username.clone();
@@ -327,11 +330,7 @@ pub async fn reset_password(
     Path(id): Path<i64>,
     StaffForm(staff, form): StaffForm<PasswordForm>,
 ) -> AppResult<Response> {
-    staff.require_role(Perm::ManageStaff)?;
-    let target = staff_db::by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    require_manages(&staff, &target)?;
+    let target = managed(&state, &staff, id).await?;
     match service::reset_password(&state, id, &form.password, &actor(&staff)).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/accounts/{id}?saved=1")).into_response()),
         Err(ServiceError::Fields(errors)) => {

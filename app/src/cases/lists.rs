@@ -8,6 +8,7 @@ use crate::db::cases::{self as cdb, Case, CaseEntry, CaseFilter, NewStep};
 use crate::db::changes::Change;
 use crate::db::publicity::{self as pdb, Batch, NewBatch};
 use crate::db::rechecks as rdb;
+use crate::db::tx::Tx;
 use crate::db::{audit, households, now_epoch, regions, today_cst};
 use crate::domain::access::Perm;
 use crate::domain::case::{may_publish, step, CaseAction, GateError, Stage};
@@ -113,17 +114,13 @@ pub async fn make(
         kind.as_str(),
         entries.len()
     );
-    let entry = staff.audit(
-        "batch.from_cases",
-        "batch",
-        Some(batch_id.to_string()),
-        Some(township_id),
+    let made = NewList {
+        batch_id,
+        township_id,
+        action: "batch.from_cases",
         detail,
-    );
-    audit::record(&mut tx, &entry, now).await?;
-    tx.changed(Change::DraftCreated);
-    tx.commit().await?;
-    Ok(Ok(batch_id))
+    };
+    made.commit(tx, staff, now).await
 }
 
 /// Moves every case of `batch` by `action` (publish or withdraw), on the caller's transaction.
@@ -452,15 +449,37 @@ pub async fn next_standing(
             .filter(|e| e.change != ChangeKind::Renew && e.change != ChangeKind::New)
             .count()
     );
-    let entry = staff.audit(
-        "batch.next_standing",
-        "batch",
-        Some(batch_id.to_string()),
-        Some(township_id),
+    let made = NewList {
+        batch_id,
+        township_id,
+        action: "batch.next_standing",
         detail,
-    );
-    audit::record(&mut tx, &entry, now).await?;
-    tx.changed(Change::DraftCreated);
-    tx.commit().await?;
-    Ok(Ok(batch_id))
+    };
+    made.commit(tx, staff, now).await
+}
+
+/// A draft list just made (from cases, or as the next standing list): its audit entry and the
+/// commit that makes it.
+struct NewList {
+    batch_id: i64,
+    township_id: i64,
+    action: &'static str,
+    detail: String,
+}
+
+impl NewList {
+    async fn commit(self, mut tx: Tx, staff: &StaffCtx, now: i64) -> AppResult<Result<i64, Msg>> {
+        let id = Some(self.batch_id.to_string());
+        let entry = staff.audit(
+            self.action,
+            "batch",
+            id,
+            Some(self.township_id),
+            self.detail,
+        );
+        audit::record(&mut tx, &entry, now).await?;
+        tx.changed(Change::DraftCreated);
+        tx.commit().await?;
+        Ok(Ok(self.batch_id))
+    }
 }

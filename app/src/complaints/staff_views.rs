@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::complaints::views::{Places, ReportValues};
+use crate::complaints::views::{place_options, Places, ReportValues};
 use crate::db::complaints::{Event, QueueFilter, StaffCase};
 use crate::domain::{days_left, Action, Category, Channel, Finding, Status};
 use crate::i18n::{Lang, Msg};
@@ -195,27 +195,7 @@ pub fn LogOfflinePage(
             view! { <option value=c.as_str() selected=selected>{lang.t(labels::category(*c))}</option> }
         })
         .collect_view();
-    let place_options = places
-        .into_iter()
-        .map(|(t_name, t_code, villages)| {
-            let t_value = format!("t:{t_code}");
-            let t_selected = values.place == t_value;
-            let t_label = format!("{t_name} {}", lang.t(Msg::TownshipLevel));
-            view! {
-                <optgroup label=t_name>
-                    {villages
-                        .into_iter()
-                        .map(|(code, name)| {
-                            let value = format!("v:{code}");
-                            let selected = values.place == value;
-                            view! { <option value=value selected=selected>{name}</option> }
-                        })
-                        .collect_view()}
-                    <option value=t_value selected=t_selected>{t_label}</option>
-                </optgroup>
-            }
-        })
-        .collect_view();
+    let place_options = place_options(lang, places, &values.place);
     view! {
         {nav}
         <h1>{lang.t(Msg::LogOffline)}</h1>

@@ -13,6 +13,34 @@ use crate::web::labels::complaint as labels;
 /// A township and its villages for the place select: (township name, code, [(code, name)]).
 pub type Places = Vec<(String, String, Vec<(String, String)>)>;
 
+/// The place `<select>`'s options of a report form (the web form and the staff's offline one):
+/// each township a group of its villages, then the township itself; `selected` is the value
+/// ("v:code" or "t:code") chosen before.
+pub fn place_options(lang: Lang, places: Places, selected: &str) -> impl IntoView {
+    places
+        .into_iter()
+        .map(|(t_name, t_code, villages)| {
+            let t_value = format!("t:{t_code}");
+            let t_selected = selected == t_value;
+            let t_label = format!("{t_name} {}", lang.t(Msg::TownshipLevel));
+            let villages = villages
+                .into_iter()
+                .map(|(code, name)| {
+                    let value = format!("v:{code}");
+                    let is_selected = selected == value;
+                    view! { <option value=value selected=is_selected>{name}</option> }
+                })
+                .collect_view();
+            view! {
+                <optgroup label=t_name>
+                    {villages}
+                    <option value=t_value selected=t_selected>{t_label}</option>
+                </optgroup>
+            }
+        })
+        .collect_view()
+}
+
 /// The fields of a report as typed (the public form and staff logging share them).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default)]
@@ -85,28 +113,7 @@ pub fn ReportPage(
             }
         })
         .collect_view();
-    let place_options = places
-        .into_iter()
-        .map(|(t_name, t_code, villages)| {
-            let t_value = format!("t:{t_code}");
-            let t_selected = values.place == t_value;
-            let t_label = format!("{t_name} {}", lang.t(Msg::TownshipLevel));
-            let group_label = t_name.clone();
-            view! {
-                <optgroup label=group_label>
-                    {villages
-                        .into_iter()
-                        .map(|(code, name)| {
-                            let value = format!("v:{code}");
-                            let selected = values.place == value;
-                            view! { <option value=value selected=selected>{name}</option> }
-                        })
-                        .collect_view()}
-                    <option value=t_value selected=t_selected>{t_label}</option>
-                </optgroup>
-            }
-        })
-        .collect_view();
+    let place_options = place_options(lang, places, &values.place);
     view! {
         <h1>{lang.t(Msg::ReportTitle)}</h1>
         <p class="lead">{lang.t(Msg::ReportIntro)}</p>

@@ -513,7 +513,7 @@ pub(super) async fn load_cases(
                 "{}人民政府",
                 crate::db::regions::name_zh_in(ctx.tx, village.1).await?
             );
-            let notice = crate::db::notices::NewNotice {
+            let issue = crate::db::notices::Issue {
                 kind: crate::domain::notice::NoticeKind::Refusal,
                 household_id: hid,
                 case_id: Some(id),
@@ -523,6 +523,9 @@ pub(super) async fn load_cases(
                 addressee: &name,
                 decision: crate::domain::notice::refusal_decision(CaseAction::SurveyIneligible),
                 reasons: reason,
+            };
+            let notice = crate::db::notices::NewNotice {
+                issue: &issue,
                 basis: crate::domain::notice::BASIS,
                 issuer: &issuer,
                 decided_on,

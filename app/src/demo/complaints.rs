@@ -153,24 +153,15 @@ pub(super) async fn load_complaints(
             continue;
         }
         if *status == Status::Declined {
-            cdb::update_case(
-                tx,
-                id,
-                Status::Submitted,
-                Status::Declined,
-                &CaseChanges::default(),
-                at + 86_400,
-            )
-            .await?;
-            cdb::add_event(
-                tx,
-                id,
-                Actor::System,
-                EventKind::Declined,
-                "所反映问题属于养老保险，已转县人社局。",
-                at + 86_400,
-            )
-            .await?;
+            let step = Step {
+                from: Status::Submitted,
+                to: Status::Declined,
+                changes: &CaseChanges::default(),
+                by: Actor::System,
+                event: EventKind::Declined,
+                text: "所反映问题属于养老保险，已转县人社局。",
+            };
+            advance(tx, id, &step, at + 86_400).await?;
             continue;
         }
         let accepted = received + chrono::Duration::days(2);
@@ -179,24 +170,15 @@ pub(super) async fn load_complaints(
             answer_by: Some(rules.answer_by(accepted, false, &cal)),
             ..Default::default()
         };
-        cdb::update_case(
-            tx,
-            id,
-            Status::Submitted,
-            Status::Accepted,
-            &changes,
-            at + 2 * 86_400,
-        )
-        .await?;
-        cdb::add_event(
-            tx,
-            id,
-            Actor::System,
-            EventKind::Accepted,
-            "",
-            at + 2 * 86_400,
-        )
-        .await?;
+        let step = Step {
+            from: Status::Submitted,
+            to: Status::Accepted,
+            changes: &changes,
+            by: Actor::System,
+            event: EventKind::Accepted,
+            text: "",
+        };
+        advance(tx, id, &step, at + 2 * 86_400).await?;
         if *status == Status::Accepted {
             continue;
         }
@@ -204,24 +186,15 @@ pub(super) async fn load_complaints(
             assignee_id: *assignee,
             ..Default::default()
         };
-        cdb::update_case(
-            tx,
-            id,
-            Status::Accepted,
-            Status::Verifying,
-            &changes,
-            at + 3 * 86_400,
-        )
-        .await?;
-        cdb::add_event(
-            tx,
-            id,
-            Actor::System,
-            EventKind::Assigned,
-            "",
-            at + 3 * 86_400,
-        )
-        .await?;
+        let step = Step {
+            from: Status::Accepted,
+            to: Status::Verifying,
+            changes: &changes,
+            by: Actor::System,
+            event: EventKind::Assigned,
+            text: "",
+        };
+        advance(tx, id, &step, at + 3 * 86_400).await?;
         cdb::add_event(
             tx,
             id,
@@ -254,43 +227,26 @@ pub(super) async fn load_complaints(
         if *status == Status::ReplyPending {
             continue;
         }
-        cdb::update_case(
-            tx,
-            id,
-            Status::ReplyPending,
-            Status::Answered,
-            &CaseChanges::default(),
-            at + 12 * 86_400,
-        )
-        .await?;
-        cdb::add_event(
-            tx,
-            id,
-            Actor::System,
-            EventKind::Answered,
-            "经核实，您反映的情况属实。该户已于本月停发低保，多领资金依法追回。感谢您的监督。",
-            at + 12 * 86_400,
-        )
-        .await?;
+        let step = Step {
+            from: Status::ReplyPending,
+            to: Status::Answered,
+            changes: &CaseChanges::default(),
+            by: Actor::System,
+            event: EventKind::Answered,
+            text:
+                "经核实，您反映的情况属实。该户已于本月停发低保，多领资金依法追回。感谢您的监督。",
+        };
+        advance(tx, id, &step, at + 12 * 86_400).await?;
         if *status == Status::Closed {
-            cdb::update_case(
-                tx,
-                id,
-                Status::Answered,
-                Status::Closed,
-                &CaseChanges::default(),
-                at + 20 * 86_400,
-            )
-            .await?;
-            cdb::add_event(
-                tx,
-                id,
-                Actor::System,
-                EventKind::Closed,
-                "",
-                at + 20 * 86_400,
-            )
-            .await?;
+            let step = Step {
+                from: Status::Answered,
+                to: Status::Closed,
+                changes: &CaseChanges::default(),
+                by: Actor::System,
+                event: EventKind::Closed,
+                text: "",
+            };
+            advance(tx, id, &step, at + 20 * 86_400).await?;
         }
         if *status == Status::Reopened {
             let requested = received + chrono::Duration::days(15);
@@ -298,25 +254,38 @@ pub(super) async fn load_complaints(
                 answer_by: Some(rules.review_answer_by(requested, &cal)),
                 ..Default::default()
             };
-            cdb::update_case(
-                tx,
-                id,
-                Status::Answered,
-                Status::Reopened,
-                &changes,
-                at + 15 * 86_400,
-            )
-            .await?;
-            cdb::add_event(
-                tx,
-                id,
-                Actor::Reporter,
-                EventKind::ReviewRequested,
-                "该户与村支书是亲戚，请复查。",
-                at + 15 * 86_400,
-            )
-            .await?;
+            let step = Step {
+                from: Status::Answered,
+                to: Status::Reopened,
+                changes: &changes,
+                by: Actor::Reporter,
+                event: EventKind::ReviewRequested,
+                text: "该户与村支书是亲戚，请复查。",
+            };
+            advance(tx, id, &step, at + 15 * 86_400).await?;
         }
     }
     Ok(())
+}
+
+/// One step of a demo complaint: its status moves `from` → `to` with `changes`, and its
+/// timeline records `event` by `by`.
+struct Step<'a> {
+    from: crate::domain::Status,
+    to: crate::domain::Status,
+    changes: &'a crate::db::complaints::CaseChanges<'a>,
+    by: crate::db::complaints::Actor,
+    event: EventKind,
+    text: &'a str,
+}
+
+async fn advance(
+    tx: &mut sqlx::AnyConnection,
+    id: i64,
+    step: &Step<'_>,
+    at: i64,
+) -> crate::error::AppResult<()> {
+    use crate::db::complaints as cdb;
+    cdb::update_case(tx, id, step.from, step.to, step.changes, at).await?;
+    cdb::add_event(tx, id, step.by, step.event, step.text, at).await
 }

@@ -4,9 +4,10 @@
 
 use chrono::NaiveDate;
 
+pub use crate::db::notices::Issue;
 use crate::db::notices::{self as ndb, NewNotice};
 use crate::db::{audit, county_settings, regions};
-use crate::domain::notice::{deliver_by, NoticeKind};
+use crate::domain::notice::deliver_by;
 use crate::error::AppResult;
 use crate::web::session::StaffCtx;
 use crate::web::state::AppState;
@@ -56,19 +57,6 @@ pub async fn prepare(
     })
 }
 
-/// The household a notice goes to, and what it says.
-pub struct Issue<'a> {
-    pub kind: NoticeKind,
-    pub household_id: i64,
-    pub case_id: Option<i64>,
-    pub recheck_id: Option<i64>,
-    pub township_id: i64,
-    pub village_id: i64,
-    pub addressee: &'a str,
-    pub decision: &'a str,
-    pub reasons: &'a str,
-}
-
 /// Issues a notice on the decision's own transaction; returns (id, number).
 pub async fn issue(
     conn: &mut sqlx::AnyConnection,
@@ -78,15 +66,7 @@ pub async fn issue(
     now: i64,
 ) -> AppResult<(i64, String)> {
     let new = NewNotice {
-        kind: i.kind,
-        household_id: i.household_id,
-        case_id: i.case_id,
-        recheck_id: i.recheck_id,
-        township_id: i.township_id,
-        village_id: i.village_id,
-        addressee: i.addressee,
-        decision: i.decision,
-        reasons: i.reasons,
+        issue: i,
         basis: crate::domain::notice::BASIS,
         issuer: &prepared.issuer,
         decided_on: prepared.decided_on,

@@ -6,6 +6,7 @@ use crate::db::changes::Change;
 use crate::db::entries::{add_rows, ListRow};
 use crate::db::now_epoch;
 use crate::db::publicity::{self as pdb, Batch};
+use crate::db::tx::Tx;
 use crate::domain::{BatchKind, ChangeKind};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
@@ -150,25 +151,10 @@ pub async fn edit(
         aid_class: r.aid_class.map(i64::from),
         change: r.change,
     };
-    let now = now_epoch();
     let mut tx = state.db.begin().await?;
     tx.changed(Change::list(batch));
-    if !pdb::update_entry(&mut tx, batch.id, entry_id, &entry).await? {
-        return Err(AppError::NotFound);
-    }
-    let detail = format!("entry={entry_id}");
-    audit(
-        &mut tx,
-        staff,
-        batch.id,
-        batch.township_id,
-        "batch.edit_entry",
-        detail,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    let found = pdb::update_entry(&mut tx, batch.id, entry_id, &entry).await?;
+    log_entry(tx, found, staff, batch, entry_id, "batch.edit_entry").await
 }
 
 /// Removes an entry of a draft.
@@ -178,10 +164,23 @@ pub async fn delete(
     batch: &Batch,
     entry_id: i64,
 ) -> AppResult<()> {
-    let now = now_epoch();
     let mut tx = state.db.begin().await?;
     tx.changed(Change::list(batch));
-    if !pdb::delete_entry(&mut tx, batch.id, entry_id).await? {
+    let found = pdb::delete_entry(&mut tx, batch.id, entry_id).await?;
+    log_entry(tx, found, staff, batch, entry_id, "batch.delete_entry").await
+}
+
+/// Ends an edit or removal of one entry: 404 (and nothing written) when the draft has no such
+/// entry, else its audit entry, then the commit.
+async fn log_entry(
+    mut tx: Tx,
+    found: bool,
+    staff: &StaffCtx,
+    batch: &Batch,
+    entry_id: i64,
+    action: &str,
+) -> AppResult<()> {
+    if !found {
         return Err(AppError::NotFound);
     }
     let detail = format!("entry={entry_id}");
@@ -190,9 +189,9 @@ pub async fn delete(
         staff,
         batch.id,
         batch.township_id,
-        "batch.delete_entry",
+        action,
         detail,
-        now,
+        now_epoch(),
     )
     .await?;
     tx.commit().await?;

@@ -337,11 +337,7 @@ pub fn BatchDetailPage(
                 <thead>
                     <tr>
                         <th scope="col" class="num">"#"</th>
-                        <th scope="col">{lang.t(Msg::FullNameCol)}</th>
-                        <th scope="col" class="num">{lang.t(Msg::PersonsCol)}</th>
-                        <th scope="col" class="num">{lang.t(Msg::AmountCol)}</th>
-                        <th scope="col">{lang.t(Msg::CategoryCol)}</th>
-                        <th scope="col">{lang.t(Msg::ChangeCol)}</th>
+                        {entry_cols(lang)}
                         <th scope="col">{lang.t(Msg::PublicRefCol)}</th>
                         <th scope="col">{lang.t(Msg::CaseFileLink)}</th>
                     </tr>
@@ -384,11 +380,7 @@ pub fn ImportPreviewPage(
                         <thead>
                             <tr>
                                 <th scope="col" class="num">{lang.t(Msg::SheetRow)}</th>
-                                <th scope="col">{lang.t(Msg::FullNameCol)}</th>
-                                <th scope="col" class="num">{lang.t(Msg::PersonsCol)}</th>
-                                <th scope="col" class="num">{lang.t(Msg::AmountCol)}</th>
-                                <th scope="col">{lang.t(Msg::CategoryCol)}</th>
-                                <th scope="col">{lang.t(Msg::ChangeCol)}</th>
+                                {entry_cols(lang)}
                             </tr>
                         </thead>
                         <tbody>
@@ -465,11 +457,7 @@ pub fn NoticePage(lang: Lang, data: NoticeData) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col" class="num">"#"</th>
-                        <th scope="col">{lang.t(Msg::FullNameCol)}</th>
-                        <th scope="col" class="num">{lang.t(Msg::PersonsCol)}</th>
-                        <th scope="col" class="num">{lang.t(Msg::AmountCol)}</th>
-                        <th scope="col">{lang.t(Msg::CategoryCol)}</th>
-                        <th scope="col">{lang.t(Msg::ChangeCol)}</th>
+                        {entry_cols(lang)}
                     </tr>
                 </thead>
                 <tbody>
@@ -495,5 +483,17 @@ pub fn NoticePage(lang: Lang, data: NoticeData) -> impl IntoView {
                 <figcaption>{lang.t(Msg::NoticeScan)} <br /> {url}</figcaption>
             </figure>
         </article>
+    }
+}
+
+/// The header cells every staff table of list entries shares, after its first column (the
+/// entry's number, or the sheet's row).
+fn entry_cols(lang: Lang) -> impl IntoView {
+    view! {
+        <th scope="col">{lang.t(Msg::FullNameCol)}</th>
+        <th scope="col" class="num">{lang.t(Msg::PersonsCol)}</th>
+        <th scope="col" class="num">{lang.t(Msg::AmountCol)}</th>
+        <th scope="col">{lang.t(Msg::CategoryCol)}</th>
+        <th scope="col">{lang.t(Msg::ChangeCol)}</th>
     }
 }

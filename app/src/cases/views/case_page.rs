@@ -115,20 +115,17 @@ fn stage_forms(lang: Lang, csrf: &str, d: &CaseData) -> Vec<AnyView> {
             forms.push(step_form(lang, csrf, id, "village_review", Msg::Save, body));
         }
         Stage::InReviewPublicity => {
-            if f.county_check && d.check_needed {
+            // The county's spot-check comes first when this case is one it must check.
+            let check_form = || {
                 let body = view! {
                     {date_input("checked_on", lang.t(Msg::CheckedOnLabel).to_owned(), today.clone())}
                     {area("findings", lang.t(Msg::CheckFindingsLabel).to_owned(), true)}
                 }
                 .into_any();
-                forms.push(step_form(
-                    lang,
-                    csrf,
-                    id,
-                    "county_check",
-                    Msg::RecordCheck,
-                    body,
-                ));
+                step_form(lang, csrf, id, "county_check", Msg::RecordCheck, body)
+            };
+            if f.county_check && d.check_needed {
+                forms.push(check_form());
             }
             if f.county_decide {
                 forms.push(step_form(
@@ -154,19 +151,7 @@ fn stage_forms(lang: Lang, csrf: &str, d: &CaseData) -> Vec<AnyView> {
                 ));
             }
             if f.county_check && !d.check_needed {
-                let body = view! {
-                    {date_input("checked_on", lang.t(Msg::CheckedOnLabel).to_owned(), today.clone())}
-                    {area("findings", lang.t(Msg::CheckFindingsLabel).to_owned(), true)}
-                }
-                .into_any();
-                forms.push(step_form(
-                    lang,
-                    csrf,
-                    id,
-                    "county_check",
-                    Msg::RecordCheck,
-                    body,
-                ));
+                forms.push(check_form());
             }
         }
         _ => {}
