@@ -4,6 +4,8 @@
 #    - uncached village page, county statistics and province statistics: req/s, p50, p99
 #      (a random query string defeats the page cache: these are render figures);
 #    - cached village page: req/s, p99;
+#    - the uncached village page and county statistics at a stated load below saturation
+#      ("paced-RATE": about RATE req/s offered by independent connections): p50, p99;
 #    - a standing list published on instance A: seconds until B and C serve the new page;
 #    - reports through nginx while one instance is killed with -9: acknowledged (303) against
 #      stored, and the errors nginx passed on; each report queues an acknowledgement mail, sent
@@ -108,6 +110,18 @@ cat >"$WORK/bust.lua" <<'LUA'
 math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
 request = function() return wrk.format("GET", wrk.path .. "?b=" .. math.random(1, 1000000000)) end
 LUA
+# Paced: each connection waits a random (exponential) time between its requests, so that C
+# connections offer about RATE req/s in all, as many independent visitors would; the uncached
+# page as above. A latency figure at saturation (the runs above) is mostly queueing in front
+# of two cores; this one is what a visitor waits at a stated load below it. (wrk times each
+# request from its sending: a slow answer delays that connection's next request, so the
+# offered rate falls a little when the server slows; the achieved rate is what is printed.)
+cat >"$WORK/paced.lua" <<'LUA'
+math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+local mean_ms = 1000 * tonumber(os.getenv("PACE_CONNS")) / tonumber(os.getenv("PACE_RATE"))
+request = function() return wrk.format("GET", wrk.path .. "?b=" .. math.random(1, 1000000000)) end
+delay = function() return math.floor(-mean_ms * math.log(1 - math.random())) end
+LUA
 run() { # run C PATH [script] → "req/s p50 p99"
   local c="$1" path="$2" script="${3:-}"
   wrk -t2 -c"$c" -d"${D}s" --latency ${script:+-s "$script"} "http://127.0.0.1:$NPORT$path" 2>/dev/null | awk '
@@ -129,9 +143,14 @@ done
 printf "\n%-9s %-28s %4s %10s %8s %8s\n" instances page conns req/s p50_ms p99_ms
 for n in 1 3; do
   nginx_with "$n"
-  for spec in "16 /v/$V bust" "64 /v/$V cached" "4 /c/$C/stats bust" "2 /stats bust"; do
+  for spec in "16 /v/$V bust" "64 /v/$V cached" "4 /c/$C/stats bust" "2 /stats bust" \
+    "32 /v/$V paced-500" "32 /v/$V paced-1000" "32 /v/$V paced-1500" "4 /c/$C/stats paced-100"; do
     read -r c path how <<<"$spec"
-    if [ "$how" = bust ]; then line=$(run "$c" "$path" "$WORK/bust.lua"); else line=$(run "$c" "$path"); fi
+    case "$how" in
+      bust) line=$(run "$c" "$path" "$WORK/bust.lua") ;;
+      paced-*) line=$(PACE_CONNS="$c" PACE_RATE="${how#paced-}" run "$c" "$path" "$WORK/paced.lua") ;;
+      *) line=$(run "$c" "$path") ;;
+    esac
     read -r rps p50 p99 <<<"$line"
     printf "%-9s %-28s %4s %10s %8s %8s\n" "$n" "$path ($how)" "$c" "$rps" "$p50" "$p99"
   done
