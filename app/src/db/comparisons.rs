@@ -76,7 +76,7 @@ pub async fn get(db: &Db, id: i64) -> AppResult<Option<Import>> {
         "SELECT {IMPORT_COLS} FROM comparison_imports c JOIN staff s ON s.id = c.created_by
      WHERE c.id = $1"
     );
-    one(db, sql, id, import_from_row).await
+    one(&db.pool, sql, id, import_from_row).await
 }
 
 /// The newest files of a township (`Some`), or of the whole county (`None`: every file).

@@ -134,19 +134,19 @@ fn summary_from_row(r: &AnyRow) -> AppResult<CaseSummary> {
 #[tracing::instrument(skip_all)]
 pub async fn by_receipt_hash(db: &Db, hash: &str) -> AppResult<Option<CaseSummary>> {
     let sql = format!("SELECT {SUMMARY_COLS} FROM complaints WHERE receipt_hash = $1");
-    one(db, sql, hash, summary_from_row).await
+    one(&db.pool, sql, hash, summary_from_row).await
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn by_form_token_hash(db: &Db, hash: &str) -> AppResult<Option<CaseSummary>> {
     let sql = format!("SELECT {SUMMARY_COLS} FROM complaints WHERE form_token_hash = $1");
-    one(db, sql, hash, summary_from_row).await
+    one(&db.pool, sql, hash, summary_from_row).await
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn summary(db: &Db, id: i64) -> AppResult<Option<CaseSummary>> {
     let sql = format!("SELECT {SUMMARY_COLS} FROM complaints WHERE id = $1");
-    one(db, sql, id, summary_from_row).await
+    one(&db.pool, sql, id, summary_from_row).await
 }
 
 /// The public reference of the list entry a complaint objects to, if it objects to one.
@@ -342,7 +342,7 @@ fn staff_case_from_row(r: &AnyRow) -> AppResult<StaffCase> {
 #[tracing::instrument(skip_all)]
 pub async fn staff_case(db: &Db, id: i64) -> AppResult<Option<StaffCase>> {
     let sql = format!("SELECT {STAFF_COLS} FROM complaints WHERE id = $1");
-    one(db, sql, id, staff_case_from_row).await
+    one(&db.pool, sql, id, staff_case_from_row).await
 }
 
 /// Queue filters; every field optional.

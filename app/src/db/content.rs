@@ -195,7 +195,7 @@ pub async fn set_published(
 #[tracing::instrument(skip_all)]
 pub async fn by_id(db: &Db, id: i64) -> AppResult<Option<Page>> {
     let sql = format!("SELECT {COLS} FROM pages WHERE id = $1");
-    one(db, sql, id, from_row).await
+    one(&db.pool, sql, id, from_row).await
 }
 
 /// A published page of a kind by slug.

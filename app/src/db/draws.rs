@@ -201,7 +201,7 @@ pub async fn set_result(
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> AppResult<Option<DrawRow>> {
     let sql = format!("SELECT {DRAW_COLS} FROM draws WHERE id = $1");
-    one(db, sql, id, draw_from_row).await
+    one(&db.pool, sql, id, draw_from_row).await
 }
 
 /// Every draw in a staff member's scope, newest first.
@@ -238,7 +238,7 @@ pub async fn spot_check_of(db: &Db, batch_id: i64) -> AppResult<Option<DrawRow>>
         "SELECT {DRAW_COLS} FROM draws WHERE kind = 'spot_check' AND batch_id = $1
      ORDER BY id DESC LIMIT 1"
     );
-    one(db, sql, batch_id, draw_from_row).await
+    one(&db.pool, sql, batch_id, draw_from_row).await
 }
 
 /// The entries of a 审核 list made from case files, in list order, for its spot-check: their

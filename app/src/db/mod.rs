@@ -40,10 +40,11 @@ use sqlx::{AnyPool, Executor};
 
 use crate::error::AppError;
 
-/// The one row `sql` finds with `key` bound to `$1`, read by `read`; `None` when there is none.
-/// (Most single-row readers in `db::` are this, each with its own columns.)
+/// The one row `sql` finds with `key` bound to `$1`, read by `read`, from `pool` (the
+/// primary, `&db.pool`, or a public page's `db.reader()`); `None` when there is none. (Most
+/// single-row readers in `db::` are this, each with its own columns.)
 pub(crate) async fn one<'k, T, K>(
-    db: &Db,
+    pool: &AnyPool,
     sql: String,
     key: K,
     read: fn(&sqlx::any::AnyRow) -> crate::error::AppResult<T>,
@@ -53,7 +54,7 @@ where
 {
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(key)
-        .fetch_optional(&db.pool)
+        .fetch_optional(pool)
         .await?;
     row.as_ref().map(read).transpose()
 }

@@ -174,7 +174,7 @@ pub async fn get(db: &Db, id: i64) -> AppResult<Option<Notice>> {
     let sql = format!(
     "SELECT {COLS} FROM notices n LEFT JOIN staff s ON s.id = n.delivery_recorded_by WHERE n.id = $1"
     );
-    one(db, sql, id, from_row).await
+    one(&db.pool, sql, id, from_row).await
 }
 
 /// Which notices a list shows.

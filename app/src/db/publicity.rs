@@ -4,6 +4,7 @@
 //! or [`PublicEntry`] (masked names, built here, where the full name is read). Full rows
 //! ([`StaffEntry`]) are for staff handlers only and are not `Serialize`.
 
+use crate::db::one;
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -90,13 +91,8 @@ pub async fn insert_batch(conn: &mut AnyConnection, b: &NewBatch, now: i64) -> A
 
 #[tracing::instrument(skip_all)]
 pub async fn batch(db: &Db, id: i64) -> AppResult<Option<Batch>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {BATCH_COLS} FROM batches WHERE id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(db.reader())
-    .await?;
-    row.as_ref().map(batch_from_row).transpose()
+    let sql = format!("SELECT {BATCH_COLS} FROM batches WHERE id = $1");
+    one(db.reader(), sql, id, batch_from_row).await
 }
 
 /// Every non-draft batch of a village, newest first (what the public may see).
@@ -115,15 +111,12 @@ pub async fn public_batches_of_village(db: &Db, village_id: i64) -> AppResult<Ve
 /// The village's current standing list (长期公示): its one published standing batch.
 #[tracing::instrument(skip_all)]
 pub async fn current_standing(db: &Db, village_id: i64) -> AppResult<Option<Batch>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = format!(
         "SELECT {BATCH_COLS} FROM batches
-         WHERE village_id = $1 AND kind = 'standing' AND state = 'published'
-         ORDER BY published_at DESC, id DESC LIMIT 1"
-    )))
-    .bind(village_id)
-    .fetch_optional(db.reader())
-    .await?;
-    row.as_ref().map(batch_from_row).transpose()
+     WHERE village_id = $1 AND kind = 'standing' AND state = 'published'
+     ORDER BY published_at DESC, id DESC LIMIT 1"
+    );
+    one(db.reader(), sql, village_id, batch_from_row).await
 }
 
 /// Batches in a staff scope, newest first.

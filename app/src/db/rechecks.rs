@@ -207,7 +207,7 @@ pub async fn of_complaint(db: &Db, complaint_id: i64) -> AppResult<Option<Rechec
         "SELECT {RECHECK_COLS} FROM rechecks r LEFT JOIN staff s ON s.id = r.done_by
      WHERE r.complaint_id = $1 ORDER BY r.id LIMIT 1"
     );
-    one(db, sql, complaint_id, recheck_from_row).await
+    one(&db.pool, sql, complaint_id, recheck_from_row).await
 }
 
 /// What a re-check found.

@@ -114,13 +114,13 @@ pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> App
 #[tracing::instrument(skip_all)]
 pub async fn by_id(db: &Db, id: i64) -> AppResult<Option<Staff>> {
     let sql = format!("SELECT {COLS} FROM staff WHERE id = $1");
-    one(db, sql, id, staff_from_row).await
+    one(&db.pool, sql, id, staff_from_row).await
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn by_username(db: &Db, username: &str) -> AppResult<Option<Staff>> {
     let sql = format!("SELECT {COLS} FROM staff WHERE username = $1");
-    one(db, sql, username, staff_from_row).await
+    one(&db.pool, sql, username, staff_from_row).await
 }
 
 /// The id of the account `username` (which must exist), on the caller's connection.

@@ -108,6 +108,59 @@ async fn keep_evidence(
     Ok(())
 }
 
+/// What a re-check's outcome sets going, worked out before anything is written.
+struct Plan {
+    /// The last month of a 渐退 (taper), for that outcome.
+    taper_until: Option<NaiveDate>,
+    /// The new monthly amount, for an adjustment.
+    new_fen: Option<i64>,
+    /// When the household is next due.
+    next_due: NaiveDate,
+}
+
+impl Plan {
+    fn of(state: &AppState, r: &Recipient, input: &Input<'_>) -> Plan {
+        let schedule = state.site.settings.recheck;
+        Plan {
+            taper_until: (input.outcome == Outcome::Taper)
+                .then(|| schedule.taper_until(input.checked_on)),
+            new_fen: (input.outcome == Outcome::Adjust)
+                .then_some(input.new_monthly_fen)
+                .flatten(),
+            next_due: schedule.next_due(r.category, input.checked_on),
+        }
+    }
+}
+
+/// Checks a re-check before anything is written: the viewer may record it (403), the household
+/// is on the list and the form holds (`Ok(Err(msg))`), its evidence file is acceptable.
+fn check_input<'a>(
+    staff: &StaffCtx,
+    r: &Recipient,
+    on_list: bool,
+    input: &Input<'a>,
+) -> AppResult<Result<Option<Evidence<'a>>, Msg>> {
+    if !may_record(staff, r.township_id) {
+        return Err(AppError::Forbidden);
+    }
+    if !on_list {
+        return Ok(Err(Msg::RecheckNotOnList));
+    }
+    let today = today_cst();
+    let (old, new) = (r.monthly_fen, input.new_monthly_fen);
+    if let Err(e) = check_record(
+        input.outcome,
+        input.checked_on,
+        today,
+        input.findings,
+        old,
+        new,
+    ) {
+        return Ok(Err(record_msg(e)));
+    }
+    evidence_of(input)
+}
+
 /// Records a re-check of a household on the standing list. Returns the notice issued (a stop,
 /// an adjustment, a 渐退), if any. `Ok(Err(msg))`: refused, nothing changed.
 pub async fn record(
@@ -117,34 +170,11 @@ pub async fn record(
     on_list: bool,
     input: &Input<'_>,
 ) -> AppResult<Result<Option<i64>, Msg>> {
-    if !may_record(staff, r.township_id) {
-        return Err(AppError::Forbidden);
-    }
-    if !on_list {
-        return Ok(Err(Msg::RecheckNotOnList));
-    }
-    let today = today_cst();
-    if let Err(e) = check_record(
-        input.outcome,
-        input.checked_on,
-        today,
-        input.findings,
-        r.monthly_fen,
-        input.new_monthly_fen,
-    ) {
-        return Ok(Err(record_msg(e)));
-    }
-    let file = match evidence_of(input)? {
+    let file = match check_input(staff, r, on_list, input)? {
         Ok(file) => file,
         Err(msg) => return Ok(Err(msg)),
     };
-    let schedule = state.site.settings.recheck;
-    let taper_until =
-        (input.outcome == Outcome::Taper).then(|| schedule.taper_until(input.checked_on));
-    let new_fen = (input.outcome == Outcome::Adjust)
-        .then_some(input.new_monthly_fen)
-        .flatten();
-    let next_due = schedule.next_due(r.category, input.checked_on);
+    let plan = Plan::of(state, r, input);
     let notice_kind = crate::domain::notice::recheck_kind(input.outcome);
     // Stops, adjustments and 渐退 are the county's decisions (it approves the allowance).
     let prepared = match notice_kind {
@@ -158,64 +188,84 @@ pub async fn record(
         outcome: input.outcome,
         checked_on: input.checked_on,
         findings: input.findings.trim(),
-        new_monthly_fen: new_fen,
-        taper_until,
+        new_monthly_fen: plan.new_fen,
+        taper_until: plan.taper_until,
         done_by: staff.staff.id,
     };
-    let recorded = rdb::record(
-        &mut tx,
-        (r.household_id, r.township_id, r.village_id),
-        &rec,
-        now,
-    )
-    .await?;
+    let place = (r.household_id, r.township_id, r.village_id);
+    let recorded = rdb::record(&mut tx, place, &rec, now).await?;
     let id = recorded.id;
     // The household's own change or exit report: its reporter sees the outcome at /track.
-    let answer = tracked_outcome(input.outcome, input.checked_on, new_fen, taper_until);
+    let answer = tracked_outcome(
+        input.outcome,
+        input.checked_on,
+        plan.new_fen,
+        plan.taper_until,
+    );
     for complaint_id in &recorded.complaint_ids {
+        let by = cdb::Actor::Staff(staff.staff.id);
         cdb::add_event(
             &mut tx,
             *complaint_id,
-            cdb::Actor::Staff(staff.staff.id),
+            by,
             EventKind::Rechecked,
             &answer,
             now,
         )
         .await?;
     }
+    let (outcome, next_due) = (input.outcome, plan.next_due);
     rdb::apply(
         &mut tx,
         r.household_id,
         next_due,
-        input.outcome,
-        new_fen,
-        taper_until,
+        outcome,
+        plan.new_fen,
+        plan.taper_until,
         now,
     )
     .await?;
     if let Some(file) = &file {
         keep_evidence(&mut tx, staff, id, file, now).await?;
     }
-    let mut notice = None;
-    if let (Some(kind), Some(prepared)) = (notice_kind, &prepared) {
-        let decision = crate::domain::notice::recheck_decision(input.outcome, new_fen, taper_until);
-        let issue = notices::Issue {
-            kind,
-            household_id: r.household_id,
-            case_id: None,
-            recheck_id: Some(id),
-            township_id: r.township_id,
-            village_id: r.village_id,
-            addressee: &r.head_name,
-            decision: &decision,
-            reasons: input.findings.trim(),
-        };
-        notice = Some(
-            notices::issue(&mut tx, staff, prepared, &issue, now)
-                .await?
-                .0,
-        );
-    }
+    let notice = match (notice_kind, &prepared) {
+        (Some(kind), Some(prepared)) => {
+            let decision =
+                crate::domain::notice::recheck_decision(outcome, plan.new_fen, plan.taper_until);
+            let issue = notices::Issue {
+                kind,
+                household_id: r.household_id,
+                case_id: None,
+                recheck_id: Some(id),
+                township_id: r.township_id,
+                village_id: r.village_id,
+                addressee: &r.head_name,
+                decision: &decision,
+                reasons: input.findings.trim(),
+            };
+            Some(
+                notices::issue(&mut tx, staff, prepared, &issue, now)
+                    .await?
+                    .0,
+            )
+        }
+        _ => None,
+    };
+    log_record(&mut tx, staff, r, input, next_due, now).await?;
+    tx.changed(Change::Statistics);
+    tx.commit().await?;
+    Ok(Ok(notice))
+}
+
+/// A re-check's audit entry, on its transaction.
+async fn log_record(
+    tx: &mut sqlx::AnyConnection,
+    staff: &StaffCtx,
+    r: &Recipient,
+    input: &Input<'_>,
+    next_due: NaiveDate,
+    now: i64,
+) -> AppResult<()> {
     let detail = format!(
         "household={} method={} result={} next_due={next_due}",
         r.household_id,
@@ -229,10 +279,7 @@ pub async fn record(
         Some(r.township_id),
         detail,
     );
-    audit::record(&mut tx, &entry, now).await?;
-    tx.changed(Change::Statistics);
-    tx.commit().await?;
-    Ok(Ok(notice))
+    audit::record(tx, &entry, now).await
 }
 
 /// What the reporter of a household's own change or exit report reads at /track once the

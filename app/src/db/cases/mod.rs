@@ -243,7 +243,7 @@ async fn sync_near_relative(conn: &mut AnyConnection, case_id: i64) -> AppResult
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> AppResult<Option<Case>> {
     let sql = format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1");
-    one(db, sql, id, case_from_row).await
+    one(&db.pool, sql, id, case_from_row).await
 }
 
 /// Which cases a list shows.

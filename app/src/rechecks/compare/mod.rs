@@ -195,6 +195,70 @@ fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// The rows shown as problems on the preview (malformed, then unmatched), in row order.
+fn problems_of(checked: &Checked, matching: &Matching) -> Vec<(i64, &'static str)> {
+    let mut problems: Vec<(i64, &'static str)> = checked
+        .malformed_shown
+        .iter()
+        .map(|(row, p)| (i64::from(*row), p.code()))
+        .chain(
+            matching
+                .unmatched_shown
+                .iter()
+                .map(|row| (i64::from(*row), RowProblem::Unmatched.code())),
+        )
+        .collect();
+    problems.sort_unstable();
+    problems
+}
+
+/// Stages the matched rows of comparison `id`, in chunks: the file read again the same way
+/// (the rows come in the same order with the same numbers), keeping the rows matching found.
+async fn stage_matches(
+    tx: &mut sqlx::AnyConnection,
+    id: i64,
+    sheet: &Sheet,
+    matching: &Matching,
+) -> AppResult<()> {
+    let reread = |e: FileError| AppError::internal("comparison re-read", format!("{e:?}"));
+    let mut rows = sheet.rows().map_err(reread)?;
+    let mut wanted = matching.matches.iter().peekable();
+    let mut batch = Vec::with_capacity(STAGE_CHUNK.min(matching.matches.len()));
+    let mut read = 0usize;
+    while let Some(&&(want, household_id)) = wanted.peek() {
+        read += 1;
+        if read.is_multiple_of(YIELD_ROWS) {
+            tokio::task::yield_now().await;
+        }
+        let Some((row_no, checked_row)) = rows.next_row().map_err(reread)? else {
+            break;
+        };
+        if row_u32(row_no) != want {
+            continue;
+        }
+        wanted.next();
+        if let Ok(row) = checked_row {
+            batch.push(NewMatch {
+                row_no: i64::from(want),
+                household_id,
+                source: row.source.into_owned(),
+                finding: row.finding.into_owned(),
+            });
+        }
+        if batch.len() >= STAGE_CHUNK {
+            cdb::insert_matches(&mut *tx, id, std::mem::take(&mut batch)).await?;
+        }
+    }
+    if wanted.peek().is_some() {
+        return Err(AppError::internal(
+            "comparison re-read",
+            "matched rows missing on the second reading",
+        ));
+    }
+    cdb::insert_matches(&mut *tx, id, batch).await?;
+    Ok(())
+}
+
 /// Writes the staged file: counts and token, the first problems, every matched row (its source
 /// and finding from a second reading of `sheet`), and an audit entry. Returns its id.
 async fn stage(
@@ -223,56 +287,8 @@ async fn stage(
         created_by: staff.staff.id,
     };
     let id = cdb::insert_import(&mut tx, &file, now).await?;
-    let mut problems: Vec<(i64, &'static str)> = checked
-        .malformed_shown
-        .iter()
-        .map(|(row, p)| (i64::from(*row), p.code()))
-        .chain(
-            matching
-                .unmatched_shown
-                .iter()
-                .map(|row| (i64::from(*row), RowProblem::Unmatched.code())),
-        )
-        .collect();
-    problems.sort_unstable();
-    cdb::insert_problems(&mut tx, id, &problems).await?;
-    // The file read again the same way: the rows come in the same order with the same numbers.
-    let reread = |e: FileError| AppError::internal("comparison re-read", format!("{e:?}"));
-    let mut rows = sheet.rows().map_err(reread)?;
-    let mut wanted = matching.matches.iter().peekable();
-    let mut batch = Vec::with_capacity(STAGE_CHUNK.min(matching.matches.len()));
-    let mut read = 0usize;
-    while let Some(&&(want, household_id)) = wanted.peek() {
-        read += 1;
-        if read.is_multiple_of(YIELD_ROWS) {
-            tokio::task::yield_now().await;
-        }
-        let Some((row_no, checked_row)) = rows.next_row().map_err(reread)? else {
-            break;
-        };
-        if row_u32(row_no) != want {
-            continue;
-        }
-        wanted.next();
-        if let Ok(row) = checked_row {
-            batch.push(NewMatch {
-                row_no: i64::from(want),
-                household_id,
-                source: row.source.into_owned(),
-                finding: row.finding.into_owned(),
-            });
-        }
-        if batch.len() >= STAGE_CHUNK {
-            cdb::insert_matches(&mut tx, id, std::mem::take(&mut batch)).await?;
-        }
-    }
-    if wanted.peek().is_some() {
-        return Err(AppError::internal(
-            "comparison re-read",
-            "matched rows missing on the second reading",
-        ));
-    }
-    cdb::insert_matches(&mut tx, id, batch).await?;
+    cdb::insert_problems(&mut tx, id, &problems_of(checked, matching)).await?;
+    stage_matches(&mut tx, id, sheet, matching).await?;
     let detail = format!(
         "file={} sha256={} rows={} matched={} households={} unmatched={} malformed={}",
         file_name,
