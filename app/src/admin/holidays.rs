@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::Deserialize;
 
+use crate::db::tx::Tx;
 use crate::db::{audit, holidays, now_epoch};
 use crate::domain::access::Perm;
 use crate::domain::DayKind;
@@ -151,20 +152,8 @@ pub async fn add(
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
     holidays::set(&mut tx, day, kind).await?;
-    audit::record(
-        &mut tx,
-        &staff.audit(
-            "holiday.set",
-            "holiday",
-            Some(day.to_string()),
-            None,
-            form.kind.chars().take(10).collect(),
-        ),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Redirect::to("/staff/holidays").into_response())
+    let kind = form.kind.chars().take(10).collect();
+    logged(tx, &staff, "holiday.set", day, kind, now).await
 }
 
 pub async fn remove(
@@ -179,18 +168,20 @@ pub async fn remove(
     if !holidays::remove(&mut tx, day).await? {
         return Err(AppError::NotFound);
     }
-    audit::record(
-        &mut tx,
-        &staff.audit(
-            "holiday.remove",
-            "holiday",
-            Some(day.to_string()),
-            None,
-            String::new(),
-        ),
-        now,
-    )
-    .await?;
+    logged(tx, &staff, "holiday.remove", day, String::new(), now).await
+}
+
+/// Ends a change to the national calendar: its audit entry, the commit, back to the list.
+async fn logged(
+    mut tx: Tx,
+    staff: &StaffCtx,
+    action: &str,
+    day: NaiveDate,
+    detail: String,
+    now: i64,
+) -> AppResult<Response> {
+    let entry = staff.audit(action, "holiday", Some(day.to_string()), None, detail);
+    audit::record(&mut tx, &entry, now).await?;
     tx.commit().await?;
     Ok(Redirect::to("/staff/holidays").into_response())
 }

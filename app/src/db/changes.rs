@@ -140,6 +140,22 @@ async fn region_code(conn: &mut AnyConnection, id: i64) -> Result<Option<String>
         .transpose()
 }
 
+/// A write to a village's lists or cases: that village's page, its township's, and the
+/// statistics (everything, when a region is gone).
+async fn place_topics(
+    conn: &mut AnyConnection,
+    village: i64,
+    township: i64,
+) -> Result<[Topic; 3], sqlx::Error> {
+    let village = region_code(conn, village)
+        .await?
+        .map_or(Topic::Everything, Topic::Village);
+    let township = region_code(conn, township)
+        .await?
+        .map_or(Topic::Everything, Topic::Township);
+    Ok([village, township, Topic::Statistics])
+}
+
 /// The invalidation map: which public pages each kind of write touches. Region and page ids are
 /// resolved on the write's own connection, right after it committed.
 #[tracing::instrument(skip_all)]
@@ -163,15 +179,7 @@ pub async fn affected(
                 township,
             } => {
                 topics.push(Topic::Batch(*batch));
-                match region_code(conn, *village).await? {
-                    Some(code) => topics.push(Topic::Village(code)),
-                    None => topics.push(Topic::Everything),
-                }
-                match region_code(conn, *township).await? {
-                    Some(code) => topics.push(Topic::Township(code)),
-                    None => topics.push(Topic::Everything),
-                }
-                topics.push(Topic::Statistics);
+                topics.extend(place_topics(conn, *village, *township).await?);
             }
             // The page itself and the list of its kind (titles, what is published).
             // A county's page is listed on its county's page too (a home topic).
@@ -201,15 +209,7 @@ pub async fn affected(
                 }
             }
             Change::Case { village, township } => {
-                match region_code(conn, *village).await? {
-                    Some(code) => topics.push(Topic::Village(code)),
-                    None => topics.push(Topic::Everything),
-                }
-                match region_code(conn, *township).await? {
-                    Some(code) => topics.push(Topic::Township(code)),
-                    None => topics.push(Topic::Everything),
-                }
-                topics.push(Topic::Statistics);
+                topics.extend(place_topics(conn, *village, *township).await?);
             }
             Change::Statistics => topics.push(Topic::Statistics),
             Change::Regions => topics.push(Topic::Everything),

@@ -408,20 +408,7 @@ pub(super) async fn load_cases(
                 group_no: 3,
                 ..model.clone()
             };
-            let new = NewHousehold {
-                village_id: village.0,
-                group_id: None,
-                head_name: h.head_name.clone(),
-                id_number: None,
-                phone: None,
-                address: None,
-                persons: h.persons,
-                category: h.category.to_owned(),
-                aid_class: None,
-                monthly_fen: 0,
-                near_relative: false,
-                staff_notes: None,
-            };
+            let new = applicant(village.0, &h, false);
             let hid = households::insert(ctx.tx, &new, now).await?;
             ctx.case(
                 village,
@@ -458,20 +445,7 @@ pub(super) async fn load_cases(
             persons: rng.random_range(1..=4),
             ..model.clone()
         };
-        let new = NewHousehold {
-            village_id: village.0,
-            group_id: None,
-            head_name: h.head_name.clone(),
-            id_number: None,
-            phone: None,
-            address: None,
-            persons: h.persons,
-            category: h.category.to_owned(),
-            aid_class: None,
-            monthly_fen: 0,
-            near_relative: i % 2 == 0,
-            staff_notes: None,
-        };
+        let new = applicant(village.0, &h, i % 2 == 0);
         let hid = households::insert(ctx.tx, &new, now).await?;
         let received = today - Duration::days(rng.random_range(5..=25));
         // Refused three weeks ago: an undelivered notice is well past its 3 working days.
@@ -551,4 +525,23 @@ pub(super) async fn load_cases(
         }
     }
     Ok(())
+}
+
+/// The household record of a new applicant (no amount yet, nothing but name, size and
+/// category).
+fn applicant(village_id: i64, h: &DemoHousehold, near_relative: bool) -> NewHousehold {
+    NewHousehold {
+        village_id,
+        group_id: None,
+        head_name: h.head_name.clone(),
+        id_number: None,
+        phone: None,
+        address: None,
+        persons: h.persons,
+        category: h.category.to_owned(),
+        aid_class: None,
+        monthly_fen: 0,
+        near_relative,
+        staff_notes: None,
+    }
 }

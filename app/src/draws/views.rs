@@ -49,10 +49,7 @@ pub fn DrawListPage(lang: Lang, draws: Vec<DrawRow>, now: i64) -> impl IntoView 
             let s = status(lang, &d, now);
             view! {
                 <li class="card">
-                    <a class="card-link" href=format!("/draws/{}", d.id)>
-                        <span class="card-title">{d.purpose.clone()}</span>
-                        <span class="card-meta">{s}</span>
-                    </a>
+                    {draw_link(&d, s)}
                 </li>
             }
         })
@@ -333,10 +330,7 @@ pub fn ManagePage(lang: Lang, nav: AnyView, csrf: String, data: ManageData) -> i
             });
             view! {
                 <li class="card">
-                    <a class="card-link" href=format!("/draws/{}", d.id)>
-                        <span class="card-title">{d.purpose.clone()}</span>
-                        <span class="card-meta">{s}</span>
-                    </a>
+                    {draw_link(&d, s)}
                     {form}
                 </li>
             }
@@ -377,5 +371,15 @@ pub fn ManagePage(lang: Lang, nav: AnyView, csrf: String, data: ManageData) -> i
         {spot}
         <h2>{lang.t(Msg::DrawsTitle)}</h2>
         <ul class="cards">{draw_rows}</ul>
+    }
+}
+
+/// A draw's card link: its purpose, then where it stands.
+fn draw_link(d: &DrawRow, status: String) -> impl IntoView {
+    view! {
+        <a class="card-link" href=format!("/draws/{}", d.id)>
+            <span class="card-title">{d.purpose.clone()}</span>
+            <span class="card-meta">{status}</span>
+        </a>
     }
 }

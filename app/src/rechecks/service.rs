@@ -147,14 +147,13 @@ fn check_input<'a>(
         return Ok(Err(Msg::RecheckNotOnList));
     }
     let today = today_cst();
-    let (old, new) = (r.monthly_fen, input.new_monthly_fen);
     if let Err(e) = check_record(
         input.outcome,
         input.checked_on,
         today,
         input.findings,
-        old,
-        new,
+        r.monthly_fen,
+        input.new_monthly_fen,
     ) {
         return Ok(Err(record_msg(e)));
     }
@@ -203,23 +202,21 @@ pub async fn record(
         plan.taper_until,
     );
     for complaint_id in &recorded.complaint_ids {
-        let by = cdb::Actor::Staff(staff.staff.id);
         cdb::add_event(
             &mut tx,
             *complaint_id,
-            by,
+            cdb::Actor::Staff(staff.staff.id),
             EventKind::Rechecked,
             &answer,
             now,
         )
         .await?;
     }
-    let (outcome, next_due) = (input.outcome, plan.next_due);
     rdb::apply(
         &mut tx,
         r.household_id,
-        next_due,
-        outcome,
+        plan.next_due,
+        input.outcome,
         plan.new_fen,
         plan.taper_until,
         now,
@@ -230,8 +227,11 @@ pub async fn record(
     }
     let notice = match (notice_kind, &prepared) {
         (Some(kind), Some(prepared)) => {
-            let decision =
-                crate::domain::notice::recheck_decision(outcome, plan.new_fen, plan.taper_until);
+            let decision = crate::domain::notice::recheck_decision(
+                input.outcome,
+                plan.new_fen,
+                plan.taper_until,
+            );
             let issue = notices::Issue {
                 kind,
                 household_id: r.household_id,
@@ -251,7 +251,7 @@ pub async fn record(
         }
         _ => None,
     };
-    log_record(&mut tx, staff, r, input, next_due, now).await?;
+    log_record(&mut tx, staff, r, input, plan.next_due, now).await?;
     tx.changed(Change::Statistics);
     tx.commit().await?;
     Ok(Ok(notice))
