@@ -12,7 +12,7 @@ use crate::db::rechecks as rdb;
 use crate::db::{regions, today_cst};
 use crate::domain::access::Perm;
 use crate::domain::recheck::{is_overdue, Method, Outcome};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::i18n::Msg;
 use crate::rechecks::service::{self, due_on, Input};
 use crate::rechecks::views::{HouseholdData, HouseholdPage, RecheckListPage, Row, Show};
@@ -179,11 +179,8 @@ pub async fn record(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let upload = files::read_upload(&mut multipart, lang).await?;
-    let field = |k: &str| upload.field(k);
-    if !crate::web::session::constant_time_eq(field("csrf"), &staff.csrf) {
-        return Err(AppError::CrossSite);
-    }
+    // The CSRF check comes before anything else is looked at.
+    let upload = files::read_staff_upload(&mut multipart, lang, &staff).await?;
     let (r, on_list) = service::visible(&state, &staff, id).await?;
     let input = match record_input(&upload) {
         Ok(input) => input,

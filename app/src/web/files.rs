@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::cookies::no_store;
+use crate::web::session::{constant_time_eq, StaffCtx};
 
 /// Largest uploaded evidence file.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -79,6 +80,20 @@ impl Upload {
             .map(|(_, v)| v.trim())
             .unwrap_or("")
     }
+}
+
+/// Reads a staff member's upload form ([`read_upload`]) and checks its CSRF token before
+/// anything else of it is looked at: 403 (cross-site) when it does not match.
+pub async fn read_staff_upload(
+    multipart: &mut Multipart,
+    lang: Lang,
+    staff: &StaffCtx,
+) -> AppResult<Upload> {
+    let upload = read_upload(multipart, lang).await?;
+    if !constant_time_eq(upload.field("csrf"), &staff.csrf) {
+        return Err(AppError::CrossSite);
+    }
+    Ok(upload)
 }
 
 /// Reads a whole upload form (the route's body limit bounds it): the part named `file` as bytes,

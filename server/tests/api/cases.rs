@@ -898,6 +898,12 @@ async fn evidence_is_checked_and_stays_in_scope(backend: Backend) {
     let mut big = b"%PDF-1.7\n".to_vec();
     big.resize(10 * 1024 * 1024 + 1, b'0');
     assert_eq!(f.upload(&f.officer, id, "big.pdf", big).await, 413);
+    // The form's CSRF token is checked before the file is looked at: without it, 403.
+    let forged = f.officer.with_csrf(&"0".repeat(64));
+    assert_eq!(
+        f.upload(&forged, id, "f.pdf", b"%PDF-1.7".to_vec()).await,
+        403
+    );
     assert!(cdb::evidence(&app.db, id).await.expect("e").is_empty());
     assert_eq!(
         f.upload(&f.officer, id, "调查表.pdf", b"%PDF-1.7 signed".to_vec())

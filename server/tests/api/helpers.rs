@@ -363,6 +363,14 @@ pub struct StaffSession {
 }
 
 impl StaffSession {
+    /// The same signed-in client sending another CSRF token (a forged form).
+    pub fn with_csrf(&self, csrf: &str) -> StaffSession {
+        StaffSession {
+            csrf: csrf.to_owned(),
+            ..self.clone()
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
     }

@@ -232,6 +232,19 @@ async fn a_recheck_stop_makes_a_notice_and_shows_on_the_next_standing_list(backe
     )
     .await;
     assert_eq!(res.status().as_u16(), 422);
+    // A complete form with another CSRF token: 403 before anything of it is read.
+    let forged = officer.with_csrf(&"0".repeat(64));
+    let stop = [
+        ("method", "visit"),
+        ("checked_on", today.as_str()),
+        ("outcome", "stop"),
+        (
+            "findings",
+            "家中两人在外务工，月收入合计6000元，已超过标准。",
+        ),
+    ];
+    let res = record(&forged, stopped, &stop).await;
+    assert_eq!(res.status().as_u16(), 403);
     let done: i64 =
         sqlx::query("SELECT COUNT(*) FROM rechecks WHERE household_id = $1 AND status = 'done'")
             .bind(stopped)

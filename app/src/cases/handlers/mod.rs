@@ -453,10 +453,8 @@ pub async fn upload_evidence(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let upload = files::read_upload(&mut multipart, lang).await?;
-    if !crate::web::session::constant_time_eq(upload.field("csrf"), &staff.csrf) {
-        return Err(AppError::CrossSite);
-    }
+    // The CSRF check comes before anything else is looked at.
+    let upload = files::read_staff_upload(&mut multipart, lang, &staff).await?;
     let case = steps::load(&state, &staff, id, Perm::ReadCases).await?;
     let Some((name, bytes)) = upload.file.filter(|(_, b)| !b.is_empty()) else {
         return Err(AppError::invalid("file", lang.t(Msg::EvidenceTypeRule)));

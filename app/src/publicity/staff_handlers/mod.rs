@@ -28,7 +28,7 @@ use crate::web::files;
 use crate::web::format::{qr_data_uri, yuan};
 use crate::web::forms::{with_status, Empty, ReasonForm, TokenForm};
 use crate::web::labels::publicity as labels;
-use crate::web::session::{constant_time_eq, StaffCtx, StaffForm};
+use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::shell::nav;
 use crate::web::state::AppState;
 

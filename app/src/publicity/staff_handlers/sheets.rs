@@ -12,11 +12,8 @@ pub async fn import_preview(
     mut multipart: Multipart,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    let upload = files::read_upload(&mut multipart, lang).await?;
     // The CSRF check comes before anything else is looked at.
-    if !constant_time_eq(upload.field("csrf"), &staff.csrf) {
-        return Err(AppError::CrossSite);
-    }
+    let upload = files::read_staff_upload(&mut multipart, lang, &staff).await?;
     let batch = batches::load_draft(&state, &staff, id, lang).await?;
     let Some((file_name, bytes)) = upload.file.filter(|(_, b)| !b.is_empty()) else {
         return Err(AppError::invalid("file", lang.t(Msg::FileLabel)));
