@@ -2,7 +2,7 @@
 //! recipients and ID numbers a file is matched against, and the confirmation that turns the
 //! matches into re-check leads. Staff-only; ID numbers are read here, never stored again.
 
-use crate::db::one;
+use crate::db::{all, one};
 use std::collections::HashSet;
 
 use futures_util::TryStreamExt;
@@ -72,10 +72,10 @@ fn import_from_row(r: &AnyRow) -> AppResult<Import> {
 
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> AppResult<Option<Import>> {
-    let sql = format!(
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {IMPORT_COLS} FROM comparison_imports c JOIN staff s ON s.id = c.created_by
-     WHERE c.id = $1"
-    );
+         WHERE c.id = $1"
+    ));
     one(&db.pool, sql, id, import_from_row).await
 }
 
@@ -83,14 +83,11 @@ pub async fn get(db: &Db, id: i64) -> AppResult<Option<Import>> {
 #[tracing::instrument(skip_all)]
 pub async fn recent(db: &Db, scope: &Scope, limit: i64) -> AppResult<Vec<Import>> {
     let cond = owned_condition(scope, "c.township_id", "c.county_id");
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {IMPORT_COLS} FROM comparison_imports c JOIN staff s ON s.id = c.created_by
          WHERE {cond} ORDER BY c.id DESC LIMIT $1"
-    )))
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(import_from_row).collect()
+    ));
+    all(&db.pool, sql, limit, import_from_row).await
 }
 
 /// An earlier confirmed file with the same content (SHA-256) in the same scope: (id, when).

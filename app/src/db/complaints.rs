@@ -4,7 +4,7 @@
 //! [`reporter_email`] (system mail to the reporter) and, in the staff workflow, by the audited
 //! reveal. [`CaseSummary`] — what the tracking page gets — has no field for it.
 
-use crate::db::one;
+use crate::db::{all, one};
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -133,19 +133,25 @@ fn summary_from_row(r: &AnyRow) -> AppResult<CaseSummary> {
 
 #[tracing::instrument(skip_all)]
 pub async fn by_receipt_hash(db: &Db, hash: &str) -> AppResult<Option<CaseSummary>> {
-    let sql = format!("SELECT {SUMMARY_COLS} FROM complaints WHERE receipt_hash = $1");
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {SUMMARY_COLS} FROM complaints WHERE receipt_hash = $1"
+    ));
     one(&db.pool, sql, hash, summary_from_row).await
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn by_form_token_hash(db: &Db, hash: &str) -> AppResult<Option<CaseSummary>> {
-    let sql = format!("SELECT {SUMMARY_COLS} FROM complaints WHERE form_token_hash = $1");
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {SUMMARY_COLS} FROM complaints WHERE form_token_hash = $1"
+    ));
     one(&db.pool, sql, hash, summary_from_row).await
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn summary(db: &Db, id: i64) -> AppResult<Option<CaseSummary>> {
-    let sql = format!("SELECT {SUMMARY_COLS} FROM complaints WHERE id = $1");
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {SUMMARY_COLS} FROM complaints WHERE id = $1"
+    ));
     one(&db.pool, sql, id, summary_from_row).await
 }
 
@@ -241,14 +247,14 @@ pub async fn add_event(
 /// The timeline the reporter sees: public events only, oldest first.
 #[tracing::instrument(skip_all)]
 pub async fn public_events(db: &Db, complaint_id: i64) -> AppResult<Vec<Event>> {
-    let rows = sqlx::query(
+    all(
+        &db.pool,
         "SELECT at, actor_kind, kind, public, body FROM complaint_events
          WHERE complaint_id = $1 AND public = 1 ORDER BY at, id",
+        complaint_id,
+        |r| event_from_row(r, false),
     )
-    .bind(complaint_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(|r| event_from_row(r, false)).collect()
+    .await
 }
 
 /// Moves a case from `from` to `to`; false (and no change) if it was no longer in `from`.
@@ -341,7 +347,7 @@ fn staff_case_from_row(r: &AnyRow) -> AppResult<StaffCase> {
 
 #[tracing::instrument(skip_all)]
 pub async fn staff_case(db: &Db, id: i64) -> AppResult<Option<StaffCase>> {
-    let sql = format!("SELECT {STAFF_COLS} FROM complaints WHERE id = $1");
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {STAFF_COLS} FROM complaints WHERE id = $1"));
     one(&db.pool, sql, id, staff_case_from_row).await
 }
 
@@ -428,15 +434,15 @@ pub async fn queue(
 /// Every event of a case (internal ones too), with the staff member's display name.
 #[tracing::instrument(skip_all)]
 pub async fn all_events(db: &Db, complaint_id: i64) -> AppResult<Vec<Event>> {
-    let rows = sqlx::query(
+    all(
+        &db.pool,
         "SELECT e.at, e.actor_kind, e.kind, e.public, e.body, s.display_name
          FROM complaint_events e LEFT JOIN staff s ON s.id = e.staff_id
          WHERE e.complaint_id = $1 ORDER BY e.at, e.id",
+        complaint_id,
+        |r| event_from_row(r, true),
     )
-    .bind(complaint_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(|r| event_from_row(r, true)).collect()
+    .await
 }
 
 /// Moves a case to `to` and applies `changes`, only if it is still in `expected` (no lost
@@ -501,13 +507,13 @@ pub struct CaseChanges<'a> {
 
 #[tracing::instrument(skip_all)]
 pub async fn named_staff(db: &Db, complaint_id: i64) -> AppResult<Vec<i64>> {
-    let rows = sqlx::query(
+    all(
+        &db.pool,
         "SELECT staff_id FROM complaint_named_staff WHERE complaint_id = $1 ORDER BY staff_id",
+        complaint_id,
+        |r| Ok(r.try_get::<i64, _>(0)?),
     )
-    .bind(complaint_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(|r| Ok(r.try_get::<i64, _>(0)?)).collect()
+    .await
 }
 
 #[tracing::instrument(skip_all)]

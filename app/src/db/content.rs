@@ -194,7 +194,7 @@ pub async fn set_published(
 
 #[tracing::instrument(skip_all)]
 pub async fn by_id(db: &Db, id: i64) -> AppResult<Option<Page>> {
-    let sql = format!("SELECT {COLS} FROM pages WHERE id = $1");
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLS} FROM pages WHERE id = $1"));
     one(&db.pool, sql, id, from_row).await
 }
 

@@ -1,7 +1,7 @@
 //! Review-panel pools and public draws. Pool members' full names are staff-only; a draw row holds
 //! the published JSON (masked names only) of its announcement and, once drawn, of its result.
 
-use crate::db::one;
+use crate::db::{all, one};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -200,44 +200,38 @@ pub async fn set_result(
 
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> AppResult<Option<DrawRow>> {
-    let sql = format!("SELECT {DRAW_COLS} FROM draws WHERE id = $1");
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {DRAW_COLS} FROM draws WHERE id = $1"));
     one(&db.pool, sql, id, draw_from_row).await
 }
 
 /// Every draw in a staff member's scope, newest first.
 #[tracing::instrument(skip_all)]
 pub async fn list(db: &Db, scope: &Scope, limit: i64) -> AppResult<Vec<DrawRow>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {DRAW_COLS} FROM draws WHERE {}
          ORDER BY announced_at DESC, id DESC LIMIT $1",
         super::regions::scope_condition(scope, "township_id")
-    )))
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(draw_from_row).collect()
+    ));
+    all(&db.pool, sql, limit, draw_from_row).await
 }
 
 /// The drawn panels of a village, newest first.
 #[tracing::instrument(skip_all)]
 pub async fn drawn_panels(db: &Db, village_id: i64) -> AppResult<Vec<DrawRow>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {DRAW_COLS} FROM draws WHERE kind = 'panel' AND village_id = $1
            AND result IS NOT NULL ORDER BY drawn_at DESC, id DESC"
-    )))
-    .bind(village_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(draw_from_row).collect()
+    ));
+    all(&db.pool, sql, village_id, draw_from_row).await
 }
 
 /// The spot-check draw of a 审核 list, if one was announced.
 #[tracing::instrument(skip_all)]
 pub async fn spot_check_of(db: &Db, batch_id: i64) -> AppResult<Option<DrawRow>> {
-    let sql = format!(
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {DRAW_COLS} FROM draws WHERE kind = 'spot_check' AND batch_id = $1
-     ORDER BY id DESC LIMIT 1"
-    );
+         ORDER BY id DESC LIMIT 1"
+    ));
     one(&db.pool, sql, batch_id, draw_from_row).await
 }
 

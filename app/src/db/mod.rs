@@ -45,18 +45,30 @@ use crate::error::AppError;
 /// single-row readers in `db::` are this, each with its own columns.)
 pub(crate) async fn one<'k, T, K>(
     pool: &AnyPool,
-    sql: String,
+    sql: impl sqlx::SqlSafeStr,
     key: K,
     read: fn(&sqlx::any::AnyRow) -> crate::error::AppResult<T>,
 ) -> crate::error::AppResult<Option<T>>
 where
     K: sqlx::Encode<'k, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + 'k,
 {
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(key)
-        .fetch_optional(pool)
-        .await?;
+    let row = sqlx::query(sql).bind(key).fetch_optional(pool).await?;
     row.as_ref().map(read).transpose()
+}
+
+/// Every row `sql` finds with `key` bound to `$1`, each read by `read`, from `pool` (as
+/// [`one`]).
+pub(crate) async fn all<'k, T, K>(
+    pool: &AnyPool,
+    sql: impl sqlx::SqlSafeStr,
+    key: K,
+    read: impl Fn(&sqlx::any::AnyRow) -> crate::error::AppResult<T>,
+) -> crate::error::AppResult<Vec<T>>
+where
+    K: sqlx::Encode<'k, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + 'k,
+{
+    let rows = sqlx::query(sql).bind(key).fetch_all(pool).await?;
+    rows.iter().map(read).collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -171,9 +171,9 @@ pub async fn insert(
 
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> AppResult<Option<Notice>> {
-    let sql = format!(
+    let sql = sqlx::AssertSqlSafe(format!(
     "SELECT {COLS} FROM notices n LEFT JOIN staff s ON s.id = n.delivery_recorded_by WHERE n.id = $1"
-    );
+    ));
     one(&db.pool, sql, id, from_row).await
 }
 

@@ -4,7 +4,7 @@
 //! or [`PublicEntry`] (masked names, built here, where the full name is read). Full rows
 //! ([`StaffEntry`]) are for staff handlers only and are not `Serialize`.
 
-use crate::db::one;
+use crate::db::{all, one};
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -91,45 +91,39 @@ pub async fn insert_batch(conn: &mut AnyConnection, b: &NewBatch, now: i64) -> A
 
 #[tracing::instrument(skip_all)]
 pub async fn batch(db: &Db, id: i64) -> AppResult<Option<Batch>> {
-    let sql = format!("SELECT {BATCH_COLS} FROM batches WHERE id = $1");
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {BATCH_COLS} FROM batches WHERE id = $1"));
     one(db.reader(), sql, id, batch_from_row).await
 }
 
 /// Every non-draft batch of a village, newest first (what the public may see).
 #[tracing::instrument(skip_all)]
 pub async fn public_batches_of_village(db: &Db, village_id: i64) -> AppResult<Vec<Batch>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {BATCH_COLS} FROM batches WHERE village_id = $1 AND state <> 'draft'
          ORDER BY opens_on DESC, id DESC"
-    )))
-    .bind(village_id)
-    .fetch_all(db.reader())
-    .await?;
-    rows.iter().map(batch_from_row).collect()
+    ));
+    all(db.reader(), sql, village_id, batch_from_row).await
 }
 
 /// The village's current standing list (长期公示): its one published standing batch.
 #[tracing::instrument(skip_all)]
 pub async fn current_standing(db: &Db, village_id: i64) -> AppResult<Option<Batch>> {
-    let sql = format!(
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {BATCH_COLS} FROM batches
-     WHERE village_id = $1 AND kind = 'standing' AND state = 'published'
-     ORDER BY published_at DESC, id DESC LIMIT 1"
-    );
+         WHERE village_id = $1 AND kind = 'standing' AND state = 'published'
+         ORDER BY published_at DESC, id DESC LIMIT 1"
+    ));
     one(db.reader(), sql, village_id, batch_from_row).await
 }
 
 /// Batches in a staff scope, newest first.
 #[tracing::instrument(skip_all)]
 pub async fn batches_in_scope(db: &Db, scope: &Scope, limit: i64) -> AppResult<Vec<Batch>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {BATCH_COLS} FROM batches WHERE {} ORDER BY id DESC LIMIT $1",
         super::regions::scope_condition(scope, "township_id")
-    )))
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(batch_from_row).collect()
+    ));
+    all(&db.pool, sql, limit, batch_from_row).await
 }
 
 /// Moves a batch to a new state; `expected` guards against double submits and races.
@@ -383,14 +377,14 @@ fn staff_entry_from_row(r: &AnyRow) -> AppResult<StaffEntry> {
 
 #[tracing::instrument(skip_all)]
 pub async fn staff_entries(db: &Db, batch_id: i64) -> AppResult<Vec<StaffEntry>> {
-    let rows = sqlx::query(
+    all(
+        db.reader(),
         "SELECT id, household_id, seq, public_ref, head_name, persons, monthly_fen, category,
             aid_class, change_kind, case_id FROM batch_entries WHERE batch_id = $1 ORDER BY seq, id",
+        batch_id,
+        staff_entry_from_row,
     )
-    .bind(batch_id)
-    .fetch_all(db.reader())
-    .await?;
-    rows.iter().map(staff_entry_from_row).collect()
+    .await
 }
 
 /// The public rows of a batch: names masked here, as they are read.

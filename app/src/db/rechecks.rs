@@ -2,7 +2,7 @@
 //! not stopped), when each is due, the open leads (from another department's data or the
 //! household's own report), and the re-check records.
 
-use crate::db::one;
+use crate::db::{all, one};
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -72,16 +72,13 @@ pub async fn recipients(
     scope: &Scope,
     village_id: Option<i64>,
 ) -> AppResult<Vec<Recipient>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {RECIPIENT_COLS} FROM households h JOIN regions v ON v.id = h.village_id
          WHERE {} AND ($1 IS NULL OR h.village_id = $1) AND {ON_STANDING}
          ORDER BY v.sort_order, v.id, h.head_name, h.id",
         super::regions::scope_condition(scope, "v.parent_id")
-    )))
-    .bind(village_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(recipient_from_row).collect()
+    ));
+    all(&db.pool, sql, village_id, recipient_from_row).await
 }
 
 /// One recipient (or a household that was one), whatever its standing.
@@ -190,23 +187,20 @@ const RECHECK_COLS: &str = "r.id, r.household_id, r.source, r.lead, r.complaint_
 /// A household's re-checks and leads, newest first.
 #[tracing::instrument(skip_all)]
 pub async fn of_household(db: &Db, household_id: i64) -> AppResult<Vec<Recheck>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {RECHECK_COLS} FROM rechecks r LEFT JOIN staff s ON s.id = r.done_by
          WHERE r.household_id = $1 ORDER BY r.id DESC"
-    )))
-    .bind(household_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(recheck_from_row).collect()
+    ));
+    all(&db.pool, sql, household_id, recheck_from_row).await
 }
 
 /// The re-check tied to a household's own report (a complaint), if any.
 #[tracing::instrument(skip_all)]
 pub async fn of_complaint(db: &Db, complaint_id: i64) -> AppResult<Option<Recheck>> {
-    let sql = format!(
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {RECHECK_COLS} FROM rechecks r LEFT JOIN staff s ON s.id = r.done_by
-     WHERE r.complaint_id = $1 ORDER BY r.id LIMIT 1"
-    );
+         WHERE r.complaint_id = $1 ORDER BY r.id LIMIT 1"
+    ));
     one(&db.pool, sql, complaint_id, recheck_from_row).await
 }
 

@@ -1,6 +1,6 @@
 //! Staff accounts.
 
-use crate::db::one;
+use crate::db::{all, one};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
@@ -113,13 +113,13 @@ pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> App
 
 #[tracing::instrument(skip_all)]
 pub async fn by_id(db: &Db, id: i64) -> AppResult<Option<Staff>> {
-    let sql = format!("SELECT {COLS} FROM staff WHERE id = $1");
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLS} FROM staff WHERE id = $1"));
     one(&db.pool, sql, id, staff_from_row).await
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn by_username(db: &Db, username: &str) -> AppResult<Option<Staff>> {
-    let sql = format!("SELECT {COLS} FROM staff WHERE username = $1");
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {COLS} FROM staff WHERE username = $1"));
     one(&db.pool, sql, username, staff_from_row).await
 }
 
@@ -268,14 +268,11 @@ pub async fn record_login_success(conn: &mut AnyConnection, id: i64) -> AppResul
 /// all its townships), for notifications.
 #[tracing::instrument(skip_all)]
 pub async fn supervisors_for(db: &Db, township_id: Option<i64>) -> AppResult<Vec<Staff>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {COLS} FROM staff WHERE role = 'supervisor' AND active = 1
          AND ((township_id IS NULL AND (county_id IS NULL
                 OR county_id = (SELECT parent_id FROM regions WHERE id = $1)))
               OR township_id = $1) ORDER BY id"
-    )))
-    .bind(township_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(staff_from_row).collect()
+    ));
+    all(&db.pool, sql, township_id, staff_from_row).await
 }

@@ -2,7 +2,7 @@
 //! meetings and evidence files. Everything here is staff-only except the aggregate counts at the
 //! end ([`progress`]), which hold no names.
 
-use crate::db::one;
+use crate::db::{all, one};
 use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -242,7 +242,7 @@ async fn sync_near_relative(conn: &mut AnyConnection, case_id: i64) -> AppResult
 
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> AppResult<Option<Case>> {
-    let sql = format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1");
+    let sql = sqlx::AssertSqlSafe(format!("SELECT {CASE_COLS} FROM cases c WHERE c.id = $1"));
     one(&db.pool, sql, id, case_from_row).await
 }
 
@@ -279,17 +279,14 @@ pub async fn list(db: &Db, f: &CaseFilter, limit: i64) -> AppResult<Vec<Case>> {
 /// Enrolled cases of a village that no standing list carries yet (they join the next one).
 #[tracing::instrument(skip_all)]
 pub async fn enrolled_not_on_standing(db: &Db, village_id: i64) -> AppResult<Vec<Case>> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {CASE_COLS} FROM cases c
          WHERE c.village_id = $1 AND c.stage = 'enrolled' AND NOT EXISTS (
             SELECT 1 FROM batch_entries e JOIN batches b ON b.id = e.batch_id
             WHERE e.case_id = c.id AND b.kind = 'standing' AND b.state <> 'withdrawn')
          ORDER BY c.id"
-    )))
-    .bind(village_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(case_from_row).collect()
+    ));
+    all(&db.pool, sql, village_id, case_from_row).await
 }
 
 #[tracing::instrument(skip_all)]

@@ -2,6 +2,7 @@
 //! decision and refusal, and review meetings.
 
 use super::*;
+use crate::db::all;
 
 /// A step to record.
 pub struct NewStep<'a> {
@@ -138,15 +139,15 @@ pub async fn steps(db: &Db, case_id: i64) -> AppResult<Vec<StepRow>> {
 /// Who signed the household visit of a case (the staff ids of its latest survey step).
 #[tracing::instrument(skip_all)]
 pub async fn survey_visitors(db: &Db, case_id: i64) -> AppResult<Vec<i64>> {
-    let rows = sqlx::query(
+    all(
+        &db.pool,
         "SELECT g.staff_id FROM case_step_signers g WHERE g.step_id =
             (SELECT MAX(s.id) FROM case_steps s WHERE s.case_id = $1
                AND s.action IN ('survey_eligible', 'survey_ineligible'))",
+        case_id,
+        |r| Ok(r.try_get(0)?),
     )
-    .bind(case_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    .await
 }
 
 /// The township's decision on a case (拟同意).
