@@ -103,8 +103,6 @@ async fn county_options(
         .collect())
 }
 
-/// A manager reaches an account in their scope: one of their townships, or (a county's
-/// administrator) their county's own county-level accounts.
 /// The account `id`, for a viewer who may manage accounts and whose scope holds it: 404 when
 /// there is none, 403 (logged) when it is out of their scope.
 async fn managed(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult<Staff> {
@@ -116,6 +114,8 @@ async fn managed(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult<Staff
     Ok(target)
 }
 
+/// A manager reaches an account in their scope: one of their townships, or (a county's
+/// administrator) their county's own county-level accounts.
 fn require_manages(staff: &StaffCtx, target: &Staff) -> AppResult<()> {
     if staff.scope().holds(target.township_id, target.county_id) {
         Ok(())
