@@ -174,10 +174,12 @@ pub async fn record(
         Err(msg) => return Ok(Err(msg)),
     };
     let plan = Plan::of(state, r, input);
-    let notice_kind = crate::domain::notice::recheck_kind(input.outcome);
     // Stops, adjustments and 渐退 are the county's decisions (it approves the allowance).
-    let prepared = match notice_kind {
-        Some(_) => Some(notices::prepare(state, r.township_id, true, input.checked_on).await?),
+    let notice = match crate::domain::notice::recheck_kind(input.outcome) {
+        Some(kind) => {
+            let prepared = notices::prepare(state, r.township_id, true, input.checked_on).await?;
+            Some((kind, prepared))
+        }
         None => None,
     };
     let now = now_epoch();
@@ -225,36 +227,43 @@ pub async fn record(
     if let Some(file) = &file {
         keep_evidence(&mut tx, staff, id, file, now).await?;
     }
-    let notice = match (notice_kind, &prepared) {
-        (Some(kind), Some(prepared)) => {
-            let decision = crate::domain::notice::recheck_decision(
-                input.outcome,
-                plan.new_fen,
-                plan.taper_until,
-            );
-            let issue = notices::Issue {
-                kind,
-                household_id: r.household_id,
-                case_id: None,
-                recheck_id: Some(id),
-                township_id: r.township_id,
-                village_id: r.village_id,
-                addressee: &r.head_name,
-                decision: &decision,
-                reasons: input.findings.trim(),
-            };
-            Some(
-                notices::issue(&mut tx, staff, prepared, &issue, now)
-                    .await?
-                    .0,
-            )
-        }
-        _ => None,
+    let notice = match &notice {
+        Some(notice) => Some(issue_notice(&mut tx, staff, r, input, &plan, id, notice, now).await?),
+        None => None,
     };
     log_record(&mut tx, staff, r, input, plan.next_due, now).await?;
     tx.changed(Change::Statistics);
     tx.commit().await?;
     Ok(Ok(notice))
+}
+
+/// The written notice of a stop, an adjustment or a 渐退 (`kind`, numbered and dated as
+/// `prepared`), on the re-check's transaction; returns its id.
+#[allow(clippy::too_many_arguments)]
+async fn issue_notice(
+    tx: &mut sqlx::AnyConnection,
+    staff: &StaffCtx,
+    r: &Recipient,
+    input: &Input<'_>,
+    plan: &Plan,
+    recheck_id: i64,
+    (kind, prepared): &(crate::domain::notice::NoticeKind, notices::Prepared),
+    now: i64,
+) -> AppResult<i64> {
+    let decision =
+        crate::domain::notice::recheck_decision(input.outcome, plan.new_fen, plan.taper_until);
+    let issue = notices::Issue {
+        kind: *kind,
+        household_id: r.household_id,
+        case_id: None,
+        recheck_id: Some(recheck_id),
+        township_id: r.township_id,
+        village_id: r.village_id,
+        addressee: &r.head_name,
+        decision: &decision,
+        reasons: input.findings.trim(),
+    };
+    Ok(notices::issue(tx, staff, prepared, &issue, now).await?.0)
 }
 
 /// A re-check's audit entry, on its transaction.
