@@ -47,7 +47,7 @@ pub(crate) async fn one<'k, T, K>(
     pool: &AnyPool,
     sql: impl sqlx::SqlSafeStr,
     key: K,
-    read: fn(&sqlx::any::AnyRow) -> crate::error::AppResult<T>,
+    read: impl Fn(&sqlx::any::AnyRow) -> crate::error::AppResult<T>,
 ) -> crate::error::AppResult<Option<T>>
 where
     K: sqlx::Encode<'k, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + 'k,

@@ -228,7 +228,19 @@ pub async fn record(
         keep_evidence(&mut tx, staff, id, file, now).await?;
     }
     let notice = match &notice {
-        Some(notice) => Some(issue_notice(&mut tx, staff, r, input, &plan, id, notice, now).await?),
+        Some((kind, prepared)) => {
+            let decision = crate::domain::notice::recheck_decision(
+                input.outcome,
+                plan.new_fen,
+                plan.taper_until,
+            );
+            let issue = notice_issue(*kind, r, input, id, &decision);
+            Some(
+                notices::issue(&mut tx, staff, prepared, &issue, now)
+                    .await?
+                    .0,
+            )
+        }
         None => None,
     };
     log_record(&mut tx, staff, r, input, plan.next_due, now).await?;
@@ -237,33 +249,25 @@ pub async fn record(
     Ok(Ok(notice))
 }
 
-/// The written notice of a stop, an adjustment or a 渐退 (`kind`, numbered and dated as
-/// `prepared`), on the re-check's transaction; returns its id.
-#[allow(clippy::too_many_arguments)]
-async fn issue_notice(
-    tx: &mut sqlx::AnyConnection,
-    staff: &StaffCtx,
-    r: &Recipient,
-    input: &Input<'_>,
-    plan: &Plan,
+/// What the written notice of a stop, an adjustment or a 渐退 says, and to whom.
+fn notice_issue<'a>(
+    kind: crate::domain::notice::NoticeKind,
+    r: &'a Recipient,
+    input: &'a Input<'_>,
     recheck_id: i64,
-    (kind, prepared): &(crate::domain::notice::NoticeKind, notices::Prepared),
-    now: i64,
-) -> AppResult<i64> {
-    let decision =
-        crate::domain::notice::recheck_decision(input.outcome, plan.new_fen, plan.taper_until);
-    let issue = notices::Issue {
-        kind: *kind,
+    decision: &'a str,
+) -> notices::Issue<'a> {
+    notices::Issue {
+        kind,
         household_id: r.household_id,
         case_id: None,
         recheck_id: Some(recheck_id),
         township_id: r.township_id,
         village_id: r.village_id,
         addressee: &r.head_name,
-        decision: &decision,
+        decision,
         reasons: input.findings.trim(),
-    };
-    Ok(notices::issue(tx, staff, prepared, &issue, now).await?.0)
+    }
 }
 
 /// A re-check's audit entry, on its transaction.
