@@ -13,7 +13,8 @@
 #      lost, and those still held by the killed instance's claim (retried when its lease ends).
 # Everything runs on this one machine (2 cores): instances, nginx, PostgreSQL and wrk share it.
 # INSTANCE_THREADS=N gives each instance N runtime threads (TOKIO_WORKER_THREADS; default: a
-# thread per core, so three instances on 2 cores run six).
+# thread per core, so three instances on 2 cores run six). BALANCE=least_conn has nginx send
+# each request to the instance with the fewest in flight (default: round robin, as deploy/).
 source "$(dirname "$0")/common.sh"
 need wrk curl nginx
 # Debian's Python: the sink comes from its package, whatever `python3` is first on PATH.
@@ -86,7 +87,7 @@ error_log $WORK/nginx-error.log;
 events { worker_connections 4096; }
 http {
   access_log off;
-  upstream sunshine { $servers keepalive 64; }
+  upstream sunshine { ${BALANCE:+$BALANCE;} $servers keepalive 64; }
   server {
     listen 127.0.0.1:$NPORT;
     location / {

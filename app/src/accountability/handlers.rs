@@ -12,6 +12,10 @@ use crate::accountability::views::{
     ContentPage, PageListPage, PosterPage, ProcessCounts, StatsPage, TownshipRow,
 };
 use crate::db::content::{self, Kind};
+use crate::db::draws::DrawCounts;
+use crate::db::households::Totals;
+use crate::db::notices::NoticeCounts;
+use crate::db::stats::YearChanges;
 use crate::db::{regions, stats as sdb, today_cst};
 use crate::domain::stats::{json as count, round10, suppressed, ComplaintTally};
 use crate::domain::Scope;
@@ -23,17 +27,16 @@ use crate::web::state::AppState;
 
 /// Everything the statistics are made of, read once per render, by township id.
 struct Loaded {
-    /// Households, persons, monthly fen of the standing lists.
-    standing: HashMap<i64, (i64, i64, i64)>,
+    /// The standing lists' totals.
+    standing: HashMap<i64, Totals>,
     /// Households newly approved and stopped this year.
-    changes: HashMap<i64, (i64, i64)>,
+    changes: HashMap<i64, YearChanges>,
     /// Complaint roll-ups by township (0: complaints with no township).
     complaints: HashMap<i64, ComplaintTally>,
-    /// Notices issued, of which on time.
-    notices: HashMap<i64, (i64, i64)>,
+    notices: HashMap<i64, NoticeCounts>,
+    /// Re-checks done.
     rechecks: HashMap<i64, i64>,
-    /// Draws, households sampled, county checks.
-    process: HashMap<i64, (i64, i64, i64)>,
+    process: HashMap<i64, DrawCounts>,
 }
 
 /// Reads the statistics of the townships in `scope` (a county's page reads its county only).
@@ -41,31 +44,12 @@ async fn load(state: &AppState, scope: &Scope) -> AppResult<Loaded> {
     let db = &state.db;
     let year = i64::from(today_cst().year());
     Ok(Loaded {
-        standing: sdb::standing_by_township(db, scope)
-            .await?
-            .into_iter()
-            .map(|(t, h, p, f)| (t, (h, p, f)))
-            .collect(),
-        changes: sdb::changes_by_township(db, year, scope)
-            .await?
-            .into_iter()
-            .map(|(t, n, s)| (t, (n, s)))
-            .collect(),
+        standing: sdb::standing_by_township(db, scope).await?,
+        changes: sdb::changes_by_township(db, year, scope).await?,
         complaints: sdb::complaint_tallies(db, scope).await?,
-        notices: crate::db::notices::township_counts(db, scope)
-            .await?
-            .into_iter()
-            .map(|(t, i, o)| (t, (i, o)))
-            .collect(),
-        rechecks: crate::db::rechecks::done_by_township(db, scope)
-            .await?
-            .into_iter()
-            .collect(),
-        process: crate::db::draws::township_stats(db, scope)
-            .await?
-            .into_iter()
-            .map(|(t, d, s, c)| (t, (d, s, c)))
-            .collect(),
+        notices: crate::db::notices::township_counts(db, scope).await?,
+        rechecks: crate::db::rechecks::done_by_township(db, scope).await?,
+        process: crate::db::draws::township_stats(db, scope).await?,
     })
 }
 
@@ -250,18 +234,17 @@ fn township_rows(
 ) -> (Vec<(String, TownshipRow)>, TownshipRow) {
     let mut rows = Vec::new();
     for t in townships {
-        let (households, persons, fen) = data.standing.get(&t.id).copied().unwrap_or_default();
-        let (new, stopped) = data.changes.get(&t.id).copied().unwrap_or_default();
-        let (draws, sampled, county_checks) = data.process.get(&t.id).copied().unwrap_or_default();
-        let (issued, on_time) = data.notices.get(&t.id).copied().unwrap_or_default();
-        let done = data.rechecks.get(&t.id).copied().unwrap_or_default();
+        let standing = data.standing.get(&t.id).copied().unwrap_or_default();
+        let changes = data.changes.get(&t.id).copied().unwrap_or_default();
+        let draws = data.process.get(&t.id).copied().unwrap_or_default();
+        let notices = data.notices.get(&t.id).copied().unwrap_or_default();
         let row = TownshipRow {
             name: t.name(lang).to_owned(),
-            households,
-            persons,
-            monthly_fen: fen,
-            new_this_year: new,
-            stopped_this_year: stopped,
+            households: standing.households,
+            persons: standing.persons,
+            monthly_fen: standing.monthly_fen,
+            new_this_year: changes.new_households,
+            stopped_this_year: changes.stopped_households,
             complaints: data
                 .complaints
                 .get(&t.id)
@@ -269,12 +252,12 @@ fn township_rows(
                 .unwrap_or_default()
                 .public(),
             process: ProcessCounts {
-                draws,
-                sampled,
-                county_checks,
-                notices: issued,
-                notices_on_time: on_time,
-                rechecks: done,
+                draws: draws.draws,
+                sampled: draws.sampled,
+                county_checks: draws.county_checks,
+                notices: notices.issued,
+                notices_on_time: notices.on_time,
+                rechecks: data.rechecks.get(&t.id).copied().unwrap_or_default(),
             },
             approx: false,
         };

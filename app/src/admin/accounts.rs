@@ -14,9 +14,8 @@ use crate::domain::access::{Perm, Scope};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::ctx::PageCtx;
-use crate::web::forms::{with_status, SavedQuery};
+use crate::web::forms::SavedQuery;
 use crate::web::session::{StaffCtx, StaffForm};
-use crate::web::shell::nav;
 use crate::web::state::AppState;
 
 /// A region's name in the reader's language.
@@ -141,13 +140,8 @@ pub async fn accounts(
         let scope = account_scope(&state, lang, &s).await?;
         rows.push((s, scope));
     }
-    let nav = nav(&staff);
-    Ok(ctx
-        .render(
-            lang.t(Msg::Accounts),
-            view! { <AccountsPage lang nav accounts=rows /> },
-        )
-        .into_response())
+    let page = |nav, _| view! { <AccountsPage lang nav accounts=rows /> };
+    Ok(ctx.staff_page(&staff, lang.t(Msg::Accounts), false, page))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -172,17 +166,11 @@ async fn account_form(
             prefectures.clear();
         }
     }
-    let nav = nav(staff);
-    let csrf = staff.csrf.clone();
     let failed = !errors.is_empty();
-    let title = lang.t(Msg::Accounts);
-    let res = ctx
-        .render(
-            title,
-            view! { <AccountFormPage lang nav csrf id values errors townships counties prefectures saved /> },
-        )
-        .into_response();
-    Ok(with_status(res, failed))
+    let page = |nav, csrf| {
+        view! { <AccountFormPage lang nav csrf id values errors townships counties prefectures saved /> }
+    };
+    Ok(ctx.staff_page(staff, lang.t(Msg::Accounts), failed, page))
 }
 
 pub async fn new_account(

@@ -2,7 +2,7 @@
 //! (failed sign-ins per address and per account) for county-level readers.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use leptos::prelude::*;
 
 use crate::admin::views::{AuditPage, SecurityData};
@@ -12,7 +12,6 @@ use crate::error::AppResult;
 use crate::i18n::Msg;
 use crate::web::ctx::PageCtx;
 use crate::web::session::StaffCtx;
-use crate::web::shell::nav;
 use crate::web::state::AppState;
 
 /// The security events a county-level reader sees: the last day's failures per address and
@@ -39,7 +38,6 @@ pub async fn audit_log(
         _ => None,
     };
     let lang = ctx.lang;
-    let nav = nav(&staff);
-    let page = view! { <AuditPage lang nav rows security /> };
-    Ok(ctx.render(lang.t(Msg::AuditLog), page).into_response())
+    let page = |nav, _| view! { <AuditPage lang nav rows security /> };
+    Ok(ctx.staff_page(&staff, lang.t(Msg::AuditLog), false, page))
 }

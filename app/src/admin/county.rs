@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::ctx::PageCtx;
 use crate::web::session::{StaffCtx, StaffForm};
-use crate::web::shell::{nav, Csrf};
+use crate::web::shell::Csrf;
 use crate::web::state::AppState;
 
 #[derive(Deserialize, Default)]
@@ -160,15 +160,10 @@ pub async fn page(
         vec![]
     };
     let days = cdb::holidays(&state.db, county.id).await?;
-    let (nav, csrf) = (nav(&staff), staff.csrf.clone());
-    Ok(ctx
-        .render(
-            lang.t(Msg::CountySettingsTitle),
-            view! {
-                <CountySettingsPage lang nav csrf county others stored defaults days />
-            },
-        )
-        .into_response())
+    let page = |nav, csrf| {
+        view! { <CountySettingsPage lang nav csrf county others stored defaults days /> }
+    };
+    Ok(ctx.staff_page(&staff, lang.t(Msg::CountySettingsTitle), false, page))
 }
 
 #[derive(Deserialize)]

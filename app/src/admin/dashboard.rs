@@ -1,7 +1,7 @@
 //! The staff home page.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use leptos::prelude::*;
 
 use crate::admin::accounts::scope_label;
@@ -12,7 +12,6 @@ use crate::error::AppResult;
 use crate::i18n::Msg;
 use crate::web::ctx::PageCtx;
 use crate::web::session::StaffCtx;
-use crate::web::shell::nav;
 use crate::web::state::AppState;
 
 pub async fn dashboard(
@@ -36,14 +35,10 @@ pub async fn dashboard(
         true => Some(crate::process::workload::of(&state, &staff).await?),
         false => None,
     };
-    let nav = nav(&staff);
     let member = staff.staff.clone();
-    Ok(ctx
-        .render(
-            lang.t(Msg::Dashboard),
-            view! { <DashboardPage lang nav staff=member scope villages process work /> },
-        )
-        .into_response())
+    let page =
+        |nav, _| view! { <DashboardPage lang nav staff=member scope villages process work /> };
+    Ok(ctx.staff_page(&staff, lang.t(Msg::Dashboard), false, page))
 }
 
 /// Overdue notices, overdue re-checks and recipients with open leads in the member's scope.

@@ -14,7 +14,6 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::ctx::PageCtx;
 use crate::web::session::{StaffCtx, StaffForm};
-use crate::web::shell::nav;
 use crate::web::shell::Csrf;
 use crate::web::state::AppState;
 
@@ -108,14 +107,8 @@ pub async fn page(
     staff.require(Perm::ManageStaff, None)?;
     let lang = ctx.lang;
     let days = holidays::all(&state.db).await?;
-    let nav = nav(&staff);
-    let csrf = staff.csrf.clone();
-    Ok(ctx
-        .render(
-            lang.t(Msg::Holidays),
-            view! { <HolidaysPage lang nav csrf days /> },
-        )
-        .into_response())
+    let page = |nav, csrf| view! { <HolidaysPage lang nav csrf days /> };
+    Ok(ctx.staff_page(&staff, lang.t(Msg::Holidays), false, page))
 }
 
 #[derive(Deserialize)]

@@ -14,10 +14,9 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::ctx::PageCtx;
 use crate::web::format::{local_time, textarea_text};
-use crate::web::forms::{with_status, Empty, SavedQuery};
+use crate::web::forms::{Empty, SavedQuery};
 use crate::web::markdown::{self, SafeHtml};
 use crate::web::session::{StaffCtx, StaffForm};
-use crate::web::shell::nav;
 use crate::web::shell::Csrf;
 use crate::web::state::AppState;
 
@@ -187,15 +186,9 @@ async fn editor(
         None => vec![],
     };
     let failed = !errors.is_empty();
-    let nav = nav(staff);
-    let csrf = staff.csrf.clone();
-    let res = ctx
-        .render(
-            lang.t(Msg::Content),
-            view! { <Editor lang nav csrf page form errors preview revisions notice /> },
-        )
-        .into_response();
-    Ok(with_status(res, failed))
+    let view =
+        |nav, csrf| view! { <Editor lang nav csrf page form errors preview revisions notice /> };
+    Ok(ctx.staff_page(staff, lang.t(Msg::Content), failed, view))
 }
 
 /// Public pages are written by the deployment's staff (its own pages, and any county's) and by
@@ -241,10 +234,8 @@ pub async fn list(
     let lang = ctx.lang;
     let pages = content::list(&state.db, owner_of(county), None, true).await?;
     let pages = crate::web::county::with_county_names(&state, lang, pages).await?;
-    let nav = nav(&staff);
-    Ok(ctx
-        .render(lang.t(Msg::Content), view! { <PagesList lang nav pages /> })
-        .into_response())
+    let page = |nav, _| view! { <PagesList lang nav pages /> };
+    Ok(ctx.staff_page(&staff, lang.t(Msg::Content), false, page))
 }
 
 pub async fn new_page(

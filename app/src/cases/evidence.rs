@@ -5,7 +5,7 @@
 use sha2::{Digest, Sha256};
 
 use crate::db::cases::{self as cdb, Case};
-use crate::db::files::{self, NewFile, Owner};
+use crate::db::files::{self, NewFile, Owner, StoredFile};
 use crate::db::{audit, now_epoch};
 use crate::domain::access::Perm;
 use crate::error::{AppError, AppResult};
@@ -62,14 +62,14 @@ pub async fn store(
     Ok(id)
 }
 
-/// One evidence file for a viewer in scope: (content type, name, bytes). The view is audited
-/// before the bytes are handed out.
+/// One evidence file for a viewer in scope. The view is audited before the bytes are handed
+/// out.
 pub async fn open(
     state: &AppState,
     staff: &StaffCtx,
     case: &Case,
     file_id: i64,
-) -> AppResult<(String, String, Vec<u8>)> {
+) -> AppResult<StoredFile> {
     staff.require_village(Perm::ReadCases, case.township_id, case.village_id)?;
     let file = cdb::evidence_file(&state.db, case.id, file_id)
         .await?

@@ -59,110 +59,42 @@ pub fn check(
     form: &Registration,
     today: NaiveDate,
 ) -> Result<ValidRegistration, Vec<(String, Msg)>> {
-    let mut errors: Vec<(String, Msg)> = Vec::new();
-    let mut fail = |field: &str, m: Msg| errors.push((field.to_owned(), m));
+    let mut errors = Errors::default();
     let village_code = form.get("village").to_owned();
     if !crate::domain::is_region_code(&village_code) {
-        fail("village", Msg::VillageRequired);
+        errors.fail("village", Msg::VillageRequired);
     }
     let group_name = crate::domain::case::normalise_group(form.get("group"));
     if !short_text(&group_name, 20) {
-        fail("group", Msg::BadRequestBody);
+        errors.fail("group", Msg::BadRequestBody);
     }
     let channel = ApplicationChannel::parse(form.get("channel")).ok();
     if channel.is_none() {
-        fail("channel", Msg::BadRequestBody);
+        errors.fail("channel", Msg::BadRequestBody);
     }
     let received_on = NaiveDate::parse_from_str(form.get("received_on"), "%Y-%m-%d")
         .ok()
         .filter(|d| *d <= today && *d > today - chrono::Duration::days(366));
     if received_on.is_none() {
-        fail("received_on", Msg::DateInvalid);
+        errors.fail("received_on", Msg::DateInvalid);
     }
     let category_asked = AidCategory::parse(form.get("category")).ok();
     if category_asked.is_none() {
-        fail("category", Msg::BadRequestBody);
+        errors.fail("category", Msg::BadRequestBody);
     }
     let mut members = Vec::new();
     for i in 0..MEMBER_ROWS {
-        let key = |f: &str| format!("m{i}_{f}");
-        let name = form.get(&key("name"));
-        let id = id_number::normalize(form.get(&key("id")));
-        let grade = form.get(&key("grade"));
-        if name.is_empty() && id.is_empty() && grade.is_empty() {
-            continue;
+        if let Some(m) = member_row(form, i, members.is_empty(), &mut errors) {
+            members.push(m);
         }
-        if !valid_person_name(name) {
-            fail(&key("name"), Msg::NameInvalid);
-        }
-        if !id.is_empty() && !id_number::is_valid(&id) {
-            fail(&key("id"), Msg::IdNumberInvalid);
-        }
-        let relation = match (
-            members.is_empty(),
-            Relation::parse(form.get(&key("relation"))),
-        ) {
-            (true, _) => Some(Relation::Head),
-            (false, Ok(Relation::Head)) | (false, Err(_)) => None,
-            (false, Ok(r)) => Some(r),
-        };
-        if relation.is_none() {
-            fail(&key("relation"), Msg::BadRequestBody);
-        }
-        let disability_grade = match grade {
-            "" => None,
-            g => match g.parse::<i64>() {
-                Ok(n) if (1..=4).contains(&n) => Some(n),
-                _ => {
-                    fail(&key("grade"), Msg::BadRequestBody);
-                    None
-                }
-            },
-        };
-        members.push(Member {
-            name: name.to_owned(),
-            relation: relation.unwrap_or(Relation::Other),
-            id_number: (!id.is_empty()).then_some(id),
-            disability_grade,
-            serious_illness: !form.get(&key("ill")).is_empty(),
-        });
     }
     if members.is_empty() {
-        fail("m0_name", Msg::NameInvalid);
+        errors.fail("m0_name", Msg::NameInvalid);
     }
-    let mut relatives = Vec::new();
-    for i in 0..RELATIVE_ROWS {
-        let key = |f: &str| format!("r{i}_{f}");
-        let parts = ["member", "name", "post", "relation"].map(|f| form.get(&key(f)));
-        if parts.iter().all(|p| p.is_empty()) {
-            continue;
-        }
-        let kind = RelativeOf::parse(form.get(&key("kind"))).ok();
-        let member_ok = members.iter().any(|m| m.name == parts[0]);
-        if !member_ok {
-            fail(&key("member"), Msg::NameInvalid);
-        }
-        if kind.is_none() {
-            fail(&key("kind"), Msg::BadRequestBody);
-        }
-        if !valid_person_name(parts[1]) {
-            fail(&key("name"), Msg::NameInvalid);
-        }
-        for (f, v) in [("post", parts[2]), ("relation", parts[3])] {
-            if !short_text(v, 30) {
-                fail(&key(f), Msg::BadRequestBody);
-            }
-        }
-        relatives.push(RelativeDeclaration {
-            id: 0,
-            member_name: parts[0].to_owned(),
-            kind: kind.unwrap_or(RelativeOf::PublicOfficial),
-            related_name: parts[1].to_owned(),
-            related_post: parts[2].to_owned(),
-            relation: parts[3].to_owned(),
-        });
-    }
-    match (channel, received_on, category_asked, errors.is_empty()) {
+    let relatives = (0..RELATIVE_ROWS)
+        .filter_map(|i| relative_row(form, i, &members, &mut errors))
+        .collect();
+    match (channel, received_on, category_asked, errors.0.is_empty()) {
         (Some(channel), Some(received_on), Some(category_asked), true) => Ok(ValidRegistration {
             village_code,
             group_name,
@@ -172,8 +104,100 @@ pub fn check(
             members,
             relatives,
         }),
-        _ => Err(errors),
+        _ => Err(errors.0),
     }
+}
+
+/// A form's field errors, in the order found: (field name, what is wrong).
+#[derive(Default)]
+struct Errors(Vec<(String, Msg)>);
+
+impl Errors {
+    fn fail(&mut self, field: &str, m: Msg) {
+        self.0.push((field.to_owned(), m));
+    }
+}
+
+/// Member row `i` of the form (`m{i}_…`), its faults added to `errors`; `None` when the row was
+/// left empty. The first member given is the applicant (the head of the household); any other
+/// must name another relation.
+fn member_row(form: &Registration, i: usize, first: bool, errors: &mut Errors) -> Option<Member> {
+    let key = |f: &str| format!("m{i}_{f}");
+    let name = form.get(&key("name"));
+    let id = id_number::normalize(form.get(&key("id")));
+    let grade = form.get(&key("grade"));
+    if name.is_empty() && id.is_empty() && grade.is_empty() {
+        return None;
+    }
+    if !valid_person_name(name) {
+        errors.fail(&key("name"), Msg::NameInvalid);
+    }
+    if !id.is_empty() && !id_number::is_valid(&id) {
+        errors.fail(&key("id"), Msg::IdNumberInvalid);
+    }
+    let relation = match (first, Relation::parse(form.get(&key("relation")))) {
+        (true, _) => Some(Relation::Head),
+        (false, Ok(Relation::Head)) | (false, Err(_)) => None,
+        (false, Ok(r)) => Some(r),
+    };
+    if relation.is_none() {
+        errors.fail(&key("relation"), Msg::BadRequestBody);
+    }
+    let disability_grade = match grade {
+        "" => None,
+        g => match g.parse::<i64>() {
+            Ok(n) if (1..=4).contains(&n) => Some(n),
+            _ => {
+                errors.fail(&key("grade"), Msg::BadRequestBody);
+                None
+            }
+        },
+    };
+    Some(Member {
+        name: name.to_owned(),
+        relation: relation.unwrap_or(Relation::Other),
+        id_number: (!id.is_empty()).then_some(id),
+        disability_grade,
+        serious_illness: !form.get(&key("ill")).is_empty(),
+    })
+}
+
+/// Declaration row `i` of the form (`r{i}_…`: a member's near relative who holds a post, as
+/// [`RelativeOf`] lists them), its faults added to `errors`; `None` when the row was left empty.
+fn relative_row(
+    form: &Registration,
+    i: usize,
+    members: &[Member],
+    errors: &mut Errors,
+) -> Option<RelativeDeclaration> {
+    let key = |f: &str| format!("r{i}_{f}");
+    let parts = ["member", "name", "post", "relation"].map(|f| form.get(&key(f)));
+    if parts.iter().all(|p| p.is_empty()) {
+        return None;
+    }
+    let kind = RelativeOf::parse(form.get(&key("kind"))).ok();
+    if !members.iter().any(|m| m.name == parts[0]) {
+        errors.fail(&key("member"), Msg::NameInvalid);
+    }
+    if kind.is_none() {
+        errors.fail(&key("kind"), Msg::BadRequestBody);
+    }
+    if !valid_person_name(parts[1]) {
+        errors.fail(&key("name"), Msg::NameInvalid);
+    }
+    for (f, v) in [("post", parts[2]), ("relation", parts[3])] {
+        if !short_text(v, 30) {
+            errors.fail(&key(f), Msg::BadRequestBody);
+        }
+    }
+    Some(RelativeDeclaration {
+        id: 0,
+        member_name: parts[0].to_owned(),
+        kind: kind.unwrap_or(RelativeOf::PublicOfficial),
+        related_name: parts[1].to_owned(),
+        related_post: parts[2].to_owned(),
+        relation: parts[3].to_owned(),
+    })
 }
 
 /// Stores a checked application: finds the household (by the applicant's ID number in the

@@ -213,9 +213,9 @@ async fn lead_from_report(
 ) -> AppResult<()> {
     if let Some(h) = rdb::household_of_entry(tx, entry_id).await? {
         let lead = rdb::NewLead {
-            household_id: h.0,
-            township_id: h.1,
-            village_id: h.2,
+            household_id: h.household_id,
+            township_id: h.township_id,
+            village_id: h.village_id,
             source: Source::Report,
             lead: body,
             comparison_id: None,
@@ -270,34 +270,7 @@ pub async fn submit(state: &AppState, s: Submission<'_>) -> AppResult<Result<Sto
         Err(InsertError::DuplicateForm) => return Ok(Ok(Stored { receipt, id: None })),
         Err(InsertError::App(e)) => return Err(e),
     };
-    let actor = s
-        .logged_by
-        .map_or(Actor::System, |st| Actor::Staff(st.staff.id));
-    cdb::add_event(&mut tx, id, actor, EventKind::Submitted, "", now).await?;
-    // A household's own report of a change or an exit: a re-check lead, in the same commit.
-    if let (Category::HouseholdChange, Some(entry_id)) = (report.category, s.entry_id) {
-        lead_from_report(&mut tx, entry_id, id, &report.body, now).await?;
-    }
-    if let Some(staff) = s.logged_by {
-        let entry = staff.audit(
-            "complaint.log_offline",
-            "complaint",
-            Some(id.to_string()),
-            Some(township_id),
-            format!("channel={}", s.channel.as_str()),
-        );
-        audit::record(&mut tx, &entry, now).await?;
-    }
-    if let Some(email) = report.email.as_deref() {
-        // Never with the receipt: a mailbox is not a safe place for it.
-        let (subject, body) = reporter_mail(
-            Msg::MailAckSubject,
-            Msg::MailAckBody,
-            "{date}",
-            &accept_by.to_string(),
-        );
-        outbox::enqueue(&mut tx, email, &subject, &body, now).await?;
-    }
+    write_with(&mut tx, &s, id, township_id, accept_by, now).await?;
     tx.commit().await?;
     // Committed: only now may the receipt be shown.
     state.mail_wake.notify_one();
@@ -310,6 +283,49 @@ pub async fn submit(state: &AppState, s: Submission<'_>) -> AppResult<Result<Sto
         receipt,
         id: Some(id),
     }))
+}
+
+/// What a report's transaction writes besides the complaint: its first event, a re-check lead
+/// for a household's own report of its change, the audit row of a report logged by staff, and
+/// the acknowledgement mail.
+async fn write_with(
+    tx: &mut crate::db::tx::Tx,
+    s: &Submission<'_>,
+    id: i64,
+    township_id: i64,
+    accept_by: NaiveDate,
+    now: i64,
+) -> AppResult<()> {
+    let report = s.report;
+    let actor = s
+        .logged_by
+        .map_or(Actor::System, |st| Actor::Staff(st.staff.id));
+    cdb::add_event(tx, id, actor, EventKind::Submitted, "", now).await?;
+    // A household's own report of a change or an exit: a re-check lead, in the same commit.
+    if let (Category::HouseholdChange, Some(entry_id)) = (report.category, s.entry_id) {
+        lead_from_report(tx, entry_id, id, &report.body, now).await?;
+    }
+    if let Some(staff) = s.logged_by {
+        let entry = staff.audit(
+            "complaint.log_offline",
+            "complaint",
+            Some(id.to_string()),
+            Some(township_id),
+            format!("channel={}", s.channel.as_str()),
+        );
+        audit::record(tx, &entry, now).await?;
+    }
+    if let Some(email) = report.email.as_deref() {
+        // Never with the receipt: a mailbox is not a safe place for it.
+        let (subject, body) = reporter_mail(
+            Msg::MailAckSubject,
+            Msg::MailAckBody,
+            "{date}",
+            &accept_by.to_string(),
+        );
+        outbox::enqueue(tx, email, &subject, &body, now).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use crate::complaints::staff_views::{
 };
 use crate::complaints::views::ReportValues;
 use crate::complaints::workflow::{self, allowed, load_case, StepForm};
-use crate::db::complaints::{self as cdb, QueueFilter, StaffCase};
+use crate::db::complaints::{self as cdb, QueueFilter, ReporterIdentity, StaffCase};
 use crate::db::{regions, staff as staff_db, today_cst};
 use crate::domain::access::{role_allows, Perm, Scope};
 use crate::domain::{Action, Category, Channel, ReceiptCode, Status};
@@ -23,9 +23,8 @@ use crate::i18n::{Lang, Msg};
 use crate::web::confirm::Confirm;
 use crate::web::cookies::{self, no_store};
 use crate::web::ctx::PageCtx;
-use crate::web::forms::{with_status, SavedQuery};
+use crate::web::forms::SavedQuery;
 use crate::web::session::{new_token, StaffCtx, StaffForm};
-use crate::web::shell::nav;
 use crate::web::state::AppState;
 
 const STAFF_RECEIPT_COOKIE: &str = "sunshine_staff_receipt";
@@ -128,10 +127,8 @@ pub async fn queue(
     staff.require_role(Perm::ReadRecords)?;
     let lang = ctx.lang;
     let data = queue_data(&state, lang, &staff, q.filter(), q.overdue.is_some()).await?;
-    let nav = nav(&staff);
-    Ok(ctx
-        .render(lang.t(Msg::Queue), view! { <QueuePage lang nav data /> })
-        .into_response())
+    let page = |nav, _| view! { <QueuePage lang nav data /> };
+    Ok(ctx.staff_page(&staff, lang.t(Msg::Queue), false, page))
 }
 
 /// The offline-report form as typed, with its problems.
@@ -152,18 +149,16 @@ async fn log_page(
     let lang = ctx.lang;
     let places = intake::places(state, lang, staff.scope()).await?;
     let failed = !errors.is_empty();
-    let nav = nav(staff);
-    let csrf = staff.csrf.clone();
     let OfflineValues {
         values,
         channel,
         received_on,
         token,
     } = form;
-    let page =
-        view! { <LogOfflinePage lang nav csrf token places values channel received_on errors /> };
-    let res = ctx.render(lang.t(Msg::LogOffline), page).into_response();
-    Ok(with_status(res, failed))
+    let page = |nav, csrf| {
+        view! { <LogOfflinePage lang nav csrf token places values channel received_on errors /> }
+    };
+    Ok(ctx.staff_page(staff, lang.t(Msg::LogOffline), failed, page))
 }
 
 pub async fn new_offline(
@@ -291,12 +286,11 @@ pub async fn offline_receipt(
         .or_else(|| id.parse().ok().filter(|i| *i > 0));
     let accept_by = case.as_ref().map(|c| c.accept_by.to_string());
     let receipt = code.filter(|_| case.is_some()).map(|c| c.display_grouped());
-    let nav = nav(&staff);
-    let page = view! { <OfflineReceiptPage lang nav receipt id accept_by /> };
-    let res = ctx.render(lang.t(Msg::ReceiptTitle), page).into_response();
+    let page = |nav, _| view! { <OfflineReceiptPage lang nav receipt id accept_by /> };
+    let res = ctx.staff_page(&staff, lang.t(Msg::ReceiptTitle), false, page);
     let path = "/staff/complaints/receipt";
     let clear = cookies::site_cookie(&state, STAFF_RECEIPT_COOKIE, "", path, Some(0));
-    Ok(cookies::set(no_store(res), &clear))
+    Ok(cookies::set(res, &clear))
 }
 
 /// Who could handle the case (active, allowed in its scope, not named) and who could be named
@@ -334,7 +328,7 @@ async fn detail_page(
     ctx: &PageCtx,
     staff: &StaffCtx,
     case: StaffCase,
-    revealed: Option<(Option<String>, Option<String>)>,
+    revealed: Option<ReporterIdentity>,
     errors: Vec<Msg>,
     notice: Option<Msg>,
 ) -> AppResult<Response> {
@@ -361,11 +355,8 @@ async fn detail_page(
         today: today_cst(),
         case,
     };
-    let nav = nav(staff);
-    let csrf = staff.csrf.clone();
-    let page = view! { <CaseDetailPage lang nav csrf detail /> };
-    let res = ctx.render(lang.t(Msg::Complaints), page).into_response();
-    Ok(with_status(res, failed))
+    let page = |nav, csrf| view! { <CaseDetailPage lang nav csrf detail /> };
+    Ok(ctx.staff_page(staff, lang.t(Msg::Complaints), failed, page))
 }
 
 pub async fn detail(

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::complaints::views::{place_options, Places, ReportValues};
-use crate::db::complaints::{Event, QueueFilter, StaffCase};
+use crate::db::complaints::{Event, QueueFilter, ReporterIdentity, StaffCase};
 use crate::domain::{days_left, Action, Category, Channel, Finding, Status};
 use crate::i18n::{Lang, Msg};
 use crate::islands::{FilterSelect, QueueFilters};
@@ -276,7 +276,7 @@ pub struct CaseDetail {
     pub candidates: Vec<(i64, String)>,
     pub staff_in_scope: Vec<(i64, String)>,
     pub allowed: Allowed,
-    pub revealed: Option<(Option<String>, Option<String>)>,
+    pub revealed: Option<ReporterIdentity>,
     pub errors: Vec<Msg>,
     pub notice: Option<Msg>,
     pub today: chrono::NaiveDate,
@@ -370,7 +370,7 @@ pub fn CaseDetailPage(lang: Lang, nav: AnyView, csrf: String, detail: CaseDetail
         .collect_view();
     let reporter = if case.anonymous {
         view! { <p>{lang.t(Msg::ReporterAnonymous)}</p> }.into_any()
-    } else if let Some((name, contact)) = revealed {
+    } else if let Some(ReporterIdentity { name, contact }) = revealed {
         view! {
             <dl class="facts revealed">
                 <dt>{lang.t(Msg::NameLabel)}</dt><dd>{name.unwrap_or_default()}</dd>

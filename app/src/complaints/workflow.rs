@@ -217,7 +217,6 @@ pub async fn prepare<'a>(
     action: Action,
     form: &'a StepForm,
 ) -> AppResult<Result<Step<'a>, Msg>> {
-    let id = case.summary.id;
     let mut step = Step::new(action);
     let required = |s: &str| text(s).ok_or(Msg::TextRequired);
     let (rules, cal) = super::deadline_rules(state, case.summary.township_id).await?;
@@ -247,38 +246,21 @@ pub async fn prepare<'a>(
             }
             Err(_) => Err(Msg::BadRequestBody),
         },
-        Action::SubmitReply => {
-            if case.finding.is_none() {
-                return Ok(Err(Msg::NeedFindings));
-            }
-            if let Err(m) = required(&form.reply) {
-                return Ok(Err(m));
-            }
-            for s in staff_db::supervisors_for(&state.db, case.summary.township_id).await? {
-                if let Some(e) = s.email {
-                    let (sub, b) = mail_pair(Msg::MailApprovalSubject, Msg::MailApprovalBody, id);
-                    step.staff_mail.push((e, sub, b));
-                }
-            }
-            step.changes.reply_draft = Some(form.reply.trim());
-            Ok(())
-        }
+        Action::SubmitReply => submit_reply(state, case, form, &mut step).await?,
         Action::Extend => {
             if check_extend(case.summary.status, case.summary.extended).is_err() {
                 return Ok(Err(Msg::AlreadyExtended));
             }
-            let reason = match required(&form.reason) {
-                Ok(r) => r,
-                Err(m) => return Ok(Err(m)),
-            };
-            let base = case
-                .summary
-                .answer_by
-                .unwrap_or_else(|| rules.answer_by(today, false, &cal));
-            step.changes.answer_by = Some(cal.add_days(base, rules.extension_days, rules.count));
-            step.changes.extended = true;
-            step.body = reason;
-            Ok(())
+            required(&form.reason).map(|reason| {
+                let base = case
+                    .summary
+                    .answer_by
+                    .unwrap_or_else(|| rules.answer_by(today, false, &cal));
+                let extended = cal.add_days(base, rules.extension_days, rules.count);
+                step.changes.answer_by = Some(extended);
+                step.changes.extended = true;
+                step.body = reason;
+            })
         }
         Action::Escalate => {
             if case.escalated || !case.summary.status.is_open() {
@@ -290,6 +272,33 @@ pub async fn prepare<'a>(
         Action::RequestReview | Action::AddInfo => return Err(AppError::NotFound),
     };
     Ok(filled.map(|()| step))
+}
+
+/// A reply sent for approval: only once the findings are recorded; its approvers are told.
+async fn submit_reply<'a>(
+    state: &AppState,
+    case: &StaffCase,
+    form: &'a StepForm,
+    step: &mut Step<'a>,
+) -> AppResult<Result<(), Msg>> {
+    if case.finding.is_none() {
+        return Ok(Err(Msg::NeedFindings));
+    }
+    if text(&form.reply).is_none() {
+        return Ok(Err(Msg::TextRequired));
+    }
+    for s in staff_db::supervisors_for(&state.db, case.summary.township_id).await? {
+        if let Some(e) = s.email {
+            let (sub, b) = mail_pair(
+                Msg::MailApprovalSubject,
+                Msg::MailApprovalBody,
+                case.summary.id,
+            );
+            step.staff_mail.push((e, sub, b));
+        }
+    }
+    step.changes.reply_draft = Some(form.reply.trim());
+    Ok(Ok(()))
 }
 
 /// Performs a prepared step atomically: status guard, fields, timeline, audit, mail.
@@ -416,7 +425,7 @@ pub async fn reveal_reporter(
     staff: &StaffCtx,
     case: &StaffCase,
     reason: &str,
-) -> AppResult<(Option<String>, Option<String>)> {
+) -> AppResult<cdb::ReporterIdentity> {
     let id = case.summary.id;
     let now = now_epoch();
     let mut tx = state.db.begin().await?;

@@ -90,16 +90,16 @@ pub async fn recent(db: &Db, scope: &Scope, limit: i64) -> AppResult<Vec<Import>
     all(&db.pool, sql, limit, import_from_row).await
 }
 
-/// An earlier confirmed file with the same content (SHA-256) in the same scope: (id, when).
+/// The latest earlier confirmed file with the same content (SHA-256) in the same scope: its id.
 #[tracing::instrument(skip_all)]
 pub async fn confirmed_before(
     db: &Db,
     sha256: &str,
     (township_id, county_id): (Option<i64>, Option<i64>),
     except: i64,
-) -> AppResult<Option<(i64, i64)>> {
-    let row = sqlx::query(
-        "SELECT id, confirmed_at FROM comparison_imports
+) -> AppResult<Option<i64>> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM comparison_imports
          WHERE sha256 = $1 AND state = 'confirmed' AND id <> $2
            AND (($3 IS NULL AND township_id IS NULL) OR township_id = $3)
            AND (($4 IS NULL AND county_id IS NULL) OR county_id = $4)
@@ -111,13 +111,7 @@ pub async fn confirmed_before(
     .bind(county_id)
     .fetch_optional(&db.pool)
     .await?;
-    match row {
-        Some(r) => Ok(Some((
-            r.try_get(0)?,
-            r.try_get::<Option<i64>, _>(1)?.unwrap_or_default(),
-        ))),
-        None => Ok(None),
-    }
+    Ok(id)
 }
 
 /// Households on their village's current standing list (the latest published one; not as
@@ -331,9 +325,17 @@ pub async fn matches(db: &Db, import_id: i64, limit: i64) -> AppResult<Vec<Match
         .collect()
 }
 
-/// The stored row problems: (row number, problem code), in file order.
+/// A row of a staged file that could not be used, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredProblem {
+    pub row_no: i64,
+    /// The problem's code (`rechecks::compare::sheet::RowProblem::code`).
+    pub code: String,
+}
+
+/// The stored row problems, in file order.
 #[tracing::instrument(skip_all)]
-pub async fn problems(db: &Db, import_id: i64) -> AppResult<Vec<(i64, String)>> {
+pub async fn problems(db: &Db, import_id: i64) -> AppResult<Vec<StoredProblem>> {
     let rows = sqlx::query(
         "SELECT row_no, problem FROM comparison_problems WHERE import_id = $1 ORDER BY row_no",
     )
@@ -341,7 +343,12 @@ pub async fn problems(db: &Db, import_id: i64) -> AppResult<Vec<(i64, String)>> 
     .fetch_all(&db.pool)
     .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .map(|r| {
+            Ok(StoredProblem {
+                row_no: r.try_get(0)?,
+                code: r.try_get(1)?,
+            })
+        })
         .collect()
 }
 

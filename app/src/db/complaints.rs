@@ -535,17 +535,24 @@ pub async fn add_named_staff(
     Ok(())
 }
 
+/// Who sent a report, as they gave it (either may be missing: anonymous reports).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReporterIdentity {
+    pub name: Option<String>,
+    pub contact: Option<String>,
+}
+
 /// The reporter's name and contact. Call only after the audit entry for the reveal is written.
 #[tracing::instrument(skip_all)]
-pub async fn reporter_identity(
-    conn: &mut AnyConnection,
-    id: i64,
-) -> AppResult<(Option<String>, Option<String>)> {
+pub async fn reporter_identity(conn: &mut AnyConnection, id: i64) -> AppResult<ReporterIdentity> {
     let row = sqlx::query("SELECT reporter_name, reporter_contact FROM complaints WHERE id = $1")
         .bind(id)
         .fetch_one(&mut *conn)
         .await?;
-    Ok((row.try_get(0)?, row.try_get(1)?))
+    Ok(ReporterIdentity {
+        name: row.try_get(0)?,
+        contact: row.try_get(1)?,
+    })
 }
 
 /// Sets the answer deadline when the reporter asks for a review.

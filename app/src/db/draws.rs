@@ -235,13 +235,20 @@ pub async fn spot_check_of(db: &Db, batch_id: i64) -> AppResult<Option<DrawRow>>
     one(&db.pool, sql, batch_id, draw_from_row).await
 }
 
-/// The entries of a 审核 list made from case files, in list order, for its spot-check: their
-/// public references, whether the case declared a near relative (always checked), and the case.
+/// An entry of a 审核 list as its spot-check draws from it, and the case it was made from.
+#[derive(Debug, Clone)]
+pub struct SpotCheckEntry {
+    /// Its public reference, and whether the case declared a near relative (always checked).
+    pub entry: crate::domain::draw::Entry,
+    pub case_id: i64,
+}
+
+/// The entries of a 审核 list made from case files, in list order, for its spot-check.
 #[tracing::instrument(skip_all)]
 pub async fn spot_check_entries(
     conn: &mut AnyConnection,
     batch_id: i64,
-) -> AppResult<Vec<(crate::domain::draw::Entry, i64)>> {
+) -> AppResult<Vec<SpotCheckEntry>> {
     let rows = sqlx::query(
         "SELECT e.public_ref, c.near_relative, c.id FROM batch_entries e JOIN cases c ON c.id = e.case_id
          WHERE e.batch_id = $1 ORDER BY e.seq, e.id",
@@ -255,7 +262,10 @@ pub async fn spot_check_entries(
                 entry_ref: r.try_get(0)?,
                 near_relative: r.try_get::<i64, _>(1)? != 0,
             };
-            Ok((entry, r.try_get(2)?))
+            Ok(SpotCheckEntry {
+                entry,
+                case_id: r.try_get(2)?,
+            })
         })
         .collect()
 }
@@ -271,13 +281,25 @@ pub async fn set_not_before(conn: &mut AnyConnection, id: i64, at: i64) -> AppRe
     Ok(())
 }
 
-/// Draws held (drawn), households sampled by spot-checks, and county in-person checks recorded,
-/// per township in `scope`: counts for `/stats`, (township id, draws, sampled, checks). Two
-/// queries for the whole scope, whatever its number of townships.
+/// A township's public draws and county checks, for `/stats`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DrawCounts {
+    /// Draws held (drawn).
+    pub draws: i64,
+    /// Households the county's spot-checks drew.
+    pub sampled: i64,
+    /// County in-person checks recorded.
+    pub county_checks: i64,
+}
+
+/// [`DrawCounts`] per township in `scope` (by township id). Two queries for the whole scope,
+/// whatever its number of townships.
 #[tracing::instrument(skip_all)]
-pub async fn township_stats(db: &Db, scope: &Scope) -> AppResult<Vec<(i64, i64, i64, i64)>> {
-    use std::collections::BTreeMap;
-    let mut by: BTreeMap<i64, (i64, i64, i64)> = BTreeMap::new();
+pub async fn township_stats(
+    db: &Db,
+    scope: &Scope,
+) -> AppResult<std::collections::HashMap<i64, DrawCounts>> {
+    let mut by = std::collections::HashMap::<i64, DrawCounts>::new();
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT township_id, kind, result FROM draws WHERE result IS NOT NULL AND {}",
         super::regions::scope_condition(scope, "township_id")
@@ -288,12 +310,12 @@ pub async fn township_stats(db: &Db, scope: &Scope) -> AppResult<Vec<(i64, i64, 
         let township: i64 = r.try_get(0)?;
         let kind: String = r.try_get(1)?;
         let slot = by.entry(township).or_default();
-        slot.0 += 1;
+        slot.draws += 1;
         if kind == "spot_check" {
             let text: String = r.try_get(2)?;
             let file: crate::domain::draw::DrawFile =
                 serde_json::from_str(&text).map_err(|e| AppError::internal("stored draw", e))?;
-            slot.1 += file.selected.map_or(0, |s| s.len()) as i64;
+            slot.sampled += file.selected.map_or(0, |s| s.len()) as i64;
         }
     }
     let checks = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -304,7 +326,7 @@ pub async fn township_stats(db: &Db, scope: &Scope) -> AppResult<Vec<(i64, i64, 
     .fetch_all(db.reader())
     .await?;
     for r in &checks {
-        by.entry(r.try_get(0)?).or_default().2 = r.try_get(1)?;
+        by.entry(r.try_get(0)?).or_default().county_checks = r.try_get(1)?;
     }
-    Ok(by.into_iter().map(|(t, (d, s, c))| (t, d, s, c)).collect())
+    Ok(by)
 }

@@ -2,9 +2,30 @@
 //! (`recheck_files`): one way in for both. Reading them stays with each owner's module, which
 //! joins what its pages need.
 
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::error::AppResult;
+
+/// A stored file as it is handed out (`web::files::serve`).
+#[derive(Debug)]
+pub struct StoredFile {
+    pub content_type: String,
+    /// As shown (no path, no control characters).
+    pub file_name: String,
+    pub data: Vec<u8>,
+}
+
+impl StoredFile {
+    /// Reads `content_type, file_name, data`, in that order, from column `at` of `r` on.
+    pub fn from_row(r: &AnyRow, at: usize) -> AppResult<Self> {
+        Ok(StoredFile {
+            content_type: r.try_get(at)?,
+            file_name: r.try_get(at + 1)?,
+            data: r.try_get(at + 2)?,
+        })
+    }
+}
 
 /// Whose file it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

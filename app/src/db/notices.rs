@@ -125,14 +125,22 @@ pub async fn next_seq(conn: &mut AnyConnection, prefix: &str, year: i32) -> AppR
     Ok(row.try_get(0)?)
 }
 
-/// Issues a notice with the next number of `prefix` in its decision's year; returns (id, number).
+/// A notice just issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    pub id: i64,
+    /// Its number, as printed (鲁民低告〔2026〕3号).
+    pub number: String,
+}
+
+/// Issues a notice with the next number of `prefix` in its decision's year.
 #[tracing::instrument(skip_all)]
 pub async fn insert(
     conn: &mut AnyConnection,
     n: &NewNotice<'_>,
     prefix: &str,
     now: i64,
-) -> AppResult<(i64, String)> {
+) -> AppResult<Issued> {
     let i = n.issue;
     let year = crate::domain::notice::number_year(n.decided_on);
     let seq = next_seq(conn, prefix, year).await?;
@@ -166,7 +174,10 @@ pub async fn insert(
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
-    Ok((row.try_get(0)?, no))
+    Ok(Issued {
+        id: row.try_get(0)?,
+        number: no,
+    })
 }
 
 #[tracing::instrument(skip_all)]
@@ -258,9 +269,20 @@ pub async fn set_delivered(
     Ok(res.rows_affected() == 1)
 }
 
-/// Per township: (township id, notices issued, delivered on time) — for `/stats`.
+/// A township's written notices, for `/stats`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoticeCounts {
+    pub issued: i64,
+    /// Delivered within their 3 working days.
+    pub on_time: i64,
+}
+
+/// Notices issued and delivered on time, per township in `scope` (by township id).
 #[tracing::instrument(skip_all)]
-pub async fn township_counts(db: &Db, scope: &Scope) -> AppResult<Vec<(i64, i64, i64)>> {
+pub async fn township_counts(
+    db: &Db,
+    scope: &Scope,
+) -> AppResult<std::collections::HashMap<i64, NoticeCounts>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT township_id, COUNT(*),
             SUM(CASE WHEN delivered_on IS NOT NULL AND delivered_on <= deliver_by THEN 1 ELSE 0 END)
@@ -271,11 +293,11 @@ pub async fn township_counts(db: &Db, scope: &Scope) -> AppResult<Vec<(i64, i64,
     .await?;
     rows.iter()
         .map(|r| {
-            Ok((
-                r.try_get(0)?,
-                r.try_get(1)?,
-                r.try_get::<Option<i64>, _>(2)?.unwrap_or(0),
-            ))
+            let counts = NoticeCounts {
+                issued: r.try_get(1)?,
+                on_time: r.try_get::<Option<i64>, _>(2)?.unwrap_or(0),
+            };
+            Ok((r.try_get(0)?, counts))
         })
         .collect()
 }

@@ -557,6 +557,14 @@ pub async fn stage_import(
     Ok(())
 }
 
+/// A staged upload, as taken for its confirmation.
+#[derive(Debug)]
+pub struct StagedImport {
+    pub file_name: String,
+    /// The checked rows, as JSON.
+    pub rows_json: String,
+}
+
 /// Takes a staged upload (deleting it), inside the caller's transaction.
 #[tracing::instrument(skip_all)]
 pub async fn take_import(
@@ -564,7 +572,7 @@ pub async fn take_import(
     batch_id: i64,
     staff_id: i64,
     token: &str,
-) -> AppResult<Option<(String, String)>> {
+) -> AppResult<Option<StagedImport>> {
     let row = sqlx::query(
         "SELECT id, file_name, rows_json FROM import_uploads
          WHERE batch_id = $1 AND staff_id = $2 AND token = $3",
@@ -580,7 +588,10 @@ pub async fn take_import(
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    Ok(Some((row.try_get("file_name")?, row.try_get("rows_json")?)))
+    Ok(Some(StagedImport {
+        file_name: row.try_get("file_name")?,
+        rows_json: row.try_get("rows_json")?,
+    }))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::files::StoredFile;
 use super::Db;
 use crate::domain::recheck::{Method, Outcome, Source};
 use crate::domain::{AidCategory, Scope};
@@ -321,12 +322,17 @@ pub async fn set_due(conn: &mut AnyConnection, household_id: i64, due: NaiveDate
     Ok(())
 }
 
-/// A stored evidence file: (recheck id, household id, content type, file name, bytes).
-pub type StoredFile = (i64, i64, String, String, Vec<u8>);
+/// A re-check's stored evidence file, with the re-check and household it belongs to.
+#[derive(Debug)]
+pub struct RecheckFile {
+    pub recheck_id: i64,
+    pub household_id: i64,
+    pub file: StoredFile,
+}
 
 /// A stored evidence file, with the re-check and household it belongs to.
 #[tracing::instrument(skip_all)]
-pub async fn file(db: &Db, id: i64) -> AppResult<Option<StoredFile>> {
+pub async fn file(db: &Db, id: i64) -> AppResult<Option<RecheckFile>> {
     let row = sqlx::query(
         "SELECT f.recheck_id, r.household_id, f.content_type, f.file_name, f.data
          FROM recheck_files f JOIN rechecks r ON r.id = f.recheck_id WHERE f.id = $1",
@@ -335,20 +341,26 @@ pub async fn file(db: &Db, id: i64) -> AppResult<Option<StoredFile>> {
     .fetch_optional(&db.pool)
     .await?;
     match row {
-        Some(r) => Ok(Some((
-            r.try_get(0)?,
-            r.try_get(1)?,
-            r.try_get(2)?,
-            r.try_get(3)?,
-            r.try_get(4)?,
-        ))),
+        Some(r) => Ok(Some(RecheckFile {
+            recheck_id: r.try_get(0)?,
+            household_id: r.try_get(1)?,
+            file: StoredFile::from_row(&r, 2)?,
+        })),
         None => Ok(None),
     }
 }
 
-/// Files of a household's re-checks: (file id, recheck id, name).
+/// A re-check's file as a household's page lists it.
+#[derive(Debug, Clone)]
+pub struct FileLink {
+    pub id: i64,
+    pub recheck_id: i64,
+    pub file_name: String,
+}
+
+/// Files of a household's re-checks, oldest first.
 #[tracing::instrument(skip_all)]
-pub async fn files_of_household(db: &Db, household_id: i64) -> AppResult<Vec<(i64, i64, String)>> {
+pub async fn files_of_household(db: &Db, household_id: i64) -> AppResult<Vec<FileLink>> {
     let rows = sqlx::query(
         "SELECT f.id, f.recheck_id, f.file_name FROM recheck_files f JOIN rechecks r ON r.id = f.recheck_id
          WHERE r.household_id = $1 ORDER BY f.id",
@@ -357,13 +369,22 @@ pub async fn files_of_household(db: &Db, household_id: i64) -> AppResult<Vec<(i6
     .fetch_all(&db.pool)
     .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .map(|r| {
+            Ok(FileLink {
+                id: r.try_get(0)?,
+                recheck_id: r.try_get(1)?,
+                file_name: r.try_get(2)?,
+            })
+        })
         .collect()
 }
 
-/// Per township: re-checks done (any method) — for `/stats`.
+/// Re-checks done (any method) per township in `scope` (by township id) — for `/stats`.
 #[tracing::instrument(skip_all)]
-pub async fn done_by_township(db: &Db, scope: &Scope) -> AppResult<Vec<(i64, i64)>> {
+pub async fn done_by_township(
+    db: &Db,
+    scope: &Scope,
+) -> AppResult<std::collections::HashMap<i64, i64>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT township_id, COUNT(*) FROM rechecks WHERE status = 'done' AND {}
          GROUP BY township_id",
@@ -420,12 +441,20 @@ pub async fn standing_states(
         .collect()
 }
 
-/// The household a publicity entry is about: (household, township, village).
+/// A household and where it lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HouseholdPlace {
+    pub household_id: i64,
+    pub township_id: i64,
+    pub village_id: i64,
+}
+
+/// The household a publicity entry is about.
 #[tracing::instrument(skip_all)]
 pub async fn household_of_entry(
     conn: &mut AnyConnection,
     entry_id: i64,
-) -> AppResult<Option<(i64, i64, i64)>> {
+) -> AppResult<Option<HouseholdPlace>> {
     let row = sqlx::query(
         "SELECT h.id, v.parent_id, h.village_id FROM batch_entries e
            JOIN households h ON h.id = e.household_id
@@ -436,7 +465,11 @@ pub async fn household_of_entry(
     .fetch_optional(&mut *conn)
     .await?;
     match row {
-        Some(r) => Ok(Some((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))),
+        Some(r) => Ok(Some(HouseholdPlace {
+            household_id: r.try_get(0)?,
+            township_id: r.try_get(1)?,
+            village_id: r.try_get(2)?,
+        })),
         None => Ok(None),
     }
 }

@@ -1,5 +1,7 @@
 //! Rows for public statistics. Only counts, amounts and dates leave here — no names.
 
+use std::collections::HashMap;
+
 use chrono::Datelike;
 use sqlx::{AnyConnection, Row};
 
@@ -10,9 +12,12 @@ use crate::domain::stats::{ComplaintRow, ComplaintStats, ComplaintTally};
 use crate::domain::{summary_delta, BatchKind, BatchState, Scope};
 use crate::error::{AppError, AppResult};
 
-/// A township's row of a roll-up: (township id, households, persons, monthly fen) of the
-/// standing lists, or (township id, new, stopped, 0) of a year's approval lists.
-pub type TownshipCounts = (i64, i64, i64, i64);
+/// A township's households newly approved and stopped in a year (its approval lists).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct YearChanges {
+    pub new_households: i64,
+    pub stopped_households: i64,
+}
 
 /// The year (China Standard Time) of an epoch second.
 fn cst_year(at: i64) -> i64 {
@@ -127,9 +132,9 @@ pub async fn recount(conn: &mut AnyConnection) -> AppResult<()> {
     recount_complaints(conn).await
 }
 
-/// Standing-list totals per township in `scope`, from the roll-up.
+/// Standing-list totals per township in `scope` (by township id), from the roll-up.
 #[tracing::instrument(skip_all)]
-pub async fn standing_by_township(db: &Db, scope: &Scope) -> AppResult<Vec<TownshipCounts>> {
+pub async fn standing_by_township(db: &Db, scope: &Scope) -> AppResult<HashMap<i64, Totals>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT township_id, households, persons, monthly_fen FROM township_totals WHERE {}",
         scope_condition(scope, "township_id")
@@ -137,7 +142,14 @@ pub async fn standing_by_township(db: &Db, scope: &Scope) -> AppResult<Vec<Towns
     .fetch_all(db.reader())
     .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .map(|r| {
+            let totals = Totals {
+                households: r.try_get(1)?,
+                persons: r.try_get(2)?,
+                monthly_fen: r.try_get(3)?,
+            };
+            Ok((r.try_get(0)?, totals))
+        })
         .collect()
 }
 
@@ -160,14 +172,14 @@ pub async fn standing_of_township(db: &Db, township_id: i64) -> AppResult<Totals
     })
 }
 
-/// (township id, newly approved households, stopped households) of approval lists published
-/// in `year` (China Standard Time), from the roll-up.
+/// Households newly approved and stopped by the approval lists published in `year` (China
+/// Standard Time), per township in `scope` (by township id), from the roll-up.
 #[tracing::instrument(skip_all)]
 pub async fn changes_by_township(
     db: &Db,
     year: i64,
     scope: &Scope,
-) -> AppResult<Vec<(i64, i64, i64)>> {
+) -> AppResult<HashMap<i64, YearChanges>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT township_id, new_households, stopped_households FROM township_year_changes
          WHERE year = $1 AND {}",
@@ -177,7 +189,13 @@ pub async fn changes_by_township(
     .fetch_all(db.reader())
     .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .map(|r| {
+            let changes = YearChanges {
+                new_households: r.try_get(1)?,
+                stopped_households: r.try_get(2)?,
+            };
+            Ok((r.try_get(0)?, changes))
+        })
         .collect()
 }
 
@@ -446,10 +464,7 @@ pub async fn recount_pending(db: &Db) -> AppResult<()> {
 /// The complaint roll-up of each township in `scope` (key 0: complaints with no township, in
 /// the deployment's scope only).
 #[tracing::instrument(skip_all)]
-pub async fn complaint_tallies(
-    db: &Db,
-    scope: &Scope,
-) -> AppResult<std::collections::HashMap<i64, ComplaintTally>> {
+pub async fn complaint_tallies(db: &Db, scope: &Scope) -> AppResult<HashMap<i64, ComplaintTally>> {
     let cond = scope_condition(scope, "township_id");
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT township_id, CAST(SUM(received) AS BIGINT), CAST(SUM(accepted) AS BIGINT),

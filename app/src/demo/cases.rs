@@ -509,9 +509,10 @@ pub(super) async fn load_cases(
                 ),
                 created_by: a,
             };
-            let (nid, _) =
+            let nid =
                 crate::db::notices::insert(ctx.tx, &notice, "鲁民低告", ctx.epoch(decided_on))
-                    .await?;
+                    .await?
+                    .id;
             if (i / 3) % 2 == 0 {
                 let delivery = crate::db::notices::DeliveryRecord {
                     delivered_on: decided_on + Duration::days(1),

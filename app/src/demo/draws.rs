@@ -254,7 +254,7 @@ pub(super) async fn spot_check(
         randomness_format: "digits:8".to_owned(),
         subject: Subject::SpotCheck(SpotCheck {
             rate_percent: 30,
-            entries: rows.iter().map(|(e, _)| e.clone()).collect(),
+            entries: rows.iter().map(|e| e.entry.clone()).collect(),
         }),
     };
     let (at, draw_at) = match stage {
@@ -281,7 +281,7 @@ pub(super) async fn spot_check(
         .collect();
     Ok(rows
         .into_iter()
-        .filter(|(e, _)| chosen.contains(&e.entry_ref))
-        .map(|(_, case)| case)
+        .filter(|e| chosen.contains(&e.entry.entry_ref))
+        .map(|e| e.case_id)
         .collect())
 }

@@ -18,10 +18,8 @@ use crate::draws::service::{self, Source};
 use crate::draws::views::{DrawData, DrawListPage, DrawPage, ManageData, ManagePage};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
-use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
 use crate::web::session::{StaffCtx, StaffForm};
-use crate::web::shell::nav;
 use crate::web::state::AppState;
 
 /// Ids in URLs: `123`, or `123.json` for the file.
@@ -143,12 +141,8 @@ async fn manage_page(
         notice,
         now: now_epoch(),
     };
-    let (nav, csrf) = (nav(staff), staff.csrf.clone());
-    let page = view! { <ManagePage lang nav csrf data /> };
-    Ok(no_store(
-        ctx.render(lang.t(Msg::DrawsStaffTitle), page)
-            .into_response(),
-    ))
+    let page = |nav, csrf| view! { <ManagePage lang nav csrf data /> };
+    Ok(ctx.staff_page(staff, lang.t(Msg::DrawsStaffTitle), false, page))
 }
 
 pub async fn manage(

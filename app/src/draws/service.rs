@@ -283,7 +283,7 @@ pub async fn announce_spot_check(
         ddb::spot_check_entries(&mut conn, batch_id)
             .await?
             .into_iter()
-            .map(|(e, _)| e)
+            .map(|e| e.entry)
             .collect()
     };
     let village = regions::by_id(&state.db, batch.village_id)

@@ -15,10 +15,8 @@ use crate::error::AppResult;
 use crate::i18n::Msg;
 use crate::notices::service;
 use crate::notices::views::{NoticeData, NoticeDocPage, NoticeListPage};
-use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
 use crate::web::session::{StaffCtx, StaffForm};
-use crate::web::shell::nav;
 use crate::web::state::AppState;
 
 #[derive(Deserialize, Default)]
@@ -54,10 +52,8 @@ pub async fn list(
             (n, v)
         })
         .collect();
-    let page = view! { <NoticeListPage lang nav=nav(&staff) notices today overdue_only /> };
-    Ok(no_store(
-        ctx.render(lang.t(Msg::NoticesTitle), page).into_response(),
-    ))
+    let page = |nav, _| view! { <NoticeListPage lang nav notices today overdue_only /> };
+    Ok(ctx.staff_page(&staff, lang.t(Msg::NoticesTitle), false, page))
 }
 
 async fn page(
@@ -88,9 +84,8 @@ async fn page(
     };
     let lang = ctx.lang;
     let title = data.notice.number.clone();
-    let (nav, csrf) = (nav(staff), staff.csrf.clone());
-    let page = view! { <NoticeDocPage lang nav csrf data /> };
-    Ok(no_store(ctx.render(&title, page).into_response()))
+    let page = |nav, csrf| view! { <NoticeDocPage lang nav csrf data /> };
+    Ok(ctx.staff_page(staff, &title, false, page))
 }
 
 pub async fn show(

@@ -57,14 +57,14 @@ pub async fn prepare(
     })
 }
 
-/// Issues a notice on the decision's own transaction; returns (id, number).
+/// Issues a notice on the decision's own transaction.
 pub async fn issue(
     conn: &mut sqlx::AnyConnection,
     staff: &StaffCtx,
     prepared: &Prepared,
     i: &Issue<'_>,
     now: i64,
-) -> AppResult<(i64, String)> {
+) -> AppResult<ndb::Issued> {
     let new = NewNotice {
         issue: i,
         basis: crate::domain::notice::BASIS,
@@ -73,18 +73,19 @@ pub async fn issue(
         deliver_by: prepared.deliver_by,
         created_by: staff.staff.id,
     };
-    let (id, number) = ndb::insert(conn, &new, &prepared.prefix, now).await?;
+    let issued = ndb::insert(conn, &new, &prepared.prefix, now).await?;
     let entry = staff.audit(
         "notice.issue",
         "notice",
-        Some(id.to_string()),
+        Some(issued.id.to_string()),
         Some(i.township_id),
         format!(
-            "{number} kind={} household={}",
+            "{} kind={} household={}",
+            issued.number,
             i.kind.as_str(),
             i.household_id
         ),
     );
     audit::record(conn, &entry, now).await?;
-    Ok((id, number))
+    Ok(issued)
 }

@@ -233,15 +233,13 @@ pub async fn confirm(
 ) -> AppResult<()> {
     let mut tx = state.db.begin().await?;
     tx.changed(Change::list(batch));
-    let Some((file_name, json)) =
-        pdb::take_import(&mut tx, batch.id, staff.staff.id, token).await?
-    else {
+    let Some(staged) = pdb::take_import(&mut tx, batch.id, staff.staff.id, token).await? else {
         return Err(AppError::Conflict(lang.t(Msg::ImportExpired).to_owned()));
     };
-    let rows: Vec<ImportRow> =
-        serde_json::from_str(&json).map_err(|e| AppError::internal("staged rows", e))?;
-    drop(json);
-    let detail = format!("file={file_name} rows={}", rows.len());
+    let rows: Vec<ImportRow> = serde_json::from_str(&staged.rows_json)
+        .map_err(|e| AppError::internal("staged rows", e))?;
+    let detail = format!("file={} rows={}", staged.file_name, rows.len());
+    drop(staged);
     append(&mut tx, staff, batch, &rows, "batch.import", detail).await?;
     tx.commit().await?;
     Ok(())

@@ -13,12 +13,10 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::rechecks::compare::{self, RowProblem, Upload, MATCHES_SHOWN, MAX_BYTES};
 use crate::rechecks::compare_views::{ComparePage, ComparisonPreviewPage, PreviewData};
-use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
 use crate::web::files;
-use crate::web::forms::{with_status, TokenForm};
+use crate::web::forms::TokenForm;
 use crate::web::session::{constant_time_eq, StaffCtx, StaffForm};
-use crate::web::shell::nav;
 use crate::web::state::AppState;
 
 /// The body limit of the upload route: the file plus the form around it.
@@ -33,12 +31,8 @@ async fn form_page(
     let lang = ctx.lang;
     let refused = error.is_some();
     let recent = cdb::recent(&state.db, staff.scope(), 20).await?;
-    let (nav, csrf) = (nav(staff), staff.csrf.clone());
-    let page = view! { <ComparePage lang nav csrf recent error /> };
-    let res = ctx
-        .render(lang.t(Msg::ComparisonTitle), page)
-        .into_response();
-    Ok(with_status(res, refused))
+    let page = |nav, csrf| view! { <ComparePage lang nav csrf recent error /> };
+    Ok(ctx.staff_page(staff, lang.t(Msg::ComparisonTitle), refused, page))
 }
 
 /// `GET /staff/rechecks/compare`
@@ -163,7 +157,7 @@ pub async fn preview(
     let problems = cdb::problems(&state.db, id)
         .await?
         .into_iter()
-        .filter_map(|(row, code)| RowProblem::parse(&code).map(|p| (row, p)))
+        .filter_map(|p| RowProblem::parse(&p.code).map(|problem| (p.row_no, problem)))
         .collect();
     let same_file = cdb::confirmed_before(
         &state.db,
@@ -171,8 +165,7 @@ pub async fn preview(
         (file.township_id, file.county_id),
         id,
     )
-    .await?
-    .map(|(earlier, _)| earlier);
+    .await?;
     let data = PreviewData {
         can_confirm: !file.confirmed && file.created_by == staff.staff.id,
         file,
@@ -181,12 +174,8 @@ pub async fn preview(
         same_file,
     };
     let lang = ctx.lang;
-    let (nav, csrf) = (nav(&staff), staff.csrf.clone());
-    let page = view! { <ComparisonPreviewPage lang nav csrf data /> };
-    Ok(no_store(
-        ctx.render(lang.t(Msg::ComparisonPreviewTitle), page)
-            .into_response(),
-    ))
+    let page = |nav, csrf| view! { <ComparisonPreviewPage lang nav csrf data /> };
+    Ok(ctx.staff_page(&staff, lang.t(Msg::ComparisonPreviewTitle), false, page))
 }
 
 /// `POST /staff/rechecks/compare/{id}/confirm` (csrf, token) → the re-check list.

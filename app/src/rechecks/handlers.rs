@@ -1,7 +1,7 @@
 //! Re-check handlers: the township's list, one household's page, recording a re-check (a
 //! multipart form: the evidence file rides along), and its files.
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -16,12 +16,10 @@ use crate::error::AppResult;
 use crate::i18n::Msg;
 use crate::rechecks::service::{self, due_on, Input};
 use crate::rechecks::views::{HouseholdData, HouseholdPage, RecheckListPage, Row, Show};
-use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
-use crate::web::files;
+use crate::web::files::{self, StaffUpload};
 use crate::web::forms::with_status;
 use crate::web::session::StaffCtx;
-use crate::web::shell::nav;
 use crate::web::state::AppState;
 
 #[derive(Deserialize, Default)]
@@ -68,10 +66,10 @@ pub async fn list(
         .iter()
         .map(|v| (v.id, v.name(lang).to_owned()))
         .collect();
-    let page = view! { <RecheckListPage lang nav=nav(&staff) rows villages village show today overdue leads /> };
-    Ok(no_store(
-        ctx.render(lang.t(Msg::RechecksTitle), page).into_response(),
-    ))
+    let page = |nav, _| {
+        view! { <RecheckListPage lang nav rows villages village show today overdue leads /> }
+    };
+    Ok(ctx.staff_page(&staff, lang.t(Msg::RechecksTitle), false, page))
 }
 
 async fn household_page(
@@ -101,9 +99,8 @@ async fn household_page(
     };
     let lang = ctx.lang;
     let title = data.r.head_name.clone();
-    let (nav, csrf) = (nav(staff), staff.csrf.clone());
-    let page = view! { <HouseholdPage lang nav csrf data /> };
-    Ok(no_store(ctx.render(&title, page).into_response()))
+    let page = |nav, csrf| view! { <HouseholdPage lang nav csrf data /> };
+    Ok(ctx.staff_page(staff, &title, false, page))
 }
 
 #[derive(Deserialize, Default)]
@@ -149,10 +146,7 @@ fn record_input(upload: &files::Upload) -> Result<Input<'_>, Msg> {
         checked_on,
         findings: field("findings"),
         new_monthly_fen,
-        file: upload
-            .file
-            .as_ref()
-            .map(|(n, b)| (n.as_str(), b.as_slice())),
+        file: upload.file(),
     })
 }
 
@@ -174,13 +168,9 @@ async fn refused(
 pub async fn record(
     State(state): State<AppState>,
     ctx: PageCtx,
-    staff: StaffCtx,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    StaffUpload(staff, upload): StaffUpload,
 ) -> AppResult<Response> {
-    let lang = ctx.lang;
-    // The CSRF check comes before anything else is looked at.
-    let upload = files::read_staff_upload(&mut multipart, lang, &staff).await?;
     let (r, on_list) = service::visible(&state, &staff, id).await?;
     let input = match record_input(&upload) {
         Ok(input) => input,
@@ -202,6 +192,5 @@ pub async fn file(
     staff: StaffCtx,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let (content_type, name, bytes) = service::open_file(&state, &staff, id).await?;
-    Ok(files::serve(&content_type, &name, bytes))
+    Ok(files::serve(service::open_file(&state, &staff, id).await?))
 }

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::db::changes::Change;
 use crate::db::complaints as cdb;
-use crate::db::files::{self, NewFile, Owner};
+use crate::db::files::{self, NewFile, Owner, StoredFile};
 use crate::db::rechecks::{self as rdb, Recipient, Record};
 use crate::db::{audit, now_epoch, today_cst};
 use crate::domain::access::Perm;
@@ -17,6 +17,7 @@ use crate::domain::EventKind;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
 use crate::process::notices;
+use crate::web::files::UploadedFile;
 use crate::web::session::StaffCtx;
 use crate::web::state::AppState;
 
@@ -47,8 +48,8 @@ pub struct Input<'a> {
     pub checked_on: NaiveDate,
     pub findings: &'a str,
     pub new_monthly_fen: Option<i64>,
-    /// The evidence file, if one was attached: (name, bytes).
-    pub file: Option<(&'a str, &'a [u8])>,
+    /// The evidence file, if one was attached.
+    pub file: Option<&'a UploadedFile>,
 }
 
 fn record_msg(e: RecordError) -> Msg {
@@ -71,7 +72,7 @@ struct Evidence<'a> {
 /// PDF, 413 past the size limit.
 fn evidence_of<'a>(input: &Input<'a>) -> AppResult<Result<Option<Evidence<'a>>, Msg>> {
     match input.file {
-        Some((name, bytes)) if !bytes.is_empty() => {
+        Some(UploadedFile { name, bytes }) if !bytes.is_empty() => {
             if bytes.len() > crate::web::files::MAX_BYTES {
                 return Err(AppError::TooLarge);
             }
@@ -235,11 +236,8 @@ pub async fn record(
                 plan.taper_until,
             );
             let issue = notice_issue(*kind, r, input, id, &decision);
-            Some(
-                notices::issue(&mut tx, staff, prepared, &issue, now)
-                    .await?
-                    .0,
-            )
+            let issued = notices::issue(&mut tx, staff, prepared, &issue, now).await?;
+            Some(issued.id)
         }
         None => None,
     };
@@ -318,17 +316,13 @@ pub fn tracked_outcome(
     format!("{checked_on} 复核：{what}")
 }
 
-/// A re-check evidence file for a member who may see its household: (content type, name,
-/// bytes); the viewing is audited.
-pub async fn open_file(
-    state: &AppState,
-    staff: &StaffCtx,
-    id: i64,
-) -> AppResult<(String, String, Vec<u8>)> {
-    let (recheck_id, household_id, content_type, name, bytes) =
-        crate::db::rechecks::file(&state.db, id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+/// A re-check evidence file for a member who may see its household; the viewing is audited.
+pub async fn open_file(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult<StoredFile> {
+    let rdb::RecheckFile {
+        recheck_id,
+        household_id,
+        file,
+    } = rdb::file(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let (r, _) = visible(state, staff, household_id).await?;
     let now = crate::db::now_epoch();
     let mut tx = state.db.begin().await?;
@@ -341,7 +335,7 @@ pub async fn open_file(
     );
     crate::db::audit::record(&mut tx, &entry, now).await?;
     tx.commit().await?;
-    Ok((content_type, name, bytes))
+    Ok(file)
 }
 
 #[cfg(test)]

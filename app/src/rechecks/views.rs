@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use crate::db::notices::Notice;
-use crate::db::rechecks::{Recheck, Recipient};
+use crate::db::rechecks::{FileLink, Recheck, Recipient};
 use crate::domain::recheck::{is_overdue, Method, Outcome, Source};
 use crate::i18n::{Lang, Msg};
 use crate::web::format::yuan;
@@ -125,7 +125,7 @@ pub struct HouseholdData {
     pub due: NaiveDate,
     pub history: Vec<Recheck>,
     pub notices: Vec<Notice>,
-    pub files: Vec<(i64, i64, String)>,
+    pub files: Vec<FileLink>,
     pub can_record: bool,
     pub today: NaiveDate,
     pub error: Option<String>,
@@ -163,8 +163,8 @@ pub fn HouseholdPage(lang: Lang, nav: AnyView, csrf: String, data: HouseholdData
         .map(|h| {
             let file_links = files
                 .iter()
-                .filter(|(_, rid, _)| *rid == h.id)
-                .map(|(fid, _, name)| view! { " · " <a href=format!("/staff/rechecks/files/{fid}")>{name.clone()}</a> })
+                .filter(|f| f.recheck_id == h.id)
+                .map(|f| view! { " · " <a href=format!("/staff/rechecks/files/{}", f.id)>{f.file_name.clone()}</a> })
                 .collect_view();
             view! {
                 <li>

@@ -215,44 +215,8 @@ pub(super) fn check_row(
         .map_err(|_| fail(Field::Amount, Problem::AmountInvalid))
         .ok();
 
-    let (category, class_in_category) = match parse_category(cell(cells, cols.get(Field::Category)))
-    {
-        Some((category, ClassPart::Invalid)) => {
-            fail(Field::Category, Problem::ClassInvalid);
-            (Some(category), None)
-        }
-        Some((category, ClassPart::Valid(c))) => (Some(category), Some(c)),
-        Some((category, ClassPart::Absent)) => (Some(category), None),
-        None => {
-            fail(Field::Category, Problem::CategoryInvalid);
-            (None, None)
-        }
-    };
-
-    let class_raw = cell(cells, cols.get(Field::Class));
-    let aid_class = if class_raw.is_empty() {
-        class_in_category
-    } else {
-        match parse_class(class_raw) {
-            Some(c) if class_in_category.is_none_or(|k| k == c) => Some(c),
-            _ => {
-                fail(Field::Class, Problem::ClassInvalid);
-                None
-            }
-        }
-    };
-
-    let change_raw: String = cell(cells, cols.get(Field::Change))
-        .chars()
-        .filter(|c| !is_blank(*c))
-        .collect();
-    let change = if change_raw.is_empty() {
-        Some(defaults.change)
-    } else {
-        ChangeKind::parse_zh(&change_raw)
-            .map_err(|_| fail(Field::Change, Problem::ChangeInvalid))
-            .ok()
-    };
+    let (category, aid_class) = category_and_class(cells, cols, &mut fail);
+    let change = change_of(cells, cols, defaults, &mut fail);
 
     let name_key = name_ok.then(|| head_name.to_lowercase());
     let parsed = match (persons, amount, category, change) {
@@ -283,6 +247,60 @@ pub(super) fn check_row(
     }
 }
 
+/// The row's category and class (档次): the class may stand in the category's cell (一类低保),
+/// in its own column, or both when they agree.
+fn category_and_class(
+    cells: &[String],
+    cols: &Columns,
+    fail: &mut impl FnMut(Field, Problem),
+) -> (Option<AidCategory>, Option<u8>) {
+    let (category, class_in_category) = match parse_category(cell(cells, cols.get(Field::Category)))
+    {
+        Some((category, ClassPart::Invalid)) => {
+            fail(Field::Category, Problem::ClassInvalid);
+            (Some(category), None)
+        }
+        Some((category, ClassPart::Valid(c))) => (Some(category), Some(c)),
+        Some((category, ClassPart::Absent)) => (Some(category), None),
+        None => {
+            fail(Field::Category, Problem::CategoryInvalid);
+            (None, None)
+        }
+    };
+    let class_raw = cell(cells, cols.get(Field::Class));
+    let aid_class = if class_raw.is_empty() {
+        class_in_category
+    } else {
+        match parse_class(class_raw) {
+            Some(c) if class_in_category.is_none_or(|k| k == c) => Some(c),
+            _ => {
+                fail(Field::Class, Problem::ClassInvalid);
+                None
+            }
+        }
+    };
+    (category, aid_class)
+}
+
+/// The row's change (新增, 停发 …); the list's default when the cell is empty.
+fn change_of(
+    cells: &[String],
+    cols: &Columns,
+    defaults: &Defaults,
+    fail: &mut impl FnMut(Field, Problem),
+) -> Option<ChangeKind> {
+    let change_raw: String = cell(cells, cols.get(Field::Change))
+        .chars()
+        .filter(|c| !is_blank(*c))
+        .collect();
+    if change_raw.is_empty() {
+        return Some(defaults.change);
+    }
+    ChangeKind::parse_zh(&change_raw)
+        .map_err(|_| fail(Field::Change, Problem::ChangeInvalid))
+        .ok()
+}
+
 /// Grid → rows. `grid[0..]` are the spreadsheet's rows as strings (cells are
 /// trimmed here). The header row is the first row (among the first 10
 /// non-empty rows) that contains a name column AND a persons column; rows
@@ -296,6 +314,43 @@ pub fn parse_grid(
     grid: &[Vec<String>],
     defaults: &Defaults,
 ) -> Result<Vec<ImportRow>, Vec<RowError>> {
+    let (header_index, cols) = find_header(grid)?;
+    let body = grid.get(header_index + 1..).unwrap_or_default();
+    let non_empty = body.iter().filter(|r| !is_empty_row(r)).count();
+    if non_empty > MAX_ROWS {
+        return Err(vec![RowError::file(Problem::TooManyRows)]);
+    }
+    let is_repeated_header = |row: &[String]| {
+        let name = normalize_header(cell(row, cols.get(Field::Name)));
+        let persons = normalize_header(cell(row, cols.get(Field::Persons)));
+        Field::Name.aliases().contains(&name.as_str())
+            && Field::Persons.aliases().contains(&persons.as_str())
+    };
+
+    let mut errors = Vec::new();
+    let mut checked = Vec::new();
+    for (offset, row) in body.iter().enumerate() {
+        if is_empty_row(row) || is_totals_row(row) || is_repeated_header(row) {
+            continue;
+        }
+        let row_no = header_index + 2 + offset;
+        checked.push(check_row(row_no, row, &cols, defaults, &mut errors));
+    }
+    if checked.is_empty() {
+        return Err(vec![RowError::file(Problem::EmptyFile)]);
+    }
+    find_duplicates(&checked, &mut errors);
+    if errors.is_empty() {
+        return Ok(checked.into_iter().filter_map(|c| c.parsed).collect());
+    }
+    errors.sort_by_key(|e| (e.row, cols.order(e.column)));
+    Err(errors)
+}
+
+/// The header row (its index in `grid`) and the columns it names: the first row, among the
+/// first [`HEADER_SCAN_ROWS`] that are not empty, naming both the name and the persons column.
+/// `Err`: the file is empty, or has no such row, or the row lacks a required column.
+fn find_header(grid: &[Vec<String>]) -> Result<(usize, Columns), Vec<RowError>> {
     let mut header = None;
     let mut seen_rows = 0;
     for (i, row) in grid.iter().enumerate() {
@@ -337,65 +392,33 @@ pub fn parse_grid(
     if !missing.is_empty() {
         return Err(missing);
     }
+    Ok((header_index, cols))
+}
 
-    let body = grid.get(header_index + 1..).unwrap_or_default();
-    let non_empty = body.iter().filter(|r| !is_empty_row(r)).count();
-    if non_empty > MAX_ROWS {
-        return Err(vec![RowError::file(Problem::TooManyRows)]);
-    }
-    let is_repeated_header = |row: &[String]| {
-        let name = normalize_header(cell(row, cols.get(Field::Name)));
-        let persons = normalize_header(cell(row, cols.get(Field::Persons)));
-        Field::Name.aliases().contains(&name.as_str())
-            && Field::Persons.aliases().contains(&persons.as_str())
-    };
-
-    let mut errors = Vec::new();
-    let mut checked = Vec::new();
-    for (offset, row) in body.iter().enumerate() {
-        if is_empty_row(row) || is_totals_row(row) || is_repeated_header(row) {
-            continue;
-        }
-        let row_no = header_index + 2 + offset;
-        checked.push(check_row(row_no, row, &cols, defaults, &mut errors));
-    }
-    if checked.is_empty() {
-        return Err(vec![RowError::file(Problem::EmptyFile)]);
-    }
-
+/// Adds to `errors` every row that repeats an earlier row's ID number or, where neither has
+/// one, its name.
+fn find_duplicates(checked: &[Checked], errors: &mut Vec<RowError>) {
     let mut ids: HashMap<&str, usize> = HashMap::new();
     let mut names_without_id: HashMap<&str, usize> = HashMap::new();
-    for c in &checked {
-        match &c.id {
-            IdCell::Valid(id) => {
-                if ids.insert(id.as_str(), c.row).is_some() {
-                    errors.push(RowError {
-                        row: c.row,
-                        column: Some(Field::IdNumber.header()),
-                        problem: Problem::DuplicateIdNumber,
-                    });
-                }
-            }
-            IdCell::Empty => {
-                if let Some(name) = &c.name_key {
-                    if names_without_id.insert(name.as_str(), c.row).is_some() {
-                        errors.push(RowError {
-                            row: c.row,
-                            column: Some(Field::Name.header()),
-                            problem: Problem::DuplicateName,
-                        });
-                    }
-                }
-            }
-            IdCell::Invalid => {}
+    for c in checked {
+        let (seen, key, field, problem) = match (&c.id, &c.name_key) {
+            (IdCell::Valid(id), _) => (&mut ids, id, Field::IdNumber, Problem::DuplicateIdNumber),
+            (IdCell::Empty, Some(name)) => (
+                &mut names_without_id,
+                name,
+                Field::Name,
+                Problem::DuplicateName,
+            ),
+            _ => continue,
+        };
+        if seen.insert(key.as_str(), c.row).is_some() {
+            errors.push(RowError {
+                row: c.row,
+                column: Some(field.header()),
+                problem,
+            });
         }
     }
-
-    if errors.is_empty() {
-        return Ok(checked.into_iter().filter_map(|c| c.parsed).collect());
-    }
-    errors.sort_by_key(|e| (e.row, cols.order(e.column)));
-    Err(errors)
 }
 
 #[cfg(test)]

@@ -3,13 +3,13 @@
 //! what will happen and holds the real POST form (with its CSRF token). No JavaScript needed; a
 //! mis-tap on a phone costs one "go back".
 
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use leptos::prelude::*;
 
 use crate::i18n::{Lang, Msg};
 use crate::web::ctx::PageCtx;
 use crate::web::session::StaffCtx;
-use crate::web::shell::{nav, Csrf};
+use crate::web::shell::Csrf;
 
 /// What a confirm page shows and where its form posts.
 pub struct Confirm {
@@ -65,10 +65,6 @@ pub fn ConfirmPage(lang: Lang, nav: AnyView, csrf: String, confirm: Confirm) -> 
 /// The confirm page as a response, in the staff member's shell.
 pub fn render(ctx: &PageCtx, staff: &StaffCtx, confirm: Confirm) -> Response {
     let lang = ctx.lang;
-    let (nav, csrf) = (nav(staff), staff.csrf.clone());
-    ctx.render(
-        lang.t(Msg::ConfirmTitle),
-        view! { <ConfirmPage lang nav csrf confirm /> },
-    )
-    .into_response()
+    let page = |nav, csrf| view! { <ConfirmPage lang nav csrf confirm /> };
+    ctx.staff_page(staff, lang.t(Msg::ConfirmTitle), false, page)
 }

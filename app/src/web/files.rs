@@ -2,14 +2,16 @@
 //! name is shown, and how a stored file is served back — never cached, never run in the page.
 
 use axum::extract::multipart::MultipartError;
-use axum::extract::Multipart;
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use crate::db::files::StoredFile;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::cookies::no_store;
 use crate::web::session::{constant_time_eq, StaffCtx};
+use crate::web::state::AppState;
 
 /// Largest uploaded evidence file.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -67,11 +69,28 @@ const MAX_FIELDS: usize = 16;
 #[derive(Debug, Default)]
 pub struct Upload {
     pub fields: Vec<(String, String)>,
-    /// The client's file name (as sent) and the bytes.
-    pub file: Option<(String, Vec<u8>)>,
+    file: Option<UploadedFile>,
+}
+
+/// The `file` part of an upload form.
+#[derive(Debug)]
+pub struct UploadedFile {
+    /// The client's file name, as sent (see [`tidy_name`], [`display_name`]).
+    pub name: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Upload {
+    /// The file sent, unless none was chosen (a browser then sends an empty part).
+    pub fn file(&self) -> Option<&UploadedFile> {
+        self.file.as_ref().filter(|f| !f.bytes.is_empty())
+    }
+
+    /// [`Upload::file`], taken out of the form.
+    pub fn into_file(self) -> Option<UploadedFile> {
+        self.file.filter(|f| !f.bytes.is_empty())
+    }
+
     /// A text field, trimmed ("" when absent).
     pub fn field(&self, name: &str) -> &str {
         self.fields
@@ -82,30 +101,44 @@ impl Upload {
     }
 }
 
-/// Reads a staff member's upload form ([`read_upload`]) and checks its CSRF token before
-/// anything else of it is looked at: 403 (cross-site) when it does not match.
-pub async fn read_staff_upload(
-    multipart: &mut Multipart,
-    lang: Lang,
-    staff: &StaffCtx,
-) -> AppResult<Upload> {
-    let upload = read_upload(multipart, lang).await?;
-    if !constant_time_eq(upload.field("csrf"), &staff.csrf) {
-        return Err(AppError::CrossSite);
+/// A staff upload POST (multipart): signed in, the form read ([`read_upload`]) and its CSRF
+/// token checked before the handler sees any of it — 403 (cross-site) when it does not match.
+/// The upload forms' [`StaffForm`](crate::web::session::StaffForm): using it is how a staff
+/// handler gets an upload, so the check cannot be forgotten.
+pub struct StaffUpload(pub StaffCtx, pub Upload);
+
+impl FromRequest<AppState> for StaffUpload {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let staff = StaffCtx::from_request_parts(&mut parts, state).await?;
+        let req = Request::from_parts(parts, body);
+        let mut multipart = Multipart::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let upload = read_upload(&mut multipart, staff.lang)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if !constant_time_eq(upload.field("csrf"), &staff.csrf) {
+            tracing::warn!(staff_id = staff.staff.id, "csrf token mismatch (upload)");
+            return Err(AppError::CrossSite.into_response());
+        }
+        Ok(StaffUpload(staff, upload))
     }
-    Ok(upload)
 }
 
 /// Reads a whole upload form (the route's body limit bounds it): the part named `file` as bytes,
 /// up to [`MAX_FIELDS`] others as text.
-pub async fn read_upload(multipart: &mut Multipart, lang: Lang) -> AppResult<Upload> {
+async fn read_upload(multipart: &mut Multipart, lang: Lang) -> AppResult<Upload> {
     let bad = |e| bad_upload(lang, e);
     let mut upload = Upload::default();
     while let Some(part) = multipart.next_field().await.map_err(bad)? {
         let name = part.name().unwrap_or("").to_owned();
         if name == "file" {
-            let file_name = part.file_name().unwrap_or("").to_owned();
-            upload.file = Some((file_name, part.bytes().await.map_err(bad)?.to_vec()));
+            let name = part.file_name().unwrap_or("").to_owned();
+            let bytes = part.bytes().await.map_err(bad)?.to_vec();
+            upload.file = Some(UploadedFile { name, bytes });
         } else if upload.fields.len() < MAX_FIELDS {
             upload.fields.push((name, part.text().await.map_err(bad)?));
         }
@@ -115,8 +148,14 @@ pub async fn read_upload(multipart: &mut Multipart, lang: Lang) -> AppResult<Upl
 
 /// A stored file as a response: its sniffed type, an ASCII file name, a PDF downloaded rather
 /// than opened, a sandboxing CSP, and `no-store`.
-pub fn serve(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
-    let mut res = bytes.into_response();
+pub fn serve(file: StoredFile) -> Response {
+    let StoredFile {
+        content_type,
+        file_name: name,
+        data,
+    } = file;
+    let content_type = content_type.as_str();
+    let mut res = data.into_response();
     let h = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(content_type) {
         h.insert(header::CONTENT_TYPE, v);

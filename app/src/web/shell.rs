@@ -1,18 +1,33 @@
 //! The document shell around every page, the error page body, and the staff navigation.
 
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use leptos::prelude::*;
 
 use crate::domain::access::Perm;
 use crate::i18n::{Lang, Msg};
 use crate::web::ctx::PageCtx;
 use crate::web::format::encode_query_value;
+use crate::web::forms::with_status;
 use crate::web::session::StaffCtx;
 
 impl PageCtx {
     /// Renders a complete HTML document with the shared shell around `body`.
     pub fn render(&self, title: &str, body: impl IntoView + 'static) -> Html<String> {
         Html(render_document(self, title, body))
+    }
+
+    /// A staff page in the shell: `page` is given the staff navigation and the session's CSRF
+    /// token; 422 when it shows a form's errors (`failed`); never stored by a cache (staff
+    /// pages show what the public pages do not).
+    pub fn staff_page<V: IntoView + 'static>(
+        &self,
+        staff: &StaffCtx,
+        title: &str,
+        failed: bool,
+        page: impl FnOnce(AnyView, String) -> V,
+    ) -> Response {
+        let body = page(nav(staff), staff.csrf.clone());
+        with_status(self.render(title, body).into_response(), failed)
     }
 }
 

@@ -13,6 +13,7 @@ both_backends!(
     admin_manages_accounts_with_audit,
     audit_log_is_append_only,
     invalid_account_form_changes_nothing,
+    staff_pages_are_never_cached,
 );
 
 async fn signed_out_visitors_are_sent_to_login(backend: Backend) {
@@ -567,4 +568,50 @@ async fn invalid_account_form_changes_nothing(backend: Backend) {
         .await;
     assert_eq!(res.status().as_u16(), 413);
     assert!(res.text().await.expect("b").contains("提交的内容太大"));
+}
+
+/// Every staff page shows what public pages do not: none may be kept by a browser's or a
+/// proxy's cache (`web::shell::staff_page`), lists included.
+async fn staff_pages_are_never_cached(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let pages: [(&str, &[&str]); 3] = [
+        (
+            "demo.admin",
+            &[
+                "/staff",
+                "/staff/accounts",
+                "/staff/accounts/new",
+                "/staff/audit",
+                "/staff/pages",
+                "/staff/holidays",
+                "/staff/county",
+            ],
+        ),
+        (
+            "demo.county",
+            &[
+                "/staff/complaints",
+                "/staff/complaints/new",
+                "/staff/publicity",
+                "/staff/publicity/new",
+                "/staff/cases",
+                "/staff/notices",
+                "/staff/rechecks",
+                "/staff/rechecks/compare",
+                "/staff/draws",
+            ],
+        ),
+        (
+            "demo.longtoushan",
+            &["/staff/cases/new", "/staff/cases/meeting"],
+        ),
+    ];
+    for (user, paths) in pages {
+        let staff = app.staff_session(user).await;
+        for path in paths {
+            let res = staff.get(path).await;
+            assert_eq!(res.status().as_u16(), 200, "{user} {path}");
+            assert_eq!(res.headers()["cache-control"], "no-store", "{user} {path}");
+        }
+    }
 }

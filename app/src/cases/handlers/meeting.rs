@@ -32,12 +32,9 @@ async fn meeting_page(
             case,
         });
     }
-    let (nav, csrf, today) = (nav(staff), staff.csrf.clone(), today_cst());
-    let page = view! { <MeetingPage lang nav csrf township cases error today /> };
-    Ok(with_status(
-        ctx.render(lang.t(Msg::MeetingTitle), page).into_response(),
-        error.is_some(),
-    ))
+    let (today, failed) = (today_cst(), error.is_some());
+    let page = |nav, csrf| view! { <MeetingPage lang nav csrf township cases error today /> };
+    Ok(ctx.staff_page(staff, lang.t(Msg::MeetingTitle), failed, page))
 }
 
 pub async fn meeting_form(

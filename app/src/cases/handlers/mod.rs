@@ -2,7 +2,7 @@
 //! `require`/`require_village` with the object's township and village), calls one service, and
 //! renders or redirects.
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -22,12 +22,10 @@ use crate::domain::case::{RelativeOf, Stage, TownshipDecision};
 use crate::domain::{AidCategory, BatchKind, Fen};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
-use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
-use crate::web::files;
-use crate::web::forms::{with_status, Empty, ReasonForm, SavedQuery};
+use crate::web::files::{self, StaffUpload};
+use crate::web::forms::{Empty, ReasonForm, SavedQuery};
 use crate::web::session::{StaffCtx, StaffForm};
-use crate::web::shell::nav;
 use crate::web::state::AppState;
 
 mod meeting;
@@ -146,11 +144,8 @@ pub async fn list(
         },
         notice: q.done.map(|_| Msg::Saved),
     };
-    let (nav, csrf) = (nav(&staff), staff.csrf.clone());
-    let page = view! { <CaseListPage lang nav csrf data /> };
-    Ok(no_store(
-        ctx.render(lang.t(Msg::CaseListTitle), page).into_response(),
-    ))
+    let page = |nav, csrf| view! { <CaseListPage lang nav csrf data /> };
+    Ok(ctx.staff_page(&staff, lang.t(Msg::CaseListTitle), false, page))
 }
 
 /// Villages the viewer may register in: (code, "township · village").
@@ -189,13 +184,8 @@ async fn new_page(
         form,
         errors,
     };
-    let (nav, csrf) = (nav(staff), staff.csrf.clone());
-    let page = view! { <NewCasePage lang nav csrf data /> };
-    Ok(with_status(
-        ctx.render(lang.t(Msg::NewApplication), page)
-            .into_response(),
-        failed,
-    ))
+    let page = |nav, csrf| view! { <NewCasePage lang nav csrf data /> };
+    Ok(ctx.staff_page(staff, lang.t(Msg::NewApplication), failed, page))
 }
 
 pub async fn new_form(
@@ -320,12 +310,8 @@ async fn case_page(
         written: written_notices(state, staff, &case).await?,
         case,
     };
-    let (nav, csrf) = (nav(staff), staff.csrf.clone());
-    let page = view! { <CasePage lang nav csrf data /> };
-    Ok(with_status(
-        ctx.render(lang.t(Msg::CaseTitle), page).into_response(),
-        error.is_some(),
-    ))
+    let page = |nav, csrf| view! { <CasePage lang nav csrf data /> };
+    Ok(ctx.staff_page(staff, lang.t(Msg::CaseTitle), error.is_some(), page))
 }
 
 pub async fn detail(
@@ -448,18 +434,15 @@ pub async fn act(
 pub async fn upload_evidence(
     State(state): State<AppState>,
     ctx: PageCtx,
-    staff: StaffCtx,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    StaffUpload(staff, upload): StaffUpload,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    // The CSRF check comes before anything else is looked at.
-    let upload = files::read_staff_upload(&mut multipart, lang, &staff).await?;
     let case = steps::load(&state, &staff, id, Perm::ReadCases).await?;
-    let Some((name, bytes)) = upload.file.filter(|(_, b)| !b.is_empty()) else {
+    let Some(file) = upload.into_file() else {
         return Err(AppError::invalid("file", lang.t(Msg::EvidenceTypeRule)));
     };
-    evidence::store(&state, &staff, &case, &name, &bytes).await?;
+    evidence::store(&state, &staff, &case, &file.name, &file.bytes).await?;
     Ok(Redirect::to(&format!("/staff/cases/{id}?done=1")).into_response())
 }
 
@@ -471,6 +454,7 @@ pub async fn evidence_file(
     Path((id, file)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
     let case = steps::load(&state, &staff, id, Perm::ReadCases).await?;
-    let (content_type, name, bytes) = evidence::open(&state, &staff, &case, file).await?;
-    Ok(files::serve(&content_type, &name, bytes))
+    Ok(files::serve(
+        evidence::open(&state, &staff, &case, file).await?,
+    ))
 }

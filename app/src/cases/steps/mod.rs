@@ -333,7 +333,7 @@ async fn check_survey_input(
         visited_on,
         visitors: visitors.clone(),
         findings: findings.trim().to_owned(),
-        evidence_files: cdb::evidence(&state.db, case.id).await?.len(),
+        evidence_files: cdb::evidence_count(&state.db, case.id).await?,
     };
     if let Err(e) = check_survey(&survey, today_cst()) {
         return Ok(Err(gate(e)));

@@ -373,13 +373,13 @@ pub async fn evidence(db: &Db, case_id: i64) -> AppResult<Vec<Evidence>> {
         .collect()
 }
 
-/// One evidence file of a case: (content type, file name, bytes).
+/// One evidence file of a case.
 #[tracing::instrument(skip_all)]
 pub async fn evidence_file(
     db: &Db,
     case_id: i64,
     file_id: i64,
-) -> AppResult<Option<(String, String, Vec<u8>)>> {
+) -> AppResult<Option<crate::db::files::StoredFile>> {
     let row = sqlx::query(
         "SELECT content_type, file_name, data FROM evidence_files WHERE id = $1 AND case_id = $2",
     )
@@ -387,8 +387,16 @@ pub async fn evidence_file(
     .bind(case_id)
     .fetch_optional(&db.pool)
     .await?;
-    match row {
-        Some(r) => Ok(Some((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))),
-        None => Ok(None),
-    }
+    row.map(|r| crate::db::files::StoredFile::from_row(&r, 0))
+        .transpose()
+}
+
+/// How many evidence files a case has.
+#[tracing::instrument(skip_all)]
+pub async fn evidence_count(db: &Db, case_id: i64) -> AppResult<usize> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM evidence_files WHERE case_id = $1")
+        .bind(case_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(usize::try_from(n).unwrap_or(0))
 }

@@ -1,7 +1,7 @@
 //! Staff handlers for publicity lists. Every handler: signed in (`StaffCtx`/`StaffForm`), then
 //! `require(perm, batch's township)` before anything else; the work is in `batches`/`entries`.
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
@@ -24,12 +24,11 @@ use crate::sheets as import;
 use crate::web::confirm::Confirm;
 use crate::web::cookies::no_store;
 use crate::web::ctx::PageCtx;
-use crate::web::files;
+use crate::web::files::{self, StaffUpload};
 use crate::web::format::{qr_data_uri, yuan};
-use crate::web::forms::{with_status, Empty, ReasonForm, TokenForm};
+use crate::web::forms::{Empty, ReasonForm, TokenForm};
 use crate::web::labels::publicity as labels;
 use crate::web::session::{StaffCtx, StaffForm};
-use crate::web::shell::nav;
 use crate::web::state::AppState;
 
 mod sheets;
@@ -60,9 +59,8 @@ pub async fn list(
         let n = pdb::totals(&state.db, b.id).await?.households;
         rows.push((b, village, n));
     }
-    let nav = nav(&staff);
-    let page = view! { <BatchListPage lang nav can_edit batches=rows /> };
-    Ok(ctx.render(lang.t(Msg::Publicity), page).into_response())
+    let page = |nav, _| view! { <BatchListPage lang nav can_edit batches=rows /> };
+    Ok(ctx.staff_page(&staff, lang.t(Msg::Publicity), false, page))
 }
 
 /// "Township · village" for every village the viewer may edit.
@@ -95,12 +93,9 @@ async fn new_batch_page(
 ) -> AppResult<Response> {
     let lang = ctx.lang;
     let villages = village_options(state, staff, lang).await?;
-    let (nav, csrf, failed) = (nav(staff), staff.csrf.clone(), !errors.is_empty());
-    let page = view! { <NewBatchPage lang nav csrf villages values errors /> };
-    Ok(with_status(
-        ctx.render(lang.t(Msg::NewBatch), page).into_response(),
-        failed,
-    ))
+    let failed = !errors.is_empty();
+    let page = |nav, csrf| view! { <NewBatchPage lang nav csrf villages values errors /> };
+    Ok(ctx.staff_page(staff, lang.t(Msg::NewBatch), failed, page))
 }
 
 pub async fn new_form(
@@ -214,12 +209,8 @@ async fn detail_page(
         errors,
         entry_values,
     };
-    let (nav, csrf) = (nav(staff), staff.csrf.clone());
-    let page = view! { <BatchDetailPage lang nav csrf detail /> };
-    Ok(with_status(
-        ctx.render(lang.t(Msg::Publicity), page).into_response(),
-        failed,
-    ))
+    let page = |nav, csrf| view! { <BatchDetailPage lang nav csrf detail /> };
+    Ok(ctx.staff_page(staff, lang.t(Msg::Publicity), failed, page))
 }
 
 #[derive(Deserialize)]

@@ -7,18 +7,15 @@ use super::*;
 pub async fn import_preview(
     State(state): State<AppState>,
     ctx: PageCtx,
-    staff: StaffCtx,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    StaffUpload(staff, upload): StaffUpload,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
-    // The CSRF check comes before anything else is looked at.
-    let upload = files::read_staff_upload(&mut multipart, lang, &staff).await?;
     let batch = batches::load_draft(&state, &staff, id, lang).await?;
-    let Some((file_name, bytes)) = upload.file.filter(|(_, b)| !b.is_empty()) else {
+    let Some(files::UploadedFile { name, bytes }) = upload.into_file() else {
         return Err(AppError::invalid("file", lang.t(Msg::FileLabel)));
     };
-    let file_name = files::tidy_name(&file_name);
+    let file_name = files::tidy_name(&name);
     let (parse_name, defaults) = (file_name.clone(), entries::defaults_for(batch.kind));
     let parsed =
         tokio::task::spawn_blocking(move || import::parse_file(&parse_name, &bytes, &defaults))
@@ -41,13 +38,11 @@ pub async fn import_preview(
             (msgs, vec![], 0, String::new())
         }
     };
-    let (nav, csrf, failed) = (nav(&staff), staff.csrf.clone(), !errors.is_empty());
-    let page =
-        view! { <ImportPreviewPage lang nav csrf batch_id=id file_name errors rows total token /> };
-    Ok(with_status(
-        ctx.render(lang.t(Msg::ImportTitle), page).into_response(),
-        failed,
-    ))
+    let failed = !errors.is_empty();
+    let page = |nav, csrf| {
+        view! { <ImportPreviewPage lang nav csrf batch_id=id file_name errors rows total token /> }
+    };
+    Ok(ctx.staff_page(&staff, lang.t(Msg::ImportTitle), failed, page))
 }
 
 pub async fn import_confirm(
