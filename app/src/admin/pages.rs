@@ -117,7 +117,7 @@ fn Editor(
         .collect_view();
     let revs = revisions
         .into_iter()
-        .map(|(id, title, at, who)| view! { <li>{local_time(at)} " " {who.unwrap_or_default()} " · " {title} " (#" {id} ")"</li> })
+        .map(|r| view! { <li>{local_time(r.created_at)} " " {r.staff_name.unwrap_or_default()} " · " {r.title} " (#" {r.id} ")"</li> })
         .collect_view();
     view! {
         {nav}

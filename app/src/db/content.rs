@@ -238,8 +238,15 @@ pub async fn list(db: &Db, owner: Owner, kind: Option<Kind>, all: bool) -> AppRe
     rows.iter().map(from_row).collect()
 }
 
-/// One saved version: (revision id, title, created_at, staff display name).
-pub type Revision = (i64, String, i64, Option<String>);
+/// One saved version of a page.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    pub id: i64,
+    pub title: String,
+    pub created_at: i64,
+    /// The display name of the staff member who saved it, if one did.
+    pub staff_name: Option<String>,
+}
 
 /// Revisions of a page, newest first.
 #[tracing::instrument(skip_all)]
@@ -252,7 +259,14 @@ pub async fn revisions(db: &Db, page_id: i64) -> AppResult<Vec<Revision>> {
     .fetch_all(&db.pool)
     .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .map(|r| {
+            Ok(Revision {
+                id: r.try_get(0)?,
+                title: r.try_get(1)?,
+                created_at: r.try_get(2)?,
+                staff_name: r.try_get(3)?,
+            })
+        })
         .collect()
 }
 

@@ -101,10 +101,11 @@ impl Upload {
     }
 }
 
-/// A staff upload POST (multipart): signed in, the form read ([`read_upload`]) and its CSRF
+/// A staff upload POST (multipart): signed in, the whole form read (`read_upload`) and its CSRF
 /// token checked before the handler sees any of it — 403 (cross-site) when it does not match.
-/// The upload forms' [`StaffForm`](crate::web::session::StaffForm): using it is how a staff
-/// handler gets an upload, so the check cannot be forgotten.
+/// The upload forms' [`StaffForm`](crate::web::session::StaffForm). One upload does not use it:
+/// a re-checks comparison file (`rechecks::compare_handlers::upload`) streams its file and
+/// checks the token, sent first, before it keeps a byte.
 pub struct StaffUpload(pub StaffCtx, pub Upload);
 
 impl FromRequest<AppState> for StaffUpload {

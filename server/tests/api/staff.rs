@@ -571,9 +571,26 @@ async fn invalid_account_form_changes_nothing(backend: Backend) {
 }
 
 /// Every staff page shows what public pages do not: none may be kept by a browser's or a
-/// proxy's cache (`web::shell::staff_page`), lists included.
+/// proxy's cache (`PageCtx::staff_page`), lists and confirm pages included.
 async fn staff_pages_are_never_cached(backend: Backend) {
     let app = spawn_app(backend).await;
+    // A draft standing list with one entry, for its confirm page.
+    let officer = app.staff_session("demo.longtoushan").await;
+    let batch = officer
+        .create_batch(&app.db, "530621103204", "standing")
+        .await;
+    let entry = [
+        ("head_name", "端木新户"),
+        ("persons", "2"),
+        ("amount", "700"),
+        ("category", "一般保障"),
+        ("change", "新增"),
+    ];
+    let res = officer
+        .post_form(&format!("/staff/publicity/{batch}/entries"), &entry)
+        .await;
+    assert_eq!(res.status().as_u16(), 303, "add entry");
+    let confirm = format!("/staff/publicity/{batch}/confirm?step=publish");
     let pages: [(&str, &[&str]); 3] = [
         (
             "demo.admin",
@@ -603,7 +620,7 @@ async fn staff_pages_are_never_cached(backend: Backend) {
         ),
         (
             "demo.longtoushan",
-            &["/staff/cases/new", "/staff/cases/meeting"],
+            &["/staff/cases/new", "/staff/cases/meeting", &confirm],
         ),
     ];
     for (user, paths) in pages {

@@ -227,19 +227,3 @@ pub async fn insert_meeting(
     .await?;
     Ok(row.try_get(0)?)
 }
-
-/// A meeting's date and attendees.
-#[tracing::instrument(skip_all)]
-pub async fn meeting(db: &Db, id: i64) -> AppResult<Option<(NaiveDate, String)>> {
-    let row = sqlx::query("SELECT held_on, attendees FROM review_meetings WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&db.pool)
-        .await?;
-    match row {
-        Some(r) => {
-            let on: String = r.try_get(0)?;
-            Ok(Some((date(&on)?, r.try_get(1)?)))
-        }
-        None => Ok(None),
-    }
-}
