@@ -38,6 +38,17 @@ pub struct Recipient {
     pub open_leads: i64,
 }
 
+impl Recipient {
+    /// The household and where it lives.
+    pub fn place(&self) -> HouseholdPlace {
+        HouseholdPlace {
+            household_id: self.household_id,
+            township_id: self.township_id,
+            village_id: self.village_id,
+        }
+    }
+}
+
 const RECIPIENT_COLS: &str = "h.id, h.village_id, v.parent_id, v.name_zh, h.head_name, h.persons,
     h.category, h.monthly_fen, h.recheck_due_on, h.created_at, h.taper_until,
     (SELECT COUNT(*) FROM rechecks r WHERE r.household_id = h.id AND r.status = 'open')";
@@ -229,11 +240,15 @@ pub struct Recorded {
 #[tracing::instrument(skip_all)]
 pub async fn record(
     conn: &mut AnyConnection,
-    household: (i64, i64, i64),
+    household: HouseholdPlace,
     rec: &Record<'_>,
     now: i64,
 ) -> AppResult<Recorded> {
-    let (household_id, township_id, village_id) = household;
+    let HouseholdPlace {
+        household_id,
+        township_id,
+        village_id,
+    } = household;
     let open: Vec<(i64, Option<i64>)> = sqlx::query(
         "SELECT id, complaint_id FROM rechecks WHERE household_id = $1 AND status = 'open'
          ORDER BY id",

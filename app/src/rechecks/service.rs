@@ -48,7 +48,7 @@ pub struct Input<'a> {
     pub checked_on: NaiveDate,
     pub findings: &'a str,
     pub new_monthly_fen: Option<i64>,
-    /// The evidence file, if one was attached.
+    /// The evidence file, if one was attached (never an empty part: `Upload::file`).
     pub file: Option<&'a UploadedFile>,
 }
 
@@ -72,7 +72,7 @@ struct Evidence<'a> {
 /// PDF, 413 past the size limit.
 fn evidence_of<'a>(input: &Input<'a>) -> AppResult<Result<Option<Evidence<'a>>, Msg>> {
     match input.file {
-        Some(UploadedFile { name, bytes }) if !bytes.is_empty() => {
+        Some(UploadedFile { name, bytes }) => {
             if bytes.len() > crate::web::files::MAX_BYTES {
                 return Err(AppError::TooLarge);
             }
@@ -85,7 +85,7 @@ fn evidence_of<'a>(input: &Input<'a>) -> AppResult<Result<Option<Evidence<'a>>, 
                 bytes,
             })))
         }
-        _ => Ok(Ok(None)),
+        None => Ok(Ok(None)),
     }
 }
 
@@ -194,8 +194,7 @@ pub async fn record(
         taper_until: plan.taper_until,
         done_by: staff.staff.id,
     };
-    let place = (r.household_id, r.township_id, r.village_id);
-    let recorded = rdb::record(&mut tx, place, &rec, now).await?;
+    let recorded = rdb::record(&mut tx, r.place(), &rec, now).await?;
     let id = recorded.id;
     // The household's own change or exit report: its reporter sees the outcome at /track.
     let answer = tracked_outcome(
