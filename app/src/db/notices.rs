@@ -289,7 +289,7 @@ pub async fn township_counts(
          FROM notices WHERE {} GROUP BY township_id",
         scope_condition(scope, "township_id")
     )))
-    .fetch_all(&db.pool)
+    .fetch_all(db.reader())
     .await?;
     rows.iter()
         .map(|r| {

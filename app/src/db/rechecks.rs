@@ -405,7 +405,7 @@ pub async fn done_by_township(
          GROUP BY township_id",
         super::regions::scope_condition(scope, "township_id")
     )))
-    .fetch_all(&db.pool)
+    .fetch_all(db.reader())
     .await?;
     rows.iter()
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))

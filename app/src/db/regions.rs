@@ -432,7 +432,7 @@ async fn township_ids(db: &Db, counties: &[i64]) -> AppResult<Vec<i64>> {
         "SELECT id FROM regions WHERE level = 'township' AND parent_id IN ({}) ORDER BY id",
         id_list(counties)
     )))
-    .fetch_all(&db.pool)
+    .fetch_all(db.reader())
     .await?;
     Ok(rows
         .iter()

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use chrono::Datelike;
 use sqlx::Row;
 
 use crate::helpers::{spawn_app_with, Backend, Options, TestApp};
@@ -232,6 +233,44 @@ async fn rename(primary: &app::db::Db, code: &str, name: &str) {
         .expect("rename");
 }
 
+/// Six applications received today in the village of `code`, written on the primary behind the
+/// site's back (so no page is told of them).
+async fn receive_cases(primary: &app::db::Db, code: &str) {
+    let today = app::db::today_cst().to_string();
+    let done = sqlx::query(
+        "INSERT INTO cases (household_id, village_id, township_id, group_name, channel,
+             received_on, category_asked, stage, created_at, updated_at)
+         SELECT h.id, v.id, v.parent_id, '一组', 'self', $1, 'yiban', 'received', 0, 0
+         FROM households h JOIN regions v ON v.id = h.village_id
+         WHERE v.code = $2 AND v.level = 'village'
+         ORDER BY h.id LIMIT 6",
+    )
+    .bind(today)
+    .bind(code)
+    .execute(&primary.pool)
+    .await
+    .expect("cases");
+    assert_eq!(done.rows_affected(), 6, "the village has six households");
+}
+
+/// Applications received this year in the township of village `code`, as `db` holds them.
+async fn received_in_township(db: &app::db::Db, code: &str) -> (String, i64) {
+    let village = app::db::regions::by_code(db, app::db::regions::Level::Village, code)
+        .await
+        .expect("village")
+        .expect("the village exists");
+    let township = app::db::regions::by_id(db, village.parent_id.expect("a township"))
+        .await
+        .expect("township")
+        .expect("the township exists");
+    let today = app::db::today_cst();
+    let year = today.with_ordinal(1).expect("the first day of the year");
+    let (progress, _) = app::db::cases::progress(db, Some(township.id), None, year)
+        .await
+        .expect("progress");
+    (township.code, progress.received)
+}
+
 async fn replay(replica: &app::db::Db, on: bool) {
     let sql = if on {
         "SELECT pg_wal_replay_resume()"
@@ -322,6 +361,25 @@ async fn public_pages_read_a_caught_up_replica_and_fresh_writes_the_primary() {
     assert!(
         body.contains("八宝村") && !body.contains("八宝新村"),
         "rendered from the replica"
+    );
+    // Every read of a public page goes there, not only the village's names: applications
+    // received behind the site's back are not counted in the township's summary yet.
+    let (township, before) = received_in_township(&replica, V2).await;
+    receive_cases(&primary, V2).await;
+    assert_eq!(received_in_township(&primary, V2).await.1, before + 6);
+    let res = app
+        .new_client()
+        .get(app.url(&format!("/api/v1/townships/{township}/summary")))
+        .send()
+        .await
+        .expect("summary");
+    assert_eq!(res.status().as_u16(), 200);
+    let summary: serde_json::Value = res.json().await.expect("json");
+    let shown = summary["applications"]["received"].as_i64().unwrap_or(0);
+    assert_eq!(
+        shown,
+        if before < 5 { 0 } else { before },
+        "counted on the replica (the primary has six more)"
     );
 
     // A publish through the site, while the replica still lags: the village page shows it at

@@ -154,6 +154,8 @@ pub struct Progress {
 
 /// Applications received from `since` on, in a township (and village, if given), with the days
 /// from application to decision of each decided one.
+/// Public pages only (the village page, the township summary): read from the replica when it has
+/// caught up, as the rest of those pages are.
 #[tracing::instrument(skip_all)]
 pub async fn progress(
     db: &Db,
@@ -176,7 +178,7 @@ pub async fn progress(
     .bind(since.to_string())
     .bind(township_id)
     .bind(village_id)
-    .fetch_all(&db.pool)
+    .fetch_all(db.reader())
     .await?;
     let mut p = Progress::default();
     let mut days = Vec::new();
