@@ -88,6 +88,34 @@ pub struct Loaded {
     pub unchanged: usize,
 }
 
+/// A region already in the tree, as loading a plan compares it.
+struct Known {
+    id: i64,
+    level: String,
+    name_zh: String,
+    name_en: Option<String>,
+}
+
+/// Every region of the tree by code (loading a plan reads them once).
+async fn known_regions(
+    conn: &mut sqlx::AnyConnection,
+) -> AppResult<std::collections::HashMap<String, Known>> {
+    let rows = sqlx::query("SELECT id, code, level, name_zh, name_en FROM regions")
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let known = Known {
+                id: r.try_get(0)?,
+                level: r.try_get(2)?,
+                name_zh: r.try_get(3)?,
+                name_en: r.try_get(4)?,
+            };
+            Ok((r.try_get(1)?, known))
+        })
+        .collect()
+}
+
 /// Loads a planned tree (parents first) in the caller's transaction: a code not yet in the tree
 /// is added under its parent, a known one takes the file's names. `Ok(Err(problem))`, with
 /// nothing to keep, when a parent is neither in the tree nor in the file, or a code stands at
@@ -98,17 +126,7 @@ pub async fn load_plan(
     plan: &crate::domain::region_code::Plan,
 ) -> AppResult<Result<Loaded, String>> {
     use crate::domain::region_code::CodeLevel;
-    use std::collections::HashMap;
-    let mut known: HashMap<String, (i64, String, String, Option<String>)> = HashMap::new();
-    for r in sqlx::query("SELECT id, code, level, name_zh, name_en FROM regions")
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        known.insert(
-            r.try_get(1)?,
-            (r.try_get(0)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?),
-        );
-    }
+    let mut known = known_regions(conn).await?;
     let mut loaded = Loaded::default();
     for p in &plan.above {
         sqlx::query(
@@ -130,61 +148,69 @@ pub async fn load_plan(
             CodeLevel::Village => (Level::Village, 2),
             CodeLevel::AboveCounty => continue,
         };
-        if let Some((id, stored_level, zh, en)) = known.get(&p.code) {
-            if stored_level != level.as_str() {
-                return Ok(Err(format!(
-                    "第 {} 行：代码 {} 已是一个{}的代码 (row {}: code {} is already a {})",
-                    p.row, p.code, stored_level, p.row, p.code, stored_level
-                )));
-            }
-            if *zh == p.name_zh && *en == p.name_en {
-                loaded.unchanged += 1;
-                continue;
-            }
-            sqlx::query("UPDATE regions SET name_zh = $1, name_en = $2 WHERE id = $3")
-                .bind(&p.name_zh)
-                .bind(&p.name_en)
-                .bind(*id)
-                .execute(&mut *conn)
-                .await?;
-            loaded.renamed += 1;
-            continue;
-        }
-        let parent = match &p.parent {
-            None => None,
-            Some(code) => match known.get(code) {
-                Some((id, _, _, _)) => Some(*id),
-                None => {
-                    return Ok(Err(format!(
-                        "第 {} 行：{} 的上级 {} 既不在文件中也不在系统中 (row {}: its parent {} is neither in the file nor in the tree)",
-                        p.row, p.code, code, p.row, code
-                    )))
-                }
+        match known.get(&p.code) {
+            Some(k) => match rename_known(conn, k, level, p).await? {
+                Ok(true) => loaded.renamed += 1,
+                Ok(false) => loaded.unchanged += 1,
+                Err(problem) => return Ok(Err(problem)),
             },
-        };
-        let sort = i64::try_from(p.row).unwrap_or(i64::MAX);
-        let id = insert(
-            conn,
-            parent,
-            level,
-            &p.code,
-            &p.name_zh,
-            p.name_en.as_deref(),
-            sort,
-        )
-        .await?;
-        known.insert(
-            p.code.clone(),
-            (
-                id,
-                level.as_str().to_owned(),
-                p.name_zh.clone(),
-                p.name_en.clone(),
-            ),
-        );
-        loaded.added[slot] += 1;
+            None => {
+                let parent = match &p.parent {
+                    None => None,
+                    Some(code) => match known.get(code) {
+                        Some(k) => Some(k.id),
+                        None => return Ok(Err(missing_parent(p, code))),
+                    },
+                };
+                let sort = i64::try_from(p.row).unwrap_or(i64::MAX);
+                let name_en = p.name_en.as_deref();
+                let id = insert(conn, parent, level, &p.code, &p.name_zh, name_en, sort).await?;
+                let k = Known {
+                    id,
+                    level: level.as_str().to_owned(),
+                    name_zh: p.name_zh.clone(),
+                    name_en: p.name_en.clone(),
+                };
+                known.insert(p.code.clone(), k);
+                loaded.added[slot] += 1;
+            }
+        }
     }
     Ok(Ok(loaded))
+}
+
+/// A planned region already in the tree takes the file's names: `Ok(true)` when they changed,
+/// `Ok(false)` when they were the same; `Err(problem)` when its code stands at another level.
+async fn rename_known(
+    conn: &mut sqlx::AnyConnection,
+    k: &Known,
+    level: Level,
+    p: &crate::domain::region_code::PlannedRegion,
+) -> AppResult<Result<bool, String>> {
+    if k.level != level.as_str() {
+        return Ok(Err(format!(
+            "第 {} 行：代码 {} 已是一个{}的代码 (row {}: code {} is already a {})",
+            p.row, p.code, k.level, p.row, p.code, k.level
+        )));
+    }
+    if k.name_zh == p.name_zh && k.name_en == p.name_en {
+        return Ok(Ok(false));
+    }
+    sqlx::query("UPDATE regions SET name_zh = $1, name_en = $2 WHERE id = $3")
+        .bind(&p.name_zh)
+        .bind(&p.name_en)
+        .bind(k.id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(Ok(true))
+}
+
+/// The problem of a planned region whose parent is neither in the file nor in the tree.
+fn missing_parent(p: &crate::domain::region_code::PlannedRegion, parent: &str) -> String {
+    format!(
+        "第 {} 行：{} 的上级 {} 既不在文件中也不在系统中 (row {}: its parent {} is neither in the file nor in the tree)",
+        p.row, p.code, parent, p.row, parent
+    )
 }
 
 /// A prefecture (市、州) and the deployment's counties in it.

@@ -196,24 +196,7 @@ pub async fn record(
     };
     let recorded = rdb::record(&mut tx, r.place(), &rec, now).await?;
     let id = recorded.id;
-    // The household's own change or exit report: its reporter sees the outcome at /track.
-    let answer = tracked_outcome(
-        input.outcome,
-        input.checked_on,
-        plan.new_fen,
-        plan.taper_until,
-    );
-    for complaint_id in &recorded.complaint_ids {
-        cdb::add_event(
-            &mut tx,
-            *complaint_id,
-            cdb::Actor::Staff(staff.staff.id),
-            EventKind::Rechecked,
-            &answer,
-            now,
-        )
-        .await?;
-    }
+    tell_reporters(&mut tx, staff, &recorded.complaint_ids, input, &plan, now).await?;
     rdb::apply(
         &mut tx,
         r.household_id,
@@ -244,6 +227,36 @@ pub async fn record(
     tx.changed(Change::Statistics);
     tx.commit().await?;
     Ok(Ok(notice))
+}
+
+/// The household's own change or exit reports (those the re-check answers): each reporter sees
+/// the outcome at /track.
+async fn tell_reporters(
+    tx: &mut sqlx::AnyConnection,
+    staff: &StaffCtx,
+    complaint_ids: &[i64],
+    input: &Input<'_>,
+    plan: &Plan,
+    now: i64,
+) -> AppResult<()> {
+    let answer = tracked_outcome(
+        input.outcome,
+        input.checked_on,
+        plan.new_fen,
+        plan.taper_until,
+    );
+    for complaint_id in complaint_ids {
+        cdb::add_event(
+            tx,
+            *complaint_id,
+            cdb::Actor::Staff(staff.staff.id),
+            EventKind::Rechecked,
+            &answer,
+            now,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// What the written notice of a stop, an adjustment or a 渐退 says, and to whom.

@@ -54,32 +54,7 @@ pub(super) fn check_panel(mut panel: Panel) -> Result<Panel, AnnounceError> {
     }
     // Sorted first, so that which member a refusal names does not depend on the input order.
     panel.pool.sort_by(|a, b| a.id.cmp(&b.id));
-    for m in &panel.pool {
-        let problem = if !is_token(&m.id) {
-            Some(MemberProblem::Id)
-        } else if !is_text(&m.name, MAX_NAME) {
-            Some(MemberProblem::Name)
-        } else if m.group.as_deref().is_some_and(|g| !is_token(g)) {
-            Some(MemberProblem::Group)
-        } else {
-            match (m.stratum, &m.group) {
-                (Stratum::Cadre, Some(_)) => Some(MemberProblem::CadreInGroup),
-                (Stratum::Leader | Stratum::Resident, None) => Some(MemberProblem::NoGroup),
-                _ => None,
-            }
-        };
-        if let Some(problem) = problem {
-            return Err(AnnounceError::BadMember {
-                id: m.id.clone(),
-                problem,
-            });
-        }
-    }
-    if let Some(w) = panel.pool.windows(2).find(|w| w[0].id == w[1].id) {
-        return Err(AnnounceError::DuplicateMember {
-            id: w[0].id.clone(),
-        });
-    }
+    check_members(&panel.pool)?;
     if panel.pool.len() < MIN_POOL {
         return Err(AnnounceError::PoolTooSmall {
             members: panel.pool.len(),
@@ -96,17 +71,69 @@ pub(super) fn check_panel(mut panel: Panel) -> Result<Panel, AnnounceError> {
         });
     }
     panel.groups.sort();
-    if panel.groups.is_empty() {
+    check_groups(&panel.groups)?;
+    check_drawable(&panel)?;
+    Ok(panel)
+}
+
+/// Every member of the pool (sorted by id) well formed — the first that is not is named — and
+/// no id twice.
+fn check_members(pool: &[PoolMember]) -> Result<(), AnnounceError> {
+    if let Some((m, problem)) = pool
+        .iter()
+        .find_map(|m| member_problem(m).map(|problem| (m, problem)))
+    {
+        return Err(AnnounceError::BadMember {
+            id: m.id.clone(),
+            problem,
+        });
+    }
+    if let Some(w) = pool.windows(2).find(|w| w[0].id == w[1].id) {
+        return Err(AnnounceError::DuplicateMember {
+            id: w[0].id.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// What is wrong with one member, if anything: its id, its name, its group, or a group where
+/// its stratum allows none (a cadre) or needs one (a group leader, a resident).
+fn member_problem(m: &PoolMember) -> Option<MemberProblem> {
+    if !is_token(&m.id) {
+        Some(MemberProblem::Id)
+    } else if !is_text(&m.name, MAX_NAME) {
+        Some(MemberProblem::Name)
+    } else if m.group.as_deref().is_some_and(|g| !is_token(g)) {
+        Some(MemberProblem::Group)
+    } else {
+        match (m.stratum, &m.group) {
+            (Stratum::Cadre, Some(_)) => Some(MemberProblem::CadreInGroup),
+            (Stratum::Leader | Stratum::Resident, None) => Some(MemberProblem::NoGroup),
+            _ => None,
+        }
+    }
+}
+
+/// The panel's groups (sorted): at least one, each a well-formed id, none twice.
+fn check_groups(groups: &[String]) -> Result<(), AnnounceError> {
+    if groups.is_empty() {
         return Err(AnnounceError::BadGroups(GroupsProblem::Empty));
     }
-    if let Some(g) = panel.groups.iter().find(|g| !is_token(g)) {
+    if let Some(g) = groups.iter().find(|g| !is_token(g)) {
         return Err(AnnounceError::BadGroups(GroupsProblem::BadId(g.clone())));
     }
-    if let Some(w) = panel.groups.windows(2).find(|w| w[0] == w[1]) {
+    if let Some(w) = groups.windows(2).find(|w| w[0] == w[1]) {
         return Err(AnnounceError::BadGroups(GroupsProblem::Duplicate(
             w[0].clone(),
         )));
     }
+    Ok(())
+}
+
+/// Whether a panel of well-formed inputs can be drawn at all: one leader a group, enough
+/// cadres and a member for every group among those who may sit (no near relative), room in the
+/// panel for the cadres and a seat a group, and enough who may sit to fill it.
+fn check_drawable(panel: &Panel) -> Result<(), AnnounceError> {
     let mut leader_groups: Vec<&str> = panel
         .pool
         .iter()
@@ -148,7 +175,7 @@ pub(super) fn check_panel(mut panel: Panel) -> Result<Panel, AnnounceError> {
             size: panel.panel_size,
         });
     }
-    Ok(panel)
+    Ok(())
 }
 
 pub(super) fn check_spot_check(mut spot: SpotCheck) -> Result<SpotCheck, AnnounceError> {
