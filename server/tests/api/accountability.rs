@@ -19,6 +19,17 @@ async fn stats_json(app: &TestApp) -> serde_json::Value {
     res.json().await.expect("json")
 }
 
+/// The id of the page of `kind` called `slug`, published or not.
+async fn page_id(app: &TestApp, kind: app::db::content::Kind, slug: &str) -> i64 {
+    app::db::content::list(&app.db, app::db::content::Owner::Everyone, Some(kind), true)
+        .await
+        .expect("pages")
+        .into_iter()
+        .find(|p| p.slug == slug)
+        .expect("id")
+        .id
+}
+
 /// Inserts `n` complaints in a township in a given state (with an answer event when answered).
 async fn seed_complaints(
     app: &TestApp,
@@ -28,12 +39,11 @@ async fn seed_complaints(
     answered_after_days: Option<i64>,
     finding: Option<&str>,
 ) {
-    let t: i64 = sqlx::query("SELECT id FROM regions WHERE code = $1")
-        .bind(township)
-        .fetch_one(&app.db.pool)
+    let t: i64 = app::db::regions::by_code(&app.db, app::db::regions::Level::Township, township)
         .await
         .expect("t")
-        .get(0);
+        .expect("t")
+        .id;
     let today = app::db::today_cst();
     let received = today - chrono::Duration::days(40);
     for i in 0..n {
@@ -133,11 +143,12 @@ async fn stats_match_a_known_sequence(backend: Backend) {
     assert_eq!(v["county"]["households"], households);
     // The HTML page shows the same.
     let page = app.get_text("/stats").await.1;
-    let taoyuan: String = sqlx::query("SELECT name_zh FROM regions WHERE code = '530621201000'")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("name")
-        .get(0);
+    let taoyuan: String =
+        app::db::regions::by_code(&app.db, app::db::regions::Level::Township, "530621201000")
+            .await
+            .expect("name")
+            .expect("name")
+            .name_zh;
     // 桃源's row of the complaints table: received, accepted, declined, answered.
     let rows = rows_headed(&page, &taoyuan);
     assert!(
@@ -502,11 +513,7 @@ async fn pages_publish_unpublish_and_keep_revisions(backend: Backend) {
     )
     .await;
     assert_eq!(res.status().as_u16(), 303);
-    let id: i64 = sqlx::query("SELECT id FROM pages WHERE slug = 'water-bills'")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("id")
-        .get(0);
+    let id: i64 = page_id(&app, app::db::content::Kind::Answer, "water-bills").await;
     // Unpublished: not found.
     assert_eq!(app.get("/answers/water-bills").await.status().as_u16(), 404);
     assert!(!app.get_text("/answers").await.1.contains("水费能算收入吗"));
@@ -536,12 +543,10 @@ async fn pages_publish_unpublish_and_keep_revisions(backend: Backend) {
         .await
         .1
         .contains("水费能算收入吗？"));
-    let revisions: i64 = sqlx::query("SELECT COUNT(*) FROM page_revisions WHERE page_id = $1")
-        .bind(id)
-        .fetch_one(&app.db.pool)
+    let revisions = app::db::content::revisions(&app.db, id)
         .await
         .expect("r")
-        .get(0);
+        .len();
     assert_eq!(revisions, 2, "every save is kept");
     assert_eq!(
         post(&app, &ed, &format!("/staff/pages/{id}/unpublish"), &[])
@@ -610,11 +615,7 @@ async fn markdown_is_sanitised_on_public_pages(backend: Backend) {
         ],
     )
     .await;
-    let id: i64 = sqlx::query("SELECT id FROM pages WHERE slug = 'xss-test'")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("id")
-        .get(0);
+    let id: i64 = page_id(&app, app::db::content::Kind::Notice, "xss-test").await;
     post(&app, &ed, &format!("/staff/pages/{id}/publish"), &[]).await;
     let body = app
         .get_text("/notices/xss-test")
@@ -640,11 +641,12 @@ async fn markdown_is_sanitised_on_public_pages(backend: Backend) {
 async fn answers_show_only_how_many_reports_they_answer(backend: Backend) {
     let app = spawn_app(backend).await;
     let ed = editor(&app).await;
-    let id: i64 = sqlx::query("SELECT id FROM pages WHERE slug = 'car-owners'")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("id")
-        .get(0);
+    let id: i64 =
+        app::db::content::published(&app.db, app::db::content::Kind::Answer, "car-owners")
+            .await
+            .expect("id")
+            .expect("id")
+            .id;
     let cases: Vec<i64> = sqlx::query("SELECT id FROM complaints ORDER BY id LIMIT 2")
         .fetch_all(&app.db.pool)
         .await

@@ -276,11 +276,12 @@ async fn each_kind_of_write_changes_its_pages_and_no_others(backend: Backend) {
 
     // Content pages: a policy's edit changes it and its list.
     warm(&app, &visitor, &pages).await;
-    let rights: i64 = sqlx::query("SELECT id FROM pages WHERE slug = 'rights'")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("page")
-        .get(0);
+    let rights: i64 =
+        app::db::content::published(&app.db, app::db::content::Kind::Policy, "rights")
+            .await
+            .expect("page")
+            .expect("page")
+            .id;
     ok(
         editor
             .post_form(
@@ -299,11 +300,12 @@ async fn each_kind_of_write_changes_its_pages_and_no_others(backend: Backend) {
 
     // Linking an answer to a complaint: that answer (its count) and the answers list.
     warm(&app, &visitor, &pages).await;
-    let answer: i64 = sqlx::query("SELECT id FROM pages WHERE slug = 'car-owners'")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("page")
-        .get(0);
+    let answer: i64 =
+        app::db::content::published(&app.db, app::db::content::Kind::Answer, "car-owners")
+            .await
+            .expect("page")
+            .expect("page")
+            .id;
     ok(
         editor
             .post_form(

@@ -709,13 +709,12 @@ async fn review_only_after_an_answer(backend: Backend) {
         .await
         .expect("r");
     assert_eq!(res.status().as_u16(), 303);
-    let status: String =
-        sqlx::query("SELECT status FROM complaints WHERE form_token_hash IS NOT NULL")
-            .fetch_one(&app.db.pool)
-            .await
-            .expect("q")
-            .get(0);
-    assert_eq!(status, "reopened");
+    let status = app::db::complaints::summary(&app.db, id)
+        .await
+        .expect("q")
+        .expect("q")
+        .status;
+    assert_eq!(status.as_str(), "reopened");
 }
 
 /// Ticking 匿名 hides the contact fields in the browser; whatever they still carried (typed
@@ -743,15 +742,12 @@ async fn anonymous_report_with_a_phone_stores_no_phone(backend: Backend) {
     assert_eq!(row.get::<Option<String>, _>(3), None, "no e-mail");
     assert_eq!(row.get::<i64, _>(4), 1);
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-    let events: Vec<String> =
-        sqlx::query("SELECT body FROM complaint_events WHERE complaint_id = $1")
-            .bind(id)
-            .fetch_all(&app.db.pool)
-            .await
-            .expect("events")
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
+    let events: Vec<String> = app::db::complaints::all_events(&app.db, id)
+        .await
+        .expect("events")
+        .into_iter()
+        .map(|e| e.body)
+        .collect();
     assert!(
         events
             .iter()

@@ -385,11 +385,11 @@ async fn accounts_are_placed_in_a_county(backend: Backend) {
     assert!(list.contains("qj.admin") && !list.contains("demo.longtoushan"));
     // An account without a township, even one asking for no county or another county, is
     // theirs: never wider than their county.
-    let first_county = first_id(
-        &app,
-        "SELECT id FROM regions WHERE level = 'county' ORDER BY id",
-    )
-    .await;
+    let first_county = app::db::regions::county(&app.db)
+        .await
+        .expect("county")
+        .expect("the demo county")
+        .id;
     for (username, asked) in [
         ("qj.auditor", String::new()),
         ("qj.sup", first_county.to_string()),
@@ -505,12 +505,11 @@ async fn assert_comparisons_stay_in_their_county(app: &TestApp, officer: &StaffS
         .next()
         .and_then(|i| i.parse().ok())
         .expect("file id");
-    let county: Option<i64> = sqlx::query("SELECT county_id FROM comparison_imports WHERE id = $1")
-        .bind(file)
-        .fetch_one(&app.db.pool)
+    let county: Option<i64> = app::db::comparisons::get(&app.db, file)
         .await
         .expect("file")
-        .get(0);
+        .expect("file")
+        .county_id;
     assert!(county.is_some(), "the file is the county's");
     let township = app.staff_session("demo.longtoushan").await;
     let status = township.get(&to).await.status().as_u16();
@@ -523,11 +522,11 @@ async fn assert_comparisons_stay_in_their_county(app: &TestApp, officer: &StaffS
 
 async fn the_home_page_leads_to_a_county_and_remembers_it(backend: Backend) {
     let app = spawn_app(backend).await;
-    let first: String = sqlx::query("SELECT code FROM regions WHERE level = 'county' ORDER BY id")
-        .fetch_one(&app.db.pool)
+    let first: String = app::db::regions::county(&app.db)
         .await
+        .expect("county")
         .expect("the demo county")
-        .get(0);
+        .code;
     add_second_county(&app).await;
     // Several counties: the home page lists them, not every township of the province.
     let (status, home) = app.get_text("/").await;
@@ -587,11 +586,11 @@ fn summary_number(page: &str, label: &str) -> i64 {
 
 async fn statistics_roll_up_county_by_county(backend: Backend) {
     let app = spawn_app(backend).await;
-    let first: String = sqlx::query("SELECT code FROM regions WHERE level = 'county' ORDER BY id")
-        .fetch_one(&app.db.pool)
+    let first: String = app::db::regions::county(&app.db)
         .await
+        .expect("county")
         .expect("the demo county")
-        .get(0);
+        .code;
     add_second_county(&app).await;
     // Each county's own page: its townships and its total.
     let (status, demo) = app.get_text(&format!("/c/{first}/stats")).await;
@@ -728,12 +727,10 @@ async fn a_county_speaks_with_its_own_settings(backend: Backend) {
     let demo_case = township
         .refused_case("530621103201", "申屠鲁甸", "530621197904120030")
         .await;
-    let demo_number: String = sqlx::query("SELECT number FROM notices WHERE case_id = $1")
-        .bind(demo_case)
-        .fetch_one(&app.db.pool)
+    let demo_number: String = notice_of_case(&app, demo_case)
         .await
         .expect("the demo county's notice")
-        .get(0);
+        .number;
     assert!(demo_number.starts_with("鲁民低告〔"), "{demo_number}");
 
     // A refusal in the county: its notice carries the county's prefix, and its printed page the
@@ -755,12 +752,10 @@ async fn a_county_speaks_with_its_own_settings(backend: Backend) {
     let case = officer
         .refused_case("530622101201", "申屠巧家", "530622198503150029")
         .await;
-    let row = sqlx::query("SELECT id, number FROM notices WHERE case_id = $1")
-        .bind(case)
-        .fetch_one(&app.db.pool)
+    let row = notice_of_case(&app, case)
         .await
         .expect("the refusal's notice");
-    let (notice, number): (i64, String) = (row.get(0), row.get(1));
+    let (notice, number): (i64, String) = (row.id, row.number);
     // Its own prefix, its own sequence: the first of its year, whatever the others have issued.
     let year = app::db::today_cst().format("%Y");
     assert_eq!(number, format!("巧民低告〔{year}〕1号"));
@@ -830,14 +825,33 @@ async fn a_county_speaks_with_its_own_settings(backend: Backend) {
         .expect("cal");
     assert!(theirs.is_workday(d));
     // Every change is in the audit trail under the county's administrator.
-    let n: i64 = sqlx::query(
-        "SELECT COUNT(*) FROM audit_log WHERE action IN ('county.settings', 'county.holiday.set', 'county.holiday.remove')",
-    )
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("audit")
-    .get(0);
+    let n = app
+        .audit_actions()
+        .await
+        .iter()
+        .filter(|(_, action)| {
+            [
+                "county.settings",
+                "county.holiday.set",
+                "county.holiday.remove",
+            ]
+            .contains(&action.as_str())
+        })
+        .count();
     assert_eq!(n, 3);
+}
+
+/// The notice issued for a case (its first, as the list orders them).
+async fn notice_of_case(app: &TestApp, case: i64) -> Option<app::db::notices::Notice> {
+    let filter = app::db::notices::NoticeFilter {
+        case_id: Some(case),
+        ..Default::default()
+    };
+    app::db::notices::list(&app.db, &filter, 1)
+        .await
+        .expect("notices")
+        .into_iter()
+        .next()
 }
 
 async fn complaints_in(app: &TestApp, township: i64) -> i64 {
@@ -964,11 +978,7 @@ fn import_regions(app: &TestApp, name: &str, text: &str) -> (bool, String, Strin
 }
 
 async fn region_count(app: &TestApp) -> i64 {
-    sqlx::query("SELECT COUNT(*) FROM regions")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("n")
-        .get(0)
+    app::db::regions::count(&app.db).await.expect("n")
 }
 
 /// An operator loads a county's townships and villages from the statistics bureau's division
@@ -1333,11 +1343,11 @@ async fn a_county_writes_its_own_pages(backend: Backend) {
     let app = spawn_app(backend).await;
     let second = add_second_county(&app).await;
     let province = app.staff_session("demo.admin").await;
-    let demo_county = first_id(
-        &app,
-        "SELECT id FROM regions WHERE level = 'county' ORDER BY id",
-    )
-    .await;
+    let demo_county = app::db::regions::county(&app.db)
+        .await
+        .expect("county")
+        .expect("the demo county")
+        .id;
     for (username, county) in [("qj.admin", second.county), ("ld.admin", demo_county)] {
         let county = county.to_string();
         assert_eq!(

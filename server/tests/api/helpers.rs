@@ -588,14 +588,12 @@ impl TestApp {
 
     /// Audit actions recorded so far, oldest first.
     pub async fn audit_actions(&self) -> Vec<(String, String)> {
-        use sqlx::Row;
-        sqlx::query("SELECT actor, action FROM audit_log ORDER BY id")
-            .fetch_all(&self.db.pool)
+        // `audit::list` gives the newest first.
+        let mut rows = app::db::audit::list(&self.db, &app::domain::Scope::All, i64::MAX)
             .await
-            .expect("audit")
-            .iter()
-            .map(|r| (r.get::<String, _>(0), r.get::<String, _>(1)))
-            .collect()
+            .expect("audit");
+        rows.reverse();
+        rows.into_iter().map(|r| (r.actor, r.action)).collect()
     }
 
     pub async fn staff_id(&self, username: &str) -> i64 {

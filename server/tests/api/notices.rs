@@ -33,12 +33,35 @@ async fn refused_case(_app: &TestApp, officer: &StaffSession, name: &str) -> i64
 }
 
 async fn notice_of_case(app: &TestApp, case: i64) -> (i64, String, String) {
-    let row = sqlx::query("SELECT id, number, kind FROM notices WHERE case_id = $1")
-        .bind(case)
-        .fetch_one(&app.db.pool)
+    let filter = app::db::notices::NoticeFilter {
+        case_id: Some(case),
+        ..Default::default()
+    };
+    let row = notices(app, &filter)
         .await
+        .into_iter()
+        .next()
         .expect("a notice for the refusal");
-    (row.get(0), row.get(1), row.get(2))
+    (row.id, row.number, row.kind.as_str().to_owned())
+}
+
+/// Every notice `filter` lets through.
+async fn notices(
+    app: &TestApp,
+    filter: &app::db::notices::NoticeFilter,
+) -> Vec<app::db::notices::Notice> {
+    app::db::notices::list(&app.db, filter, i64::MAX)
+        .await
+        .expect("notices")
+}
+
+/// Every notice of a household.
+async fn notices_of_household(app: &TestApp, household: i64) -> Vec<app::db::notices::Notice> {
+    let filter = app::db::notices::NoticeFilter {
+        household_id: Some(household),
+        ..Default::default()
+    };
+    notices(app, &filter).await
 }
 
 async fn overdue_on_dashboard(officer: &StaffSession) -> i64 {
@@ -118,12 +141,11 @@ async fn a_refusal_gets_a_notice_that_is_overdue_until_delivered(backend: Backen
         )
         .await;
     assert_eq!(res.status().as_u16(), 422);
-    let delivered: Option<String> = sqlx::query("SELECT delivered_on FROM notices WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.db.pool)
+    let delivered = app::db::notices::get(&app.db, id)
         .await
         .expect("q")
-        .get(0);
+        .expect("q")
+        .delivered_on;
     assert_eq!(delivered, None);
     // Delivered today (late): no longer overdue, counted as issued but not on time.
     let res = officer
@@ -245,13 +267,12 @@ async fn a_recheck_stop_makes_a_notice_and_shows_on_the_next_standing_list(backe
     ];
     let res = record(&forged, stopped, &stop).await;
     assert_eq!(res.status().as_u16(), 403);
-    let done: i64 =
-        sqlx::query("SELECT COUNT(*) FROM rechecks WHERE household_id = $1 AND status = 'done'")
-            .bind(stopped)
-            .fetch_one(&app.db.pool)
-            .await
-            .expect("q")
-            .get(0);
+    let done = app::db::rechecks::of_household(&app.db, stopped)
+        .await
+        .expect("q")
+        .iter()
+        .filter(|r| r.done)
+        .count();
     assert_eq!(done, 0);
     // Stop: recorded, the household stopped, a stop notice issued.
     let res = record(
@@ -269,13 +290,13 @@ async fn a_recheck_stop_makes_a_notice_and_shows_on_the_next_standing_list(backe
     )
     .await;
     assert_eq!(res.status().as_u16(), 303, "stop");
-    let kind: String = sqlx::query("SELECT kind FROM notices WHERE household_id = $1")
-        .bind(stopped)
-        .fetch_one(&app.db.pool)
+    let kind = notices_of_household(&app, stopped)
         .await
+        .into_iter()
+        .next()
         .expect("stop notice")
-        .get(0);
-    assert_eq!(kind, "stop");
+        .kind;
+    assert_eq!(kind.as_str(), "stop");
     // Adjust down by 100 yuan: an adjustment notice.
     let new_amount = ((old_fen - 10_000) / 100).to_string();
     let res = record(
@@ -304,19 +325,16 @@ async fn a_recheck_stop_makes_a_notice_and_shows_on_the_next_standing_list(backe
     )
     .await;
     assert_eq!(res.status().as_u16(), 303, "continue");
-    let notices: i64 = sqlx::query("SELECT COUNT(*) FROM notices WHERE household_id = $1")
-        .bind(kept)
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("q")
-        .get(0);
+    let notices = notices_of_household(&app, kept).await.len();
     assert_eq!(notices, 0);
-    let due: String = sqlx::query("SELECT recheck_due_on FROM households WHERE id = $1")
-        .bind(kept)
-        .fetch_one(&app.db.pool)
+    let due: String = app::db::rechecks::household(&app.db, kept)
         .await
         .expect("q")
-        .get(0);
+        .expect("q")
+        .0
+        .recheck_due_on
+        .expect("q")
+        .to_string();
     assert!(due.as_str() > today.as_str(), "next due {due}");
     // Next month's standing list: 停发, 减发 with the new amount, 续保 at the same.
     let village = app::db::regions::by_code(&app.db, app::db::regions::Level::Village, LONGQUAN)
@@ -336,27 +354,16 @@ async fn a_recheck_stop_makes_a_notice_and_shows_on_the_next_standing_list(backe
         .expect("id")
         .parse()
         .expect("id");
+    let entries = app::db::publicity::staff_entries(&app.db, batch)
+        .await
+        .expect("entries");
     let change = |h: i64| {
-        let db = app.db.pool.clone();
-        async move {
-            let r = sqlx::query(
-                "SELECT change_kind, monthly_fen FROM batch_entries
-                 WHERE batch_id = $1 AND household_id = $2",
-            )
-            .bind(batch)
-            .bind(h)
-            .fetch_one(&db)
-            .await
-            .expect("entry");
-            (r.get::<String, _>(0), r.get::<i64, _>(1))
-        }
+        let e = entries.iter().find(|e| e.household_id == h).expect("entry");
+        (e.change.as_str().to_owned(), e.monthly_fen)
     };
-    assert_eq!(change(stopped).await.0, "stop");
-    assert_eq!(
-        change(adjusted).await,
-        ("decrease".to_owned(), old_fen - 10_000)
-    );
-    assert_eq!(change(kept).await, ("renew".to_owned(), kept_fen));
+    assert_eq!(change(stopped).0, "stop");
+    assert_eq!(change(adjusted), ("decrease".to_owned(), old_fen - 10_000));
+    assert_eq!(change(kept), ("renew".to_owned(), kept_fen));
     let res = officer
         .post_form(&format!("/staff/publicity/{batch}/publish"), &[])
         .await;
@@ -364,12 +371,11 @@ async fn a_recheck_stop_makes_a_notice_and_shows_on_the_next_standing_list(backe
     let (_, page) = app.get_text(&format!("/p/{batch}")).await;
     assert!(page.contains("停发") && page.contains("减发"));
     // The list after that no longer carries the stopped household.
-    sqlx::query("UPDATE households SET recheck_due_on = $1 WHERE id = $2")
-        .bind(&today)
-        .bind(kept)
-        .execute(&app.db.pool)
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    app::db::rechecks::set_due(&mut conn, kept, today.parse().expect("today"))
         .await
         .expect("q");
+    drop(conn);
     let res = officer
         .post_form(
             "/staff/cases/standing",
@@ -384,17 +390,14 @@ async fn a_recheck_stop_makes_a_notice_and_shows_on_the_next_standing_list(backe
             .expect("id")
             .parse()
             .expect("id");
-        let rows: Vec<(i64, String, Option<i64>)> = sqlx::query(
-            "SELECT household_id, change_kind, case_id FROM batch_entries
-             WHERE batch_id = $1 AND change_kind <> 'renew'",
-        )
-        .bind(next)
-        .fetch_all(&app.db.pool)
-        .await
-        .expect("q")
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect();
+        let rows: Vec<(i64, String, Option<i64>)> =
+            app::db::publicity::staff_entries(&app.db, next)
+                .await
+                .expect("q")
+                .into_iter()
+                .filter(|e| e.change.as_str() != "renew")
+                .map(|e| (e.household_id, e.change.as_str().to_owned(), e.case_id))
+                .collect();
         panic!("a list with nothing changed: {rows:?}");
     }
     let listed: i64 =
@@ -554,13 +557,13 @@ async fn a_recipients_change_report_becomes_a_tracked_recheck_lead(backend: Back
     )
     .await;
     assert_eq!(res.status().as_u16(), 303, "re-check recorded");
-    let status: String = sqlx::query("SELECT status FROM rechecks WHERE household_id = $1")
-        .bind(household)
-        .fetch_one(&app.db.pool)
+    let done = app::db::rechecks::of_household(&app.db, household)
         .await
         .expect("lead")
-        .get(0);
-    assert_eq!(status, "done", "the lead is closed by the record");
+        .first()
+        .expect("lead")
+        .done;
+    assert!(done, "the lead is closed by the record");
     let page = reporter
         .get(app.url("/track/case"))
         .send()

@@ -101,14 +101,15 @@ async fn publish_and_withdraw_ask_first_and_the_import_template_fits(backend: Ba
         "what is published: the monthly total"
     );
     let state = |app: &TestApp| {
-        let pool = app.db.pool.clone();
+        let db = app.db.clone();
         async move {
-            sqlx::query("SELECT state FROM batches WHERE id = $1")
-                .bind(batch)
-                .fetch_one(&pool)
+            app::db::publicity::batch(&db, batch)
                 .await
                 .expect("q")
-                .get::<String, _>(0)
+                .expect("q")
+                .state
+                .as_str()
+                .to_owned()
         }
     };
     assert_eq!(state(&app).await, "draft", "looking changes nothing");
@@ -197,13 +198,12 @@ async fn publish_and_withdraw_ask_first_and_the_import_template_fits(backend: Ba
     assert_ne!(res.status().as_u16(), 200);
     // A 审核 list whose seven days are over reads 公示期已结束 in the staff list, not 公示中.
     let review = batch_in_township(&app, "530621103000", "review", "published", "").await;
-    sqlx::query(
-        "UPDATE batches SET opens_on = '2020-01-01', closes_on = '2020-01-08' WHERE id = $1",
-    )
-    .bind(review)
-    .execute(&app.db.pool)
-    .await
-    .expect("age");
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().expect("day");
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    app::db::publicity::set_window(&mut conn, review, day("2020-01-01"), day("2020-01-08"))
+        .await
+        .expect("age");
+    drop(conn);
     let (_, list) = app.get_text("/staff/publicity").await;
     let row = list
         .split(&format!(r#"href="/staff/publicity/{review}""#))
@@ -255,14 +255,18 @@ async fn batch_in_township(
     .get(0)
 }
 
-async fn full_names_of_batch(app: &TestApp, batch: i64) -> Vec<String> {
-    sqlx::query("SELECT head_name FROM batch_entries WHERE batch_id = $1")
-        .bind(batch)
-        .fetch_all(&app.db.pool)
+/// The entries of a batch, as staff see them (in list order).
+async fn entries_of(app: &TestApp, batch: i64) -> Vec<app::db::publicity::StaffEntry> {
+    app::db::publicity::staff_entries(&app.db, batch)
         .await
-        .expect("names")
-        .iter()
-        .map(|r| r.get::<String, _>(0))
+        .expect("entries")
+}
+
+async fn full_names_of_batch(app: &TestApp, batch: i64) -> Vec<String> {
+    entries_of(app, batch)
+        .await
+        .into_iter()
+        .map(|e| e.head_name)
         .collect()
 }
 
@@ -305,14 +309,11 @@ async fn village_page_shows_masked_lists_and_totals(backend: Backend) {
         }
     }
     // Totals match the standing list.
-    let row = sqlx::query(
-        "SELECT COUNT(*), CAST(SUM(monthly_fen) AS BIGINT) FROM batch_entries WHERE batch_id = $1",
-    )
-    .bind(standing)
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("totals");
-    let (n, fen): (i64, i64) = (row.get(0), row.get(1));
+    // Every entry, `stop` rows too (`publicity::totals` leaves those out).
+    let entries = entries_of(&app, standing).await;
+    assert!(!entries.is_empty(), "totals of a list with entries");
+    let n = entries.len();
+    let fen: i64 = entries.iter().map(|e| e.monthly_fen).sum();
     assert!(
         body.contains(&format!("<dd>{n}</dd>")),
         "household count {n}"
@@ -332,13 +333,10 @@ async fn batch_page_and_object_links(backend: Backend) {
     let (status, body) = app.get_text(&format!("/p/{review}")).await;
     assert_eq!(status, 200);
     assert!(body.contains("龙泉村 审核公示"));
-    let refs: Vec<String> = sqlx::query("SELECT public_ref FROM batch_entries WHERE batch_id = $1")
-        .bind(review)
-        .fetch_all(&app.db.pool)
+    let refs: Vec<String> = entries_of(&app, review)
         .await
-        .expect("refs")
-        .iter()
-        .map(|r| r.get(0))
+        .into_iter()
+        .map(|e| e.public_ref)
         .collect();
     assert!(!refs.is_empty());
     for r in &refs {
@@ -466,12 +464,7 @@ async fn upload(
 }
 
 async fn entry_count(app: &TestApp, batch: i64) -> i64 {
-    sqlx::query("SELECT COUNT(*) FROM batch_entries WHERE batch_id = $1")
-        .bind(batch)
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("count")
-        .get(0)
+    entries_of(app, batch).await.len() as i64
 }
 
 async fn staff_builds_imports_and_publishes_a_list(backend: Backend) {
@@ -516,12 +509,7 @@ async fn staff_builds_imports_and_publishes_a_list(backend: Backend) {
     assert_eq!(res.status().as_u16(), 422);
     assert_eq!(entry_count(&app, batch).await, 1);
     // Correct the entry by form: the form is filled with it, a bad value changes nothing.
-    let entry: i64 = sqlx::query("SELECT id FROM batch_entries WHERE batch_id = $1")
-        .bind(batch)
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("e")
-        .get(0);
+    let entry: i64 = entries_of(&app, batch).await.first().expect("e").id;
     let page = app
         .get_text(&format!("/staff/publicity/{batch}?edit={entry}"))
         .await
@@ -559,12 +547,12 @@ async fn staff_builds_imports_and_publishes_a_list(backend: Backend) {
         )
         .await;
     assert_eq!(res.status().as_u16(), 303);
-    let row = sqlx::query("SELECT persons, monthly_fen FROM batch_entries WHERE id = $1")
-        .bind(entry)
-        .fetch_one(&app.db.pool)
+    let row = entries_of(&app, batch)
         .await
+        .into_iter()
+        .find(|e| e.id == entry)
         .expect("e");
-    assert_eq!((row.get::<i64, _>(0), row.get::<i64, _>(1)), (4, 150_000));
+    assert_eq!((row.persons, row.monthly_fen), (4, 150_000));
     // Import a CSV: preview first, nothing written until confirmed.
     let csv = "龙泉村低保审核公示名单\n户主姓名,保障人数,月保障金额,保障类别,变动情况\n赵大山,2,750,兜底保障一类,新增\n钱小红,1,375.5,一般保障三类,新增\n";
     let res = upload(&app, &csrf, batch, "list.csv", csv.as_bytes().to_vec()).await;
@@ -929,13 +917,10 @@ async fn new_standing_list_shows_what_changed(backend: Backend) {
     let added = group("新增");
     assert_eq!(added.matches("<li>").count(), 1, "{added}");
     assert!(added.contains("慕容*生"));
-    let moved = sqlx::query("SELECT head_name, monthly_fen FROM batch_entries WHERE batch_id = $1")
-        .bind(old)
-        .fetch_all(&app.db.pool)
+    let moved = entries_of(&app, old)
         .await
-        .expect("amounts")
         .iter()
-        .filter(|r| r.get::<String, _>(0) != names[0] && r.get::<i64, _>(1) != 70_000)
+        .filter(|e| e.head_name != names[0] && e.monthly_fen != 70_000)
         .count();
     assert!(moved > 0, "the demo list has amounts other than 700 yuan");
     let changed = group("金额变化");
@@ -1191,25 +1176,27 @@ async fn privacy_crawler_finds_no_identities(backend: Backend) {
     .step_by(50)
     .collect();
     entry_refs.push(sentinel_ref.clone());
-    let pages_of = |kind: &'static str| {
-        let pool = app.db.pool.clone();
+    let pages_of = |kind: app::db::content::Kind| {
+        let db = app.db.clone();
         async move {
-            let slugs: Vec<String> =
-                sqlx::query("SELECT slug FROM pages WHERE kind = $1 AND published = 1")
-                    .bind(kind)
-                    .fetch_all(&pool)
-                    .await
-                    .expect("pages")
-                    .iter()
-                    .map(|r| r.get(0))
-                    .collect();
-            assert!(!slugs.is_empty(), "the demo publishes {kind} pages");
+            let everyone = app::db::content::Owner::Everyone;
+            let slugs: Vec<String> = app::db::content::list(&db, everyone, Some(kind), false)
+                .await
+                .expect("pages")
+                .into_iter()
+                .map(|p| p.slug)
+                .collect();
+            assert!(
+                !slugs.is_empty(),
+                "the demo publishes {} pages",
+                kind.as_str()
+            );
             slugs
         }
     };
-    let policies = pages_of("policy").await;
-    let answers = pages_of("answer").await;
-    let notices = pages_of("notice").await;
+    let policies = pages_of(app::db::content::Kind::Policy).await;
+    let answers = pages_of(app::db::content::Kind::Answer).await;
+    let notices = pages_of(app::db::content::Kind::Notice).await;
     let mut urls: Vec<(String, u16)> = Vec::new();
     let routes = public_get_routes();
     assert!(routes.len() > 20, "routes read from the router: {routes:?}");
@@ -1371,27 +1358,20 @@ async fn export_matches_database(app: &TestApp, batch: i64, bytes: &[u8]) -> usi
             "公示编号"
         ]
     );
-    let db = sqlx::query(
-        "SELECT seq, head_name, persons, monthly_fen, public_ref FROM batch_entries
-         WHERE batch_id = $1 ORDER BY seq, id",
-    )
-    .bind(batch)
-    .fetch_all(&app.db.pool)
-    .await
-    .expect("entries");
+    let db = entries_of(app, batch).await;
     assert_eq!(rows.len() - 1, db.len(), "one row per entry");
     for (row, e) in rows[1..].iter().zip(&db) {
-        assert_eq!(number(&row[0]), e.get::<i64, _>(0) as f64, "序号");
-        assert_eq!(text(&row[1]), e.get::<String, _>(1), "the full name");
-        assert_eq!(number(&row[2]), e.get::<i64, _>(2) as f64, "persons");
+        assert_eq!(number(&row[0]), e.seq as f64, "序号");
+        assert_eq!(text(&row[1]), e.head_name, "the full name");
+        assert_eq!(number(&row[2]), e.persons as f64, "persons");
         assert_eq!(
             (number(&row[3]) * 100.0).round() as i64,
-            e.get::<i64, _>(3),
+            e.monthly_fen,
             "amount in yuan"
         );
         assert!(text(&row[4]).contains("保障"), "category {:?}", row[4]);
         assert_eq!(text(&row[5]), "新增");
-        assert_eq!(text(&row[6]), e.get::<String, _>(4), "public reference");
+        assert_eq!(text(&row[6]), e.public_ref, "public reference");
     }
     // Spot values, so the comparison is not only the database against itself.
     let find = |name: &str| {

@@ -36,7 +36,6 @@ async fn working_day_deadlines_skip_added_holidays(backend: Backend) {
         },
     )
     .await;
-    let date = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
     let today = app::db::today_cst();
     let before = app::db::holidays::calendar(&app.db).await.expect("cal");
     // The second working day from today (after the report's day even across midnight).
@@ -56,13 +55,9 @@ async fn working_day_deadlines_skip_added_holidays(backend: Backend) {
     let cal = app::db::holidays::calendar(&app.db).await.expect("cal");
     assert!(!cal.is_workday(holiday));
     let (_, id, _) = web_report(&app, &[]).await;
-    let row = sqlx::query("SELECT received_on, accept_by FROM complaints WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("q");
-    let received = date(&row.get::<String, _>(0));
-    let accept_by = date(&row.get::<String, _>(1));
+    let row = summary(&app, id).await;
+    let received = row.received_on;
+    let accept_by = row.accept_by;
     let without_holiday = before.add_days(received, 15, DayCount::Working);
     assert!(
         holiday <= without_holiday,
@@ -82,13 +77,7 @@ async fn working_day_deadlines_skip_added_holidays(backend: Backend) {
     let day_before = app::db::today_cst();
     assert_eq!(step(&app, &officer, id, "accept", &[]).await, 303);
     let day_after = app::db::today_cst();
-    let answer_by: String = sqlx::query("SELECT answer_by FROM complaints WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("q")
-        .get(0);
-    let answer_by = date(&answer_by);
+    let answer_by = summary(&app, id).await.answer_by.expect("q");
     assert!(
         [day_before, day_after]
             .iter()
@@ -184,11 +173,11 @@ async fn daily_digest_lists_due_and_overdue_cases(backend: Backend) {
     // that day and the next as done, and run the digest here for the day after, which the
     // worker cannot reach during this test (not even across midnight): no race with it.
     let digest_day = app::db::today_cst() + chrono::Duration::days(2);
-    sqlx::query("UPDATE job_runs SET last_day = $1 WHERE name = 'digest'")
-        .bind((digest_day - chrono::Duration::days(1)).to_string())
-        .execute(&app.db.pool)
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    app::db::jobs::claim_day(&mut conn, "digest", digest_day - chrono::Duration::days(1))
         .await
         .expect("u");
+    drop(conn);
     // Only then an address: a digest the worker queued before this point had no recipient.
     sqlx::query(
         "UPDATE staff SET email = 'wangfang@example.gov.cn' WHERE username = 'demo.longtoushan'",
@@ -268,13 +257,15 @@ async fn web_report(app: &TestApp, extra: &[(&str, &str)]) -> (String, i64, reqw
     (receipt, id, reporter)
 }
 
-async fn status_of(app: &TestApp, id: i64) -> String {
-    sqlx::query("SELECT status FROM complaints WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.db.pool)
+async fn summary(app: &TestApp, id: i64) -> app::db::complaints::CaseSummary {
+    app::db::complaints::summary(&app.db, id)
         .await
         .expect("q")
-        .get(0)
+        .expect("q")
+}
+
+async fn status_of(app: &TestApp, id: i64) -> String {
+    summary(app, id).await.status.as_str().to_owned()
 }
 
 /// A signed-in staff member with the CSRF token of their session.
@@ -546,12 +537,7 @@ async fn review_request_reopens(backend: Backend) {
     assert_eq!(res.status().as_u16(), 303);
     assert_eq!(status_of(&app, id).await, "reopened");
     complaint_rollups_hold(&app, "reopened for review, with a new deadline").await;
-    let answer_by: String = sqlx::query("SELECT answer_by FROM complaints WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("q")
-        .get(0);
+    let answer_by: String = summary(&app, id).await.answer_by.expect("q").to_string();
     assert_eq!(
         answer_by,
         (app::db::today_cst() + chrono::Duration::days(30)).to_string(),
@@ -802,12 +788,11 @@ async fn scope_and_conflict_of_interest(backend: Backend) {
         .await
         .expect("b");
     // The case file names the recused officer (not merely the form label "被反映的工作人员").
-    let display_name: String =
-        sqlx::query("SELECT display_name FROM staff WHERE username = 'demo.longtoushan'")
-            .fetch_one(&app.db.pool)
-            .await
-            .expect("q")
-            .get(0);
+    let display_name: String = app::db::staff::by_username(&app.db, "demo.longtoushan")
+        .await
+        .expect("q")
+        .expect("q")
+        .display_name;
     let named_line = text_after(&page, "<strong>被反映的工作人员（回避）")
         .unwrap_or_else(|| panic!("no named-staff line: {page}"));
     assert!(
@@ -985,12 +970,7 @@ async fn extension_only_once(backend: Backend) {
     let (receipt, id, reporter) = web_report(&app, &[]).await;
     let officer = staff(&app, "demo.longtoushan").await;
     assert_eq!(step(&app, &officer, id, "accept", &[]).await, 303);
-    let before: String = sqlx::query("SELECT answer_by FROM complaints WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("q")
-        .get(0);
+    let before: String = summary(&app, id).await.answer_by.expect("q").to_string();
     assert_eq!(
         before,
         (app::db::today_cst() + chrono::Duration::days(60)).to_string()
@@ -1011,12 +991,7 @@ async fn extension_only_once(backend: Backend) {
         .await,
         303
     );
-    let after: String = sqlx::query("SELECT answer_by FROM complaints WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("q")
-        .get(0);
+    let after: String = summary(&app, id).await.answer_by.expect("q").to_string();
     assert_eq!(
         after,
         (app::db::today_cst() + chrono::Duration::days(90)).to_string()

@@ -5,7 +5,6 @@
 use std::time::{Duration, Instant};
 
 use flate2::{Compress, Compression, FlushCompress, Status};
-use sqlx::Row;
 
 use crate::harness::{browser, serial, timed_get, Server, ServerOpts, Store};
 
@@ -186,11 +185,12 @@ async fn officer_with_draft(server: &Server, store: &Store) -> (reqwest::Client,
         .expect("body");
     let csrf = hidden_field(&dashboard, "csrf").expect("csrf");
     let db = store.connect().await;
-    let village: i64 = sqlx::query("SELECT id FROM regions WHERE code = '530621103201'")
-        .fetch_one(&db.pool)
-        .await
-        .expect("village")
-        .get(0);
+    let village: i64 =
+        app::db::regions::by_code(&db, app::db::regions::Level::Village, "530621103201")
+            .await
+            .expect("village")
+            .expect("village")
+            .id;
     db.pool.close().await;
     let res = c
         .post(server.url("/staff/publicity"))
