@@ -2,8 +2,9 @@
 //! service itself). Synthetic, fictional and deterministic.
 
 use anyhow::Context;
+use app::db::regions::{self, Level};
+use app::db::synthetic::{self, NewEntry, NewHousehold, NewVillage};
 use app::db::Db;
-use sqlx::Row;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum BenchCommand {
@@ -63,8 +64,6 @@ fn name(i: u64) -> String {
     format!("{s}{g1}{g2}")
 }
 
-use app::db::bulk::{insert_many, Value};
-
 /// A valid GB 11643 number in `area` for person `i`: birth dates from 1940-01-01 on, 1,000 a day.
 fn valid_id(area: &str, i: u64) -> String {
     let born = chrono::NaiveDate::from_ymd_opt(1940, 1, 1)
@@ -79,21 +78,6 @@ fn valid_id(area: &str, i: u64) -> String {
 /// can name it.
 pub fn household_id_number(i: u64) -> String {
     valid_id("539900", i)
-}
-
-/// The ids a one-parameter query returns, in its order.
-async fn ids(
-    conn: &mut sqlx::AnyConnection,
-    sql: &'static str,
-    param: i64,
-) -> anyhow::Result<Vec<i64>> {
-    Ok(sqlx::query(sql)
-        .bind(param)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?)
 }
 
 /// How big a synthetic province `seed` makes.
@@ -129,25 +113,21 @@ pub async fn seed(db: &Db, shape: &Shape) -> anyhow::Result<()> {
         villages_per_township,
         ..
     } = *shape;
-    let existing: i64 = sqlx::query("SELECT COUNT(*) FROM regions")
-        .fetch_one(&db.pool)
-        .await?
-        .try_get(0)?;
-    anyhow::ensure!(existing == 0, "the database is not empty");
+    anyhow::ensure!(regions::count(db).await? == 0, "the database is not empty");
     let villages = households.div_ceil(per_village);
     let townships = villages.div_ceil(villages_per_township);
-    let now = app::db::now_epoch();
-    let started = std::time::Instant::now();
-    let mut tx = db.begin().await?;
     anyhow::ensure!(
         shape.counties >= 1
             && townships.div_ceil(shape.counties) <= 999
             && villages_per_township <= 999,
         "at most 999 townships a county and 999 villages a township"
     );
+    let now = app::db::now_epoch();
+    let started = std::time::Instant::now();
+    let mut tx = db.begin().await?;
     let mut counties: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
-    let mut hh_id: i64 = 0;
-    let mut entry_id: i64 = 0;
+    // Households and list rows made so far (the next ones are numbered on from these).
+    let mut made: i64 = 0;
     for t in 0..townships {
         let (ccode, tcode, village_prefix) = region_codes(shape, townships, t);
         let county = match counties.get(&ccode) {
@@ -158,132 +138,79 @@ pub async fn seed(db: &Db, shape: &Shape) -> anyhow::Result<()> {
                 } else {
                     format!("第{}县", counties.len() + 1)
                 };
-                let id: i64 = sqlx::query("INSERT INTO regions (parent_id, level, code, name_zh, sort_order) VALUES (NULL, 'county', $1, $2, $3) RETURNING id")
-                    .bind(&ccode)
-                    .bind(name)
-                    .bind(counties.len() as i64)
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .try_get(0)?;
+                let sort = counties.len() as i64;
+                let id = regions::insert(&mut tx, None, Level::County, &ccode, &name, None, sort)
+                    .await?;
                 counties.insert(ccode, id);
                 id
             }
         };
-        let tid: i64 = sqlx::query("INSERT INTO regions (parent_id, level, code, name_zh, sort_order) VALUES ($1, 'township', $2, $3, $4) RETURNING id")
-            .bind(county)
-            .bind(&tcode)
-            .bind(format!("第{t}乡"))
-            .bind(t as i64)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
-        let mut region_rows = Vec::new();
+        let township_name = format!("第{t}乡");
+        let township = regions::insert(
+            &mut tx,
+            Some(county),
+            Level::Township,
+            &tcode,
+            &township_name,
+            None,
+            t as i64,
+        )
+        .await?;
         let first_v = t * villages_per_township;
         let last_v = ((t + 1) * villages_per_township).min(villages);
-        for v in first_v..last_v {
-            let vcode = format!("{village_prefix}{:03}", v - first_v + 1);
-            region_rows.push(vec![
-                Value::I(tid),
-                Value::S("village".into()),
-                Value::S(vcode),
-                Value::S(format!("第{v}村")),
-                Value::I((v - first_v) as i64),
-            ]);
-        }
-        insert_many(
-            &mut tx,
-            "regions",
-            "parent_id, level, code, name_zh, sort_order",
-            &region_rows,
-        )
-        .await?;
-        let village_ids = ids(
-            &mut tx,
-            "SELECT id FROM regions WHERE parent_id = $1 ORDER BY id",
-            tid,
-        )
-        .await?;
-        let mut hh_rows = Vec::new();
-        let mut batch_rows = Vec::new();
-        for vid in &village_ids {
-            batch_rows.push(vec![
-                Value::I(*vid),
-                Value::I(tid),
-                Value::S("standing".into()),
-                Value::S("published".into()),
-                Value::S("2026-01-01".into()),
-                Value::I(now),
-                Value::I(now),
-                Value::I(now),
-            ]);
-        }
-        insert_many(
-            &mut tx,
-            "batches",
-            "village_id, township_id, kind, state, opens_on, created_at, published_at, updated_at",
-            &batch_rows,
-        )
-        .await?;
-        let batch_ids = ids(
-            &mut tx,
-            "SELECT id FROM batches WHERE township_id = $1 ORDER BY village_id",
-            tid,
-        )
-        .await?;
-        let mut entry_rows = Vec::new();
-        for (vid, bid) in village_ids.iter().zip(&batch_ids) {
-            for k in 0..per_village {
-                if hh_id as u64 >= households {
-                    break;
-                }
-                hh_id += 1;
-                entry_id += 1;
-                let persons = 1 + (hh_id % 6);
-                let fen = persons * 37_500 - (hh_id % 40) * 100;
-                hh_rows.push(vec![
-                    Value::I(*vid),
-                    Value::S(name(hh_id as u64)),
-                    Value::S(household_id_number(hh_id as u64)),
-                    Value::I(persons),
-                    Value::S(if hh_id % 3 == 0 { "doudi" } else { "yiban" }.into()),
-                    Value::I(1 + hh_id % 3),
-                    Value::I(fen),
-                    Value::I(now),
-                    Value::I(now),
-                ]);
-                entry_rows.push((*bid, k as i64 + 1, persons, fen));
-            }
-        }
-        insert_many(&mut tx, "households", "village_id, head_name, id_number, persons, category, aid_class, monthly_fen, created_at, updated_at", &hh_rows).await?;
-        // Household ids are assigned in insertion order within this transaction.
-        let first_hh: i64 = sqlx::query("SELECT MIN(h.id) FROM households h JOIN regions v ON v.id = h.village_id WHERE v.parent_id = $1")
-            .bind(tid)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
-        let rows: Vec<Vec<Value>> = entry_rows
-            .iter()
-            .enumerate()
-            .map(|(i, (bid, seq, persons, fen))| {
-                let hid = first_hh + i as i64;
-                vec![
-                    Value::I(*bid),
-                    Value::I(hid),
-                    Value::I(*seq),
-                    Value::S(format!(
-                        "B{:010}",
-                        entry_id - entry_rows.len() as i64 + i as i64 + 1
-                    )),
-                    Value::S(name(hid as u64)),
-                    Value::I(*persons),
-                    Value::I(*fen),
-                    Value::S("yiban".into()),
-                    Value::Null,
-                    Value::S("renew".into()),
-                ]
+        let new_villages: Vec<NewVillage> = (first_v..last_v)
+            .map(|v| NewVillage {
+                code: format!("{village_prefix}{:03}", v - first_v + 1),
+                name_zh: format!("第{v}村"),
+                sort_order: (v - first_v) as i64,
             })
             .collect();
-        insert_many(&mut tx, "batch_entries", "batch_id, household_id, seq, public_ref, head_name, persons, monthly_fen, category, aid_class, change_kind", &rows).await?;
+        let village_ids = synthetic::add_villages(&mut tx, township, &new_villages).await?;
+        let list_ids =
+            synthetic::add_standing_lists(&mut tx, township, &village_ids, "2026-01-01", now)
+                .await?;
+        // Each village's households (numbered on from those made), and their rows on its list.
+        let mut new_households = Vec::new();
+        let mut rows = Vec::new();
+        for (village, list) in village_ids.iter().zip(&list_ids) {
+            for k in 0..per_village {
+                let i = made + new_households.len() as i64 + 1;
+                if i as u64 > households {
+                    break;
+                }
+                let persons = 1 + (i % 6);
+                let fen = persons * 37_500 - (i % 40) * 100;
+                new_households.push(NewHousehold {
+                    village_id: *village,
+                    head_name: name(i as u64),
+                    id_number: household_id_number(i as u64),
+                    persons,
+                    category: if i % 3 == 0 { "doudi" } else { "yiban" },
+                    aid_class: 1 + i % 3,
+                    monthly_fen: fen,
+                });
+                rows.push((*list, k as i64 + 1, i, persons, fen));
+            }
+        }
+        let first = synthetic::add_households(&mut tx, township, &new_households, now).await?;
+        let entries: Vec<NewEntry> = rows
+            .iter()
+            .enumerate()
+            .map(|(n, (list, seq, i, persons, fen))| {
+                let household_id = first + n as i64;
+                NewEntry {
+                    batch_id: *list,
+                    household_id,
+                    seq: *seq,
+                    public_ref: format!("B{i:010}"),
+                    head_name: name(household_id as u64),
+                    persons: *persons,
+                    monthly_fen: *fen,
+                }
+            })
+            .collect();
+        synthetic::add_entries(&mut tx, &entries).await?;
+        made += new_households.len() as i64;
         if t % 10 == 9 {
             eprintln!(
                 "seeded {} of {townships} townships ({:.0} s)",

@@ -29,6 +29,7 @@ pub mod security;
 pub mod sessions;
 pub mod staff;
 pub mod stats;
+pub mod synthetic;
 pub mod tx;
 
 use std::str::FromStr;
