@@ -7,6 +7,10 @@ use std::process::{Command, Output};
 
 use app::db::Db;
 
+#[path = "support/pg.rs"]
+mod pg;
+use pg::TempDatabase;
+
 fn sunshine(args: &[&str], database_url: &str, data_dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sunshine"))
         .args(args)
@@ -96,68 +100,11 @@ async fn sqlite_backup_restores_identical_data() {
     check_round_trip(&source, &target, dir.path()).await;
 }
 
-/// Databases created for the test and dropped afterwards.
-struct PgDatabases {
-    admin: String,
-    names: Vec<String>,
-}
-
-impl PgDatabases {
-    fn url(&self, name: &str) -> String {
-        let (base, _) = self.admin.rsplit_once('/').expect("url with a database");
-        format!("{base}/{name}")
-    }
-}
-
-impl Drop for PgDatabases {
-    fn drop(&mut self) {
-        let admin = self.admin.clone();
-        let names = self.names.clone();
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async move {
-                if let Ok(db) = Db::connect(&admin).await {
-                    for n in names {
-                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                            "DROP DATABASE IF EXISTS {n} WITH (FORCE)"
-                        )))
-                        .execute(&db.pool)
-                        .await;
-                    }
-                }
-            });
-        })
-        .join();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_backup_restores_identical_data() {
-    let admin = std::env::var("SUNSHINE_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let tag = format!("{}_{}", std::process::id(), rand::random::<u32>());
-    let dbs = PgDatabases {
-        admin: admin.clone(),
-        names: vec![
-            format!("sunshine_bk_src_{tag}"),
-            format!("sunshine_bk_dst_{tag}"),
-        ],
-    };
-    let db = Db::connect(&admin).await.unwrap_or_else(|e| {
-        panic!("PostgreSQL tests need a server at {admin} ({e}); set SUNSHINE_TEST_POSTGRES_URL")
-    });
-    for n in &dbs.names {
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {n}")))
-            .execute(&db.pool)
-            .await
-            .expect("create database");
-    }
-    db.pool.close().await;
+    let admin = pg::postgres_url();
+    let source = TempDatabase::create(&admin, "sunshine_bk_src").await;
+    let target = TempDatabase::create(&admin, "sunshine_bk_dst").await;
     let dir = tempfile::tempdir().expect("tempdir");
-    check_round_trip(&dbs.url(&dbs.names[0]), &dbs.url(&dbs.names[1]), dir.path()).await;
+    check_round_trip(&source.url, &target.url, dir.path()).await;
 }

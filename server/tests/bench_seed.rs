@@ -10,6 +10,10 @@ use std::process::{Command, Output};
 use app::db::regions::Level;
 use app::db::Db;
 
+#[path = "support/pg.rs"]
+mod pg;
+use pg::TempDatabase;
+
 /// Four townships of ten villages of 50 households, shared by two counties.
 const SHAPE: [&str; 8] = [
     "--households",
@@ -121,37 +125,7 @@ async fn seeds_a_province_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seeds_a_province_on_postgres() {
-    let admin = std::env::var("SUNSHINE_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let name = format!(
-        "sunshine_seed_{}_{}",
-        std::process::id(),
-        rand::random::<u32>()
-    );
-    let db = Db::connect(&admin).await.unwrap_or_else(|e| {
-        panic!("PostgreSQL tests need a server at {admin} ({e}); set SUNSHINE_TEST_POSTGRES_URL")
-    });
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&db.pool)
-        .await
-        .expect("create database");
-    let (base, _) = admin.rsplit_once('/').expect("url with a database");
-    let url = format!("{base}/{name}");
+    let db = TempDatabase::create(&pg::postgres_url(), "sunshine_seed").await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let result = tokio::spawn({
-        let (url, path) = (url.clone(), dir.path().to_owned());
-        async move { check_seed(&url, &path).await }
-    })
-    .await;
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&db.pool)
-    .await
-    .expect("drop database");
-    if let Err(e) = result {
-        std::panic::resume_unwind(e.into_panic());
-    }
+    check_seed(&db.url, dir.path()).await;
 }

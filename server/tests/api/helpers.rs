@@ -3,8 +3,6 @@
 //! `spawn_app()`: the real server on port 0 with a fresh SQLite file in a TempDir, or a fresh
 //! PostgreSQL database (created here, dropped on `Drop`) when the test asks for PostgreSQL.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use server::config::Settings;
 use server::startup::Application;
 
@@ -24,97 +22,11 @@ pub struct TestApp {
     pub database_url: String,
     /// The server key (instances of one site share it).
     pub secret: String,
-    _pg: Option<PgDatabase>,
+    _pg: Option<TempDatabase>,
 }
 
-/// The PostgreSQL server the tests create their databases on: `SUNSHINE_TEST_POSTGRES_URL`, else
-/// the local server of this kind of machine. Every test runs on both backends and none is
-/// skipped: without a reachable server the PostgreSQL half fails, saying why (`scripts/test`
-/// starts the local server when it is installed but not running).
-pub fn postgres_url() -> String {
-    match std::env::var("SUNSHINE_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => url,
-        _ => "postgres://postgres@127.0.0.1:5432/postgres".to_owned(),
-    }
-}
-
-/// A database created for one test and dropped afterwards.
-pub struct PgDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl PgDatabase {
-    pub async fn create(admin_url: &str) -> (PgDatabase, String) {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let name = format!(
-            "sunshine_test_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst),
-            rand::random::<u32>()
-        );
-        let admin = app::db::Db::connect(admin_url).await.unwrap_or_else(|e| {
-            panic!(
-                "PostgreSQL tests need a server at {admin_url} ({e}): start it, or set \
-                 SUNSHINE_TEST_POSTGRES_URL (scripts/test starts a local one when it is installed)"
-            )
-        });
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&admin.pool)
-            .await
-            .expect("create test database");
-        admin.pool.close().await;
-        let url = replace_db_name(admin_url, &name);
-        (
-            PgDatabase {
-                admin_url: admin_url.to_owned(),
-                name,
-            },
-            url,
-        )
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let admin_url = self.admin_url.clone();
-        let name = self.name.clone();
-        // Drop runs inside the test's runtime; do the async work on a thread of its own.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async move {
-                if let Ok(admin) = app::db::Db::connect(&admin_url).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                    )))
-                    .execute(&admin.pool)
-                    .await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
-/// `postgres://u@h:5432/db?x` → same with `db` replaced.
-fn replace_db_name(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let base = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{base}/{name}?{q}"),
-        None => format!("{base}/{name}"),
-    }
-}
+pub use crate::pg::postgres_url;
+use crate::pg::TempDatabase;
 
 pub struct Options {
     pub demo: bool,
@@ -189,7 +101,8 @@ pub async fn spawn_app_with(backend: Backend, opts: Options) -> TestApp {
         ),
         (Backend::Postgres, None) => {
             let admin = postgres_url();
-            let (pg, url) = PgDatabase::create(&admin).await;
+            let pg = TempDatabase::create(&admin, "sunshine_test").await;
+            let url = pg.url.clone();
             (Some(pg), url)
         }
     };
@@ -750,89 +663,30 @@ fn decode_body(message: &str) -> String {
 /// A real SMTP server for the tests: accepts every message and keeps its text.
 pub struct SmtpSink {
     pub port: u16,
-    pub messages: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    sink: crate::smtp_sink::Sink,
 }
 
 impl SmtpSink {
     pub async fn start() -> SmtpSink {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind sink");
-        SmtpSink::serve(listener)
+        SmtpSink::on(0).await
     }
 
     /// Starts on a given port (to bring a sink "back" where the app expects it).
     pub async fn start_on(port: u16) -> SmtpSink {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-            .await
-            .expect("bind sink");
-        SmtpSink::serve(listener)
+        SmtpSink::on(port).await
     }
 
-    fn serve(listener: tokio::net::TcpListener) -> SmtpSink {
-        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-        let port = listener.local_addr().expect("addr").port();
-        let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let store = messages.clone();
-        let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let store = store.clone();
-                tokio::spawn(async move {
-                    let (read, mut write) = stream.into_split();
-                    let mut lines = BufReader::new(read).lines();
-                    let _ = write.write_all(b"220 sink ESMTP\r\n").await;
-                    let mut in_data = false;
-                    let mut data = String::new();
-                    while let Ok(Some(line)) = lines.next_line().await {
-                        if in_data {
-                            if line == "." {
-                                in_data = false;
-                                if let Ok(mut m) = store.lock() {
-                                    m.push(std::mem::take(&mut data));
-                                }
-                                let _ = write.write_all(b"250 queued\r\n").await;
-                            } else {
-                                data.push_str(&line);
-                                data.push('\n');
-                            }
-                            continue;
-                        }
-                        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
-                        let reply: &[u8] = match verb.as_str() {
-                            "EHLO" | "HELO" => b"250 sink\r\n",
-                            "DATA" => {
-                                in_data = true;
-                                b"354 go ahead\r\n"
-                            }
-                            "QUIT" => {
-                                let _ = write.write_all(b"221 bye\r\n").await;
-                                break;
-                            }
-                            _ => b"250 ok\r\n",
-                        };
-                        let _ = write.write_all(reply).await;
-                    }
-                });
-            }
-        });
+    async fn on(port: u16) -> SmtpSink {
+        let sink = crate::smtp_sink::Sink::start(port, false).await;
         SmtpSink {
-            port,
-            messages,
-            task,
+            port: sink.port,
+            sink,
         }
     }
 
     /// The messages received, with base64 bodies decoded so tests can read them.
     pub fn received(&self) -> Vec<String> {
-        let raw = self.messages.lock().map(|m| m.clone()).unwrap_or_default();
-        raw.into_iter().map(|m| decode_body(&m)).collect()
+        self.sink.raw().iter().map(|m| decode_body(m)).collect()
     }
 
     /// Waits (bounded) until `n` messages arrived; the worker is woken by the commit.
@@ -851,26 +705,5 @@ impl SmtpSink {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         self.received()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::replace_db_name;
-
-    #[test]
-    fn replaces_database_name() {
-        assert_eq!(
-            replace_db_name("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
-            "postgres://postgres@127.0.0.1:5432/t1"
-        );
-        assert_eq!(
-            replace_db_name("postgres://postgres@127.0.0.1:5432", "t1"),
-            "postgres://postgres@127.0.0.1:5432/t1"
-        );
-        assert_eq!(
-            replace_db_name("postgres://p@h/db?sslmode=disable", "t1"),
-            "postgres://p@h/t1?sslmode=disable"
-        );
     }
 }

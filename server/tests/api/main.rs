@@ -2,6 +2,10 @@
 //! `SUNSHINE_TEST_POSTGRES_URL` is set (required in CI).
 
 mod helpers;
+#[path = "../support/pg.rs"]
+mod pg;
+#[path = "../support/smtp.rs"]
+mod smtp_sink;
 
 mod accountability;
 mod cache;

@@ -6,7 +6,8 @@
 use sqlx::Row;
 
 use crate::both_backends;
-use crate::helpers::{postgres_url, Backend, PgDatabase};
+use crate::helpers::{postgres_url, Backend};
+use crate::pg::TempDatabase;
 
 both_backends!(an_upgraded_database_keeps_its_numbers_and_counts_its_complaints);
 
@@ -18,7 +19,8 @@ async fn an_upgraded_database_keeps_its_numbers_and_counts_its_complaints(backen
             format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display()),
         ),
         Backend::Postgres => {
-            let (db, url) = PgDatabase::create(&postgres_url()).await;
+            let db = TempDatabase::create(&postgres_url(), "sunshine_test").await;
+            let url = db.url.clone();
             (Some(db), url)
         }
     };

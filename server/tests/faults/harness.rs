@@ -8,7 +8,6 @@ use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -29,14 +28,8 @@ pub fn skip(test: &str, why: &str) {
     println!("SKIPPED {test}: {why}");
 }
 
-/// The PostgreSQL server for tests: `SUNSHINE_TEST_POSTGRES_URL`, else the local server (as the
-/// API tests; without a reachable server the scenario fails, saying why).
-pub fn postgres_url() -> String {
-    std::env::var("SUNSHINE_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
-}
+pub use crate::pg::postgres_url;
+use crate::pg::TempDatabase;
 
 /// A fresh database on the test PostgreSQL server and that server's URL.
 pub async fn postgres_store(_test: &str) -> Option<(Store, String)> {
@@ -75,7 +68,7 @@ where
 /// Where a scenario's data lives: a SQLite folder or a fresh PostgreSQL database.
 pub enum Store {
     Sqlite { dir: PathBuf },
-    Postgres { admin_url: String, name: String },
+    Postgres(TempDatabase),
 }
 
 impl Store {
@@ -87,25 +80,7 @@ impl Store {
 
     /// A new database on the test server, dropped with the `Store`.
     pub async fn postgres(admin_url: &str) -> Store {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let name = format!(
-            "sunshine_faults_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst),
-            rand::random::<u32>()
-        );
-        let admin = app::db::Db::connect(admin_url)
-            .await
-            .expect("connect to PostgreSQL");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&admin.pool)
-            .await
-            .expect("create database");
-        admin.pool.close().await;
-        Store::Postgres {
-            admin_url: admin_url.to_owned(),
-            name,
-        }
+        Store::Postgres(TempDatabase::create(admin_url, "sunshine_faults").await)
     }
 
     /// The URL the server uses (`via`: another host:port in front of PostgreSQL).
@@ -114,13 +89,10 @@ impl Store {
             Store::Sqlite { dir } => {
                 format!("sqlite://{}?mode=rwc", dir.join("sunshine.db").display())
             }
-            Store::Postgres { admin_url, name } => {
-                let url = replace_db_name(admin_url, name);
-                match via {
-                    Some(port) => replace_port(&url, port),
-                    None => url,
-                }
-            }
+            Store::Postgres(db) => match via {
+                Some(port) => replace_port(&db.url, port),
+                None => db.url.clone(),
+            },
         }
     }
 
@@ -129,49 +101,6 @@ impl Store {
         app::db::Db::connect(&self.url(None))
             .await
             .expect("connect to the scenario's database")
-    }
-}
-
-impl Drop for Store {
-    fn drop(&mut self) {
-        let Store::Postgres { admin_url, name } = self else {
-            return;
-        };
-        let (admin_url, name) = (admin_url.clone(), name.clone());
-        // Drop runs inside the test's runtime; do the async work on a thread of its own.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async move {
-                if let Ok(admin) = app::db::Db::connect(&admin_url).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                    )))
-                    .execute(&admin.pool)
-                    .await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
-/// `postgres://u@h:5432/db?x` → same with `db` replaced.
-fn replace_db_name(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let base = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{base}/{name}?{q}"),
-        None => format!("{base}/{name}"),
     }
 }
 
@@ -529,10 +458,6 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(
-            replace_db_name("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
-            "postgres://postgres@127.0.0.1:5432/t1"
-        );
         assert_eq!(
             replace_port("postgres://postgres@127.0.0.1:5432/t1", 6000),
             "postgres://postgres@127.0.0.1:6000/t1"

@@ -8,8 +8,12 @@
 //! one line saying it was skipped, and fails when `CI` is set.
 
 mod harness;
+#[path = "../support/pg.rs"]
+mod pg;
 mod proxy;
 mod smtp;
+#[path = "../support/smtp.rs"]
+mod smtp_sink;
 
 mod bomb;
 mod crash;

@@ -1,22 +1,12 @@
-//! SMTP sinks for the mail scenarios: one that accepts every message (as in the API tests), and
-//! one that takes a message and never confirms it, so its sender hangs mid-send.
+//! SMTP sinks for the mail scenarios (the tests' shared sink, `support/smtp.rs`): one that
+//! accepts every message (as in the API tests), and one that takes a message and never confirms
+//! it, so its sender hangs mid-send; what arrived, read by Message-ID and recipient.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
 
 pub struct SmtpSink {
     pub port: u16,
-    messages: Arc<Mutex<Vec<String>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    sink: crate::smtp_sink::Sink,
 }
 
 /// One received message: its `Message-ID` and `To` headers.
@@ -44,61 +34,10 @@ impl SmtpSink {
     }
 
     async fn on(port: u16, stall: bool) -> SmtpSink {
-        let listener = TcpListener::bind(("127.0.0.1", port))
-            .await
-            .expect("bind sink");
-        let port = listener.local_addr().expect("addr").port();
-        let messages = Arc::new(Mutex::new(Vec::new()));
-        let store = messages.clone();
-        let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let store = store.clone();
-                tokio::spawn(async move {
-                    let (read, mut write) = stream.into_split();
-                    let mut lines = BufReader::new(read).lines();
-                    let _ = write.write_all(b"220 sink ESMTP\r\n").await;
-                    let mut in_data = false;
-                    let mut data = String::new();
-                    while let Ok(Some(line)) = lines.next_line().await {
-                        if in_data {
-                            if line == "." {
-                                in_data = false;
-                                if let Ok(mut m) = store.lock() {
-                                    m.push(std::mem::take(&mut data));
-                                }
-                                if stall {
-                                    // Keep the connection open and say nothing.
-                                    std::future::pending::<()>().await;
-                                }
-                                let _ = write.write_all(b"250 queued\r\n").await;
-                            } else {
-                                data.push_str(&line);
-                                data.push('\n');
-                            }
-                            continue;
-                        }
-                        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
-                        let reply: &[u8] = match verb.as_str() {
-                            "EHLO" | "HELO" => b"250 sink\r\n",
-                            "DATA" => {
-                                in_data = true;
-                                b"354 go ahead\r\n"
-                            }
-                            "QUIT" => {
-                                let _ = write.write_all(b"221 bye\r\n").await;
-                                break;
-                            }
-                            _ => b"250 ok\r\n",
-                        };
-                        let _ = write.write_all(reply).await;
-                    }
-                });
-            }
-        });
+        let sink = crate::smtp_sink::Sink::start(port, stall).await;
         SmtpSink {
-            port,
-            messages,
-            task,
+            port: sink.port,
+            sink,
         }
     }
 
@@ -108,8 +47,7 @@ impl SmtpSink {
 
     /// Every message received so far (copies included).
     pub fn received(&self) -> Vec<Received> {
-        let raw = self.messages.lock().map(|m| m.clone()).unwrap_or_default();
-        raw.iter().map(|m| parse(m)).collect()
+        self.sink.raw().iter().map(|m| parse(m)).collect()
     }
 }
 
