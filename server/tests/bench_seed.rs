@@ -90,10 +90,21 @@ async fn check_seed(url: &str, dir: &Path) {
         }
     }
     assert_eq!(households.len(), 2000);
-    for id in [1, 999, 2000] {
-        let number = server::bench::household_id_number(id);
+    // Household i (from 1) is the i-th made, in the (i - 1) / 50-th village made, with a valid
+    // ID number that comparison files can name.
+    let mut made = villages.clone();
+    made.sort_by_key(|v| v.id);
+    let mut conn = db.pool.acquire().await.expect("conn");
+    for i in [1_u64, 999, 2000] {
+        let number = server::bench::household_id_number(i);
         assert!(app::domain::id_number::is_valid(&number), "{number}");
+        let village = &made[((i - 1) / 50) as usize];
+        let stored = app::db::households::find_by_id_number(&mut conn, village.id, &number)
+            .await
+            .expect("household");
+        assert_eq!(stored, Some(i as i64), "household {i} in {}", village.code);
     }
+    drop(conn);
 
     // The roll-ups the statistics read were counted from the lists written in bulk.
     let mut on_lists = 0;

@@ -448,7 +448,9 @@ pub async fn county_of_township(db: &Db, township_id: i64) -> AppResult<Option<R
     Ok(row.as_ref().map(region_from_row).transpose()?)
 }
 
-/// The townships of some counties, in one query.
+/// The townships of some counties, in one query. Through `reader()`: the replica only inside a
+/// public page's render (`/c/{code}/stats`); a staff member's scope (`web::session`), read
+/// outside one, always comes from the primary.
 #[tracing::instrument(skip_all)]
 async fn township_ids(db: &Db, counties: &[i64]) -> AppResult<Vec<i64>> {
     if counties.is_empty() {

@@ -174,9 +174,11 @@ async fn daily_digest_lists_due_and_overdue_cases(backend: Backend) {
     // worker cannot reach during this test (not even across midnight): no race with it.
     let digest_day = app::db::today_cst() + chrono::Duration::days(2);
     let mut conn = app.db.pool.acquire().await.expect("conn");
-    app::db::jobs::claim_day(&mut conn, "digest", digest_day - chrono::Duration::days(1))
-        .await
-        .expect("u");
+    let claimed =
+        app::db::jobs::claim_day(&mut conn, "digest", digest_day - chrono::Duration::days(1))
+            .await
+            .expect("u");
+    assert!(claimed, "the day before the digest's is marked done");
     drop(conn);
     // Only then an address: a digest the worker queued before this point had no recipient.
     sqlx::query(
