@@ -57,18 +57,20 @@ where
     row.as_ref().map(read).transpose()
 }
 
-/// Every row `sql` finds with `key` bound to `$1`, each read by `read`, from `pool` (as
-/// [`one`]).
-pub(crate) async fn all<'k, T, K>(
-    pool: &AnyPool,
+/// Every row `sql` finds with `key` bound to `$1`, each read by `read`, from a pool (as
+/// [`one`]) or a transaction's connection (`&mut *tx`).
+pub(crate) async fn all<'k, 'e, T, K, E>(
+    from: E,
     sql: impl sqlx::SqlSafeStr,
     key: K,
     read: impl Fn(&sqlx::any::AnyRow) -> crate::error::AppResult<T>,
 ) -> crate::error::AppResult<Vec<T>>
 where
     K: sqlx::Encode<'k, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + 'k,
+    E: Executor<'e, Database = sqlx::Any>,
+    'k: 'e,
 {
-    let rows = sqlx::query(sql).bind(key).fetch_all(pool).await?;
+    let rows = sqlx::query(sql).bind(key).fetch_all(from).await?;
     rows.iter().map(read).collect()
 }
 

@@ -38,15 +38,9 @@ pub struct NewEntry {
     pub monthly_fen: i64,
 }
 
-/// The ids a one-parameter query returns, in its order.
-async fn ids(conn: &mut AnyConnection, sql: &'static str, param: i64) -> AppResult<Vec<i64>> {
-    Ok(sqlx::query(sql)
-        .bind(param)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?)
+/// The id in the first column of a row.
+fn id(r: &sqlx::any::AnyRow) -> AppResult<i64> {
+    Ok(r.try_get(0)?)
 }
 
 /// Adds the villages of a township (which has none yet); their ids, in the order given.
@@ -74,12 +68,8 @@ pub async fn add_villages(
         &rows,
     )
     .await?;
-    ids(
-        conn,
-        "SELECT id FROM regions WHERE parent_id = $1 ORDER BY id",
-        township_id,
-    )
-    .await
+    let sql = "SELECT id FROM regions WHERE parent_id = $1 ORDER BY id";
+    super::all(&mut *conn, sql, township_id, id).await
 }
 
 /// Adds a published standing list, open from `opens_on`, to each of a township's villages
@@ -113,12 +103,8 @@ pub async fn add_standing_lists(
         &rows,
     )
     .await?;
-    ids(
-        conn,
-        "SELECT id FROM batches WHERE township_id = $1 ORDER BY village_id",
-        township_id,
-    )
-    .await
+    let sql = "SELECT id FROM batches WHERE township_id = $1 ORDER BY village_id";
+    super::all(&mut *conn, sql, township_id, id).await
 }
 
 /// Adds the households of a township (which has none yet); the id of the first: the others
