@@ -1,6 +1,6 @@
 //! The public page cache (moka).
 //!
-//! Village lists, batch pages, statistics, content pages and open data are the same for every
+//! Village lists, batch pages, statistics, draws, content pages and open data are the same for every
 //! visitor of a language on a day, and change only when someone writes. So a rendered page is
 //! kept under its path and query, the visitor's language and edition (大字版 or not), the
 //! response encoding and the date (publicity windows count days: a page kept yesterday is not
@@ -117,6 +117,12 @@ pub fn topic_of(path: &str) -> Option<Topic> {
             .strip_suffix("/stats")
             .and_then(one_segment)
             .map(|_| Topic::Statistics);
+    }
+    if path == "/draws" {
+        return Some(Topic::Draws);
+    }
+    if let Some(id) = path.strip_prefix("/draws/") {
+        return one_segment(id).map(|_| Topic::Draws);
     }
     if let Some(id) = path.strip_prefix("/p/") {
         return id.parse().ok().map(Topic::Batch);
@@ -320,6 +326,9 @@ mod tests {
                 Some(Topic::Township("530621103000".into())),
             ),
             ("/p/3", Some(Topic::Batch(3))),
+            ("/draws", Some(Topic::Draws)),
+            ("/draws/7", Some(Topic::Draws)),
+            ("/draws/7.json", Some(Topic::Draws)),
             ("/stats", Some(Topic::Statistics)),
             ("/api/v1/stats", Some(Topic::Statistics)),
             ("/policy", Some(Topic::PageList(Kind::Policy))),
@@ -349,6 +358,8 @@ mod tests {
             "/healthz",
             "/readyz",
             "/p/x",
+            "/draws/",
+            "/draws/7/x",
             "/v/",
             "/v/1/2",
             "/policyx",

@@ -54,8 +54,10 @@ pub enum Change {
     /// A case file moved on (registered, a step, a decision): the village's and township's
     /// counts of applications in progress, and the process statistics.
     Case { village: i64, township: i64 },
-    /// Something only the statistics count: a draw made, a notice issued or delivered, a
-    /// re-check recorded.
+    /// A draw announced or drawn, or a review pool changed (the group names a draw's page
+    /// shows): the public draw pages, and the statistics that count draws.
+    Draws,
+    /// Something only the statistics count: a notice issued or delivered, a re-check recorded.
     Statistics,
     /// The region tree or its names: every public page.
     Regions,
@@ -90,6 +92,8 @@ pub enum Topic {
     PageList(Kind),
     /// `/policy/{slug}` and the like.
     Page(Kind, String),
+    /// `/draws`, `/draws/{id}` and `/draws/{id}.json`.
+    Draws,
     /// Every public page.
     Everything,
 }
@@ -102,6 +106,7 @@ impl fmt::Display for Topic {
             Topic::Batch(id) => write!(f, "b:{id}"),
             Topic::Township(code) => write!(f, "t:{code}"),
             Topic::Statistics => f.write_str("stats"),
+            Topic::Draws => f.write_str("draws"),
             Topic::PageList(kind) => write!(f, "list:{}", kind.as_str()),
             Topic::Page(kind, slug) => write!(f, "page:{}:{slug}", kind.as_str()),
             Topic::Everything => f.write_str("*"),
@@ -115,6 +120,7 @@ impl Topic {
         Some(match s {
             "home" => Topic::Home,
             "stats" => Topic::Statistics,
+            "draws" => Topic::Draws,
             "*" => Topic::Everything,
             _ => match s.split_once(':')? {
                 ("v", code) => Topic::Village(code.to_owned()),
@@ -211,6 +217,7 @@ pub async fn affected(
             Change::Case { village, township } => {
                 topics.extend(place_topics(conn, *village, *township).await?);
             }
+            Change::Draws => topics.extend([Topic::Draws, Topic::Statistics]),
             Change::Statistics => topics.push(Topic::Statistics),
             Change::Regions => topics.push(Topic::Everything),
         }

@@ -71,6 +71,8 @@ pub async fn set_member_active(
     Ok(res.rows_affected() == 1)
 }
 
+/// A village's review pool, active members first. (A public draw page reads its group names
+/// through `reader()`; like `get` and `list`, that is the primary outside a public render.)
 #[tracing::instrument(skip_all)]
 pub async fn pool(db: &Db, village_id: i64) -> AppResult<Vec<PoolMember>> {
     let rows = sqlx::query(
@@ -78,7 +80,7 @@ pub async fn pool(db: &Db, village_id: i64) -> AppResult<Vec<PoolMember>> {
          WHERE village_id = $1 ORDER BY active DESC, stratum, group_name, id",
     )
     .bind(village_id)
-    .fetch_all(&db.pool)
+    .fetch_all(db.reader())
     .await?;
     rows.iter()
         .map(|r| {
@@ -201,7 +203,7 @@ pub async fn set_result(
 #[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> AppResult<Option<DrawRow>> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {DRAW_COLS} FROM draws WHERE id = $1"));
-    one(&db.pool, sql, id, draw_from_row).await
+    one(db.reader(), sql, id, draw_from_row).await
 }
 
 /// Every draw in a staff member's scope, newest first.
@@ -212,7 +214,7 @@ pub async fn list(db: &Db, scope: &Scope, limit: i64) -> AppResult<Vec<DrawRow>>
          ORDER BY announced_at DESC, id DESC LIMIT $1",
         super::regions::scope_condition(scope, "township_id")
     ));
-    all(&db.pool, sql, limit, draw_from_row).await
+    all(db.reader(), sql, limit, draw_from_row).await
 }
 
 /// The drawn panels of a village, newest first.

@@ -6,6 +6,7 @@
 
 use chrono::Datelike;
 
+use crate::db::changes::Change;
 use crate::db::draws::{self as ddb, DrawRow, NewDraw};
 use crate::db::{audit, cases as cdb, now_epoch, publicity as pdb, regions, today_cst};
 use crate::domain::access::Perm;
@@ -90,6 +91,7 @@ pub async fn add_member(
         detail,
     );
     audit::record(&mut tx, &entry, now).await?;
+    tx.changed(Change::Draws);
     tx.commit().await?;
     Ok(id)
 }
@@ -116,6 +118,7 @@ pub async fn remove_member(
         format!("member={id}"),
     );
     audit::record(&mut tx, &entry, now).await?;
+    tx.changed(Change::Draws);
     tx.commit().await?;
     Ok(())
 }
@@ -167,6 +170,7 @@ async fn store(
         format!("{} pool_hash={hash}", announcement.draw_id()),
     );
     audit::record(&mut tx, &entry, now).await?;
+    tx.changed(Change::Draws);
     tx.commit().await?;
     Ok(Ok(id))
 }
@@ -367,7 +371,7 @@ pub async fn draw(
         detail,
     );
     audit::record(&mut tx, &entry, now).await?;
-    tx.changed(crate::db::changes::Change::Statistics);
+    tx.changed(Change::Draws);
     tx.commit().await?;
     Ok(Ok(()))
 }

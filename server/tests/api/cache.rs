@@ -145,6 +145,17 @@ async fn each_kind_of_write_changes_its_pages_and_no_others(backend: Backend) {
     let editor = app.staff_session("demo.county").await;
     let b1 = batch_id(&app, V1, "standing", "published").await;
     let b3 = batch_id(&app, V3, "standing", "published").await;
+    let demo_draw = app::db::draws::list(&app.db, &app::domain::Scope::All, 1)
+        .await
+        .expect("draws")
+        .first()
+        .expect("the demo has draws")
+        .id;
+    let draw_pages = [
+        "/draws".to_owned(),
+        format!("/draws/{demo_draw}"),
+        format!("/draws/{demo_draw}.json"),
+    ];
     let mut pages: Vec<String> = [
         "/",
         "/poster",
@@ -169,6 +180,7 @@ async fn each_kind_of_write_changes_its_pages_and_no_others(backend: Backend) {
     ]
     .iter()
     .map(|p| (*p).to_owned())
+    .chain(draw_pages.iter().cloned())
     .collect();
     let stats = ["/stats", "/api/v1/stats"];
     let village_one = |extra: &[&str]| {
@@ -336,6 +348,34 @@ async fn each_kind_of_write_changes_its_pages_and_no_others(backend: Backend) {
     )
     .await;
     assert_eq!(changed(&app, &visitor, &pages).await, set(&[]), "holiday");
+
+    // A village's review pool: the draw pages (a draw's page names its pool's groups) and the
+    // statistics that count draws; announcing and drawing announce the same change.
+    warm(&app, &visitor, &pages).await;
+    let village = app::db::regions::by_code(&app.db, app::db::regions::Level::Village, V1)
+        .await
+        .expect("q")
+        .expect("village")
+        .id
+        .to_string();
+    ok(
+        officer
+            .post_form(
+                "/staff/draws/pool",
+                &[
+                    ("village", village.as_str()),
+                    ("name", "端木池员"),
+                    ("stratum", "resident"),
+                    ("group", "一组"),
+                ],
+            )
+            .await,
+        "pool member",
+    )
+    .await;
+    let mut expected = set(&stats);
+    expected.extend(draw_pages.iter().cloned());
+    assert_eq!(changed(&app, &visitor, &pages).await, expected, "pool");
 }
 
 async fn a_missing_page_is_rendered_once(backend: Backend) {

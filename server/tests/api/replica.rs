@@ -393,6 +393,30 @@ async fn public_pages_read_a_caught_up_replica_and_fresh_writes_the_primary() {
         "{summary}"
     );
 
+    // The draw pages too: a draw's purpose changed behind the site's back is shown as the
+    // replica has it, on its page and in the list.
+    let draw = app::db::draws::list(&replica, &app::domain::Scope::All, 1)
+        .await
+        .expect("draws")
+        .into_iter()
+        .next()
+        .expect("the demo has draws");
+    let renamed = format!("{}（已改）", draw.purpose);
+    sqlx::query("UPDATE draws SET purpose = $1 WHERE id = $2")
+        .bind(&renamed)
+        .bind(draw.id)
+        .execute(&primary.pool)
+        .await
+        .expect("purpose");
+    for path in [format!("/draws/{}", draw.id), "/draws".to_owned()] {
+        let (x, body) = page(&app, &path).await;
+        assert_eq!(x, "miss", "{path}");
+        assert!(
+            body.contains(&draw.purpose) && !body.contains(&renamed),
+            "{path} rendered from the replica"
+        );
+    }
+
     // A publish through the site, while the replica still lags: the village page shows it at
     // once (rendered from the primary), and keeps showing it.
     let officer = app.staff_session("demo.longtoushan").await;
