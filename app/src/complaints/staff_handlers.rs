@@ -316,8 +316,8 @@ async fn people(
     // Who could be named: anyone whose scope reaches the case's township.
     let staff_in_scope = pool
         .iter()
-        .filter(|s| township.is_none() || s.covers(township, county, false))
-        .filter(|s| !named_ids.contains(&s.id) && s.id != staff.staff.id)
+        .filter(|s| workflow::may_be_named(s, township, county, staff.staff.id))
+        .filter(|s| !named_ids.contains(&s.id))
         .map(|s| (s.id, s.display_name.clone()))
         .collect();
     Ok((candidates, staff_in_scope))

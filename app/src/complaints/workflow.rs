@@ -5,7 +5,8 @@
 
 use crate::db::changes::Change;
 use crate::db::complaints::{self as cdb, Actor, CaseChanges, StaffCase};
-use crate::db::{audit, now_epoch, outbox, staff as staff_db, today_cst};
+use crate::db::staff::Staff;
+use crate::db::{audit, now_epoch, outbox, regions, staff as staff_db, today_cst};
 use crate::domain::access::{role_allows, Perm};
 use crate::domain::{check_extend, transition, Action, EventKind, Finding, Role};
 use crate::error::{AppError, AppResult};
@@ -368,6 +369,13 @@ pub async fn apply(
     Ok(())
 }
 
+/// Whether `s` may be named in a complaint about `township` (of `county`) by `viewer`: anyone
+/// whose scope reaches the township (everyone, for a complaint of no township), not the viewer.
+/// The form offers exactly these; [`name_staff`] refuses anyone else.
+pub fn may_be_named(s: &Staff, township: Option<i64>, county: Option<i64>, viewer: i64) -> bool {
+    s.id != viewer && (township.is_none() || s.covers(township, county, false))
+}
+
 /// Records that the report names a staff member: they no longer see the case, and stop
 /// handling it if they did. `Ok(false)`: no such staff member.
 pub async fn name_staff(
@@ -380,7 +388,9 @@ pub async fn name_staff(
         Ok(sid) => staff_db::by_id(&state.db, sid).await?,
         Err(_) => None,
     };
-    let Some(named) = named else {
+    let township = case.summary.township_id;
+    let county = regions::county_of(&state.db, township).await?;
+    let Some(named) = named.filter(|s| may_be_named(s, township, county, staff.staff.id)) else {
         return Ok(false);
     };
     let id = case.summary.id;

@@ -764,6 +764,21 @@ async fn scope_and_conflict_of_interest(backend: Backend) {
     let county = staff(&app, "demo.county").await;
     let named = staff_id(&app, "demo.longtoushan").await;
     assert_eq!(step(&app, &county, id, "accept", &[]).await, 303);
+    // Only someone whose scope reaches the case may be named (as the form offers): not another
+    // township's officer, not oneself, not an id of no one. Nothing is recorded.
+    let county_id = staff_id(&app, "demo.county").await;
+    let shuimo_id = staff_id(&app, "demo.shuimo").await;
+    for other in [shuimo_id.clone(), county_id, "999999".to_owned()] {
+        assert_eq!(
+            step(&app, &county, id, "named", &[("staff", &other)]).await,
+            422,
+            "naming {other}"
+        );
+    }
+    assert!(app::db::complaints::named_staff(&app.db, id)
+        .await
+        .expect("named")
+        .is_empty());
     assert_eq!(
         step(&app, &county, id, "named", &[("staff", &named)]).await,
         303
@@ -821,7 +836,6 @@ async fn scope_and_conflict_of_interest(backend: Backend) {
         .expect("b");
     assert!(!queue.contains(&format!("/staff/complaints/{id}\"")));
     // Assigning someone outside the case's scope is refused.
-    let shuimo_id = staff_id(&app, "demo.shuimo").await;
     assert_eq!(
         step(&app, &county, id, "assign", &[("assignee", &shuimo_id)]).await,
         403
