@@ -44,6 +44,20 @@ pub fn json(n: i64) -> Option<i64> {
     (!suppressed(n)).then_some(n)
 }
 
+/// A total in public JSON whose parts are published on their own (a township's count, whose
+/// villages show theirs): `null` when suppressed, and rounded to tens when any part is, so
+/// that no hidden part can be had by subtraction (as [`round10`] does for the statistics'
+/// totals). The flag says it was rounded.
+pub fn json_total(total: i64, parts: impl IntoIterator<Item = i64>) -> (Option<i64>, bool) {
+    if suppressed(total) {
+        (None, false)
+    } else if parts.into_iter().any(suppressed) {
+        (Some(round10(total)), true)
+    } else {
+        (Some(total), false)
+    }
+}
+
 /// Rounds to the nearest ten (a total that covers suppressed parts).
 pub fn round10(n: i64) -> i64 {
     ((n + 5) / 10) * 10
@@ -419,6 +433,16 @@ mod tests {
         assert!(s.any_suppressed());
         assert_eq!(s.clone().rounded().received, 0);
         assert_eq!(s.rounded().answered, 10);
+    }
+
+    #[test]
+    fn a_township_total_never_gives_a_hidden_village_away() {
+        // 3 hidden in one village, 6 shown in another: 9 would give the 3 away; 10 does not.
+        assert_eq!(json_total(9, [3, 6]), (Some(10), true));
+        assert_eq!(json_total(12, [0, 6, 6]), (Some(12), false));
+        assert_eq!(json_total(4, [4]), (None, false));
+        assert_eq!(json_total(0, []), (Some(0), false));
+        assert_eq!(json_total(5, [1, 4]), (Some(10), true));
     }
 
     #[test]

@@ -84,17 +84,17 @@ async fn applications(
     state: &AppState,
     township_id: Option<i64>,
     village_id: Option<i64>,
-) -> AppResult<(crate::db::cases::Progress, Option<f64>)> {
+) -> AppResult<(crate::db::cases::Applications, Option<f64>)> {
     let today = today_cst();
     let year_start = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
-    let (progress, mut days) =
+    let mut apps =
         crate::db::cases::progress(&state.db, township_id, village_id, year_start).await?;
-    let median = if crate::domain::stats::suppressed(days.len() as i64) {
+    let median = if crate::domain::stats::suppressed(apps.days.len() as i64) {
         None
     } else {
-        crate::domain::stats::median(&mut days)
+        crate::domain::stats::median(&mut apps.days)
     };
-    Ok((progress, median))
+    Ok((apps, median))
 }
 
 pub async fn village(
@@ -128,9 +128,9 @@ pub async fn village(
         }
         None => (None, Totals::default(), None),
     };
-    let applications = applications(&state, village.parent_id, Some(village.id)).await?;
+    let (apps, median) = applications(&state, village.parent_id, Some(village.id)).await?;
     let data = VillageData {
-        applications,
+        applications: (apps.total, median),
         township: township
             .as_ref()
             .map(|t| t.name(lang).to_owned())
@@ -265,11 +265,13 @@ pub struct TownshipSummary {
     pub persons: i64,
     pub monthly_fen: i64,
     pub monthly_yuan: String,
-    /// This year's applications (counts from 1 to 4 are `null`).
+    /// This year's applications (counts from 1 to 4 are `null`; see [`ApplicationsJson`]).
     pub applications: ApplicationsJson,
 }
 
-/// Applications of a place this year, for open data: small counts suppressed.
+/// Applications of a township this year, for open data: small counts suppressed, and a count
+/// rounded to tens where one of its villages' counts is hidden (its village page shows "<5"),
+/// so that none can be had by subtraction.
 #[derive(Debug, Serialize)]
 pub struct ApplicationsJson {
     pub received: Option<i64>,
@@ -278,18 +280,28 @@ pub struct ApplicationsJson {
     pub approved: Option<i64>,
     pub refused: Option<i64>,
     pub median_days_to_decision: Option<f64>,
+    /// Whether a count above is rounded to tens.
+    pub approximate: bool,
 }
 
 impl ApplicationsJson {
-    fn from(p: &crate::db::cases::Progress, median: Option<f64>) -> Self {
-        use crate::domain::stats::json;
+    fn from(apps: &crate::db::cases::Applications, median: Option<f64>) -> Self {
+        use crate::db::cases::Progress;
+        let mut approximate = false;
+        let mut count = |of: fn(&Progress) -> i64| {
+            let parts = apps.by_village.iter().map(of);
+            let (n, rounded) = crate::domain::stats::json_total(of(&apps.total), parts);
+            approximate |= rounded;
+            n
+        };
         ApplicationsJson {
-            received: json(p.received),
-            visited: json(p.visited),
-            reviewed: json(p.reviewed),
-            approved: json(p.approved),
-            refused: json(p.refused),
+            received: count(|p| p.received),
+            visited: count(|p| p.visited),
+            reviewed: count(|p| p.reviewed),
+            approved: count(|p| p.approved),
+            refused: count(|p| p.refused),
             median_days_to_decision: median,
+            approximate,
         }
     }
 }
@@ -309,9 +321,9 @@ pub async fn township_summary(
         .await?
         .len();
     let totals = crate::db::stats::standing_of_township(&state.db, township.id).await?;
-    let (progress, median) = applications(&state, Some(township.id), None).await?;
+    let (apps, median) = applications(&state, Some(township.id), None).await?;
     Ok(Json(TownshipSummary {
-        applications: ApplicationsJson::from(&progress, median),
+        applications: ApplicationsJson::from(&apps, median),
         code: township.code,
         name: township.name_zh,
         villages,

@@ -152,8 +152,26 @@ pub struct Progress {
     pub refused: i64,
 }
 
-/// Applications received from `since` on, in a township (and village, if given), with the days
-/// from application to decision of each decided one.
+impl Progress {
+    fn add(&mut self, o: &Progress) {
+        self.received += o.received;
+        self.visited += o.visited;
+        self.reviewed += o.reviewed;
+        self.approved += o.approved;
+        self.refused += o.refused;
+    }
+}
+
+/// A place's applications: all of them, each village's apart (a township's parts, published
+/// on their own village pages), and the days from application to decision of each decided one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applications {
+    pub total: Progress,
+    pub by_village: Vec<Progress>,
+    pub days: Vec<i64>,
+}
+
+/// Applications received from `since` on, in a township (and village, if given).
 /// Public pages only (the village page, the township summary): read from the replica when it has
 /// caught up, as the rest of those pages are.
 #[tracing::instrument(skip_all)]
@@ -162,7 +180,7 @@ pub async fn progress(
     township_id: Option<i64>,
     village_id: Option<i64>,
     since: NaiveDate,
-) -> AppResult<(Progress, Vec<i64>)> {
+) -> AppResult<Applications> {
     let rows = sqlx::query(
         "SELECT c.stage, c.received_on, c.decided_at,
             CASE WHEN EXISTS (SELECT 1 FROM case_steps s WHERE s.case_id = c.id
@@ -170,7 +188,8 @@ pub async fn progress(
             CASE WHEN EXISTS (SELECT 1 FROM case_steps s WHERE s.case_id = c.id
                 AND s.action = 'village_review') THEN 1 ELSE 0 END AS reviewed,
             CASE WHEN EXISTS (SELECT 1 FROM case_steps s WHERE s.case_id = c.id
-                AND s.action = 'county_approve') THEN 1 ELSE 0 END AS approved
+                AND s.action = 'county_approve') THEN 1 ELSE 0 END AS approved,
+            c.village_id
          FROM cases c
          WHERE c.received_on >= $1 AND ($2 IS NULL OR c.township_id = $2)
            AND ($3 IS NULL OR c.village_id = $3)",
@@ -180,26 +199,31 @@ pub async fn progress(
     .bind(village_id)
     .fetch_all(db.reader())
     .await?;
-    let mut p = Progress::default();
-    let mut days = Vec::new();
+    let mut all = Applications::default();
+    let mut villages = std::collections::BTreeMap::<i64, Progress>::new();
     for r in &rows {
         let stage: String = r.try_get(0)?;
         let received: String = r.try_get(1)?;
         let decided_at: Option<i64> = r.try_get(2)?;
-        p.received += 1;
-        p.visited += r.try_get::<i64, _>(3)?;
-        p.reviewed += r.try_get::<i64, _>(4)?;
-        p.approved += r.try_get::<i64, _>(5)?;
-        p.refused += i64::from(stage == Stage::Refused.as_str());
+        let one = Progress {
+            received: 1,
+            visited: r.try_get(3)?,
+            reviewed: r.try_get(4)?,
+            approved: r.try_get(5)?,
+            refused: i64::from(stage == Stage::Refused.as_str()),
+        };
+        all.total.add(&one);
+        villages.entry(r.try_get(6)?).or_default().add(&one);
         if let Some(at) = decided_at {
             let decided = chrono::DateTime::from_timestamp(at + 8 * 3600, 0)
                 .map(|t| t.date_naive())
                 .unwrap_or(since);
-            days.push(crate::domain::case::days_to_decision(
+            all.days.push(crate::domain::case::days_to_decision(
                 date(&received)?,
                 decided,
             ));
         }
     }
-    Ok((p, days))
+    all.by_village = villages.into_values().collect();
+    Ok(all)
 }
