@@ -939,6 +939,7 @@ messages! {
     RecheckFileLabel => ("附件（可选：照片或PDF，10MB以内）", "Attachment (optional: photo or PDF, at most 10 MB)"),
     RecheckNoticeMade => ("已生成告知书，请打印送达：", "A written notice was issued; print and deliver it:"),
     RecheckTaperUntil => ("渐退发放至", "Tapered exit ends on"),
+    RecheckChanged => ("这户刚刚被复核过，或复核安排已有变化：请看过下面的记录后再记录。", "This household was just re-checked, or its schedule changed: look at the record below before recording."),
     RecheckNotOnList => ("不在本村现行长期公示名单上（已停发或尚未纳入）。", "Not on the village's current standing list (stopped, or not yet enrolled)."),
     RecheckHistory => ("复核记录", "Re-checks so far"),
     RecheckFindingsRule => ("请写明复核情况（4至2000个字）。", "Say what the re-check found (4 to 2,000 characters)."),

@@ -293,37 +293,45 @@ pub async fn record(
     Ok(Recorded { id, complaint_ids })
 }
 
-/// After a re-check: the household's next due date, and what the outcome changed.
+/// What a re-check sets on its household.
+pub struct Applied {
+    pub next_due: NaiveDate,
+    pub outcome: Outcome,
+    pub new_monthly_fen: Option<i64>,
+    pub taper_until: Option<NaiveDate>,
+}
+
+/// After a re-check: the household's next due date, and what the outcome changed — only while
+/// it is on the allowance with its next re-check `expected_due` (else `false`, nothing changed).
 #[tracing::instrument(skip_all)]
 pub async fn apply(
     conn: &mut AnyConnection,
     household_id: i64,
-    next_due: NaiveDate,
-    outcome: Outcome,
-    new_monthly_fen: Option<i64>,
-    taper_until: Option<NaiveDate>,
+    expected_due: Option<NaiveDate>,
+    a: &Applied,
     now: i64,
-) -> AppResult<()> {
-    let status = if outcome == Outcome::Stop {
+) -> AppResult<bool> {
+    let status = if a.outcome == Outcome::Stop {
         "stopped"
     } else {
         "active"
     };
-    sqlx::query(
+    let res = sqlx::query(
         "UPDATE households SET recheck_due_on = $1, status = $2,
             monthly_fen = COALESCE($3, monthly_fen),
             taper_until = CASE WHEN $4 IS NULL THEN taper_until ELSE $4 END, updated_at = $5
-         WHERE id = $6",
+         WHERE id = $6 AND status = 'active' AND COALESCE(recheck_due_on, '') = $7",
     )
-    .bind(next_due.to_string())
+    .bind(a.next_due.to_string())
     .bind(status)
-    .bind(new_monthly_fen)
-    .bind(taper_until.map(|d| d.to_string()))
+    .bind(a.new_monthly_fen)
+    .bind(a.taper_until.map(|d| d.to_string()))
     .bind(now)
     .bind(household_id)
+    .bind(expected_due.map(|d| d.to_string()).unwrap_or_default())
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(res.rows_affected() == 1)
 }
 
 /// Sets the first re-check date of households enrolled now.

@@ -50,6 +50,9 @@ pub struct Input<'a> {
     pub new_monthly_fen: Option<i64>,
     /// The evidence file, if one was attached (never an empty part: `Upload::file`).
     pub file: Option<&'a UploadedFile>,
+    /// The household's next re-check date as the form showed it (`Some(None)`: none was set);
+    /// `None`: as read when the request arrived. The record is refused if it has moved since.
+    pub seen_due: Option<Option<NaiveDate>>,
 }
 
 fn record_msg(e: RecordError) -> Msg {
@@ -185,6 +188,26 @@ pub async fn record(
     };
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
+    // First, and guarded: the household still on the allowance, its next re-check still the
+    // one the form was shown. A double submit, or a colleague's record meanwhile, moved it:
+    // refused, nothing written (the transaction is dropped). Two at once: the second waits
+    // for the first's row lock (PostgreSQL) or write lock (SQLite), then finds it moved.
+    let applied = rdb::apply(
+        &mut tx,
+        r.household_id,
+        input.seen_due.unwrap_or(r.recheck_due_on),
+        &rdb::Applied {
+            next_due: plan.next_due,
+            outcome: input.outcome,
+            new_monthly_fen: plan.new_fen,
+            taper_until: plan.taper_until,
+        },
+        now,
+    )
+    .await?;
+    if !applied {
+        return Ok(Err(Msg::RecheckChanged));
+    }
     let rec = Record {
         method: input.method,
         outcome: input.outcome,
@@ -197,16 +220,6 @@ pub async fn record(
     let recorded = rdb::record(&mut tx, r.place(), &rec, now).await?;
     let id = recorded.id;
     tell_reporters(&mut tx, staff, &recorded.complaint_ids, input, &plan, now).await?;
-    rdb::apply(
-        &mut tx,
-        r.household_id,
-        plan.next_due,
-        input.outcome,
-        plan.new_fen,
-        plan.taper_until,
-        now,
-    )
-    .await?;
     if let Some(file) = &file {
         keep_evidence(&mut tx, staff, id, file, now).await?;
     }

@@ -14,6 +14,7 @@ both_backends!(
     a_recipients_change_report_becomes_a_tracked_recheck_lead,
     a_rechecks_evidence_file_is_kept_for_staff_in_scope,
     notice_numbers_have_no_gaps_or_duplicates_under_concurrency,
+    a_recheck_is_recorded_once_however_often_its_form_is_sent,
 );
 
 const LONGQUAN: &str = "530621103201";
@@ -741,4 +742,105 @@ async fn a_rechecks_evidence_file_is_kept_for_staff_in_scope(backend: Backend) {
         .expect("get");
     assert_eq!(res.status().as_u16(), 303);
     assert!(!res.bytes().await.expect("body").starts_with(&PNG[..8]));
+}
+
+/// The `seen` value of a household's re-check form, as the page gives it.
+async fn seen_on_form(officer: &StaffSession, household: i64) -> String {
+    let (status, page) = officer
+        .get_text(&format!("/staff/rechecks/household/{household}"))
+        .await;
+    assert_eq!(status, 200);
+    let field = r#"name="seen" value=""#;
+    let start = page.find(field).expect("the form has seen") + field.len();
+    page[start..].split('"').next().expect("value").to_owned()
+}
+
+async fn done_rechecks(app: &TestApp, household: i64) -> Vec<app::db::rechecks::Recheck> {
+    app::db::rechecks::of_household(&app.db, household)
+        .await
+        .expect("q")
+        .into_iter()
+        .filter(|r| r.done)
+        .collect()
+}
+
+/// A form sent twice (a double click, a colleague at the same moment) records one re-check and
+/// issues at most one notice; the others are refused and change nothing.
+async fn a_recheck_is_recorded_once_however_often_its_form_is_sent(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let officer = app.staff_session("demo.longtoushan").await;
+    let list = recipients(&app, 2).await;
+    let [(raced, _), (resent, _)] = list[..] else {
+        panic!("two recipients")
+    };
+    let today = app::db::today_cst().to_string();
+    let form = |outcome: &'static str, seen: String| {
+        vec![
+            ("method", "visit".to_owned()),
+            ("checked_on", today.clone()),
+            ("outcome", outcome.to_owned()),
+            ("findings", "入户核实，家庭收入情况已登记。".to_owned()),
+            ("seen", seen),
+        ]
+    };
+
+    // Four at once, two stops and two continues, from one form: one is recorded.
+    let seen = seen_on_form(&officer, raced).await;
+    assert!(!seen.is_empty());
+    let before = done_rechecks(&app, raced).await.len();
+    let mut sends = tokio::task::JoinSet::new();
+    for outcome in ["stop", "continue", "stop", "continue"] {
+        let officer = officer.clone();
+        let fields = form(outcome, seen.clone());
+        sends.spawn(async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let res = record(&officer, raced, &pairs).await;
+            let status = res.status().as_u16();
+            (status, res.text().await.unwrap_or_default())
+        });
+    }
+    let answers = sends.join_all().await;
+    let statuses: Vec<u16> = answers.iter().map(|a| a.0).collect();
+    let errors: Vec<String> = answers
+        .iter()
+        .map(|(_, body)| {
+            let e = body.split(r#"class="error""#).nth(1).unwrap_or("");
+            e.chars().take(120).collect()
+        })
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 303).count(),
+        1,
+        "{statuses:?} {errors:?} (seen {seen})"
+    );
+    for (status, body) in &answers {
+        if *status != 303 {
+            assert_eq!(*status, 422);
+            assert!(
+                body.contains("这户刚刚被复核过") || body.contains("不在本村现行长期公示名单上"),
+                "the refusal says why"
+            );
+        }
+    }
+    let done = done_rechecks(&app, raced).await;
+    assert_eq!(done.len(), before + 1, "one re-check recorded");
+    let stopped = done[0].outcome.map(|o| o.as_str()) == Some("stop");
+    assert_eq!(
+        notices_of_household(&app, raced).await.len(),
+        usize::from(stopped),
+        "a notice only for a stop, and only one"
+    );
+
+    // Sent again after it was recorded: refused with why, nothing more recorded.
+    let seen = seen_on_form(&officer, resent).await;
+    let fields = form("continue", seen);
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        record(&officer, resent, &pairs).await.status().as_u16(),
+        303
+    );
+    let res = record(&officer, resent, &pairs).await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.expect("body").contains("这户刚刚被复核过"));
+    assert_eq!(done_rechecks(&app, resent).await.len(), 1);
 }
