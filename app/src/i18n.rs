@@ -939,6 +939,8 @@ messages! {
     RecheckFileLabel => ("附件（可选：照片或PDF，10MB以内）", "Attachment (optional: photo or PDF, at most 10 MB)"),
     RecheckNoticeMade => ("已生成告知书，请打印送达：", "A written notice was issued; print and deliver it:"),
     RecheckTaperUntil => ("渐退发放至", "Tapered exit ends on"),
+    CaseListEndsByWithdrawal => ("这份名单列有申请案件，不能提前结束；如需停止公示，请撤回名单（案件会回到待公示，可重新生成名单）。", "This list carries applications and cannot be closed early; to stop it, withdraw it (its applications go back to wait for a new list)."),
+    CasesTakenMeanwhile => ("这些申请刚刚已列入另一份名单（可能是重复提交）：请刷新后查看。", "These applications were just put on another list (perhaps a double submit): reload to see it."),
     RecheckChanged => ("这户刚刚被复核过，或复核安排已有变化：请看过下面的记录后再记录。", "This household was just re-checked, or its schedule changed: look at the record below before recording."),
     RecheckNotOnList => ("不在本村现行长期公示名单上（已停发或尚未纳入）。", "Not on the village's current standing list (stopped, or not yet enrolled)."),
     RecheckHistory => ("复核记录", "Re-checks so far"),

@@ -105,8 +105,12 @@ pub async fn make(
     let mut tx = state.db.begin().await?;
     let batch_id = pdb::insert_batch(&mut tx, &new, now).await?;
     cdb::insert_entries(&mut tx, batch_id, &entries).await?;
+    // Each case only while it still waits on no list of this kind: two lists made at once (a
+    // double submit, two officers) cannot both take it; the second is refused, nothing kept.
     for case_id in entries.iter().filter_map(|e| e.case_id) {
-        cdb::set_batch(&mut tx, case_id, approval, Some(batch_id)).await?;
+        if !cdb::claim_for_list(&mut tx, case_id, approval, batch_id, waiting).await? {
+            return Ok(Err(Msg::CasesTakenMeanwhile));
+        }
     }
     let detail = format!(
         "village={} kind={} cases={}",

@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use crate::db::cases as cdb;
 use crate::db::changes::Change;
 use crate::db::publicity::{self as pdb, Batch, NewBatch};
 use crate::db::regions::Region;
@@ -181,7 +182,11 @@ pub async fn publish(
         if let Some(current) = pdb::current_standing(&state.db, batch.village_id).await? {
             let (from, to) = (BatchState::Published, BatchState::Closed);
             tx.changed(Change::list(&current));
-            pdb::set_state(&mut tx, current.id, from, to, None, now).await?;
+            // Another list published over it meanwhile (two drafts published at once): refused,
+            // so that a village never has two current standing lists.
+            if !pdb::set_state(&mut tx, current.id, from, to, None, now).await? {
+                return Err(wrong_state());
+            }
             pdb::set_previous(&mut tx, id, Some(current.id)).await?;
             detail = format!("replaces={}", current.id);
         }
@@ -232,6 +237,13 @@ pub async fn end(
     }
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
+    // A list with cases on it is ended early only by withdrawing it through the case files,
+    // which sends its cases back to wait for a new list; closed, they could go no further.
+    if to == BatchState::Closed && !cdb::case_ids_of_batch(&mut tx, batch.id).await?.is_empty() {
+        return Err(AppError::Conflict(
+            lang.t(Msg::CaseListEndsByWithdrawal).to_owned(),
+        ));
+    }
     tx.changed(Change::list(batch));
     let from = BatchState::Published;
     if !pdb::set_state(&mut tx, batch.id, from, to, Some(reason), now).await? {

@@ -176,6 +176,9 @@ pub fn BatchDetailPage(
     let title = format!("{village} {}", lang.t(labels::kind(batch.kind)));
     let period = labels::period(batch.opens_on, batch.closes_on);
     let has_entries = !entries.is_empty();
+    // A list with cases on it ends early only by a withdrawal (its cases go back to wait for
+    // a new list); closing it would leave them on a list that can go no further.
+    let has_cases = entries.iter().any(|e| e.case_id.is_some());
     let has_errors = !errors.is_empty();
     let ended = batch.end_reason.clone();
     let editable = can_edit && draft && !from_cases;
@@ -290,7 +293,7 @@ pub fn BatchDetailPage(
     let cases_note = (from_cases && draft)
         .then(|| view! { <p class="hint">{lang.t(Msg::ListsFromCasesOnly)}</p> });
     let end_forms = (can_publish && published).then(|| {
-        let close = (batch.kind != BatchKind::Standing).then(|| {
+        let close = (batch.kind != BatchKind::Standing && !has_cases).then(|| {
             view! {
                 <form method="post" action=format!("/staff/publicity/{id}/close") class="form">
                     <Csrf token=csrf.clone() />

@@ -3,6 +3,7 @@
 
 use app::db::cases as cdb;
 use app::domain::case::Stage;
+use app::domain::{BatchKind, BatchState};
 use chrono::Datelike;
 
 use sqlx::Row;
@@ -21,6 +22,7 @@ both_backends!(
     the_village_assistant_stays_in_the_village,
     evidence_is_checked_and_stays_in_scope,
     public_progress_has_counts_and_no_names,
+    a_list_is_made_once_and_ends_early_only_by_withdrawal,
 );
 
 const LONGQUAN: &str = "530621103201";
@@ -1094,4 +1096,101 @@ pub async fn spot_check(t: &TestApp, county: &StaffSession, batch: i64) -> i64 {
         .await;
     assert_eq!(res.status().as_u16(), 303, "draw the spot-check");
     draw
+}
+
+/// "Make the 审核 list" sent four times at once (a double click, two officers) makes one list
+/// holding the cases; a published list with cases on it is not closed early (its cases could
+/// go no further), only withdrawn.
+async fn a_list_is_made_once_and_ends_early_only_by_withdrawal(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    let mut ids = Vec::new();
+    for name in ["申屠并", "申屠发"] {
+        let id = f.register(&f.officer, LONGQUAN, name, false).await;
+        f.to_village_reviewed(id, &f.visitors).await;
+        ids.push(id);
+    }
+    assert_eq!(f.meeting(&ids).await.status().as_u16(), 303);
+    let drafts = || async {
+        app::db::publicity::batches_in_scope(&app.db, &app::domain::Scope::All, 10_000)
+            .await
+            .expect("batches")
+            .into_iter()
+            .filter(|b| b.kind == BatchKind::Review && b.state == BatchState::Draft)
+            .count()
+    };
+    let before = drafts().await;
+    let mut sends = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let officer = f.officer.clone();
+        let v = app::db::regions::by_code(&app.db, app::db::regions::Level::Village, LONGQUAN)
+            .await
+            .expect("q")
+            .expect("village")
+            .id
+            .to_string();
+        sends.spawn(async move {
+            let res = officer
+                .post_form("/staff/cases/lists", &[("village", &v), ("kind", "review")])
+                .await;
+            let status = res.status().as_u16();
+            let at = res
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .map(str::to_owned);
+            (status, at)
+        });
+    }
+    let answers = sends.join_all().await;
+    let made: Vec<i64> = answers
+        .iter()
+        .filter(|(s, _)| *s == 303)
+        .filter_map(|(_, at)| at.as_deref().map(id_in))
+        .collect();
+    assert_eq!(made.len(), 1, "{answers:?}");
+    assert!(
+        answers.iter().all(|(s, _)| *s == 303 || *s == 409),
+        "{answers:?}"
+    );
+    assert_eq!(drafts().await, before + 1, "one draft kept");
+    let batch = made[0];
+    for id in &ids {
+        let case = cdb::get(&app.db, *id).await.expect("q").expect("case");
+        assert_eq!(
+            case.review_batch_id,
+            Some(batch),
+            "case {id} on the list made"
+        );
+    }
+
+    // Published, it is not closed early: refused with why, and the form is not offered.
+    let res = f
+        .officer
+        .post_form(&format!("/staff/cases/lists/{batch}/publish"), &[])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let (status, page) = f
+        .officer
+        .get_text(&format!("/staff/publicity/{batch}"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(!page.contains(&format!("/staff/publicity/{batch}/close")));
+    let res = f
+        .officer
+        .post_form(
+            &format!("/staff/publicity/{batch}/close"),
+            &[("reason", "提前结束")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 409);
+    assert!(res.text().await.expect("body").contains("请撤回名单"));
+    let listed = app::db::publicity::batch(&app.db, batch)
+        .await
+        .expect("q")
+        .expect("batch");
+    assert_eq!(listed.state, BatchState::Published);
+    for id in &ids {
+        assert_eq!(f.stage(*id).await, Stage::InReviewPublicity);
+    }
 }

@@ -835,9 +835,22 @@ async fn withdraw_and_close_show_reasons(backend: Backend) {
         )
         .await;
     assert_eq!(res.status().as_u16(), 409);
-    // Close early, elsewhere.
+    // Close early, elsewhere: not a list with cases on it (they could go no further; it is
+    // withdrawn instead), but one from before case files, as an upgraded site keeps them.
     let other =
         batch_in_township(&app, "530621103000", "review", "published", "530621103201").await;
+    let res = app
+        .post_form(
+            &format!("/staff/publicity/{other}/close"),
+            &[("csrf", &csrf), ("reason", "已完成审核")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 409, "a list with cases");
+    sqlx::query("UPDATE batch_entries SET case_id = NULL WHERE batch_id = $1")
+        .bind(other)
+        .execute(&app.db.pool)
+        .await
+        .expect("a list from before case files");
     let res = app
         .post_form(
             &format!("/staff/publicity/{other}/close"),

@@ -24,6 +24,32 @@ pub async fn set_batch(
     Ok(())
 }
 
+/// Links the case to a new 审核 or 审批 list, only while it waits at `stage` on no list of that
+/// kind; `false` (nothing changed) when another list took it first.
+#[tracing::instrument(skip_all)]
+pub async fn claim_for_list(
+    conn: &mut AnyConnection,
+    case_id: i64,
+    approval: bool,
+    batch_id: i64,
+    stage: Stage,
+) -> AppResult<bool> {
+    let sql = if approval {
+        "UPDATE cases SET approval_batch_id = $1
+         WHERE id = $2 AND stage = $3 AND approval_batch_id IS NULL"
+    } else {
+        "UPDATE cases SET review_batch_id = $1
+         WHERE id = $2 AND stage = $3 AND review_batch_id IS NULL"
+    };
+    let res = sqlx::query(sql)
+        .bind(batch_id)
+        .bind(case_id)
+        .bind(stage.as_str())
+        .execute(&mut *conn)
+        .await?;
+    Ok(res.rows_affected() == 1)
+}
+
 /// Marks a list entry as made from a case.
 #[tracing::instrument(skip_all)]
 pub async fn link_entry(conn: &mut AnyConnection, entry_id: i64, case_id: i64) -> AppResult<()> {
