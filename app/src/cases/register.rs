@@ -3,6 +3,7 @@
 //! whole and stored in one transaction with its audit row.
 
 use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
 
 use crate::db::cases::{self as cdb, Member, NewCase, RelativeDeclaration};
 use crate::db::households::{self, NewHousehold};
@@ -45,9 +46,16 @@ pub struct ValidRegistration {
     pub category_asked: AidCategory,
     pub members: Vec<Member>,
     pub relatives: Vec<RelativeDeclaration>,
+    /// The form's one-time token (64 hex digits), when it carried one.
+    pub form_token: Option<String>,
 }
 
 pub use crate::domain::text::valid_person_name;
+
+/// A new registration form's one-time token.
+pub fn new_form_token() -> String {
+    crate::web::session::new_token()
+}
 
 fn short_text(s: &str, max: usize) -> bool {
     let n = s.chars().count();
@@ -103,6 +111,9 @@ pub fn check(
             category_asked,
             members,
             relatives,
+            form_token: Some(form.get("form_token"))
+                .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+                .map(str::to_owned),
         }),
         _ => Err(errors.0),
     }
@@ -210,6 +221,16 @@ pub async fn register(state: &AppState, staff: &StaffCtx, r: &ValidRegistration)
     let township_id = village.parent_id.ok_or(AppError::NotFound)?;
     staff.require_village(Perm::RegisterCases, township_id, village.id)?;
     let applicant = r.members.first().ok_or(AppError::NotFound)?;
+    // The same form sent again (a double click, a resend): the case its first sending made.
+    let token_hash = r
+        .form_token
+        .as_deref()
+        .map(|t| hex::encode(Sha256::digest(t.as_bytes())));
+    if let Some(h) = &token_hash {
+        if let Some(id) = cdb::by_form_token(&state.db, h).await? {
+            return Ok(id);
+        }
+    }
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
     let existing = match &applicant.id_number {
@@ -247,8 +268,17 @@ pub async fn register(state: &AppState, staff: &StaffCtx, r: &ValidRegistration)
         category_asked: r.category_asked,
         near_relative: false,
         created_by: staff.staff.id,
+        form_token_hash: token_hash.as_deref(),
     };
-    let id = cdb::insert(&mut tx, &new, now).await?;
+    let Some(id) = cdb::insert(&mut tx, &new, now).await? else {
+        // Sent twice at the same moment: the other sending made it (and has committed: the
+        // unique index made this one wait for it). This one's writes are rolled back.
+        drop(tx);
+        let h = token_hash.as_deref().unwrap_or_default();
+        return cdb::by_form_token(&state.db, h)
+            .await?
+            .ok_or_else(|| AppError::internal("case registration", "form token clash"));
+    };
     for (seq, m) in r.members.iter().enumerate() {
         cdb::insert_member(&mut tx, id, seq as i64 + 1, m).await?;
     }

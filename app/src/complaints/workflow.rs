@@ -143,11 +143,7 @@ impl<'a> Step<'a> {
 pub fn text(s: &str) -> Option<String> {
     let t = s.trim();
     let n = t.chars().count();
-    ((2..=5000).contains(&n)
-        && !t
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')))
-    .then(|| t.to_owned())
+    ((2..=5000).contains(&n) && crate::islands::rules::is_text(t)).then(|| t.to_owned())
 }
 
 /// The first `n` characters of `s`.

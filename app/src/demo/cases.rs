@@ -137,8 +137,11 @@ impl Ctx<'_> {
             category_asked: category(h),
             near_relative: false,
             created_by: a,
+            form_token_hash: None,
         };
-        let id = cdb::insert(self.tx, &new, self.epoch(received)).await?;
+        let id = cdb::insert(self.tx, &new, self.epoch(received))
+            .await?
+            .ok_or_else(|| AppError::internal("demo", "a case without a form token clashed"))?;
         let head = Member {
             name: h.head_name.clone(),
             relation: Relation::Head,

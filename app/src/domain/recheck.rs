@@ -126,6 +126,8 @@ pub fn standing_change(
 pub enum RecordError {
     /// Checked in the future.
     Future,
+    /// Checked more than a year ago (a typing error: re-checks are recorded as they are done).
+    TooOld,
     /// Findings of fewer than 4 or more than 2,000 characters.
     NoFindings,
     /// An adjustment without a new amount, or with the same amount.
@@ -144,6 +146,9 @@ pub fn check_record(
     if checked_on > today {
         return Err(RecordError::Future);
     }
+    if checked_on <= today - chrono::Duration::days(366) {
+        return Err(RecordError::TooOld);
+    }
     if !(4..=2000).contains(&findings.trim().chars().count()) {
         return Err(RecordError::NoFindings);
     }
@@ -159,6 +164,17 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")
+    }
+
+    #[test]
+    fn a_recheck_is_dated_within_the_last_year() {
+        let today = d(2026, 12, 1);
+        let ok = |on| check_record(Outcome::Continue, on, today, "情况无变化", 50_000, None);
+        assert_eq!(ok(today), Ok(()));
+        assert_eq!(ok(d(2025, 12, 1)), Ok(()));
+        assert_eq!(ok(d(2025, 11, 30)), Err(RecordError::TooOld));
+        assert_eq!(ok(d(1, 1, 1)), Err(RecordError::TooOld));
+        assert_eq!(ok(d(2026, 12, 2)), Err(RecordError::Future));
     }
 
     #[test]

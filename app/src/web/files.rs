@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Response};
 use crate::db::files::StoredFile;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
+use crate::islands::rules::is_text;
 use crate::web::cookies::no_store;
+use crate::web::forms::stray_control_refused;
 use crate::web::session::{constant_time_eq, StaffCtx};
 use crate::web::state::AppState;
 
@@ -124,6 +126,13 @@ impl FromRequest<AppState> for StaffUpload {
         if !constant_time_eq(upload.field("csrf"), &staff.csrf) {
             tracing::warn!(staff_id = staff.staff.id, "csrf token mismatch (upload)");
             return Err(AppError::CrossSite.into_response());
+        }
+        if upload
+            .fields
+            .iter()
+            .any(|(k, v)| !is_text(k) || !is_text(v))
+        {
+            return Err(stray_control_refused(staff.lang).into_response());
         }
         Ok(StaffUpload(staff, upload))
     }

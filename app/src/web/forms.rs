@@ -44,6 +44,13 @@ impl SavedQuery {
     }
 }
 
+/// The refusal of a form with a control character in a field (not a line break or tab: a NUL,
+/// an escape…; no form takes one, and PostgreSQL refuses a NUL in text): 422, before anything
+/// of it is used. What counts is `islands::rules::is_text`.
+pub fn stray_control_refused(lang: crate::i18n::Lang) -> crate::error::AppError {
+    crate::error::AppError::invalid("form", Msg::StrayControlCharacter.text(lang))
+}
+
 /// A staff page as answered: 422 when it shows a form's errors, never stored by a cache.
 pub fn with_status(mut res: Response, failed: bool) -> Response {
     if failed {

@@ -25,9 +25,11 @@ use crate::db::{now_epoch, sessions, staff as staff_db};
 use crate::domain::access::{allowed, role_allows, Perm, Scope};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
+use crate::islands::rules::is_text;
 use crate::web::cookies;
 use crate::web::ctx::lang_of;
 use crate::web::format::safe_next;
+use crate::web::forms::stray_control_refused;
 use crate::web::ratelimit::client_ip;
 use crate::web::state::AppState;
 
@@ -390,6 +392,13 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for StaffForm<T> {
         if !constant_time_eq(&token.csrf, &staff.csrf) {
             tracing::warn!(staff_id = staff.staff.id, "csrf token mismatch");
             return Err(AppError::CrossSite.into_response());
+        }
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).map_err(|_| {
+            AppError::invalid("form", crate::i18n::Msg::BadRequestBody.text(staff.lang))
+                .into_response()
+        })?;
+        if pairs.iter().any(|(k, v)| !is_text(k) || !is_text(v)) {
+            return Err(stray_control_refused(staff.lang).into_response());
         }
         let form: T = serde_urlencoded::from_bytes(&bytes).map_err(|e| {
             tracing::info!(error = %e, "malformed staff form");

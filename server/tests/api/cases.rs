@@ -23,6 +23,8 @@ both_backends!(
     evidence_is_checked_and_stays_in_scope,
     public_progress_has_counts_and_no_names,
     a_list_is_made_once_and_ends_early_only_by_withdrawal,
+    hostile_step_input_is_refused_and_changes_nothing,
+    a_registration_form_sent_twice_makes_one_case,
 );
 
 const LONGQUAN: &str = "530621103201";
@@ -1193,4 +1195,129 @@ async fn a_list_is_made_once_and_ends_early_only_by_withdrawal(backend: Backend)
     for id in &ids {
         assert_eq!(f.stage(*id).await, Stage::InReviewPublicity);
     }
+}
+
+/// Step forms with a NUL byte, a field of 2,001 characters, a date of year 1 or before the
+/// application, or vote counts that would overflow: each refused with why (422), the case where
+/// it was, no step recorded. (A NUL once reached PostgreSQL, which refuses it: a 500.)
+async fn hostile_step_input_is_refused_and_changes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    let id = f.register(&f.officer, LONGQUAN, "申屠敌", false).await;
+    assert_eq!(
+        f.step(&f.officer, id, "accept", &[])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert_eq!(f.upload(&f.officer, id, "表.png", PNG.to_vec()).await, 303);
+    let today = app::db::today_cst();
+    let (today_s, yesterday) = (
+        today.to_string(),
+        (today - chrono::Duration::days(1)).to_string(),
+    );
+    let long = "长".repeat(2001);
+    let visitors: Vec<String> = f.visitors.iter().map(|v| v.to_string()).collect();
+    for (visited_on, income, why) in [
+        (today_s.as_str(), "无固定\0收入", "控制字符"),
+        (today_s.as_str(), long.as_str(), "太长"),
+        ("0001-01-01", "无固定收入", "日期格式"),
+        (yesterday.as_str(), "无固定收入", "早于收到申请"),
+    ] {
+        let mut fields = vec![
+            ("visited_on", visited_on),
+            ("income", income),
+            ("assets", "无"),
+            ("living", "住房破旧"),
+            ("outcome", "eligible"),
+        ];
+        for v in &visitors {
+            fields.push(("visitor", v));
+        }
+        let res = f.step(&f.officer, id, "survey", &fields).await;
+        assert_eq!(res.status().as_u16(), 422, "{why}");
+        let body = res.text().await.expect("body");
+        assert!(body.contains(why), "{why}: the page says why");
+        assert_eq!(f.stage(id).await, Stage::Accepted, "{why}");
+    }
+    assert!(cdb::steps(&app.db, id)
+        .await
+        .expect("steps")
+        .iter()
+        .all(|s| s.action.as_str() != "survey_eligible"));
+    // Votes that would overflow a sum are refused like any impossible count.
+    assert_eq!(f.survey(id, &f.visitors).await.status().as_u16(), 303);
+    let panel = f.panel.to_string();
+    let max = i64::MAX.to_string();
+    let res = f
+        .step(
+            &f.officer,
+            id,
+            "village_review",
+            &[
+                ("held_on", &today_s),
+                ("panel", &panel),
+                ("votes_for", &max),
+                ("votes_against", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert_eq!(f.stage(id).await, Stage::Surveyed);
+}
+
+/// The registration form sent four times at once, then again (a double click, a resend on a
+/// weak connection): one case, and every sending is answered with that case.
+async fn a_registration_form_sent_twice_makes_one_case(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    let (status, page) = f.officer.get_text("/staff/cases/new").await;
+    assert_eq!(status, 200);
+    let field = r#"name="form_token" value=""#;
+    let start = page.find(field).expect("the form has a token") + field.len();
+    let token = page[start..].split('"').next().expect("token").to_owned();
+    assert_eq!(token.len(), 64);
+    let cases = || async {
+        cdb::list(&app.db, &cdb::CaseFilter::default(), 100_000)
+            .await
+            .expect("cases")
+            .len()
+    };
+    let before = cases().await;
+    let today = app::db::today_cst().to_string();
+    let fields: Vec<(&str, String)> = vec![
+        ("form_token", token.clone()),
+        ("village", LONGQUAN.to_owned()),
+        ("group", "二组".to_owned()),
+        ("channel", "self".to_owned()),
+        ("received_on", today),
+        ("category", "yiban".to_owned()),
+        ("m0_name", "申屠重".to_owned()),
+        ("m0_id", "530621198503150022".to_owned()),
+    ];
+    let send = |officer: StaffSession, fields: Vec<(&'static str, String)>| async move {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = officer.post_form("/staff/cases", &pairs).await;
+        assert_eq!(res.status().as_u16(), 303, "registered");
+        location(&res)
+    };
+    let mut sends = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        sends.spawn(send(f.officer.clone(), fields.clone()));
+    }
+    let mut answers = sends.join_all().await;
+    answers.push(send(f.officer.clone(), fields.clone()).await);
+    answers.dedup();
+    assert_eq!(
+        answers.len(),
+        1,
+        "every sending answered with one case: {answers:?}"
+    );
+    assert_eq!(cases().await, before + 1, "one case made");
+    // A new form is a new application.
+    let mut other = fields;
+    other[0].1 = "0".repeat(64);
+    send(f.officer.clone(), other).await;
+    assert_eq!(cases().await, before + 2);
 }

@@ -105,6 +105,9 @@ pub async fn record_meeting(
         .parse::<i64>()
         .map_err(|_| AppError::NotFound)?;
     staff.require(Perm::ProcessCases, Some(township))?;
+    if too_long(&f) {
+        return meeting_page(&state, &ctx, &staff, township, Some((0, Msg::TextTooLong))).await;
+    }
     let Some(held_on) = date(field(&f, "held_on")) else {
         return meeting_page(&state, &ctx, &staff, township, Some((0, Msg::DateInvalid))).await;
     };

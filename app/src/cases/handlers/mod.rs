@@ -43,8 +43,22 @@ fn field<'a>(f: &'a Fields, key: &str) -> &'a str {
         .unwrap_or("")
 }
 
+/// A date a step or meeting took place, as typed: within the last year (older is a typing
+/// error: a case is registered within a year of its application and moves on from there).
+/// Dates to come are refused by each step's own rule.
 fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    let earliest = today_cst() - chrono::Duration::days(366);
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| *d > earliest)
+}
+
+/// The longest any one field of a step or meeting form may be (characters): findings, remarks,
+/// reasons; the forms' own rules ask for less where they have one.
+const MAX_FIELD_CHARS: usize = 2000;
+
+fn too_long(f: &Fields) -> bool {
+    f.iter().any(|(_, v)| v.chars().count() > MAX_FIELD_CHARS)
 }
 
 async fn place(state: &AppState, lang: Lang, village_id: i64) -> AppResult<String> {
@@ -196,6 +210,7 @@ pub async fn new_form(
     staff.require_role(Perm::RegisterCases)?;
     let form = Registration {
         fields: vec![
+            ("form_token".into(), register::new_form_token()),
             ("received_on".into(), today_cst().to_string()),
             ("category".into(), AidCategory::General.as_str().into()),
         ],
@@ -385,6 +400,9 @@ pub async fn act(
     StaffForm(staff, f): StaffForm<Fields>,
 ) -> AppResult<Response> {
     let case = steps::load(&state, &staff, id, Perm::ReadCases).await?;
+    if too_long(&f) {
+        return case_page(&state, &ctx, &staff, id, Some(Msg::TextTooLong), None).await;
+    }
     let outcome = match step.as_str() {
         "declare" => {
             let d = RelativeDeclaration {
@@ -401,8 +419,8 @@ pub async fn act(
                 .any(|m| m.name == d.member_name);
             let ok = named
                 && register::valid_person_name(&d.related_name)
-                && !d.related_post.is_empty()
-                && !d.relation.is_empty();
+                && (1..=30).contains(&d.related_post.chars().count())
+                && (1..=30).contains(&d.relation.chars().count());
             if ok {
                 steps::declare(&state, &staff, &case, Some(&d), None).await?
             } else {

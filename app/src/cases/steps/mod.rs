@@ -239,6 +239,10 @@ pub async fn perform(
 ) -> AppResult<Result<(), Msg>> {
     staff.require_village(input.perm(), case.township_id, case.village_id)?;
     match check_input(state, staff, case, input).await? {
+        // Nothing of a case happens before its application was received.
+        Ok(checked) if checked.happened_on < case.received_on => {
+            Ok(Err(Msg::GateDateBeforeApplication))
+        }
         Ok(checked) => record(state, staff, case, checked).await,
         Err(msg) => Ok(Err(msg)),
     }
@@ -377,7 +381,12 @@ async fn check_review(
         votes_against,
         remarks,
     } = input;
-    if votes_for < 0 || votes_against < 0 || votes_for + votes_against < 1 {
+    // (No panel holds a thousand: larger counts are typing errors, and cannot overflow.)
+    let votes = 0..1000;
+    if !votes.contains(&votes_for)
+        || !votes.contains(&votes_against)
+        || votes_for + votes_against < 1
+    {
         return Ok(Err(Msg::GateReviewIncomplete));
     }
     let present = match panel_for(state, case, panel).await? {

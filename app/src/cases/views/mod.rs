@@ -242,6 +242,8 @@ pub fn NewCasePage(lang: Lang, nav: AnyView, csrf: String, data: NewCaseData) ->
         {(!errors.is_empty()).then(|| view! { <p class="error" role="alert">{lang.t(Msg::BadRequestBody)}</p> })}
         <form method="post" action="/staff/cases" class="form">
             <Csrf token=csrf />
+            // This form's one-time token: sent twice, it finds the case its first sending made.
+            <input type="hidden" name="form_token" value=v("form_token") />
             <label for="f-village">{lang.t(Msg::VillageLabel)}</label>
             <select id="f-village" name="village" required>{village_options}</select>
             {error_for(lang, &errors, "village")}

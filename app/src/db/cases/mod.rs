@@ -36,6 +36,8 @@ pub struct NewCase<'a> {
     pub category_asked: AidCategory,
     pub near_relative: bool,
     pub created_by: i64,
+    /// The registration form's one-time token, hashed (`None`: not registered by that form).
+    pub form_token_hash: Option<&'a str>,
 }
 
 /// A member of the applying household (staff-only details).
@@ -143,12 +145,12 @@ fn case_from_row(r: &AnyRow) -> AppResult<Case> {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn insert(conn: &mut AnyConnection, c: &NewCase<'_>, now: i64) -> AppResult<i64> {
-    let row = sqlx::query(
+pub async fn insert(conn: &mut AnyConnection, c: &NewCase<'_>, now: i64) -> AppResult<Option<i64>> {
+    let res = sqlx::query(
         "INSERT INTO cases (household_id, village_id, township_id, group_name, channel,
             complaint_id, received_on, category_asked, stage, near_relative, created_by,
-            created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'received', $9, $10, $11, $11) RETURNING id",
+            created_at, updated_at, form_token_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'received', $9, $10, $11, $11, $12) RETURNING id",
     )
     .bind(c.household_id)
     .bind(c.village_id)
@@ -161,9 +163,27 @@ pub async fn insert(conn: &mut AnyConnection, c: &NewCase<'_>, now: i64) -> AppR
     .bind(i64::from(c.near_relative))
     .bind(c.created_by)
     .bind(now)
+    .bind(c.form_token_hash)
     .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.try_get(0)?)
+    .await;
+    match res {
+        Ok(row) => Ok(Some(row.try_get(0)?)),
+        // Only the form token is unique: this form made its case already (at the same moment).
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The case a registration form made, by its token's hash.
+#[tracing::instrument(skip_all)]
+pub async fn by_form_token(db: &Db, form_token_hash: &str) -> AppResult<Option<i64>> {
+    one(
+        &db.pool,
+        "SELECT id FROM cases WHERE form_token_hash = $1",
+        form_token_hash,
+        |r| Ok(r.try_get(0)?),
+    )
+    .await
 }
 
 #[tracing::instrument(skip_all)]
