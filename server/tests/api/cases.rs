@@ -25,6 +25,7 @@ both_backends!(
     a_list_is_made_once_and_ends_early_only_by_withdrawal,
     hostile_step_input_is_refused_and_changes_nothing,
     a_registration_form_sent_twice_makes_one_case,
+    a_side_step_sent_twice_is_recorded_once,
 );
 
 const LONGQUAN: &str = "530621103201";
@@ -1320,4 +1321,74 @@ async fn a_registration_form_sent_twice_makes_one_case(backend: Backend) {
     other[0].1 = "0".repeat(64);
     send(f.officer.clone(), other).await;
     assert_eq!(cases().await, before + 2);
+}
+
+/// Steps that leave a case where it is (the county's check, a declared relative) sent three
+/// times at once, or again: recorded once, the others refused with why (422). (They once
+/// counted three county checks on the statistics.)
+async fn a_side_step_sent_twice_is_recorded_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    let id = f.register(&f.officer, LONGQUAN, "申屠查", false).await;
+    f.to_village_reviewed(id, &f.visitors).await;
+    f.review_list(&[id]).await;
+    let mut sends = tokio::task::JoinSet::new();
+    for _ in 0..3 {
+        let county = f.county.clone();
+        let today = app::db::today_cst().to_string();
+        sends.spawn(async move {
+            let res = county
+                .post_form(
+                    &format!("/staff/cases/{id}/county_check"),
+                    &[("checked_on", &today), ("findings", "情况属实")],
+                )
+                .await;
+            let status = res.status().as_u16();
+            (status, res.text().await.unwrap_or_default())
+        });
+    }
+    let answers = sends.join_all().await;
+    let ok = answers.iter().filter(|(s, _)| *s == 303).count();
+    assert_eq!(
+        ok,
+        1,
+        "{:?}",
+        answers.iter().map(|a| a.0).collect::<Vec<_>>()
+    );
+    for (status, body) in &answers {
+        assert!(*status == 303 || (*status == 422 && body.contains("已经记录过了")));
+    }
+    let checks = |steps: Vec<cdb::StepRow>| {
+        steps
+            .iter()
+            .filter(|s| s.action.as_str() == "county_check")
+            .count()
+    };
+    assert_eq!(checks(cdb::steps(&app.db, id).await.expect("steps")), 1);
+    // A declaration sent twice: one.
+    let other = f.register(&f.officer, LONGQUAN, "申屠亲", false).await;
+    let declare = [
+        ("r0_member", "申屠亲"),
+        ("r0_kind", "village_committee"),
+        ("r0_name", "申屠干部"),
+        ("r0_post", "村委会委员"),
+        ("r0_relation", "兄弟"),
+    ];
+    assert_eq!(
+        f.step(&f.officer, other, "declare", &declare)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let res = f.step(&f.officer, other, "declare", &declare).await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.expect("body").contains("已经记录过了"));
+    assert_eq!(
+        cdb::relatives(&app.db, other)
+            .await
+            .expect("relatives")
+            .len(),
+        1
+    );
 }

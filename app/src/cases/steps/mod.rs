@@ -460,6 +460,11 @@ async fn record(
     };
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
+    if to == case.stage
+        && cdb::side_step_recorded(&mut tx, case.id, action, happened_on, &body).await?
+    {
+        return Ok(Err(Msg::StepAlreadyRecorded));
+    }
     let details = details.to_string();
     let new = NewStep {
         action,
@@ -536,8 +541,12 @@ pub async fn declare(
     let mut tx = state.db.begin().await?;
     let body = match (add, remove) {
         (Some(d), _) => {
+            let body = format!("{} · {} {}", d.member_name, d.related_post, d.related_name);
+            if cdb::side_step_recorded(&mut tx, case.id, action, today_cst(), &body).await? {
+                return Ok(Err(Msg::StepAlreadyRecorded));
+            }
             cdb::insert_relative(&mut tx, case.id, d, staff.staff.id, now).await?;
-            format!("{} · {} {}", d.member_name, d.related_post, d.related_name)
+            body
         }
         (None, Some((id, why))) => {
             if !cdb::delete_relative(&mut tx, case.id, id).await? {
