@@ -136,6 +136,7 @@ messages! {
     CrossSiteTitle => ("请求被拒绝", "Request refused"),
     CrossSiteBody => ("为保护您的安全，来自其他网站的表单提交已被拒绝。请回到本站页面重新提交。", "For your safety, a form sent from another website was refused. Please go back to this site and send it again."),
     BadRequestTitle => ("提交的内容有误", "Something in the form is not right"),
+    ComparisonBusy => ("其他比对文件正在处理中，这份没有读取：请一分钟后再上传。", "Other comparison files are being read just now; this one was not read: send it again in a minute."),
     StepAlreadyRecorded => ("这一步今天已经记录过了（可能是重复提交），没有再记一次。", "This step was already recorded today (perhaps a double submit); it was not recorded again."),
     TextTooLong => ("有一项文字太长（每项最多 2000 字），请精简后重新提交。", "A field is too long (2,000 characters at most); shorten it and send again."),
     GateDateBeforeApplication => ("这一步的日期早于收到申请的日期，请核对。", "This step is dated before the application was received; check the date."),

@@ -70,6 +70,7 @@ async fn state(common: &CommonArgs) -> anyhow::Result<AppState> {
             bundle: None,
         }),
         mail_wake: Arc::new(tokio::sync::Notify::new()),
+        comparison_slots: app::web::state::comparison_slots(),
     })
 }
 

@@ -126,6 +126,7 @@ impl Application {
             secret: Arc::new(secret),
             site: Arc::new(site),
             mail_wake,
+            comparison_slots: app::web::state::comparison_slots(),
         };
         // A county loaded while the instances run (`sunshine regions import`, another process)
         // stops the header naming the first one within a page TTL: pages cached meanwhile

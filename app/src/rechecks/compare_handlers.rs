@@ -3,7 +3,7 @@
 //! asks `compare::require_compare` (through `compare::visible` for one file) before anything.
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use sha2::{Digest, Sha256};
@@ -57,6 +57,15 @@ pub async fn upload(
 ) -> AppResult<Response> {
     compare::require_compare(&staff)?;
     let lang = ctx.lang;
+    // Held until the file is matched and stored; when every slot is taken, nothing is read.
+    let Ok(_slot) = state.comparison_slots.clone().try_acquire_owned() else {
+        let busy = lang.t(Msg::ComparisonBusy).to_owned();
+        let mut res = form_page(&state, &ctx, &staff, Some(busy)).await?;
+        *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        return Ok(res);
+    };
     let file = read_form(&staff, &headers, lang, &mut multipart).await?;
     let Some(file) = file.filter(|f| !f.bytes.is_empty()) else {
         return form_page(

@@ -14,6 +14,18 @@ pub struct AppState {
     pub site: Arc<Site>,
     /// Wakes the mail worker after a transaction queued mail.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// Comparison files this instance reads and matches at once (each holds up to 100 MB and
+    /// what it parses to): a sending beyond them is told to try again, so memory stays bounded
+    /// however many arrive.
+    pub comparison_slots: Arc<tokio::sync::Semaphore>,
+}
+
+/// How many comparison files an instance reads at once ([`AppState::comparison_slots`]).
+pub const COMPARISONS_AT_ONCE: usize = 2;
+
+/// The slots for [`AppState::comparison_slots`].
+pub fn comparison_slots() -> Arc<tokio::sync::Semaphore> {
+    Arc::new(tokio::sync::Semaphore::new(COMPARISONS_AT_ONCE))
 }
 
 /// Facts every page needs, loaded once at start-up.

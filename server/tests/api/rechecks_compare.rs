@@ -15,6 +15,7 @@ both_backends!(
     malformed_rows_are_listed_with_their_reasons,
     bad_files_are_refused_and_nothing_is_staged,
     a_township_officer_matches_only_their_own_township,
+    files_read_at_once_are_bounded,
 );
 
 const LONGTOUSHAN: &str = "530621103000";
@@ -528,4 +529,58 @@ async fn a_township_officer_matches_only_their_own_township(backend: Backend) {
             .map(|r| r.get(0))
             .collect();
     assert!(townships.iter().all(|t| *t == sm_tid));
+}
+
+/// Two comparison files arriving slowly hold the instance's two slots: a third sent meanwhile is
+/// told to try again in a minute (503, with why), none of it read; once they are in, a file goes
+/// through again. So memory stays bounded however many files arrive at once.
+async fn files_read_at_once_are_bounded(backend: Backend) {
+    let t = spawn_app(backend).await;
+    let s = t.staff_session("demo.longtoushan").await;
+    let slow = |s: StaffSession| async move {
+        // The token first, then a file trickling in for about two seconds.
+        let chunks = futures_util::stream::unfold(0u32, |i| async move {
+            if i == 20 {
+                return None;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            let line = if i == 0 {
+                "身份证号,姓名,车辆\n".to_owned()
+            } else {
+                format!("53062119850315{i:04},端木慢{i},1\n")
+            };
+            Some((Ok::<_, std::io::Error>(line.into_bytes()), i + 1))
+        });
+        let part = reqwest::multipart::Part::stream(reqwest::Body::wrap_stream(chunks))
+            .file_name("slow.csv");
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", s.csrf.clone())
+            .part("file", part);
+        s.client
+            .browser_post(s.url("/staff/rechecks/compare"))
+            .multipart(form)
+            .send()
+            .await
+            .expect("slow upload")
+            .status()
+            .as_u16()
+    };
+    let first = tokio::spawn(slow(s.clone()));
+    let second = tokio::spawn(slow(s.clone()));
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let before = comparison_files(&t).await;
+    let res = upload(&s, "third.csv", b"a,b\n1,2\n".to_vec()).await;
+    assert_eq!(res.status().as_u16(), 503);
+    assert_eq!(res.headers()["retry-after"], "60");
+    assert!(res.text().await.expect("body").contains("请一分钟后再上传"));
+    assert_eq!(comparison_files(&t).await, before, "the third kept nothing");
+    for slow in [first, second] {
+        assert_ne!(slow.await.expect("slow"), 503, "the slow ones were read");
+    }
+    let res = upload(&s, "fourth.csv", b"a,b\n1,2\n".to_vec()).await;
+    assert_ne!(res.status().as_u16(), 503, "a slot is free again");
+}
+
+async fn comparison_files(t: &TestApp) -> i64 {
+    scalar(t, "SELECT COUNT(*) FROM comparison_imports").await
 }
