@@ -21,41 +21,54 @@ pub fn show(n: i64) -> String {
     }
 }
 
-/// The text of a total over parts that are each published with [`show`]: exact when no part is
-/// suppressed; otherwise the range the total must lie in, worked out only from what is shown
-/// (each hidden part is 1 to 4), so it gives nothing away; "<5" when even the top of that range
-/// is below 5. Never a rounded number: "≈10" answered of "≈10" received read as "all answered".
-pub fn total_text(parts: &[i64]) -> String {
-    let shown: i64 = parts.iter().filter(|n| !suppressed(**n)).sum();
-    let hidden = parts.iter().filter(|n| suppressed(**n)).count() as i64;
-    if hidden == 0 {
-        return show(shown);
+/// A total over parts that are each published with [`show`] (a township's, whose villages
+/// show theirs), worked out only from what is shown, so that it gives no hidden part away:
+/// exact when no part is hidden; otherwise the range it must lie in (each hidden part is 1 to
+/// 4); hidden when even the top of that range is below 5. In JSON: a number, `{"at_least": n,
+/// "at_most": m}`, or `null`. Never a rounded number: rounding the true total (and so "≈10"
+/// answered of "≈10" received) gives hidden parts away against the parts shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum PublicTotal {
+    Exact(i64),
+    Range { at_least: i64, at_most: i64 },
+    Hidden,
+}
+
+pub fn public_total(parts: impl IntoIterator<Item = i64>) -> PublicTotal {
+    let (mut shown, mut hidden) = (0, 0);
+    for n in parts {
+        if suppressed(n) {
+            hidden += 1;
+        } else {
+            shown += n;
+        }
     }
     let (low, high) = (shown + hidden, shown + hidden * (SUPPRESS_BELOW - 1));
-    if high < SUPPRESS_BELOW {
-        "<5".to_owned()
+    if high < SUPPRESS_BELOW && hidden > 0 {
+        PublicTotal::Hidden
+    } else if hidden == 0 {
+        PublicTotal::Exact(shown)
     } else {
-        format!("{low}–{high}")
+        PublicTotal::Range {
+            at_least: low,
+            at_most: high,
+        }
+    }
+}
+
+/// The text of [`public_total`] on a page.
+pub fn total_text(parts: &[i64]) -> String {
+    match public_total(parts.iter().copied()) {
+        PublicTotal::Exact(n) => show(n),
+        PublicTotal::Range { at_least, at_most } => format!("{at_least}–{at_most}"),
+        PublicTotal::Hidden => "<5".to_owned(),
     }
 }
 
 /// A count in public JSON: `null` when suppressed.
 pub fn json(n: i64) -> Option<i64> {
     (!suppressed(n)).then_some(n)
-}
-
-/// A total in public JSON whose parts are published on their own (a township's count, whose
-/// villages show theirs): `null` when suppressed, and rounded to tens when any part is, so
-/// that no hidden part can be had by subtraction (as [`round10`] does for the statistics'
-/// totals). The flag says it was rounded.
-pub fn json_total(total: i64, parts: impl IntoIterator<Item = i64>) -> (Option<i64>, bool) {
-    if suppressed(total) {
-        (None, false)
-    } else if parts.into_iter().any(suppressed) {
-        (Some(round10(total)), true)
-    } else {
-        (Some(total), false)
-    }
 }
 
 /// Rounds to the nearest ten (a total that covers suppressed parts).
@@ -437,12 +450,32 @@ mod tests {
 
     #[test]
     fn a_township_total_never_gives_a_hidden_village_away() {
-        // 3 hidden in one village, 6 shown in another: 9 would give the 3 away; 10 does not.
-        assert_eq!(json_total(9, [3, 6]), (Some(10), true));
-        assert_eq!(json_total(12, [0, 6, 6]), (Some(12), false));
-        assert_eq!(json_total(4, [4]), (None, false));
-        assert_eq!(json_total(0, []), (Some(0), false));
-        assert_eq!(json_total(5, [1, 4]), (Some(10), true));
+        use PublicTotal::*;
+        // 1 hidden beside 13 shown: rounding 14 to 10 would tell it is 1; the range does not.
+        assert_eq!(
+            public_total([1, 13]),
+            Range {
+                at_least: 14,
+                at_most: 17
+            }
+        );
+        assert_eq!(
+            public_total([3, 6]),
+            Range {
+                at_least: 7,
+                at_most: 10
+            }
+        );
+        assert_eq!(public_total([0, 6, 6]), Exact(12));
+        assert_eq!(public_total([4]), Hidden);
+        assert_eq!(public_total([]), Exact(0));
+        let json = |t| serde_json::to_string(&t).expect("json");
+        assert_eq!(json(Exact(12)), "12");
+        assert_eq!(json(Hidden), "null");
+        assert_eq!(
+            json(public_total([2, 9])),
+            r#"{"at_least":10,"at_most":13}"#
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::db::{county_settings, households::Totals, publicity as pdb, regions, today_cst};
 use crate::domain::is_region_code;
+use crate::domain::stats::{public_total, PublicTotal};
 use crate::domain::{diff_rosters, BatchKind, BatchState, Fen, PublicEntry, Scope};
 use crate::error::{AppError, AppResult};
 use crate::publicity::views::{
@@ -265,35 +266,27 @@ pub struct TownshipSummary {
     pub persons: i64,
     pub monthly_fen: i64,
     pub monthly_yuan: String,
-    /// This year's applications (counts from 1 to 4 are `null`; see [`ApplicationsJson`]).
+    /// This year's applications (see [`ApplicationsJson`]).
     pub applications: ApplicationsJson,
 }
 
-/// Applications of a township this year, for open data: small counts suppressed, and a count
-/// rounded to tens where one of its villages' counts is hidden (its village page shows "<5"),
-/// so that none can be had by subtraction.
+/// Applications of a township this year, for open data, each count worked out only from what
+/// its villages' pages show (`domain::stats::public_total`): a number; where a village shows
+/// "<5", the range the count lies in (`{"at_least", "at_most"}`); `null` for less than 5.
 #[derive(Debug, Serialize)]
 pub struct ApplicationsJson {
-    pub received: Option<i64>,
-    pub visited: Option<i64>,
-    pub reviewed: Option<i64>,
-    pub approved: Option<i64>,
-    pub refused: Option<i64>,
+    pub received: PublicTotal,
+    pub visited: PublicTotal,
+    pub reviewed: PublicTotal,
+    pub approved: PublicTotal,
+    pub refused: PublicTotal,
     pub median_days_to_decision: Option<f64>,
-    /// Whether a count above is rounded to tens.
-    pub approximate: bool,
 }
 
 impl ApplicationsJson {
     fn from(apps: &crate::db::cases::Applications, median: Option<f64>) -> Self {
         use crate::db::cases::Progress;
-        let mut approximate = false;
-        let mut count = |of: fn(&Progress) -> i64| {
-            let parts = apps.by_village.iter().map(of);
-            let (n, rounded) = crate::domain::stats::json_total(of(&apps.total), parts);
-            approximate |= rounded;
-            n
-        };
+        let count = |of: fn(&Progress) -> i64| public_total(apps.by_village.iter().map(of));
         ApplicationsJson {
             received: count(|p| p.received),
             visited: count(|p| p.visited),
@@ -301,7 +294,6 @@ impl ApplicationsJson {
             approved: count(|p| p.approved),
             refused: count(|p| p.refused),
             median_days_to_decision: median,
-            approximate,
         }
     }
 }

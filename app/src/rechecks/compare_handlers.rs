@@ -22,6 +22,25 @@ use crate::web::state::AppState;
 /// The body limit of the upload route: the file plus the form around it.
 pub const UPLOAD_LIMIT: usize = MAX_BYTES + 64 * 1024;
 
+/// How long a sending waits for one of the instance's comparison slots before it is told to
+/// try again.
+const SLOT_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// How long an upload may send nothing before it is given up (its slot freed): a stalled
+/// connection does not hold a slot, a slow one that keeps sending does.
+const IDLE_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The next part of the form, or the next bytes of the file: given up after [`IDLE_LIMIT`].
+async fn within_idle_limit<T>(
+    lang: Lang,
+    next: impl std::future::Future<Output = Result<T, axum::extract::multipart::MultipartError>>,
+) -> AppResult<T> {
+    match tokio::time::timeout(IDLE_LIMIT, next).await {
+        Ok(r) => r.map_err(|e| files::bad_upload(lang, e)),
+        Err(_) => Err(AppError::invalid("file", Msg::UploadStalled.text(lang))),
+    }
+}
+
 async fn form_page(
     state: &AppState,
     ctx: &PageCtx,
@@ -57,8 +76,10 @@ pub async fn upload(
 ) -> AppResult<Response> {
     compare::require_compare(&staff)?;
     let lang = ctx.lang;
-    // Held until the file is matched and stored; when every slot is taken, nothing is read.
-    let Ok(_slot) = state.comparison_slots.clone().try_acquire_owned() else {
+    // Held until the file is matched and stored; when every slot stays taken for a moment,
+    // nothing is read.
+    let slot = state.comparison_slots.clone().acquire_owned();
+    let Ok(Ok(_slot)) = tokio::time::timeout(SLOT_WAIT, slot).await else {
         let busy = lang.t(Msg::ComparisonBusy).to_owned();
         let mut res = form_page(&state, &ctx, &staff, Some(busy)).await?;
         *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
@@ -92,14 +113,10 @@ async fn read_form(
 ) -> AppResult<Option<Upload>> {
     let mut csrf_ok = false;
     let mut file: Option<Upload> = None;
-    while let Some(mut field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| files::bad_upload(lang, e))?
-    {
+    while let Some(mut field) = within_idle_limit(lang, multipart.next_field()).await? {
         match field.name() {
             Some("csrf") => {
-                let token = field.text().await.map_err(|e| files::bad_upload(lang, e))?;
+                let token = within_idle_limit(lang, field.text()).await?;
                 csrf_ok = constant_time_eq(token.trim(), &staff.csrf);
             }
             Some("file") if file.is_none() => {
@@ -136,11 +153,7 @@ async fn read_file(
         .min(MAX_BYTES);
     let mut bytes = Vec::with_capacity(expected);
     let mut hasher = Sha256::new();
-    while let Some(chunk) = field
-        .chunk()
-        .await
-        .map_err(|e| files::bad_upload(lang, e))?
-    {
+    while let Some(chunk) = within_idle_limit(lang, field.chunk()).await? {
         if bytes.len().saturating_add(chunk.len()) > MAX_BYTES {
             return Err(AppError::TooLarge);
         }

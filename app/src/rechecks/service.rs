@@ -58,7 +58,7 @@ pub struct Input<'a> {
 fn record_msg(e: RecordError) -> Msg {
     match e {
         RecordError::Future => Msg::GateDateFuture,
-        RecordError::TooOld => Msg::DateInvalid,
+        RecordError::TooOld => Msg::DateTooOld,
         RecordError::NoFindings => Msg::RecheckFindingsRule,
         RecordError::NoNewAmount => Msg::RecheckNewAmountRule,
     }

@@ -538,9 +538,9 @@ async fn files_read_at_once_are_bounded(backend: Backend) {
     let t = spawn_app(backend).await;
     let s = t.staff_session("demo.longtoushan").await;
     let slow = |s: StaffSession| async move {
-        // The token first, then a file trickling in for about two seconds.
+        // The token first, then a file trickling in for about four seconds.
         let chunks = futures_util::stream::unfold(0u32, |i| async move {
-            if i == 20 {
+            if i == 40 {
                 return None;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -567,7 +567,8 @@ async fn files_read_at_once_are_bounded(backend: Backend) {
     };
     let first = tokio::spawn(slow(s.clone()));
     let second = tokio::spawn(slow(s.clone()));
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    // (They take their slots as they arrive; the third waits a second for one, in vain.)
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
     let before = comparison_files(&t).await;
     let res = upload(&s, "third.csv", b"a,b\n1,2\n".to_vec()).await;
     assert_eq!(res.status().as_u16(), 503);

@@ -255,7 +255,7 @@ async fn receive_cases(primary: &app::db::Db, code: &str) {
 
 /// Applications received this year in village `code` and its township, as `db` holds them:
 /// the township's code, the village's count as its page shows it, and the township's as its
-/// summary publishes it (`null` when hidden, rounded to tens when a village's count is hidden).
+/// summary publishes it (from its villages' counts as shown).
 async fn received(db: &app::db::Db, code: &str) -> (String, String, serde_json::Value) {
     let village = app::db::regions::by_code(db, app::db::regions::Level::Village, code)
         .await
@@ -271,7 +271,7 @@ async fn received(db: &app::db::Db, code: &str) -> (String, String, serde_json::
         .await
         .expect("progress");
     let villages = apps.by_village.iter().map(|p| p.received);
-    let (shown, _) = app::domain::stats::json_total(apps.total.received, villages);
+    let shown = app::domain::stats::public_total(villages);
     let in_village = app::db::cases::progress(db, Some(township.id), Some(village.id), year)
         .await
         .expect("progress");

@@ -108,8 +108,9 @@ pub async fn record_meeting(
     if too_long(&f) {
         return meeting_page(&state, &ctx, &staff, township, Some((0, Msg::TextTooLong))).await;
     }
-    let Some(held_on) = date(field(&f, "held_on")) else {
-        return meeting_page(&state, &ctx, &staff, township, Some((0, Msg::DateInvalid))).await;
+    let held_on = match date(field(&f, "held_on")) {
+        Ok(d) => d,
+        Err(m) => return meeting_page(&state, &ctx, &staff, township, Some((0, m))).await,
     };
     let attendees = field(&f, "attendees");
     let decisions = match meeting_decisions(&f) {

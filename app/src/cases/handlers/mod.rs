@@ -46,11 +46,14 @@ fn field<'a>(f: &'a Fields, key: &str) -> &'a str {
 /// A date a step or meeting took place, as typed: within the last year (older is a typing
 /// error: a case is registered within a year of its application and moves on from there).
 /// Dates to come are refused by each step's own rule.
-fn date(s: &str) -> Option<NaiveDate> {
+fn date(s: &str) -> Result<NaiveDate, Msg> {
     let earliest = today_cst() - chrono::Duration::days(366);
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|d| *d > earliest)
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| Msg::DateInvalid)?;
+    if d > earliest {
+        Ok(d)
+    } else {
+        Err(Msg::DateTooOld)
+    }
 }
 
 /// The longest any one field of a step or meeting form may be (characters): findings, remarks,
@@ -353,7 +356,7 @@ fn step_input(step: &str, f: &Fields) -> Result<Input, Msg> {
             reason: text("reason"),
         },
         "survey" => Input::Survey(SurveyInput {
-            visited_on: date(field(f, "visited_on")).ok_or(Msg::DateInvalid)?,
+            visited_on: date(field(f, "visited_on"))?,
             visitors: f
                 .iter()
                 .filter(|(k, _)| k == "visitor")
@@ -369,7 +372,7 @@ fn step_input(step: &str, f: &Fields) -> Result<Input, Msg> {
             },
         }),
         "village_review" => Input::VillageReview(ReviewInput {
-            held_on: date(field(f, "held_on")).ok_or(Msg::DateInvalid)?,
+            held_on: date(field(f, "held_on"))?,
             panel: field(f, "panel")
                 .parse()
                 .map_err(|_| Msg::GatePanelNotDrawn)?,
@@ -378,7 +381,7 @@ fn step_input(step: &str, f: &Fields) -> Result<Input, Msg> {
             remarks: text("remarks"),
         }),
         "county_check" => Input::CountyCheck {
-            checked_on: date(field(f, "checked_on")).ok_or(Msg::DateInvalid)?,
+            checked_on: date(field(f, "checked_on"))?,
             findings: text("findings"),
         },
         "county_decide" => Input::CountyDecide {

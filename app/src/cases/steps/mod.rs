@@ -541,12 +541,13 @@ pub async fn declare(
     let mut tx = state.db.begin().await?;
     let body = match (add, remove) {
         (Some(d), _) => {
-            let body = format!("{} · {} {}", d.member_name, d.related_post, d.related_name);
-            if cdb::side_step_recorded(&mut tx, case.id, action, today_cst(), &body).await? {
-                return Ok(Err(Msg::StepAlreadyRecorded));
+            // The same declaration held already (a double submit): refused. One removed and
+            // made again (corrected) is a new declaration.
+            if cdb::holds_declaration(&mut tx, case.id, d).await? {
+                return Ok(Err(Msg::DeclarationHeld));
             }
             cdb::insert_relative(&mut tx, case.id, d, staff.staff.id, now).await?;
-            body
+            format!("{} · {} {}", d.member_name, d.related_post, d.related_name)
         }
         (None, Some((id, why))) => {
             if !cdb::delete_relative(&mut tx, case.id, id).await? {

@@ -236,6 +236,35 @@ pub async fn insert_relative(
     Ok(row.try_get(0)?)
 }
 
+/// Whether the case holds this very declaration already (member, kind, name, post, relation),
+/// after taking the case's row for the rest of the transaction: a second declaration of the
+/// case waits here for the first to commit, then finds it (a double submit).
+#[tracing::instrument(skip_all)]
+pub async fn holds_declaration(
+    conn: &mut AnyConnection,
+    case_id: i64,
+    d: &RelativeDeclaration,
+) -> AppResult<bool> {
+    sqlx::query("UPDATE cases SET updated_at = updated_at WHERE id = $1")
+        .bind(case_id)
+        .execute(&mut *conn)
+        .await?;
+    let n: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM case_relatives WHERE case_id = $1 AND member_name = $2
+           AND kind = $3 AND related_name = $4 AND related_post = $5 AND relation = $6",
+    )
+    .bind(case_id)
+    .bind(&d.member_name)
+    .bind(d.kind.as_str())
+    .bind(&d.related_name)
+    .bind(&d.related_post)
+    .bind(&d.relation)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    Ok(n > 0)
+}
+
 /// Removes a declaration of this case; false when there is none with that id.
 #[tracing::instrument(skip_all)]
 pub async fn delete_relative(conn: &mut AnyConnection, case_id: i64, id: i64) -> AppResult<bool> {
