@@ -236,19 +236,29 @@ pub async fn insert_relative(
     Ok(row.try_get(0)?)
 }
 
+/// Takes the case's row for the rest of the transaction (a write that changes nothing): a second
+/// transaction that does the same for this case waits here until the first has committed, and
+/// then reads what it wrote (PostgreSQL's row lock; SQLite's transactions take the write lock
+/// at their start).
+#[tracing::instrument(skip_all)]
+pub async fn lock_row(conn: &mut AnyConnection, case_id: i64) -> AppResult<()> {
+    sqlx::query("UPDATE cases SET updated_at = updated_at WHERE id = $1")
+        .bind(case_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Whether the case holds this very declaration already (member, kind, name, post, relation),
-/// after taking the case's row for the rest of the transaction: a second declaration of the
-/// case waits here for the first to commit, then finds it (a double submit).
+/// after taking its row ([`lock_row`]): a second declaration of the case waits for the first
+/// to commit, then finds it (a double submit).
 #[tracing::instrument(skip_all)]
 pub async fn holds_declaration(
     conn: &mut AnyConnection,
     case_id: i64,
     d: &RelativeDeclaration,
 ) -> AppResult<bool> {
-    sqlx::query("UPDATE cases SET updated_at = updated_at WHERE id = $1")
-        .bind(case_id)
-        .execute(&mut *conn)
-        .await?;
+    lock_row(conn, case_id).await?;
     let n: i64 = sqlx::query(
         "SELECT COUNT(*) FROM case_relatives WHERE case_id = $1 AND member_name = $2
            AND kind = $3 AND related_name = $4 AND related_post = $5 AND relation = $6",

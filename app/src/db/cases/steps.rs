@@ -70,9 +70,9 @@ pub async fn record_step(
     Ok(Some(step_id))
 }
 
-/// For a step that leaves the case at its stage (a county check, a declaration): takes the
-/// case's row for the rest of the transaction (a second such step of the case waits here for
-/// the first to commit), then says whether the same step, of the same day and text, is already
+/// For a step that leaves the case at its stage (a county check): takes the case's row
+/// ([`super::lock_row`]: a second such step of the case waits for the first to commit), then
+/// says whether the same step, of the same day and text, is already
 /// recorded — a double submit, to be refused rather than recorded twice.
 #[tracing::instrument(skip_all)]
 pub async fn side_step_recorded(
@@ -82,10 +82,7 @@ pub async fn side_step_recorded(
     happened_on: NaiveDate,
     body: &str,
 ) -> AppResult<bool> {
-    sqlx::query("UPDATE cases SET updated_at = updated_at WHERE id = $1")
-        .bind(case_id)
-        .execute(&mut *conn)
-        .await?;
+    super::lock_row(conn, case_id).await?;
     let n: i64 = sqlx::query(
         "SELECT COUNT(*) FROM case_steps
          WHERE case_id = $1 AND action = $2 AND happened_on = $3 AND body = $4",
