@@ -172,11 +172,7 @@ pub async fn insert(conn: &mut AnyConnection, d: &NewDraw<'_>, now: i64) -> AppR
     .bind(d.draw_not_before)
     .fetch_one(&mut *conn)
     .await;
-    match res {
-        Ok(row) => Ok(Some(row.try_get(0)?)),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    super::id_unless_duplicate(res)
 }
 
 /// Stores a draw's result, once: false when it was drawn already.

@@ -74,6 +74,19 @@ where
     rows.iter().map(read).collect()
 }
 
+/// The id an `INSERT … RETURNING id` gave, or `None` when a unique index refused the row (a
+/// second of something that may exist once: a draw's key, a registration form's token).
+pub(crate) fn id_unless_duplicate(
+    res: Result<sqlx::any::AnyRow, sqlx::Error>,
+) -> crate::error::AppResult<Option<i64>> {
+    use sqlx::Row;
+    match res {
+        Ok(row) => Ok(Some(row.try_get(0)?)),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

@@ -131,7 +131,7 @@ pub async fn village(
     };
     let (apps, median) = applications(&state, village.parent_id, Some(village.id)).await?;
     let data = VillageData {
-        applications: (apps.total, median),
+        applications: (apps.total(), median),
         township: township
             .as_ref()
             .map(|t| t.name(lang).to_owned())

@@ -275,7 +275,7 @@ async fn received(db: &app::db::Db, code: &str) -> (String, String, serde_json::
     let in_village = app::db::cases::progress(db, Some(township.id), Some(village.id), year)
         .await
         .expect("progress");
-    let village_text = app::domain::stats::show(in_village.total.received);
+    let village_text = app::domain::stats::show(in_village.total().received);
     (township.code, village_text, serde_json::json!(shown))
 }
 

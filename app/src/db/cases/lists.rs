@@ -188,13 +188,23 @@ impl Progress {
     }
 }
 
-/// A place's applications: all of them, each village's apart (a township's parts, published
+/// A place's applications: each village's apart (a township's parts, published
 /// on their own village pages), and the days from application to decision of each decided one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Applications {
-    pub total: Progress,
     pub by_village: Vec<Progress>,
     pub days: Vec<i64>,
+}
+
+impl Applications {
+    /// All of them: the villages' counts added up.
+    pub fn total(&self) -> Progress {
+        let mut t = Progress::default();
+        for p in &self.by_village {
+            t.add(p);
+        }
+        t
+    }
 }
 
 /// Applications received from `since` on, in a township (and village, if given).
@@ -238,7 +248,6 @@ pub async fn progress(
             approved: r.try_get(5)?,
             refused: i64::from(stage == Stage::Refused.as_str()),
         };
-        all.total.add(&one);
         villages.entry(r.try_get(6)?).or_default().add(&one);
         if let Some(at) = decided_at {
             let decided = chrono::DateTime::from_timestamp(at + 8 * 3600, 0)

@@ -166,12 +166,9 @@ pub async fn insert(conn: &mut AnyConnection, c: &NewCase<'_>, now: i64) -> AppR
     .bind(c.form_token_hash)
     .fetch_one(&mut *conn)
     .await;
-    match res {
-        Ok(row) => Ok(Some(row.try_get(0)?)),
-        // Only the form token is unique: this form made its case already (at the same moment).
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    // Only the form token is unique: `None`, this form made its case already (at the same
+    // moment).
+    super::id_unless_duplicate(res)
 }
 
 /// The case a registration form made, by its token's hash.
