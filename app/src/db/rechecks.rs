@@ -36,6 +36,9 @@ pub struct Recipient {
     pub taper_until: Option<NaiveDate>,
     /// Open leads (comparison matches, own reports) waiting for a re-check.
     pub open_leads: i64,
+    /// How many re-checks have been recorded: a re-check form carries it, and is refused once
+    /// it has moved (`apply`).
+    pub recheck_seq: i64,
 }
 
 impl Recipient {
@@ -51,7 +54,8 @@ impl Recipient {
 
 const RECIPIENT_COLS: &str = "h.id, h.village_id, v.parent_id, v.name_zh, h.head_name, h.persons,
     h.category, h.monthly_fen, h.recheck_due_on, h.created_at, h.taper_until,
-    (SELECT COUNT(*) FROM rechecks r WHERE r.household_id = h.id AND r.status = 'open')";
+    (SELECT COUNT(*) FROM rechecks r WHERE r.household_id = h.id AND r.status = 'open'),
+    h.recheck_seq";
 
 /// Households that are on the latest published standing list of their village (not as 停发).
 const ON_STANDING: &str = "h.status = 'active' AND EXISTS (
@@ -74,6 +78,7 @@ fn recipient_from_row(r: &AnyRow) -> AppResult<Recipient> {
         created_at: r.try_get(9)?,
         taper_until: opt_date(r.try_get(10)?)?,
         open_leads: r.try_get(11)?,
+        recheck_seq: r.try_get(12)?,
     })
 }
 
@@ -106,7 +111,7 @@ pub async fn household(db: &Db, id: i64) -> AppResult<Option<(Recipient, bool)>>
     match row {
         Some(r) => Ok(Some((
             recipient_from_row(&r)?,
-            r.try_get::<i64, _>(12)? == 1,
+            r.try_get::<i64, _>(13)? == 1,
         ))),
         None => Ok(None),
     }
@@ -302,12 +307,13 @@ pub struct Applied {
 }
 
 /// After a re-check: the household's next due date, and what the outcome changed — only while
-/// it is on the allowance with its next re-check `expected_due` (else `false`, nothing changed).
+/// it is on the allowance and has had `seen_seq` re-checks recorded (else `false`, nothing
+/// changed). Counts this one.
 #[tracing::instrument(skip_all)]
 pub async fn apply(
     conn: &mut AnyConnection,
     household_id: i64,
-    expected_due: Option<NaiveDate>,
+    seen_seq: i64,
     a: &Applied,
     now: i64,
 ) -> AppResult<bool> {
@@ -319,8 +325,9 @@ pub async fn apply(
     let res = sqlx::query(
         "UPDATE households SET recheck_due_on = $1, status = $2,
             monthly_fen = COALESCE($3, monthly_fen),
-            taper_until = CASE WHEN $4 IS NULL THEN taper_until ELSE $4 END, updated_at = $5
-         WHERE id = $6 AND status = 'active' AND COALESCE(recheck_due_on, '') = $7",
+            taper_until = CASE WHEN $4 IS NULL THEN taper_until ELSE $4 END, updated_at = $5,
+            recheck_seq = recheck_seq + 1
+         WHERE id = $6 AND status = 'active' AND recheck_seq = $7",
     )
     .bind(a.next_due.to_string())
     .bind(status)
@@ -328,7 +335,7 @@ pub async fn apply(
     .bind(a.taper_until.map(|d| d.to_string()))
     .bind(now)
     .bind(household_id)
-    .bind(expected_due.map(|d| d.to_string()).unwrap_or_default())
+    .bind(seen_seq)
     .execute(&mut *conn)
     .await?;
     Ok(res.rows_affected() == 1)

@@ -140,14 +140,11 @@ fn record_input(upload: &files::Upload) -> Result<Input<'_>, Msg> {
         (Outcome::Adjust, false) => Some(fen_of(amount).ok_or(Msg::RecheckNewAmountRule)?),
         _ => None,
     };
-    // `seen`: the next re-check date the form was shown with (`none` for none); a form
-    // without it (a client of its own) is held to the date read when it arrived.
-    let seen_due = match field("seen") {
+    // `seen`: how many re-checks the household had when the form was shown; a form without
+    // it (a client of its own) is held to the number read when it arrived.
+    let seen_seq = match field("seen") {
         "" => None,
-        "none" => Some(None),
-        d => Some(Some(
-            d.parse::<NaiveDate>().map_err(|_| Msg::RecheckIncomplete)?,
-        )),
+        n => Some(n.parse::<i64>().map_err(|_| Msg::RecheckIncomplete)?),
     };
     Ok(Input {
         method,
@@ -156,7 +153,7 @@ fn record_input(upload: &files::Upload) -> Result<Input<'_>, Msg> {
         findings: field("findings"),
         new_monthly_fen,
         file: upload.file(),
-        seen_due,
+        seen_seq,
     })
 }
 

@@ -50,9 +50,9 @@ pub struct Input<'a> {
     pub new_monthly_fen: Option<i64>,
     /// The evidence file, if one was attached (never an empty part: `Upload::file`).
     pub file: Option<&'a UploadedFile>,
-    /// The household's next re-check date as the form showed it (`Some(None)`: none was set);
-    /// `None`: as read when the request arrived. The record is refused if it has moved since.
-    pub seen_due: Option<Option<NaiveDate>>,
+    /// How many re-checks the household had when the form was shown; `None`: as read when the
+    /// request arrived. The record is refused if another has been recorded since.
+    pub seen_seq: Option<i64>,
 }
 
 fn record_msg(e: RecordError) -> Msg {
@@ -189,14 +189,14 @@ pub async fn record(
     };
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
-    // First, and guarded: the household still on the allowance, its next re-check still the
-    // one the form was shown. A double submit, or a colleague's record meanwhile, moved it:
+    // First, and guarded: the household still on the allowance, and no re-check recorded since
+    // the form was shown. A double submit, or a colleague's record meanwhile, counted one:
     // refused, nothing written (the transaction is dropped). Two at once: the second waits
     // for the first's row lock (PostgreSQL) or write lock (SQLite), then finds it moved.
     let applied = rdb::apply(
         &mut tx,
         r.household_id,
-        input.seen_due.unwrap_or(r.recheck_due_on),
+        input.seen_seq.unwrap_or(r.recheck_seq),
         &rdb::Applied {
             next_due: plan.next_due,
             outcome: input.outcome,
@@ -397,6 +397,7 @@ mod tests {
             created_at,
             taper_until: None,
             open_leads: 0,
+            recheck_seq: 0,
         }
     }
 

@@ -132,11 +132,6 @@ pub struct HouseholdData {
     pub notice_made: Option<i64>,
 }
 
-/// The form's `seen` value: the household's next re-check date, or `none`.
-pub fn seen_due(due: Option<chrono::NaiveDate>) -> String {
-    due.map_or_else(|| "none".to_owned(), |d| d.to_string())
-}
-
 #[component]
 pub fn HouseholdPage(lang: Lang, nav: AnyView, csrf: String, data: HouseholdData) -> impl IntoView {
     let HouseholdData {
@@ -201,7 +196,7 @@ pub fn HouseholdPage(lang: Lang, nav: AnyView, csrf: String, data: HouseholdData
                 <Csrf token=csrf.clone() />
                 // What the household's next re-check was when this form was shown: a second
                 // submit (or a colleague's record meanwhile) is refused instead of recorded twice.
-                <input type="hidden" name="seen" value=seen_due(r.recheck_due_on) />
+                <input type="hidden" name="seen" value=r.recheck_seq.to_string() />
                 <label for="f-checked_on">{lang.t(Msg::CheckedOnLabel)}</label>
                 <input id="f-checked_on" name="checked_on" type="date" value=today.to_string() required />
                 <fieldset><legend>{lang.t(Msg::RecheckMethodLabel)}</legend>{methods}</fieldset>
