@@ -17,7 +17,7 @@ use crate::domain::{BatchKind, BatchState, ChangeKind, PublicityWindow};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::labels::case as labels;
-use crate::web::session::StaffCtx;
+use crate::web::session::{token_hash, StaffCtx};
 use crate::web::state::AppState;
 
 /// Who makes which list: the township its 审核, the county its 审批.
@@ -395,17 +395,28 @@ fn renewals<'a>(
 
 /// Makes next month's standing list of a village as a draft: the current standing list
 /// (renewed, or changed by a re-check: 停发, 增发, 减发) plus the households enrolled since
-/// (new). Published like any standing list.
+/// (new). Published like any standing list. The form's one-time token (`form_token`), when it
+/// carries one, makes it once: the same form sent again finds the draft it made.
 pub async fn next_standing(
     state: &AppState,
     staff: &StaffCtx,
     village_id: i64,
+    form_token: Option<&str>,
 ) -> AppResult<Result<i64, Msg>> {
     let village = regions::by_level_id(&state.db, regions::Level::Village, village_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let township_id = village.parent_id.ok_or(AppError::NotFound)?;
     staff.require(Perm::EditPublicity, Some(township_id))?;
+    let token_hash = form_token.map(token_hash);
+    let made_by_form = async |h: &Option<String>| -> AppResult<Option<i64>> {
+        let Some(h) = h else { return Ok(None) };
+        let made = pdb::by_form_token(&state.db, h).await?;
+        Ok(made.filter(|b| b.village_id == village_id).map(|b| b.id))
+    };
+    if let Some(id) = made_by_form(&token_hash).await? {
+        return Ok(Ok(id));
+    }
     let enrolled = cdb::enrolled_not_on_standing(&state.db, village_id).await?;
     let current = match pdb::current_standing(&state.db, village_id).await? {
         Some(b) => pdb::staff_entries(&state.db, b.id).await?,
@@ -442,6 +453,16 @@ pub async fn next_standing(
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
     let batch_id = pdb::insert_batch(&mut tx, &new, now).await?;
+    if let Some(h) = &token_hash {
+        if !pdb::claim_form_token(&mut tx, batch_id, h).await? {
+            // The same form at the same moment: its draft is the answer; this one is dropped.
+            drop(tx);
+            return made_by_form(&token_hash)
+                .await?
+                .map(Ok)
+                .ok_or_else(|| AppError::internal("next standing list", "form token clash"));
+        }
+    }
     entries.extend(added);
     cdb::insert_entries(&mut tx, batch_id, &entries).await?;
     let detail = format!(

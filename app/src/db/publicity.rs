@@ -89,6 +89,31 @@ pub async fn insert_batch(conn: &mut AnyConnection, b: &NewBatch, now: i64) -> A
     Ok(row.try_get::<i64, _>(0)?)
 }
 
+/// Marks a draft as made by the form with this one-time token (hashed). `false`: a draft has it
+/// already (the same form, sent twice at once; the unique index made this one wait for it).
+#[tracing::instrument(skip_all)]
+pub async fn claim_form_token(
+    conn: &mut AnyConnection,
+    id: i64,
+    token_hash: &str,
+) -> AppResult<bool> {
+    let res = sqlx::query("UPDATE batches SET form_token_hash = $1 WHERE id = $2 RETURNING id")
+        .bind(token_hash)
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await;
+    Ok(super::id_unless_duplicate(res)?.is_some())
+}
+
+/// The draft a form made, by its one-time token's hash (read from the primary).
+#[tracing::instrument(skip_all)]
+pub async fn by_form_token(db: &Db, token_hash: &str) -> AppResult<Option<Batch>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {BATCH_COLS} FROM batches WHERE form_token_hash = $1"
+    ));
+    one(&db.pool, sql, token_hash, batch_from_row).await
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn batch(db: &Db, id: i64) -> AppResult<Option<Batch>> {
     let sql = sqlx::AssertSqlSafe(format!("SELECT {BATCH_COLS} FROM batches WHERE id = $1"));

@@ -9,7 +9,9 @@ use chrono::Datelike;
 use sqlx::Row;
 
 use crate::both_backends;
-use crate::helpers::{spawn_app, token_in, Backend, BrowserExt, StaffSession, TestApp, PNG};
+use crate::helpers::{
+    field_in, spawn_app, token_in, Backend, BrowserExt, StaffSession, TestApp, PNG,
+};
 
 both_backends!(
     a_household_goes_from_application_to_the_standing_list,
@@ -328,11 +330,55 @@ async fn a_household_goes_from_application_to_the_standing_list(backend: Backend
         .await
         .expect("q")
         .expect("v");
+    // Made from the page's form, sent four times at once and once more after: one draft, and
+    // every sending is shown it.
+    let (status, page) = f
+        .officer
+        .get_text(&format!("/staff/cases?village={}", v.id))
+        .await;
+    assert_eq!(status, 200);
+    let token = field_in(&page, "form_token");
+    assert_eq!(token.len(), 64);
+    let standing_drafts = || async {
+        app::db::publicity::batches_in_scope(&app.db, &app::domain::Scope::All, 10_000)
+            .await
+            .expect("batches")
+            .into_iter()
+            .filter(|b| {
+                b.village_id == v.id
+                    && b.kind == BatchKind::Standing
+                    && b.state == BatchState::Draft
+            })
+            .count()
+    };
+    let before = standing_drafts().await;
+    let mut sends = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let officer = f.officer.clone();
+        let (village, token) = (v.id.to_string(), token.clone());
+        sends.spawn(async move {
+            let form = [
+                ("village", village.as_str()),
+                ("form_token", token.as_str()),
+            ];
+            let res = officer.post_form("/staff/cases/standing", &form).await;
+            (res.status().as_u16(), location(&res))
+        });
+    }
+    let answers = sends.join_all().await;
+    assert!(answers.iter().all(|a| a.0 == 303), "{answers:?}");
+    assert!(answers.iter().all(|a| a.1 == answers[0].1), "{answers:?}");
+    let village = v.id.to_string();
     let res = f
         .officer
-        .post_form("/staff/cases/standing", &[("village", &v.id.to_string())])
+        .post_form(
+            "/staff/cases/standing",
+            &[("village", &village), ("form_token", &token)],
+        )
         .await;
     assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(location(&res), answers[0].1, "sent again: the same draft");
+    assert_eq!(standing_drafts().await, before + 1, "one draft made");
     let standing = id_in(&location(&res));
     let entries = app::db::publicity::staff_entries(&app.db, standing)
         .await
@@ -1288,9 +1334,7 @@ async fn a_registration_form_sent_twice_makes_one_case(backend: Backend) {
     let f = Flow::new(&app).await;
     let (status, page) = f.officer.get_text("/staff/cases/new").await;
     assert_eq!(status, 200);
-    let field = r#"name="form_token" value=""#;
-    let start = page.find(field).expect("the form has a token") + field.len();
-    let token = page[start..].split('"').next().expect("token").to_owned();
+    let token = field_in(&page, "form_token");
     assert_eq!(token.len(), 64);
     let cases = || async {
         cdb::list(&app.db, &cdb::CaseFilter::default(), 100_000)

@@ -410,9 +410,23 @@ pub async fn form_token(app: &TestApp, client: &reqwest::Client, path: &str) -> 
 
 /// The one-time token (64 characters) of the first form on a page.
 pub fn token_in(page: &str) -> String {
-    let marker = r#"name="token" value=""#;
-    let start = page.find(marker).expect("a form with a token") + marker.len();
-    page[start..start + 64].to_owned()
+    let token = field_in(page, "token");
+    assert_eq!(token.len(), 64, "a one-time token");
+    token
+}
+
+/// The value of the first field named `name` in a page (a hidden field's, mostly).
+pub fn field_in(page: &str, name: &str) -> String {
+    let marker = format!(r#"name="{name}" value=""#);
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("a field named {name}"))
+        + marker.len();
+    page[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Declares a test that runs once on SQLite and once on PostgreSQL.
@@ -440,12 +454,7 @@ macro_rules! both_backends {
 
 /// The value of the first `name="csrf"` hidden field in a page.
 pub fn csrf_of(html: &str) -> String {
-    let marker = r#"name="csrf" value=""#;
-    let start = html
-        .find(marker)
-        .map(|i| i + marker.len())
-        .expect("csrf field");
-    html[start..start + 64].to_owned()
+    field_in(html, "csrf")
 }
 
 /// The value of a cookie set by a response.

@@ -6,7 +6,9 @@
 use sqlx::Row;
 
 use crate::both_backends;
-use crate::helpers::{form_token, spawn_app, Backend, BrowserExt, StaffSession, TestApp, PNG};
+use crate::helpers::{
+    field_in, form_token, spawn_app, Backend, BrowserExt, StaffSession, TestApp, PNG,
+};
 
 both_backends!(
     a_refusal_gets_a_notice_that_is_overdue_until_delivered,
@@ -750,9 +752,7 @@ async fn seen_on_form(officer: &StaffSession, household: i64) -> String {
         .get_text(&format!("/staff/rechecks/household/{household}"))
         .await;
     assert_eq!(status, 200);
-    let field = r#"name="seen" value=""#;
-    let start = page.find(field).expect("the form has seen") + field.len();
-    page[start..].split('"').next().expect("value").to_owned()
+    field_in(&page, "seen")
 }
 
 async fn done_rechecks(app: &TestApp, household: i64) -> Vec<app::db::rechecks::Recheck> {

@@ -9,6 +9,9 @@ pub struct ListForm {
     village: String,
     #[serde(default)]
     kind: String,
+    /// The next standing list's one-time form token.
+    #[serde(default)]
+    form_token: String,
 }
 
 /// `POST /staff/cases/lists`: a draft 审核/审批 list for a village from its waiting cases.
@@ -40,7 +43,8 @@ pub async fn next_standing(
         .trim()
         .parse::<i64>()
         .map_err(|_| AppError::NotFound)?;
-    match lists::next_standing(&state, &staff, village).await? {
+    let token = Some(form.form_token.trim()).filter(|t| !t.is_empty());
+    match lists::next_standing(&state, &staff, village, token).await? {
         Ok(batch) => Ok(Redirect::to(&format!("/staff/publicity/{batch}")).into_response()),
         Err(m) => Err(AppError::Conflict(m.text(ctx.lang).to_owned())),
     }

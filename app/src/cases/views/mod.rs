@@ -124,6 +124,9 @@ pub fn CaseListPage(lang: Lang, nav: AnyView, csrf: String, data: ListData) -> i
                     <Csrf token=csrf.clone() />
                     <input type="hidden" name="village" value=village_value.clone() />
                     <input type="hidden" name="kind" value=kind />
+                    {(kind == "standing").then(|| view! {
+                        <input type="hidden" name="form_token" value=crate::web::session::new_token() />
+                    })}
                     <button type="submit" class="secondary">{lang.t(text)}</button>
                 </form>
             })
