@@ -731,10 +731,39 @@ async fn a_rechecks_evidence_file_is_kept_for_staff_in_scope(backend: Backend) {
             .any(|(actor, action)| actor == "demo.longtoushan" && action == "recheck.file_view"),
         "viewing the file is audited"
     );
-    // Another township's officer: not theirs.
+    // Another township's officer: not theirs — not the file, not the household's page, and a
+    // re-check they send is refused and records nothing.
     let other = app.staff_session("demo.shuimo").await;
     let status = other.get(&href).await.status().as_u16();
     assert!(matches!(status, 403 | 404), "another township: {status}");
+    let page_path = format!("/staff/rechecks/household/{household}");
+    let (status, page) = other.get_text(&page_path).await;
+    assert!(
+        matches!(status, 403 | 404),
+        "another township's page: {status}"
+    );
+    assert!(
+        !page.contains(&href) && !page.contains("入户核查"),
+        "nothing of it shown"
+    );
+    let today = app::db::today_cst().to_string();
+    let fields = [
+        ("method", "visit"),
+        ("checked_on", today.as_str()),
+        ("outcome", "stop"),
+        ("findings", "另一乡镇的人员试图停发。"),
+    ];
+    let res = record(&other, household, &fields).await;
+    assert!(
+        matches!(res.status().as_u16(), 403 | 404),
+        "another township's re-check: {}",
+        res.status()
+    );
+    assert_eq!(
+        done_rechecks(&app, household).await.len(),
+        1,
+        "nothing recorded"
+    );
     // Signed out: to the login page, no bytes.
     let res = app
         .new_client()
