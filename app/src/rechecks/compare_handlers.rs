@@ -210,3 +210,34 @@ pub async fn confirm(
     compare::confirm(&state, &staff, ctx.lang, id, form.token.trim()).await?;
     Ok(Redirect::to("/staff/rechecks").into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::extract::multipart::MultipartError;
+    use std::time::Duration;
+
+    // Tokio's clock is paused here: it moves on only when every task waits, so these take no
+    // real time.
+    #[tokio::test(start_paused = true)]
+    async fn an_upload_that_sends_nothing_is_given_up_at_the_idle_limit() {
+        let started = tokio::time::Instant::now();
+        let stalled = std::future::pending::<Result<(), MultipartError>>();
+        match within_idle_limit(Lang::Zh, stalled).await {
+            Err(AppError::Invalid { message, .. }) => {
+                assert_eq!(message, Msg::UploadStalled.text(Lang::Zh));
+            }
+            other => panic!("given up with a message, not {other:?}"),
+        }
+        assert_eq!(started.elapsed(), IDLE_LIMIT);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_upload_that_keeps_sending_is_not() {
+        let slow = async {
+            tokio::time::sleep(IDLE_LIMIT - Duration::from_secs(1)).await;
+            Ok::<_, MultipartError>(7)
+        };
+        assert_eq!(within_idle_limit(Lang::Zh, slow).await.ok(), Some(7));
+    }
+}
