@@ -18,19 +18,11 @@ use crate::web::forms::SavedQuery;
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::state::AppState;
 
-/// A region's name in the reader's language.
-async fn region_name(state: &AppState, lang: Lang, id: i64) -> AppResult<String> {
-    Ok(regions::by_id(&state.db, id)
-        .await?
-        .map(|r| r.name(lang).to_owned())
-        .unwrap_or_default())
-}
-
 /// What a staff member's scope is called: their township, their county, or everywhere.
 pub async fn scope_label(state: &AppState, lang: Lang, scope: &Scope) -> AppResult<String> {
     match scope {
-        Scope::Township(t) => region_name(state, lang, *t).await,
-        Scope::County { id, .. } => region_name(state, lang, *id).await,
+        Scope::Township(t) => regions::name_of(&state.db, lang, Some(*t)).await,
+        Scope::County { id, .. } => regions::name_of(&state.db, lang, Some(*id)).await,
         Scope::Prefecture { code, .. } => prefecture_name(state, lang, code).await,
         Scope::All if regions::counties(&state.db).await?.len() > 1 => {
             Ok(lang.t(Msg::AllCounties).to_owned())
@@ -51,8 +43,8 @@ async fn prefecture_name(state: &AppState, lang: Lang, code: &str) -> AppResult<
 /// An account's scope as the list shows it.
 async fn account_scope(state: &AppState, lang: Lang, s: &Staff) -> AppResult<String> {
     match (s.township_id, s.county_id, &s.prefecture_code) {
-        (Some(t), _, _) => region_name(state, lang, t).await,
-        (None, Some(c), _) => region_name(state, lang, c).await,
+        (Some(t), _, _) => regions::name_of(&state.db, lang, Some(t)).await,
+        (None, Some(c), _) => regions::name_of(&state.db, lang, Some(c)).await,
         (None, None, Some(p)) => prefecture_name(state, lang, p).await,
         (None, None, None) => scope_label(state, lang, &Scope::All).await,
     }

@@ -11,7 +11,7 @@ use crate::i18n::{Lang, Msg};
 use crate::process::workload::Workload;
 use crate::web::format::local_time;
 use crate::web::format::role_msg;
-use crate::web::shell::Csrf;
+use crate::web::shell::{field_error, Csrf};
 
 #[component]
 pub fn LoginPage(
@@ -194,13 +194,6 @@ fn limit_select(
         }
         .into_any(),
     )
-}
-
-fn field_error(lang: Lang, errors: &FieldErrors, field: &'static str) -> Option<AnyView> {
-    errors.iter().find(|(f, _)| *f == field).map(|(_, m)| {
-        let id = format!("err-{field}");
-        view! { <p class="field-error" id=id>{lang.t(*m)}</p> }.into_any()
-    })
 }
 
 #[component]

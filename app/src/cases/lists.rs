@@ -216,17 +216,7 @@ pub async fn publish(
         return Err(AppError::Conflict(lang.t(Msg::WrongState).to_owned()));
     }
     move_cases(&mut tx, staff, batch, action, "", now).await?;
-    let entry = staff.audit(
-        "batch.publish",
-        "batch",
-        Some(batch.id.to_string()),
-        Some(batch.township_id),
-        String::new(),
-    );
-    audit::record(&mut tx, &entry, now).await?;
-    tx.changed(Change::list(batch));
-    tx.commit().await?;
-    Ok(())
+    commit_logged(tx, staff, batch, "batch.publish", String::new(), now).await
 }
 
 /// Withdraws a published 审核/审批 list (with a public reason): its cases go back to wait for a
@@ -260,13 +250,20 @@ pub async fn withdraw(
         now,
     )
     .await?;
-    let entry = staff.audit(
-        "batch.withdraw",
-        "batch",
-        Some(batch.id.to_string()),
-        Some(batch.township_id),
-        reason.to_owned(),
-    );
+    commit_logged(tx, staff, batch, "batch.withdraw", reason.to_owned(), now).await
+}
+
+/// The end of a change to a published list: its audit entry, the pages it moves, the commit.
+async fn commit_logged(
+    mut tx: Tx,
+    staff: &StaffCtx,
+    batch: &Batch,
+    action: &'static str,
+    detail: String,
+    now: i64,
+) -> AppResult<()> {
+    let id = Some(batch.id.to_string());
+    let entry = staff.audit(action, "batch", id, Some(batch.township_id), detail);
     audit::record(&mut tx, &entry, now).await?;
     tx.changed(Change::list(batch));
     tx.commit().await?;
@@ -408,15 +405,22 @@ pub async fn next_standing(
         .ok_or(AppError::NotFound)?;
     let township_id = village.parent_id.ok_or(AppError::NotFound)?;
     staff.require(Perm::EditPublicity, Some(township_id))?;
-    let token_hash = form_token.map(token_hash);
-    let made_by_form = async |h: &Option<String>| -> AppResult<Option<i64>> {
+    let mut token_hash = form_token.map(token_hash);
+    let made_by_form = async |h: &Option<String>| -> AppResult<Option<Batch>> {
         let Some(h) = h else { return Ok(None) };
-        let made = pdb::by_form_token(&state.db, h).await?;
+        pdb::by_form_token(&state.db, h).await
+    };
+    match made_by_form(&token_hash).await? {
+        Some(b) if b.village_id == village_id => return Ok(Ok(b.id)),
+        // A token that made another village's list (not one our forms send): not this form's.
+        Some(_) => token_hash = None,
+        None => {}
+    }
+    // The draft this form made (by another sending of it, committed by now), if any.
+    let made_here = async |h: &Option<String>| -> AppResult<Option<i64>> {
+        let made = made_by_form(h).await?;
         Ok(made.filter(|b| b.village_id == village_id).map(|b| b.id))
     };
-    if let Some(id) = made_by_form(&token_hash).await? {
-        return Ok(Ok(id));
-    }
     let enrolled = cdb::enrolled_not_on_standing(&state.db, village_id).await?;
     let current = match pdb::current_standing(&state.db, village_id).await? {
         Some(b) => pdb::staff_entries(&state.db, b.id).await?,
@@ -434,7 +438,8 @@ pub async fn next_standing(
         .collect();
     let changed = renewed.iter().any(|e| e.change != ChangeKind::Renew);
     if enrolled.is_empty() && !changed {
-        return Ok(Err(Msg::NoCasesForList));
+        // Nothing left to list may be because another sending of this form has just listed it.
+        return Ok(made_here(&token_hash).await?.ok_or(Msg::NoCasesForList));
     }
     let mut entries = renewed;
     let added: Vec<CaseEntry<'_>> = enrolled
@@ -457,7 +462,7 @@ pub async fn next_standing(
         if !pdb::claim_form_token(&mut tx, batch_id, h).await? {
             // The same form at the same moment: its draft is the answer; this one is dropped.
             drop(tx);
-            return made_by_form(&token_hash)
+            return made_here(&token_hash)
                 .await?
                 .map(Ok)
                 .ok_or_else(|| AppError::internal("next standing list", "form token clash"));

@@ -328,17 +328,6 @@ pub async fn track(
     )))
 }
 
-async fn place_name(state: &AppState, lang: Lang, case: &CaseSummary) -> AppResult<String> {
-    let id = case.village_id.or(case.township_id);
-    Ok(match id {
-        Some(id) => regions::by_id(&state.db, id)
-            .await?
-            .map(|r| r.name(lang).to_owned())
-            .unwrap_or_default(),
-        None => String::new(),
-    })
-}
-
 async fn case_page(
     state: &AppState,
     ctx: &PageCtx,
@@ -354,7 +343,7 @@ async fn case_page(
     };
     let review_until = tracking::review_until(state, &case).await?;
     let data = CaseData {
-        place: place_name(state, lang, &case).await?,
+        place: regions::name_of(&state.db, lang, case.village_id.or(case.township_id)).await?,
         household,
         events: cdb::public_events(&state.db, case.id).await?,
         can_add_info: transition(case.status, Action::AddInfo).is_ok(),

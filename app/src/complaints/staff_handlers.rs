@@ -29,16 +29,6 @@ use crate::web::state::AppState;
 
 const STAFF_RECEIPT_COOKIE: &str = "sunshine_staff_receipt";
 
-async fn region_name(state: &AppState, lang: Lang, id: Option<i64>) -> AppResult<String> {
-    Ok(match id {
-        Some(id) => regions::by_id(&state.db, id)
-            .await?
-            .map(|r| r.name(lang).to_owned())
-            .unwrap_or_default(),
-        None => String::new(),
-    })
-}
-
 async fn staff_name(state: &AppState, id: Option<i64>) -> AppResult<Option<String>> {
     Ok(match id {
         Some(id) => staff_db::by_id(&state.db, id)
@@ -88,8 +78,12 @@ async fn queue_data(
     }
     let mut rows = Vec::new();
     for c in cases {
-        let place =
-            region_name(state, lang, c.summary.village_id.or(c.summary.township_id)).await?;
+        let place = regions::name_of(
+            &state.db,
+            lang,
+            c.summary.village_id.or(c.summary.township_id),
+        )
+        .await?;
         let assignee = staff_name(state, c.assignee_id)
             .await?
             .unwrap_or_else(|| lang.t(Msg::Unassigned).to_owned());
@@ -342,7 +336,7 @@ async fn detail_page(
     let failed = !errors.is_empty();
     let place_id = case.summary.village_id.or(case.summary.township_id);
     let detail = CaseDetail {
-        place: region_name(state, lang, place_id).await?,
+        place: regions::name_of(&state.db, lang, place_id).await?,
         assignee: staff_name(state, case.assignee_id).await?,
         events: cdb::all_events(&state.db, case.summary.id).await?,
         named,
@@ -403,8 +397,8 @@ pub async fn confirm(
     {
         return Ok(Redirect::to(&back).into_response());
     }
-    let place = region_name(
-        &state,
+    let place = regions::name_of(
+        &state.db,
         lang,
         case.summary.village_id.or(case.summary.township_id),
     )

@@ -9,7 +9,7 @@ use crate::i18n::{Lang, Msg};
 use crate::islands::{FilterSelect, QueueFilters};
 use crate::web::format::{local_time, textarea_text};
 use crate::web::labels::complaint as labels;
-use crate::web::shell::Csrf;
+use crate::web::shell::{field_error, Csrf};
 
 pub use crate::process::workload::{current_deadline, urgency};
 
@@ -174,12 +174,7 @@ pub fn LogOfflinePage(
     errors: Vec<(&'static str, Msg)>,
 ) -> impl IntoView {
     let has_errors = !errors.is_empty();
-    let err = |field: &'static str| {
-        errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| view! { <p class="field-error">{lang.t(*m)}</p> })
-    };
+    let err = |field: &'static str| field_error(lang, &errors, field);
     let channels = Channel::ALL
         .iter()
         .filter(|c| **c != Channel::Web)

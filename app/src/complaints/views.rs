@@ -9,6 +9,7 @@ use crate::islands::ReportCheck;
 use crate::web::format::{date_words, local_time, textarea_text};
 
 use crate::web::labels::complaint as labels;
+use crate::web::shell::field_error;
 
 /// A township and its villages for the place select: (township name, code, [(code, name)]).
 pub type Places = Vec<(String, String, Vec<(String, String)>)>;
@@ -62,12 +63,6 @@ pub struct ReportValues {
 fn checkbox<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     let v: Option<String> = serde::Deserialize::deserialize(d)?;
     Ok(v.is_some())
-}
-
-fn field_error(lang: Lang, errors: &[(&'static str, Msg)], field: &'static str) -> Option<AnyView> {
-    errors.iter().find(|(f, _)| *f == field).map(|(_, m)| {
-        view! { <p class="field-error" id=format!("err-{field}")>{lang.t(*m)}</p> }.into_any()
-    })
 }
 
 /// The report form of a deployment of several counties starts with the county: one list of

@@ -92,7 +92,7 @@ pub async fn set_allowance(
 ) -> AppResult<()> {
     sqlx::query(
         "UPDATE households SET persons = $1, category = $2, aid_class = $3, monthly_fen = $4,
-            status = 'active', updated_at = $5 WHERE id = $6",
+            status = 'active', updated_at = $5, recheck_seq = recheck_seq + 1 WHERE id = $6",
     )
     .bind(persons)
     .bind(category)

@@ -485,29 +485,8 @@ pub fn to_public(e: &StaffEntry, policy: MaskPolicy) -> Option<PublicEntry> {
     })
 }
 
-/// An entry's batch and its public form, looked up by public reference (complaint form).
-#[tracing::instrument(skip_all)]
-/// The row id of the entry with this public reference, if any.
-#[tracing::instrument(skip_all)]
-pub async fn entry_id_by_ref(db: &Db, public_ref: &str) -> AppResult<Option<i64>> {
-    if !is_public_ref(public_ref) {
-        return Ok(None);
-    }
-    let row = sqlx::query("SELECT id FROM batch_entries WHERE public_ref = $1")
-        .bind(public_ref)
-        .fetch_optional(&db.pool)
-        .await?;
-    Ok(match row {
-        Some(r) => Some(r.try_get::<i64, _>(0)?),
-        None => None,
-    })
-}
-
-pub async fn entry_by_ref(
-    db: &Db,
-    public_ref: &str,
-    policy: MaskPolicy,
-) -> AppResult<Option<(Batch, PublicEntry)>> {
+/// The batch and row id of the entry with this public reference, if any.
+async fn ids_by_ref(db: &Db, public_ref: &str) -> AppResult<Option<(i64, i64)>> {
     if !is_public_ref(public_ref) {
         return Ok(None);
     }
@@ -515,9 +494,28 @@ pub async fn entry_by_ref(
         .bind(public_ref)
         .fetch_optional(&db.pool)
         .await?;
-    let Some(row) = row else { return Ok(None) };
-    let batch_id: i64 = row.try_get(0)?;
-    let entry_id: i64 = row.try_get(1)?;
+    Ok(match row {
+        Some(r) => Some((r.try_get(0)?, r.try_get(1)?)),
+        None => None,
+    })
+}
+
+/// The row id of the entry with this public reference, if any.
+#[tracing::instrument(skip_all)]
+pub async fn entry_id_by_ref(db: &Db, public_ref: &str) -> AppResult<Option<i64>> {
+    Ok(ids_by_ref(db, public_ref).await?.map(|(_, id)| id))
+}
+
+/// An entry's batch and its public form, looked up by public reference (complaint form).
+#[tracing::instrument(skip_all)]
+pub async fn entry_by_ref(
+    db: &Db,
+    public_ref: &str,
+    policy: MaskPolicy,
+) -> AppResult<Option<(Batch, PublicEntry)>> {
+    let Some((batch_id, entry_id)) = ids_by_ref(db, public_ref).await? else {
+        return Ok(None);
+    };
     let Some(b) = batch(db, batch_id)
         .await?
         .filter(|b| b.state != BatchState::Draft)

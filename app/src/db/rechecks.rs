@@ -36,8 +36,8 @@ pub struct Recipient {
     pub taper_until: Option<NaiveDate>,
     /// Open leads (comparison matches, own reports) waiting for a re-check.
     pub open_leads: i64,
-    /// How many re-checks have been recorded: a re-check form carries it, and is refused once
-    /// it has moved (`apply`).
+    /// The household's version for the re-check form: moves with every re-check recorded and
+    /// every enrolment. The form carries it, and is refused once it has moved (`apply`).
     pub recheck_seq: i64,
 }
 
@@ -307,8 +307,8 @@ pub struct Applied {
 }
 
 /// After a re-check: the household's next due date, and what the outcome changed — only while
-/// it is on the allowance and has had `seen_seq` re-checks recorded (else `false`, nothing
-/// changed). Counts this one.
+/// it is on the allowance and its version is still `seen_seq` (else `false`, nothing changed).
+/// Moves the version on.
 #[tracing::instrument(skip_all)]
 pub async fn apply(
     conn: &mut AnyConnection,

@@ -314,6 +314,17 @@ pub async fn by_id(db: &Db, id: i64) -> AppResult<Option<Region>> {
     Ok(row.as_ref().map(region_from_row).transpose()?)
 }
 
+/// A region's name in the reader's language (empty for none, or for an id that is not there).
+pub async fn name_of(db: &Db, lang: Lang, id: Option<i64>) -> AppResult<String> {
+    let Some(id) = id else {
+        return Ok(String::new());
+    };
+    Ok(by_id(db, id)
+        .await?
+        .map(|r| r.name(lang).to_owned())
+        .unwrap_or_default())
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn count(db: &Db) -> AppResult<i64> {
     let row = sqlx::query("SELECT COUNT(*) FROM regions")
@@ -358,6 +369,29 @@ pub async fn villages_in_scope(db: &Db, scope: &Scope) -> AppResult<Vec<Region>>
     .fetch_all(db.reader())
     .await?;
     Ok(rows.iter().map(region_from_row).collect::<Result<_, _>>()?)
+}
+
+/// The villages of a scope (as [`villages_in_scope`]), each with "township · village" in the
+/// reader's language: the choices of a staff form.
+pub async fn villages_labelled(
+    db: &Db,
+    scope: &Scope,
+    lang: Lang,
+) -> AppResult<Vec<(Region, String)>> {
+    let townships = by_level(db, Level::Township).await?;
+    Ok(villages_in_scope(db, scope)
+        .await?
+        .into_iter()
+        .map(|v| {
+            let township = townships
+                .iter()
+                .find(|t| Some(t.id) == v.parent_id)
+                .map(|t| t.name(lang))
+                .unwrap_or_default();
+            let label = format!("{township} · {}", v.name(lang));
+            (v, label)
+        })
+        .collect())
 }
 
 /// The SQL condition that keeps rows whose township column `col` lies in `scope`.

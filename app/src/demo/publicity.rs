@@ -144,31 +144,20 @@ pub(super) async fn load_publicity(
         }
         pdb::set_previous(tx, standing, previous).await?;
         publish_at(tx, standing, now - 30 * 86_400).await?;
-        // Review publicity open now in two of every three villages.
-        if i % 3 != 2 && !applicants.is_empty() {
-            let review = batch(BatchKind::Review, day(-2), Some(day(4)));
-            let (batch_id, entries) =
-                case_list(tx, &review, applicants, now, now - 2 * 86_400).await?;
+        // A 审核公示 open now in two of every three villages; elsewhere one whose window has
+        // closed, its cases waiting for the county.
+        if !applicants.is_empty() {
+            let window_closed = i % 3 == 2;
+            let (opened, closes) = if window_closed { (-12, -6) } else { (-2, 4) };
+            let review = batch(BatchKind::Review, day(opened), Some(day(closes)));
+            let published = now + opened * 86_400;
+            let (batch_id, entries) = case_list(tx, &review, applicants, now, published).await?;
             lists.push(DemoList {
                 village: i,
                 batch_id,
                 kind: BatchKind::Review,
                 withdrawn: false,
-                window_closed: false,
-                entries,
-            });
-        }
-        // Elsewhere a 审核公示 whose window has closed: its cases wait for the county.
-        if i % 3 == 2 && !applicants.is_empty() {
-            let review = batch(BatchKind::Review, day(-12), Some(day(-6)));
-            let (batch_id, entries) =
-                case_list(tx, &review, applicants, now, now - 12 * 86_400).await?;
-            lists.push(DemoList {
-                village: i,
-                batch_id,
-                kind: BatchKind::Review,
-                withdrawn: false,
-                window_closed: true,
+                window_closed,
                 entries,
             });
         }

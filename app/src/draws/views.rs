@@ -8,7 +8,7 @@ use crate::domain::draw::{DrawFile, Reason, Stratum};
 use crate::i18n::{Lang, Msg};
 use crate::islands::DrawVerify;
 use crate::web::format::local_time;
-use crate::web::shell::Csrf;
+use crate::web::shell::{Csrf, VillageSelect};
 
 pub fn stratum_msg(s: Stratum) -> Msg {
     match s {
@@ -238,10 +238,6 @@ pub fn ManagePage(lang: Lang, nav: AnyView, csrf: String, data: ManageData) -> i
         now,
     } = data;
     let current = village.as_ref().map(|v| v.0);
-    let options = villages
-        .into_iter()
-        .map(|(id, name)| view! { <option value=id.to_string() selected=current == Some(id)>{name}</option> })
-        .collect_view();
     let pool_section = village.map(|(vid, vname)| {
         let active = pool.iter().filter(|m| m.active).count();
         let rows = pool
@@ -360,11 +356,7 @@ pub fn ManagePage(lang: Lang, nav: AnyView, csrf: String, data: ManageData) -> i
         {notice.then(|| view! { <p class="notice" role="status">{lang.t(Msg::Saved)}</p> })}
         {error.map(|e| view! { <p class="error" role="alert">{e}</p> })}
         <form method="get" action="/staff/draws" class="form filters">
-            <label for="village">{lang.t(Msg::VillageLabel)}</label>
-            <select id="village" name="village">
-                <option value="">{lang.t(Msg::AllVillages)}</option>
-                {options}
-            </select>
+            <VillageSelect lang villages selected=current />
             <button type="submit" class="secondary">{lang.t(Msg::Filter)}</button>
         </form>
         {pool_section}

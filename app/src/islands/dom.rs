@@ -136,7 +136,8 @@ pub fn url_with_query(path: &str, query: &[(String, String)]) -> String {
     }
 }
 
-/// Fetches `url` (a file of this site) as text, or `None` when anything failed.
+/// Fetches `url` (a file or page of this site) as text, or `None` when anything failed or it
+/// was answered by a redirect (e.g. the session ended and we were sent to the sign-in page).
 pub async fn fetch_text(url: &str) -> Option<String> {
     use wasm_bindgen_futures::JsFuture;
     let window = leptos::prelude::window();
@@ -145,7 +146,7 @@ pub async fn fetch_text(url: &str) -> Option<String> {
         .ok()?
         .dyn_into()
         .ok()?;
-    if !response.ok() {
+    if !response.ok() || response.redirected() {
         return None;
     }
     JsFuture::from(response.text().ok()?)
@@ -157,20 +158,7 @@ pub async fn fetch_text(url: &str) -> Option<String> {
 /// Fetches `url` (a page of this site) and returns the `tbody` of its `#table`, or `None` when
 /// anything failed (the form still works by submit). Nothing on the page changes here.
 pub async fn fetch_rows(url: &str, table: &str) -> Option<web_sys::Element> {
-    use wasm_bindgen_futures::JsFuture;
-    let window = leptos::prelude::window();
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    if !response.ok() || response.redirected() {
-        return None; // e.g. the session ended and we were sent to the sign-in page
-    }
-    let text = JsFuture::from(response.text().ok()?)
-        .await
-        .ok()?
-        .as_string()?;
+    let text = fetch_text(url).await?;
     let fresh = web_sys::DomParser::new()
         .ok()?
         .parse_from_string(&text, web_sys::SupportedType::TextHtml)

@@ -5,10 +5,11 @@ use leptos::prelude::*;
 use crate::db::publicity::{Batch, StaffEntry};
 use crate::domain::{BatchKind, BatchState};
 use crate::i18n::{Lang, Msg};
+use crate::publicity::entries::EntryForm;
 use crate::sheets::ImportRow;
 use crate::web::format::yuan;
 use crate::web::labels::publicity as labels;
-use crate::web::shell::Csrf;
+use crate::web::shell::{field_error, Csrf};
 
 #[component]
 pub fn BatchListPage(
@@ -73,11 +74,7 @@ pub fn NewBatchPage(
     values: NewBatchValues,
     errors: Vec<(&'static str, Msg)>,
 ) -> impl IntoView {
-    let err = |field: &'static str| {
-        errors.iter().find(|(f, _)| *f == field).map(
-            |(_, m)| view! { <p class="field-error" id=format!("err-{field}")>{lang.t(*m)}</p> },
-        )
-    };
+    let err = |field: &'static str| field_error(lang, &errors, field);
     let has_errors = !errors.is_empty();
     view! {
         {nav}
@@ -120,15 +117,9 @@ pub fn NewBatchPage(
 }
 
 /// Values of the add-a-household form, as typed.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct EntryValues {
-    pub head_name: String,
-    pub id_number: String,
-    pub persons: String,
-    pub amount: String,
-    pub category: String,
-    pub class: String,
-    pub change: String,
+    pub form: EntryForm,
     /// The entry being corrected (the form then saves it instead of adding one).
     pub editing: Option<i64>,
 }
@@ -200,11 +191,7 @@ pub fn BatchDetailPage(
             view! {
                 <tr>
                     <td class="num">{e.seq}</td>
-                    <td>{e.head_name.clone()}</td>
-                    <td class="num">{e.persons}</td>
-                    <td class="num">{yuan(e.monthly_fen)}</td>
-                    <td>{labels::category_i64(lang, e.category, e.aid_class)}</td>
-                    <td>{lang.t(labels::change(e.change))}</td>
+                    {entry_cells(lang, &e)}
                     <td><code>{e.public_ref.clone()}</code> " " {edit} {delete}</td>
                     <td>{match e.case_id {
                         Some(c) => view! { <a href=format!("/staff/cases/{c}")>{lang.t(Msg::CaseFileLink)} " #" {c}</a> }.into_any(),
@@ -229,8 +216,8 @@ pub fn BatchDetailPage(
             }
         };
     let add_form = editable.then(|| {
-        let v = entry_values.clone();
-        let (heading, action, button) = match v.editing {
+        let EntryValues { form: v, editing } = entry_values.clone();
+        let (heading, action, button) = match editing {
             Some(entry) => (Msg::Edit, format!("/staff/publicity/{id}/entries/{entry}/edit"), Msg::Save),
             None => (Msg::AddEntry, format!("/staff/publicity/{id}/entries"), Msg::AddEntry),
         };
@@ -469,11 +456,7 @@ pub fn NoticePage(lang: Lang, data: NoticeData) -> impl IntoView {
                         .map(|e| view! {
                             <tr>
                                 <td class="num">{e.seq}</td>
-                                <td>{e.head_name.clone()}</td>
-                                <td class="num">{e.persons}</td>
-                                <td class="num">{yuan(e.monthly_fen)}</td>
-                                <td>{labels::category_i64(lang, e.category, e.aid_class)}</td>
-                                <td>{lang.t(labels::change(e.change))}</td>
+                                {entry_cells(lang, &e)}
                             </tr>
                         })
                         .collect_view()}
@@ -486,6 +469,17 @@ pub fn NoticePage(lang: Lang, data: NoticeData) -> impl IntoView {
                 <figcaption>{lang.t(Msg::NoticeScan)} <br /> {url}</figcaption>
             </figure>
         </article>
+    }
+}
+
+/// The cells of one entry under [`entry_cols`], after its number.
+fn entry_cells(lang: Lang, e: &StaffEntry) -> impl IntoView {
+    view! {
+        <td>{e.head_name.clone()}</td>
+        <td class="num">{e.persons}</td>
+        <td class="num">{yuan(e.monthly_fen)}</td>
+        <td>{labels::category_i64(lang, e.category, e.aid_class)}</td>
+        <td>{lang.t(labels::change(e.change))}</td>
     }
 }
 

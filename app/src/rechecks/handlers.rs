@@ -18,7 +18,7 @@ use crate::rechecks::service::{self, due_on, Input};
 use crate::rechecks::views::{HouseholdData, HouseholdPage, RecheckListPage, Row, Show};
 use crate::web::ctx::PageCtx;
 use crate::web::files::{self, StaffUpload};
-use crate::web::forms::with_status;
+use crate::web::forms::{chosen_village, with_status};
 use crate::web::session::StaffCtx;
 use crate::web::state::AppState;
 
@@ -37,11 +37,7 @@ pub async fn list(
     staff.require_beyond_village(Perm::ReadCases, None)?;
     let lang = ctx.lang;
     let villages = regions::villages_in_scope(&state.db, staff.scope()).await?;
-    let village = q
-        .village
-        .as_deref()
-        .and_then(|v| v.parse::<i64>().ok())
-        .filter(|v| villages.iter().any(|x| x.id == *v));
+    let village = chosen_village(q.village.as_deref(), &villages);
     let show = if q.show.as_deref() == Some("all") {
         Show::All
     } else {
@@ -140,11 +136,12 @@ fn record_input(upload: &files::Upload) -> Result<Input<'_>, Msg> {
         (Outcome::Adjust, false) => Some(fen_of(amount).ok_or(Msg::RecheckNewAmountRule)?),
         _ => None,
     };
-    // `seen`: how many re-checks the household had when the form was shown; a form without
-    // it (a client of its own) is held to the number read when it arrived.
+    // `seen`: the household's version when the form was shown; a form without it (a client of
+    // its own) is held to the version read when it arrived. Anything else (a page shown before
+    // this field held a number) is refused as stale: -1 is no version.
     let seen_seq = match field("seen") {
         "" => None,
-        n => Some(n.parse::<i64>().map_err(|_| Msg::RecheckIncomplete)?),
+        n => Some(n.parse::<i64>().unwrap_or(-1)),
     };
     Ok(Input {
         method,

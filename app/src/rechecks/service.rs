@@ -50,8 +50,9 @@ pub struct Input<'a> {
     pub new_monthly_fen: Option<i64>,
     /// The evidence file, if one was attached (never an empty part: `Upload::file`).
     pub file: Option<&'a UploadedFile>,
-    /// How many re-checks the household had when the form was shown; `None`: as read when the
-    /// request arrived. The record is refused if another has been recorded since.
+    /// The household's version (`recheck_seq`) when the form was shown; `None`: as read when
+    /// the request arrived. The record is refused if it has moved since (another re-check, an
+    /// enrolment).
     pub seen_seq: Option<i64>,
 }
 

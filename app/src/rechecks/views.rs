@@ -10,7 +10,7 @@ use crate::domain::recheck::{is_overdue, Method, Outcome, Source};
 use crate::i18n::{Lang, Msg};
 use crate::web::format::yuan;
 use crate::web::labels::notice as notice_labels;
-use crate::web::shell::Csrf;
+use crate::web::shell::{Csrf, VillageSelect};
 
 pub fn source_msg(s: Source) -> Msg {
     match s {
@@ -87,10 +87,6 @@ pub fn RecheckListPage(
             }
         })
         .collect_view();
-    let options = villages
-        .into_iter()
-        .map(|(id, name)| view! { <option value=id.to_string() selected=village == Some(id)>{name}</option> })
-        .collect_view();
     view! {
         {nav}
         <h1>{lang.t(Msg::RechecksTitle)}</h1>
@@ -100,11 +96,7 @@ pub fn RecheckListPage(
             <div><dt>{lang.t(Msg::RecheckLeadsCount)}</dt><dd>{leads}</dd></div>
         </dl>
         <form method="get" action="/staff/rechecks" class="form filters">
-            <label for="village">{lang.t(Msg::VillageLabel)}</label>
-            <select id="village" name="village">
-                <option value="">{lang.t(Msg::AllVillages)}</option>
-                {options}
-            </select>
+            <VillageSelect lang villages selected=village />
             <label for="show">{lang.t(Msg::RecheckShowLabel)}</label>
             <select id="show" name="show">
                 <option value="" selected=show == Show::Attention>{lang.t(Msg::RecheckShowAttention)}</option>
@@ -194,8 +186,8 @@ pub fn HouseholdPage(lang: Lang, nav: AnyView, csrf: String, data: HouseholdData
             <h2>{lang.t(Msg::RecordRecheck)}</h2>
             <form method="post" action=format!("/staff/rechecks/household/{}", r.household_id) enctype="multipart/form-data" class="form">
                 <Csrf token=csrf.clone() />
-                // What the household's next re-check was when this form was shown: a second
-                // submit (or a colleague's record meanwhile) is refused instead of recorded twice.
+                // The household's version when this form was shown: a second submit (or a
+                // colleague's record meanwhile) is refused instead of recorded twice.
                 <input type="hidden" name="seen" value=r.recheck_seq.to_string() />
                 <label for="f-checked_on">{lang.t(Msg::CheckedOnLabel)}</label>
                 <input id="f-checked_on" name="checked_on" type="date" value=today.to_string() required />

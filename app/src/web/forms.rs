@@ -59,6 +59,12 @@ pub fn with_status(mut res: Response, failed: bool) -> Response {
     no_store(res)
 }
 
+/// The village a list's filter asks for (`?village=`), if it is one of `villages` (the viewer's).
+pub fn chosen_village(raw: Option<&str>, villages: &[crate::db::regions::Region]) -> Option<i64> {
+    raw.and_then(|v| v.parse::<i64>().ok())
+        .filter(|v| villages.iter().any(|r| r.id == *v))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

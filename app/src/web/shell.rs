@@ -185,6 +185,38 @@ pub fn ErrorPage(lang: Lang, title: &'static str, body: String) -> impl IntoView
     }
 }
 
+/// The message under a form field that was refused (`id="err-{field}"`, for the field's
+/// `aria-describedby`), if `errors` names it.
+pub fn field_error<K: AsRef<str>>(lang: Lang, errors: &[(K, Msg)], field: &str) -> Option<AnyView> {
+    errors
+        .iter()
+        .find(|(f, _)| f.as_ref() == field)
+        .map(|(_, m)| {
+            let id = format!("err-{field}");
+            view! { <p class="field-error" id=id>{lang.t(*m)}</p> }.into_any()
+        })
+}
+
+/// The village filter of a staff list (`name="village"`): "all villages", then each given.
+#[component]
+pub fn VillageSelect(
+    lang: Lang,
+    villages: Vec<(i64, String)>,
+    selected: Option<i64>,
+) -> impl IntoView {
+    let options = villages
+        .into_iter()
+        .map(|(id, name)| view! { <option value=id.to_string() selected=selected == Some(id)>{name}</option> })
+        .collect_view();
+    view! {
+        <label for="village">{lang.t(Msg::VillageLabel)}</label>
+        <select id="village" name="village">
+            <option value="">{lang.t(Msg::AllVillages)}</option>
+            {options}
+        </select>
+    }
+}
+
 /// The hidden CSRF field every staff form carries.
 #[component]
 pub fn Csrf(token: String) -> impl IntoView {

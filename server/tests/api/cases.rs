@@ -362,7 +362,12 @@ async fn a_household_goes_from_application_to_the_standing_list(backend: Backend
                 ("form_token", token.as_str()),
             ];
             let res = officer.post_form("/staff/cases/standing", &form).await;
-            (res.status().as_u16(), location(&res))
+            let status = res.status().as_u16();
+            let to = res
+                .headers()
+                .get("location")
+                .map(|l| l.to_str().unwrap_or("").to_owned());
+            (status, to.unwrap_or(res.text().await.unwrap_or_default()))
         });
     }
     let answers = sends.join_all().await;
@@ -379,6 +384,34 @@ async fn a_household_goes_from_application_to_the_standing_list(backend: Backend
     assert_eq!(res.status().as_u16(), 303);
     assert_eq!(location(&res), answers[0].1, "sent again: the same draft");
     assert_eq!(standing_drafts().await, before + 1, "one draft made");
+    // The same token sent for another village (no form of ours does that) is not that form's:
+    // it neither leads to this draft nor fails.
+    // (The other village has something to list: one of its recipients' amount has changed.)
+    let other = app::db::regions::by_code(&app.db, app::db::regions::Level::Village, OTHER_103)
+        .await
+        .expect("q")
+        .expect("v")
+        .id;
+    let recipients = app::db::rechecks::recipients(&app.db, &app::domain::Scope::All, Some(other))
+        .await
+        .expect("recipients");
+    let r = recipients.first().expect("a recipient elsewhere");
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    let (persons, category, fen) = (r.persons, r.category.as_str(), r.monthly_fen + 1_000);
+    app::db::households::set_allowance(&mut conn, r.household_id, persons, category, None, fen, 1)
+        .await
+        .expect("a new amount");
+    drop(conn);
+    let other = other.to_string();
+    let elsewhere = f
+        .officer
+        .post_form(
+            "/staff/cases/standing",
+            &[("village", &other), ("form_token", &token)],
+        )
+        .await;
+    assert_eq!(elsewhere.status().as_u16(), 303, "a list of its own");
+    assert_ne!(location(&elsewhere), answers[0].1);
     let standing = id_in(&location(&res));
     let entries = app::db::publicity::staff_entries(&app.db, standing)
         .await

@@ -887,4 +887,21 @@ async fn a_recheck_is_recorded_once_however_often_its_form_is_sent(backend: Back
     assert_eq!(res.status().as_u16(), 422);
     assert!(res.text().await.expect("body").contains("这户刚刚被复核过"));
     assert_eq!(done_rechecks(&app, resent).await.len(), 2);
+
+    // A form shown before the household was enrolled again (a new amount and schedule) is
+    // refused too; so is one from a page of before this field held a number.
+    let seen = seen_on_form(&officer, resent).await;
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    app::db::households::set_allowance(&mut conn, resent, 2, "yiban", None, 70_000, 1)
+        .await
+        .expect("enrol");
+    drop(conn);
+    for seen in [seen, today.clone()] {
+        let fields = form("continue", seen);
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let res = record(&officer, resent, &pairs).await;
+        assert_eq!(res.status().as_u16(), 422);
+        assert!(res.text().await.expect("body").contains("这户刚刚被复核过"));
+    }
+    assert_eq!(done_rechecks(&app, resent).await.len(), 2);
 }

@@ -43,7 +43,8 @@ pub async fn next_standing(
         .trim()
         .parse::<i64>()
         .map_err(|_| AppError::NotFound)?;
-    let token = Some(form.form_token.trim()).filter(|t| !t.is_empty());
+    let token = Some(form.form_token.trim())
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
     match lists::next_standing(&state, &staff, village, token).await? {
         Ok(batch) => Ok(Redirect::to(&format!("/staff/publicity/{batch}")).into_response()),
         Err(m) => Err(AppError::Conflict(m.text(ctx.lang).to_owned())),

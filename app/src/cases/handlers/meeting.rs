@@ -26,7 +26,7 @@ async fn meeting_page(
         cases.push(MeetingCase {
             place: format!(
                 "{} {}",
-                place(state, lang, case.village_id).await?,
+                regions::name_of(&state.db, lang, Some(case.village_id)).await?,
                 case.group_name
             ),
             case,

@@ -24,7 +24,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::ctx::PageCtx;
 use crate::web::files::{self, StaffUpload};
-use crate::web::forms::{Empty, ReasonForm, SavedQuery};
+use crate::web::forms::{chosen_village, Empty, ReasonForm, SavedQuery};
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::state::AppState;
 
@@ -64,13 +64,6 @@ fn too_long(f: &Fields) -> bool {
     f.iter().any(|(_, v)| v.chars().count() > MAX_FIELD_CHARS)
 }
 
-async fn place(state: &AppState, lang: Lang, village_id: i64) -> AppResult<String> {
-    Ok(regions::by_id(&state.db, village_id)
-        .await?
-        .map(|v| v.name(lang).to_owned())
-        .unwrap_or_default())
-}
-
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     village: Option<String>,
@@ -102,7 +95,7 @@ async fn case_cards(state: &AppState, lang: Lang, filter: &CaseFilter) -> AppRes
         cards.push(CaseCard {
             place: format!(
                 "{} {}",
-                place(state, lang, case.village_id).await?,
+                regions::name_of(&state.db, lang, Some(case.village_id)).await?,
                 case.group_name
             ),
             days_in_stage: (now - case.stage_since).max(0) / 86_400,
@@ -126,12 +119,7 @@ pub async fn list(
         .into_iter()
         .filter(|v| staff.village_scope().is_none_or(|mine| mine == v.id))
         .collect();
-    let village = q
-        .village
-        .as_deref()
-        .and_then(|v| v.parse::<i64>().ok())
-        .filter(|v| villages.iter().any(|r| r.id == *v))
-        .or(staff.village_scope());
+    let village = chosen_village(q.village.as_deref(), &villages).or(staff.village_scope());
     let filter = CaseFilter {
         scope: staff.scope().clone(),
         village_id: village,
@@ -171,19 +159,11 @@ async fn register_villages(
     staff: &StaffCtx,
     lang: Lang,
 ) -> AppResult<Vec<(String, String)>> {
-    let townships = regions::by_level(&state.db, regions::Level::Township).await?;
-    Ok(regions::villages_in_scope(&state.db, staff.scope())
+    Ok(regions::villages_labelled(&state.db, staff.scope(), lang)
         .await?
         .into_iter()
-        .filter(|v| staff.village_scope().is_none_or(|mine| mine == v.id))
-        .map(|v| {
-            let t = townships
-                .iter()
-                .find(|t| Some(t.id) == v.parent_id)
-                .map(|t| t.name(lang).to_owned())
-                .unwrap_or_default();
-            (v.code.clone(), format!("{t} · {}", v.name(lang).to_owned()))
-        })
+        .filter(|(v, _)| staff.village_scope().is_none_or(|mine| mine == v.id))
+        .map(|(v, label)| (v.code, label))
         .collect())
 }
 
@@ -308,7 +288,7 @@ async fn case_page(
     let lang = ctx.lang;
     let (t, v) = (case.township_id, case.village_id);
     let data = CaseData {
-        place: place(state, lang, v).await?,
+        place: regions::name_of(&state.db, lang, Some(v)).await?,
         members: cdb::members(&state.db, id).await?,
         relatives: cdb::relatives(&state.db, id).await?,
         steps: cdb::steps(&state.db, id).await?,

@@ -11,7 +11,7 @@ use crate::i18n::{Lang, Msg};
 use crate::web::format::{local_time, yuan};
 use crate::web::labels::case as labels;
 use crate::web::labels::publicity as plabels;
-use crate::web::shell::Csrf;
+use crate::web::shell::{field_error, Csrf, VillageSelect};
 
 use super::register::{Registration, MEMBER_ROWS, RELATIVE_ROWS};
 
@@ -25,13 +25,6 @@ pub fn blocker_text(lang: Lang, msg: Msg, date: Option<chrono::NaiveDate>) -> St
         Some(d) => text.replace("{date}", &d.to_string()),
         None => text.to_owned(),
     }
-}
-
-fn error_for(lang: Lang, errors: &[(String, Msg)], field: &str) -> Option<AnyView> {
-    errors
-        .iter()
-        .find(|(f, _)| f == field)
-        .map(|(_, m)| view! { <p class="field-error">{lang.t(*m)}</p> }.into_any())
 }
 
 /// One row of the list.
@@ -68,10 +61,6 @@ pub fn CaseListPage(lang: Lang, nav: AnyView, csrf: String, data: ListData) -> i
         list_actions,
         notice,
     } = data;
-    let village_options = villages
-        .into_iter()
-        .map(|(id, name)| view! { <option value=id.to_string() selected=village == Some(id)>{name}</option> })
-        .collect_view();
     let stage_options = Stage::ALL
         .iter()
         .map(|s| view! { <option value=s.as_str() selected=stage == Some(*s)>{lang.t(labels::stage(*s))}</option> })
@@ -105,11 +94,7 @@ pub fn CaseListPage(lang: Lang, nav: AnyView, csrf: String, data: ListData) -> i
             {meeting_township.map(|t| view! { <a class="button secondary" href=format!("/staff/cases/meeting?township={t}")>{lang.t(Msg::MeetingTitle)}</a> })}
         </p>
         <form method="get" action="/staff/cases" class="form filters">
-            <label for="village">{lang.t(Msg::VillageLabel)}</label>
-            <select id="village" name="village">
-                <option value="">{lang.t(Msg::AllVillages)}</option>
-                {village_options}
-            </select>
+            <VillageSelect lang villages selected=village />
             <label for="stage">{lang.t(Msg::StageLabel)}</label>
             <select id="stage" name="stage">
                 <option value="">{lang.t(Msg::AllStages)}</option>
@@ -201,12 +186,12 @@ pub fn NewCasePage(lang: Lang, nav: AnyView, csrf: String, data: NewCaseData) ->
                 <fieldset class="member">
                     <legend>{lang.t(Msg::MemberNameLabel)} " " {i + 1}</legend>
                     {text_input(key("name"), lang.t(Msg::MemberNameLabel).to_owned(), v(&key("name")), 30)}
-                    {error_for(lang, &errors, &key("name"))}
+                    {field_error(lang, &errors, &key("name"))}
                     {relation}
                     {text_input(key("id"), lang.t(Msg::IdNumberLabel).to_owned(), v(&key("id")), 24)}
-                    {error_for(lang, &errors, &key("id"))}
+                    {field_error(lang, &errors, &key("id"))}
                     {text_input(key("grade"), lang.t(Msg::DisabilityGradeLabel).to_owned(), v(&key("grade")), 1)}
-                    {error_for(lang, &errors, &key("grade"))}
+                    {field_error(lang, &errors, &key("grade"))}
                     <label class="check"><input type="checkbox" name=key("ill") value="1" checked=ill /> " " {lang.t(Msg::SeriousIllnessLabel)}</label>
                 </fieldset>
             }
@@ -225,16 +210,16 @@ pub fn NewCasePage(lang: Lang, nav: AnyView, csrf: String, data: NewCaseData) ->
                 <fieldset class="relative">
                     <legend>{lang.t(Msg::RelativesTitle)} " " {i + 1}</legend>
                     {text_input(key("member"), lang.t(Msg::MemberNameLabel).to_owned(), v(&key("member")), 30)}
-                    {error_for(lang, &errors, &key("member"))}
+                    {field_error(lang, &errors, &key("member"))}
                     <label for=kind_id.clone()>{lang.t(Msg::RelativeKindLabel)}</label>
                     <select id=kind_id name=key("kind")><option value="">"—"</option>{kinds}</select>
-                    {error_for(lang, &errors, &key("kind"))}
+                    {field_error(lang, &errors, &key("kind"))}
                     {text_input(key("name"), lang.t(Msg::RelatedNameLabel).to_owned(), v(&key("name")), 30)}
-                    {error_for(lang, &errors, &key("name"))}
+                    {field_error(lang, &errors, &key("name"))}
                     {text_input(key("post"), lang.t(Msg::RelatedPostLabel).to_owned(), v(&key("post")), 30)}
-                    {error_for(lang, &errors, &key("post"))}
+                    {field_error(lang, &errors, &key("post"))}
                     {text_input(key("relation"), lang.t(Msg::RelativeRelationLabel).to_owned(), v(&key("relation")), 30)}
-                    {error_for(lang, &errors, &key("relation"))}
+                    {field_error(lang, &errors, &key("relation"))}
                 </fieldset>
             }
         })
@@ -249,14 +234,14 @@ pub fn NewCasePage(lang: Lang, nav: AnyView, csrf: String, data: NewCaseData) ->
             <input type="hidden" name="form_token" value=v("form_token") />
             <label for="f-village">{lang.t(Msg::VillageLabel)}</label>
             <select id="f-village" name="village" required>{village_options}</select>
-            {error_for(lang, &errors, "village")}
+            {field_error(lang, &errors, "village")}
             {text_input("group".into(), lang.t(Msg::GroupLabel).to_owned(), v("group"), 20)}
-            {error_for(lang, &errors, "group")}
+            {field_error(lang, &errors, "group")}
             <label for="f-channel">{lang.t(Msg::ApplicationChannelLabel)}</label>
             <select id="f-channel" name="channel">{channel_options}</select>
             <label for="f-received_on">{lang.t(Msg::ReceivedOnLabel)}</label>
             <input id="f-received_on" name="received_on" type="date" value=v("received_on") required />
-            {error_for(lang, &errors, "received_on")}
+            {field_error(lang, &errors, "received_on")}
             <label for="f-category">{lang.t(Msg::CategoryAskedLabel)}</label>
             <select id="f-category" name="category">{category_options}</select>
             <h2>{lang.t(Msg::MembersTitle)}</h2>

@@ -52,10 +52,7 @@ pub async fn list(
     let can_edit = staff.can_role(Perm::EditPublicity);
     let mut rows = Vec::new();
     for b in pdb::batches_in_scope(&state.db, staff.scope(), 500).await? {
-        let village = regions::by_id(&state.db, b.village_id)
-            .await?
-            .map(|v| v.name(lang).to_owned())
-            .unwrap_or_default();
+        let village = regions::name_of(&state.db, lang, Some(b.village_id)).await?;
         let n = pdb::totals(&state.db, b.id).await?.households;
         rows.push((b, village, n));
     }
@@ -69,18 +66,10 @@ async fn village_options(
     staff: &StaffCtx,
     lang: Lang,
 ) -> AppResult<Vec<(i64, String)>> {
-    let townships = regions::by_level(&state.db, regions::Level::Township).await?;
-    Ok(regions::villages_in_scope(&state.db, staff.scope())
+    Ok(regions::villages_labelled(&state.db, staff.scope(), lang)
         .await?
         .into_iter()
-        .map(|v| {
-            let t = townships
-                .iter()
-                .find(|t| Some(t.id) == v.parent_id)
-                .map(|t| t.name(lang).to_owned())
-                .unwrap_or_default();
-            (v.id, format!("{t} · {}", v.name(lang).to_owned()))
-        })
+        .map(|(v, label)| (v.id, label))
         .collect())
 }
 
@@ -229,9 +218,12 @@ async fn form_values(state: &AppState, batch: &Batch, edit: Option<i64>) -> AppR
             "新增"
         };
         return Ok(EntryValues {
-            category: "一般保障".into(),
-            change: change.into(),
-            ..Default::default()
+            form: EntryForm {
+                category: "一般保障".into(),
+                change: change.into(),
+                ..Default::default()
+            },
+            editing: None,
         });
     };
     let e = pdb::staff_entries(&state.db, batch.id)
@@ -239,7 +231,7 @@ async fn form_values(state: &AppState, batch: &Batch, edit: Option<i64>) -> AppR
         .into_iter()
         .find(|e| e.id == entry_id)
         .ok_or(AppError::NotFound)?;
-    Ok(EntryValues {
+    let form = EntryForm {
         head_name: e.head_name.clone(),
         id_number: String::new(),
         persons: e.persons.to_string(),
@@ -250,6 +242,9 @@ async fn form_values(state: &AppState, batch: &Batch, edit: Option<i64>) -> AppR
         },
         class: e.aid_class.map(|c| c.to_string()).unwrap_or_default(),
         change: Lang::Zh.t(labels::change(e.change)).to_owned(),
+    };
+    Ok(EntryValues {
+        form,
         editing: Some(entry_id),
     })
 }
@@ -267,19 +262,6 @@ pub async fn detail(
     detail_page(&state, &ctx, &staff, batch, notice, vec![], values).await
 }
 
-fn entry_values(form: EntryForm, editing: Option<i64>) -> EntryValues {
-    EntryValues {
-        head_name: form.head_name,
-        id_number: form.id_number,
-        persons: form.persons,
-        amount: form.amount,
-        category: form.category,
-        class: form.class,
-        change: form.change,
-        editing,
-    }
-}
-
 /// Corrects an entry of a draft list (same checks as adding one).
 pub async fn edit_entry(
     State(state): State<AppState>,
@@ -294,7 +276,10 @@ pub async fn edit_entry(
             Ok(saved(id))
         }
         Err(errors) => {
-            let values = entry_values(form, Some(entry_id));
+            let values = EntryValues {
+                form,
+                editing: Some(entry_id),
+            };
             detail_page(&state, &ctx, &staff, batch, None, errors, values).await
         }
     }
@@ -313,7 +298,10 @@ pub async fn add_entry(
             Ok(saved(id))
         }
         Err(errors) => {
-            let values = entry_values(form, None);
+            let values = EntryValues {
+                form,
+                editing: None,
+            };
             detail_page(&state, &ctx, &staff, batch, None, errors, values).await
         }
     }
