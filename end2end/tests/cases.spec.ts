@@ -164,7 +164,7 @@ test.describe('the case file', () => {
     expect(done, 'a case waiting for its in-person check').toBe(true);
   });
 
-  test('a visit dated before the application or over a year ago is refused with why', async ({ page }, testInfo) => {
+  test('a visit dated before the application or over a year ago is refused with why, and kept', async ({ page }, testInfo) => {
     await signIn(page, OFFICER, DEMO_PASSWORD);
     const [, name] = names(testInfo);
     const id = await register(page, `${name.slice(0, 3)}退`);
@@ -174,25 +174,36 @@ test.describe('the case file', () => {
     expect((await submit(page, page.getByRole('button', { name: '上传', exact: true }))).status()).toBe(303);
     // A day in China's time zone, `days` before today.
     const day = (days: number) => new Date(Date.now() + 8 * 3600e3 - days * 86400e3).toISOString().slice(0, 10);
+    const next = page.locator('section.next-step');
+    await next.getByLabel('龙头山 王芳').check();
+    await next.getByLabel(SECOND).check();
+    await next.locator('#f-income').fill('无固定收入，靠零工维持');
+    await next.locator('#f-living').fill('住房破旧，子女在外务工');
+    await next.getByLabel('符合条件', { exact: true }).check();
     for (const [visited, why] of [
       [day(1), '这一步的日期早于收到申请的日期'],
       [day(800), '日期应在近一年内'],
     ]) {
-      const next = page.locator('section.next-step');
-      await next.getByLabel('龙头山 王芳').check();
-      await next.getByLabel(SECOND).check();
+      // Only the date is typed again: everything else comes back as it was sent.
       await next.locator('#f-visited_on').fill(visited);
-      await next.locator('#f-income').fill('无固定收入，靠零工维持');
-      await next.getByLabel('符合条件', { exact: true }).check();
       const res = await submit(page, next.getByRole('button', { name: '保存', exact: true }));
       expect(res.status(), `a visit dated ${visited}`).toBe(422);
       await expect(page.locator('[role=alert]')).toContainText(why);
       // Nothing moved: the case still waits for its visit.
       await expect(page.locator('dl.facts')).not.toContainText('已入户调查');
       await expect(page.locator('ol.timeline')).not.toContainText('入户调查：');
+      await expect(next.locator('#f-visited_on')).toHaveValue(visited);
+      await expect(next.locator('#f-income')).toHaveValue('无固定收入，靠零工维持');
+      await expect(next.locator('#f-living')).toHaveValue('住房破旧，子女在外务工');
+      await expect(next.getByLabel(SECOND)).toBeChecked();
+      await expect(next.getByLabel('符合条件', { exact: true })).toBeChecked();
     }
     await expectNoHorizontalScroll(page);
     await shot(page, 'case-visit-date-refused-360');
+    // The date corrected, the same form goes through.
+    await next.locator('#f-visited_on').fill(day(0));
+    await step(page, '保存');
+    await expect(page.locator('dl.facts')).toContainText('已入户调查，待民主评议');
   });
 });
 

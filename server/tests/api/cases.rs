@@ -26,6 +26,7 @@ both_backends!(
     public_progress_has_counts_and_no_names,
     a_list_is_made_once_and_ends_early_only_by_withdrawal,
     hostile_step_input_is_refused_and_changes_nothing,
+    a_refused_step_shows_what_was_typed,
     a_registration_form_sent_twice_makes_one_case,
     a_side_step_sent_twice_is_recorded_once,
 );
@@ -1358,6 +1359,58 @@ async fn hostile_step_input_is_refused_and_changes_nothing(backend: Backend) {
         .await;
     assert_eq!(res.status().as_u16(), 422);
     assert_eq!(f.stage(id).await, Stage::Surveyed);
+}
+
+/// A step form refused for one field comes back with everything typed into it (escaped), so
+/// that the officer corrects that field instead of typing the visit again.
+async fn a_refused_step_shows_what_was_typed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    let id = f.register(&f.officer, LONGQUAN, "申屠留", false).await;
+    let accepted = f.step(&f.officer, id, "accept", &[]).await;
+    assert_eq!(accepted.status().as_u16(), 303);
+    assert_eq!(f.upload(&f.officer, id, "表.png", PNG.to_vec()).await, 303);
+    let yesterday = (app::db::today_cst() - chrono::Duration::days(1)).to_string();
+    let visitors: Vec<String> = f.visitors.iter().map(|v| v.to_string()).collect();
+    let income = "靠零工</textarea><script>alert(1)</script>维持";
+    let mut fields = vec![
+        ("visited_on", yesterday.as_str()),
+        ("income", income),
+        ("assets", "一间土坯房"),
+        ("living", "住房破旧，子女在外务工"),
+        ("outcome", "eligible"),
+    ];
+    for v in &visitors {
+        fields.push(("visitor", v));
+    }
+    let res = f.step(&f.officer, id, "survey", &fields).await;
+    assert_eq!(res.status().as_u16(), 422);
+    let page = res.text().await.expect("body");
+    assert!(page.contains("早于收到申请"), "the page says why");
+    assert!(page.contains(&format!(
+        r#"name="visited_on" type="date" value="{yesterday}""#
+    )));
+    assert!(page.contains("靠零工&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;维持"));
+    assert!(!page.contains("<script>alert(1)"), "typed text stays text");
+    assert!(page.contains("一间土坯房") && page.contains("住房破旧，子女在外务工"));
+    for v in &visitors {
+        let input = format!(r#"name="visitor" value="{v}""#);
+        let at = page.find(&input).expect("the visitor's box") + input.len();
+        assert!(
+            page[at..].trim_start().starts_with("checked"),
+            "visitor {v} still ticked"
+        );
+    }
+    let eligible = r#"name="outcome" value="eligible" required"#;
+    let at = page.find(eligible).expect("the outcome") + eligible.len();
+    assert!(
+        page[at..].trim_start().starts_with("checked"),
+        "the outcome still chosen"
+    );
+    // Shown afresh, the form is empty again.
+    let (_, fresh) = f.officer.get_text(&format!("/staff/cases/{id}")).await;
+    assert!(!fresh.contains("一间土坯房"));
+    assert_eq!(f.stage(id).await, Stage::Accepted);
 }
 
 /// The registration form sent four times at once, then again (a double click, a resend on a

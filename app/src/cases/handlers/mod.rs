@@ -12,7 +12,7 @@ use crate::cases::register::{self, Registration};
 use crate::cases::steps::{self, Input, MeetingDecision, ReviewInput, SurveyInput};
 use crate::cases::views::{
     CaseCard, CaseData, CaseForms, CaseListPage, CasePage, ListData, MeetingCase, MeetingPage,
-    NewCaseData, NewCasePage,
+    NewCaseData, NewCasePage, Typed,
 };
 use crate::cases::{evidence, lists, waiting_for};
 use crate::db::cases::{self as cdb, CaseFilter, RelativeDeclaration};
@@ -283,6 +283,7 @@ async fn case_page(
     id: i64,
     error: Option<Msg>,
     notice: Option<Msg>,
+    typed: Typed,
 ) -> AppResult<Response> {
     let case = steps::load(state, staff, id, Perm::ReadCases).await?;
     let lang = ctx.lang;
@@ -306,6 +307,7 @@ async fn case_page(
         error,
         notice,
         written: written_notices(state, staff, &case).await?,
+        typed,
         case,
     };
     let page = |nav, csrf| view! { <CasePage lang nav csrf data /> };
@@ -319,7 +321,7 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(q): Query<SavedQuery>,
 ) -> AppResult<Response> {
-    case_page(&state, &ctx, &staff, id, None, q.notice()).await
+    case_page(&state, &ctx, &staff, id, None, q.notice(), Typed::default()).await
 }
 
 /// The step a form asks for, read from its fields; `Err(msg)` for a form that cannot be read.
@@ -384,7 +386,17 @@ pub async fn act(
 ) -> AppResult<Response> {
     let case = steps::load(&state, &staff, id, Perm::ReadCases).await?;
     if too_long(&f) {
-        return case_page(&state, &ctx, &staff, id, Some(Msg::TextTooLong), None).await;
+        let typed = Typed { step, fields: f };
+        return case_page(
+            &state,
+            &ctx,
+            &staff,
+            id,
+            Some(Msg::TextTooLong),
+            None,
+            typed,
+        )
+        .await;
     }
     let outcome = match step.as_str() {
         "declare" => {
@@ -427,7 +439,10 @@ pub async fn act(
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/staff/cases/{id}?done=1")).into_response()),
-        Err(m) => case_page(&state, &ctx, &staff, id, Some(m), None).await,
+        Err(m) => {
+            let typed = Typed { step, fields: f };
+            case_page(&state, &ctx, &staff, id, Some(m), None, typed).await
+        }
     }
 }
 

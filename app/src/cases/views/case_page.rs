@@ -35,6 +35,8 @@ pub struct CaseData {
     pub notice: Option<Msg>,
     /// The case's written notices: (id, number, delivered).
     pub written: Vec<(i64, String, bool)>,
+    /// What the refused form held, shown again.
+    pub typed: Typed,
 }
 
 fn step_form(lang: Lang, csrf: &str, id: i64, path: &str, button: Msg, body: AnyView) -> AnyView {
@@ -52,6 +54,7 @@ fn step_form(lang: Lang, csrf: &str, id: i64, path: &str, button: Msg, body: Any
 fn stage_forms(lang: Lang, csrf: &str, d: &CaseData) -> Vec<AnyView> {
     let id = d.case.id;
     let today = d.today.to_string();
+    let t = &d.typed;
     let mut forms = Vec::new();
     let f = d.forms;
     match d.case.stage {
@@ -70,26 +73,35 @@ fn stage_forms(lang: Lang, csrf: &str, d: &CaseData) -> Vec<AnyView> {
                 id,
                 "reject",
                 Msg::CaReject,
-                area("reason", lang.t(Msg::ReasonLabel).to_owned(), true).into_any(),
+                area(
+                    "reason",
+                    lang.t(Msg::ReasonLabel).to_owned(),
+                    true,
+                    t.or("reject", "reason", ""),
+                )
+                .into_any(),
             ));
         }
         Stage::Accepted if f.survey => {
             let visitors = d
                 .visitors
                 .iter()
-                .map(|(sid, name)| view! { <label class="check"><input type="checkbox" name="visitor" value=sid.to_string() /> " " {name.clone()}</label> })
+                .map(|(sid, name)| {
+                    let ticked = t.sent("survey", "visitor", &sid.to_string());
+                    view! { <label class="check"><input type="checkbox" name="visitor" value=sid.to_string() checked=ticked /> " " {name.clone()}</label> }
+                })
                 .collect_view();
             let body = view! {
-                {date_input("visited_on", lang.t(Msg::VisitedOnLabel).to_owned(), today.clone())}
+                {date_input("visited_on", lang.t(Msg::VisitedOnLabel).to_owned(), t.or("survey", "visited_on", &today))}
                 <fieldset><legend>{lang.t(Msg::VisitorsLabel)}</legend>{visitors}</fieldset>
-                {area("income", lang.t(Msg::IncomeLabel).to_owned(), true)}
-                {area("assets", lang.t(Msg::AssetsLabel).to_owned(), false)}
-                {area("living", lang.t(Msg::LivingLabel).to_owned(), false)}
+                {area("income", lang.t(Msg::IncomeLabel).to_owned(), true, t.or("survey", "income", ""))}
+                {area("assets", lang.t(Msg::AssetsLabel).to_owned(), false, t.or("survey", "assets", ""))}
+                {area("living", lang.t(Msg::LivingLabel).to_owned(), false, t.or("survey", "living", ""))}
                 <fieldset><legend>{lang.t(Msg::SurveyOutcomeLabel)}</legend>
-                    <label class="check"><input type="radio" name="outcome" value="eligible" required /> " " {lang.t(Msg::EligibleLabel)}</label>
-                    <label class="check"><input type="radio" name="outcome" value="ineligible" /> " " {lang.t(Msg::IneligibleLabel)}</label>
+                    <label class="check"><input type="radio" name="outcome" value="eligible" required checked=t.sent("survey", "outcome", "eligible") /> " " {lang.t(Msg::EligibleLabel)}</label>
+                    <label class="check"><input type="radio" name="outcome" value="ineligible" checked=t.sent("survey", "outcome", "ineligible") /> " " {lang.t(Msg::IneligibleLabel)}</label>
                 </fieldset>
-                {area("reason", lang.t(Msg::ReasonLabel).to_owned(), false)}
+                {area("reason", lang.t(Msg::ReasonLabel).to_owned(), false, t.or("survey", "reason", ""))}
             }
             .into_any();
             forms.push(step_form(lang, csrf, id, "survey", Msg::Save, body));
@@ -98,18 +110,21 @@ fn stage_forms(lang: Lang, csrf: &str, d: &CaseData) -> Vec<AnyView> {
             let panels = d
                 .panels
                 .iter()
-                .map(|(id, purpose)| view! { <option value=id.to_string()>{purpose.clone()} " (#" {*id} ")"</option> })
+                .map(|(id, purpose)| {
+                    let chosen = t.sent("village_review", "panel", &id.to_string());
+                    view! { <option value=id.to_string() selected=chosen>{purpose.clone()} " (#" {*id} ")"</option> }
+                })
                 .collect_view();
             let body = view! {
-                {date_input("held_on", lang.t(Msg::HeldOnLabel).to_owned(), today.clone())}
+                {date_input("held_on", lang.t(Msg::HeldOnLabel).to_owned(), t.or("village_review", "held_on", &today))}
                 <label for="f-panel">{lang.t(Msg::PanelMembersLabel)}</label>
                 <select id="f-panel" name="panel" required>{panels}</select>
                 <p class="hint">{lang.t(Msg::PanelHint)} " " <a href="/staff/draws">{lang.t(Msg::DrawsStaffTitle)}</a></p>
                 <label for="f-for">{lang.t(Msg::VotesForLabel)}</label>
-                <input id="f-for" name="votes_for" type="number" min="0" max="99" inputmode="numeric" required />
+                <input id="f-for" name="votes_for" type="number" min="0" max="99" inputmode="numeric" required value=t.or("village_review", "votes_for", "") />
                 <label for="f-against">{lang.t(Msg::VotesAgainstLabel)}</label>
-                <input id="f-against" name="votes_against" type="number" min="0" max="99" inputmode="numeric" required />
-                {area("remarks", lang.t(Msg::RemarksLabel).to_owned(), false)}
+                <input id="f-against" name="votes_against" type="number" min="0" max="99" inputmode="numeric" required value=t.or("village_review", "votes_against", "") />
+                {area("remarks", lang.t(Msg::RemarksLabel).to_owned(), false, t.or("village_review", "remarks", ""))}
             }
             .into_any();
             forms.push(step_form(lang, csrf, id, "village_review", Msg::Save, body));
@@ -118,8 +133,8 @@ fn stage_forms(lang: Lang, csrf: &str, d: &CaseData) -> Vec<AnyView> {
             // The county's spot-check comes first when this case is one it must check.
             let check_form = || {
                 let body = view! {
-                    {date_input("checked_on", lang.t(Msg::CheckedOnLabel).to_owned(), today.clone())}
-                    {area("findings", lang.t(Msg::CheckFindingsLabel).to_owned(), true)}
+                    {date_input("checked_on", lang.t(Msg::CheckedOnLabel).to_owned(), t.or("county_check", "checked_on", &today))}
+                    {area("findings", lang.t(Msg::CheckFindingsLabel).to_owned(), true, t.or("county_check", "findings", ""))}
                 }
                 .into_any();
                 step_form(lang, csrf, id, "county_check", Msg::RecordCheck, body)
@@ -138,7 +153,7 @@ fn stage_forms(lang: Lang, csrf: &str, d: &CaseData) -> Vec<AnyView> {
                 ));
                 let refuse = view! {
                     <input type="hidden" name="decision" value="refuse" />
-                    {area("reason", lang.t(Msg::ReasonLabel).to_owned(), true)}
+                    {area("reason", lang.t(Msg::ReasonLabel).to_owned(), true, t.or("county_decide", "reason", ""))}
                 }
                 .into_any();
                 forms.push(step_form(
@@ -278,21 +293,23 @@ pub fn CasePage(lang: Lang, nav: AnyView, csrf: String, data: CaseData) -> impl 
         </form>
     });
     let declare = data.forms.declare.then(|| {
+        let t = &data.typed;
         let kinds = RelativeOf::ALL
             .iter()
-            .map(|k| view! { <option value=k.as_str()>{lang.t(labels::relative_of(*k))}</option> })
+            .map(|k| view! { <option value=k.as_str() selected=t.sent("declare", "r0_kind", k.as_str())>{lang.t(labels::relative_of(*k))}</option> })
             .collect_view();
+        let v = |name: &str| t.or("declare", name, "");
         view! {
-            <details>
+            <details open=t.step == "declare">
                 <summary>{lang.t(Msg::AddRelative)}</summary>
                 <form method="post" action=format!("/staff/cases/{id}/declare") class="form">
                     <Csrf token=csrf.clone() />
-                    {text_input("r0_member".into(), lang.t(Msg::MemberNameLabel).to_owned(), String::new(), 30)}
+                    {text_input("r0_member".into(), lang.t(Msg::MemberNameLabel).to_owned(), v("r0_member"), 30)}
                     <label for="f-kind">{lang.t(Msg::RelativeKindLabel)}</label>
                     <select id="f-kind" name="r0_kind">{kinds}</select>
-                    {text_input("r0_name".into(), lang.t(Msg::RelatedNameLabel).to_owned(), String::new(), 30)}
-                    {text_input("r0_post".into(), lang.t(Msg::RelatedPostLabel).to_owned(), String::new(), 30)}
-                    {text_input("r0_relation".into(), lang.t(Msg::RelativeRelationLabel).to_owned(), String::new(), 30)}
+                    {text_input("r0_name".into(), lang.t(Msg::RelatedNameLabel).to_owned(), v("r0_name"), 30)}
+                    {text_input("r0_post".into(), lang.t(Msg::RelatedPostLabel).to_owned(), v("r0_post"), 30)}
+                    {text_input("r0_relation".into(), lang.t(Msg::RelativeRelationLabel).to_owned(), v("r0_relation"), 30)}
                     <button type="submit" class="secondary">{lang.t(Msg::AddRelative)}</button>
                 </form>
             </details>
