@@ -15,10 +15,10 @@ use crate::domain::recheck::{is_overdue, Method, Outcome};
 use crate::error::AppResult;
 use crate::i18n::Msg;
 use crate::rechecks::service::{self, due_on, Input};
-use crate::rechecks::views::{HouseholdData, HouseholdPage, RecheckListPage, Row, Show};
+use crate::rechecks::views::{HouseholdData, HouseholdPage, RecheckListPage, Row, Show, RECORD};
 use crate::web::ctx::PageCtx;
 use crate::web::files::{self, StaffUpload};
-use crate::web::forms::{chosen_village, with_status};
+use crate::web::forms::{chosen_village, with_status, Typed};
 use crate::web::session::StaffCtx;
 use crate::web::state::AppState;
 
@@ -75,6 +75,7 @@ async fn household_page(
     id: i64,
     error: Option<String>,
     notice_made: Option<i64>,
+    typed: Typed,
 ) -> AppResult<Response> {
     let (r, on_list) = service::visible(state, staff, id).await?;
     let filter = NoticeFilter {
@@ -90,6 +91,7 @@ async fn household_page(
         today: today_cst(),
         error,
         notice_made,
+        typed,
         r,
         on_list,
     };
@@ -111,7 +113,7 @@ pub async fn household(
     Path(id): Path<i64>,
     Query(q): Query<HouseholdQuery>,
 ) -> AppResult<Response> {
-    household_page(&state, &ctx, &staff, id, None, q.notice).await
+    household_page(&state, &ctx, &staff, id, None, q.notice, Typed::default()).await
 }
 
 /// Yuan as typed ("450", "450.5") in fen.
@@ -154,16 +156,22 @@ fn record_input(upload: &files::Upload) -> Result<Input<'_>, Msg> {
     })
 }
 
-/// The household's page again, with why the form was refused (422).
+/// The household's page again, with why the form was refused (422) and the form as it was sent
+/// (but for its file, and its `seen`, which the page gives afresh).
 async fn refused(
     state: &AppState,
     ctx: &PageCtx,
     staff: &StaffCtx,
     id: i64,
     msg: Msg,
+    upload: &files::Upload,
 ) -> AppResult<Response> {
     let error = Some(msg.text(ctx.lang).to_owned());
-    let res = household_page(state, ctx, staff, id, error, None).await?;
+    let typed = Typed {
+        step: RECORD.into(),
+        fields: upload.fields.clone(),
+    };
+    let res = household_page(state, ctx, staff, id, error, None, typed).await?;
     Ok(with_status(res, true))
 }
 
@@ -178,7 +186,7 @@ pub async fn record(
     let (r, on_list) = service::visible(&state, &staff, id).await?;
     let input = match record_input(&upload) {
         Ok(input) => input,
-        Err(msg) => return refused(&state, &ctx, &staff, id, msg).await,
+        Err(msg) => return refused(&state, &ctx, &staff, id, msg, &upload).await,
     };
     match service::record(&state, &staff, &r, on_list, &input).await? {
         Ok(Some(notice)) => Ok(Redirect::to(&format!(
@@ -186,7 +194,7 @@ pub async fn record(
         ))
         .into_response()),
         Ok(None) => Ok(Redirect::to(&format!("/staff/rechecks/household/{id}")).into_response()),
-        Err(msg) => refused(&state, &ctx, &staff, id, msg).await,
+        Err(msg) => refused(&state, &ctx, &staff, id, msg, &upload).await,
     }
 }
 

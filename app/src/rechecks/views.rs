@@ -8,7 +8,8 @@ use crate::db::notices::Notice;
 use crate::db::rechecks::{FileLink, Recheck, Recipient};
 use crate::domain::recheck::{is_overdue, Method, Outcome, Source};
 use crate::i18n::{Lang, Msg};
-use crate::web::format::yuan;
+use crate::web::format::{textarea_text, yuan};
+use crate::web::forms::Typed;
 use crate::web::labels::notice as notice_labels;
 use crate::web::shell::{Csrf, VillageSelect};
 
@@ -122,7 +123,12 @@ pub struct HouseholdData {
     pub today: NaiveDate,
     pub error: Option<String>,
     pub notice_made: Option<i64>,
+    /// The refused re-check form as it was sent ([`RECORD`]).
+    pub typed: Typed,
 }
+
+/// The name of the re-check form in [`Typed`] (the household page has one).
+pub const RECORD: &str = "record";
 
 #[component]
 pub fn HouseholdPage(lang: Lang, nav: AnyView, csrf: String, data: HouseholdData) -> impl IntoView {
@@ -137,6 +143,7 @@ pub fn HouseholdPage(lang: Lang, nav: AnyView, csrf: String, data: HouseholdData
         today,
         error,
         notice_made,
+        typed,
     } = data;
     let late = is_overdue(due, today);
     let leads = history
@@ -175,11 +182,23 @@ pub fn HouseholdPage(lang: Lang, nav: AnyView, csrf: String, data: HouseholdData
         .collect_view();
     let methods = Method::ALL
         .iter()
-        .map(|m| view! { <label class="check"><input type="radio" name="method" value=m.as_str() required checked=*m == Method::Visit /> " " {lang.t(method_msg(*m))}</label> })
+        .map(|m| {
+            let chosen = match typed.value(RECORD, "method") {
+                Some(sent) => sent == m.as_str(),
+                None => *m == Method::Visit,
+            };
+            view! { <label class="check"><input type="radio" name="method" value=m.as_str() required checked=chosen /> " " {lang.t(method_msg(*m))}</label> }
+        })
         .collect_view();
     let outcomes = Outcome::ALL
         .iter()
-        .map(|o| view! { <label class="check"><input type="radio" name="outcome" value=o.as_str() required checked=*o == Outcome::Continue /> " " {lang.t(outcome_msg(*o))}</label> })
+        .map(|o| {
+            let chosen = match typed.value(RECORD, "outcome") {
+                Some(sent) => sent == o.as_str(),
+                None => *o == Outcome::Continue,
+            };
+            view! { <label class="check"><input type="radio" name="outcome" value=o.as_str() required checked=chosen /> " " {lang.t(outcome_msg(*o))}</label> }
+        })
         .collect_view();
     let form = (can_record && on_list).then(|| view! {
         <section class="next-step">
@@ -190,13 +209,13 @@ pub fn HouseholdPage(lang: Lang, nav: AnyView, csrf: String, data: HouseholdData
                 // colleague's record meanwhile) is refused instead of recorded twice.
                 <input type="hidden" name="seen" value=r.recheck_seq.to_string() />
                 <label for="f-checked_on">{lang.t(Msg::CheckedOnLabel)}</label>
-                <input id="f-checked_on" name="checked_on" type="date" value=today.to_string() required />
+                <input id="f-checked_on" name="checked_on" type="date" value=typed.or(RECORD, "checked_on", &today.to_string()) required />
                 <fieldset><legend>{lang.t(Msg::RecheckMethodLabel)}</legend>{methods}</fieldset>
                 <label for="f-findings">{lang.t(Msg::CheckFindingsLabel)}</label>
-                <textarea id="f-findings" name="findings" maxlength="2000" required></textarea>
+                <textarea id="f-findings" name="findings" maxlength="2000" required>{textarea_text(&typed.or(RECORD, "findings", ""))}</textarea>
                 <fieldset><legend>{lang.t(Msg::RecheckOutcomeLabel)}</legend>{outcomes}</fieldset>
                 <label for="f-amount">{lang.t(Msg::RecheckNewAmountLabel)}</label>
-                <input id="f-amount" name="amount" type="number" min="1" max="100000" step="0.01" inputmode="decimal" />
+                <input id="f-amount" name="amount" type="number" min="1" max="100000" step="0.01" inputmode="decimal" value=typed.or(RECORD, "amount", "") />
                 <p class="hint">{lang.t(Msg::RecheckOutcomeHint)}</p>
                 <label for="f-file">{lang.t(Msg::RecheckFileLabel)}</label>
                 <input id="f-file" name="file" type="file" accept="image/jpeg,image/png,application/pdf" />

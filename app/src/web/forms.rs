@@ -65,6 +65,34 @@ pub fn chosen_village(raw: Option<&str>, villages: &[crate::db::regions::Region]
         .filter(|v| villages.iter().any(|r| r.id == *v))
 }
 
+/// What a refused form held (which form — a step's path — and its fields; never a file), so
+/// that the page shows it again with the reason instead of an empty form.
+#[derive(Debug, Default)]
+pub struct Typed {
+    pub step: String,
+    pub fields: Vec<(String, String)>,
+}
+
+impl Typed {
+    /// The value typed into `name` of the form for `step`, if that form was the one refused.
+    pub fn value(&self, step: &str, name: &str) -> Option<&str> {
+        (self.step == step)
+            .then(|| self.fields.iter().find(|(k, _)| k == name))
+            .flatten()
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// [`Typed::value`], or `default` where nothing was typed.
+    pub fn or(&self, step: &str, name: &str, default: &str) -> String {
+        self.value(step, name).unwrap_or(default).to_owned()
+    }
+
+    /// Whether the refused form for `step` sent `name=value` (a ticked box, a chosen radio).
+    pub fn sent(&self, step: &str, name: &str, value: &str) -> bool {
+        self.step == step && self.fields.iter().any(|(k, v)| k == name && v == value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +117,27 @@ mod tests {
         assert_eq!(res.headers()["cache-control"], "no-store");
         let res = with_status(Response::new(axum::body::Body::empty()), false);
         assert_eq!(res.status(), StatusCode::OK);
+    }
+
+    #[test]
+    fn a_refused_form_gives_back_only_its_own_fields() {
+        let typed = Typed {
+            step: "survey".into(),
+            fields: vec![
+                ("income".into(), "靠零工".into()),
+                ("visitor".into(), "3".into()),
+                ("visitor".into(), "7".into()),
+            ],
+        };
+        assert_eq!(typed.value("survey", "income"), Some("靠零工"));
+        assert_eq!(
+            typed.value("reject", "income"),
+            None,
+            "another form on the page"
+        );
+        assert_eq!(typed.or("survey", "living", "-"), "-");
+        assert!(typed.sent("survey", "visitor", "3") && typed.sent("survey", "visitor", "7"));
+        assert!(!typed.sent("survey", "visitor", "5") && !typed.sent("accept", "visitor", "3"));
+        assert_eq!(Typed::default().value("", "income"), None);
     }
 }

@@ -17,6 +17,7 @@ both_backends!(
     a_rechecks_evidence_file_is_kept_for_staff_in_scope,
     notice_numbers_have_no_gaps_or_duplicates_under_concurrency,
     a_recheck_is_recorded_once_however_often_its_form_is_sent,
+    a_refused_recheck_shows_what_was_typed,
 );
 
 const LONGQUAN: &str = "530621103201";
@@ -904,4 +905,48 @@ async fn a_recheck_is_recorded_once_however_often_its_form_is_sent(backend: Back
         assert!(res.text().await.expect("body").contains("这户刚刚被复核过"));
     }
     assert_eq!(done_rechecks(&app, resent).await.len(), 2);
+}
+
+/// A re-check refused for one field comes back with what was typed (escaped, the chosen method
+/// and outcome kept), and nothing is recorded.
+async fn a_refused_recheck_shows_what_was_typed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let officer = app.staff_session("demo.longtoushan").await;
+    let [(household, _)] = recipients(&app, 1).await[..] else {
+        panic!("a recipient")
+    };
+    let seen = seen_on_form(&officer, household).await;
+    let today = app::db::today_cst().to_string();
+    let findings = "电话核实：</textarea><b>外出务工</b>，收入增加。";
+    let fields = [
+        ("method", "phone"),
+        ("checked_on", today.as_str()),
+        ("outcome", "adjust"),
+        ("amount", "四百元"),
+        ("findings", findings),
+        ("seen", seen.as_str()),
+    ];
+    let res = record(&officer, household, &fields).await;
+    assert_eq!(res.status().as_u16(), 422);
+    let page = res.text().await.expect("body");
+    assert!(page.contains("电话核实：&lt;/textarea&gt;&lt;b&gt;外出务工&lt;/b&gt;，收入增加。"));
+    assert!(!page.contains("<b>外出务工"), "typed text stays text");
+    assert!(page.contains(r#"name="amount" type="number""#) && page.contains(r#"value="四百元""#));
+    for (name, value) in [("method", "phone"), ("outcome", "adjust")] {
+        let input = format!(r#"name="{name}" value="{value}" required"#);
+        let at = page.find(&input).expect("the radio") + input.len();
+        assert!(
+            page[at..].trim_start().starts_with("checked"),
+            "{name} still {value}"
+        );
+    }
+    assert_eq!(
+        field_in(&page, "seen"),
+        seen,
+        "the household's version, afresh"
+    );
+    assert!(
+        done_rechecks(&app, household).await.is_empty(),
+        "nothing recorded"
+    );
 }

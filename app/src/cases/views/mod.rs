@@ -9,6 +9,7 @@ use crate::domain::case::{ApplicationChannel, Relation, RelativeOf, Stage};
 use crate::domain::AidCategory;
 use crate::i18n::{Lang, Msg};
 use crate::web::format::{local_time, textarea_text, yuan};
+pub use crate::web::forms::Typed;
 use crate::web::labels::case as labels;
 use crate::web::labels::publicity as plabels;
 use crate::web::shell::{field_error, Csrf, VillageSelect};
@@ -268,34 +269,6 @@ fn area(name: &'static str, label: String, required: bool, value: String) -> imp
     view! {
         <label for=id.clone()>{label}</label>
         <textarea id=id name=name rows="3" maxlength="2000" required=required>{textarea_text(&value)}</textarea>
-    }
-}
-
-/// What a refused step form held (the step's path and its fields; never a file), so that the
-/// page shows it again with the reason instead of an empty form.
-#[derive(Debug, Default)]
-pub struct Typed {
-    pub step: String,
-    pub fields: Vec<(String, String)>,
-}
-
-impl Typed {
-    /// The value typed into `name` of the form for `step`, if that form was the one refused.
-    pub fn value(&self, step: &str, name: &str) -> Option<&str> {
-        (self.step == step)
-            .then(|| self.fields.iter().find(|(k, _)| k == name))
-            .flatten()
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// [`Typed::value`], or `default` where nothing was typed.
-    pub fn or(&self, step: &str, name: &str, default: &str) -> String {
-        self.value(step, name).unwrap_or(default).to_owned()
-    }
-
-    /// Whether the refused form for `step` sent `name=value` (a ticked box, a chosen radio).
-    pub fn sent(&self, step: &str, name: &str, value: &str) -> bool {
-        self.step == step && self.fields.iter().any(|(k, v)| k == name && v == value)
     }
 }
 
