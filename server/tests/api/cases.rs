@@ -27,6 +27,7 @@ both_backends!(
     a_list_is_made_once_and_ends_early_only_by_withdrawal,
     hostile_step_input_is_refused_and_changes_nothing,
     a_refused_step_shows_what_was_typed,
+    a_refused_meeting_shows_what_was_typed,
     a_registration_form_sent_twice_makes_one_case,
     a_side_step_sent_twice_is_recorded_once,
 );
@@ -1411,6 +1412,63 @@ async fn a_refused_step_shows_what_was_typed(backend: Backend) {
     let (_, fresh) = f.officer.get_text(&format!("/staff/cases/{id}")).await;
     assert!(!fresh.contains("一间土坯房"));
     assert_eq!(f.stage(id).await, Stage::Accepted);
+}
+
+/// The township's meeting form refused for one case's amount comes back with every decision,
+/// amount, reason and the attendees as sent; nothing is decided.
+async fn a_refused_meeting_shows_what_was_typed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let f = Flow::new(&app).await;
+    let mut ids = Vec::new();
+    for name in ["申屠甲", "申屠乙"] {
+        let id = f.register(&f.officer, LONGQUAN, name, false).await;
+        f.to_village_reviewed(id, &f.visitors).await;
+        ids.push(id);
+    }
+    let township = app.township_id("龙头山镇").await.to_string();
+    let today = app::db::today_cst().to_string();
+    let [a, b] = [ids[0], ids[1]];
+    let k = |id: i64, name: &str| format!("c{id}_{name}");
+    let (ad, ac, acl, aa) = (
+        k(a, "decision"),
+        k(a, "category"),
+        k(a, "class"),
+        k(a, "amount"),
+    );
+    let (bd, br) = (k(b, "decision"), k(b, "reason"));
+    let form = [
+        ("township", township.as_str()),
+        ("held_on", today.as_str()),
+        ("attendees", "王芳、分管副镇长、<i>村支书</i>"),
+        (ad.as_str(), "approve"),
+        (ac.as_str(), "doudi"),
+        (acl.as_str(), "2"),
+        (aa.as_str(), "六百"),
+        (bd.as_str(), "refuse"),
+        (br.as_str(), "家庭收入超过当地低保标准"),
+    ];
+    let res = f.officer.post_form("/staff/cases/meeting", &form).await;
+    assert_eq!(res.status().as_u16(), 422);
+    let page = res.text().await.expect("body");
+    assert!(
+        page.contains("王芳、分管副镇长、&lt;i&gt;村支书&lt;/i&gt;"),
+        "attendees kept, escaped"
+    );
+    let checked = |input: &str| {
+        let at = page.find(input).unwrap_or_else(|| panic!("{input}")) + input.len();
+        page[at..].trim_start().starts_with("checked")
+            || page[at..].trim_start().starts_with("selected")
+    };
+    assert!(checked(&format!(r#"name="{ad}" value="approve""#)));
+    assert!(checked(&format!(r#"name="{bd}" value="refuse""#)));
+    assert!(!checked(&format!(r#"name="{ad}" value="later""#)));
+    assert!(checked(r#"<option value="doudi""#) && checked(r#"<option value="2""#));
+    assert!(
+        page.contains(r#"value="六百""#) && page.contains(r#"value="家庭收入超过当地低保标准""#)
+    );
+    for id in ids {
+        assert_eq!(f.stage(id).await, Stage::VillageReviewed, "nothing decided");
+    }
 }
 
 /// The registration form sent four times at once, then again (a double click, a resend on a

@@ -14,6 +14,7 @@ async fn meeting_page(
     staff: &StaffCtx,
     township: i64,
     error: Option<(i64, Msg)>,
+    typed: Typed,
 ) -> AppResult<Response> {
     let lang = ctx.lang;
     let filter = CaseFilter {
@@ -33,7 +34,7 @@ async fn meeting_page(
         });
     }
     let (today, failed) = (today_cst(), error.is_some());
-    let page = |nav, csrf| view! { <MeetingPage lang nav csrf township cases error today /> };
+    let page = |nav, csrf| view! { <MeetingPage lang nav csrf township cases error today typed /> };
     Ok(ctx.staff_page(staff, lang.t(Msg::MeetingTitle), failed, page))
 }
 
@@ -48,7 +49,7 @@ pub async fn meeting_form(
         .or(staff.scope().township())
         .ok_or(AppError::NotFound)?;
     staff.require(Perm::ProcessCases, Some(township))?;
-    meeting_page(&state, &ctx, &staff, township, None).await
+    meeting_page(&state, &ctx, &staff, township, None, Typed::default()).await
 }
 
 /// The decisions a meeting form carries: `c{id}_decision` = approve | refuse | later.
@@ -105,30 +106,29 @@ pub async fn record_meeting(
         .parse::<i64>()
         .map_err(|_| AppError::NotFound)?;
     staff.require(Perm::ProcessCases, Some(township))?;
+    // Refused: the meeting page again, with why and the form as it was sent.
+    let refused = async |error: (i64, Msg)| {
+        let typed = Typed {
+            step: MEETING.into(),
+            fields: f.clone(),
+        };
+        meeting_page(&state, &ctx, &staff, township, Some(error), typed).await
+    };
     if too_long(&f) {
-        return meeting_page(&state, &ctx, &staff, township, Some((0, Msg::TextTooLong))).await;
+        return refused((0, Msg::TextTooLong)).await;
     }
     let held_on = match date(field(&f, "held_on")) {
         Ok(d) => d,
-        Err(m) => return meeting_page(&state, &ctx, &staff, township, Some((0, m))).await,
+        Err(m) => return refused((0, m)).await,
     };
     let attendees = field(&f, "attendees");
     let decisions = match meeting_decisions(&f) {
         Ok(d) if !d.is_empty() && attendees.chars().count() >= 2 => d,
-        Ok(_) => {
-            return meeting_page(
-                &state,
-                &ctx,
-                &staff,
-                township,
-                Some((0, Msg::GateReviewIncomplete)),
-            )
-            .await
-        }
-        Err(e) => return meeting_page(&state, &ctx, &staff, township, Some(e)).await,
+        Ok(_) => return refused((0, Msg::GateReviewIncomplete)).await,
+        Err(e) => return refused(e).await,
     };
     match steps::record_meeting(&state, &staff, township, held_on, attendees, &decisions).await? {
         Ok(_) => Ok(Redirect::to("/staff/cases?done=1").into_response()),
-        Err(e) => meeting_page(&state, &ctx, &staff, township, Some(e)).await,
+        Err(e) => refused(e).await,
     }
 }

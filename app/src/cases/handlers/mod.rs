@@ -12,7 +12,7 @@ use crate::cases::register::{self, Registration};
 use crate::cases::steps::{self, Input, MeetingDecision, ReviewInput, SurveyInput};
 use crate::cases::views::{
     CaseCard, CaseData, CaseForms, CaseListPage, CasePage, ListData, MeetingCase, MeetingPage,
-    NewCaseData, NewCasePage, Typed,
+    NewCaseData, NewCasePage, Typed, MEETING,
 };
 use crate::cases::{evidence, lists, waiting_for};
 use crate::db::cases::{self as cdb, CaseFilter, RelativeDeclaration};

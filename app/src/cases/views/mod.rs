@@ -272,6 +272,9 @@ fn area(name: &'static str, label: String, required: bool, value: String) -> imp
     }
 }
 
+/// The name of the township's meeting form in [`Typed`].
+pub const MEETING: &str = "meeting";
+
 /// A case waiting for the township's meeting.
 pub struct MeetingCase {
     pub case: Case,
@@ -287,35 +290,46 @@ pub fn MeetingPage(
     cases: Vec<MeetingCase>,
     error: Option<(i64, Msg)>,
     today: chrono::NaiveDate,
+    /// The refused meeting form as it was sent ([`MEETING`]).
+    typed: Typed,
 ) -> impl IntoView {
     let none = cases.is_empty();
+    let t = &typed;
     let rows = cases
         .into_iter()
         .map(|m| {
             let id = m.case.id;
             let key = |f: &str| format!("c{id}_{f}");
+            let typed_category = t.value(MEETING, &key("category"));
             let categories = AidCategory::ALL
                 .iter()
-                .map(|c| view! { <option value=c.as_str() selected=*c == m.case.category_asked>{lang.t(plabels::category_msg(*c))}</option> })
+                .map(|c| {
+                    let chosen = typed_category.map_or(*c == m.case.category_asked, |v| v == c.as_str());
+                    view! { <option value=c.as_str() selected=chosen>{lang.t(plabels::category_msg(*c))}</option> }
+                })
+                .collect_view();
+            let decision = t.or(MEETING, &key("decision"), "later");
+            let class = t.or(MEETING, &key("class"), "");
+            let classes = ["", "1", "2", "3"]
+                .into_iter()
+                .map(|c| view! { <option value=c selected=class == c>{if c.is_empty() { "—" } else { c }}</option> })
                 .collect_view();
             let err = error.filter(|(c, _)| *c == id).map(|(_, msg)| view! { <p class="field-error">{lang.t(msg)}</p> });
             view! {
                 <fieldset class="meeting-case">
                     <legend><a href=format!("/staff/cases/{id}")>"#" {id}</a> " " {m.case.applicant.clone()} " · " {m.place} " · " {m.case.persons} " " {lang.t(Msg::Persons)}</legend>
                     {err}
-                    <label class="check"><input type="radio" name=key("decision") value="later" checked=true /> " " {lang.t(Msg::DecideLater)}</label>
-                    <label class="check"><input type="radio" name=key("decision") value="approve" /> " " {lang.t(Msg::DecideApprove)}</label>
-                    <label class="check"><input type="radio" name=key("decision") value="refuse" /> " " {lang.t(Msg::DecideRefuse)}</label>
+                    <label class="check"><input type="radio" name=key("decision") value="later" checked=decision == "later" /> " " {lang.t(Msg::DecideLater)}</label>
+                    <label class="check"><input type="radio" name=key("decision") value="approve" checked=decision == "approve" /> " " {lang.t(Msg::DecideApprove)}</label>
+                    <label class="check"><input type="radio" name=key("decision") value="refuse" checked=decision == "refuse" /> " " {lang.t(Msg::DecideRefuse)}</label>
                     <label for=format!("f-{}", key("category"))>{lang.t(Msg::CategoryAskedLabel)}</label>
                     <select id=format!("f-{}", key("category")) name=key("category")>{categories}</select>
                     <label for=format!("f-{}", key("class"))>{lang.t(Msg::ClassLabel)}</label>
-                    <select id=format!("f-{}", key("class")) name=key("class")>
-                        <option value="">"—"</option><option value="1">"1"</option><option value="2">"2"</option><option value="3">"3"</option>
-                    </select>
+                    <select id=format!("f-{}", key("class")) name=key("class")>{classes}</select>
                     <label for=format!("f-{}", key("amount"))>{lang.t(Msg::MonthlyAmountLabel)}</label>
-                    <input id=format!("f-{}", key("amount")) name=key("amount") type="text" inputmode="decimal" maxlength="10" />
+                    <input id=format!("f-{}", key("amount")) name=key("amount") type="text" inputmode="decimal" maxlength="10" value=t.or(MEETING, &key("amount"), "") />
                     <label for=format!("f-{}", key("reason"))>{lang.t(Msg::ReasonLabel)}</label>
-                    <input id=format!("f-{}", key("reason")) name=key("reason") type="text" maxlength="500" />
+                    <input id=format!("f-{}", key("reason")) name=key("reason") type="text" maxlength="500" value=t.or(MEETING, &key("reason"), "") />
                 </fieldset>
             }
         })
@@ -332,8 +346,8 @@ pub fn MeetingPage(
         <form method="post" action="/staff/cases/meeting" class="form">
             <Csrf token=csrf />
             <input type="hidden" name="township" value=township.to_string() />
-            {date_input("held_on", lang.t(Msg::HeldOnLabel).to_owned(), today.to_string())}
-            {area("attendees", lang.t(Msg::AttendeesLabel).to_owned(), true, String::new())}
+            {date_input("held_on", lang.t(Msg::HeldOnLabel).to_owned(), t.or(MEETING, "held_on", &today.to_string()))}
+            {area("attendees", lang.t(Msg::AttendeesLabel).to_owned(), true, t.or(MEETING, "attendees", ""))}
             {rows}
             <button type="submit">{lang.t(Msg::RecordMeeting)}</button>
         </form>
