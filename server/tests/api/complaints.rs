@@ -1,3 +1,4 @@
+use app::domain::Status;
 use sqlx::Row;
 
 use crate::both_backends;
@@ -223,7 +224,7 @@ async fn wrong_receipt_gets_a_neutral_answer(backend: Backend) {
 async fn anonymous_report_stores_no_contact(backend: Backend) {
     let app = spawn_app(backend).await;
     let client = app.new_client();
-    report(
+    let receipt = report(
         &app,
         &client,
         &[
@@ -233,16 +234,8 @@ async fn anonymous_report_stores_no_contact(backend: Backend) {
         ],
     )
     .await;
-    let row = sqlx::query(
-        "SELECT reporter_name, reporter_contact, reporter_email, anonymous FROM complaints WHERE form_token_hash IS NOT NULL",
-    )
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("row");
-    assert_eq!(row.get::<Option<String>, _>(0), None);
-    assert_eq!(row.get::<Option<String>, _>(1), None);
-    assert_eq!(row.get::<Option<String>, _>(2), None);
-    assert_eq!(row.get::<i64, _>(3), 1);
+    let id = app.complaint(&receipt).await.id;
+    assert_eq!(app.stored_reporter(id).await, (None, None, None, true));
     let n: i64 = sqlx::query("SELECT COUNT(*) FROM outbox")
         .fetch_one(&app.db.pool)
         .await
@@ -250,18 +243,17 @@ async fn anonymous_report_stores_no_contact(backend: Backend) {
         .get(0);
     assert_eq!(n, 0, "no mail for an anonymous reporter");
     // Named reports keep them, in staff-only columns.
-    report(
+    let receipt = report(
         &app,
         &client,
         &[("name", "李四"), ("contact", "138 0000 1111")],
     )
     .await;
-    let row =
-        sqlx::query("SELECT reporter_name, reporter_contact FROM complaints WHERE anonymous = 0 AND form_token_hash IS NOT NULL")
-            .fetch_one(&app.db.pool)
-            .await
-            .expect("row");
-    assert_eq!(row.get::<Option<String>, _>(0).as_deref(), Some("李四"));
+    let (name, contact, _, anonymous) = app.stored_reporter(app.complaint(&receipt).await.id).await;
+    assert_eq!(
+        (name.as_deref(), contact.as_deref(), anonymous),
+        (Some("李四"), Some("138 0000 1111"), false)
+    );
     assert_logs_captured(&app).await;
     if let Some(line) = logged_line_with_digits("138 0000 1111") {
         panic!("contact in logs: {line}");
@@ -677,22 +669,9 @@ async fn review_only_after_an_answer(backend: Backend) {
         .expect("r");
     assert_eq!(res.status().as_u16(), 409);
     // Simulate the staff workflow's answer (that side is another feature).
-    let id: i64 = sqlx::query("SELECT id FROM complaints WHERE form_token_hash IS NOT NULL")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("q")
-        .get(0);
-    sqlx::query("UPDATE complaints SET status = 'answered' WHERE id = $1")
-        .bind(id)
-        .execute(&app.db.pool)
-        .await
-        .expect("u");
-    sqlx::query("INSERT INTO complaint_events (complaint_id, at, actor_kind, kind, public, body) VALUES ($1, $2, 'staff', 'answered', 1, '经核实，情况属实，已停发。')")
-        .bind(id)
-        .bind(app::db::now_epoch())
-        .execute(&app.db.pool)
-        .await
-        .expect("e");
+    let id = app.complaint(&receipt).await.id;
+    app.answer_complaint(id, Status::Submitted, None, "经核实，情况属实，已停发。")
+        .await;
     let body = client
         .get(app.url("/track/case"))
         .send()
@@ -723,24 +702,15 @@ async fn anonymous_report_with_a_phone_stores_no_phone(backend: Backend) {
     let app = spawn_app(backend).await;
     let client = app.new_client();
     let phone = "139 8765 4321";
-    report(
+    let receipt = report(
         &app,
         &client,
         &[("anonymous", "on"), ("name", "王五"), ("contact", phone)],
     )
     .await;
-    let row = sqlx::query(
-        "SELECT id, reporter_name, reporter_contact, reporter_email, anonymous FROM complaints
-         WHERE form_token_hash IS NOT NULL",
-    )
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("row");
-    let id: i64 = row.get(0);
-    assert_eq!(row.get::<Option<String>, _>(1), None, "no name");
-    assert_eq!(row.get::<Option<String>, _>(2), None, "no phone");
-    assert_eq!(row.get::<Option<String>, _>(3), None, "no e-mail");
-    assert_eq!(row.get::<i64, _>(4), 1);
+    let id = app.complaint(&receipt).await.id;
+    let stored = app.stored_reporter(id).await;
+    assert_eq!(stored, (None, None, None, true), "no name, phone or e-mail");
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     let events: Vec<String> = app::db::complaints::all_events(&app.db, id)
         .await
@@ -810,24 +780,11 @@ async fn track_page_puts_the_answer_first(backend: Backend) {
 
     // Answered today (as the staff workflow would): the answer heads the page, and the last
     // day to ask for a review is a date, 30 days on.
-    let id: i64 = sqlx::query("SELECT id FROM complaints WHERE form_token_hash IS NOT NULL")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("q")
-        .get(0);
+    let id = app.complaint(&receipt).await.id;
     let today = app::db::today_cst();
-    sqlx::query("UPDATE complaints SET status = 'answered', answer_by = $2 WHERE id = $1")
-        .bind(id)
-        .bind(today.to_string())
-        .execute(&app.db.pool)
-        .await
-        .expect("u");
-    sqlx::query("INSERT INTO complaint_events (complaint_id, at, actor_kind, kind, public, body) VALUES ($1, $2, 'staff', 'answered', 1, '经核实，该户情况属实，已停发。')")
-        .bind(id)
-        .bind(app::db::now_epoch())
-        .execute(&app.db.pool)
-        .await
-        .expect("e");
+    let answer = "经核实，该户情况属实，已停发。";
+    app.answer_complaint(id, Status::Submitted, Some(today), answer)
+        .await;
     let body = page(client.clone()).await;
     let answer = body.find("经核实，该户情况属实，已停发。").expect("answer");
     assert!(answer < body.find("办理过程").expect("timeline"));

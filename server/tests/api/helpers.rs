@@ -526,6 +526,64 @@ impl TestApp {
             .id
     }
 
+    /// The complaint a receipt code stands for, found as the site finds it (by its keyed hash).
+    pub async fn complaint(&self, receipt: &str) -> app::db::complaints::CaseSummary {
+        let code = app::domain::ReceiptCode::parse(receipt).expect("a receipt code");
+        let hash = code.keyed_hash(self.secret.as_bytes());
+        app::db::complaints::by_receipt_hash(&self.db, &hash)
+            .await
+            .expect("q")
+            .expect("the complaint")
+    }
+
+    /// What a complaint keeps of its reporter (staff-only columns): name, contact, e-mail, and
+    /// whether the report was anonymous.
+    pub async fn stored_reporter(
+        &self,
+        id: i64,
+    ) -> (Option<String>, Option<String>, Option<String>, bool) {
+        use app::db::complaints as cdb;
+        let mut conn = self.db.pool.acquire().await.expect("conn");
+        let who = cdb::reporter_identity(&mut conn, id)
+            .await
+            .expect("identity");
+        let email = cdb::reporter_email(&mut conn, id).await.expect("e-mail");
+        let case = cdb::staff_case(&self.db, id)
+            .await
+            .expect("q")
+            .expect("case");
+        (who.name, who.contact, email, case.anonymous)
+    }
+
+    /// Answers a complaint as the staff workflow would, through its `db::` steps: the status
+    /// (from `from`), the answer deadline when given, and the public answer on the timeline.
+    pub async fn answer_complaint(
+        &self,
+        id: i64,
+        from: app::domain::Status,
+        answer_by: Option<chrono::NaiveDate>,
+        answer: &str,
+    ) {
+        use app::db::complaints as cdb;
+        let now = app::db::now_epoch();
+        let mut conn = self.db.pool.acquire().await.expect("conn");
+        let answered = app::domain::Status::Answered;
+        let moved = cdb::set_status(&mut conn, id, from, answered, now).await;
+        assert!(moved.expect("status"), "the complaint was {from:?}");
+        if let Some(day) = answer_by {
+            cdb::set_answer_by(&mut conn, id, day)
+                .await
+                .expect("deadline");
+        }
+        let (staff, kind) = (
+            cdb::Actor::Staff(self.staff_id("demo.longtoushan").await),
+            app::domain::EventKind::Answered,
+        );
+        cdb::add_event(&mut conn, id, staff, kind, answer, now)
+            .await
+            .expect("answer");
+    }
+
     pub async fn township_id(&self, name: &str) -> i64 {
         app::db::regions::by_level(&self.db, app::db::regions::Level::Township)
             .await
