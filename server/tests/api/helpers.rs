@@ -536,6 +536,29 @@ impl TestApp {
             .expect("the complaint")
     }
 
+    /// Gives a staff account an e-mail address, as the accounts page would.
+    pub async fn set_staff_email(&self, username: &str, email: &str) {
+        use app::db::staff;
+        let s = staff::by_username(&self.db, username)
+            .await
+            .expect("q")
+            .expect("the account");
+        let update = staff::StaffUpdate {
+            display_name: &s.display_name,
+            role: s.role,
+            township_id: s.township_id,
+            village_id: s.village_id,
+            county_id: s.county_id,
+            prefecture_code: s.prefecture_code.as_deref(),
+            email: Some(email),
+            active: s.active,
+        };
+        let mut conn = self.db.pool.acquire().await.expect("conn");
+        staff::update(&mut conn, s.id, &update, app::db::now_epoch())
+            .await
+            .expect("update");
+    }
+
     /// What a complaint keeps of its reporter (staff-only columns): name, contact, e-mail, and
     /// whether the report was anonymous.
     pub async fn stored_reporter(

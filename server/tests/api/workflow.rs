@@ -181,12 +181,8 @@ async fn daily_digest_lists_due_and_overdue_cases(backend: Backend) {
     assert!(claimed, "the day before the digest's is marked done");
     drop(conn);
     // Only then an address: a digest the worker queued before this point had no recipient.
-    sqlx::query(
-        "UPDATE staff SET email = 'wangfang@example.gov.cn' WHERE username = 'demo.longtoushan'",
-    )
-    .execute(&app.db.pool)
-    .await
-    .expect("u");
+    app.set_staff_email("demo.longtoushan", "wangfang@example.gov.cn")
+        .await;
     let queued = app::complaints::digest::run(&app.db, digest_day, app::db::now_epoch())
         .await
         .expect("digest");
@@ -251,11 +247,7 @@ async fn web_report(app: &TestApp, extra: &[(&str, &str)]) -> (String, i64, reqw
         .filter(char::is_ascii_digit)
         .take(16)
         .collect();
-    let id: i64 = sqlx::query("SELECT MAX(id) FROM complaints")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("q")
-        .get(0);
+    let id = app.complaint(&receipt).await.id;
     (receipt, id, reporter)
 }
 
@@ -486,15 +478,13 @@ async fn offline_report_to_closed(backend: Backend) {
         .filter(char::is_ascii_digit)
         .take(16)
         .collect();
-    let row = sqlx::query("SELECT id, channel, received_on, accept_by FROM complaints WHERE channel = 'hotline' AND form_token_hash IS NOT NULL")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("case");
-    let id: i64 = row.get(0);
-    assert_eq!(row.get::<String, _>(2), received);
+    let case = app.complaint(&receipt).await;
+    let id = case.id;
+    assert_eq!(case.channel.as_str(), "hotline");
+    assert_eq!(case.received_on.to_string(), received);
     let accept_by = (app::db::today_cst() + chrono::Duration::days(12)).to_string();
     assert_eq!(
-        row.get::<String, _>(3),
+        case.accept_by.to_string(),
         accept_by,
         "15 days from the day it arrived"
     );
@@ -902,14 +892,15 @@ async fn reporter_identity_reveal_is_audited(backend: Backend) {
     assert_eq!(res.headers()["cache-control"], "no-store");
     let page = res.text().await.expect("b");
     assert!(page.contains("赵小兰") && page.contains("139 1234 5678"));
-    let row = sqlx::query(
-        "SELECT actor, detail FROM audit_log WHERE action = 'complaint.reveal_reporter'",
-    )
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("audited");
-    assert_eq!(row.get::<String, _>(0), "demo.longtoushan");
-    assert_eq!(row.get::<String, _>(1), "需要电话核实细节");
+    let audit = app::db::audit::list(&app.db, &app::domain::Scope::All, i64::MAX)
+        .await
+        .expect("audit");
+    let reveal = audit
+        .iter()
+        .find(|r| r.action == "complaint.reveal_reporter")
+        .expect("audited");
+    assert_eq!(reveal.actor, "demo.longtoushan");
+    assert_eq!(reveal.detail, "需要电话核实细节");
     // A later plain view hides it again.
     let page = officer
         .client
@@ -1061,12 +1052,7 @@ async fn notifications_reach_staff_and_reporter(backend: Backend) {
         ("demo.longtoushan", "wangfang@example.gov.cn"),
         ("demo.supervisor", "zhou@example.gov.cn"),
     ] {
-        sqlx::query("UPDATE staff SET email = $1 WHERE username = $2")
-            .bind(e)
-            .bind(u)
-            .execute(&app.db.pool)
-            .await
-            .expect("u");
+        app.set_staff_email(u, e).await;
     }
     let (receipt, id, _) = web_report(
         &app,
