@@ -200,23 +200,32 @@ async fn a_refusal_gets_a_notice_that_is_overdue_until_delivered(backend: Backen
     assert!(page.contains("书面告之") && !page.contains(&number));
 }
 
-/// A recipient on 龙泉村's current standing list: (household, monthly fen).
+/// 龙泉村's current standing list, in its order.
+async fn standing_entries(app: &TestApp) -> Vec<app::db::publicity::StaffEntry> {
+    let village = app::db::regions::by_code(&app.db, app::db::regions::Level::Village, LONGQUAN)
+        .await
+        .expect("q")
+        .expect("village");
+    let standing = app::db::publicity::current_standing(&app.db, village.id)
+        .await
+        .expect("q")
+        .expect("a standing list");
+    let mut entries = app::db::publicity::staff_entries(&app.db, standing.id)
+        .await
+        .expect("entries");
+    entries.sort_by_key(|e| e.seq);
+    entries
+}
+
+/// Recipients on 龙泉村's current standing list (not stopped): (household, monthly fen).
 async fn recipients(app: &TestApp, n: usize) -> Vec<(i64, i64)> {
-    sqlx::query(
-        "SELECT e.household_id, e.monthly_fen FROM batch_entries e
-           JOIN batches b ON b.id = e.batch_id JOIN regions v ON v.id = b.village_id
-         WHERE v.code = $1 AND b.kind = 'standing' AND b.state = 'published'
-           AND e.change_kind <> 'stop'
-         ORDER BY e.seq",
-    )
-    .bind(LONGQUAN)
-    .fetch_all(&app.db.pool)
-    .await
-    .expect("recipients")
-    .iter()
-    .take(n)
-    .map(|r| (r.get(0), r.get(1)))
-    .collect()
+    standing_entries(app)
+        .await
+        .into_iter()
+        .filter(|e| e.change != app::domain::ChangeKind::Stop)
+        .take(n)
+        .map(|e| (e.household_id, e.monthly_fen))
+        .collect()
 }
 
 async fn record(
@@ -415,19 +424,10 @@ async fn a_recheck_stop_makes_a_notice_and_shows_on_the_next_standing_list(backe
     assert_eq!(listed, 0);
 }
 
-/// The public reference of a recipient's row on 龙泉村's standing list.
+/// The public reference of a recipient's row on 龙泉村's standing list (its last).
 async fn entry_ref(app: &TestApp) -> (String, i64) {
-    let row = sqlx::query(
-        "SELECT e.public_ref, e.household_id FROM batch_entries e
-           JOIN batches b ON b.id = e.batch_id JOIN regions v ON v.id = b.village_id
-         WHERE v.code = $1 AND b.kind = 'standing' AND b.state = 'published'
-         ORDER BY e.seq DESC",
-    )
-    .bind(LONGQUAN)
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("entry");
-    (row.get(0), row.get(1))
+    let last = standing_entries(app).await.pop().expect("an entry");
+    (last.public_ref, last.household_id)
 }
 
 async fn a_recipients_change_report_becomes_a_tracked_recheck_lead(backend: Backend) {
@@ -514,18 +514,21 @@ async fn a_recipients_change_report_becomes_a_tracked_recheck_lead(backend: Back
         .filter(char::is_ascii_digit)
         .take(16)
         .collect();
-    let lead = sqlx::query(
-        "SELECT r.source, r.status, r.lead, c.category FROM rechecks r
-           JOIN complaints c ON c.id = r.complaint_id WHERE r.household_id = $1",
-    )
-    .bind(household)
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("a lead");
-    assert_eq!(lead.get::<String, _>(0), "report");
-    assert_eq!(lead.get::<String, _>(1), "open");
-    assert!(lead.get::<String, _>(2).contains("申请退出"));
-    assert_eq!(lead.get::<String, _>(3), "household_change");
+    let leads = app::db::rechecks::of_household(&app.db, household)
+        .await
+        .expect("q");
+    let lead = leads
+        .iter()
+        .find(|r| r.complaint_id.is_some())
+        .expect("a lead");
+    assert_eq!(lead.source.as_str(), "report");
+    assert!(!lead.done, "open");
+    assert!(lead.lead.contains("申请退出"));
+    let complaint = app::db::complaints::summary(&app.db, lead.complaint_id.expect("its report"))
+        .await
+        .expect("q")
+        .expect("the report");
+    assert_eq!(complaint.category.as_str(), "household_change");
     // The township sees the lead on its re-check list; the reporter follows it at /track.
     let officer = app.staff_session("demo.longtoushan").await;
     let (_, list) = officer.get_text("/staff/rechecks").await;
@@ -602,11 +605,10 @@ async fn a_recipients_change_report_becomes_a_tracked_recheck_lead(backend: Back
 async fn notice_numbers_have_no_gaps_or_duplicates_under_concurrency(backend: Backend) {
     let app = spawn_app(backend).await;
     let officer = app.staff_session("demo.longtoushan").await;
-    let existing: i64 = sqlx::query("SELECT COUNT(*) FROM notices")
-        .fetch_one(&app.db.pool)
+    let existing = app::db::notices::list(&app.db, &Default::default(), i64::MAX)
         .await
         .expect("q")
-        .get(0);
+        .len() as i64;
     let mut cases = Vec::new();
     for tag in ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛"] {
         // Registered one by one; refused all at once below.
