@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 
-use sqlx::Row;
 
 use crate::both_backends;
 use crate::helpers::{form_token, spawn_app, Backend, BrowserExt, StaffSession, TestApp};
@@ -68,18 +67,21 @@ fn set(pages: &[&str]) -> BTreeSet<String> {
     pages.iter().map(|p| (*p).to_owned()).collect()
 }
 
+/// The newest list of a village of this kind and state.
 async fn batch_id(app: &TestApp, village: &str, kind: &str, state: &str) -> i64 {
-    sqlx::query(
-        "SELECT b.id FROM batches b JOIN regions v ON v.id = b.village_id
-         WHERE v.code = $1 AND b.kind = $2 AND b.state = $3 ORDER BY b.id DESC LIMIT 1",
-    )
-    .bind(village)
-    .bind(kind)
-    .bind(state)
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("batch")
-    .get(0)
+    let village = app::db::regions::by_code(&app.db, app::db::regions::Level::Village, village)
+        .await
+        .expect("q")
+        .expect("village");
+    app::db::publicity::batches_in_scope(&app.db, &app::domain::Scope::All, i64::MAX)
+        .await
+        .expect("batches")
+        .into_iter()
+        .filter(|b| b.village_id == village.id)
+        .filter(|b| b.kind.as_str() == kind && b.state.as_str() == state)
+        .map(|b| b.id)
+        .max()
+        .expect("batch")
 }
 
 async fn add_entry(officer: &StaffSession, batch: i64, change: &str) {
@@ -221,11 +223,7 @@ async fn each_kind_of_write_changes_its_pages_and_no_others(backend: Backend) {
 
     // A staff step on the complaint: the statistics.
     warm(&app, &visitor, &pages).await;
-    let case: i64 = sqlx::query("SELECT MAX(id) FROM complaints")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("case")
-        .get(0);
+    let case = app.complaint(&receipt).await.id;
     ok(
         officer
             .post_form(&format!("/staff/complaints/{case}/accept"), &[])

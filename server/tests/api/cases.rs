@@ -6,7 +6,6 @@ use app::domain::case::Stage;
 use app::domain::{BatchKind, BatchState};
 use chrono::Datelike;
 
-use sqlx::Row;
 
 use crate::both_backends;
 use crate::helpers::{
@@ -932,20 +931,23 @@ async fn the_village_assistant_stays_in_the_village(backend: Backend) {
     assert_eq!(log(format!("v:{OTHER_103}")).await, 403);
     // Not a township's process records, even of their own village: written notices,
     // re-checks, draws (`StaffCtx::require_beyond_village`).
-    let notice = sqlx::query("SELECT id FROM notices ORDER BY id")
-        .fetch_one(&app.db.pool)
+    let notice = app::db::notices::list(&app.db, &Default::default(), i64::MAX)
         .await
-        .expect("a demo notice")
-        .get::<i64, _>(0);
-    let household = sqlx::query(
-        "SELECT h.id FROM households h JOIN regions v ON v.id = h.village_id
-         WHERE v.code = $1 ORDER BY h.id",
-    )
-    .bind(LONGQUAN)
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("a household of the village")
-    .get::<i64, _>(0);
+        .expect("q")
+        .iter()
+        .map(|n| n.id)
+        .min()
+        .expect("a demo notice");
+    let longquan = app::db::regions::by_code(&app.db, app::db::regions::Level::Village, LONGQUAN)
+        .await
+        .expect("q")
+        .expect("village");
+    let household = app::db::rechecks::standing_states(&app.db, longquan.id)
+        .await
+        .expect("q")
+        .into_keys()
+        .min()
+        .expect("a household of the village");
     for path in [
         "/staff/notices".to_owned(),
         format!("/staff/notices/{notice}"),
