@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 
-
 use crate::both_backends;
 use crate::helpers::{form_token, spawn_app, Backend, BrowserExt, StaffSession, TestApp};
 

@@ -6,7 +6,6 @@ use app::domain::case::Stage;
 use app::domain::{BatchKind, BatchState};
 use chrono::Datelike;
 
-
 use crate::both_backends;
 use crate::helpers::{
     field_in, spawn_app, token_in, Backend, BrowserExt, StaffSession, TestApp, PNG,

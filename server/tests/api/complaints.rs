@@ -480,24 +480,14 @@ async fn hostile_input_comes_back_escaped(backend: Backend) {
         .expect("b");
     assert!(!body.contains("<script>alert(1)"));
     assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-    let stored: String = sqlx::query("SELECT accused FROM complaints WHERE accused IS NOT NULL")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("q")
-        .get(0);
-    assert_eq!(stored, xss, "stored as given");
+    let stored = app.staff_complaint(&receipt).await.accused;
+    assert_eq!(stored.as_deref(), Some(xss), "stored as given");
 }
 
 async fn object_link_carries_the_entry(backend: Backend) {
     let app = spawn_app(backend).await;
-    let row = sqlx::query(
-        "SELECT e.public_ref, e.id, e.head_name FROM batch_entries e JOIN batches b ON b.id = e.batch_id
-         JOIN regions v ON v.id = b.village_id WHERE v.code = '530621103201' AND b.state = 'published' LIMIT 1",
-    )
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("entry");
-    let (public_ref, entry_id, name): (String, i64, String) = (row.get(0), row.get(1), row.get(2));
+    let entry = app.standing_entry("530621103201").await;
+    let (public_ref, entry_id, name) = (entry.public_ref, entry.id, entry.head_name);
     let client = app.new_client();
     let body = client
         .get(app.url(&format!("/report?entry={public_ref}")))
@@ -530,12 +520,8 @@ async fn object_link_carries_the_entry(backend: Backend) {
     )
     .await;
     assert_eq!(res.status().as_u16(), 303);
-    let stored: Option<i64> =
-        sqlx::query("SELECT entry_id FROM complaints WHERE form_token_hash IS NOT NULL")
-            .fetch_one(&app.db.pool)
-            .await
-            .expect("q")
-            .get(0);
+    let receipt = read_receipt(&app, &client).await;
+    let stored = app.staff_complaint(&receipt).await.entry_id;
     assert_eq!(stored, Some(entry_id));
     // A nonsense reference is ignored, not an error.
     let res = client
@@ -738,15 +724,8 @@ async fn anonymous_report_with_a_phone_stores_no_phone(backend: Backend) {
 /// what it means — including the last day to ask for a review once there is an answer.
 async fn track_page_puts_the_answer_first(backend: Backend) {
     let app = spawn_app(backend).await;
-    let row = sqlx::query(
-        "SELECT e.public_ref, e.head_name FROM batch_entries e JOIN batches b ON b.id = e.batch_id
-         JOIN regions v ON v.id = b.village_id
-         WHERE v.code = '530621103201' AND b.state = 'published' AND b.kind = 'standing' LIMIT 1",
-    )
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("entry");
-    let (public_ref, full_name): (String, String) = (row.get(0), row.get(1));
+    let entry = app.standing_entry("530621103201").await;
+    let (public_ref, full_name) = (entry.public_ref, entry.head_name);
     let client = app.new_client();
     let receipt = report(&app, &client, &[("entry", public_ref.as_str())]).await;
     assert_eq!(track(&app, &client, &receipt).await.status().as_u16(), 303);

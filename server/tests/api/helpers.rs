@@ -526,6 +526,31 @@ impl TestApp {
             .id
     }
 
+    /// The first entry of a village's current standing list.
+    pub async fn standing_entry(&self, village: &str) -> app::db::publicity::StaffEntry {
+        use app::db::{publicity, regions};
+        let v = regions::by_code(&self.db, regions::Level::Village, village)
+            .await
+            .expect("q")
+            .expect("village");
+        let standing = publicity::current_standing(&self.db, v.id)
+            .await
+            .expect("q")
+            .expect("a standing list");
+        let entries = publicity::staff_entries(&self.db, standing.id).await;
+        let first = entries.expect("entries").into_iter().min_by_key(|e| e.seq);
+        first.expect("an entry")
+    }
+
+    /// A complaint as staff see it (with what the reporter objected to).
+    pub async fn staff_complaint(&self, receipt: &str) -> app::db::complaints::StaffCase {
+        let id = self.complaint(receipt).await.id;
+        app::db::complaints::staff_case(&self.db, id)
+            .await
+            .expect("q")
+            .expect("the complaint")
+    }
+
     /// The complaint a receipt code stands for, found as the site finds it (by its keyed hash).
     pub async fn complaint(&self, receipt: &str) -> app::db::complaints::CaseSummary {
         let code = app::domain::ReceiptCode::parse(receipt).expect("a receipt code");
