@@ -66,23 +66,6 @@ fn set(pages: &[&str]) -> BTreeSet<String> {
     pages.iter().map(|p| (*p).to_owned()).collect()
 }
 
-/// The newest list of a village of this kind and state.
-async fn batch_id(app: &TestApp, village: &str, kind: &str, state: &str) -> i64 {
-    let village = app::db::regions::by_code(&app.db, app::db::regions::Level::Village, village)
-        .await
-        .expect("q")
-        .expect("village");
-    app::db::publicity::batches_in_scope(&app.db, &app::domain::Scope::All, i64::MAX)
-        .await
-        .expect("batches")
-        .into_iter()
-        .filter(|b| b.village_id == village.id)
-        .filter(|b| b.kind.as_str() == kind && b.state.as_str() == state)
-        .map(|b| b.id)
-        .max()
-        .expect("batch")
-}
-
 async fn add_entry(officer: &StaffSession, batch: i64, change: &str) {
     let res = officer
         .post_form(
@@ -144,8 +127,8 @@ async fn each_kind_of_write_changes_its_pages_and_no_others(backend: Backend) {
     let visitor = app.new_client();
     let officer = app.staff_session("demo.longtoushan").await;
     let editor = app.staff_session("demo.county").await;
-    let b1 = batch_id(&app, V1, "standing", "published").await;
-    let b3 = batch_id(&app, V3, "standing", "published").await;
+    let b1 = app.batch_of(V1, "standing", "published").await;
+    let b3 = app.batch_of(V3, "standing", "published").await;
     let demo_draw = app::db::draws::list(&app.db, &app::domain::Scope::All, 1)
         .await
         .expect("draws")

@@ -526,6 +526,64 @@ impl TestApp {
             .id
     }
 
+    /// Every list, oldest first (drafts too).
+    async fn all_batches(&self) -> Vec<app::db::publicity::Batch> {
+        let all = app::domain::Scope::All;
+        let mut batches = app::db::publicity::batches_in_scope(&self.db, &all, i64::MAX)
+            .await
+            .expect("batches");
+        batches.sort_by_key(|b| b.id);
+        batches
+    }
+
+    /// The newest list of a village (by code) of this kind and state (`standing`, `published`…).
+    pub async fn batch_of(&self, village: &str, kind: &str, state: &str) -> i64 {
+        let v = self.village_id(village).await;
+        let found =
+            self.all_batches().await.into_iter().rev().find(|b| {
+                b.village_id == v && b.kind.as_str() == kind && b.state.as_str() == state
+            });
+        found.expect("batch").id
+    }
+
+    /// The oldest list of this kind and state in a township (by code), outside one village
+    /// (none: "").
+    pub async fn batch_in_township(
+        &self,
+        township: &str,
+        kind: &str,
+        state: &str,
+        not_village: &str,
+    ) -> i64 {
+        use app::db::regions::{self, Level};
+        let t = regions::by_code(&self.db, Level::Township, township)
+            .await
+            .expect("q")
+            .expect("township")
+            .id;
+        let not = match not_village {
+            "" => None,
+            code => Some(self.village_id(code).await),
+        };
+        let found = self.all_batches().await.into_iter().find(|b| {
+            b.township_id == t
+                && Some(b.village_id) != not
+                && b.kind.as_str() == kind
+                && b.state.as_str() == state
+        });
+        found.expect("batch in township").id
+    }
+
+    /// A village's id, by its code.
+    pub async fn village_id(&self, code: &str) -> i64 {
+        use app::db::regions::{self, Level};
+        regions::by_code(&self.db, Level::Village, code)
+            .await
+            .expect("q")
+            .expect("village")
+            .id
+    }
+
     /// The first entry of a village's current standing list.
     pub async fn standing_entry(&self, village: &str) -> app::db::publicity::StaffEntry {
         use app::db::{publicity, regions};

@@ -197,7 +197,9 @@ async fn publish_and_withdraw_ask_first_and_the_import_template_fits(backend: Ba
         .expect("r");
     assert_ne!(res.status().as_u16(), 200);
     // A 审核 list whose seven days are over reads 公示期已结束 in the staff list, not 公示中.
-    let review = batch_in_township(&app, "530621103000", "review", "published", "").await;
+    let review = app
+        .batch_in_township("530621103000", "review", "published", "")
+        .await;
     let day = |s: &str| s.parse::<chrono::NaiveDate>().expect("day");
     let mut conn = app.db.pool.acquire().await.expect("conn");
     app::db::publicity::set_window(&mut conn, review, day("2020-01-01"), day("2020-01-08"))
@@ -214,45 +216,6 @@ async fn publish_and_withdraw_ask_first_and_the_import_template_fits(backend: Ba
         row.contains("公示期已结束") && !row.contains("公示中"),
         "{row}"
     );
-}
-
-/// (id, village code) of a batch of the given kind and state in a village.
-async fn batch_of(app: &TestApp, village_code: &str, kind: &str, state: &str) -> i64 {
-    sqlx::query(
-        "SELECT b.id FROM batches b JOIN regions v ON v.id = b.village_id
-         WHERE v.code = $1 AND b.kind = $2 AND b.state = $3 ORDER BY b.id DESC LIMIT 1",
-    )
-    .bind(village_code)
-    .bind(kind)
-    .bind(state)
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("batch")
-    .get(0)
-}
-
-/// A batch of the given kind and state in a township, outside one village.
-async fn batch_in_township(
-    app: &TestApp,
-    township_code: &str,
-    kind: &str,
-    state: &str,
-    not_village: &str,
-) -> i64 {
-    sqlx::query(
-        "SELECT b.id FROM batches b JOIN regions v ON v.id = b.village_id
-         JOIN regions t ON t.id = b.township_id
-         WHERE t.code = $1 AND b.kind = $2 AND b.state = $3 AND v.code <> $4
-         ORDER BY b.id LIMIT 1",
-    )
-    .bind(township_code)
-    .bind(kind)
-    .bind(state)
-    .bind(not_village)
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("batch in township")
-    .get(0)
 }
 
 /// The entries of a batch, as staff see them (in list order).
@@ -299,7 +262,7 @@ async fn village_page_shows_masked_lists_and_totals(backend: Backend) {
     assert!(body.contains("长期公示名单"));
     assert!(body.contains("月保障金合计"));
     assert!(body.contains("提出异议"));
-    let standing = batch_of(&app, "530621103201", "standing", "published").await;
+    let standing = app.batch_of("530621103201", "standing", "published").await;
     for name in full_names_of_batch(&app, standing).await {
         if name.chars().count() >= 2 {
             assert!(
@@ -329,7 +292,7 @@ async fn village_page_shows_masked_lists_and_totals(backend: Backend) {
 
 async fn batch_page_and_object_links(backend: Backend) {
     let app = spawn_app(backend).await;
-    let review = batch_of(&app, "530621103201", "review", "published").await;
+    let review = app.batch_of("530621103201", "review", "published").await;
     let (status, body) = app.get_text(&format!("/p/{review}")).await;
     assert_eq!(status, 200);
     assert!(body.contains("龙泉村 审核公示"));
@@ -766,7 +729,7 @@ async fn withdraw_and_close_show_reasons(backend: Backend) {
     let app = spawn_app(backend).await;
     app.login_ok("demo.longtoushan").await;
     let csrf = app.csrf().await;
-    let review = batch_of(&app, "530621103201", "review", "published").await;
+    let review = app.batch_of("530621103201", "review", "published").await;
     let on_list = app::db::cases::list(
         &app.db,
         &app::db::cases::CaseFilter {
@@ -798,7 +761,7 @@ async fn withdraw_and_close_show_reasons(backend: Backend) {
         .await;
     assert_eq!(res.status().as_u16(), 422);
     assert_eq!(
-        batch_of(&app, "530621103201", "review", "published").await,
+        app.batch_of("530621103201", "review", "published").await,
         review
     );
     let res = app
@@ -837,8 +800,9 @@ async fn withdraw_and_close_show_reasons(backend: Backend) {
     assert_eq!(res.status().as_u16(), 409);
     // Close early, elsewhere: not a list with cases on it (they could go no further; it is
     // withdrawn instead), but one from before case files, as an upgraded site keeps them.
-    let other =
-        batch_in_township(&app, "530621103000", "review", "published", "530621103201").await;
+    let other = app
+        .batch_in_township("530621103000", "review", "published", "530621103201")
+        .await;
     let res = app
         .post_form(
             &format!("/staff/publicity/{other}/close"),
@@ -869,7 +833,7 @@ async fn new_standing_list_shows_what_changed(backend: Backend) {
     let app = spawn_app(backend).await;
     app.login_ok("demo.longtoushan").await;
     let csrf = app.csrf().await;
-    let old = batch_of(&app, "530621103205", "standing", "published").await;
+    let old = app.batch_of("530621103205", "standing", "published").await;
     let names = full_names_of_batch(&app, old).await;
     let batch = create_batch(&app, &csrf, "530621103205", "standing").await;
     // The new list keeps all but the first household and adds one.
@@ -956,8 +920,10 @@ async fn new_standing_list_shows_what_changed(backend: Backend) {
 
 async fn township_scope_on_every_publicity_route(backend: Backend) {
     let app = spawn_app(backend).await;
-    let shuimo_batch = batch_of(&app, "530621102201", "standing", "published").await;
-    let shuimo_review = batch_in_township(&app, "530621102000", "review", "published", "").await;
+    let shuimo_batch = app.batch_of("530621102201", "standing", "published").await;
+    let shuimo_review = app
+        .batch_in_township("530621102000", "review", "published", "")
+        .await;
     let shuimo_village =
         app::db::regions::by_code(&app.db, app::db::regions::Level::Village, "530621102201")
             .await
@@ -1032,7 +998,8 @@ async fn township_scope_on_every_publicity_route(backend: Backend) {
         "nothing was recorded or changed"
     );
     assert_eq!(
-        batch_in_township(&app, "530621102000", "review", "published", "").await,
+        app.batch_in_township("530621102000", "review", "published", "")
+            .await,
         shuimo_review
     );
     // Their list shows only their township.
