@@ -863,33 +863,23 @@ async fn a_recheck_is_recorded_once_however_often_its_form_is_sent(backend: Back
         "a notice only for a stop, and only one"
     );
 
-    // Sent again after it was recorded: refused with why, nothing more recorded.
-    let seen = seen_on_form(&officer, resent).await;
-    let fields = form("continue", seen);
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(
-        record(&officer, resent, &pairs).await.status().as_u16(),
-        303
-    );
-    let res = record(&officer, resent, &pairs).await;
-    assert_eq!(res.status().as_u16(), 422);
-    assert!(res.text().await.expect("body").contains("这户刚刚被复核过"));
-    assert_eq!(done_rechecks(&app, resent).await.len(), 1);
-
-    // Re-checked again the same day from the page as it now stands, with a double click: the
+    // Sent again after it was recorded: refused with why, nothing more recorded. Then
+    // re-checked again the same day from the page as it now stands, with a double click: the
     // second send would leave the next re-check date where the first put it, and is refused
     // all the same.
-    let seen = seen_on_form(&officer, resent).await;
-    let fields = form("continue", seen);
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(
-        record(&officer, resent, &pairs).await.status().as_u16(),
-        303
-    );
-    let res = record(&officer, resent, &pairs).await;
-    assert_eq!(res.status().as_u16(), 422);
-    assert!(res.text().await.expect("body").contains("这户刚刚被复核过"));
-    assert_eq!(done_rechecks(&app, resent).await.len(), 2);
+    for recorded in [1, 2] {
+        let seen = seen_on_form(&officer, resent).await;
+        let fields = form("continue", seen);
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            record(&officer, resent, &pairs).await.status().as_u16(),
+            303
+        );
+        let res = record(&officer, resent, &pairs).await;
+        assert_eq!(res.status().as_u16(), 422);
+        assert!(res.text().await.expect("body").contains("这户刚刚被复核过"));
+        assert_eq!(done_rechecks(&app, resent).await.len(), recorded);
+    }
 
     // A form shown before the household was enrolled again (a new amount and schedule) is
     // refused too; so is one from a page of before this field held a number.
