@@ -31,6 +31,7 @@ pub mod staff;
 pub mod stats;
 pub mod synthetic;
 pub mod tx;
+pub mod uploads;
 
 use std::str::FromStr;
 use std::sync::Arc;

@@ -7,6 +7,7 @@ use crate::db::entries::{add_rows, ListRow};
 use crate::db::now_epoch;
 use crate::db::publicity::{self as pdb, Batch};
 use crate::db::tx::Tx;
+use crate::db::uploads;
 use crate::domain::{BatchKind, ChangeKind};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
@@ -210,7 +211,7 @@ pub async fn stage(
     let token = new_token();
     let json = serde_json::to_string(rows).map_err(|e| AppError::internal("stage json", e))?;
     let now = now_epoch();
-    pdb::stage_import(
+    uploads::stage_import(
         &state.db,
         batch.id,
         staff.staff.id,
@@ -233,7 +234,7 @@ pub async fn confirm(
 ) -> AppResult<()> {
     let mut tx = state.db.begin().await?;
     tx.changed(Change::list(batch));
-    let Some(staged) = pdb::take_import(&mut tx, batch.id, staff.staff.id, token).await? else {
+    let Some(staged) = uploads::take_import(&mut tx, batch.id, staff.staff.id, token).await? else {
         return Err(AppError::Conflict(lang.t(Msg::ImportExpired).to_owned()));
     };
     let rows: Vec<ImportRow> = serde_json::from_str(&staged.rows_json)
