@@ -254,18 +254,7 @@ impl TestApp {
     }
 }
 
-/// A POST as a browser sends it from a page of this site: the one place tests set these headers.
-pub trait BrowserExt {
-    fn browser_post(&self, url: impl reqwest::IntoUrl) -> reqwest::RequestBuilder;
-}
-
-impl BrowserExt for reqwest::Client {
-    fn browser_post(&self, url: impl reqwest::IntoUrl) -> reqwest::RequestBuilder {
-        self.post(url)
-            .header("accept", "text/html")
-            .header("sec-fetch-site", "same-origin")
-    }
-}
+pub use crate::browser::BrowserExt;
 
 /// A signed-in staff member: their browser and the CSRF token every staff form carries.
 #[derive(Clone)]

@@ -1,6 +1,8 @@
 //! API tests: the real server over HTTP, on SQLite always and on PostgreSQL when
 //! `SUNSHINE_TEST_POSTGRES_URL` is set (required in CI).
 
+#[path = "../support/browser.rs"]
+mod browser;
 mod helpers;
 #[path = "../support/pg.rs"]
 mod pg;

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use flate2::{Compress, Compression, FlushCompress, Status};
 
+use crate::browser::BrowserExt;
 use crate::harness::{browser, serial, timed_get, Server, ServerOpts, Store};
 
 const MIB: usize = 1 << 20;
@@ -162,9 +163,8 @@ async fn officer_with_draft(server: &Server, store: &Store) -> (reqwest::Client,
         .await
         .expect("body");
     let res = c
-        .post(server.url("/staff/login"))
+        .browser_post(server.url("/staff/login"))
         .header("origin", base)
-        .header("sec-fetch-site", "same-origin")
         .form(&[
             ("csrf", hidden_field(&page, "csrf").expect("csrf").as_str()),
             ("username", "demo.longtoushan"),
@@ -193,9 +193,8 @@ async fn officer_with_draft(server: &Server, store: &Store) -> (reqwest::Client,
             .id;
     db.pool.close().await;
     let res = c
-        .post(server.url("/staff/publicity"))
+        .browser_post(server.url("/staff/publicity"))
         .header("origin", base)
-        .header("sec-fetch-site", "same-origin")
         .form(&[
             ("csrf", csrf.as_str()),
             ("village", &village.to_string()),
@@ -232,9 +231,8 @@ async fn upload(
         );
     let t = Instant::now();
     let res = c
-        .post(server.url(&format!("/staff/publicity/{list}/import")))
+        .browser_post(server.url(&format!("/staff/publicity/{list}/import")))
         .header("origin", &server.base)
-        .header("sec-fetch-site", "same-origin")
         .multipart(form)
         .send()
         .await

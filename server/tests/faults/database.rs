@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::browser::BrowserExt;
 use crate::harness::{
     client, postgres_store, report, serial, submit, timed_get, wait_for, Outcome, Server,
     ServerOpts,
@@ -72,9 +73,7 @@ async fn database_black_holed_then_refusing_postgres() {
         let (track, track_t) = {
             let t = Instant::now();
             let status = c
-                .post(server.url("/track"))
-                .header("accept", "text/html")
-                .header("sec-fetch-site", "same-origin")
+                .browser_post(server.url("/track"))
                 .form(&[("receipt", "1234567890123456")])
                 .send()
                 .await

@@ -28,6 +28,7 @@ pub fn skip(test: &str, why: &str) {
     println!("SKIPPED {test}: {why}");
 }
 
+use crate::browser::BrowserExt;
 pub use crate::pg::postgres_url;
 use crate::pg::TempDatabase;
 
@@ -362,10 +363,8 @@ pub async fn report(client: &reqwest::Client, base: &str, email: Option<&str>) -
 /// Posts a filled-in report form.
 pub async fn submit(client: &reqwest::Client, base: &str, form: &[(&str, String)]) -> Outcome {
     let Ok(res) = client
-        .post(format!("{base}/report"))
-        .header("accept", "text/html")
+        .browser_post(format!("{base}/report"))
         .header("origin", base)
-        .header("sec-fetch-site", "same-origin")
         .form(form)
         .send()
         .await
@@ -398,10 +397,8 @@ pub async fn submit(client: &reqwest::Client, base: &str, form: &[(&str, String)
 /// Whether `/track` finds the case of `receipt` (303 to `/track/case`).
 pub async fn found(client: &reqwest::Client, base: &str, receipt: &str) -> bool {
     let res = client
-        .post(format!("{base}/track"))
-        .header("accept", "text/html")
+        .browser_post(format!("{base}/track"))
         .header("origin", base)
-        .header("sec-fetch-site", "same-origin")
         .form(&[("receipt", receipt)])
         .send()
         .await

@@ -7,6 +7,8 @@
 //! database); the full-disk scenario needs root to mount a tmpfs. Without them a scenario prints
 //! one line saying it was skipped, and fails when `CI` is set.
 
+#[path = "../support/browser.rs"]
+mod browser;
 mod harness;
 #[path = "../support/pg.rs"]
 mod pg;
