@@ -131,18 +131,20 @@ async fn first_id(app: &TestApp, sql: &str) -> i64 {
 
 /// Names of the demo county's townships and villages: none may appear to the other county.
 async fn first_county_names(app: &TestApp, second: &Second) -> Vec<String> {
-    sqlx::query(
-        "SELECT r.name_zh FROM regions r WHERE r.level IN ('township', 'village')
-           AND r.id <> $1 AND r.id <> $2",
-    )
-    .bind(second.township)
-    .bind(second.village)
-    .fetch_all(&app.db.pool)
-    .await
-    .expect("names")
-    .iter()
-    .map(|r| r.get::<String, _>(0))
-    .collect()
+    use app::db::regions::Level;
+    let mut names = vec![];
+    for level in [Level::Township, Level::Village] {
+        let regions = app::db::regions::by_level(&app.db, level)
+            .await
+            .expect("names");
+        names.extend(
+            regions
+                .into_iter()
+                .filter(|r| r.id != second.township && r.id != second.village)
+                .map(|r| r.name_zh),
+        );
+    }
+    names
 }
 
 async fn a_county_sees_nothing_of_another_county(backend: Backend) {

@@ -245,16 +245,13 @@ async fn a_preview_makes_nothing_and_confirming_makes_the_leads_once(backend: Ba
     );
     assert_eq!(lead_of(r[1].household_id).0, "车辆：小型轿车1辆");
     assert_eq!(lead_of(r[2].household_id).0, "殡葬：已火化");
-    let audit: Vec<String> = sqlx::query(
-        "SELECT detail FROM audit_log WHERE action = 'comparison.confirm' AND object_id = $1",
-    )
-    .bind(id.to_string())
-    .fetch_all(&t.db.pool)
-    .await
-    .expect("audit")
-    .iter()
-    .map(|row| row.get(0))
-    .collect();
+    let audit: Vec<String> = app::db::audit::list(&t.db, &app::domain::Scope::All, i64::MAX)
+        .await
+        .expect("audit")
+        .into_iter()
+        .filter(|r| r.action == "comparison.confirm" && r.object_id == Some(id.to_string()))
+        .map(|r| r.detail)
+        .collect();
     assert_eq!(audit.len(), 1);
     assert!(
         audit[0].contains(&format!("sha256={sha256}")),
