@@ -178,13 +178,15 @@ pub(super) async fn load_pools(
                 pool: pool.clone(),
             }),
         };
-        let older = if households.len() % 2 == 0 || code.ends_with("201") {
-            let at = now - 72 * DAY;
-            let p = panel(72);
+        // Drawn 72 days ago (some villages only) and 31 days ago, the newer the one in force.
+        let has_older = households.len() % 2 == 0 || code.ends_with("201");
+        let mut drawn = vec![];
+        for days_ago in [72, 31].into_iter().filter(|d| *d != 72 || has_older) {
+            let at = now - days_ago * DAY;
             let (id, file) = store(
                 tx,
                 &mut rng,
-                p,
+                panel(days_ago),
                 "panel",
                 (*tid, *vid, None),
                 officer,
@@ -192,24 +194,11 @@ pub(super) async fn load_pools(
                 Some(at + DAY),
             )
             .await?;
-            Some((id, present(file)))
-        } else {
-            None
-        };
-        let at = now - 31 * DAY;
-        let p = panel(31);
-        let (id, file) = store(
-            tx,
-            &mut rng,
-            p,
-            "panel",
-            (*tid, *vid, None),
-            officer,
-            at,
-            Some(at + DAY),
-        )
-        .await?;
-        panels.insert(*vid, (older, (id, present(file))));
+            drawn.push((id, present(file)));
+        }
+        if let Some(newer) = drawn.pop() {
+            panels.insert(*vid, (drawn.pop(), newer));
+        }
     }
     Ok(panels)
 }

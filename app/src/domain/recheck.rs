@@ -266,56 +266,32 @@ mod tests {
 
     #[test]
     fn records_are_checked() {
+        use Outcome::*;
+        use RecordError::*;
         let today = d(2026, 12, 1);
-        let ok = check_record(
-            Outcome::Continue,
-            today,
-            today,
-            "家庭情况无变化",
-            60_000,
-            None,
-        );
-        assert_eq!(ok, Ok(()));
-        assert_eq!(
-            check_record(
-                Outcome::Continue,
-                d(2026, 12, 2),
-                today,
-                "家庭情况无变化",
-                1,
-                None
-            ),
-            Err(RecordError::Future)
-        );
-        assert_eq!(
-            check_record(Outcome::Stop, today, today, "无", 1, None),
-            Err(RecordError::NoFindings)
-        );
-        assert_eq!(
-            check_record(Outcome::Adjust, today, today, "收入增加", 60_000, None),
-            Err(RecordError::NoNewAmount)
-        );
-        assert_eq!(
-            check_record(
-                Outcome::Adjust,
-                today,
+        let tomorrow = d(2026, 12, 2);
+        // (outcome, visited on, findings, current amount, new amount) → verdict
+        let cases = [
+            (Continue, today, "家庭情况无变化", 60_000, None, Ok(())),
+            (Continue, tomorrow, "家庭情况无变化", 1, None, Err(Future)),
+            (Stop, today, "无", 1, None, Err(NoFindings)),
+            (Adjust, today, "收入增加", 60_000, None, Err(NoNewAmount)),
+            (
+                Adjust,
                 today,
                 "收入增加",
                 60_000,
-                Some(60_000)
+                Some(60_000),
+                Err(NoNewAmount),
             ),
-            Err(RecordError::NoNewAmount)
-        );
-        assert_eq!(
-            check_record(
-                Outcome::Adjust,
-                today,
-                today,
-                "收入增加",
-                60_000,
-                Some(45_000)
-            ),
-            Ok(())
-        );
+            (Adjust, today, "收入增加", 60_000, Some(45_000), Ok(())),
+        ];
+        for (outcome, visited, findings, current, new, want) in cases {
+            assert_eq!(
+                check_record(outcome, visited, today, findings, current, new),
+                want,
+                "{outcome:?} {visited} {findings} {current} {new:?}"
+            );
+        }
     }
 }
