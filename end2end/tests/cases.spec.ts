@@ -92,8 +92,16 @@ test.describe('the case file', () => {
     await page.goto('/staff/cases');
     await page.getByRole('link', { name: '乡镇审核研判会', exact: true }).click();
     await page.locator('#f-attendees').fill('王芳、分管副镇长、光明村支书');
+    const meetingCase = (id: number) => page.locator('fieldset.meeting-case').filter({ has: page.locator(`a[href="/staff/cases/${id}"]`) });
+    // Granted without an amount: refused, with why beside the case, and nothing typed is lost.
+    await meetingCase(ids[0]).getByLabel('拟同意', { exact: true }).check();
+    const refused = await submit(page, page.getByRole('button', { name: '保存研判会决定', exact: true }));
+    expect(refused.status()).toBe(422);
+    await expect(meetingCase(ids[0]).locator('.field-error')).toHaveText('拟同意须填写保障类别和月保障金额。');
+    await expect(page.locator('#f-attendees')).toHaveValue('王芳、分管副镇长、光明村支书');
+    await expect(meetingCase(ids[0]).getByLabel('拟同意', { exact: true })).toBeChecked();
     for (const id of ids) {
-      const set = page.locator('fieldset.meeting-case').filter({ has: page.locator(`a[href="/staff/cases/${id}"]`) });
+      const set = meetingCase(id);
       await set.getByLabel('拟同意', { exact: true }).check();
       await set.locator(`#f-c${id}_amount`).fill('650');
     }

@@ -94,7 +94,11 @@ export function jsOn(): boolean {
  */
 export async function shot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  // A "-360" shot taken by the desktop project is named for its own width, so that the phone
+  // picture is not overwritten by the office PC's.
+  const width = page.viewportSize()?.width ?? 360;
+  const named = width === 360 ? name : name.replace(/-360$/, `-${width}`);
+  const file = path.join(SCREENSHOT_DIR, `${named}.png`);
   if (jsOn() && !test.info().file.endsWith('.js.spec.ts')) return file;
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   return file;

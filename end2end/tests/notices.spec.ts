@@ -132,4 +132,24 @@ test.describe('re-checks', () => {
     await page.goto('/staff/rechecks');
     await expect(page.locator('#rechecks a.card-link').filter({ hasText: '复核已逾期' })).toHaveCount(before - 1);
   });
+
+  test('a refused re-check comes back with why and what was typed, and records nothing', async ({ page }) => {
+    await signIn(page, OFFICER, DEMO_PASSWORD);
+    await page.goto('/staff/rechecks');
+    await page.locator('#rechecks a.card-link').last().click();
+    await expect(page.locator('h2').filter({ hasText: '记录复核' })).toBeVisible();
+    const history = await page.locator('ol.timeline').innerText();
+    // 调整保障金额 without the new amount.
+    const findings = '家中新添一辆三轮车，经营收入有增加。';
+    await page.getByLabel('调整保障金额', { exact: true }).check();
+    await page.locator('#f-findings').fill(findings);
+    const res = await submit(page, page.getByRole('button', { name: '保存', exact: true }));
+    expect(res.status()).toBe(422);
+    await expect(page.locator('p.error[role="alert"]')).toContainText('调整保障金额时，请填写与现在不同的新金额');
+    await expect(page.locator('#f-findings')).toHaveValue(findings);
+    await expect(page.getByLabel('调整保障金额', { exact: true })).toBeChecked();
+    await expect(page.locator('ol.timeline')).toHaveText(history);
+    await expectNoHorizontalScroll(page);
+    await shot(page, 'recheck-refused-360');
+  });
 });
