@@ -760,6 +760,7 @@ messages! {
     GatePanelMissesGroup => ("所选评议小组不含该户所在村民小组的组长或村民，请为本月申请重新公告抽取。", "The chosen panel holds nobody of this household's village group: announce a new draw for this month's applicants."),
     YuanPerMonth => ("元/月", "yuan a month"),
     NameInvalid => ("姓名应为1到30个字，不能含数字或符号。", "A name is 1 to 30 characters, without digits or symbols."),
+    MemberNotInHousehold => ("申明人须是本户家庭成员，请按家庭成员表中的姓名填写。", "The declaration must be for a member of the household: write the name as the household list has it."),
     IdNumberInvalid => ("身份证号不正确（18位，校验位和出生日期须正确）。", "The ID number is not valid (18 characters, with a correct check digit and birth date)."),
     VillageCodeLabel => ("所在村代码（仅村级协理员）", "Village code (village assistants only)"),
     // Pools and public draws (#16)

@@ -172,6 +172,38 @@ test.describe('the case file', () => {
     expect(done, 'a case waiting for its in-person check').toBe(true);
   });
 
+  test('a near relative declared on the case page is checked as at registration: refused with why and kept, then taken', async ({ page }, testInfo) => {
+    await signIn(page, OFFICER, DEMO_PASSWORD);
+    const [, name] = names(testInfo);
+    const applicant = `${name.slice(0, 3)}申`;
+    const id = await register(page, applicant);
+    await page.goto(`/staff/cases/${id}`);
+    await page.locator('summary').filter({ hasText: '添加备案' }).click();
+    const form = page.locator(`form[action="/staff/cases/${id}/declare"]`);
+    const fill = async (member: string) => {
+      await form.locator('#f-r0_member').fill(member);
+      await form.locator('#f-kind').selectOption({ index: 1 });
+      await form.locator('#f-r0_name').fill('欧阳干部');
+      await form.locator('#f-r0_post').fill('村委会委员');
+      await form.locator('#f-r0_relation').fill('兄弟');
+    };
+    // Someone who is not a member of the household: refused, nothing recorded, all kept.
+    await fill('王二');
+    const refused = await submit(page, form.getByRole('button', { name: '添加备案', exact: true }));
+    expect(refused.status()).toBe(422);
+    await expect(page.locator('[role=alert]')).toContainText('申明人须是本户家庭成员');
+    await expect(page.locator('ol.timeline')).not.toContainText('欧阳干部');
+    await expect(form.locator('#f-r0_member')).toHaveValue('王二');
+    await expect(form.locator('#f-r0_post')).toHaveValue('村委会委员');
+    await expect(form.locator('#f-r0_relation')).toHaveValue('兄弟');
+    await expectNoHorizontalScroll(page);
+    await shot(page, 'case-declaration-refused-360');
+    // The applicant named instead: taken, and on the record.
+    await form.locator('#f-r0_member').fill(applicant);
+    expect((await submit(page, form.getByRole('button', { name: '添加备案', exact: true }))).status()).toBe(303);
+    await expect(page.locator('ol.timeline')).toContainText('村委会委员 欧阳干部');
+  });
+
   test('a visit dated before the application or over a year ago is refused with why, and kept', async ({ page }, testInfo) => {
     await signIn(page, OFFICER, DEMO_PASSWORD);
     const [, name] = names(testInfo);

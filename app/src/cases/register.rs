@@ -187,28 +187,41 @@ fn relative_row(
         return None;
     }
     let kind = RelativeOf::parse(form.get(&key("kind"))).ok();
-    if !members.iter().any(|m| m.name == parts[0]) {
-        errors.fail(&key("member"), Msg::NameInvalid);
-    }
     if kind.is_none() {
         errors.fail(&key("kind"), Msg::BadRequestBody);
     }
-    if !valid_person_name(parts[1]) {
-        errors.fail(&key("name"), Msg::NameInvalid);
-    }
-    for (f, v) in [("post", parts[2]), ("relation", parts[3])] {
-        if !short_text(v, 30) {
-            errors.fail(&key(f), Msg::BadRequestBody);
-        }
-    }
-    Some(RelativeDeclaration {
+    let d = RelativeDeclaration {
         id: 0,
         member_name: parts[0].to_owned(),
         kind: kind.unwrap_or(RelativeOf::PublicOfficial),
         related_name: parts[1].to_owned(),
         related_post: parts[2].to_owned(),
         relation: parts[3].to_owned(),
-    })
+    };
+    for (f, m) in declaration_faults(&d, members) {
+        errors.fail(&key(f), m);
+    }
+    Some(d)
+}
+
+/// What is wrong with a near-relative declaration, by field (`member`, `name`, `post`,
+/// `relation`): the one rule for the registration form and a declaration added later on the case
+/// page. The member must be one of the household's; the relative's name reads as a name; post
+/// and relation are short plain text.
+pub fn declaration_faults(d: &RelativeDeclaration, members: &[Member]) -> Vec<(&'static str, Msg)> {
+    let mut faults = vec![];
+    if !members.iter().any(|m| m.name == d.member_name) {
+        faults.push(("member", Msg::MemberNotInHousehold));
+    }
+    if !valid_person_name(&d.related_name) {
+        faults.push(("name", Msg::NameInvalid));
+    }
+    for (f, v) in [("post", &d.related_post), ("relation", &d.relation)] {
+        if !short_text(v, 30) {
+            faults.push((f, Msg::BadRequestBody));
+        }
+    }
+    faults
 }
 
 /// Stores a checked application: finds the household (by the applicant's ID number in the
@@ -336,6 +349,33 @@ mod tests {
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 29).expect("date")
+    }
+
+    #[test]
+    fn a_declaration_names_a_member_and_a_relative() {
+        let members = check(&form(&base()), today()).expect("valid").members;
+        let d = |member: &str, name: &str, post: &str| RelativeDeclaration {
+            id: 0,
+            member_name: member.to_owned(),
+            kind: RelativeOf::PublicOfficial,
+            related_name: name.to_owned(),
+            related_post: post.to_owned(),
+            relation: "兄弟".to_owned(),
+        };
+        let fields = |d: &RelativeDeclaration| -> Vec<&str> {
+            declaration_faults(d, &members)
+                .iter()
+                .map(|(f, _)| *f)
+                .collect()
+        };
+        assert!(fields(&d("张三", "张五", "村委会主任")).is_empty());
+        assert_eq!(fields(&d("王二", "张五", "村委会主任")), ["member"]);
+        let stranger = declaration_faults(&d("王二", "张五", "村委会主任"), &members);
+        assert!(matches!(stranger[0].1, Msg::MemberNotInHousehold));
+        assert_eq!(fields(&d("李四", "<b>", "村委会主任")), ["name"]);
+        assert_eq!(fields(&d("李四", "张五", "")), ["post"]);
+        assert_eq!(fields(&d("李四", "张五", "主任\u{7}")), ["post"]);
+        assert_eq!(fields(&d("李四", "张五", &"长".repeat(31))), ["post"]);
     }
 
     #[test]

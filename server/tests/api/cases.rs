@@ -1595,6 +1595,25 @@ async fn a_side_step_sent_twice_is_recorded_once(backend: Backend) {
         ("r0_post", "村委会委员"),
         ("r0_relation", "兄弟"),
     ];
+    // Checked by the registration form's rule: a relative of someone outside the household, or
+    // a post of over 30 characters, is refused with why, and nothing is held.
+    let long_post = "村".repeat(31);
+    for (key, bad, why) in [
+        ("r0_member", "王二", "申明人须是本户家庭成员"),
+        ("r0_post", long_post.as_str(), "请检查后重新提交"),
+    ] {
+        let fields: Vec<(&str, &str)> = declare
+            .iter()
+            .map(|&(k, v)| (k, if k == key { bad } else { v }))
+            .collect();
+        let res = f.step(&f.officer, other, "declare", &fields).await;
+        assert_eq!(res.status().as_u16(), 422, "{key}");
+        assert!(res.text().await.expect("body").contains(why), "{key}");
+    }
+    assert!(cdb::relatives(&app.db, other)
+        .await
+        .expect("relatives")
+        .is_empty());
     assert_eq!(
         f.step(&f.officer, other, "declare", &declare)
             .await

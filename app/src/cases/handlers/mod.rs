@@ -408,19 +408,7 @@ pub async fn act(
                 related_post: field(&f, "r0_post").to_owned(),
                 relation: field(&f, "r0_relation").to_owned(),
             };
-            let named = cdb::members(&state.db, id)
-                .await?
-                .iter()
-                .any(|m| m.name == d.member_name);
-            let ok = named
-                && register::valid_person_name(&d.related_name)
-                && (1..=30).contains(&d.related_post.chars().count())
-                && (1..=30).contains(&d.relation.chars().count());
-            if ok {
-                steps::declare(&state, &staff, &case, Some(&d), None).await?
-            } else {
-                Err(Msg::NameInvalid)
-            }
+            steps::declare(&state, &staff, &case, Some(&d), None).await?
         }
         "undeclare" => {
             let rel = field(&f, "relative")

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use serde_json::json;
 
+use crate::cases::register;
 use crate::db::cases::{self as cdb, Case, CheckStatus, NewStep, RelativeDeclaration};
 use crate::db::changes::Change;
 use crate::db::{audit, now_epoch, publicity as pdb, regions, staff as staff_db, today_cst};
@@ -520,7 +521,8 @@ async fn log_step(
     Ok(())
 }
 
-/// Adds or removes a near-relative declaration (audited, on the timeline).
+/// Adds a near-relative declaration (checked by the registration form's rule) or removes one
+/// (audited, on the timeline).
 pub async fn declare(
     state: &AppState,
     staff: &StaffCtx,
@@ -528,6 +530,12 @@ pub async fn declare(
     add: Option<&RelativeDeclaration>,
     remove: Option<(i64, &str)>,
 ) -> AppResult<Result<(), Msg>> {
+    if let Some(d) = add {
+        let members = cdb::members(&state.db, case.id).await?;
+        if let Some((_, m)) = register::declaration_faults(d, &members).first() {
+            return Ok(Err(*m));
+        }
+    }
     staff.require_village(Perm::RegisterCases, case.township_id, case.village_id)?;
     let action = if add.is_some() {
         CaseAction::DeclareRelative
