@@ -239,19 +239,40 @@ pub struct DayForm {
     kind: String,
 }
 
-/// Records a change of a county's days in the audit trail.
-async fn audit_day(
-    tx: &mut sqlx::AnyConnection,
+/// Keeps `day` as the county's own holiday or make-up workday (`Some`), or gives it back to the
+/// national calendar (`None`), with its row in the audit trail, in one transaction. `false` when
+/// there was no such day to give back (nothing is written).
+async fn set_day(
+    state: &AppState,
     staff: &StaffCtx,
-    action: &str,
-    day: NaiveDate,
     county: i64,
-    kind: &str,
-    now: i64,
-) -> AppResult<()> {
-    let detail = format!("county={county} {kind}").trim_end().to_owned();
+    day: NaiveDate,
+    kind: Option<DayKind>,
+) -> AppResult<bool> {
+    let now = now_epoch();
+    let mut tx = state.db.begin().await?;
+    let (action, kind_name) = match kind {
+        Some(kind) => {
+            cdb::set_holiday(&mut tx, county, day, kind).await?;
+            let name = if kind == DayKind::MakeupWorkday {
+                "workday"
+            } else {
+                "holiday"
+            };
+            ("county.holiday.set", name)
+        }
+        None => {
+            if !cdb::remove_holiday(&mut tx, county, day).await? {
+                return Ok(false);
+            }
+            ("county.holiday.remove", "")
+        }
+    };
+    let detail = format!("county={county} {kind_name}").trim_end().to_owned();
     let entry = staff.audit(action, "holiday", Some(day.to_string()), None, detail);
-    audit::record(tx, &entry, now).await
+    audit::record(&mut tx, &entry, now).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// `POST /staff/county/holidays`: a day the county keeps besides the national calendar.
@@ -262,26 +283,7 @@ pub async fn add_day(
 ) -> AppResult<Response> {
     let county = target(&state, &staff, Some(&form.county)).await?;
     let day = parse_day(ctx.lang, &form.day)?;
-    let kind = day_kind(&form.kind);
-    let now = now_epoch();
-    let mut tx = state.db.begin().await?;
-    cdb::set_holiday(&mut tx, county.id, day, kind).await?;
-    let kind_name = if kind == DayKind::MakeupWorkday {
-        "workday"
-    } else {
-        "holiday"
-    };
-    audit_day(
-        &mut tx,
-        &staff,
-        "county.holiday.set",
-        day,
-        county.id,
-        kind_name,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    set_day(&state, &staff, county.id, day, Some(day_kind(&form.kind))).await?;
     Ok(back(&county))
 }
 
@@ -293,21 +295,8 @@ pub async fn remove_day(
 ) -> AppResult<Response> {
     let county = target(&state, &staff, Some(&form.county)).await?;
     let day = parse_day(ctx.lang, &form.day)?;
-    let now = now_epoch();
-    let mut tx = state.db.begin().await?;
-    if !cdb::remove_holiday(&mut tx, county.id, day).await? {
+    if !set_day(&state, &staff, county.id, day, None).await? {
         return Err(AppError::NotFound);
     }
-    audit_day(
-        &mut tx,
-        &staff,
-        "county.holiday.remove",
-        day,
-        county.id,
-        "",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
     Ok(back(&county))
 }

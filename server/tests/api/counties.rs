@@ -822,6 +822,14 @@ async fn a_county_speaks_with_its_own_settings(backend: Backend) {
         )
         .await;
     assert_eq!(res.status().as_u16(), 303);
+    // Removed twice: the second finds nothing, and writes nothing (the count below).
+    let res = admin
+        .post_form(
+            "/staff/county/holidays/remove",
+            &[("county", county.as_str()), ("day", day)],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 404);
     let theirs = app::db::county_settings::calendar_of_township(&app.db, Some(second.township))
         .await
         .expect("cal");
