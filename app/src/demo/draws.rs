@@ -179,9 +179,13 @@ pub(super) async fn load_pools(
             }),
         };
         // Drawn 72 days ago (some villages only) and 31 days ago, the newer the one in force.
-        let has_older = households.len() % 2 == 0 || code.ends_with("201");
+        let days: &[i64] = if households.len() % 2 == 0 || code.ends_with("201") {
+            &[72, 31]
+        } else {
+            &[31]
+        };
         let mut drawn = vec![];
-        for days_ago in [72, 31].into_iter().filter(|d| *d != 72 || has_older) {
+        for &days_ago in days {
             let at = now - days_ago * DAY;
             let (id, file) = store(
                 tx,

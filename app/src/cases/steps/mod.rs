@@ -530,13 +530,13 @@ pub async fn declare(
     add: Option<&RelativeDeclaration>,
     remove: Option<(i64, &str)>,
 ) -> AppResult<Result<(), Msg>> {
+    staff.require_village(Perm::RegisterCases, case.township_id, case.village_id)?;
     if let Some(d) = add {
         let members = cdb::members(&state.db, case.id).await?;
         if let Some((_, m)) = register::declaration_faults(d, &members).first() {
             return Ok(Err(*m));
         }
     }
-    staff.require_village(Perm::RegisterCases, case.township_id, case.village_id)?;
     let action = if add.is_some() {
         CaseAction::DeclareRelative
     } else {
