@@ -84,6 +84,19 @@ pub struct ValidAccount {
     pub active: bool,
 }
 
+impl ValidAccount {
+    /// What the account may do and where.
+    pub fn rights(&self) -> staff_db::Rights<'_> {
+        staff_db::Rights {
+            role: self.role,
+            township_id: self.township_id,
+            village_id: self.village_id,
+            county_id: self.county_id,
+            prefecture_code: self.prefecture_code.as_deref(),
+        }
+    }
+}
+
 /// Checks the fields that need no database. Township existence is checked by [`validate`].
 pub fn check_fields(
     input: &AccountInput,
@@ -333,11 +346,7 @@ pub async fn create(
             username: &account.username,
             display_name: &account.display_name,
             password_hash: &hash,
-            role: account.role,
-            township_id: account.township_id,
-            village_id: account.village_id,
-            county_id: account.county_id,
-            prefecture_code: account.prefecture_code.as_deref(),
+            rights: account.rights(),
             email: account.email.as_deref(),
         },
         now,
@@ -385,22 +394,12 @@ pub async fn update(
     let mut tx = state.db.begin().await?;
     let changes = staff_db::StaffUpdate {
         display_name: &account.display_name,
-        role: account.role,
-        township_id: account.township_id,
-        village_id: account.village_id,
-        county_id: account.county_id,
-        prefecture_code: account.prefecture_code.as_deref(),
+        rights: account.rights(),
         email: account.email.as_deref(),
         active: account.active,
     };
     staff_db::update(&mut tx, id, &changes, now).await?;
-    if !account.active
-        || before.role != account.role
-        || before.township_id != account.township_id
-        || before.village_id != account.village_id
-        || before.county_id != account.county_id
-        || before.prefecture_code != account.prefecture_code
-    {
+    if !account.active || before.rights() != account.rights() {
         // Rights changed: make the account sign in again under the new ones.
         sessions::delete_for_staff(&mut tx, id).await?;
     }

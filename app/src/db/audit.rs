@@ -4,6 +4,7 @@
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
+use crate::db::Binds;
 use crate::domain::Scope;
 use crate::error::AppResult;
 
@@ -40,15 +41,17 @@ pub async fn record(conn: &mut AnyConnection, e: &Entry<'_>, now: i64) -> AppRes
             township_id, detail, client_addr)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(now)
-    .bind(e.staff_id)
-    .bind(e.actor)
-    .bind(e.action)
-    .bind(e.object_type)
-    .bind(&e.object_id)
-    .bind(e.township_id)
-    .bind(&e.detail)
-    .bind(&e.client_addr)
+    .binds((
+        now,
+        e.staff_id,
+        e.actor,
+        e.action,
+        e.object_type,
+        &e.object_id,
+        e.township_id,
+        &e.detail,
+        &e.client_addr,
+    ))
     .execute(&mut *conn)
     .await?;
     Ok(())

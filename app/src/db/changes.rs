@@ -26,6 +26,7 @@ use tokio::sync::mpsc;
 
 use super::content::Kind;
 use super::{Backend, Db};
+use crate::db::Binds;
 
 /// What a committed write changed. Every write transaction of a feature records one (or more);
 /// writes that no public page shows (sign-in, sessions, accounts, holidays, the audit trail,
@@ -371,8 +372,7 @@ async fn notifier(db: Db, hub: Arc<ChangeHub>, mut queue: mpsc::UnboundedReceive
 /// A transaction that only notifies writes no WAL, so it waits for no disk flush.
 async fn notify(db: &Db, payload: &str) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(CHANNEL)
-        .bind(payload)
+        .binds((CHANNEL, payload))
         .execute(&db.pool)
         .await?;
     Ok(())

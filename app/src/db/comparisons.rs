@@ -12,6 +12,7 @@ use sqlx::{AnyConnection, Row};
 use super::bulk::{insert_many, Value};
 use super::regions::{owned_condition, scope_condition};
 use super::Db;
+use crate::db::Binds;
 use crate::domain::Scope;
 use crate::error::AppResult;
 
@@ -209,18 +210,20 @@ pub async fn insert_import(
             malformed, households, state, township_id, created_by, created_at, county_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'preview', $9, $10, $11, $12) RETURNING id",
     )
-    .bind(i.token)
-    .bind(i.file_name)
-    .bind(i.sha256)
-    .bind(i.rows_total)
-    .bind(i.matched)
-    .bind(i.unmatched)
-    .bind(i.malformed)
-    .bind(i.households)
-    .bind(i.township_id)
-    .bind(i.created_by)
-    .bind(now)
-    .bind(i.county_id)
+    .binds((
+        i.token,
+        i.file_name,
+        i.sha256,
+        i.rows_total,
+        i.matched,
+        i.unmatched,
+        i.malformed,
+        i.households,
+        i.township_id,
+        i.created_by,
+        now,
+        i.county_id,
+    ))
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get(0)?)
@@ -307,8 +310,7 @@ pub async fn matches(db: &Db, import_id: i64, limit: i64) -> AppResult<Vec<Match
              JOIN regions v ON v.id = h.village_id
          WHERE m.import_id = $1 ORDER BY m.row_no LIMIT $2",
     )
-    .bind(import_id)
-    .bind(limit)
+    .binds((import_id, limit))
     .fetch_all(&db.pool)
     .await?;
     rows.iter()
@@ -336,20 +338,18 @@ pub struct StoredProblem {
 /// The stored row problems, in file order.
 #[tracing::instrument(skip_all)]
 pub async fn problems(db: &Db, import_id: i64) -> AppResult<Vec<StoredProblem>> {
-    let rows = sqlx::query(
+    all(
+        &db.pool,
         "SELECT row_no, problem FROM comparison_problems WHERE import_id = $1 ORDER BY row_no",
-    )
-    .bind(import_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
+        import_id,
+        |r| {
             Ok(StoredProblem {
                 row_no: r.try_get(0)?,
                 code: r.try_get(1)?,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 /// Marks a staged file confirmed; `false` if it was not (or no longer) waiting. Run first in the
@@ -360,8 +360,7 @@ pub async fn mark_confirmed(conn: &mut AnyConnection, import_id: i64, now: i64) 
         "UPDATE comparison_imports SET state = 'confirmed', confirmed_at = $1
          WHERE id = $2 AND state = 'preview'",
     )
-    .bind(now)
-    .bind(import_id)
+    .binds((now, import_id))
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -382,14 +381,12 @@ pub async fn create_leads(conn: &mut AnyConnection, import_id: i64, now: i64) ->
          WHERE h.status = 'active'
          ORDER BY g.household_id",
     )
-    .bind(import_id)
-    .bind(now)
+    .binds((import_id, now))
     .execute(&mut *conn)
     .await?;
     let made = i64::try_from(done.rows_affected()).unwrap_or(i64::MAX);
     sqlx::query("UPDATE comparison_imports SET leads = $1 WHERE id = $2")
-        .bind(made)
-        .bind(import_id)
+        .binds((made, import_id))
         .execute(&mut *conn)
         .await?;
     Ok(made)

@@ -11,6 +11,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::regions::scope_condition;
 use super::Db;
+use crate::db::Binds;
 use crate::domain::{Category, Channel, EventKind, Scope, Status};
 use crate::error::{AppError, AppResult};
 
@@ -53,22 +54,7 @@ pub async fn insert(
          VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
          RETURNING id",
     )
-    .bind(c.receipt_hash)
-    .bind(c.form_token_hash)
-    .bind(c.channel.as_str())
-    .bind(c.category.as_str())
-    .bind(c.township_id)
-    .bind(c.village_id)
-    .bind(c.entry_id)
-    .bind(c.body)
-    .bind(c.accused)
-    .bind(i64::from(c.anonymous))
-    .bind(c.reporter_name)
-    .bind(c.reporter_contact)
-    .bind(c.reporter_email)
-    .bind(c.received_on.to_string())
-    .bind(c.accept_by.to_string())
-    .bind(now)
+    .binds((c.receipt_hash, c.form_token_hash, c.channel.as_str(), c.category.as_str(), c.township_id, c.village_id, c.entry_id, c.body, c.accused, i64::from(c.anonymous), c.reporter_name, c.reporter_contact, c.reporter_email, c.received_on.to_string(), c.accept_by.to_string(), now))
     .fetch_one(&mut *conn)
     .await;
     let id = match res {
@@ -223,18 +209,19 @@ pub async fn add_event(
         "INSERT INTO complaint_events (complaint_id, at, actor_kind, staff_id, kind, public, body)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(complaint_id)
-    .bind(now)
-    .bind(actor_kind)
-    .bind(staff_id)
-    .bind(kind.as_str())
-    .bind(i64::from(kind.public()))
-    .bind(body)
+    .binds((
+        complaint_id,
+        now,
+        actor_kind,
+        staff_id,
+        kind.as_str(),
+        i64::from(kind.public()),
+        body,
+    ))
     .execute(&mut *conn)
     .await?;
     sqlx::query("UPDATE complaints SET updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(complaint_id)
+        .binds((now, complaint_id))
         .execute(&mut *conn)
         .await?;
     // Of the events, only an answer moves the statistics (answered, on time, days to answer).
@@ -269,10 +256,7 @@ pub async fn set_status(
     let res = sqlx::query(
         "UPDATE complaints SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
     )
-    .bind(to.as_str())
-    .bind(now)
-    .bind(id)
-    .bind(from.as_str())
+    .binds((to.as_str(), now, id, from.as_str()))
     .execute(&mut *conn)
     .await?;
     let moved = res.rows_affected() == 1;
@@ -468,19 +452,21 @@ pub async fn update_case(
             escalated = CASE WHEN $10 = 1 THEN 1 ELSE escalated END
          WHERE id = $11 AND status = $12",
     )
-    .bind(to.as_str())
-    .bind(now)
-    .bind(changes.accepted_on.map(|d| d.to_string()))
-    .bind(changes.answer_by.map(|d| d.to_string()))
-    .bind(changes.assignee_id)
-    .bind(changes.finding)
-    .bind(changes.finding_action)
-    .bind(changes.reply_draft)
-    .bind(i64::from(changes.extended))
-    .bind(i64::from(changes.escalated))
-    .bind(id)
-    .bind(expected.as_str())
-    .bind(i64::from(changes.unassign))
+    .binds((
+        to.as_str(),
+        now,
+        changes.accepted_on.map(|d| d.to_string()),
+        changes.answer_by.map(|d| d.to_string()),
+        changes.assignee_id,
+        changes.finding,
+        changes.finding_action,
+        changes.reply_draft,
+        i64::from(changes.extended),
+        i64::from(changes.escalated),
+        id,
+        expected.as_str(),
+        i64::from(changes.unassign),
+    ))
     .execute(&mut *conn)
     .await?;
     let moved = res.rows_affected() == 1;
@@ -523,13 +509,11 @@ pub async fn add_named_staff(
     staff_id: i64,
 ) -> AppResult<()> {
     sqlx::query("DELETE FROM complaint_named_staff WHERE complaint_id = $1 AND staff_id = $2")
-        .bind(complaint_id)
-        .bind(staff_id)
+        .binds((complaint_id, staff_id))
         .execute(&mut *conn)
         .await?;
     sqlx::query("INSERT INTO complaint_named_staff (complaint_id, staff_id) VALUES ($1, $2)")
-        .bind(complaint_id)
-        .bind(staff_id)
+        .binds((complaint_id, staff_id))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -563,8 +547,7 @@ pub async fn set_answer_by(
     answer_by: NaiveDate,
 ) -> AppResult<()> {
     sqlx::query("UPDATE complaints SET answer_by = $1 WHERE id = $2")
-        .bind(answer_by.to_string())
-        .bind(id)
+        .binds((answer_by.to_string(), id))
         .execute(&mut *conn)
         .await?;
     super::stats::refresh_complaint(conn, id).await

@@ -5,6 +5,8 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
+use crate::db::all;
+use crate::db::Binds;
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -115,12 +117,7 @@ pub async fn insert(
         "INSERT INTO pages (kind, slug, title, body_md, published, created_at, updated_at, county_id)
          VALUES ($1, $2, $3, $4, 0, $5, $5, $6) RETURNING id",
     )
-    .bind(kind.as_str())
-    .bind(slug)
-    .bind(title)
-    .bind(body)
-    .bind(now)
-    .bind(county)
+    .binds((kind.as_str(), slug, title, body, now, county))
     .fetch_one(&mut *conn)
     .await;
     let id: i64 = match res {
@@ -143,11 +140,7 @@ async fn add_revision(
     now: i64,
 ) -> AppResult<()> {
     sqlx::query("INSERT INTO page_revisions (page_id, title, body_md, staff_id, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(id)
-        .bind(title)
-        .bind(body)
-        .bind(staff_id)
-        .bind(now)
+        .binds((id, title, body, staff_id, now))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -164,10 +157,7 @@ pub async fn update(
     now: i64,
 ) -> AppResult<()> {
     sqlx::query("UPDATE pages SET title = $1, body_md = $2, updated_at = $3 WHERE id = $4")
-        .bind(title)
-        .bind(body)
-        .bind(now)
-        .bind(id)
+        .binds((title, body, now, id))
         .execute(&mut *conn)
         .await?;
     add_revision(conn, id, title, body, staff_id, now).await
@@ -184,9 +174,7 @@ pub async fn set_published(
         "UPDATE pages SET published = $1, published_at = CASE WHEN $1 = 1 THEN $2 ELSE published_at END,
             updated_at = $2 WHERE id = $3",
     )
-    .bind(i64::from(published))
-    .bind(now)
-    .bind(id)
+    .binds((i64::from(published), now, id))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -204,8 +192,7 @@ pub async fn published(db: &Db, kind: Kind, slug: &str) -> AppResult<Option<Page
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLS} FROM pages WHERE kind = $1 AND slug = $2 AND published = 1"
     )))
-    .bind(kind.as_str())
-    .bind(slug)
+    .binds((kind.as_str(), slug))
     .fetch_optional(db.reader())
     .await?;
     row.as_ref().map(from_row).transpose()
@@ -251,23 +238,21 @@ pub struct Revision {
 /// Revisions of a page, newest first.
 #[tracing::instrument(skip_all)]
 pub async fn revisions(db: &Db, page_id: i64) -> AppResult<Vec<Revision>> {
-    let rows = sqlx::query(
+    all(
+        &db.pool,
         "SELECT r.id, r.title, r.created_at, s.display_name FROM page_revisions r
          LEFT JOIN staff s ON s.id = r.staff_id WHERE r.page_id = $1 ORDER BY r.id DESC",
-    )
-    .bind(page_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
+        page_id,
+        |r| {
             Ok(Revision {
                 id: r.try_get(0)?,
                 title: r.try_get(1)?,
                 created_at: r.try_get(2)?,
                 staff_name: r.try_get(3)?,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 #[tracing::instrument(skip_all)]
@@ -277,13 +262,11 @@ pub async fn link_complaint(
     complaint_id: i64,
 ) -> AppResult<()> {
     sqlx::query("DELETE FROM page_complaints WHERE page_id = $1 AND complaint_id = $2")
-        .bind(page_id)
-        .bind(complaint_id)
+        .binds((page_id, complaint_id))
         .execute(&mut *conn)
         .await?;
     sqlx::query("INSERT INTO page_complaints (page_id, complaint_id) VALUES ($1, $2)")
-        .bind(page_id)
-        .bind(complaint_id)
+        .binds((page_id, complaint_id))
         .execute(&mut *conn)
         .await?;
     Ok(())

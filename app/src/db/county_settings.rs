@@ -6,6 +6,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::regions::Region;
 use super::Db;
+use crate::db::Binds;
 use crate::domain::county::CountySettings;
 use crate::domain::{DayKind, WorkCalendar};
 use crate::error::AppResult;
@@ -141,13 +142,15 @@ pub async fn save(
             notice_prefix = excluded.notice_prefix, updated_at = excluded.updated_at,
             updated_by = excluded.updated_by",
     )
-    .bind(county_id)
-    .bind(&s.hotline)
-    .bind(&s.channels)
-    .bind(&s.issuer)
-    .bind(&s.notice_prefix)
-    .bind(now)
-    .bind(staff_id)
+    .binds((
+        county_id,
+        &s.hotline,
+        &s.channels,
+        &s.issuer,
+        &s.notice_prefix,
+        now,
+        staff_id,
+    ))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -187,14 +190,11 @@ pub async fn set_holiday(
     kind: DayKind,
 ) -> AppResult<()> {
     sqlx::query("DELETE FROM county_holidays WHERE county_id = $1 AND day = $2")
-        .bind(county_id)
-        .bind(day.to_string())
+        .binds((county_id, day.to_string()))
         .execute(&mut *conn)
         .await?;
     sqlx::query("INSERT INTO county_holidays (county_id, day, kind) VALUES ($1, $2, $3)")
-        .bind(county_id)
-        .bind(day.to_string())
-        .bind(super::holidays::kind_code(kind))
+        .binds((county_id, day.to_string(), super::holidays::kind_code(kind)))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -207,8 +207,7 @@ pub async fn remove_holiday(
     day: NaiveDate,
 ) -> AppResult<bool> {
     let res = sqlx::query("DELETE FROM county_holidays WHERE county_id = $1 AND day = $2")
-        .bind(county_id)
-        .bind(day.to_string())
+        .binds((county_id, day.to_string()))
         .execute(&mut *conn)
         .await?;
     Ok(res.rows_affected() > 0)

@@ -6,6 +6,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
+use crate::db::Binds;
 use crate::domain::draw::Stratum;
 use crate::domain::Scope;
 use crate::error::{AppError, AppResult};
@@ -43,12 +44,14 @@ pub async fn insert_member(
         "INSERT INTO pool_members (village_id, name, stratum, group_name, active, created_by,
             created_at) VALUES ($1, $2, $3, $4, 1, $5, $6) RETURNING id",
     )
-    .bind(village_id)
-    .bind(name)
-    .bind(stratum.as_str())
-    .bind(group_name)
-    .bind(staff_id)
-    .bind(now)
+    .binds((
+        village_id,
+        name,
+        stratum.as_str(),
+        group_name,
+        staff_id,
+        now,
+    ))
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get(0)?)
@@ -63,9 +66,7 @@ pub async fn set_member_active(
     active: bool,
 ) -> AppResult<bool> {
     let res = sqlx::query("UPDATE pool_members SET active = $1 WHERE id = $2 AND village_id = $3")
-        .bind(i64::from(active))
-        .bind(id)
-        .bind(village_id)
+        .binds((i64::from(active), id, village_id))
         .execute(&mut *conn)
         .await?;
     Ok(res.rows_affected() == 1)
@@ -75,15 +76,12 @@ pub async fn set_member_active(
 /// through `reader()`; like `get` and `list`, that is the primary outside a public render.)
 #[tracing::instrument(skip_all)]
 pub async fn pool(db: &Db, village_id: i64) -> AppResult<Vec<PoolMember>> {
-    let rows = sqlx::query(
+    all(
+        db.reader(),
         "SELECT id, village_id, name, stratum, group_name, active FROM pool_members
          WHERE village_id = $1 ORDER BY active DESC, stratum, group_name, id",
-    )
-    .bind(village_id)
-    .fetch_all(db.reader())
-    .await?;
-    rows.iter()
-        .map(|r| {
+        village_id,
+        |r| {
             let s: String = r.try_get("stratum")?;
             Ok(PoolMember {
                 id: r.try_get("id")?,
@@ -93,8 +91,9 @@ pub async fn pool(db: &Db, village_id: i64) -> AppResult<Vec<PoolMember>> {
                 group_name: r.try_get("group_name")?,
                 active: r.try_get::<i64, _>("active")? != 0,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 /// A draw as stored.
@@ -159,17 +158,19 @@ pub async fn insert(conn: &mut AnyConnection, d: &NewDraw<'_>, now: i64) -> AppR
             announcement, pool_hash, announced_by, announced_at, draw_not_before)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
-    .bind(d.draw_key)
-    .bind(d.kind)
-    .bind(d.township_id)
-    .bind(d.village_id)
-    .bind(d.batch_id)
-    .bind(d.purpose)
-    .bind(d.announcement)
-    .bind(d.pool_hash)
-    .bind(d.announced_by)
-    .bind(now)
-    .bind(d.draw_not_before)
+    .binds((
+        d.draw_key,
+        d.kind,
+        d.township_id,
+        d.village_id,
+        d.batch_id,
+        d.purpose,
+        d.announcement,
+        d.pool_hash,
+        d.announced_by,
+        now,
+        d.draw_not_before,
+    ))
     .fetch_one(&mut *conn)
     .await;
     super::id_unless_duplicate(res)
@@ -187,10 +188,7 @@ pub async fn set_result(
     let res = sqlx::query(
         "UPDATE draws SET result = $1, drawn_by = $2, drawn_at = $3 WHERE id = $4 AND result IS NULL",
     )
-    .bind(result)
-    .bind(staff_id)
-    .bind(now)
-    .bind(id)
+    .binds((result, staff_id, now, id))
     .execute(&mut *conn)
     .await?;
     Ok(res.rows_affected() == 1)
@@ -247,15 +245,8 @@ pub async fn spot_check_entries(
     conn: &mut AnyConnection,
     batch_id: i64,
 ) -> AppResult<Vec<SpotCheckEntry>> {
-    let rows = sqlx::query(
-        "SELECT e.public_ref, c.near_relative, c.id FROM batch_entries e JOIN cases c ON c.id = e.case_id
-         WHERE e.batch_id = $1 ORDER BY e.seq, e.id",
-    )
-    .bind(batch_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.iter()
-        .map(|r| {
+    all(&mut *conn, "SELECT e.public_ref, c.near_relative, c.id FROM batch_entries e JOIN cases c ON c.id = e.case_id
+         WHERE e.batch_id = $1 ORDER BY e.seq, e.id", batch_id, |r| {
             let entry = crate::domain::draw::Entry {
                 entry_ref: r.try_get(0)?,
                 near_relative: r.try_get::<i64, _>(1)? != 0,
@@ -265,15 +256,14 @@ pub async fn spot_check_entries(
                 case_id: r.try_get(2)?,
             })
         })
-        .collect()
+    .await
 }
 
 /// Moves a draw's earliest draw time (the demo's past draws, and tests that cannot wait a day).
 #[tracing::instrument(skip_all)]
 pub async fn set_not_before(conn: &mut AnyConnection, id: i64, at: i64) -> AppResult<()> {
     sqlx::query("UPDATE draws SET draw_not_before = $1 WHERE id = $2")
-        .bind(at)
-        .bind(id)
+        .binds((at, id))
         .execute(&mut *conn)
         .await?;
     Ok(())

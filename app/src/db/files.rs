@@ -5,6 +5,7 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use crate::db::Binds;
 use crate::error::AppResult;
 
 /// A stored file as it is handed out (`web::files::serve`).
@@ -64,14 +65,16 @@ pub async fn insert(
         ),
     };
     let row = sqlx::query(sql)
-        .bind(owner_id)
-        .bind(f.content_type)
-        .bind(f.file_name)
-        .bind(f.data.len() as i64)
-        .bind(f.sha256)
-        .bind(f.data)
-        .bind(f.uploaded_by)
-        .bind(now)
+        .binds((
+            owner_id,
+            f.content_type,
+            f.file_name,
+            f.data.len() as i64,
+            f.sha256,
+            f.data,
+            f.uploaded_by,
+            now,
+        ))
         .fetch_one(&mut *conn)
         .await?;
     Ok(row.try_get(0)?)

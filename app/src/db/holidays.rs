@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
+use crate::db::Binds;
 use crate::domain::{DayKind, WorkCalendar};
 use crate::error::{AppError, AppResult};
 
@@ -49,8 +50,7 @@ pub async fn set(conn: &mut AnyConnection, day: NaiveDate, kind: DayKind) -> App
         .execute(&mut *conn)
         .await?;
     sqlx::query("INSERT INTO holidays (day, kind) VALUES ($1, $2)")
-        .bind(day.to_string())
-        .bind(kind_code(kind))
+        .binds((day.to_string(), kind_code(kind)))
         .execute(&mut *conn)
         .await?;
     Ok(())

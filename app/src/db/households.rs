@@ -3,6 +3,7 @@
 
 use sqlx::Row;
 
+use crate::db::Binds;
 use crate::error::AppResult;
 
 /// A household as staff enter it. Not `Serialize`: full names and ID numbers must never reach
@@ -40,19 +41,21 @@ pub async fn insert(conn: &mut sqlx::AnyConnection, h: &NewHousehold, now: i64) 
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'active', $11, $12, $13, $13)
          RETURNING id",
     )
-    .bind(h.village_id)
-    .bind(h.group_id)
-    .bind(&h.head_name)
-    .bind(&h.id_number)
-    .bind(&h.phone)
-    .bind(&h.address)
-    .bind(h.persons)
-    .bind(&h.category)
-    .bind(h.aid_class)
-    .bind(h.monthly_fen)
-    .bind(i64::from(h.near_relative))
-    .bind(&h.staff_notes)
-    .bind(now)
+    .binds((
+        h.village_id,
+        h.group_id,
+        &h.head_name,
+        &h.id_number,
+        &h.phone,
+        &h.address,
+        h.persons,
+        &h.category,
+        h.aid_class,
+        h.monthly_fen,
+        i64::from(h.near_relative),
+        &h.staff_notes,
+        now,
+    ))
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get::<i64, _>(0)?)
@@ -69,8 +72,7 @@ pub async fn find_by_id_number(
     let row = sqlx::query(
         "SELECT id FROM households WHERE village_id = $1 AND id_number = $2 ORDER BY id LIMIT 1",
     )
-    .bind(village_id)
-    .bind(id_number)
+    .binds((village_id, id_number))
     .fetch_optional(&mut *conn)
     .await?;
     Ok(match row {
@@ -94,12 +96,7 @@ pub async fn set_allowance(
         "UPDATE households SET persons = $1, category = $2, aid_class = $3, monthly_fen = $4,
             status = 'active', updated_at = $5, recheck_seq = recheck_seq + 1 WHERE id = $6",
     )
-    .bind(persons)
-    .bind(category)
-    .bind(aid_class)
-    .bind(monthly_fen)
-    .bind(now)
-    .bind(id)
+    .binds((persons, category, aid_class, monthly_fen, now, id))
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
+use crate::db::Binds;
 use crate::error::AppResult;
 
 /// Claims `today`'s run of job `name` inside the caller's transaction; true only for the one
@@ -13,8 +14,7 @@ use crate::error::AppResult;
 #[tracing::instrument(skip_all, fields(job = name))]
 pub async fn claim_day(conn: &mut AnyConnection, name: &str, today: NaiveDate) -> AppResult<bool> {
     let res = sqlx::query("UPDATE job_runs SET last_day = $1 WHERE name = $2 AND last_day < $1")
-        .bind(today.to_string())
-        .bind(name)
+        .binds((today.to_string(), name))
         .execute(&mut *conn)
         .await?;
     Ok(res.rows_affected() == 1)

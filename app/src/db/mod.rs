@@ -75,6 +75,50 @@ where
     rows.iter().map(read).collect()
 }
 
+/// A query's parameters as one tuple, bound in order to `$1`, `$2`, …:
+/// `sqlx::query("UPDATE t SET a = $1 WHERE id = $2").binds((a, id))` is `.bind(a).bind(id)`.
+pub(crate) trait Binds {
+    fn binds<P: Params>(self, params: P) -> Self;
+}
+
+impl Binds for sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments> {
+    fn binds<P: Params>(self, params: P) -> Self {
+        params.bind_to(self)
+    }
+}
+
+/// A tuple of values a query binds (see [`Binds`]).
+pub(crate) trait Params {
+    fn bind_to<'q>(
+        self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
+}
+
+/// `Params` for tuples of 2 to 20 values (the longest statement binds 19).
+macro_rules! tuple_params {
+    ($last:ident) => {};
+    ($head:ident $($tail:ident)+) => {
+        impl<'t, $head, $($tail),+> Params for ($head, $($tail,)+)
+        where
+            $head: sqlx::Encode<'t, sqlx::Any> + sqlx::Type<sqlx::Any>,
+            $($tail: sqlx::Encode<'t, sqlx::Any> + sqlx::Type<sqlx::Any>,)+
+        {
+            #[allow(non_snake_case)]
+            fn bind_to<'q>(
+                self,
+                query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+            ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+                let ($head, $($tail,)+) = self;
+                query.bind($head)$(.bind($tail))+
+            }
+        }
+        tuple_params!($($tail)+);
+    };
+}
+
+tuple_params!(A B C D E F G H I J K L M N O P Q R S T);
+
 /// The id an `INSERT … RETURNING id` gave, or `None` when a unique index refused the row (a
 /// second of something that may exist once: a draw's key, a registration form's token).
 pub(crate) fn id_unless_duplicate(

@@ -68,6 +68,7 @@ const COLS: &str = "n.id, n.number, n.kind, n.household_id, n.case_id, n.recheck
     n.delivered_on, n.delivery_method, n.delivered_by, s.display_name";
 
 use super::stored_date as date;
+use crate::db::Binds;
 
 fn from_row(r: &AnyRow) -> AppResult<Notice> {
     let kind: String = r.try_get(2)?;
@@ -111,15 +112,13 @@ pub async fn next_seq(conn: &mut AnyConnection, prefix: &str, year: i32) -> AppR
         "INSERT INTO notice_counters (prefix, year, last) VALUES ($1, $2, 0)
          ON CONFLICT (prefix, year) DO NOTHING",
     )
-    .bind(prefix)
-    .bind(i64::from(year))
+    .binds((prefix, i64::from(year)))
     .execute(&mut *conn)
     .await?;
     let row = sqlx::query(
         "UPDATE notice_counters SET last = last + 1 WHERE prefix = $1 AND year = $2 RETURNING last",
     )
-    .bind(prefix)
-    .bind(i64::from(year))
+    .binds((prefix, i64::from(year)))
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get(0)?)
@@ -153,25 +152,27 @@ pub async fn insert(
             $19)
          RETURNING id",
     )
-    .bind(i64::from(year))
-    .bind(seq)
-    .bind(prefix)
-    .bind(&no)
-    .bind(i.kind.as_str())
-    .bind(i.household_id)
-    .bind(i.case_id)
-    .bind(i.recheck_id)
-    .bind(i.township_id)
-    .bind(i.village_id)
-    .bind(i.addressee)
-    .bind(i.decision)
-    .bind(i.reasons)
-    .bind(n.basis)
-    .bind(n.issuer)
-    .bind(n.decided_on.to_string())
-    .bind(n.deliver_by.to_string())
-    .bind(n.created_by)
-    .bind(now)
+    .binds((
+        i64::from(year),
+        seq,
+        prefix,
+        &no,
+        i.kind.as_str(),
+        i.household_id,
+        i.case_id,
+        i.recheck_id,
+        i.township_id,
+        i.village_id,
+        i.addressee,
+        i.decision,
+        i.reasons,
+        n.basis,
+        n.issuer,
+        n.decided_on.to_string(),
+        n.deliver_by.to_string(),
+        n.created_by,
+        now,
+    ))
     .fetch_one(&mut *conn)
     .await?;
     Ok(Issued {
@@ -213,11 +214,13 @@ pub async fn list(db: &Db, f: &NoticeFilter, limit: i64) -> AppResult<Vec<Notice
          LIMIT $5",
         scope_condition(&f.scope, "n.township_id")
     )))
-    .bind(f.case_id)
-    .bind(f.household_id)
-    .bind(f.overdue_on.map(|d| d.to_string()))
-    .bind(i64::from(f.undelivered))
-    .bind(limit)
+    .binds((
+        f.case_id,
+        f.household_id,
+        f.overdue_on.map(|d| d.to_string()),
+        i64::from(f.undelivered),
+        limit,
+    ))
     .fetch_all(&db.pool)
     .await?;
     rows.iter().map(from_row).collect()
@@ -258,12 +261,14 @@ pub async fn set_delivered(
             delivery_recorded_by = $4, delivery_recorded_at = $5
          WHERE id = $6 AND delivered_on IS NULL",
     )
-    .bind(d.delivered_on.to_string())
-    .bind(d.method.as_str())
-    .bind(d.delivered_by)
-    .bind(d.recorded_by)
-    .bind(now)
-    .bind(id)
+    .binds((
+        d.delivered_on.to_string(),
+        d.method.as_str(),
+        d.delivered_by,
+        d.recorded_by,
+        now,
+        id,
+    ))
     .execute(&mut *conn)
     .await?;
     Ok(res.rows_affected() == 1)

@@ -9,6 +9,7 @@
 use sqlx::{AnyConnection, Row};
 
 use super::{Backend, Db};
+use crate::db::Binds;
 use crate::error::AppResult;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,11 +53,7 @@ pub async fn enqueue(
         "INSERT INTO outbox (recipient, subject, body, state, attempts, next_attempt_at, created_at, message_id)
          VALUES ($1, $2, $3, 'pending', 0, $4, $4, $5)",
     )
-    .bind(recipient)
-    .bind(subject)
-    .bind(body)
-    .bind(now)
-    .bind(new_message_id())
+    .binds((recipient, subject, body, now, new_message_id()))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -103,10 +100,7 @@ pub async fn claim(
 ) -> AppResult<Claim> {
     let until = now + lease_secs;
     let rows = sqlx::query(claim_sql(db.backend))
-        .bind(worker)
-        .bind(until)
-        .bind(now)
-        .bind(limit)
+        .binds((worker, until, now, limit))
         .fetch_all(&db.pool)
         .await?;
     let mut mails = rows
@@ -144,10 +138,7 @@ pub async fn mark_sent(db: &Db, claim: &Claim, id: i64, now: i64) -> AppResult<b
         "UPDATE outbox SET state = 'sent', sent_at = $1, attempts = attempts + 1, claim_until = NULL
          WHERE id = $2 AND state = 'pending' AND claimed_by = $3 AND claim_until = $4",
     )
-    .bind(now)
-    .bind(id)
-    .bind(&claim.worker)
-    .bind(claim.until)
+    .binds((now, id, &claim.worker, claim.until))
     .execute(&db.pool)
     .await?;
     Ok(res.rows_affected() == 1)
@@ -169,12 +160,14 @@ pub async fn mark_failed(
             state = CASE WHEN $3 = 1 THEN 'failed' ELSE 'pending' END, claim_until = NULL
          WHERE id = $4 AND state = 'pending' AND claimed_by = $5 AND claim_until = $6",
     )
-    .bind(error)
-    .bind(next_attempt_at)
-    .bind(i64::from(give_up))
-    .bind(id)
-    .bind(&claim.worker)
-    .bind(claim.until)
+    .binds((
+        error,
+        next_attempt_at,
+        i64::from(give_up),
+        id,
+        &claim.worker,
+        claim.until,
+    ))
     .execute(&db.pool)
     .await?;
     Ok(res.rows_affected() == 1)
@@ -188,9 +181,7 @@ pub async fn release(db: &Db, claim: &Claim, id: i64) -> AppResult<()> {
         "UPDATE outbox SET claim_until = NULL
          WHERE id = $1 AND state = 'pending' AND claimed_by = $2 AND claim_until = $3",
     )
-    .bind(id)
-    .bind(&claim.worker)
-    .bind(claim.until)
+    .binds((id, &claim.worker, claim.until))
     .execute(&db.pool)
     .await?;
     Ok(())

@@ -37,6 +37,7 @@ const BATCH_COLS: &str = "id, village_id, township_id, kind, state, opens_on, cl
     previous_id, created_at, published_at, ended_at, end_reason";
 
 use super::stored_date as date;
+use crate::db::Binds;
 
 fn batch_from_row(row: &AnyRow) -> AppResult<Batch> {
     let kind: String = row.try_get("kind")?;
@@ -76,14 +77,16 @@ pub async fn insert_batch(conn: &mut AnyConnection, b: &NewBatch, now: i64) -> A
             window_days, created_by, created_at, updated_at)
          VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $8) RETURNING id",
     )
-    .bind(b.village_id)
-    .bind(b.township_id)
-    .bind(b.kind.as_str())
-    .bind(b.opens_on.format("%Y-%m-%d").to_string())
-    .bind(b.closes_on.map(|d| d.format("%Y-%m-%d").to_string()))
-    .bind(b.window_days)
-    .bind(b.created_by)
-    .bind(now)
+    .binds((
+        b.village_id,
+        b.township_id,
+        b.kind.as_str(),
+        b.opens_on.format("%Y-%m-%d").to_string(),
+        b.closes_on.map(|d| d.format("%Y-%m-%d").to_string()),
+        b.window_days,
+        b.created_by,
+        now,
+    ))
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get::<i64, _>(0)?)
@@ -98,8 +101,7 @@ pub async fn claim_form_token(
     token_hash: &str,
 ) -> AppResult<bool> {
     let res = sqlx::query("UPDATE batches SET form_token_hash = $1 WHERE id = $2 RETURNING id")
-        .bind(token_hash)
-        .bind(id)
+        .binds((token_hash, id))
         .fetch_one(&mut *conn)
         .await;
     Ok(super::id_unless_duplicate(res)?.is_some())
@@ -169,10 +171,7 @@ pub async fn set_state(
                 "UPDATE batches SET state = $1, published_at = $2, updated_at = $2
                  WHERE id = $3 AND state = $4",
             )
-            .bind(new.as_str())
-            .bind(now)
-            .bind(id)
-            .bind(expected.as_str())
+            .binds((new.as_str(), now, id, expected.as_str()))
             .execute(&mut *conn)
             .await?
         }
@@ -181,11 +180,7 @@ pub async fn set_state(
                 "UPDATE batches SET state = $1, ended_at = $2, end_reason = $3, updated_at = $2
                  WHERE id = $4 AND state = $5",
             )
-            .bind(new.as_str())
-            .bind(now)
-            .bind(reason)
-            .bind(id)
-            .bind(expected.as_str())
+            .binds((new.as_str(), now, reason, id, expected.as_str()))
             .execute(&mut *conn)
             .await?
         }
@@ -206,9 +201,11 @@ pub async fn set_window(
     closes: NaiveDate,
 ) -> AppResult<()> {
     sqlx::query("UPDATE batches SET opens_on = $1, closes_on = $2 WHERE id = $3")
-        .bind(opens.format("%Y-%m-%d").to_string())
-        .bind(closes.format("%Y-%m-%d").to_string())
-        .bind(id)
+        .binds((
+            opens.format("%Y-%m-%d").to_string(),
+            closes.format("%Y-%m-%d").to_string(),
+            id,
+        ))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -221,8 +218,7 @@ pub async fn set_previous(
     previous: Option<i64>,
 ) -> AppResult<()> {
     sqlx::query("UPDATE batches SET previous_id = $1 WHERE id = $2")
-        .bind(previous)
-        .bind(id)
+        .binds((previous, id))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -290,15 +286,17 @@ pub async fn insert_entry(
             $3, $4, $5, $6, $7, $8, $9)
          RETURNING id",
     )
-    .bind(batch_id)
-    .bind(e.household_id)
-    .bind(new_public_ref())
-    .bind(e.head_name)
-    .bind(e.persons)
-    .bind(e.monthly_fen)
-    .bind(e.category.as_str())
-    .bind(e.aid_class)
-    .bind(e.change.as_str())
+    .binds((
+        batch_id,
+        e.household_id,
+        new_public_ref(),
+        e.head_name,
+        e.persons,
+        e.monthly_fen,
+        e.category.as_str(),
+        e.aid_class,
+        e.change.as_str(),
+    ))
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get::<i64, _>(0)?)
@@ -316,14 +314,16 @@ pub async fn update_entry(
         "UPDATE batch_entries SET head_name = $1, persons = $2, monthly_fen = $3, category = $4,
             aid_class = $5, change_kind = $6 WHERE id = $7 AND batch_id = $8",
     )
-    .bind(e.head_name)
-    .bind(e.persons)
-    .bind(e.monthly_fen)
-    .bind(e.category.as_str())
-    .bind(e.aid_class)
-    .bind(e.change.as_str())
-    .bind(entry_id)
-    .bind(batch_id)
+    .binds((
+        e.head_name,
+        e.persons,
+        e.monthly_fen,
+        e.category.as_str(),
+        e.aid_class,
+        e.change.as_str(),
+        entry_id,
+        batch_id,
+    ))
     .execute(&mut *conn)
     .await?;
     Ok(res.rows_affected() == 1)
@@ -375,8 +375,7 @@ pub async fn delete_entry(
     entry_id: i64,
 ) -> AppResult<bool> {
     let res = sqlx::query("DELETE FROM batch_entries WHERE id = $1 AND batch_id = $2")
-        .bind(entry_id)
-        .bind(batch_id)
+        .binds((entry_id, batch_id))
         .execute(&mut *conn)
         .await?;
     Ok(res.rows_affected() == 1)

@@ -8,6 +8,7 @@
 use sqlx::Row;
 
 use super::Db;
+use crate::db::Binds;
 use crate::error::AppResult;
 
 /// The outcome of one request against a bucket.
@@ -40,10 +41,7 @@ pub async fn hit(
            WHERE (CASE WHEN rate_limits.tat_ms > $2 THEN rate_limits.tat_ms ELSE $2 END) - $2 <= $4
          RETURNING tat_ms",
     )
-    .bind(bucket)
-    .bind(now_ms)
-    .bind(period_ms)
-    .bind(tolerance)
+    .binds((bucket, now_ms, period_ms, tolerance))
     .fetch_optional(&db.pool)
     .await?
     .is_some();

@@ -14,6 +14,7 @@ use crate::domain::{AidCategory, Scope};
 use crate::error::{AppError, AppResult};
 
 use super::stored_date as date;
+use crate::db::Binds;
 
 fn opt_date(s: Option<String>) -> AppResult<Option<NaiveDate>> {
     s.as_deref().map(date).transpose()
@@ -135,14 +136,16 @@ pub async fn insert_lead(conn: &mut AnyConnection, l: &NewLead<'_>, now: i64) ->
             complaint_id, status, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8) RETURNING id",
     )
-    .bind(l.household_id)
-    .bind(l.township_id)
-    .bind(l.village_id)
-    .bind(l.source.as_str())
-    .bind(l.lead)
-    .bind(l.comparison_id)
-    .bind(l.complaint_id)
-    .bind(now)
+    .binds((
+        l.household_id,
+        l.township_id,
+        l.village_id,
+        l.source.as_str(),
+        l.lead,
+        l.comparison_id,
+        l.complaint_id,
+        now,
+    ))
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get(0)?)
@@ -271,10 +274,7 @@ pub async fn record(
             "INSERT INTO rechecks (household_id, township_id, village_id, source, lead, status,
                     created_at) VALUES ($1, $2, $3, 'schedule', '', 'open', $4) RETURNING id",
         )
-        .bind(household_id)
-        .bind(township_id)
-        .bind(village_id)
-        .bind(now)
+        .binds((household_id, township_id, village_id, now))
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?,
@@ -284,15 +284,17 @@ pub async fn record(
             findings = $4, new_monthly_fen = $5, taper_until = $6, done_by = $7, done_at = $8
          WHERE household_id = $9 AND status = 'open'",
     )
-    .bind(rec.method.as_str())
-    .bind(rec.outcome.as_str())
-    .bind(rec.checked_on.to_string())
-    .bind(rec.findings)
-    .bind(rec.new_monthly_fen)
-    .bind(rec.taper_until.map(|d| d.to_string()))
-    .bind(rec.done_by)
-    .bind(now)
-    .bind(household_id)
+    .binds((
+        rec.method.as_str(),
+        rec.outcome.as_str(),
+        rec.checked_on.to_string(),
+        rec.findings,
+        rec.new_monthly_fen,
+        rec.taper_until.map(|d| d.to_string()),
+        rec.done_by,
+        now,
+        household_id,
+    ))
     .execute(&mut *conn)
     .await?;
     Ok(Recorded { id, complaint_ids })
@@ -329,13 +331,15 @@ pub async fn apply(
             recheck_seq = recheck_seq + 1
          WHERE id = $6 AND status = 'active' AND recheck_seq = $7",
     )
-    .bind(a.next_due.to_string())
-    .bind(status)
-    .bind(a.new_monthly_fen)
-    .bind(a.taper_until.map(|d| d.to_string()))
-    .bind(now)
-    .bind(household_id)
-    .bind(seen_seq)
+    .binds((
+        a.next_due.to_string(),
+        status,
+        a.new_monthly_fen,
+        a.taper_until.map(|d| d.to_string()),
+        now,
+        household_id,
+        seen_seq,
+    ))
     .execute(&mut *conn)
     .await?;
     Ok(res.rows_affected() == 1)
@@ -345,8 +349,7 @@ pub async fn apply(
 #[tracing::instrument(skip_all)]
 pub async fn set_due(conn: &mut AnyConnection, household_id: i64, due: NaiveDate) -> AppResult<()> {
     sqlx::query("UPDATE households SET recheck_due_on = $1 WHERE id = $2")
-        .bind(due.to_string())
-        .bind(household_id)
+        .binds((due.to_string(), household_id))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -391,22 +394,15 @@ pub struct FileLink {
 /// Files of a household's re-checks, oldest first.
 #[tracing::instrument(skip_all)]
 pub async fn files_of_household(db: &Db, household_id: i64) -> AppResult<Vec<FileLink>> {
-    let rows = sqlx::query(
-        "SELECT f.id, f.recheck_id, f.file_name FROM recheck_files f JOIN rechecks r ON r.id = f.recheck_id
-         WHERE r.household_id = $1 ORDER BY f.id",
-    )
-    .bind(household_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
+    all(&db.pool, "SELECT f.id, f.recheck_id, f.file_name FROM recheck_files f JOIN rechecks r ON r.id = f.recheck_id
+         WHERE r.household_id = $1 ORDER BY f.id", household_id, |r| {
             Ok(FileLink {
                 id: r.try_get(0)?,
                 recheck_id: r.try_get(1)?,
                 file_name: r.try_get(2)?,
             })
         })
-        .collect()
+    .await
 }
 
 /// Re-checks done (any method) per township in `scope` (by township id) — for `/stats`.
@@ -442,14 +438,11 @@ pub async fn standing_states(
     db: &Db,
     village_id: i64,
 ) -> AppResult<std::collections::HashMap<i64, StandingState>> {
-    let rows = sqlx::query(
+    let states = all(
+        &db.pool,
         "SELECT id, status, monthly_fen, taper_until FROM households WHERE village_id = $1",
-    )
-    .bind(village_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
+        village_id,
+        |r| {
             let status: String = r.try_get("status")?;
             let taper: Option<String> = r.try_get("taper_until")?;
             let taper_until = match taper {
@@ -467,8 +460,10 @@ pub async fn standing_states(
                     taper_until,
                 },
             ))
-        })
-        .collect()
+        },
+    )
+    .await?;
+    Ok(states.into_iter().collect())
 }
 
 /// A household and where it lives.

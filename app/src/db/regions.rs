@@ -3,6 +3,7 @@
 use sqlx::Row;
 
 use super::Db;
+use crate::db::Binds;
 use crate::domain::Scope;
 use crate::error::AppResult;
 use crate::i18n::Lang;
@@ -67,12 +68,14 @@ pub async fn insert(
         "INSERT INTO regions (parent_id, level, code, name_zh, name_en, sort_order)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
-    .bind(parent_id)
-    .bind(level.as_str())
-    .bind(code)
-    .bind(name_zh)
-    .bind(name_en)
-    .bind(sort_order)
+    .binds((
+        parent_id,
+        level.as_str(),
+        code,
+        name_zh,
+        name_en,
+        sort_order,
+    ))
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get::<i64, _>(0)?)
@@ -133,10 +136,7 @@ pub async fn load_plan(
             "INSERT INTO upper_regions (code, level, name_zh, name_en) VALUES ($1, $2, $3, $4)
              ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en",
         )
-        .bind(&p.code)
-        .bind(crate::domain::region_code::upper_level(&p.code))
-        .bind(&p.name_zh)
-        .bind(&p.name_en)
+        .binds((&p.code, crate::domain::region_code::upper_level(&p.code), &p.name_zh, &p.name_en))
         .execute(&mut *conn)
         .await?;
         loaded.upper += 1;
@@ -197,9 +197,7 @@ async fn rename_known(
         return Ok(Ok(false));
     }
     sqlx::query("UPDATE regions SET name_zh = $1, name_en = $2 WHERE id = $3")
-        .bind(&p.name_zh)
-        .bind(&p.name_en)
-        .bind(k.id)
+        .binds((&p.name_zh, &p.name_en, k.id))
         .execute(&mut *conn)
         .await?;
     Ok(Ok(true))
@@ -297,8 +295,7 @@ pub async fn by_code(db: &Db, level: Level, code: &str) -> AppResult<Option<Regi
     let row = sqlx::query(
         "SELECT id, parent_id, code, name_zh, name_en FROM regions WHERE level = $1 AND code = $2",
     )
-    .bind(level.as_str())
-    .bind(code)
+    .binds((level.as_str(), code))
     .fetch_optional(db.reader())
     .await?;
     Ok(row.as_ref().map(region_from_row).transpose()?)
@@ -350,8 +347,7 @@ pub async fn by_level_id_conn(
     let row = sqlx::query(
         "SELECT id, parent_id, code, name_zh, name_en FROM regions WHERE level = $1 AND id = $2",
     )
-    .bind(level.as_str())
-    .bind(id)
+    .binds((level.as_str(), id))
     .fetch_optional(&mut *conn)
     .await?;
     Ok(row.as_ref().map(region_from_row).transpose()?)

@@ -5,6 +5,8 @@
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
+use crate::db::all;
+use crate::db::Binds;
 use crate::error::AppResult;
 
 /// A failed sign-in to record.
@@ -26,11 +28,7 @@ pub async fn record_failed_login(
         "INSERT INTO security_events (at, kind, client_addr, staff_id, username_hash, username_hint)
          VALUES ($1, 'login_failed', $2, $3, $4, $5)",
     )
-    .bind(now)
-    .bind(e.client_addr)
-    .bind(e.staff_id)
-    .bind(e.username_hash)
-    .bind(e.username_hint)
+    .binds((now, e.client_addr, e.staff_id, e.username_hash, e.username_hint))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -56,16 +54,13 @@ pub struct Attempts {
 
 #[tracing::instrument(skip_all)]
 pub async fn recent(db: &Db, limit: i64) -> AppResult<Vec<SecurityEvent>> {
-    let rows = sqlx::query(
+    all(
+        &db.pool,
         "SELECT e.at, e.kind, e.client_addr, s.username, e.username_hint
          FROM security_events e LEFT JOIN staff s ON s.id = e.staff_id
          ORDER BY e.id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
+        limit,
+        |r| {
             Ok(SecurityEvent {
                 at: r.try_get("at")?,
                 kind: r.try_get("kind")?,
@@ -73,8 +68,9 @@ pub async fn recent(db: &Db, limit: i64) -> AppResult<Vec<SecurityEvent>> {
                 account: r.try_get("username")?,
                 username_hint: r.try_get("username_hint")?,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 /// Failed sign-ins since `since` per client address, most first.
@@ -85,8 +81,7 @@ pub async fn failures_by_address(db: &Db, since: i64, limit: i64) -> AppResult<V
          WHERE kind = 'login_failed' AND at >= $1 GROUP BY COALESCE(client_addr, '')
          ORDER BY n DESC, k LIMIT $2",
     )
-    .bind(since)
-    .bind(limit)
+    .binds((since, limit))
     .fetch_all(&db.pool)
     .await?;
     attempts(&rows)
@@ -103,8 +98,7 @@ pub async fn failures_by_account(db: &Db, since: i64, limit: i64) -> AppResult<V
          GROUP BY e.username_hash, COALESCE(s.username, e.username_hint)
          ORDER BY n DESC, k LIMIT $2",
     )
-    .bind(since)
-    .bind(limit)
+    .binds((since, limit))
     .fetch_all(&db.pool)
     .await?;
     attempts(&rows)

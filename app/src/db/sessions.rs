@@ -4,6 +4,7 @@
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
+use crate::db::Binds;
 use crate::error::AppResult;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,11 +29,7 @@ pub async fn insert(
         "INSERT INTO sessions (id_hash, staff_id, csrf_token, created_at, last_seen, expires_at)
          VALUES ($1, $2, $3, $4, $4, $5)",
     )
-    .bind(id_hash)
-    .bind(staff_id)
-    .bind(csrf_token)
-    .bind(now)
-    .bind(expires_at)
+    .binds((id_hash, staff_id, csrf_token, now, expires_at))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -62,8 +59,7 @@ pub async fn get(db: &Db, id_hash: &str) -> AppResult<Option<SessionRow>> {
 #[tracing::instrument(skip_all)]
 pub async fn touch(db: &Db, id_hash: &str, now: i64) -> AppResult<()> {
     sqlx::query("UPDATE sessions SET last_seen = $1 WHERE id_hash = $2")
-        .bind(now)
-        .bind(id_hash)
+        .binds((now, id_hash))
         .execute(&db.pool)
         .await?;
     Ok(())

@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
+use crate::db::Binds;
 use crate::domain::{Role, Scope};
 use crate::error::{AppError, AppResult};
 
@@ -74,12 +75,45 @@ pub struct NewStaff<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
     pub password_hash: &'a str,
+    pub rights: Rights<'a>,
+    pub email: Option<&'a str>,
+}
+
+/// What an account may do and where: its role and its scope (a township, with the village of a
+/// village assistant; a county; a prefecture; or, with none of them, the whole deployment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rights<'a> {
     pub role: Role,
     pub township_id: Option<i64>,
     pub village_id: Option<i64>,
     pub county_id: Option<i64>,
     pub prefecture_code: Option<&'a str>,
-    pub email: Option<&'a str>,
+}
+
+impl Rights<'_> {
+    /// A role in one township (and, for a village assistant, one village of it).
+    pub fn township(role: Role, township_id: i64, village_id: Option<i64>) -> Self {
+        Rights {
+            role,
+            township_id: Some(township_id),
+            village_id,
+            county_id: None,
+            prefecture_code: None,
+        }
+    }
+}
+
+impl Staff {
+    /// What this account may do and where, as the account form sets it.
+    pub fn rights(&self) -> Rights<'_> {
+        Rights {
+            role: self.role,
+            township_id: self.township_id,
+            village_id: self.village_id,
+            county_id: self.county_id,
+            prefecture_code: self.prefecture_code.as_deref(),
+        }
+    }
 }
 
 /// Inserts an account; `Conflict` when the username is taken.
@@ -90,16 +124,18 @@ pub async fn insert(conn: &mut AnyConnection, s: &NewStaff<'_>, now: i64) -> App
             email, active, created_at, updated_at, county_id, prefecture_code)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $9, $10) RETURNING id",
     )
-    .bind(s.username)
-    .bind(s.display_name)
-    .bind(s.password_hash)
-    .bind(s.role.as_str())
-    .bind(s.township_id)
-    .bind(s.village_id)
-    .bind(s.email)
-    .bind(now)
-    .bind(s.county_id)
-    .bind(s.prefecture_code)
+    .binds((
+        s.username,
+        s.display_name,
+        s.password_hash,
+        s.rights.role.as_str(),
+        s.rights.township_id,
+        s.rights.village_id,
+        s.email,
+        now,
+        s.rights.county_id,
+        s.rights.prefecture_code,
+    ))
     .fetch_one(&mut *conn)
     .await;
     match res {
@@ -168,11 +204,7 @@ pub async fn list(db: &Db, scope: &Scope) -> AppResult<Vec<Staff>> {
 /// The editable fields of an account.
 pub struct StaffUpdate<'a> {
     pub display_name: &'a str,
-    pub role: Role,
-    pub township_id: Option<i64>,
-    pub village_id: Option<i64>,
-    pub county_id: Option<i64>,
-    pub prefecture_code: Option<&'a str>,
+    pub rights: Rights<'a>,
     pub email: Option<&'a str>,
     pub active: bool,
 }
@@ -189,16 +221,18 @@ pub async fn update(
             active = $5, updated_at = $6, village_id = $8, county_id = $9,
             prefecture_code = $10 WHERE id = $7",
     )
-    .bind(u.display_name)
-    .bind(u.role.as_str())
-    .bind(u.township_id)
-    .bind(u.email)
-    .bind(i64::from(u.active))
-    .bind(now)
-    .bind(id)
-    .bind(u.village_id)
-    .bind(u.county_id)
-    .bind(u.prefecture_code)
+    .binds((
+        u.display_name,
+        u.rights.role.as_str(),
+        u.rights.township_id,
+        u.email,
+        i64::from(u.active),
+        now,
+        id,
+        u.rights.village_id,
+        u.rights.county_id,
+        u.rights.prefecture_code,
+    ))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -215,9 +249,7 @@ pub async fn set_password(
         "UPDATE staff SET password_hash = $1, failed_logins = 0, locked_until = 0,
             updated_at = $2 WHERE id = $3",
     )
-    .bind(password_hash)
-    .bind(now)
-    .bind(id)
+    .binds((password_hash, now, id))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -231,9 +263,7 @@ pub async fn set_active(
     now: i64,
 ) -> AppResult<()> {
     sqlx::query("UPDATE staff SET active = $1, updated_at = $2 WHERE id = $3")
-        .bind(i64::from(active))
-        .bind(now)
-        .bind(id)
+        .binds((i64::from(active), now, id))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -247,9 +277,7 @@ pub async fn record_login_failure(
     locked_until: i64,
 ) -> AppResult<()> {
     sqlx::query("UPDATE staff SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-        .bind(failures)
-        .bind(locked_until)
-        .bind(id)
+        .binds((failures, locked_until, id))
         .execute(&mut *conn)
         .await?;
     Ok(())

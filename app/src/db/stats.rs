@@ -8,6 +8,7 @@ use sqlx::{AnyConnection, Row};
 use super::households::Totals;
 use super::regions::scope_condition;
 use super::Db;
+use crate::db::Binds;
 use crate::domain::stats::{ComplaintRow, ComplaintStats, ComplaintTally};
 use crate::domain::{summary_delta, BatchKind, BatchState, Scope};
 use crate::error::{AppError, AppResult};
@@ -72,10 +73,7 @@ pub async fn move_batch(
                    persons = township_totals.persons + excluded.persons,
                    monthly_fen = township_totals.monthly_fen + excluded.monthly_fen",
             )
-            .bind(township)
-            .bind(sum(0)?)
-            .bind(sum(1)?)
-            .bind(sum(2)?)
+            .binds((township, sum(0)?, sum(1)?, sum(2)?))
             .execute(&mut *conn)
             .await?;
         }
@@ -89,10 +87,7 @@ pub async fn move_batch(
                    stopped_households =
                      township_year_changes.stopped_households + excluded.stopped_households",
             )
-            .bind(township)
-            .bind(year)
-            .bind(sum(3)?)
-            .bind(sum(4)?)
+            .binds((township, year, sum(3)?, sum(4)?))
             .execute(&mut *conn)
             .await?;
         }
@@ -279,8 +274,7 @@ async fn move_complaints(
             partly = township_complaints.partly + excluded.partly,
             unsubstantiated = township_complaints.unsubstantiated + excluded.unsubstantiated",
     )
-    .bind(key)
-    .bind(shard);
+    .binds((key, shard));
     for n in c {
         q = q.bind(sign * n);
     }
@@ -291,9 +285,7 @@ async fn move_complaints(
              ON CONFLICT (township_id, days) DO UPDATE SET
                 complaints = township_answer_days.complaints + excluded.complaints",
         )
-        .bind(key)
-        .bind(*days)
-        .bind(sign * n)
+        .binds((key, *days, sign * n))
         .execute(&mut *conn)
         .await?;
     }
@@ -358,8 +350,7 @@ async fn store_part(
             substantiated = excluded.substantiated, partly = excluded.partly,
             unsubstantiated = excluded.unsubstantiated, answer_days = excluded.answer_days",
     )
-    .bind(complaint_id)
-    .bind(key);
+    .binds((complaint_id, key));
     for n in &c[1..] {
         q = q.bind(*n);
     }

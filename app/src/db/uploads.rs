@@ -4,6 +4,7 @@
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
+use crate::db::Binds;
 use crate::error::AppResult;
 
 /// Stages a validated upload until the officer confirms it.
@@ -19,20 +20,14 @@ pub async fn stage_import(
 ) -> AppResult<()> {
     // Older uploads of this batch are superseded by the new one.
     sqlx::query("DELETE FROM import_uploads WHERE batch_id = $1 OR created_at < $2")
-        .bind(batch_id)
-        .bind(now - 24 * 3600)
+        .binds((batch_id, now - 24 * 3600))
         .execute(&db.pool)
         .await?;
     sqlx::query(
         "INSERT INTO import_uploads (batch_id, staff_id, token, file_name, rows_json, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(batch_id)
-    .bind(staff_id)
-    .bind(token)
-    .bind(file_name)
-    .bind(rows_json)
-    .bind(now)
+    .binds((batch_id, staff_id, token, file_name, rows_json, now))
     .execute(&db.pool)
     .await?;
     Ok(())
@@ -58,9 +53,7 @@ pub async fn take_import(
         "SELECT id, file_name, rows_json FROM import_uploads
          WHERE batch_id = $1 AND staff_id = $2 AND token = $3",
     )
-    .bind(batch_id)
-    .bind(staff_id)
-    .bind(token)
+    .binds((batch_id, staff_id, token))
     .fetch_optional(&mut *conn)
     .await?;
     let Some(row) = row else { return Ok(None) };

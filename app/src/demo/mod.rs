@@ -125,14 +125,16 @@ pub async fn load(db: &crate::db::Db, seed: u64) -> crate::error::AppResult<bool
         crate::db::staff::insert(
             &mut tx,
             &crate::db::staff::NewStaff {
-                village_id: None,
-                county_id: None,
-                prefecture_code: None,
                 username,
                 display_name: name,
                 password_hash: &hash,
-                role,
-                township_id,
+                rights: crate::db::staff::Rights {
+                    role,
+                    township_id,
+                    village_id: None,
+                    county_id: None,
+                    prefecture_code: None,
+                },
                 email: None,
             },
             now,
@@ -228,7 +230,7 @@ async fn load_officers(
     hash: &str,
     now: i64,
 ) -> crate::error::AppResult<cases::Signers> {
-    use crate::db::staff::{self as sdb, NewStaff};
+    use crate::db::staff::{self as sdb, NewStaff, Rights};
     use crate::domain::Role;
     let mut signers = cases::Signers {
         township: std::collections::HashMap::new(),
@@ -251,11 +253,7 @@ async fn load_officers(
                 username: &username,
                 display_name: &display,
                 password_hash: hash,
-                role: Role::TownshipOfficer,
-                township_id: Some(tid),
-                village_id: None,
-                county_id: None,
-                prefecture_code: None,
+                rights: Rights::township(Role::TownshipOfficer, tid, None),
                 email: None,
             };
             ids.push(sdb::insert(tx, &new, now).await?);
@@ -270,11 +268,7 @@ async fn load_officers(
             username: "demo.assistant",
             display_name: "龙泉村 协理员 马丽",
             password_hash: hash,
-            role: Role::VillageAssistant,
-            township_id: Some(*tid),
-            village_id: Some(*vid),
-            county_id: None,
-            prefecture_code: None,
+            rights: Rights::township(Role::VillageAssistant, *tid, Some(*vid)),
             email: None,
         };
         sdb::insert(tx, &new, now).await?;

@@ -617,11 +617,7 @@ impl TestApp {
             .expect("the account");
         let update = staff::StaffUpdate {
             display_name: &s.display_name,
-            role: s.role,
-            township_id: s.township_id,
-            village_id: s.village_id,
-            county_id: s.county_id,
-            prefecture_code: s.prefecture_code.as_deref(),
+            rights: s.rights(),
             email: Some(email),
             active: s.active,
         };

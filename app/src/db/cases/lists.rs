@@ -2,6 +2,8 @@
 //! still waits for, and the counts of how far a place's applications have come.
 
 use super::*;
+use crate::db::all;
+use crate::db::Binds;
 
 /// Links (or unlinks, `None`) the case's 审核 or 审批 list.
 #[tracing::instrument(skip_all)]
@@ -17,8 +19,7 @@ pub async fn set_batch(
         "UPDATE cases SET review_batch_id = $1 WHERE id = $2"
     };
     sqlx::query(sql)
-        .bind(batch_id)
-        .bind(case_id)
+        .binds((batch_id, case_id))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -42,9 +43,7 @@ pub async fn claim_for_list(
          WHERE id = $2 AND stage = $3 AND review_batch_id IS NULL"
     };
     let res = sqlx::query(sql)
-        .bind(batch_id)
-        .bind(case_id)
-        .bind(stage.as_str())
+        .binds((batch_id, case_id, stage.as_str()))
         .execute(&mut *conn)
         .await?;
     Ok(res.rows_affected() == 1)
@@ -54,8 +53,7 @@ pub async fn claim_for_list(
 #[tracing::instrument(skip_all)]
 pub async fn link_entry(conn: &mut AnyConnection, entry_id: i64, case_id: i64) -> AppResult<()> {
     sqlx::query("UPDATE batch_entries SET case_id = $1 WHERE id = $2")
-        .bind(case_id)
-        .bind(entry_id)
+        .binds((case_id, entry_id))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -83,23 +81,21 @@ pub struct CheckStatus {
 
 #[tracing::instrument(skip_all)]
 pub async fn check_status(db: &Db, batch_id: i64) -> AppResult<Vec<CheckStatus>> {
-    let rows = sqlx::query(
+    all(
+        &db.pool,
         "SELECT c.id, c.near_relative, CASE WHEN EXISTS (SELECT 1 FROM case_steps s
             WHERE s.case_id = c.id AND s.action = 'county_check') THEN 1 ELSE 0 END AS checked
          FROM cases c WHERE c.review_batch_id = $1 ORDER BY c.id",
-    )
-    .bind(batch_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
+        batch_id,
+        |r| {
             Ok(CheckStatus {
                 case_id: r.try_get(0)?,
                 near_relative: r.try_get::<i64, _>(1)? != 0,
                 checked: r.try_get::<i64, _>(2)? != 0,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 /// Objections (reports about an entry of this list) that have no outcome yet.
@@ -230,9 +226,7 @@ pub async fn progress(
          WHERE c.received_on >= $1 AND ($2 IS NULL OR c.township_id = $2)
            AND ($3 IS NULL OR c.village_id = $3)",
     )
-    .bind(since.to_string())
-    .bind(township_id)
-    .bind(village_id)
+    .binds((since.to_string(), township_id, village_id))
     .fetch_all(db.reader())
     .await?;
     let mut all = Applications::default();

@@ -14,6 +14,7 @@ use crate::domain::{AidCategory, Scope};
 use crate::error::{AppError, AppResult};
 
 use super::stored_date as date;
+use crate::db::Binds;
 
 mod steps;
 pub use steps::*;
@@ -152,18 +153,20 @@ pub async fn insert(conn: &mut AnyConnection, c: &NewCase<'_>, now: i64) -> AppR
             created_at, updated_at, form_token_hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'received', $9, $10, $11, $11, $12) RETURNING id",
     )
-    .bind(c.household_id)
-    .bind(c.village_id)
-    .bind(c.township_id)
-    .bind(c.group_name)
-    .bind(c.channel.as_str())
-    .bind(c.complaint_id)
-    .bind(c.received_on.to_string())
-    .bind(c.category_asked.as_str())
-    .bind(i64::from(c.near_relative))
-    .bind(c.created_by)
-    .bind(now)
-    .bind(c.form_token_hash)
+    .binds((
+        c.household_id,
+        c.village_id,
+        c.township_id,
+        c.group_name,
+        c.channel.as_str(),
+        c.complaint_id,
+        c.received_on.to_string(),
+        c.category_asked.as_str(),
+        i64::from(c.near_relative),
+        c.created_by,
+        now,
+        c.form_token_hash,
+    ))
     .fetch_one(&mut *conn)
     .await;
     // Only the form token is unique: `None`, this form made its case already (at the same
@@ -194,16 +197,31 @@ pub async fn insert_member(
         "INSERT INTO case_members (case_id, seq, name, relation, id_number, disability_grade,
             serious_illness) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(case_id)
-    .bind(seq)
-    .bind(&m.name)
-    .bind(m.relation.as_str())
-    .bind(&m.id_number)
-    .bind(m.disability_grade)
-    .bind(i64::from(m.serious_illness))
+    .binds((
+        case_id,
+        seq,
+        &m.name,
+        m.relation.as_str(),
+        &m.id_number,
+        m.disability_grade,
+        i64::from(m.serious_illness),
+    ))
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// What a declaration says, in the column order both its insert and its look-up bind:
+/// case, member, kind, related name, post, relation.
+fn declared(case_id: i64, d: &RelativeDeclaration) -> (i64, &str, &str, &str, &str, &str) {
+    (
+        case_id,
+        &d.member_name,
+        d.kind.as_str(),
+        &d.related_name,
+        &d.related_post,
+        &d.relation,
+    )
 }
 
 /// Records a declaration and marks the case as a near-relative case.
@@ -219,14 +237,8 @@ pub async fn insert_relative(
         "INSERT INTO case_relatives (case_id, member_name, kind, related_name, related_post,
             relation, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
-    .bind(case_id)
-    .bind(&d.member_name)
-    .bind(d.kind.as_str())
-    .bind(&d.related_name)
-    .bind(&d.related_post)
-    .bind(&d.relation)
-    .bind(staff_id)
-    .bind(now)
+    .binds(declared(case_id, d))
+    .binds((staff_id, now))
     .fetch_one(&mut *conn)
     .await?;
     sync_near_relative(conn, case_id).await?;
@@ -260,12 +272,7 @@ pub async fn holds_declaration(
         "SELECT COUNT(*) FROM case_relatives WHERE case_id = $1 AND member_name = $2
            AND kind = $3 AND related_name = $4 AND related_post = $5 AND relation = $6",
     )
-    .bind(case_id)
-    .bind(&d.member_name)
-    .bind(d.kind.as_str())
-    .bind(&d.related_name)
-    .bind(&d.related_post)
-    .bind(&d.relation)
+    .binds(declared(case_id, d))
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
@@ -276,8 +283,7 @@ pub async fn holds_declaration(
 #[tracing::instrument(skip_all)]
 pub async fn delete_relative(conn: &mut AnyConnection, case_id: i64, id: i64) -> AppResult<bool> {
     let res = sqlx::query("DELETE FROM case_relatives WHERE id = $1 AND case_id = $2")
-        .bind(id)
-        .bind(case_id)
+        .binds((id, case_id))
         .execute(&mut *conn)
         .await?;
     sync_near_relative(conn, case_id).await?;
@@ -323,10 +329,7 @@ pub async fn list(db: &Db, f: &CaseFilter, limit: i64) -> AppResult<Vec<Case>> {
          ORDER BY stage_since, c.id LIMIT $4",
         scope_condition(&f.scope, "c.township_id")
     )))
-    .bind(f.village_id)
-    .bind(f.stage.map(|s| s.as_str()))
-    .bind(f.batch_id)
-    .bind(limit)
+    .binds((f.village_id, f.stage.map(|s| s.as_str()), f.batch_id, limit))
     .fetch_all(&db.pool)
     .await?;
     rows.iter().map(case_from_row).collect()
@@ -347,15 +350,12 @@ pub async fn enrolled_not_on_standing(db: &Db, village_id: i64) -> AppResult<Vec
 
 #[tracing::instrument(skip_all)]
 pub async fn members(db: &Db, case_id: i64) -> AppResult<Vec<Member>> {
-    let rows = sqlx::query(
+    all(
+        &db.pool,
         "SELECT name, relation, id_number, disability_grade, serious_illness FROM case_members
          WHERE case_id = $1 ORDER BY seq",
-    )
-    .bind(case_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
+        case_id,
+        |r| {
             let relation: String = r.try_get("relation")?;
             Ok(Member {
                 name: r.try_get("name")?,
@@ -364,21 +364,19 @@ pub async fn members(db: &Db, case_id: i64) -> AppResult<Vec<Member>> {
                 disability_grade: r.try_get("disability_grade")?,
                 serious_illness: r.try_get::<i64, _>("serious_illness")? != 0,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn relatives(db: &Db, case_id: i64) -> AppResult<Vec<RelativeDeclaration>> {
-    let rows = sqlx::query(
+    all(
+        &db.pool,
         "SELECT id, member_name, kind, related_name, related_post, relation FROM case_relatives
          WHERE case_id = $1 ORDER BY id",
-    )
-    .bind(case_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
+        case_id,
+        |r| {
             let kind: String = r.try_get("kind")?;
             Ok(RelativeDeclaration {
                 id: r.try_get("id")?,
@@ -388,8 +386,9 @@ pub async fn relatives(db: &Db, case_id: i64) -> AppResult<Vec<RelativeDeclarati
                 related_post: r.try_get("related_post")?,
                 relation: r.try_get("relation")?,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 /// An evidence file's description (not its bytes).
@@ -406,16 +405,13 @@ pub struct Evidence {
 
 #[tracing::instrument(skip_all)]
 pub async fn evidence(db: &Db, case_id: i64) -> AppResult<Vec<Evidence>> {
-    let rows = sqlx::query(
+    all(
+        &db.pool,
         "SELECT e.id, e.content_type, e.file_name, e.size, e.sha256, st.display_name, e.uploaded_at
          FROM evidence_files e JOIN staff st ON st.id = e.uploaded_by
          WHERE e.case_id = $1 ORDER BY e.id",
-    )
-    .bind(case_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
+        case_id,
+        |r| {
             Ok(Evidence {
                 id: r.try_get(0)?,
                 content_type: r.try_get(1)?,
@@ -425,8 +421,9 @@ pub async fn evidence(db: &Db, case_id: i64) -> AppResult<Vec<Evidence>> {
                 uploaded_by: r.try_get(5)?,
                 uploaded_at: r.try_get(6)?,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 /// One evidence file of a case.
@@ -439,8 +436,7 @@ pub async fn evidence_file(
     let row = sqlx::query(
         "SELECT content_type, file_name, data FROM evidence_files WHERE id = $1 AND case_id = $2",
     )
-    .bind(file_id)
-    .bind(case_id)
+    .binds((file_id, case_id))
     .fetch_optional(&db.pool)
     .await?;
     row.map(|r| crate::db::files::StoredFile::from_row(&r, 0))

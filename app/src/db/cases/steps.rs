@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::db::all;
+use crate::db::Binds;
 
 /// A step to record.
 pub struct NewStep<'a> {
@@ -30,10 +31,7 @@ pub async fn record_step(
 ) -> AppResult<Option<i64>> {
     let moved =
         sqlx::query("UPDATE cases SET stage = $1, updated_at = $2 WHERE id = $3 AND stage = $4")
-            .bind(s.to.as_str())
-            .bind(now)
-            .bind(case_id)
-            .bind(s.from.as_str())
+            .binds((s.to.as_str(), now, case_id, s.from.as_str()))
             .execute(&mut *conn)
             .await?;
     if moved.rows_affected() != 1 {
@@ -44,16 +42,18 @@ pub async fn record_step(
             meeting_id, recorded_by, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
-    .bind(case_id)
-    .bind(s.action.as_str())
-    .bind(s.from.as_str())
-    .bind(s.to.as_str())
-    .bind(s.happened_on.to_string())
-    .bind(s.body)
-    .bind(s.details)
-    .bind(s.meeting_id)
-    .bind(s.recorded_by)
-    .bind(now)
+    .binds((
+        case_id,
+        s.action.as_str(),
+        s.from.as_str(),
+        s.to.as_str(),
+        s.happened_on.to_string(),
+        s.body,
+        s.details,
+        s.meeting_id,
+        s.recorded_by,
+        now,
+    ))
     .fetch_one(&mut *conn)
     .await?;
     let step_id: i64 = row.try_get(0)?;
@@ -62,8 +62,7 @@ pub async fn record_step(
     signers.dedup();
     for staff_id in signers {
         sqlx::query("INSERT INTO case_step_signers (step_id, staff_id) VALUES ($1, $2)")
-            .bind(step_id)
-            .bind(staff_id)
+            .binds((step_id, staff_id))
             .execute(&mut *conn)
             .await?;
     }
@@ -87,10 +86,7 @@ pub async fn side_step_recorded(
         "SELECT COUNT(*) FROM case_steps
          WHERE case_id = $1 AND action = $2 AND happened_on = $3 AND body = $4",
     )
-    .bind(case_id)
-    .bind(action.as_str())
-    .bind(happened_on.to_string())
-    .bind(body)
+    .binds((case_id, action.as_str(), happened_on.to_string(), body))
     .fetch_one(&mut *conn)
     .await?
     .try_get(0)?;
@@ -189,10 +185,7 @@ pub async fn set_decision(
     sqlx::query(
         "UPDATE cases SET decided_category = $1, decided_class = $2, decided_fen = $3 WHERE id = $4",
     )
-    .bind(category.as_str())
-    .bind(class)
-    .bind(monthly_fen)
-    .bind(case_id)
+    .binds((category.as_str(), class, monthly_fen, case_id))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -211,10 +204,7 @@ pub async fn set_refused(
         "UPDATE cases SET refused_at = $1, refusal_reason = $2, decided_at = COALESCE(decided_at, $3)
          WHERE id = $4",
     )
-    .bind(at.as_str())
-    .bind(reason)
-    .bind(now)
-    .bind(case_id)
+    .binds((at.as_str(), reason, now, case_id))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -224,8 +214,7 @@ pub async fn set_refused(
 #[tracing::instrument(skip_all)]
 pub async fn set_decided_at(conn: &mut AnyConnection, case_id: i64, now: i64) -> AppResult<()> {
     sqlx::query("UPDATE cases SET decided_at = COALESCE(decided_at, $1) WHERE id = $2")
-        .bind(now)
-        .bind(case_id)
+        .binds((now, case_id))
         .execute(&mut *conn)
         .await?;
     Ok(())
@@ -245,11 +234,13 @@ pub async fn insert_meeting(
         "INSERT INTO review_meetings (township_id, held_on, attendees, recorded_by, created_at)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
-    .bind(township_id)
-    .bind(held_on.to_string())
-    .bind(attendees)
-    .bind(recorded_by)
-    .bind(now)
+    .binds((
+        township_id,
+        held_on.to_string(),
+        attendees,
+        recorded_by,
+        now,
+    ))
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get(0)?)
