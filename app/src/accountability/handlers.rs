@@ -21,6 +21,7 @@ use crate::domain::stats::{json as count, round10, suppressed, ComplaintTally};
 use crate::domain::Scope;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
+use crate::web::ctx::Page;
 use crate::web::ctx::PageCtx;
 use crate::web::markdown;
 use crate::web::state::AppState;
@@ -308,15 +309,14 @@ pub fn roll_up(mut total: TownshipRow, rows: &[(String, TownshipRow)]) -> Townsh
     total
 }
 
-pub async fn stats_page(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
+pub async fn stats_page(Page { state, ctx }: Page) -> AppResult<Response> {
     let stats = compute(&state, ctx.lang).await?;
     render_stats(&ctx, stats, String::new())
 }
 
 /// `GET /m/{code}/stats`: one prefecture's statistics, county by county.
 pub async fn prefecture_stats_page(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(code): Path<String>,
 ) -> AppResult<Response> {
     // Only a prefecture some county of the deployment lies in (anything else, a county's
@@ -334,8 +334,7 @@ pub async fn prefecture_stats_page(
 
 /// `GET /c/{code}/stats`: one county's statistics, township by township.
 pub async fn county_stats_page(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(code): Path<String>,
 ) -> AppResult<Response> {
     let county = regions::county_by_code(&state.db, &code)
@@ -466,13 +465,13 @@ async fn list(state: &AppState, ctx: &PageCtx, kind: Kind) -> AppResult<Response
         .into_response())
 }
 
-pub async fn policy_list(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
+pub async fn policy_list(Page { state, ctx }: Page) -> AppResult<Response> {
     list(&state, &ctx, Kind::Policy).await
 }
-pub async fn answers_list(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
+pub async fn answers_list(Page { state, ctx }: Page) -> AppResult<Response> {
     list(&state, &ctx, Kind::Answer).await
 }
-pub async fn notices_list(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
+pub async fn notices_list(Page { state, ctx }: Page) -> AppResult<Response> {
     list(&state, &ctx, Kind::Notice).await
 }
 
@@ -509,28 +508,25 @@ async fn show(state: &AppState, ctx: &PageCtx, kind: Kind, slug: &str) -> AppRes
 }
 
 pub async fn policy_page(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(slug): Path<String>,
 ) -> AppResult<Response> {
     show(&state, &ctx, Kind::Policy, &slug).await
 }
 pub async fn answer_page(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(slug): Path<String>,
 ) -> AppResult<Response> {
     show(&state, &ctx, Kind::Answer, &slug).await
 }
 pub async fn notice_page(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(slug): Path<String>,
 ) -> AppResult<Response> {
     show(&state, &ctx, Kind::Notice, &slug).await
 }
 
-pub async fn poster(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
+pub async fn poster(Page { state, ctx }: Page) -> AppResult<Response> {
     let lang = ctx.lang;
     let url = format!("{}/", state.site.settings.public_url);
     let qr = crate::web::format::qr_data_uri(&url)?;

@@ -1,7 +1,7 @@
 //! Staff accounts: list, create, edit, reset a password, disable. Admins only; a county admin
 //! manages every account, a township admin (if any) only those of the township.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -13,8 +13,10 @@ use crate::db::{regions, staff as staff_db};
 use crate::domain::access::{Perm, Scope};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
+use crate::web::ctx::Page;
 use crate::web::ctx::PageCtx;
 use crate::web::forms::SavedQuery;
+use crate::web::session::StaffPage;
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::state::AppState;
 
@@ -120,11 +122,7 @@ fn require_manages(staff: &StaffCtx, target: &Staff) -> AppResult<()> {
     }
 }
 
-pub async fn accounts(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
-) -> AppResult<Response> {
+pub async fn accounts(StaffPage { state, ctx, staff }: StaffPage) -> AppResult<Response> {
     staff.require_role(Perm::ManageStaff)?;
     let lang = ctx.lang;
     let mut rows = Vec::new();
@@ -165,11 +163,7 @@ async fn account_form(
     Ok(ctx.staff_page(staff, lang.t(Msg::Accounts), failed, page))
 }
 
-pub async fn new_account(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
-) -> AppResult<Response> {
+pub async fn new_account(StaffPage { state, ctx, staff }: StaffPage) -> AppResult<Response> {
     staff.require_role(Perm::ManageStaff)?;
     let values = AccountFormValues {
         role: "township_officer".into(),
@@ -251,8 +245,7 @@ fn actor(staff: &StaffCtx) -> Actor<'_> {
 }
 
 pub async fn create_account(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, form): StaffForm<AccountForm>,
 ) -> AppResult<Response> {
     staff.require_role(Perm::ManageStaff)?;
@@ -266,9 +259,7 @@ pub async fn create_account(
 }
 
 pub async fn edit_account(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Path(id): Path<i64>,
     Query(q): Query<SavedQuery>,
 ) -> AppResult<Response> {
@@ -278,8 +269,7 @@ pub async fn edit_account(
 }
 
 pub async fn update_account(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffForm(staff, form): StaffForm<AccountForm>,
 ) -> AppResult<Response> {
@@ -305,8 +295,7 @@ pub struct PasswordForm {
 }
 
 pub async fn reset_password(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffForm(staff, form): StaffForm<PasswordForm>,
 ) -> AppResult<Response> {

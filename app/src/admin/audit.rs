@@ -1,7 +1,6 @@
 //! The audit trail of staff actions (谁签字、谁负责), and apart from it the security events
 //! (failed sign-ins per address and per account) for county-level readers.
 
-use axum::extract::State;
 use axum::response::Response;
 use leptos::prelude::*;
 
@@ -10,8 +9,7 @@ use crate::db::{audit, now_epoch, security};
 use crate::domain::access::{Perm, Scope};
 use crate::error::AppResult;
 use crate::i18n::Msg;
-use crate::web::ctx::PageCtx;
-use crate::web::session::StaffCtx;
+use crate::web::session::StaffPage;
 use crate::web::state::AppState;
 
 /// The security events a county-level reader sees: the last day's failures per address and
@@ -25,11 +23,7 @@ async fn security_data(state: &AppState) -> AppResult<SecurityData> {
     })
 }
 
-pub async fn audit_log(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
-) -> AppResult<Response> {
+pub async fn audit_log(StaffPage { state, ctx, staff }: StaffPage) -> AppResult<Response> {
     staff.require_role(Perm::ViewAudit)?;
     let rows = audit::list(&state.db, staff.scope(), 200).await?;
     // Failed sign-ins concern every account: county-level readers only.

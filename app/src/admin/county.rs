@@ -2,7 +2,7 @@
 //! written notices, their number prefix, and the days it keeps besides the national calendar.
 //! A county's administrator edits their county; the deployment's administrator any county.
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -18,7 +18,8 @@ use crate::domain::county::{self, CountySettings, SettingsError};
 use crate::domain::DayKind;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
-use crate::web::ctx::PageCtx;
+use crate::web::ctx::Page;
+use crate::web::session::StaffPage;
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::shell::Csrf;
 use crate::web::state::AppState;
@@ -132,9 +133,7 @@ fn CountySettingsPage(
 
 /// `GET /staff/county[?county=ID]`.
 pub async fn page(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Query(q): Query<CountyQuery>,
 ) -> AppResult<Response> {
     let county = target(&state, &staff, q.county.as_deref()).await?;
@@ -187,8 +186,7 @@ fn back(county: &Region) -> Response {
 /// `POST /staff/county`: saves a county's settings; every public page is rendered again (the
 /// county's hotline is in their footer).
 pub async fn save(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, form): StaffForm<SettingsForm>,
 ) -> AppResult<Response> {
     let county = target(&state, &staff, Some(&form.county)).await?;
@@ -277,8 +275,7 @@ async fn set_day(
 
 /// `POST /staff/county/holidays`: a day the county keeps besides the national calendar.
 pub async fn add_day(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, form): StaffForm<DayForm>,
 ) -> AppResult<Response> {
     let county = target(&state, &staff, Some(&form.county)).await?;
@@ -289,8 +286,7 @@ pub async fn add_day(
 
 /// `POST /staff/county/holidays/remove`.
 pub async fn remove_day(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, form): StaffForm<DayForm>,
 ) -> AppResult<Response> {
     let county = target(&state, &staff, Some(&form.county)).await?;

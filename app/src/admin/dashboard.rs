@@ -1,6 +1,5 @@
 //! The staff home page.
 
-use axum::extract::State;
 use axum::response::Response;
 use leptos::prelude::*;
 
@@ -10,15 +9,11 @@ use crate::db::regions;
 use crate::domain::access::Perm;
 use crate::error::AppResult;
 use crate::i18n::Msg;
-use crate::web::ctx::PageCtx;
 use crate::web::session::StaffCtx;
+use crate::web::session::StaffPage;
 use crate::web::state::AppState;
 
-pub async fn dashboard(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
-) -> AppResult<Response> {
+pub async fn dashboard(StaffPage { state, ctx, staff }: StaffPage) -> AppResult<Response> {
     staff.require_role(Perm::ViewDashboard)?;
     let lang = ctx.lang;
     let scope = scope_label(&state, lang, staff.scope()).await?;

@@ -1,6 +1,5 @@
 //! Admin page for the holiday table (法定节假日 and 调休 make-up workdays).
 
-use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -12,10 +11,10 @@ use crate::domain::access::Perm;
 use crate::domain::DayKind;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
-use crate::web::ctx::PageCtx;
+use crate::web::ctx::Page;
+use crate::web::session::StaffPage;
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::shell::Csrf;
-use crate::web::state::AppState;
 
 /// The add-a-day form and the table of days, each with its remove button: the deployment's
 /// holiday table (`action` `/staff/holidays`) and a county's own days (`/staff/county/holidays`,
@@ -99,11 +98,7 @@ fn HolidaysPage(
     }
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
-) -> AppResult<Response> {
+pub async fn page(StaffPage { state, ctx, staff }: StaffPage) -> AppResult<Response> {
     staff.require(Perm::ManageStaff, None)?;
     let lang = ctx.lang;
     let days = holidays::all(&state.db).await?;
@@ -135,8 +130,7 @@ pub fn parse_day(lang: Lang, s: &str) -> AppResult<NaiveDate> {
 }
 
 pub async fn add(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, form): StaffForm<DayForm>,
 ) -> AppResult<Response> {
     staff.require(Perm::ManageStaff, None)?;
@@ -150,8 +144,7 @@ pub async fn add(
 }
 
 pub async fn remove(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, form): StaffForm<DayForm>,
 ) -> AppResult<Response> {
     staff.require(Perm::ManageStaff, None)?;

@@ -7,15 +7,17 @@ use leptos::prelude::*;
 use serde::Deserialize;
 
 use crate::db::changes::Change;
-use crate::db::content::{self, Kind, Page};
+use crate::db::content::{self, Kind};
 use crate::db::{audit, now_epoch};
 use crate::domain::access::Perm;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
+use crate::web::ctx::Page;
 use crate::web::ctx::PageCtx;
 use crate::web::format::{local_time, textarea_text};
 use crate::web::forms::{Empty, SavedQuery};
 use crate::web::markdown::{self, SafeHtml};
+use crate::web::session::StaffPage;
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::shell::Csrf;
 use crate::web::state::AppState;
@@ -26,7 +28,7 @@ fn kind_label(lang: Lang, k: Kind) -> &'static str {
 
 /// `pages`: each with its county's name (empty for the deployment's own).
 #[component]
-fn PagesList(lang: Lang, nav: AnyView, pages: Vec<(Page, String)>) -> impl IntoView {
+fn PagesList(lang: Lang, nav: AnyView, pages: Vec<(content::Page, String)>) -> impl IntoView {
     let rows = pages
         .into_iter()
         .map(|(p, county)| {
@@ -85,7 +87,7 @@ fn Editor(
     lang: Lang,
     nav: AnyView,
     csrf: String,
-    page: Option<Page>,
+    page: Option<content::Page>,
     form: PageForm,
     errors: Vec<Msg>,
     preview: Option<SafeHtml>,
@@ -174,7 +176,7 @@ async fn editor(
     state: &AppState,
     ctx: &PageCtx,
     staff: &StaffCtx,
-    page: Option<Page>,
+    page: Option<content::Page>,
     form: PageForm,
     errors: Vec<Msg>,
     preview: Option<SafeHtml>,
@@ -211,7 +213,7 @@ fn require_page(staff: &StaffCtx, county: Option<i64>) -> AppResult<()> {
 }
 
 /// A page by id that the member may edit.
-async fn editable(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult<Page> {
+async fn editable(state: &AppState, staff: &StaffCtx, id: i64) -> AppResult<content::Page> {
     require(staff)?;
     let page = content::by_id(&state.db, id)
         .await?
@@ -225,11 +227,7 @@ fn owner_of(county: Option<i64>) -> content::Owner {
     county.map_or(content::Owner::Everyone, content::Owner::County)
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
-) -> AppResult<Response> {
+pub async fn list(StaffPage { state, ctx, staff }: StaffPage) -> AppResult<Response> {
     let county = require(&staff)?;
     let lang = ctx.lang;
     let pages = content::list(&state.db, owner_of(county), None, true).await?;
@@ -238,11 +236,7 @@ pub async fn list(
     Ok(ctx.staff_page(&staff, lang.t(Msg::Content), false, page))
 }
 
-pub async fn new_page(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
-) -> AppResult<Response> {
+pub async fn new_page(StaffPage { state, ctx, staff }: StaffPage) -> AppResult<Response> {
     require(&staff)?;
     let form = PageForm {
         kind: "answer".into(),
@@ -252,8 +246,7 @@ pub async fn new_page(
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, form): StaffForm<PageForm>,
 ) -> AppResult<Response> {
     let county = require(&staff)?;
@@ -311,9 +304,7 @@ pub async fn create(
 }
 
 pub async fn edit(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Path(id): Path<i64>,
     axum::extract::Query(q): axum::extract::Query<SavedQuery>,
 ) -> AppResult<Response> {
@@ -340,8 +331,7 @@ pub async fn edit(
 }
 
 pub async fn update(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffForm(staff, form): StaffForm<PageForm>,
 ) -> AppResult<Response> {

@@ -17,6 +17,7 @@ use crate::domain::keyed_hash;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
 use crate::web::cookies;
+use crate::web::ctx::Page;
 use crate::web::ctx::PageCtx;
 use crate::web::format::safe_next;
 use crate::web::forms::Empty;
@@ -83,8 +84,7 @@ fn login_page(
 }
 
 pub async fn login_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     headers: HeaderMap,
     Query(q): Query<NextQuery>,
 ) -> AppResult<Response> {
@@ -208,8 +208,7 @@ async fn sign_in(
 }
 
 pub async fn login(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     headers: HeaderMap,
     axum::Extension(connect): axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>,
     Form(form): Form<LoginForm>,

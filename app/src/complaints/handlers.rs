@@ -19,6 +19,7 @@ use crate::domain::{transition, Action, Category, Channel, ReceiptCode};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::cookies::{self, no_store};
+use crate::web::ctx::Page;
 use crate::web::ctx::PageCtx;
 use crate::web::forms::with_status;
 use crate::web::labels::publicity as publicity_labels;
@@ -136,8 +137,7 @@ pub struct ChangeQuery {
 /// (`?entry=REF`) it is the report form set to 家庭情况变化 / 申请退出 for that household;
 /// without one, how to get there.
 pub async fn change_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Query(q): Query<ChangeQuery>,
 ) -> AppResult<Response> {
     if let Some(r) = q.entry.as_deref() {
@@ -152,8 +152,7 @@ pub async fn change_form(
 }
 
 pub async fn report_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> AppResult<Response> {
@@ -204,8 +203,7 @@ fn to_receipt(state: &AppState, receipt: &ReceiptCode) -> Response {
 }
 
 pub async fn submit_report(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Form(form): Form<ReportForm>,
 ) -> AppResult<Response> {
     let mut values = form.values;
@@ -259,11 +257,7 @@ pub async fn submit_report(
     }
 }
 
-pub async fn receipt(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    headers: HeaderMap,
-) -> AppResult<Response> {
+pub async fn receipt(Page { state, ctx }: Page, headers: HeaderMap) -> AppResult<Response> {
     let lang = ctx.lang;
     let code = cookies::read(&headers, RECEIPT_COOKIE).and_then(|c| ReceiptCode::parse(&c).ok());
     let accept_by = match &code {
@@ -294,11 +288,7 @@ pub struct TrackForm {
     receipt: String,
 }
 
-pub async fn track(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Form(form): Form<TrackForm>,
-) -> AppResult<Response> {
+pub async fn track(Page { state, ctx }: Page, Form(form): Form<TrackForm>) -> AppResult<Response> {
     let lang = ctx.lang;
     let secret = state.secret.expose().as_bytes();
     let found = match ReceiptCode::parse(&form.receipt) {
@@ -370,8 +360,7 @@ pub struct CaseQuery {
 }
 
 pub async fn case(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     headers: HeaderMap,
     Query(q): Query<CaseQuery>,
 ) -> AppResult<Response> {
@@ -393,8 +382,7 @@ pub struct TextForm {
 }
 
 pub async fn add_info(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     headers: HeaderMap,
     Form(form): Form<TextForm>,
 ) -> AppResult<Response> {
@@ -415,8 +403,7 @@ pub async fn add_info(
 }
 
 pub async fn request_review(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     headers: HeaderMap,
     Form(form): Form<TextForm>,
 ) -> AppResult<Response> {

@@ -2,7 +2,7 @@
 //! page and its workflow steps. Each handler is signed in and decides access on its first lines
 //! (`require(perm, case's scope)`); a case naming the viewer does not exist for them.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
@@ -22,8 +22,10 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::web::confirm::Confirm;
 use crate::web::cookies::{self, no_store};
+use crate::web::ctx::Page;
 use crate::web::ctx::PageCtx;
 use crate::web::forms::SavedQuery;
+use crate::web::session::StaffPage;
 use crate::web::session::{new_token, StaffCtx, StaffForm};
 use crate::web::state::AppState;
 
@@ -113,9 +115,7 @@ async fn queue_data(
 }
 
 pub async fn queue(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Query(q): Query<QueueQuery>,
 ) -> AppResult<Response> {
     staff.require_role(Perm::ReadRecords)?;
@@ -155,11 +155,7 @@ async fn log_page(
     Ok(ctx.staff_page(staff, lang.t(Msg::LogOffline), failed, page))
 }
 
-pub async fn new_offline(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
-) -> AppResult<Response> {
+pub async fn new_offline(StaffPage { state, ctx, staff }: StaffPage) -> AppResult<Response> {
     staff.require_role(Perm::LogReports)?;
     let form = OfflineValues {
         values: ReportValues::default(),
@@ -205,8 +201,7 @@ fn offline_fields(
 }
 
 pub async fn create_offline(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, mut form): StaffForm<OfflineForm>,
 ) -> AppResult<Response> {
     staff.require_role(Perm::LogReports)?;
@@ -258,9 +253,7 @@ fn to_staff_receipt(state: &AppState, receipt: &ReceiptCode, id: Option<i64>) ->
 }
 
 pub async fn offline_receipt(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     staff.require_role(Perm::LogReports)?;
@@ -354,9 +347,7 @@ async fn detail_page(
 }
 
 pub async fn detail(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Path(id): Path<i64>,
     Query(q): Query<SavedQuery>,
 ) -> AppResult<Response> {
@@ -378,9 +369,7 @@ pub struct ConfirmQuery {
 /// `GET /staff/complaints/{id}/confirm?step=approve|escalate`: what the step does, and the form
 /// that does it. Only for a viewer who may take the step, while it can be taken.
 pub async fn confirm(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Path(id): Path<i64>,
     Query(q): Query<ConfirmQuery>,
 ) -> AppResult<Response> {
@@ -432,8 +421,7 @@ pub async fn confirm(
 /// `POST /staff/complaints/{id}/{step}`: one workflow step, or naming staff, or revealing the
 /// reporter's identity.
 pub async fn act(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path((id, step)): Path<(i64, String)>,
     StaffForm(staff, form): StaffForm<StepForm>,
 ) -> AppResult<Response> {

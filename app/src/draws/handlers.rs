@@ -18,7 +18,10 @@ use crate::draws::service::{self, Source};
 use crate::draws::views::{DrawData, DrawListPage, DrawPage, ManageData, ManagePage};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Msg;
+use crate::web::ctx::Page;
 use crate::web::ctx::PageCtx;
+use crate::web::forms::{field, Fields};
+use crate::web::session::StaffPage;
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::state::AppState;
 
@@ -31,7 +34,7 @@ fn draw_id(s: &str) -> AppResult<(i64, bool)> {
     Ok((id.parse().map_err(|_| AppError::NotFound)?, json))
 }
 
-pub async fn list(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
+pub async fn list(Page { state, ctx }: Page) -> AppResult<Response> {
     let lang = ctx.lang;
     let draws = ddb::list(&state.db, &Scope::All, 500).await?;
     let page = view! { <DrawListPage lang draws now=now_epoch() /> };
@@ -39,11 +42,7 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Resp
 }
 
 /// `GET /draws/{id}` and `GET /draws/{id}.json`.
-pub async fn show(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(id): Path<String>,
-) -> AppResult<Response> {
+pub async fn show(Page { state, ctx }: Page, Path(id): Path<String>) -> AppResult<Response> {
     let (id, json) = draw_id(&id)?;
     let row = ddb::get(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let text = service::published_json(&row).to_owned();
@@ -146,9 +145,7 @@ async fn manage_page(
 }
 
 pub async fn manage(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Query(q): Query<ManageQuery>,
 ) -> AppResult<Response> {
     staff.require_beyond_village(Perm::ReadCases, None)?;
@@ -190,8 +187,7 @@ pub struct MemberForm {
 }
 
 pub async fn add_member(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, f): StaffForm<MemberForm>,
 ) -> AppResult<Response> {
     let v = village(&state, f.village).await?;
@@ -238,19 +234,9 @@ pub async fn remove_member(
     Ok(back(Some(v.id)))
 }
 
-/// The announce forms (repeated `recused` checkboxes), as pairs.
-type Fields = Vec<(String, String)>;
-
-fn field<'a>(f: &'a Fields, key: &str) -> &'a str {
-    f.iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim())
-        .unwrap_or("")
-}
-
+/// `POST`: announces a panel draw (the form repeats `recused` checkboxes, read as pairs).
 pub async fn announce_panel(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, f): StaffForm<Fields>,
 ) -> AppResult<Response> {
     let v = village(
@@ -278,8 +264,7 @@ pub async fn announce_panel(
 }
 
 pub async fn announce_spot_check(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, f): StaffForm<Fields>,
 ) -> AppResult<Response> {
     let batch: i64 = field(&f, "batch").parse().map_err(|_| AppError::NotFound)?;
@@ -301,8 +286,7 @@ pub struct DrawForm {
 }
 
 pub async fn draw(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffForm(staff, f): StaffForm<DrawForm>,
 ) -> AppResult<Response> {

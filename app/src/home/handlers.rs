@@ -16,14 +16,11 @@ use crate::web::state::AppState;
 use axum_extra::extract::cookie::SameSite;
 
 use crate::web::cookies::COUNTY_COOKIE;
+use crate::web::ctx::Page;
 
 /// `GET /`: one county's townships and villages; in a deployment of several counties, the list
 /// of counties — or, once a visitor asked to remember one, a redirect to it.
-pub async fn home(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    headers: HeaderMap,
-) -> AppResult<Response> {
+pub async fn home(Page { state, ctx }: Page, headers: HeaderMap) -> AppResult<Response> {
     let counties = regions::counties(&state.db).await?;
     if counties.len() < 2 {
         return county_home(&state, &ctx, counties.first(), false).await;
@@ -37,7 +34,7 @@ pub async fn home(
 }
 
 /// `GET /counties`: every county of the deployment, whatever was remembered.
-pub async fn counties(State(state): State<AppState>, ctx: PageCtx) -> AppResult<Response> {
+pub async fn counties(Page { state, ctx }: Page) -> AppResult<Response> {
     let counties = regions::counties(&state.db).await?;
     counties_list(&state, &ctx, &counties).await
 }
@@ -75,11 +72,7 @@ async fn counties_list(
 }
 
 /// `GET /c/{code}`: one county's home page.
-pub async fn county(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    Path(code): Path<String>,
-) -> AppResult<Response> {
+pub async fn county(Page { state, ctx }: Page, Path(code): Path<String>) -> AppResult<Response> {
     let county = county_by_code(&state, &code).await?;
     let several = regions::counties(&state.db).await?.len() > 1;
     county_home(&state, &ctx, Some(&county), several).await

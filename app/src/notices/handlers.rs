@@ -1,7 +1,7 @@
 //! Notice handlers: the staff list (scope-limited; `?overdue=1` for the late ones), one notice
 //! (printable) and its delivery record.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -15,7 +15,9 @@ use crate::error::AppResult;
 use crate::i18n::Msg;
 use crate::notices::service;
 use crate::notices::views::{NoticeData, NoticeDocPage, NoticeListPage};
+use crate::web::ctx::Page;
 use crate::web::ctx::PageCtx;
+use crate::web::session::StaffPage;
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::state::AppState;
 
@@ -25,9 +27,7 @@ pub struct ListQuery {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     staff.require_beyond_village(Perm::ReadCases, None)?;
@@ -89,9 +89,7 @@ async fn page(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     page(&state, &ctx, &staff, id, None).await
@@ -106,8 +104,7 @@ pub struct DeliveryForm {
 }
 
 pub async fn deliver(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffForm(staff, f): StaffForm<DeliveryForm>,
 ) -> AppResult<Response> {

@@ -85,6 +85,27 @@ pub async fn audit(
     audit::record(conn, &entry, now).await
 }
 
+/// [`audit`] of an action on a list that exists.
+pub async fn audit_list(
+    conn: &mut sqlx::AnyConnection,
+    staff: &StaffCtx,
+    batch: &Batch,
+    action: &str,
+    detail: String,
+    now: i64,
+) -> AppResult<()> {
+    audit(
+        conn,
+        staff,
+        batch.id,
+        batch.township_id,
+        action,
+        detail,
+        now,
+    )
+    .await
+}
+
 /// Records that the viewer read a list with full names (printed or exported it).
 pub async fn audit_read(
     state: &AppState,
@@ -94,16 +115,7 @@ pub async fn audit_read(
 ) -> AppResult<()> {
     let mut conn = state.db.pool.acquire().await?;
     let now = now_epoch();
-    audit(
-        &mut conn,
-        staff,
-        batch.id,
-        batch.township_id,
-        action,
-        String::new(),
-        now,
-    )
-    .await
+    audit_list(&mut conn, staff, batch, action, String::new(), now).await
 }
 
 /// A new draft for `village` (whose township the viewer must be allowed to edit).
@@ -195,16 +207,7 @@ pub async fn publish(
     if !pdb::set_state(&mut tx, id, from, to, None, now).await? {
         return Err(wrong_state());
     }
-    audit(
-        &mut tx,
-        staff,
-        id,
-        batch.township_id,
-        "batch.publish",
-        detail,
-        now,
-    )
-    .await?;
+    audit_list(&mut tx, staff, batch, "batch.publish", detail, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -255,16 +258,7 @@ pub async fn end(
         "batch.close"
     };
     let detail = reason.to_owned();
-    audit(
-        &mut tx,
-        staff,
-        batch.id,
-        batch.township_id,
-        action,
-        detail,
-        now,
-    )
-    .await?;
+    audit_list(&mut tx, staff, batch, action, detail, now).await?;
     tx.commit().await?;
     Ok(())
 }

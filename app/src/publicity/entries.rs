@@ -11,7 +11,7 @@ use crate::db::uploads;
 use crate::domain::{BatchKind, ChangeKind};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
-use crate::publicity::batches::audit;
+use crate::publicity::batches::audit_list;
 use crate::sheets::{self as import, Defaults, ImportRow};
 use crate::web::session::{new_token, StaffCtx};
 use crate::web::state::AppState;
@@ -100,16 +100,7 @@ async fn append(
     let now = now_epoch();
     let list: Vec<ListRow<'_>> = rows.iter().map(list_row).collect();
     add_rows(conn, batch.id, batch.village_id, &list, now).await?;
-    audit(
-        conn,
-        staff,
-        batch.id,
-        batch.township_id,
-        action,
-        detail,
-        now,
-    )
-    .await
+    audit_list(conn, staff, batch, action, detail, now).await
 }
 
 /// Adds the form's row to a draft.
@@ -185,16 +176,7 @@ async fn log_entry(
         return Err(AppError::NotFound);
     }
     let detail = format!("entry={entry_id}");
-    audit(
-        &mut tx,
-        staff,
-        batch.id,
-        batch.township_id,
-        action,
-        detail,
-        now_epoch(),
-    )
-    .await?;
+    audit_list(&mut tx, staff, batch, action, detail, now_epoch()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -14,7 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::publicity::views::{
     is_open, BatchData, BatchPage, DiffLine, EntryQuery, VillageData, VillagePage,
 };
-use crate::web::ctx::PageCtx;
+use crate::web::ctx::Page;
 use crate::web::format::yuan;
 use crate::web::state::AppState;
 
@@ -99,8 +99,7 @@ async fn applications(
 }
 
 pub async fn village(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(code): Path<String>,
     Query(filter): Query<EntryQuery>,
 ) -> AppResult<Response> {
@@ -155,8 +154,7 @@ pub async fn village(
 }
 
 pub async fn batch(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<String>,
     Query(filter): Query<EntryQuery>,
 ) -> AppResult<Response> {

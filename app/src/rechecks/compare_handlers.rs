@@ -2,7 +2,7 @@
 //! one buffer and hashed on the way), a file's preview, and its confirmation. Every handler
 //! asks `compare::require_compare` (through `compare::visible` for one file) before anything.
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use leptos::prelude::*;
@@ -13,9 +13,11 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
 use crate::rechecks::compare::{self, RowProblem, Upload, MATCHES_SHOWN, MAX_BYTES};
 use crate::rechecks::compare_views::{ComparePage, ComparisonPreviewPage, PreviewData};
+use crate::web::ctx::Page;
 use crate::web::ctx::PageCtx;
 use crate::web::files;
 use crate::web::forms::TokenForm;
+use crate::web::session::StaffPage;
 use crate::web::session::{constant_time_eq, StaffCtx, StaffForm};
 use crate::web::state::AppState;
 
@@ -55,11 +57,7 @@ async fn form_page(
 }
 
 /// `GET /staff/rechecks/compare`
-pub async fn form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
-) -> AppResult<Response> {
+pub async fn form(StaffPage { state, ctx, staff }: StaffPage) -> AppResult<Response> {
     compare::require_compare(&staff)?;
     form_page(&state, &ctx, &staff, None).await
 }
@@ -68,9 +66,7 @@ pub async fn form(
 /// form, so a cross-site upload is refused before its file is read; the file is hashed as it
 /// arrives and kept once, in a buffer sized from the request's length.
 pub async fn upload(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> AppResult<Response> {
@@ -169,9 +165,7 @@ async fn read_file(
 
 /// `GET /staff/rechecks/compare/{id}`: the preview (or, once confirmed, the record).
 pub async fn preview(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let file = compare::visible(&state, &staff, id).await?;
@@ -202,8 +196,7 @@ pub async fn preview(
 
 /// `POST /staff/rechecks/compare/{id}/confirm` (csrf, token) → the re-check list.
 pub async fn confirm(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffForm(staff, form): StaffForm<TokenForm>,
 ) -> AppResult<Response> {

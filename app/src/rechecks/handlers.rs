@@ -16,10 +16,12 @@ use crate::error::AppResult;
 use crate::i18n::Msg;
 use crate::rechecks::service::{self, due_on, Input};
 use crate::rechecks::views::{HouseholdData, HouseholdPage, RecheckListPage, Row, Show, RECORD};
+use crate::web::ctx::Page;
 use crate::web::ctx::PageCtx;
 use crate::web::files::{self, StaffUpload};
 use crate::web::forms::{chosen_village, with_status, Typed};
 use crate::web::session::StaffCtx;
+use crate::web::session::StaffPage;
 use crate::web::state::AppState;
 
 #[derive(Deserialize, Default)]
@@ -29,9 +31,7 @@ pub struct ListQuery {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     staff.require_beyond_village(Perm::ReadCases, None)?;
@@ -107,9 +107,7 @@ pub struct HouseholdQuery {
 }
 
 pub async fn household(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Path(id): Path<i64>,
     Query(q): Query<HouseholdQuery>,
 ) -> AppResult<Response> {
@@ -178,8 +176,7 @@ async fn refused(
 /// `POST /staff/rechecks/household/{id}` (multipart: csrf, checked_on, method, findings,
 /// outcome, amount, file).
 pub async fn record(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffUpload(staff, upload): StaffUpload,
 ) -> AppResult<Response> {

@@ -100,6 +100,28 @@ impl FromRequestParts<AppState> for PageCtx {
     }
 }
 
+/// What a page handler starts from: the application's state and this page's context,
+/// extracted together (`Page { state, ctx }: Page`).
+pub struct Page {
+    pub state: AppState,
+    pub ctx: PageCtx,
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let ctx = PageCtx::from_request_parts(parts, state).await?;
+        Ok(Page {
+            state: state.clone(),
+            ctx,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -59,6 +59,17 @@ pub fn with_status(mut res: Response, failed: bool) -> Response {
     no_store(res)
 }
 
+/// A form of many fields (indexed rows, repeated checkboxes, a draw's members), as pairs.
+pub type Fields = Vec<(String, String)>;
+
+/// The first value sent as `key`, trimmed; empty when there is none.
+pub fn field<'a>(f: &'a Fields, key: &str) -> &'a str {
+    f.iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim())
+        .unwrap_or("")
+}
+
 /// The village a list's filter asks for (`?village=`), if it is one of `villages` (the viewer's).
 pub fn chosen_village(raw: Option<&str>, villages: &[crate::db::regions::Region]) -> Option<i64> {
     raw.and_then(|v| v.parse::<i64>().ok())

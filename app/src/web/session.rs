@@ -27,7 +27,7 @@ use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::islands::rules::is_text;
 use crate::web::cookies;
-use crate::web::ctx::lang_of;
+use crate::web::ctx::{lang_of, Page, PageCtx};
 use crate::web::format::safe_next;
 use crate::web::forms::stray_control_refused;
 use crate::web::ratelimit::client_ip;
@@ -305,6 +305,28 @@ pub fn client_addr_string(
     trust: bool,
 ) -> Option<String> {
     client_ip(headers, parts_ext, trust).map(|ip| ip.to_string())
+}
+
+/// What a staff page's handler starts from: the application's state, the page's context and
+/// the signed-in viewer, extracted in that order (`StaffPage { state, ctx, staff }: StaffPage`).
+/// Without a live session it answers as [`StaffCtx`] does: a redirect to sign in.
+pub struct StaffPage {
+    pub state: AppState,
+    pub ctx: PageCtx,
+    pub staff: StaffCtx,
+}
+
+impl FromRequestParts<AppState> for StaffPage {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Page { state, ctx } = match Page::from_request_parts(parts, state).await {
+            Ok(page) => page,
+            Err(never) => match never {},
+        };
+        let staff = StaffCtx::from_request_parts(parts, &state).await?;
+        Ok(StaffPage { state, ctx, staff })
+    }
 }
 
 impl FromRequestParts<AppState> for StaffCtx {

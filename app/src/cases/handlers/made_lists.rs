@@ -2,6 +2,7 @@
 //! withdrawn, and enrolment after approval.
 
 use super::*;
+use crate::web::ctx::Page;
 
 #[derive(Deserialize)]
 pub struct ListForm {
@@ -16,8 +17,7 @@ pub struct ListForm {
 
 /// `POST /staff/cases/lists`: a draft 审核/审批 list for a village from its waiting cases.
 pub async fn make_list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, form): StaffForm<ListForm>,
 ) -> AppResult<Response> {
     let village = form
@@ -34,8 +34,7 @@ pub async fn make_list(
 
 /// `POST /staff/cases/standing`: next month's standing list for a village, as a draft.
 pub async fn next_standing(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, form): StaffForm<ListForm>,
 ) -> AppResult<Response> {
     let village = form
@@ -63,8 +62,7 @@ fn saved_batch(id: i64) -> Response {
 
 /// `POST /staff/cases/lists/{batch}/publish`.
 pub async fn publish_list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffForm(staff, _): StaffForm<Empty>,
 ) -> AppResult<Response> {
@@ -75,8 +73,7 @@ pub async fn publish_list(
 
 /// `POST /staff/cases/lists/{batch}/withdraw`.
 pub async fn withdraw_list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffForm(staff, form): StaffForm<ReasonForm>,
 ) -> AppResult<Response> {
@@ -90,8 +87,7 @@ pub async fn withdraw_list(
 
 /// `POST /staff/cases/lists/{batch}/enroll`.
 pub async fn enroll(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffForm(staff, _): StaffForm<Empty>,
 ) -> AppResult<Response> {

@@ -2,6 +2,8 @@
 //! once.
 
 use super::*;
+use crate::web::ctx::Page;
+use crate::web::session::StaffPage;
 
 #[derive(Deserialize)]
 pub struct MeetingQuery {
@@ -39,9 +41,7 @@ async fn meeting_page(
 }
 
 pub async fn meeting_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Query(q): Query<MeetingQuery>,
 ) -> AppResult<Response> {
     let township = q
@@ -98,8 +98,7 @@ fn meeting_decisions(f: &Fields) -> Result<Vec<MeetingDecision>, (i64, Msg)> {
 }
 
 pub async fn record_meeting(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, f): StaffForm<Fields>,
 ) -> AppResult<Response> {
     let township = field(&f, "township")

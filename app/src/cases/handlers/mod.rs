@@ -22,9 +22,12 @@ use crate::domain::case::{RelativeOf, Stage, TownshipDecision};
 use crate::domain::{AidCategory, BatchKind, Fen};
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Lang, Msg};
+use crate::web::ctx::Page;
 use crate::web::ctx::PageCtx;
 use crate::web::files::{self, StaffUpload};
 use crate::web::forms::{chosen_village, Empty, ReasonForm, SavedQuery};
+use crate::web::forms::{field, Fields};
+use crate::web::session::StaffPage;
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::state::AppState;
 
@@ -32,16 +35,6 @@ mod meeting;
 pub use meeting::*;
 mod made_lists;
 pub use made_lists::*;
-
-/// A form of many fields (indexed rows, repeated checkboxes), as pairs.
-type Fields = Vec<(String, String)>;
-
-fn field<'a>(f: &'a Fields, key: &str) -> &'a str {
-    f.iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.trim())
-        .unwrap_or("")
-}
 
 /// A date a step or meeting took place, as typed: within the last year (older is a typing
 /// error: a case is registered within a year of its application and moves on from there).
@@ -107,9 +100,7 @@ async fn case_cards(state: &AppState, lang: Lang, filter: &CaseFilter) -> AppRes
 }
 
 pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     staff.require_role(Perm::ReadCases)?;
@@ -185,11 +176,7 @@ async fn new_page(
     Ok(ctx.staff_page(staff, lang.t(Msg::NewApplication), failed, page))
 }
 
-pub async fn new_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
-) -> AppResult<Response> {
+pub async fn new_form(StaffPage { state, ctx, staff }: StaffPage) -> AppResult<Response> {
     staff.require_role(Perm::RegisterCases)?;
     let form = Registration {
         fields: vec![
@@ -202,8 +189,7 @@ pub async fn new_form(
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, fields): StaffForm<Fields>,
 ) -> AppResult<Response> {
     staff.require_role(Perm::RegisterCases)?;
@@ -315,9 +301,7 @@ async fn case_page(
 }
 
 pub async fn detail(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Path(id): Path<i64>,
     Query(q): Query<SavedQuery>,
 ) -> AppResult<Response> {
@@ -379,8 +363,7 @@ fn step_input(step: &str, f: &Fields) -> Result<Input, Msg> {
 
 /// `POST /staff/cases/{id}/{step}`.
 pub async fn act(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path((id, step)): Path<(i64, String)>,
     StaffForm(staff, f): StaffForm<Fields>,
 ) -> AppResult<Response> {
@@ -436,8 +419,7 @@ pub async fn act(
 
 /// `POST /staff/cases/{id}/evidence` (multipart: csrf, file).
 pub async fn upload_evidence(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffUpload(staff, upload): StaffUpload,
 ) -> AppResult<Response> {

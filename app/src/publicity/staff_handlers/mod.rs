@@ -23,11 +23,13 @@ use crate::publicity::{batches, export};
 use crate::sheets as import;
 use crate::web::confirm::Confirm;
 use crate::web::cookies::no_store;
+use crate::web::ctx::Page;
 use crate::web::ctx::PageCtx;
 use crate::web::files::{self, StaffUpload};
 use crate::web::format::{qr_data_uri, yuan};
 use crate::web::forms::{Empty, ReasonForm, TokenForm};
 use crate::web::labels::publicity as labels;
+use crate::web::session::StaffPage;
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::state::AppState;
 
@@ -42,11 +44,7 @@ fn saved(id: i64) -> Response {
     Redirect::to(&format!("/staff/publicity/{id}?done=1")).into_response()
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
-) -> AppResult<Response> {
+pub async fn list(StaffPage { state, ctx, staff }: StaffPage) -> AppResult<Response> {
     staff.require_role(Perm::ReadRecords)?;
     let lang = ctx.lang;
     let can_edit = staff.can_role(Perm::EditPublicity);
@@ -87,11 +85,7 @@ async fn new_batch_page(
     Ok(ctx.staff_page(staff, lang.t(Msg::NewBatch), failed, page))
 }
 
-pub async fn new_form(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
-) -> AppResult<Response> {
+pub async fn new_form(StaffPage { state, ctx, staff }: StaffPage) -> AppResult<Response> {
     staff.require_role(Perm::EditPublicity)?;
     let values = NewBatchValues {
         village_id: None,
@@ -139,8 +133,7 @@ impl NewBatchForm {
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     StaffForm(staff, form): StaffForm<NewBatchForm>,
 ) -> AppResult<Response> {
     staff.require_role(Perm::EditPublicity)?;
@@ -250,9 +243,7 @@ async fn form_values(state: &AppState, batch: &Batch, edit: Option<i64>) -> AppR
 }
 
 pub async fn detail(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Path(id): Path<i64>,
     Query(q): Query<DetailQuery>,
 ) -> AppResult<Response> {
@@ -264,8 +255,7 @@ pub async fn detail(
 
 /// Corrects an entry of a draft list (same checks as adding one).
 pub async fn edit_entry(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path((id, entry_id)): Path<(i64, i64)>,
     StaffForm(staff, form): StaffForm<EntryForm>,
 ) -> AppResult<Response> {
@@ -286,8 +276,7 @@ pub async fn edit_entry(
 }
 
 pub async fn add_entry(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffForm(staff, form): StaffForm<EntryForm>,
 ) -> AppResult<Response> {
@@ -308,8 +297,7 @@ pub async fn add_entry(
 }
 
 pub async fn delete_entry(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path((id, entry_id)): Path<(i64, i64)>,
     StaffForm(staff, _): StaffForm<Empty>,
 ) -> AppResult<Response> {
@@ -319,8 +307,7 @@ pub async fn delete_entry(
 }
 
 pub async fn publish(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffForm(staff, _): StaffForm<Empty>,
 ) -> AppResult<Response> {
@@ -341,9 +328,7 @@ pub struct ConfirmQuery {
 /// withdrawing this list does, and the form that does it (to the standing list's own path or,
 /// for 审核/审批 lists, the case file's). Only for a viewer who may publish it, while they can.
 pub async fn confirm(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Path(id): Path<i64>,
     Query(q): Query<ConfirmQuery>,
 ) -> AppResult<Response> {
@@ -429,8 +414,7 @@ async fn end_batch(
 }
 
 pub async fn withdraw(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffForm(staff, form): StaffForm<ReasonForm>,
 ) -> AppResult<Response> {
@@ -438,8 +422,7 @@ pub async fn withdraw(
 }
 
 pub async fn close(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffForm(staff, form): StaffForm<ReasonForm>,
 ) -> AppResult<Response> {

@@ -2,11 +2,12 @@
 //! Excel export and the printed A4 notice with full names (audited).
 
 use super::*;
+use crate::web::ctx::Page;
+use crate::web::session::StaffPage;
 
 /// Upload → parse → validate → stage → preview. Nothing reaches the batch until confirmed.
 pub async fn import_preview(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffUpload(staff, upload): StaffUpload,
 ) -> AppResult<Response> {
@@ -46,8 +47,7 @@ pub async fn import_preview(
 }
 
 pub async fn import_confirm(
-    State(state): State<AppState>,
-    ctx: PageCtx,
+    Page { state, ctx }: Page,
     Path(id): Path<i64>,
     StaffForm(staff, form): StaffForm<TokenForm>,
 ) -> AppResult<Response> {
@@ -58,9 +58,7 @@ pub async fn import_confirm(
 
 /// The A4 notice for the village board, with full names (printed, never online): audited.
 pub async fn notice(
-    State(state): State<AppState>,
-    ctx: PageCtx,
-    staff: StaffCtx,
+    StaffPage { state, ctx, staff }: StaffPage,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let batch = batches::load(&state, &staff, id, Perm::ReadRecords).await?;
