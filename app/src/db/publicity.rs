@@ -251,6 +251,21 @@ pub struct NewEntry<'a> {
     pub change: ChangeKind,
 }
 
+impl NewEntry<'_> {
+    /// What an entry says, in the column order its insert and its correction bind: head's
+    /// name, persons, monthly amount, category, class, change.
+    fn values(&self) -> (&str, i64, i64, &'static str, Option<i64>, &'static str) {
+        (
+            self.head_name,
+            self.persons,
+            self.monthly_fen,
+            self.category.as_str(),
+            self.aid_class,
+            self.change.as_str(),
+        )
+    }
+}
+
 /// A new opaque public reference: "E" and 10 random base-32 characters.
 pub fn new_public_ref() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -286,17 +301,8 @@ pub async fn insert_entry(
             $3, $4, $5, $6, $7, $8, $9)
          RETURNING id",
     )
-    .binds((
-        batch_id,
-        e.household_id,
-        new_public_ref(),
-        e.head_name,
-        e.persons,
-        e.monthly_fen,
-        e.category.as_str(),
-        e.aid_class,
-        e.change.as_str(),
-    ))
+    .binds((batch_id, e.household_id, new_public_ref()))
+    .binds(e.values())
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get::<i64, _>(0)?)
@@ -314,16 +320,8 @@ pub async fn update_entry(
         "UPDATE batch_entries SET head_name = $1, persons = $2, monthly_fen = $3, category = $4,
             aid_class = $5, change_kind = $6 WHERE id = $7 AND batch_id = $8",
     )
-    .binds((
-        e.head_name,
-        e.persons,
-        e.monthly_fen,
-        e.category.as_str(),
-        e.aid_class,
-        e.change.as_str(),
-        entry_id,
-        batch_id,
-    ))
+    .binds(e.values())
+    .binds((entry_id, batch_id))
     .execute(&mut *conn)
     .await?;
     Ok(res.rows_affected() == 1)
