@@ -28,11 +28,7 @@ pub struct Registration {
 
 impl Registration {
     pub fn get(&self, key: &str) -> &str {
-        self.fields
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim())
-            .unwrap_or("")
+        crate::web::forms::field(&self.fields, key)
     }
 }
 
