@@ -54,7 +54,24 @@ pub async fn insert(
          VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)
          RETURNING id",
     )
-    .binds((c.receipt_hash, c.form_token_hash, c.channel.as_str(), c.category.as_str(), c.township_id, c.village_id, c.entry_id, c.body, c.accused, i64::from(c.anonymous), c.reporter_name, c.reporter_contact, c.reporter_email, c.received_on.to_string(), c.accept_by.to_string(), now))
+    .binds((
+        c.receipt_hash,
+        c.form_token_hash,
+        c.channel.as_str(),
+        c.category.as_str(),
+        c.township_id,
+        c.village_id,
+        c.entry_id,
+        c.body,
+        c.accused,
+        i64::from(c.anonymous),
+        c.reporter_name,
+        c.reporter_contact,
+        c.reporter_email,
+        c.received_on.to_string(),
+        c.accept_by.to_string(),
+        now,
+    ))
     .fetch_one(&mut *conn)
     .await;
     let id = match res {

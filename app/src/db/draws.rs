@@ -245,8 +245,13 @@ pub async fn spot_check_entries(
     conn: &mut AnyConnection,
     batch_id: i64,
 ) -> AppResult<Vec<SpotCheckEntry>> {
-    all(&mut *conn, "SELECT e.public_ref, c.near_relative, c.id FROM batch_entries e JOIN cases c ON c.id = e.case_id
-         WHERE e.batch_id = $1 ORDER BY e.seq, e.id", batch_id, |r| {
+    all(
+        &mut *conn,
+        "SELECT e.public_ref, c.near_relative, c.id
+         FROM batch_entries e JOIN cases c ON c.id = e.case_id
+         WHERE e.batch_id = $1 ORDER BY e.seq, e.id",
+        batch_id,
+        |r| {
             let entry = crate::domain::draw::Entry {
                 entry_ref: r.try_get(0)?,
                 near_relative: r.try_get::<i64, _>(1)? != 0,
@@ -255,7 +260,8 @@ pub async fn spot_check_entries(
                 entry,
                 case_id: r.try_get(2)?,
             })
-        })
+        },
+    )
     .await
 }
 

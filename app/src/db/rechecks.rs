@@ -394,14 +394,20 @@ pub struct FileLink {
 /// Files of a household's re-checks, oldest first.
 #[tracing::instrument(skip_all)]
 pub async fn files_of_household(db: &Db, household_id: i64) -> AppResult<Vec<FileLink>> {
-    all(&db.pool, "SELECT f.id, f.recheck_id, f.file_name FROM recheck_files f JOIN rechecks r ON r.id = f.recheck_id
-         WHERE r.household_id = $1 ORDER BY f.id", household_id, |r| {
+    all(
+        &db.pool,
+        "SELECT f.id, f.recheck_id, f.file_name
+         FROM recheck_files f JOIN rechecks r ON r.id = f.recheck_id
+         WHERE r.household_id = $1 ORDER BY f.id",
+        household_id,
+        |r| {
             Ok(FileLink {
                 id: r.try_get(0)?,
                 recheck_id: r.try_get(1)?,
                 file_name: r.try_get(2)?,
             })
-        })
+        },
+    )
     .await
 }
 

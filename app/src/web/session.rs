@@ -320,10 +320,7 @@ impl FromRequestParts<AppState> for StaffPage {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let Page { state, ctx } = match Page::from_request_parts(parts, state).await {
-            Ok(page) => page,
-            Err(never) => match never {},
-        };
+        let Ok(Page { state, ctx }) = Page::from_request_parts(parts, state).await;
         let staff = StaffCtx::from_request_parts(parts, &state).await?;
         Ok(StaffPage { state, ctx, staff })
     }
