@@ -40,13 +40,15 @@ fn stages(kind: BatchKind) -> Option<(Stage, CaseAction)> {
 fn entry_of(c: &Case, change: ChangeKind) -> Option<CaseEntry<'_>> {
     Some(CaseEntry {
         case_id: Some(c.id),
-        household_id: c.household_id,
-        head_name: &c.applicant,
-        persons: c.persons.max(1),
-        monthly_fen: c.decided_fen?,
-        category: c.decided_category?,
-        aid_class: c.decided_class,
-        change,
+        entry: pdb::NewEntry {
+            household_id: c.household_id,
+            head_name: &c.applicant,
+            persons: c.persons.max(1),
+            monthly_fen: c.decided_fen?,
+            category: c.decided_category?,
+            aid_class: c.decided_class,
+            change,
+        },
     })
 }
 
@@ -378,13 +380,15 @@ fn renewals<'a>(
             let (change, monthly_fen) = carried_over(e, households.get(&e.household_id), today);
             CaseEntry {
                 case_id: e.case_id,
-                household_id: e.household_id,
-                head_name: &e.head_name,
-                persons: e.persons,
-                monthly_fen,
-                category: e.category,
-                aid_class: e.aid_class,
-                change,
+                entry: pdb::NewEntry {
+                    household_id: e.household_id,
+                    head_name: &e.head_name,
+                    persons: e.persons,
+                    monthly_fen,
+                    category: e.category,
+                    aid_class: e.aid_class,
+                    change,
+                },
             }
         })
         .collect()
@@ -436,7 +440,7 @@ pub async fn next_standing(
         .into_iter()
         .filter(|c| !listed.contains(&c.household_id))
         .collect();
-    let changed = renewed.iter().any(|e| e.change != ChangeKind::Renew);
+    let changed = renewed.iter().any(|e| e.entry.change != ChangeKind::Renew);
     if enrolled.is_empty() && !changed {
         // Nothing left to list may be because another sending of this form has just listed it.
         return Ok(made_here(&token_hash).await?.ok_or(Msg::NoCasesForList));
@@ -476,7 +480,7 @@ pub async fn next_standing(
         enrolled.len(),
         entries
             .iter()
-            .filter(|e| e.change != ChangeKind::Renew && e.change != ChangeKind::New)
+            .filter(|e| e.entry.change != ChangeKind::Renew && e.entry.change != ChangeKind::New)
             .count()
     );
     let made = NewList {

@@ -254,7 +254,7 @@ pub struct NewEntry<'a> {
 impl NewEntry<'_> {
     /// What an entry says, in the column order its insert and its correction bind: head's
     /// name, persons, monthly amount, category, class, change.
-    fn values(&self) -> (&str, i64, i64, &'static str, Option<i64>, &'static str) {
+    pub(crate) fn values(&self) -> (&str, i64, i64, &'static str, Option<i64>, &'static str) {
         (
             self.head_name,
             self.persons,

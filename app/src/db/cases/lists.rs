@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::db::all;
+use crate::db::publicity::NewEntry;
 use crate::db::Binds;
 
 /// Links (or unlinks, `None`) the case's 审核 or 审批 list.
@@ -111,17 +112,11 @@ pub async fn open_objections(db: &Db, batch_id: i64) -> AppResult<i64> {
     .try_get(0)?)
 }
 
-/// A list entry to make from a case.
+/// A list entry to make from a case: what any entry says, and the case it came from.
 pub struct CaseEntry<'a> {
     /// `None` for an entry carried over from a hand-made list (存量).
     pub case_id: Option<i64>,
-    pub household_id: i64,
-    pub head_name: &'a str,
-    pub persons: i64,
-    pub monthly_fen: i64,
-    pub category: AidCategory,
-    pub aid_class: Option<i64>,
-    pub change: crate::domain::ChangeKind,
+    pub entry: NewEntry<'a>,
 }
 
 /// Appends entries made from cases to a batch.
@@ -137,17 +132,18 @@ pub async fn insert_entries(
         .iter()
         .map(|e| {
             seq += 1;
+            let (head_name, persons, monthly_fen, category, aid_class, change) = e.entry.values();
             vec![
                 Value::I(batch_id),
-                Value::I(e.household_id),
+                Value::I(e.entry.household_id),
                 Value::I(seq),
                 Value::S(crate::db::publicity::new_public_ref()),
-                Value::S(e.head_name.to_owned()),
-                Value::I(e.persons),
-                Value::I(e.monthly_fen),
-                Value::S(e.category.as_str().to_owned()),
-                e.aid_class.map(Value::I).unwrap_or(Value::Null),
-                Value::S(e.change.as_str().to_owned()),
+                Value::S(head_name.to_owned()),
+                Value::I(persons),
+                Value::I(monthly_fen),
+                Value::S(category.to_owned()),
+                aid_class.map(Value::I).unwrap_or(Value::Null),
+                Value::S(change.to_owned()),
                 e.case_id.map(Value::I).unwrap_or(Value::Null),
             ]
         })
