@@ -65,26 +65,25 @@ pub async fn enqueue(
 /// against the lease and left out); SQLite runs one writer at a time, so the statement is atomic
 /// there without it.
 fn claim_sql(backend: Backend) -> &'static str {
+    /// The statement, with `$lock` closing the inner `SELECT`.
+    macro_rules! claim {
+        ($lock:literal) => {
+            concat!(
+                "UPDATE outbox SET claimed_by = $1, claim_until = $2
+                 WHERE id IN (
+                    SELECT id FROM outbox
+                    WHERE state = 'pending' AND next_attempt_at <= $3
+                      AND (claim_until IS NULL OR claim_until < $3)
+                    ORDER BY id LIMIT $4",
+                $lock,
+                ")
+                 RETURNING id, recipient, subject, body, attempts, message_id"
+            )
+        };
+    }
     match backend {
-        Backend::Postgres => {
-            "UPDATE outbox SET claimed_by = $1, claim_until = $2
-             WHERE id IN (
-                SELECT id FROM outbox
-                WHERE state = 'pending' AND next_attempt_at <= $3
-                  AND (claim_until IS NULL OR claim_until < $3)
-                ORDER BY id LIMIT $4
-                FOR UPDATE SKIP LOCKED)
-             RETURNING id, recipient, subject, body, attempts, message_id"
-        }
-        Backend::Sqlite => {
-            "UPDATE outbox SET claimed_by = $1, claim_until = $2
-             WHERE id IN (
-                SELECT id FROM outbox
-                WHERE state = 'pending' AND next_attempt_at <= $3
-                  AND (claim_until IS NULL OR claim_until < $3)
-                ORDER BY id LIMIT $4)
-             RETURNING id, recipient, subject, body, attempts, message_id"
-        }
+        Backend::Postgres => claim!(" FOR UPDATE SKIP LOCKED"),
+        Backend::Sqlite => claim!(""),
     }
 }
 
