@@ -1,7 +1,10 @@
 //! The demo's complaints, in every state.
 
+use chrono::NaiveDate;
+
 use super::DemoVillage;
-use crate::domain::EventKind;
+use crate::db::complaints::{Actor, CaseChanges};
+use crate::domain::{DeadlineRules, EventKind, Status, WorkCalendar};
 
 /// Demo complaints in every state, across townships, some overdue, so that a newcomer signing
 /// in sees a realistic queue. Receipts are random (nobody holds them).
@@ -10,8 +13,8 @@ pub(super) async fn load_complaints(
     villages: &[DemoVillage],
     now: i64,
 ) -> crate::error::AppResult<()> {
-    use crate::db::complaints::{self as cdb, Actor, CaseChanges, NewComplaint};
-    use crate::domain::{Category, Channel, DeadlineRules, Status, WorkCalendar};
+    use crate::db::complaints::{self as cdb, NewComplaint};
+    use crate::domain::{Category, Channel};
 
     let longtoushan = crate::db::staff::id_by_username(tx, "demo.longtoushan").await?;
     let shuimo = crate::db::staff::id_by_username(tx, "demo.shuimo").await?;
@@ -149,143 +152,156 @@ pub(super) async fn load_complaints(
             continue;
         };
         cdb::add_event(tx, id, Actor::System, EventKind::Submitted, "", at).await?;
-        if *status == Status::Submitted {
-            continue;
-        }
-        if *status == Status::Declined {
-            let step = Step {
-                from: Status::Submitted,
-                to: Status::Declined,
-                changes: &CaseChanges::default(),
-                by: Actor::System,
-                event: EventKind::Declined,
-                text: "所反映问题属于养老保险，已转县人社局。",
-            };
-            advance(tx, id, &step, at + 86_400).await?;
-            continue;
-        }
-        let accepted = received + chrono::Duration::days(2);
-        let changes = CaseChanges {
-            accepted_on: Some(accepted),
-            answer_by: Some(rules.answer_by(accepted, false, &cal)),
-            ..Default::default()
+        let demo = Timeline {
+            received,
+            assignee: *assignee,
+            rules: &rules,
+            cal: &cal,
         };
-        let step = Step {
-            from: Status::Submitted,
-            to: Status::Accepted,
-            changes: &changes,
-            by: Actor::System,
-            event: EventKind::Accepted,
-            text: "",
-        };
-        advance(tx, id, &step, at + 2 * 86_400).await?;
-        if *status == Status::Accepted {
-            continue;
-        }
-        let changes = CaseChanges {
-            assignee_id: *assignee,
-            ..Default::default()
-        };
-        let step = Step {
-            from: Status::Accepted,
-            to: Status::Verifying,
-            changes: &changes,
-            by: Actor::System,
-            event: EventKind::Assigned,
-            text: "",
-        };
-        advance(tx, id, &step, at + 3 * 86_400).await?;
-        cdb::add_event(
-            tx,
-            id,
-            Actor::System,
-            EventKind::Note,
-            "已入户走访，调取车辆和房产登记信息。",
-            at + 5 * 86_400,
-        )
-        .await?;
-        if *status == Status::Verifying {
-            continue;
-        }
-        let findings = CaseChanges {
-            finding: Some("substantiated"),
-            finding_action: Some("已停发并追回多领资金"),
-            reply_draft: Some(
-                "经核实，您反映的情况属实。该户已于本月停发低保，多领资金依法追回。感谢您的监督。",
-            ),
-            ..Default::default()
-        };
-        cdb::update_case(
-            tx,
-            id,
-            Status::Verifying,
-            Status::ReplyPending,
-            &findings,
-            at + 10 * 86_400,
-        )
-        .await?;
-        if *status == Status::ReplyPending {
-            continue;
-        }
-        let step = Step {
-            from: Status::ReplyPending,
-            to: Status::Answered,
-            changes: &CaseChanges::default(),
-            by: Actor::System,
-            event: EventKind::Answered,
-            text:
-                "经核实，您反映的情况属实。该户已于本月停发低保，多领资金依法追回。感谢您的监督。",
-        };
-        advance(tx, id, &step, at + 12 * 86_400).await?;
-        if *status == Status::Closed {
-            let step = Step {
-                from: Status::Answered,
-                to: Status::Closed,
-                changes: &CaseChanges::default(),
-                by: Actor::System,
-                event: EventKind::Closed,
-                text: "",
-            };
-            advance(tx, id, &step, at + 20 * 86_400).await?;
-        }
-        if *status == Status::Reopened {
-            let requested = received + chrono::Duration::days(15);
-            let changes = CaseChanges {
-                answer_by: Some(rules.review_answer_by(requested, &cal)),
-                ..Default::default()
-            };
-            let step = Step {
-                from: Status::Answered,
-                to: Status::Reopened,
-                changes: &changes,
-                by: Actor::Reporter,
-                event: EventKind::ReviewRequested,
-                text: "该户与村支书是亲戚，请复查。",
-            };
-            advance(tx, id, &step, at + 15 * 86_400).await?;
+        for to in path(*status) {
+            let step = demo.step_to(*to);
+            let when = at + step.day * 86_400;
+            cdb::update_case(tx, id, step.from, step.to, &step.changes, when).await?;
+            if let Some((by, event, text)) = step.event {
+                cdb::add_event(tx, id, by, event, text, when).await?;
+            }
+            if *to == Status::Verifying {
+                let note = "已入户走访，调取车辆和房产登记信息。";
+                cdb::add_event(
+                    tx,
+                    id,
+                    Actor::System,
+                    EventKind::Note,
+                    note,
+                    at + 5 * 86_400,
+                )
+                .await?;
+            }
         }
     }
     Ok(())
 }
 
-/// One step of a demo complaint: its status moves `from` → `to` with `changes`, and its
-/// timeline records `event` by `by`.
-struct Step<'a> {
-    from: crate::domain::Status,
-    to: crate::domain::Status,
-    changes: &'a crate::db::complaints::CaseChanges<'a>,
-    by: crate::db::complaints::Actor,
-    event: EventKind,
-    text: &'a str,
+/// The statuses a demo complaint passes through after it is submitted, to end in `status`.
+fn path(status: Status) -> &'static [Status] {
+    use Status::*;
+    const ANSWERED: [Status; 4] = [Accepted, Verifying, ReplyPending, Answered];
+    match status {
+        Submitted => &[],
+        Declined => &[Declined],
+        Accepted => &ANSWERED[..1],
+        Verifying => &ANSWERED[..2],
+        ReplyPending => &ANSWERED[..3],
+        Answered => &ANSWERED,
+        Closed => &[Accepted, Verifying, ReplyPending, Answered, Closed],
+        Reopened => &[Accepted, Verifying, ReplyPending, Answered, Reopened],
+    }
 }
 
-async fn advance(
-    tx: &mut sqlx::AnyConnection,
-    id: i64,
-    step: &Step<'_>,
-    at: i64,
-) -> crate::error::AppResult<()> {
-    use crate::db::complaints as cdb;
-    cdb::update_case(tx, id, step.from, step.to, step.changes, at).await?;
-    cdb::add_event(tx, id, step.by, step.event, step.text, at).await
+/// What a demo complaint's dates and handler depend on.
+struct Timeline<'a> {
+    received: NaiveDate,
+    assignee: Option<i64>,
+    rules: &'a DeadlineRules,
+    cal: &'a WorkCalendar,
+}
+
+/// One step of a demo complaint, `day` days after it was received: its status moves `from` →
+/// `to` with `changes`, and its timeline records `event` (who, what, the text), if any.
+struct Step {
+    day: i64,
+    from: Status,
+    to: Status,
+    changes: CaseChanges<'static>,
+    event: Option<(Actor, EventKind, &'static str)>,
+}
+
+const REPLY: &str =
+    "经核实，您反映的情况属实。该户已于本月停发低保，多领资金依法追回。感谢您的监督。";
+
+impl Timeline<'_> {
+    /// The step into `to`, from where the demo's path has the complaint before it.
+    fn step_to(&self, to: Status) -> Step {
+        let none = CaseChanges::default;
+        let (day, from, changes, event) = match to {
+            Status::Declined => (
+                1,
+                Status::Submitted,
+                none(),
+                Some((
+                    Actor::System,
+                    EventKind::Declined,
+                    "所反映问题属于养老保险，已转县人社局。",
+                )),
+            ),
+            Status::Accepted => {
+                let accepted = self.received + chrono::Duration::days(2);
+                let changes = CaseChanges {
+                    accepted_on: Some(accepted),
+                    answer_by: Some(self.rules.answer_by(accepted, false, self.cal)),
+                    ..none()
+                };
+                (
+                    2,
+                    Status::Submitted,
+                    changes,
+                    Some((Actor::System, EventKind::Accepted, "")),
+                )
+            }
+            Status::Verifying => {
+                let changes = CaseChanges {
+                    assignee_id: self.assignee,
+                    ..none()
+                };
+                (
+                    3,
+                    Status::Accepted,
+                    changes,
+                    Some((Actor::System, EventKind::Assigned, "")),
+                )
+            }
+            Status::ReplyPending => {
+                let findings = CaseChanges {
+                    finding: Some("substantiated"),
+                    finding_action: Some("已停发并追回多领资金"),
+                    reply_draft: Some(REPLY),
+                    ..none()
+                };
+                (10, Status::Verifying, findings, None)
+            }
+            Status::Answered => (
+                12,
+                Status::ReplyPending,
+                none(),
+                Some((Actor::System, EventKind::Answered, REPLY)),
+            ),
+            Status::Closed => (
+                20,
+                Status::Answered,
+                none(),
+                Some((Actor::System, EventKind::Closed, "")),
+            ),
+            Status::Reopened => {
+                let requested = self.received + chrono::Duration::days(15);
+                let changes = CaseChanges {
+                    answer_by: Some(self.rules.review_answer_by(requested, self.cal)),
+                    ..none()
+                };
+                let event = (
+                    Actor::Reporter,
+                    EventKind::ReviewRequested,
+                    "该户与村支书是亲戚，请复查。",
+                );
+                (15, Status::Answered, changes, Some(event))
+            }
+            Status::Submitted => (0, Status::Submitted, none(), None),
+        };
+        Step {
+            day,
+            from,
+            to,
+            changes,
+            event,
+        }
+    }
 }
