@@ -9,6 +9,7 @@ use crate::i18n::{Lang, Msg};
 use crate::web::format::{local_time, yuan};
 use crate::web::labels::kind_title;
 use crate::web::markdown::SafeHtml;
+use crate::web::table::{DataTable, Th};
 
 /// One township's numbers for the statistics page.
 #[derive(Debug, Clone, Default)]
@@ -235,19 +236,9 @@ pub fn StatsPage(
             <div><dt>{lang.t(Msg::MonthlyTotal)}</dt><dd>{yuan(total.monthly_fen)}</dd></div>
         </dl>
         <BarChart id="chart-households" title=lang.t(Msg::ChartHouseholds).to_owned() rows=households_chart legend=vec![lang.t(Msg::Households).to_owned()] suppress=true label_w />
-        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::StatsLists)>
-            <table class="list stats stack">
-                <thead><tr>
-                    <th scope="col">{lang.t(unit)}</th>
-                    <th scope="col" class="num">{lang.t(Msg::Households)}</th>
-                    <th scope="col" class="num">{lang.t(Msg::Persons)}</th>
-                    <th scope="col" class="num">{lang.t(Msg::AmountShortCol)}</th>
-                    <th scope="col" class="num">{lang.t(Msg::NewThisYear)}</th>
-                    <th scope="col" class="num">{lang.t(Msg::StoppedThisYear)}</th>
-                </tr></thead>
-                <tbody>{lists}</tbody>
-            </table>
-        </div>
+        <DataTable label=lang.t(Msg::StatsLists) class="list stats stack" heads=figures(lang, unit, &[Msg::Households, Msg::Persons, Msg::AmountShortCol, Msg::NewThisYear, Msg::StoppedThisYear])>
+            {lists}
+        </DataTable>
         <h2>{lang.t(Msg::StatsComplaints)}</h2>
         <dl class="totals">
             <div><dt>{lang.t(Msg::Received)}</dt><dd>{t(|c| c.received)}</dd></div>
@@ -257,18 +248,9 @@ pub fn StatsPage(
         </dl>
         <BarChart id="chart-complaints" title=lang.t(Msg::ChartComplaints).to_owned() rows=complaints_chart
             legend=vec![lang.t(Msg::Received).to_owned(), lang.t(Msg::AnsweredCount).to_owned()] suppress=true label_w />
-        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::StatsComplaints)>
-            <table class="list stats stack">
-                <thead><tr>
-                    <th scope="col">{lang.t(unit)}</th>
-                    <th scope="col" class="num">{lang.t(Msg::Received)}</th>
-                    <th scope="col" class="num">{lang.t(Msg::AcceptedCount)}</th>
-                    <th scope="col" class="num">{lang.t(Msg::DeclinedCount)}</th>
-                    <th scope="col" class="num">{lang.t(Msg::AnsweredCount)}</th>
-                </tr></thead>
-                <tbody>{complaint_rows}</tbody>
-            </table>
-        </div>
+        <DataTable label=lang.t(Msg::StatsComplaints) class="list stats stack" heads=figures(lang, unit, &[Msg::Received, Msg::AcceptedCount, Msg::DeclinedCount, Msg::AnsweredCount])>
+            {complaint_rows}
+        </DataTable>
         <h3>{lang.t(Msg::FindingsTitle)}</h3>
         <dl class="totals">
             <div><dt>{lang.t(Msg::FSubstantiated)}</dt><dd>{t(|c| c.substantiated)}</dd></div>
@@ -277,20 +259,9 @@ pub fn StatsPage(
         </dl>
         <h2>{lang.t(Msg::StatsProcess)}</h2>
         <p class="small">{lang.t(Msg::StatsProcessIntro)} " " <a href="/draws">{lang.t(Msg::DrawsTitle)}</a></p>
-        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::StatsProcess)>
-            <table class="list stats stack" id="stats-process">
-                <thead><tr>
-                    <th scope="col">{lang.t(unit)}</th>
-                    <th scope="col" class="num">{lang.t(Msg::StatDraws)}</th>
-                    <th scope="col" class="num">{lang.t(Msg::StatSampled)}</th>
-                    <th scope="col" class="num">{lang.t(Msg::StatCountyChecks)}</th>
-                    <th scope="col" class="num">{lang.t(Msg::StatNotices)}</th>
-                    <th scope="col" class="num">{lang.t(Msg::StatNoticesOnTime)}</th>
-                    <th scope="col" class="num">{lang.t(Msg::StatRechecks)}</th>
-                </tr></thead>
-                <tbody>{process_rows}</tbody>
-            </table>
-        </div>
+        <DataTable label=lang.t(Msg::StatsProcess) class="list stats stack" id="stats-process" heads=figures(lang, unit, &[Msg::StatDraws, Msg::StatSampled, Msg::StatCountyChecks, Msg::StatNotices, Msg::StatNoticesOnTime, Msg::StatRechecks])>
+            {process_rows}
+        </DataTable>
         <p class="small"><a href="/api/v1/stats">JSON</a></p>
     }
 }
@@ -372,4 +343,11 @@ pub fn PosterPage(
             </figure>
         </article>
     }
+}
+
+/// A statistics table's heads: the place (`unit`: township or village), then columns of figures.
+fn figures(lang: Lang, unit: Msg, columns: &[Msg]) -> Vec<Th> {
+    std::iter::once(Th::text(lang.t(unit)))
+        .chain(columns.iter().map(|m| Th::num(lang.t(*m))))
+        .collect()
 }

@@ -15,6 +15,7 @@ use crate::web::ctx::Page;
 use crate::web::session::StaffPage;
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::shell::Csrf;
+use crate::web::table::{heads, DataTable};
 
 /// The add-a-day form and the table of days, each with its remove button: the deployment's
 /// holiday table (`action` `/staff/holidays`) and a county's own days (`/staff/county/holidays`,
@@ -70,16 +71,9 @@ pub fn DaysEditor(
             </select>
             <button type="submit">{lang.t(Msg::AddDay)}</button>
         </form>
-        <div class="table-wrap" tabindex="0" role="region" aria-label=label>
-            <table class="list">
-                <thead><tr>
-                    <th scope="col">{lang.t(Msg::DayLabel)}</th>
-                    <th scope="col">{lang.t(Msg::DayKindLabel)}</th>
-                    <th scope="col">{lang.t(Msg::Remove)}</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable label=label heads=heads(lang, &[Msg::DayLabel, Msg::DayKindLabel, Msg::Remove])>
+            {rows}
+        </DataTable>
     }
 }
 

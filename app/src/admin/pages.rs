@@ -21,6 +21,7 @@ use crate::web::session::StaffPage;
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::shell::Csrf;
 use crate::web::state::AppState;
+use crate::web::table::{heads, DataTable};
 
 fn kind_label(lang: Lang, k: Kind) -> &'static str {
     lang.t(crate::web::labels::kind_title(k).0)
@@ -53,17 +54,9 @@ fn PagesList(lang: Lang, nav: AnyView, pages: Vec<(content::Page, String)>) -> i
         {nav}
         <h1>{lang.t(Msg::Content)}</h1>
         <p><a class="button" href="/staff/pages/new">{lang.t(Msg::NewPage)}</a></p>
-        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Content)>
-            <table class="list">
-                <thead><tr>
-                    <th scope="col">{lang.t(Msg::TitleLabel)}</th>
-                    <th scope="col">{lang.t(Msg::KindLabel)}</th>
-                    <th scope="col">{lang.t(Msg::StatusLabel)}</th>
-                    <th scope="col">{lang.t(Msg::When)}</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable label=lang.t(Msg::Content) heads=heads(lang, &[Msg::TitleLabel, Msg::KindLabel, Msg::StatusLabel, Msg::When])>
+            {rows}
+        </DataTable>
     }
 }
 

@@ -12,6 +12,7 @@ use crate::process::workload::Workload;
 use crate::web::format::local_time;
 use crate::web::format::role_msg;
 use crate::web::shell::{field_error, Csrf};
+use crate::web::table::{heads, DataTable};
 
 #[component]
 pub fn LoginPage(
@@ -117,40 +118,27 @@ pub fn AccountsPage(lang: Lang, nav: AnyView, accounts: Vec<(Staff, String)>) ->
         {nav}
         <h1>{lang.t(Msg::Accounts)}</h1>
         <p><a class="button" href="/staff/accounts/new">{lang.t(Msg::NewAccount)}</a></p>
-        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Entries)>
-            <table class="list">
-                <thead>
-                    <tr>
-                        <th scope="col">{lang.t(Msg::Username)}</th>
-                        <th scope="col">{lang.t(Msg::DisplayName)}</th>
-                        <th scope="col">{lang.t(Msg::RoleLabel)}</th>
-                        <th scope="col">{lang.t(Msg::ScopeLabel)}</th>
-                        <th scope="col">{lang.t(Msg::StatusLabel)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {accounts
-                        .into_iter()
-                        .map(|(s, scope)| {
-                            let status = if s.active {
-                                lang.t(Msg::ActiveLabel)
-                            } else {
-                                lang.t(Msg::DisabledLabel)
-                            };
-                            view! {
-                                <tr>
-                                    <td><a href=format!("/staff/accounts/{}", s.id)>{s.username}</a></td>
-                                    <td>{s.display_name}</td>
-                                    <td>{lang.t(role_msg(s.role))}</td>
-                                    <td>{scope}</td>
-                                    <td>{status}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable label=lang.t(Msg::Entries) heads=heads(lang, &[Msg::Username, Msg::DisplayName, Msg::RoleLabel, Msg::ScopeLabel, Msg::StatusLabel])>
+            {accounts
+                .into_iter()
+                .map(|(s, scope)| {
+                    let status = if s.active {
+                        lang.t(Msg::ActiveLabel)
+                    } else {
+                        lang.t(Msg::DisabledLabel)
+                    };
+                    view! {
+                        <tr>
+                            <td><a href=format!("/staff/accounts/{}", s.id)>{s.username}</a></td>
+                            <td>{s.display_name}</td>
+                            <td>{lang.t(role_msg(s.role))}</td>
+                            <td>{scope}</td>
+                            <td>{status}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
     }
 }
 

@@ -10,6 +10,7 @@ use crate::islands::{FilterSelect, QueueFilters};
 use crate::web::format::{local_time, textarea_text};
 use crate::web::labels::complaint as labels;
 use crate::web::shell::{field_error, Csrf};
+use crate::web::table::{heads, DataTable};
 
 pub use crate::process::workload::{current_deadline, urgency};
 
@@ -142,21 +143,9 @@ pub fn QueuePage(lang: Lang, nav: AnyView, data: QueueData) -> impl IntoView {
         {overdue_note}
         {can_log.then(|| view! { <p><a class="button" href="/staff/complaints/new">{lang.t(Msg::LogOffline)}</a></p> })}
         <QueueFilters lang action="/staff/complaints".to_owned() table="queue".to_owned() selects shown />
-        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Queue)>
-            <table class="list queue" id="queue">
-                <thead>
-                    <tr>
-                        <th scope="col">{lang.t(Msg::CaseNo)}</th>
-                        <th scope="col">{lang.t(Msg::StatusLabel)}</th>
-                        <th scope="col">{lang.t(Msg::CategoryLabel)}</th>
-                        <th scope="col">{lang.t(Msg::WhereLabel)}</th>
-                        <th scope="col">{lang.t(Msg::AssigneeLabel)}</th>
-                        <th scope="col">{lang.t(Msg::DeadlineLabel)}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <DataTable label=lang.t(Msg::Queue) class="list queue" id="queue" heads=heads(lang, &[Msg::CaseNo, Msg::StatusLabel, Msg::CategoryLabel, Msg::WhereLabel, Msg::AssigneeLabel, Msg::DeadlineLabel])>
+            {rows}
+        </DataTable>
     }
 }
 

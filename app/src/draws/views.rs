@@ -9,6 +9,7 @@ use crate::i18n::{Lang, Msg};
 use crate::islands::DrawVerify;
 use crate::web::format::local_time;
 use crate::web::shell::{Csrf, VillageSelect};
+use crate::web::table::{heads, DataTable, Th};
 
 pub fn stratum_msg(s: Stratum) -> Msg {
     match s {
@@ -112,6 +113,12 @@ pub fn DrawPage(lang: Lang, data: DrawData) -> impl IntoView {
                     </tr>
                 })
                 .collect_view();
+            let mut snapshot_heads = vec![Th::text("ID")];
+            snapshot_heads.extend(heads(
+                lang,
+                &[Msg::MemberNameLabel, Msg::StratumLabel, Msg::GroupLabel],
+            ));
+            snapshot_heads.extend(any_recused.then(|| Th::text(lang.t(Msg::Recused))));
             let group_list = p
                 .groups
                 .iter()
@@ -125,16 +132,9 @@ pub fn DrawPage(lang: Lang, data: DrawData) -> impl IntoView {
                     <dt>{lang.t(Msg::GroupsLabel)}</dt><dd>{group_list}</dd>
                 </dl>
                 <h2>{lang.t(Msg::PoolSnapshot)}</h2>
-                <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::PoolSnapshot)>
-                    <table class="list">
-                        <thead><tr>
-                            <th scope="col">"ID"</th><th scope="col">{lang.t(Msg::MemberNameLabel)}</th>
-                            <th scope="col">{lang.t(Msg::StratumLabel)}</th><th scope="col">{lang.t(Msg::GroupLabel)}</th>
-                            {any_recused.then(|| view! { <th scope="col">{lang.t(Msg::Recused)}</th> })}
-                        </tr></thead>
-                        <tbody>{members}</tbody>
-                    </table>
-                </div>
+                <DataTable label=lang.t(Msg::PoolSnapshot) heads=snapshot_heads>
+                    {members}
+                </DataTable>
             }
             .into_any()
         }
@@ -267,6 +267,11 @@ pub fn ManagePage(lang: Lang, nav: AnyView, csrf: String, data: ManageData) -> i
             .filter(|m| m.active)
             .map(|m| view! { <label class="check"><input type="checkbox" name="recused" value=m.id.to_string() /> " " {m.name.clone()}</label> })
             .collect_view();
+        let pool_heads = [
+            heads(lang, &[Msg::MemberNameLabel, Msg::StratumLabel, Msg::GroupLabel]),
+            vec![Th::text(" ")],
+        ]
+        .concat();
         let strata = Stratum::ALL
             .iter()
             .map(|s| view! { <option value=s.as_str()>{lang.t(stratum_msg(*s))}</option> })
@@ -274,15 +279,9 @@ pub fn ManagePage(lang: Lang, nav: AnyView, csrf: String, data: ManageData) -> i
         view! {
             <h2>{vname} " · " {lang.t(Msg::PoolTitle)} " (" {active} ")"</h2>
             <p class="hint">{lang.t(Msg::PoolHint)}</p>
-            <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::PoolTitle)>
-                <table class="list">
-                    <thead><tr>
-                        <th scope="col">{lang.t(Msg::MemberNameLabel)}</th><th scope="col">{lang.t(Msg::StratumLabel)}</th>
-                        <th scope="col">{lang.t(Msg::GroupLabel)}</th><th scope="col">" "</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DataTable label=lang.t(Msg::PoolTitle) heads=pool_heads>
+                {rows}
+            </DataTable>
             {can_panel.then(|| view! {
                 <details>
                     <summary>{lang.t(Msg::AddPoolMember)}</summary>

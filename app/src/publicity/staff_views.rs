@@ -10,6 +10,7 @@ use crate::sheets::ImportRow;
 use crate::web::format::yuan;
 use crate::web::labels::publicity as labels;
 use crate::web::shell::{field_error, Csrf};
+use crate::web::table::{head_cells, heads, DataTable, Th};
 
 #[component]
 pub fn BatchListPage(
@@ -24,36 +25,23 @@ pub fn BatchListPage(
         {nav}
         <h1>{lang.t(Msg::Publicity)}</h1>
         {can_edit.then(|| view! { <p><a class="button" href="/staff/publicity/new">{lang.t(Msg::NewBatch)}</a></p> })}
-        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Entries)>
-            <table class="list">
-                <thead>
-                    <tr>
-                        <th scope="col">{lang.t(Msg::VillageLabel)}</th>
-                        <th scope="col">{lang.t(Msg::KindLabel)}</th>
-                        <th scope="col">{lang.t(Msg::StatusLabel)}</th>
-                        <th scope="col">{lang.t(Msg::PublicityPeriod)}</th>
-                        <th scope="col" class="num">{lang.t(Msg::Households)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {batches
-                        .into_iter()
-                        .map(|(b, village, n)| {
-                            let period = labels::period(b.opens_on, b.closes_on);
-                            view! {
-                                <tr>
-                                    <td><a href=format!("/staff/publicity/{}", b.id)>{village}</a></td>
-                                    <td>{lang.t(labels::kind(b.kind))}</td>
-                                    <td>{lang.t(labels::state_on(b.state, b.closes_on, today))}</td>
-                                    <td>{period}</td>
-                                    <td class="num">{n}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable label=lang.t(Msg::Entries) heads=vec![Th::text(lang.t(Msg::VillageLabel)), Th::text(lang.t(Msg::KindLabel)), Th::text(lang.t(Msg::StatusLabel)), Th::text(lang.t(Msg::PublicityPeriod)), Th::num(lang.t(Msg::Households))]>
+            {batches
+                .into_iter()
+                .map(|(b, village, n)| {
+                    let period = labels::period(b.opens_on, b.closes_on);
+                    view! {
+                        <tr>
+                            <td><a href=format!("/staff/publicity/{}", b.id)>{village}</a></td>
+                            <td>{lang.t(labels::kind(b.kind))}</td>
+                            <td>{lang.t(labels::state_on(b.state, b.closes_on, today))}</td>
+                            <td>{period}</td>
+                            <td class="num">{n}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
     }
 }
 
@@ -322,19 +310,9 @@ pub fn BatchDetailPage(
             <a href=format!("/staff/publicity/{id}/export.xlsx")>{lang.t(Msg::ExportXlsx)}</a>
         </p>
         <h2>{lang.t(Msg::Entries)}</h2>
-        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Entries)>
-            <table class="list">
-                <thead>
-                    <tr>
-                        <th scope="col" class="num">"#"</th>
-                        {entry_cols(lang)}
-                        <th scope="col">{lang.t(Msg::PublicRefCol)}</th>
-                        <th scope="col">{lang.t(Msg::CaseFileLink)}</th>
-                    </tr>
-                </thead>
-                <tbody>{entry_rows}</tbody>
-            </table>
-        </div>
+        <DataTable label=lang.t(Msg::Entries) heads=entry_heads(lang, Th::num("#"), &[Msg::PublicRefCol, Msg::CaseFileLink])>
+            {entry_rows}
+        </DataTable>
         {cases_note}
         {publish_form}
         {enroll_form}
@@ -365,31 +343,21 @@ pub fn ImportPreviewPage(
         {if ok {
             view! {
                 <p class="notice" role="status">{lang.t(Msg::ImportReady)} " " {total} " " {lang.t(Msg::EntriesCount)}</p>
-                <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Entries)>
-                    <table class="list import-preview">
-                        <thead>
+                <DataTable label=lang.t(Msg::Entries) class="list import-preview" heads=entry_heads(lang, Th::num(lang.t(Msg::SheetRow)), &[])>
+                    {rows
+                        .into_iter()
+                        .map(|r| view! {
                             <tr>
-                                <th scope="col" class="num">{lang.t(Msg::SheetRow)}</th>
-                                {entry_cols(lang)}
+                                <td class="num">{r.row}</td>
+                                <td class="name">{r.head_name}</td>
+                                <td class="num">{r.persons}</td>
+                                <td class="num">{yuan(r.monthly_fen.fen())}</td>
+                                <td>{labels::category_i64(lang, r.category, r.aid_class.map(i64::from))}</td>
+                                <td>{lang.t(labels::change(r.change))}</td>
                             </tr>
-                        </thead>
-                        <tbody>
-                            {rows
-                                .into_iter()
-                                .map(|r| view! {
-                                    <tr>
-                                        <td class="num">{r.row}</td>
-                                        <td class="name">{r.head_name}</td>
-                                        <td class="num">{r.persons}</td>
-                                        <td class="num">{yuan(r.monthly_fen.fen())}</td>
-                                        <td>{labels::category_i64(lang, r.category, r.aid_class.map(i64::from))}</td>
-                                        <td>{lang.t(labels::change(r.change))}</td>
-                                    </tr>
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                        })
+                        .collect_view()}
+                </DataTable>
                 // Below the preview: the officer checks the rows, then confirms.
                 <form method="post" action=format!("/staff/publicity/{batch_id}/import/confirm") class="form">
                     <Csrf token=csrf />
@@ -444,12 +412,7 @@ pub fn NoticePage(lang: Lang, data: NoticeData) -> impl IntoView {
             <h1>{county} " " {title}</h1>
             <p>{lang.t(Msg::PublicityPeriod)} ": " {period}</p>
             <table class="list">
-                <thead>
-                    <tr>
-                        <th scope="col" class="num">"#"</th>
-                        {entry_cols(lang)}
-                    </tr>
-                </thead>
+                <thead><tr>{head_cells(entry_heads(lang, Th::num("#"), &[]))}</tr></thead>
                 <tbody>
                     {entries
                         .into_iter()
@@ -472,7 +435,7 @@ pub fn NoticePage(lang: Lang, data: NoticeData) -> impl IntoView {
     }
 }
 
-/// The cells of one entry under [`entry_cols`], after its number.
+/// The cells of one entry under [`entry_heads`], after its number.
 fn entry_cells(lang: Lang, e: &StaffEntry) -> impl IntoView {
     view! {
         <td>{e.head_name.clone()}</td>
@@ -483,14 +446,16 @@ fn entry_cells(lang: Lang, e: &StaffEntry) -> impl IntoView {
     }
 }
 
-/// The header cells every staff table of list entries shares, after its first column (the
-/// entry's number, or the sheet's row).
-fn entry_cols(lang: Lang) -> impl IntoView {
-    view! {
-        <th scope="col">{lang.t(Msg::FullNameCol)}</th>
-        <th scope="col" class="num">{lang.t(Msg::PersonsCol)}</th>
-        <th scope="col" class="num">{lang.t(Msg::AmountCol)}</th>
-        <th scope="col">{lang.t(Msg::CategoryCol)}</th>
-        <th scope="col">{lang.t(Msg::ChangeCol)}</th>
-    }
+/// The heads of a staff table of list entries: `first` (the entry's number, or the sheet's
+/// row), the columns every such table shares, then `more`.
+fn entry_heads(lang: Lang, first: Th, more: &[Msg]) -> Vec<Th> {
+    let shared = [
+        first,
+        Th::text(lang.t(Msg::FullNameCol)),
+        Th::num(lang.t(Msg::PersonsCol)),
+        Th::num(lang.t(Msg::AmountCol)),
+        Th::text(lang.t(Msg::CategoryCol)),
+        Th::text(lang.t(Msg::ChangeCol)),
+    ];
+    [shared.to_vec(), heads(lang, more)].concat()
 }

@@ -9,6 +9,7 @@ use crate::i18n::{Lang, Msg};
 use crate::islands::{rules, Countdown, EntryFilter};
 use crate::web::format::{window_words, yuan};
 use crate::web::labels::publicity as labels;
+use crate::web::table::{DataTable, Th};
 
 /// The 7-day window of a review/approval batch (standing lists have none).
 pub fn window(b: &Batch) -> Option<PublicityWindow> {
@@ -126,47 +127,41 @@ pub fn EntriesTable(
         .iter()
         .map(|c| (c.as_str().to_owned(), lang.t(labels::change(*c)).to_owned()))
         .collect::<Vec<_>>();
+    let mut entry_heads = vec![
+        Th::text(lang.t(Msg::MaskedNameCol)),
+        Th::num(lang.t(Msg::PersonsCol)),
+        Th::num(lang.t(Msg::AmountShortCol)),
+        Th(lang.t(Msg::CategoryShortCol), Some("cat")),
+        Th::text(lang.t(Msg::ChangeCol)),
+    ];
+    entry_heads.extend(objections.then(|| Th(lang.t(Msg::ObjectCol), Some("noprint"))));
     view! {
         <p class="small">{lang.t(Msg::NamesMaskedNote)}</p>
         {(total > 0).then(|| view! {
             <EntryFilter lang action table="entries".to_owned() q=filter.q change=filter.change changes shown total />
         })}
-        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::Entries)>
-            <table class="list entries" id="entries">
-                <thead>
-                    <tr>
-                        <th scope="col">{lang.t(Msg::MaskedNameCol)}</th>
-                        <th scope="col" class="num">{lang.t(Msg::PersonsCol)}</th>
-                        <th scope="col" class="num">{lang.t(Msg::AmountShortCol)}</th>
-                        <th scope="col" class="cat">{lang.t(Msg::CategoryShortCol)}</th>
-                        <th scope="col">{lang.t(Msg::ChangeCol)}</th>
-                        {objections.then(|| view! { <th scope="col" class="noprint">{lang.t(Msg::ObjectCol)}</th> })}
-                    </tr>
-                </thead>
-                <tbody>
-                    {entries
-                        .into_iter()
-                        .zip(visible)
-                        .map(|(e, visible)| {
-                            let href = format!("/report?entry={}", e.entry_ref);
-                            // On a phone each row is a card; the units stand in for the headers.
-                            view! {
-                                <tr data-change=e.change.as_str() hidden=!visible>
-                                    <td class="name">{e.masked_name.as_str().to_owned()}</td>
-                                    <td class="num persons" data-unit=lang.t(Msg::PersonsUnit)>{e.persons.get()}</td>
-                                    <td class="num amount" data-unit=lang.t(Msg::YuanMonthUnit)>{yuan(e.amount.fen())}</td>
-                                    <td class="cat">{labels::category_short(lang, e.category, e.class)}</td>
-                                    <td class="change">{lang.t(labels::change(e.change))}</td>
-                                    {objections.then(|| view! {
-                                        <td class="noprint object"><a class="object-link" href=href>{lang.t(Msg::ObjectLink)}</a></td>
-                                    })}
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable label=lang.t(Msg::Entries) class="list entries" id="entries" heads=entry_heads>
+            {entries
+                .into_iter()
+                .zip(visible)
+                .map(|(e, visible)| {
+                    let href = format!("/report?entry={}", e.entry_ref);
+                    // On a phone each row is a card; the units stand in for the headers.
+                    view! {
+                        <tr data-change=e.change.as_str() hidden=!visible>
+                            <td class="name">{e.masked_name.as_str().to_owned()}</td>
+                            <td class="num persons" data-unit=lang.t(Msg::PersonsUnit)>{e.persons.get()}</td>
+                            <td class="num amount" data-unit=lang.t(Msg::YuanMonthUnit)>{yuan(e.amount.fen())}</td>
+                            <td class="cat">{labels::category_short(lang, e.category, e.class)}</td>
+                            <td class="change">{lang.t(labels::change(e.change))}</td>
+                            {objections.then(|| view! {
+                                <td class="noprint object"><a class="object-link" href=href>{lang.t(Msg::ObjectLink)}</a></td>
+                            })}
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
     }
 }
 

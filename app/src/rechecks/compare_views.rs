@@ -9,6 +9,7 @@ use crate::i18n::{Lang, Msg};
 use crate::rechecks::compare::RowProblem;
 use crate::web::format::local_time;
 use crate::web::shell::Csrf;
+use crate::web::table::{DataTable, Th};
 
 fn state_msg(f: &Import) -> Msg {
     if f.confirmed {
@@ -200,20 +201,9 @@ pub fn ComparisonPreviewPage(
         {(file.matched > 0).then(|| view! {
             <h2>{lang.t(Msg::ComparisonMatchedTitle)}</h2>
             {(!shown_all).then(|| view! { <p class="hint">{lang.t(Msg::ComparisonShownFirst)}</p> })}
-            <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::ComparisonMatchedTitle)>
-                <table class="list" id="matches">
-                    <thead>
-                        <tr>
-                            <th scope="col" class="num">{lang.t(Msg::ComparisonRowCol)}</th>
-                            <th scope="col">{lang.t(Msg::ComparisonHouseholdCol)}</th>
-                            <th scope="col">{lang.t(Msg::VillageLabel)}</th>
-                            <th scope="col">{lang.t(Msg::ComparisonSourceCol)}</th>
-                            <th scope="col">{lang.t(Msg::ComparisonFindingCol)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <DataTable label=lang.t(Msg::ComparisonMatchedTitle) id="matches" heads=vec![Th::num(lang.t(Msg::ComparisonRowCol)), Th::text(lang.t(Msg::ComparisonHouseholdCol)), Th::text(lang.t(Msg::VillageLabel)), Th::text(lang.t(Msg::ComparisonSourceCol)), Th::text(lang.t(Msg::ComparisonFindingCol))]>
+                {rows}
+            </DataTable>
         })}
         {malformed_list}
         {unmatched_list}

@@ -18,3 +18,4 @@ pub mod ratelimit;
 pub mod session;
 pub mod shell;
 pub mod state;
+pub mod table;

@@ -203,6 +203,14 @@ pub fn CasePage(lang: Lang, nav: AnyView, csrf: String, data: CaseData) -> impl 
         )),
         _ => None,
     };
+    let member_heads = [
+        heads(
+            lang,
+            &[Msg::MemberNameLabel, Msg::RelationLabel, Msg::IdNumberLabel],
+        ),
+        vec![Th::text(" ")],
+    ]
+    .concat();
     let members = data
         .members
         .iter()
@@ -351,17 +359,9 @@ pub fn CasePage(lang: Lang, nav: AnyView, csrf: String, data: CaseData) -> impl 
         <ul class="plain">{evidence}</ul>
         {upload}
         <h2>{lang.t(Msg::MembersTitle)}</h2>
-        <div class="table-wrap" tabindex="0" role="region" aria-label=lang.t(Msg::MembersTitle)>
-            <table class="list">
-                <thead><tr>
-                    <th scope="col">{lang.t(Msg::MemberNameLabel)}</th>
-                    <th scope="col">{lang.t(Msg::RelationLabel)}</th>
-                    <th scope="col">{lang.t(Msg::IdNumberLabel)}</th>
-                    <th scope="col">" "</th>
-                </tr></thead>
-                <tbody>{members}</tbody>
-            </table>
-        </div>
+        <DataTable label=lang.t(Msg::MembersTitle) heads=member_heads>
+            {members}
+        </DataTable>
         <h2>{lang.t(Msg::RelativesTitle)}</h2>
         {data.relatives.is_empty().then(|| view! { <p>{lang.t(Msg::NoRelatives)}</p> })}
         <ul class="plain">{relatives}</ul>

@@ -13,6 +13,7 @@ pub use crate::web::forms::Typed;
 use crate::web::labels::case as labels;
 use crate::web::labels::publicity as plabels;
 use crate::web::shell::{field_error, Csrf, VillageSelect};
+use crate::web::table::{heads, DataTable, Th};
 
 use super::register::{Registration, MEMBER_ROWS, RELATIVE_ROWS};
 
