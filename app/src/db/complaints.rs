@@ -11,7 +11,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::regions::scope_condition;
 use super::Db;
-use crate::db::Binds;
+use crate::db::{Binds, Columns};
 use crate::domain::{Category, Channel, EventKind, Scope, Status};
 use crate::error::{AppError, AppResult};
 
@@ -108,28 +108,18 @@ pub struct CaseSummary {
 const SUMMARY_COLS: &str = "id, status, category, channel, township_id, village_id, received_on, \
     accept_by, answer_by, extended, created_at";
 
-fn parse_date(s: &str) -> AppResult<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| AppError::internal("stored date", e))
-}
-
 fn summary_from_row(r: &AnyRow) -> AppResult<CaseSummary> {
-    let status: String = r.try_get("status")?;
-    let category: String = r.try_get("category")?;
-    let channel: String = r.try_get("channel")?;
-    let received: String = r.try_get("received_on")?;
-    let accept_by: String = r.try_get("accept_by")?;
-    let answer_by: Option<String> = r.try_get("answer_by")?;
     Ok(CaseSummary {
         id: r.try_get("id")?,
-        status: Status::parse(&status).map_err(|e| AppError::internal("status", e))?,
-        category: Category::parse(&category).map_err(|e| AppError::internal("category", e))?,
-        channel: Channel::parse(&channel).map_err(|e| AppError::internal("channel", e))?,
+        status: r.code("status")?,
+        category: r.code("category")?,
+        channel: r.code("channel")?,
         township_id: r.try_get("township_id")?,
         village_id: r.try_get("village_id")?,
-        received_on: parse_date(&received)?,
-        accept_by: parse_date(&accept_by)?,
-        answer_by: answer_by.as_deref().map(parse_date).transpose()?,
-        extended: r.try_get::<i64, _>("extended")? != 0,
+        received_on: r.date("received_on")?,
+        accept_by: r.date("accept_by")?,
+        answer_by: r.date_opt("answer_by")?,
+        extended: r.flag("extended")?,
         created_at: r.try_get("created_at")?,
     })
 }
@@ -192,12 +182,11 @@ pub struct Event {
 }
 
 fn event_from_row(r: &AnyRow, with_staff: bool) -> AppResult<Event> {
-    let kind: String = r.try_get("kind")?;
     Ok(Event {
         at: r.try_get("at")?,
         actor_kind: r.try_get("actor_kind")?,
-        kind: EventKind::parse(&kind).map_err(|e| AppError::internal("event kind", e))?,
-        public: r.try_get::<i64, _>("public")? != 0,
+        kind: r.code("kind")?,
+        public: r.flag("public")?,
         body: r.try_get("body")?,
         staff_name: if with_staff {
             r.try_get("display_name")?
@@ -330,16 +319,15 @@ const STAFF_COLS: &str = "id, status, category, channel, township_id, village_id
     escalated, accepted_on, finding, finding_action, reply_draft";
 
 fn staff_case_from_row(r: &AnyRow) -> AppResult<StaffCase> {
-    let accepted: Option<String> = r.try_get("accepted_on")?;
     Ok(StaffCase {
         summary: summary_from_row(r)?,
         body: r.try_get("body")?,
         accused: r.try_get("accused")?,
-        anonymous: r.try_get::<i64, _>("anonymous")? != 0,
+        anonymous: r.flag("anonymous")?,
         entry_id: r.try_get("entry_id")?,
         assignee_id: r.try_get("assignee_id")?,
-        escalated: r.try_get::<i64, _>("escalated")? != 0,
-        accepted_on: accepted.as_deref().map(parse_date).transpose()?,
+        escalated: r.flag("escalated")?,
+        accepted_on: r.date_opt("accepted_on")?,
         finding: r.try_get("finding")?,
         finding_action: r.try_get("finding_action")?,
         reply_draft: r.try_get("reply_draft")?,

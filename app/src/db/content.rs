@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::Db;
 use crate::db::all;
-use crate::db::Binds;
+use crate::db::{Binds, Columns};
 use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -86,7 +86,7 @@ fn from_row(r: &AnyRow) -> AppResult<Page> {
         slug: r.try_get("slug")?,
         title: r.try_get("title")?,
         body_md: r.try_get("body_md")?,
-        published: r.try_get::<i64, _>("published")? != 0,
+        published: r.flag("published")?,
         published_at: r.try_get("published_at")?,
         updated_at: r.try_get("updated_at")?,
         county_id: r.try_get("county_id")?,

@@ -6,7 +6,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
-use crate::db::Binds;
+use crate::db::{Binds, Columns};
 use crate::domain::draw::Stratum;
 use crate::domain::Scope;
 use crate::error::{AppError, AppResult};
@@ -89,7 +89,7 @@ pub async fn pool(db: &Db, village_id: i64) -> AppResult<Vec<PoolMember>> {
                 name: r.try_get("name")?,
                 stratum: stratum(&s)?,
                 group_name: r.try_get("group_name")?,
-                active: r.try_get::<i64, _>("active")? != 0,
+                active: r.flag("active")?,
             })
         },
     )
@@ -254,7 +254,7 @@ pub async fn spot_check_entries(
         |r| {
             let entry = crate::domain::draw::Entry {
                 entry_ref: r.try_get(0)?,
-                near_relative: r.try_get::<i64, _>(1)? != 0,
+                near_relative: r.flag(1)?,
             };
             Ok(SpotCheckEntry {
                 entry,

@@ -4,9 +4,9 @@ use chrono::NaiveDate;
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
-use crate::db::Binds;
+use crate::db::{Binds, Columns};
 use crate::domain::{DayKind, WorkCalendar};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 #[tracing::instrument(skip_all)]
 pub async fn all(db: &Db) -> AppResult<Vec<(NaiveDate, DayKind)>> {
@@ -18,10 +18,8 @@ pub async fn all(db: &Db) -> AppResult<Vec<(NaiveDate, DayKind)>> {
 
 /// A `(day, kind)` row of the national or a county's holiday table.
 pub(super) fn day_of(r: &sqlx::any::AnyRow) -> AppResult<(NaiveDate, DayKind)> {
-    let day: String = r.try_get(0)?;
+    let day = r.date(0)?;
     let kind: String = r.try_get(1)?;
-    let day = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-        .map_err(|e| AppError::internal("holiday", e))?;
     let kind = if kind == "workday" {
         DayKind::MakeupWorkday
     } else {

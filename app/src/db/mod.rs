@@ -366,8 +366,88 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// What a row's columns hold beyond what `try_get` reads: a `code_enum!` value stored as its
+/// code, a date stored as `YYYY-MM-DD`, a flag stored as 0/1. A stored code or date this build
+/// cannot read is a fault of ours: an internal error naming which kind of value it was.
+pub(crate) trait Columns {
+    fn code<T, I>(&self, col: I) -> crate::error::AppResult<T>
+    where
+        T: FromStr<Err = crate::domain::ParseCodeError>,
+        I: sqlx::ColumnIndex<sqlx::any::AnyRow>;
+
+    fn code_opt<T, I>(&self, col: I) -> crate::error::AppResult<Option<T>>
+    where
+        T: FromStr<Err = crate::domain::ParseCodeError>,
+        I: sqlx::ColumnIndex<sqlx::any::AnyRow>;
+
+    fn date<I: sqlx::ColumnIndex<sqlx::any::AnyRow>>(
+        &self,
+        col: I,
+    ) -> crate::error::AppResult<chrono::NaiveDate>;
+
+    fn date_opt<I: sqlx::ColumnIndex<sqlx::any::AnyRow>>(
+        &self,
+        col: I,
+    ) -> crate::error::AppResult<Option<chrono::NaiveDate>>;
+
+    fn flag<I: sqlx::ColumnIndex<sqlx::any::AnyRow>>(
+        &self,
+        col: I,
+    ) -> crate::error::AppResult<bool>;
+}
+
+impl Columns for sqlx::any::AnyRow {
+    fn code<T, I>(&self, col: I) -> crate::error::AppResult<T>
+    where
+        T: FromStr<Err = crate::domain::ParseCodeError>,
+        I: sqlx::ColumnIndex<sqlx::any::AnyRow>,
+    {
+        use sqlx::Row;
+        let code: String = self.try_get(col)?;
+        code.parse()
+            .map_err(|e| crate::error::AppError::internal("stored code", e))
+    }
+
+    fn code_opt<T, I>(&self, col: I) -> crate::error::AppResult<Option<T>>
+    where
+        T: FromStr<Err = crate::domain::ParseCodeError>,
+        I: sqlx::ColumnIndex<sqlx::any::AnyRow>,
+    {
+        use sqlx::Row;
+        let code: Option<String> = self.try_get(col)?;
+        code.map(|c| c.parse())
+            .transpose()
+            .map_err(|e| crate::error::AppError::internal("stored code", e))
+    }
+
+    fn date<I: sqlx::ColumnIndex<sqlx::any::AnyRow>>(
+        &self,
+        col: I,
+    ) -> crate::error::AppResult<chrono::NaiveDate> {
+        use sqlx::Row;
+        stored_date(&self.try_get::<String, _>(col)?)
+    }
+
+    fn date_opt<I: sqlx::ColumnIndex<sqlx::any::AnyRow>>(
+        &self,
+        col: I,
+    ) -> crate::error::AppResult<Option<chrono::NaiveDate>> {
+        use sqlx::Row;
+        let day: Option<String> = self.try_get(col)?;
+        day.as_deref().map(stored_date).transpose()
+    }
+
+    fn flag<I: sqlx::ColumnIndex<sqlx::any::AnyRow>>(
+        &self,
+        col: I,
+    ) -> crate::error::AppResult<bool> {
+        use sqlx::Row;
+        Ok(self.try_get::<i64, _>(col)? != 0)
+    }
+}
+
 /// A stored date (`YYYY-MM-DD`, as every date is kept); anything else is a fault of ours.
-pub(crate) fn stored_date(s: &str) -> crate::error::AppResult<chrono::NaiveDate> {
+fn stored_date(s: &str) -> crate::error::AppResult<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|e| crate::error::AppError::internal("stored date", e))
 }
@@ -430,5 +510,41 @@ mod tests {
         }
         assert!(is_transient(&sqlx::Error::PoolTimedOut));
         assert!(!is_transient(&sqlx::Error::RowNotFound));
+    }
+
+    /// `Columns` on a row of a real SQLite file: codes, dates and flags read, unknown codes and
+    /// malformed dates refused as internal errors, NULLs read as `None`.
+    #[tokio::test]
+    async fn columns_read_codes_dates_and_flags() {
+        use crate::domain::{BatchKind, Status};
+        use crate::error::AppError;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+        let db = Db::connect(&url).await.expect("sqlite file");
+        let row = sqlx::query(
+            "SELECT 'answered' AS status, NULL AS none, 'approval' AS kind, 'nonsense' AS bad,
+                    '2026-02-28' AS day, '2026-02-30' AS bad_day, 1 AS yes, 0 AS no",
+        )
+        .fetch_one(&db.pool)
+        .await
+        .expect("row");
+        assert_eq!(row.code::<Status, _>("status").ok(), Some(Status::Answered));
+        assert_eq!(row.code_opt::<Status, _>("none").ok(), Some(None));
+        assert_eq!(
+            row.code_opt::<BatchKind, _>("kind").ok(),
+            Some(Some(BatchKind::Approval))
+        );
+        assert!(matches!(
+            row.code::<Status, _>("bad"),
+            Err(AppError::Internal(_))
+        ));
+        assert_eq!(
+            row.date("day").ok(),
+            chrono::NaiveDate::from_ymd_opt(2026, 2, 28)
+        );
+        assert_eq!(row.date_opt("none").ok(), Some(None));
+        assert!(matches!(row.date("bad_day"), Err(AppError::Internal(_))));
+        assert_eq!(row.flag("yes").ok(), Some(true));
+        assert_eq!(row.flag("no").ok(), Some(false));
     }
 }

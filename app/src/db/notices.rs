@@ -13,7 +13,7 @@ use super::regions::scope_condition;
 use super::Db;
 use crate::domain::notice::{number, Delivery, NoticeKind};
 use crate::domain::Scope;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 /// The household a notice goes to, and what it says.
 pub struct Issue<'a> {
@@ -67,16 +67,13 @@ const COLS: &str = "n.id, n.number, n.kind, n.household_id, n.case_id, n.recheck
     n.village_id, n.addressee, n.decision, n.reasons, n.basis, n.issuer, n.decided_on, n.deliver_by,
     n.delivered_on, n.delivery_method, n.delivered_by, s.display_name";
 
-use super::stored_date as date;
-use crate::db::Binds;
+use crate::db::{Binds, Columns};
 
 fn from_row(r: &AnyRow) -> AppResult<Notice> {
-    let kind: String = r.try_get(2)?;
-    let method: Option<String> = r.try_get(16)?;
     Ok(Notice {
         id: r.try_get(0)?,
         number: r.try_get(1)?,
-        kind: NoticeKind::parse(&kind).map_err(|e| AppError::internal("notice kind", e))?,
+        kind: r.code(2)?,
         household_id: r.try_get(3)?,
         case_id: r.try_get(4)?,
         recheck_id: r.try_get(5)?,
@@ -87,18 +84,10 @@ fn from_row(r: &AnyRow) -> AppResult<Notice> {
         reasons: r.try_get(10)?,
         basis: r.try_get(11)?,
         issuer: r.try_get(12)?,
-        decided_on: date(&r.try_get::<String, _>(13)?)?,
-        deliver_by: date(&r.try_get::<String, _>(14)?)?,
-        delivered_on: r
-            .try_get::<Option<String>, _>(15)?
-            .as_deref()
-            .map(date)
-            .transpose()?,
-        delivery_method: method
-            .as_deref()
-            .map(Delivery::parse)
-            .transpose()
-            .map_err(|e| AppError::internal("delivery method", e))?,
+        decided_on: r.date(13)?,
+        deliver_by: r.date(14)?,
+        delivered_on: r.date_opt(15)?,
+        delivery_method: r.code_opt(16)?,
         delivered_by: r.try_get(17)?,
         delivery_recorded_by: r.try_get(18)?,
     })

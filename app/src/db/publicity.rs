@@ -14,7 +14,7 @@ use crate::domain::{
     AidCategory, AidClass, BatchKind, BatchState, ChangeKind, Fen, MaskPolicy, MaskedName,
     PersonCount, PublicEntry, Scope,
 };
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 /// A batch. Holds no personal data, so it may be shown publicly.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,22 +36,17 @@ pub struct Batch {
 const BATCH_COLS: &str = "id, village_id, township_id, kind, state, opens_on, closes_on, \
     previous_id, created_at, published_at, ended_at, end_reason";
 
-use super::stored_date as date;
-use crate::db::Binds;
+use crate::db::{Binds, Columns};
 
 fn batch_from_row(row: &AnyRow) -> AppResult<Batch> {
-    let kind: String = row.try_get("kind")?;
-    let state: String = row.try_get("state")?;
-    let opens: String = row.try_get("opens_on")?;
-    let closes: Option<String> = row.try_get("closes_on")?;
     Ok(Batch {
         id: row.try_get("id")?,
         village_id: row.try_get("village_id")?,
         township_id: row.try_get("township_id")?,
-        kind: BatchKind::parse(&kind).map_err(|e| AppError::internal("batch kind", e))?,
-        state: BatchState::parse(&state).map_err(|e| AppError::internal("batch state", e))?,
-        opens_on: date(&opens)?,
-        closes_on: closes.as_deref().map(date).transpose()?,
+        kind: row.code("kind")?,
+        state: row.code("state")?,
+        opens_on: row.date("opens_on")?,
+        closes_on: row.date_opt("closes_on")?,
         previous_id: row.try_get("previous_id")?,
         created_at: row.try_get("created_at")?,
         published_at: row.try_get("published_at")?,
@@ -380,8 +375,6 @@ pub async fn delete_entry(
 }
 
 fn staff_entry_from_row(r: &AnyRow) -> AppResult<StaffEntry> {
-    let category: String = r.try_get("category")?;
-    let change: String = r.try_get("change_kind")?;
     Ok(StaffEntry {
         id: r.try_get("id")?,
         household_id: r.try_get("household_id")?,
@@ -390,9 +383,9 @@ fn staff_entry_from_row(r: &AnyRow) -> AppResult<StaffEntry> {
         head_name: r.try_get("head_name")?,
         persons: r.try_get("persons")?,
         monthly_fen: r.try_get("monthly_fen")?,
-        category: AidCategory::parse(&category).map_err(|e| AppError::internal("category", e))?,
+        category: r.code("category")?,
         aid_class: r.try_get("aid_class")?,
-        change: ChangeKind::parse(&change).map_err(|e| AppError::internal("change", e))?,
+        change: r.code("change_kind")?,
         case_id: r.try_get("case_id")?,
     })
 }

@@ -11,14 +11,9 @@ use super::files::StoredFile;
 use super::Db;
 use crate::domain::recheck::{Method, Outcome, Source};
 use crate::domain::{AidCategory, Scope};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
-use super::stored_date as date;
-use crate::db::Binds;
-
-fn opt_date(s: Option<String>) -> AppResult<Option<NaiveDate>> {
-    s.as_deref().map(date).transpose()
-}
+use crate::db::{Binds, Columns};
 
 /// A household on its village's current standing list, with its re-check state.
 #[derive(Debug, Clone)]
@@ -65,7 +60,6 @@ const ON_STANDING: &str = "h.status = 'active' AND EXISTS (
           AND b.kind = 'standing' AND b.state = 'published' ORDER BY b.published_at DESC, b.id DESC LIMIT 1))";
 
 fn recipient_from_row(r: &AnyRow) -> AppResult<Recipient> {
-    let category: String = r.try_get(6)?;
     Ok(Recipient {
         household_id: r.try_get(0)?,
         village_id: r.try_get(1)?,
@@ -73,11 +67,11 @@ fn recipient_from_row(r: &AnyRow) -> AppResult<Recipient> {
         village_name: r.try_get(3)?,
         head_name: r.try_get(4)?,
         persons: r.try_get(5)?,
-        category: AidCategory::parse(&category).map_err(|e| AppError::internal("category", e))?,
+        category: r.code(6)?,
         monthly_fen: r.try_get(7)?,
-        recheck_due_on: opt_date(r.try_get(8)?)?,
+        recheck_due_on: r.date_opt(8)?,
         created_at: r.try_get(9)?,
-        taper_until: opt_date(r.try_get(10)?)?,
+        taper_until: r.date_opt(10)?,
         open_leads: r.try_get(11)?,
         recheck_seq: r.try_get(12)?,
     })
@@ -171,31 +165,20 @@ pub struct Recheck {
 }
 
 fn recheck_from_row(r: &AnyRow) -> AppResult<Recheck> {
-    let source: String = r.try_get(2)?;
     let status: String = r.try_get(5)?;
-    let method: Option<String> = r.try_get(6)?;
-    let outcome: Option<String> = r.try_get(7)?;
     Ok(Recheck {
         id: r.try_get(0)?,
         household_id: r.try_get(1)?,
-        source: Source::parse(&source).map_err(|e| AppError::internal("source", e))?,
+        source: r.code(2)?,
         lead: r.try_get(3)?,
         complaint_id: r.try_get(4)?,
         done: status == "done",
-        method: method
-            .as_deref()
-            .map(Method::parse)
-            .transpose()
-            .map_err(|e| AppError::internal("method", e))?,
-        outcome: outcome
-            .as_deref()
-            .map(Outcome::parse)
-            .transpose()
-            .map_err(|e| AppError::internal("outcome", e))?,
-        checked_on: opt_date(r.try_get(8)?)?,
+        method: r.code_opt(6)?,
+        outcome: r.code_opt(7)?,
+        checked_on: r.date_opt(8)?,
         findings: r.try_get(9)?,
         new_monthly_fen: r.try_get(10)?,
-        taper_until: opt_date(r.try_get(11)?)?,
+        taper_until: r.date_opt(11)?,
         done_by: r.try_get(12)?,
         created_at: r.try_get(13)?,
     })
@@ -450,20 +433,12 @@ pub async fn standing_states(
         village_id,
         |r| {
             let status: String = r.try_get("status")?;
-            let taper: Option<String> = r.try_get("taper_until")?;
-            let taper_until = match taper {
-                Some(t) => Some(
-                    t.parse::<NaiveDate>()
-                        .map_err(|e| AppError::internal("households.taper_until", e))?,
-                ),
-                None => None,
-            };
             Ok((
                 r.try_get::<i64, _>("id")?,
                 StandingState {
                     stopped: status == "stopped",
                     monthly_fen: r.try_get("monthly_fen")?,
-                    taper_until,
+                    taper_until: r.date_opt("taper_until")?,
                 },
             ))
         },

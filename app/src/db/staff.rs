@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
-use crate::db::Binds;
+use crate::db::{Binds, Columns};
 use crate::domain::{Role, Scope};
 use crate::error::{AppError, AppResult};
 
@@ -56,18 +56,17 @@ const COLS: &str = "id, username, display_name, role, township_id, village_id, c
                     prefecture_code, email, active";
 
 fn staff_from_row(row: &AnyRow) -> AppResult<Staff> {
-    let role: String = row.try_get("role")?;
     Ok(Staff {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
-        role: Role::parse(&role).map_err(|e| AppError::internal("staff role", e))?,
+        role: row.code("role")?,
         township_id: row.try_get("township_id")?,
         village_id: row.try_get("village_id")?,
         county_id: row.try_get("county_id")?,
         prefecture_code: row.try_get("prefecture_code")?,
         email: row.try_get("email")?,
-        active: row.try_get::<i64, _>("active")? != 0,
+        active: row.flag("active")?,
     })
 }
 

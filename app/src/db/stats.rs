@@ -8,10 +8,10 @@ use sqlx::{AnyConnection, Row};
 use super::households::Totals;
 use super::regions::scope_condition;
 use super::Db;
-use crate::db::Binds;
+use crate::db::{Binds, Columns};
 use crate::domain::stats::{ComplaintRow, ComplaintStats, ComplaintTally};
 use crate::domain::{summary_delta, BatchKind, BatchState, Scope};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 /// A township's households newly approved and stopped in a year (its approval lists).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -40,10 +40,7 @@ pub async fn move_batch(
         .bind(batch_id)
         .fetch_one(&mut *conn)
         .await?;
-    let kind: BatchKind = row
-        .try_get::<String, _>(0)?
-        .parse()
-        .map_err(|e| AppError::internal("stored batch kind", e))?;
+    let kind: BatchKind = row.code(0)?;
     let township: i64 = row.try_get(1)?;
     let published_at: Option<i64> = row.try_get(2)?;
     let sign = summary_delta(kind, from, to);
@@ -194,8 +191,6 @@ pub async fn changes_by_township(
         .collect()
 }
 
-use super::stored_date as date;
-
 /// Every complaint, reduced for statistics (what the roll-ups are counted from).
 #[tracing::instrument(skip_all)]
 pub async fn complaint_rows(db: &Db, scope: &Scope) -> AppResult<Vec<ComplaintRow>> {
@@ -224,14 +219,12 @@ async fn complaint_rows_where(
     .await?;
     rows.iter()
         .map(|r| {
-            let received: String = r.try_get(2)?;
-            let answer_by: Option<String> = r.try_get(3)?;
             let answered_at: Option<i64> = r.try_get(5)?;
             let row = ComplaintRow {
                 township_id: r.try_get(0)?,
                 status: r.try_get(1)?,
-                received_on: date(&received)?,
-                answer_by: answer_by.as_deref().map(date).transpose()?,
+                received_on: r.date(2)?,
+                answer_by: r.date_opt(3)?,
                 answered_on: answered_at
                     .and_then(|t| chrono::DateTime::from_timestamp(t + 8 * 3600, 0))
                     .map(|t| t.date_naive()),

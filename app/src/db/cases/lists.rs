@@ -91,8 +91,8 @@ pub async fn check_status(db: &Db, batch_id: i64) -> AppResult<Vec<CheckStatus>>
         |r| {
             Ok(CheckStatus {
                 case_id: r.try_get(0)?,
-                near_relative: r.try_get::<i64, _>(1)? != 0,
-                checked: r.try_get::<i64, _>(2)? != 0,
+                near_relative: r.flag(1)?,
+                checked: r.flag(2)?,
             })
         },
     )
@@ -228,25 +228,22 @@ pub async fn progress(
     let mut all = Applications::default();
     let mut villages = std::collections::BTreeMap::<i64, Progress>::new();
     for r in &rows {
-        let stage: String = r.try_get(0)?;
-        let received: String = r.try_get(1)?;
+        let stage: Stage = r.code(0)?;
         let decided_at: Option<i64> = r.try_get(2)?;
         let one = Progress {
             received: 1,
             visited: r.try_get(3)?,
             reviewed: r.try_get(4)?,
             approved: r.try_get(5)?,
-            refused: i64::from(stage == Stage::Refused.as_str()),
+            refused: i64::from(stage == Stage::Refused),
         };
         villages.entry(r.try_get(6)?).or_default().add(&one);
         if let Some(at) = decided_at {
             let decided = chrono::DateTime::from_timestamp(at + 8 * 3600, 0)
                 .map(|t| t.date_naive())
                 .unwrap_or(since);
-            all.days.push(crate::domain::case::days_to_decision(
-                date(&received)?,
-                decided,
-            ));
+            all.days
+                .push(crate::domain::case::days_to_decision(r.date(1)?, decided));
         }
     }
     all.by_village = villages.into_values().collect();

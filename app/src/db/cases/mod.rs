@@ -11,19 +11,14 @@ use super::regions::scope_condition;
 use super::Db;
 use crate::domain::case::{ApplicationChannel, CaseAction, Relation, RelativeOf, Stage};
 use crate::domain::{AidCategory, Scope};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
-use super::stored_date as date;
-use crate::db::Binds;
+use crate::db::{Binds, Columns};
 
 mod steps;
 pub use steps::*;
 mod lists;
 pub use lists::*;
-
-fn code<T>(r: Result<T, crate::domain::ParseCodeError>) -> AppResult<T> {
-    r.map_err(|e| AppError::internal("stored code", e))
-}
 
 /// A new application.
 pub struct NewCase<'a> {
@@ -104,35 +99,21 @@ const CASE_COLS: &str = "c.id, c.household_id, c.village_id, c.township_id, c.gr
     (SELECT COUNT(*) FROM case_members m WHERE m.case_id = c.id) AS persons";
 
 fn case_from_row(r: &AnyRow) -> AppResult<Case> {
-    let channel: String = r.try_get("channel")?;
-    let received: String = r.try_get("received_on")?;
-    let asked: String = r.try_get("category_asked")?;
-    let stage: String = r.try_get("stage")?;
-    let refused_at: Option<String> = r.try_get("refused_at")?;
-    let decided: Option<String> = r.try_get("decided_category")?;
     Ok(Case {
         id: r.try_get("id")?,
         household_id: r.try_get("household_id")?,
         village_id: r.try_get("village_id")?,
         township_id: r.try_get("township_id")?,
         group_name: r.try_get("group_name")?,
-        channel: code(ApplicationChannel::parse(&channel))?,
+        channel: r.code("channel")?,
         complaint_id: r.try_get("complaint_id")?,
-        received_on: date(&received)?,
-        category_asked: code(AidCategory::parse(&asked))?,
-        stage: code(Stage::parse(&stage))?,
-        refused_at: refused_at
-            .as_deref()
-            .map(Stage::parse)
-            .transpose()
-            .map_err(|e| AppError::internal("stored code", e))?,
+        received_on: r.date("received_on")?,
+        category_asked: r.code("category_asked")?,
+        stage: r.code("stage")?,
+        refused_at: r.code_opt("refused_at")?,
         refusal_reason: r.try_get("refusal_reason")?,
-        near_relative: r.try_get::<i64, _>("near_relative")? != 0,
-        decided_category: decided
-            .as_deref()
-            .map(AidCategory::parse)
-            .transpose()
-            .map_err(|e| AppError::internal("stored code", e))?,
+        near_relative: r.flag("near_relative")?,
+        decided_category: r.code_opt("decided_category")?,
         decided_class: r.try_get("decided_class")?,
         decided_fen: r.try_get("decided_fen")?,
         review_batch_id: r.try_get("review_batch_id")?,
@@ -356,13 +337,12 @@ pub async fn members(db: &Db, case_id: i64) -> AppResult<Vec<Member>> {
          WHERE case_id = $1 ORDER BY seq",
         case_id,
         |r| {
-            let relation: String = r.try_get("relation")?;
             Ok(Member {
                 name: r.try_get("name")?,
-                relation: code(Relation::parse(&relation))?,
+                relation: r.code("relation")?,
                 id_number: r.try_get("id_number")?,
                 disability_grade: r.try_get("disability_grade")?,
-                serious_illness: r.try_get::<i64, _>("serious_illness")? != 0,
+                serious_illness: r.flag("serious_illness")?,
             })
         },
     )
@@ -377,11 +357,10 @@ pub async fn relatives(db: &Db, case_id: i64) -> AppResult<Vec<RelativeDeclarati
          WHERE case_id = $1 ORDER BY id",
         case_id,
         |r| {
-            let kind: String = r.try_get("kind")?;
             Ok(RelativeDeclaration {
                 id: r.try_get("id")?,
                 member_name: r.try_get("member_name")?,
-                kind: code(RelativeOf::parse(&kind))?,
+                kind: r.code("kind")?,
                 related_name: r.try_get("related_name")?,
                 related_post: r.try_get("related_post")?,
                 relation: r.try_get("relation")?,

@@ -132,10 +132,6 @@ pub async fn steps(db: &Db, case_id: i64) -> AppResult<Vec<StepRow>> {
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let id: i64 = r.try_get("id")?;
-        let action: String = r.try_get("action")?;
-        let from: String = r.try_get("stage_from")?;
-        let to: String = r.try_get("stage_to")?;
-        let on: String = r.try_get("happened_on")?;
         let mut names = Vec::new();
         for g in &signers {
             if g.try_get::<i64, _>("step_id")? == id {
@@ -144,10 +140,10 @@ pub async fn steps(db: &Db, case_id: i64) -> AppResult<Vec<StepRow>> {
         }
         out.push(StepRow {
             id,
-            action: code(CaseAction::parse(&action))?,
-            from: code(Stage::parse(&from))?,
-            to: code(Stage::parse(&to))?,
-            happened_on: date(&on)?,
+            action: r.code("action")?,
+            from: r.code("stage_from")?,
+            to: r.code("stage_to")?,
+            happened_on: r.date("happened_on")?,
             body: r.try_get("body")?,
             details: r.try_get("details")?,
             meeting_id: r.try_get("meeting_id")?,
