@@ -4,7 +4,7 @@
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
-use crate::db::Binds;
+use crate::db::exec;
 use crate::domain::Scope;
 use crate::error::AppResult;
 
@@ -36,23 +36,23 @@ pub struct AuditRow {
 
 #[tracing::instrument(skip_all, fields(action = e.action))]
 pub async fn record(conn: &mut AnyConnection, e: &Entry<'_>, now: i64) -> AppResult<()> {
-    sqlx::query(
+    exec(
+        &mut *conn,
         "INSERT INTO audit_log (at, staff_id, actor, action, object_type, object_id,
             township_id, detail, client_addr)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        (
+            now,
+            e.staff_id,
+            e.actor,
+            e.action,
+            e.object_type,
+            &e.object_id,
+            e.township_id,
+            &e.detail,
+            &e.client_addr,
+        ),
     )
-    .binds((
-        now,
-        e.staff_id,
-        e.actor,
-        e.action,
-        e.object_type,
-        &e.object_id,
-        e.township_id,
-        &e.detail,
-        &e.client_addr,
-    ))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -12,6 +12,7 @@ use sqlx::{AnyConnection, Row};
 use super::bulk::{insert_many, Value};
 use super::regions::{owned_condition, scope_condition};
 use super::Db;
+use crate::db::exec;
 use crate::db::Binds;
 use crate::domain::Scope;
 use crate::error::AppResult;
@@ -356,38 +357,41 @@ pub async fn problems(db: &Db, import_id: i64) -> AppResult<Vec<StoredProblem>> 
 /// confirming transaction: a second confirmation waits for the first and then finds nothing.
 #[tracing::instrument(skip_all)]
 pub async fn mark_confirmed(conn: &mut AnyConnection, import_id: i64, now: i64) -> AppResult<bool> {
-    let done = sqlx::query(
+    let done = exec(
+        &mut *conn,
         "UPDATE comparison_imports SET state = 'confirmed', confirmed_at = $1
          WHERE id = $2 AND state = 'preview'",
+        (now, import_id),
     )
-    .binds((now, import_id))
-    .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(done == 1)
 }
 
 /// One open re-check lead per household the file matched (still active), its text every matched
 /// row's "来源：发现" in file order (at most 2,000 characters). Returns how many were made.
 #[tracing::instrument(skip_all)]
 pub async fn create_leads(conn: &mut AnyConnection, import_id: i64, now: i64) -> AppResult<i64> {
-    let done = sqlx::query(
+    let done = exec(
+        &mut *conn,
         "INSERT INTO rechecks (household_id, township_id, village_id, source, lead, comparison_id,
             status, created_at)
          SELECT g.household_id, v.parent_id, h.village_id, 'comparison', g.lead, $1, 'open', $2
          FROM (SELECT household_id,
-                   substr(string_agg(source || '：' || finding, '；' ORDER BY row_no), 1, 2000) AS lead
+                   substr(string_agg(source || '：' || finding, '；' ORDER BY row_no), 1, 2000)
+                   AS lead
                FROM comparison_matches WHERE import_id = $1 GROUP BY household_id) g
              JOIN households h ON h.id = g.household_id JOIN regions v ON v.id = h.village_id
          WHERE h.status = 'active'
          ORDER BY g.household_id",
+        (import_id, now),
     )
-    .binds((import_id, now))
-    .execute(&mut *conn)
     .await?;
-    let made = i64::try_from(done.rows_affected()).unwrap_or(i64::MAX);
-    sqlx::query("UPDATE comparison_imports SET leads = $1 WHERE id = $2")
-        .binds((made, import_id))
-        .execute(&mut *conn)
-        .await?;
+    let made = i64::try_from(done).unwrap_or(i64::MAX);
+    exec(
+        &mut *conn,
+        "UPDATE comparison_imports SET leads = $1 WHERE id = $2",
+        (made, import_id),
+    )
+    .await?;
     Ok(made)
 }

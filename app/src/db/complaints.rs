@@ -11,6 +11,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::regions::scope_condition;
 use super::Db;
+use crate::db::exec;
 use crate::db::{Binds, Columns};
 use crate::domain::{Category, Channel, EventKind, Scope, Status};
 use crate::error::{AppError, AppResult};
@@ -211,25 +212,27 @@ pub async fn add_event(
         Actor::Staff(id) => ("staff", Some(id)),
         Actor::System => ("system", None),
     };
-    sqlx::query(
+    exec(
+        &mut *conn,
         "INSERT INTO complaint_events (complaint_id, at, actor_kind, staff_id, kind, public, body)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        (
+            complaint_id,
+            now,
+            actor_kind,
+            staff_id,
+            kind.as_str(),
+            i64::from(kind.public()),
+            body,
+        ),
     )
-    .binds((
-        complaint_id,
-        now,
-        actor_kind,
-        staff_id,
-        kind.as_str(),
-        i64::from(kind.public()),
-        body,
-    ))
-    .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE complaints SET updated_at = $1 WHERE id = $2")
-        .binds((now, complaint_id))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "UPDATE complaints SET updated_at = $1 WHERE id = $2",
+        (now, complaint_id),
+    )
+    .await?;
     // Of the events, only an answer moves the statistics (answered, on time, days to answer).
     if kind == EventKind::Answered {
         super::stats::refresh_complaint(conn, complaint_id).await?;
@@ -259,13 +262,13 @@ pub async fn set_status(
     to: Status,
     now: i64,
 ) -> AppResult<bool> {
-    let res = sqlx::query(
+    let res = exec(
+        &mut *conn,
         "UPDATE complaints SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+        (to.as_str(), now, id, from.as_str()),
     )
-    .binds((to.as_str(), now, id, from.as_str()))
-    .execute(&mut *conn)
     .await?;
-    let moved = res.rows_affected() == 1;
+    let moved = res == 1;
     if moved {
         super::stats::refresh_complaint(conn, id).await?;
     }
@@ -445,7 +448,8 @@ pub async fn update_case(
     changes: &CaseChanges<'_>,
     now: i64,
 ) -> AppResult<bool> {
-    let res = sqlx::query(
+    let res = exec(
+        &mut *conn,
         "UPDATE complaints SET status = $1, updated_at = $2,
             accepted_on = COALESCE($3, accepted_on),
             answer_by = COALESCE($4, answer_by),
@@ -456,25 +460,24 @@ pub async fn update_case(
             extended = CASE WHEN $9 = 1 THEN 1 ELSE extended END,
             escalated = CASE WHEN $10 = 1 THEN 1 ELSE escalated END
          WHERE id = $11 AND status = $12",
+        (
+            to.as_str(),
+            now,
+            changes.accepted_on.map(|d| d.to_string()),
+            changes.answer_by.map(|d| d.to_string()),
+            changes.assignee_id,
+            changes.finding,
+            changes.finding_action,
+            changes.reply_draft,
+            i64::from(changes.extended),
+            i64::from(changes.escalated),
+            id,
+            expected.as_str(),
+            i64::from(changes.unassign),
+        ),
     )
-    .binds((
-        to.as_str(),
-        now,
-        changes.accepted_on.map(|d| d.to_string()),
-        changes.answer_by.map(|d| d.to_string()),
-        changes.assignee_id,
-        changes.finding,
-        changes.finding_action,
-        changes.reply_draft,
-        i64::from(changes.extended),
-        i64::from(changes.escalated),
-        id,
-        expected.as_str(),
-        i64::from(changes.unassign),
-    ))
-    .execute(&mut *conn)
     .await?;
-    let moved = res.rows_affected() == 1;
+    let moved = res == 1;
     if moved {
         super::stats::refresh_complaint(conn, id).await?;
     }
@@ -513,14 +516,18 @@ pub async fn add_named_staff(
     complaint_id: i64,
     staff_id: i64,
 ) -> AppResult<()> {
-    sqlx::query("DELETE FROM complaint_named_staff WHERE complaint_id = $1 AND staff_id = $2")
-        .binds((complaint_id, staff_id))
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("INSERT INTO complaint_named_staff (complaint_id, staff_id) VALUES ($1, $2)")
-        .binds((complaint_id, staff_id))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "DELETE FROM complaint_named_staff WHERE complaint_id = $1 AND staff_id = $2",
+        (complaint_id, staff_id),
+    )
+    .await?;
+    exec(
+        &mut *conn,
+        "INSERT INTO complaint_named_staff (complaint_id, staff_id) VALUES ($1, $2)",
+        (complaint_id, staff_id),
+    )
+    .await?;
     Ok(())
 }
 
@@ -551,9 +558,11 @@ pub async fn set_answer_by(
     id: i64,
     answer_by: NaiveDate,
 ) -> AppResult<()> {
-    sqlx::query("UPDATE complaints SET answer_by = $1 WHERE id = $2")
-        .binds((answer_by.to_string(), id))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "UPDATE complaints SET answer_by = $1 WHERE id = $2",
+        (answer_by.to_string(), id),
+    )
+    .await?;
     super::stats::refresh_complaint(conn, id).await
 }

@@ -6,6 +6,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::Db;
 use crate::db::all;
+use crate::db::exec;
 use crate::db::{Binds, Columns};
 use crate::error::{AppError, AppResult};
 
@@ -139,10 +140,13 @@ async fn add_revision(
     staff_id: Option<i64>,
     now: i64,
 ) -> AppResult<()> {
-    sqlx::query("INSERT INTO page_revisions (page_id, title, body_md, staff_id, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .binds((id, title, body, staff_id, now))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "INSERT INTO page_revisions (page_id, title, body_md, staff_id, created_at)
+         VALUES ($1, $2, $3, $4, $5)",
+        (id, title, body, staff_id, now),
+    )
+    .await?;
     Ok(())
 }
 
@@ -156,10 +160,12 @@ pub async fn update(
     staff_id: Option<i64>,
     now: i64,
 ) -> AppResult<()> {
-    sqlx::query("UPDATE pages SET title = $1, body_md = $2, updated_at = $3 WHERE id = $4")
-        .binds((title, body, now, id))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "UPDATE pages SET title = $1, body_md = $2, updated_at = $3 WHERE id = $4",
+        (title, body, now, id),
+    )
+    .await?;
     add_revision(conn, id, title, body, staff_id, now).await
 }
 
@@ -170,12 +176,13 @@ pub async fn set_published(
     published: bool,
     now: i64,
 ) -> AppResult<()> {
-    sqlx::query(
-        "UPDATE pages SET published = $1, published_at = CASE WHEN $1 = 1 THEN $2 ELSE published_at END,
-            updated_at = $2 WHERE id = $3",
+    exec(
+        &mut *conn,
+        "UPDATE pages SET published = $1, published_at = CASE WHEN $1 = 1 THEN $2 ELSE
+         published_at END,
+         updated_at = $2 WHERE id = $3",
+        (i64::from(published), now, id),
     )
-    .binds((i64::from(published), now, id))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -261,14 +268,18 @@ pub async fn link_complaint(
     page_id: i64,
     complaint_id: i64,
 ) -> AppResult<()> {
-    sqlx::query("DELETE FROM page_complaints WHERE page_id = $1 AND complaint_id = $2")
-        .binds((page_id, complaint_id))
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("INSERT INTO page_complaints (page_id, complaint_id) VALUES ($1, $2)")
-        .binds((page_id, complaint_id))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "DELETE FROM page_complaints WHERE page_id = $1 AND complaint_id = $2",
+        (page_id, complaint_id),
+    )
+    .await?;
+    exec(
+        &mut *conn,
+        "INSERT INTO page_complaints (page_id, complaint_id) VALUES ($1, $2)",
+        (page_id, complaint_id),
+    )
+    .await?;
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::regions::Region;
 use super::Db;
-use crate::db::Binds;
+use crate::db::exec;
 use crate::domain::county::CountySettings;
 use crate::domain::{DayKind, WorkCalendar};
 use crate::error::AppResult;
@@ -133,7 +133,8 @@ pub async fn save(
     staff_id: i64,
     now: i64,
 ) -> AppResult<()> {
-    sqlx::query(
+    exec(
+        &mut *conn,
         "INSERT INTO county_settings (county_id, hotline, channels, issuer, notice_prefix,
             updated_at, updated_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -141,17 +142,16 @@ pub async fn save(
             channels = excluded.channels, issuer = excluded.issuer,
             notice_prefix = excluded.notice_prefix, updated_at = excluded.updated_at,
             updated_by = excluded.updated_by",
+        (
+            county_id,
+            &s.hotline,
+            &s.channels,
+            &s.issuer,
+            &s.notice_prefix,
+            now,
+            staff_id,
+        ),
     )
-    .binds((
-        county_id,
-        &s.hotline,
-        &s.channels,
-        &s.issuer,
-        &s.notice_prefix,
-        now,
-        staff_id,
-    ))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -189,14 +189,18 @@ pub async fn set_holiday(
     day: NaiveDate,
     kind: DayKind,
 ) -> AppResult<()> {
-    sqlx::query("DELETE FROM county_holidays WHERE county_id = $1 AND day = $2")
-        .binds((county_id, day.to_string()))
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("INSERT INTO county_holidays (county_id, day, kind) VALUES ($1, $2, $3)")
-        .binds((county_id, day.to_string(), super::holidays::kind_code(kind)))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "DELETE FROM county_holidays WHERE county_id = $1 AND day = $2",
+        (county_id, day.to_string()),
+    )
+    .await?;
+    exec(
+        &mut *conn,
+        "INSERT INTO county_holidays (county_id, day, kind) VALUES ($1, $2, $3)",
+        (county_id, day.to_string(), super::holidays::kind_code(kind)),
+    )
+    .await?;
     Ok(())
 }
 
@@ -206,9 +210,11 @@ pub async fn remove_holiday(
     county_id: i64,
     day: NaiveDate,
 ) -> AppResult<bool> {
-    let res = sqlx::query("DELETE FROM county_holidays WHERE county_id = $1 AND day = $2")
-        .binds((county_id, day.to_string()))
-        .execute(&mut *conn)
-        .await?;
-    Ok(res.rows_affected() > 0)
+    let res = exec(
+        &mut *conn,
+        "DELETE FROM county_holidays WHERE county_id = $1 AND day = $2",
+        (county_id, day.to_string()),
+    )
+    .await?;
+    Ok(res > 0)
 }

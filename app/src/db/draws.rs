@@ -6,6 +6,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
+use crate::db::exec;
 use crate::db::{Binds, Columns};
 use crate::domain::draw::Stratum;
 use crate::domain::Scope;
@@ -65,11 +66,13 @@ pub async fn set_member_active(
     id: i64,
     active: bool,
 ) -> AppResult<bool> {
-    let res = sqlx::query("UPDATE pool_members SET active = $1 WHERE id = $2 AND village_id = $3")
-        .binds((i64::from(active), id, village_id))
-        .execute(&mut *conn)
-        .await?;
-    Ok(res.rows_affected() == 1)
+    let res = exec(
+        &mut *conn,
+        "UPDATE pool_members SET active = $1 WHERE id = $2 AND village_id = $3",
+        (i64::from(active), id, village_id),
+    )
+    .await?;
+    Ok(res == 1)
 }
 
 /// A village's review pool, active members first. (A public draw page reads its group names
@@ -185,13 +188,14 @@ pub async fn set_result(
     staff_id: i64,
     now: i64,
 ) -> AppResult<bool> {
-    let res = sqlx::query(
-        "UPDATE draws SET result = $1, drawn_by = $2, drawn_at = $3 WHERE id = $4 AND result IS NULL",
+    let res = exec(
+        &mut *conn,
+        "UPDATE draws SET result = $1, drawn_by = $2, drawn_at = $3 WHERE id = $4 AND result
+         IS NULL",
+        (result, staff_id, now, id),
     )
-    .binds((result, staff_id, now, id))
-    .execute(&mut *conn)
     .await?;
-    Ok(res.rows_affected() == 1)
+    Ok(res == 1)
 }
 
 #[tracing::instrument(skip_all)]
@@ -268,10 +272,12 @@ pub async fn spot_check_entries(
 /// Moves a draw's earliest draw time (the demo's past draws, and tests that cannot wait a day).
 #[tracing::instrument(skip_all)]
 pub async fn set_not_before(conn: &mut AnyConnection, id: i64, at: i64) -> AppResult<()> {
-    sqlx::query("UPDATE draws SET draw_not_before = $1 WHERE id = $2")
-        .binds((at, id))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "UPDATE draws SET draw_not_before = $1 WHERE id = $2",
+        (at, id),
+    )
+    .await?;
     Ok(())
 }
 

@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
-use crate::db::{Binds, Columns};
+use crate::db::exec;
+use crate::db::Columns;
 use crate::domain::{DayKind, WorkCalendar};
 use crate::error::AppResult;
 
@@ -43,24 +44,30 @@ pub async fn calendar(db: &Db) -> AppResult<WorkCalendar> {
 
 #[tracing::instrument(skip_all)]
 pub async fn set(conn: &mut AnyConnection, day: NaiveDate, kind: DayKind) -> AppResult<()> {
-    sqlx::query("DELETE FROM holidays WHERE day = $1")
-        .bind(day.to_string())
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("INSERT INTO holidays (day, kind) VALUES ($1, $2)")
-        .binds((day.to_string(), kind_code(kind)))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "DELETE FROM holidays WHERE day = $1",
+        (day.to_string(),),
+    )
+    .await?;
+    exec(
+        &mut *conn,
+        "INSERT INTO holidays (day, kind) VALUES ($1, $2)",
+        (day.to_string(), kind_code(kind)),
+    )
+    .await?;
     Ok(())
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn remove(conn: &mut AnyConnection, day: NaiveDate) -> AppResult<bool> {
-    let res = sqlx::query("DELETE FROM holidays WHERE day = $1")
-        .bind(day.to_string())
-        .execute(&mut *conn)
-        .await?;
-    Ok(res.rows_affected() > 0)
+    let res = exec(
+        &mut *conn,
+        "DELETE FROM holidays WHERE day = $1",
+        (day.to_string(),),
+    )
+    .await?;
+    Ok(res > 0)
 }
 
 /// Seeds the table with the given days when it has none for their year(s).

@@ -3,6 +3,7 @@
 
 use sqlx::Row;
 
+use crate::db::exec;
 use crate::db::Binds;
 use crate::error::AppResult;
 
@@ -92,12 +93,12 @@ pub async fn set_allowance(
     monthly_fen: i64,
     now: i64,
 ) -> AppResult<()> {
-    sqlx::query(
+    exec(
+        &mut *conn,
         "UPDATE households SET persons = $1, category = $2, aid_class = $3, monthly_fen = $4,
-            status = 'active', updated_at = $5, recheck_seq = recheck_seq + 1 WHERE id = $6",
+         status = 'active', updated_at = $5, recheck_seq = recheck_seq + 1 WHERE id = $6",
+        (persons, category, aid_class, monthly_fen, now, id),
     )
-    .binds((persons, category, aid_class, monthly_fen, now, id))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

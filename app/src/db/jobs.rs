@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
-use crate::db::Binds;
+use crate::db::exec;
 use crate::error::AppResult;
 
 /// Claims `today`'s run of job `name` inside the caller's transaction; true only for the one
@@ -13,11 +13,13 @@ use crate::error::AppResult;
 /// unclaimed and the job is retried).
 #[tracing::instrument(skip_all, fields(job = name))]
 pub async fn claim_day(conn: &mut AnyConnection, name: &str, today: NaiveDate) -> AppResult<bool> {
-    let res = sqlx::query("UPDATE job_runs SET last_day = $1 WHERE name = $2 AND last_day < $1")
-        .binds((today.to_string(), name))
-        .execute(&mut *conn)
-        .await?;
-    Ok(res.rows_affected() == 1)
+    let res = exec(
+        &mut *conn,
+        "UPDATE job_runs SET last_day = $1 WHERE name = $2 AND last_day < $1",
+        (today.to_string(), name),
+    )
+    .await?;
+    Ok(res == 1)
 }
 
 /// The last day job `name` ran (`1970-01-01` before its first run).

@@ -75,6 +75,21 @@ where
     rows.iter().map(read).collect()
 }
 
+/// Runs `sql` with `params` bound to `$1`, `$2`, … (a tuple: `(a,)`, `(a, b)`, …; `()` for none)
+/// on a pool or a transaction's connection (`&mut *tx`), and says how many rows it changed.
+pub(crate) async fn exec<'e, E, P>(
+    on: E,
+    sql: impl sqlx::SqlSafeStr,
+    params: P,
+) -> crate::error::AppResult<u64>
+where
+    E: Executor<'e, Database = sqlx::Any>,
+    P: Params,
+{
+    let done = sqlx::query(sql).binds(params).execute(on).await?;
+    Ok(done.rows_affected())
+}
+
 /// A query's parameters as one tuple, bound in order to `$1`, `$2`, …:
 /// `sqlx::query("UPDATE t SET a = $1 WHERE id = $2").binds((a, id))` is `.bind(a).bind(id)`.
 pub(crate) trait Binds {
@@ -95,9 +110,22 @@ pub(crate) trait Params {
     ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>;
 }
 
-/// `Params` for tuples of 2 to 20 values (the longest statement binds 19).
+/// `Params` for tuples of 1 to 20 values (the longest statement binds 19).
 macro_rules! tuple_params {
-    ($last:ident) => {};
+    ($last:ident) => {
+        impl<'t, $last> Params for ($last,)
+        where
+            $last: sqlx::Encode<'t, sqlx::Any> + sqlx::Type<sqlx::Any>,
+        {
+            #[allow(non_snake_case)]
+            fn bind_to<'q>(
+                self,
+                query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+            ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+                query.bind(self.0)
+            }
+        }
+    };
     ($head:ident $($tail:ident)+) => {
         impl<'t, $head, $($tail),+> Params for ($head, $($tail,)+)
         where
@@ -118,6 +146,15 @@ macro_rules! tuple_params {
 }
 
 tuple_params!(A B C D E F G H I J K L M N O P Q R S T);
+
+impl Params for () {
+    fn bind_to<'q>(
+        self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+        query
+    }
+}
 
 /// The id an `INSERT … RETURNING id` gave, or `None` when a unique index refused the row (a
 /// second of something that may exist once: a draw's key, a registration form's token).

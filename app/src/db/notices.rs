@@ -11,6 +11,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::regions::scope_condition;
 use super::Db;
+use crate::db::exec;
 use crate::domain::notice::{number, Delivery, NoticeKind};
 use crate::domain::Scope;
 use crate::error::AppResult;
@@ -97,12 +98,12 @@ fn from_row(r: &AnyRow) -> AppResult<Notice> {
 /// row stays locked until it commits or rolls back).
 #[tracing::instrument(skip_all)]
 pub async fn next_seq(conn: &mut AnyConnection, prefix: &str, year: i32) -> AppResult<i64> {
-    sqlx::query(
+    exec(
+        &mut *conn,
         "INSERT INTO notice_counters (prefix, year, last) VALUES ($1, $2, 0)
          ON CONFLICT (prefix, year) DO NOTHING",
+        (prefix, i64::from(year)),
     )
-    .binds((prefix, i64::from(year)))
-    .execute(&mut *conn)
     .await?;
     let row = sqlx::query(
         "UPDATE notice_counters SET last = last + 1 WHERE prefix = $1 AND year = $2 RETURNING last",
@@ -245,22 +246,22 @@ pub async fn set_delivered(
     d: &DeliveryRecord<'_>,
     now: i64,
 ) -> AppResult<bool> {
-    let res = sqlx::query(
+    let res = exec(
+        &mut *conn,
         "UPDATE notices SET delivered_on = $1, delivery_method = $2, delivered_by = $3,
             delivery_recorded_by = $4, delivery_recorded_at = $5
          WHERE id = $6 AND delivered_on IS NULL",
+        (
+            d.delivered_on.to_string(),
+            d.method.as_str(),
+            d.delivered_by,
+            d.recorded_by,
+            now,
+            id,
+        ),
     )
-    .binds((
-        d.delivered_on.to_string(),
-        d.method.as_str(),
-        d.delivered_by,
-        d.recorded_by,
-        now,
-        id,
-    ))
-    .execute(&mut *conn)
     .await?;
-    Ok(res.rows_affected() == 1)
+    Ok(res == 1)
 }
 
 /// A township's written notices, for `/stats`.

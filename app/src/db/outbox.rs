@@ -9,6 +9,7 @@
 use sqlx::{AnyConnection, Row};
 
 use super::{Backend, Db};
+use crate::db::exec;
 use crate::db::Binds;
 use crate::error::AppResult;
 
@@ -49,12 +50,13 @@ pub async fn enqueue(
     body: &str,
     now: i64,
 ) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO outbox (recipient, subject, body, state, attempts, next_attempt_at, created_at, message_id)
+    exec(
+        &mut *conn,
+        "INSERT INTO outbox (recipient, subject, body, state, attempts, next_attempt_at,
+         created_at, message_id)
          VALUES ($1, $2, $3, 'pending', 0, $4, $4, $5)",
+        (recipient, subject, body, now, new_message_id()),
     )
-    .binds((recipient, subject, body, now, new_message_id()))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -133,14 +135,15 @@ pub async fn claim(
 /// another worker took the row): the row is left to that worker.
 #[tracing::instrument(skip_all)]
 pub async fn mark_sent(db: &Db, claim: &Claim, id: i64, now: i64) -> AppResult<bool> {
-    let res = sqlx::query(
-        "UPDATE outbox SET state = 'sent', sent_at = $1, attempts = attempts + 1, claim_until = NULL
+    let res = exec(
+        &db.pool,
+        "UPDATE outbox SET state = 'sent', sent_at = $1, attempts = attempts + 1,
+            claim_until = NULL
          WHERE id = $2 AND state = 'pending' AND claimed_by = $3 AND claim_until = $4",
+        (now, id, &claim.worker, claim.until),
     )
-    .binds((now, id, &claim.worker, claim.until))
-    .execute(&db.pool)
     .await?;
-    Ok(res.rows_affected() == 1)
+    Ok(res == 1)
 }
 
 /// Records a failed attempt of a claimed row and lets go of the claim. With `give_up` the row
@@ -154,34 +157,34 @@ pub async fn mark_failed(
     next_attempt_at: i64,
     give_up: bool,
 ) -> AppResult<bool> {
-    let res = sqlx::query(
+    let res = exec(
+        &db.pool,
         "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2,
             state = CASE WHEN $3 = 1 THEN 'failed' ELSE 'pending' END, claim_until = NULL
          WHERE id = $4 AND state = 'pending' AND claimed_by = $5 AND claim_until = $6",
+        (
+            error,
+            next_attempt_at,
+            i64::from(give_up),
+            id,
+            &claim.worker,
+            claim.until,
+        ),
     )
-    .binds((
-        error,
-        next_attempt_at,
-        i64::from(give_up),
-        id,
-        &claim.worker,
-        claim.until,
-    ))
-    .execute(&db.pool)
     .await?;
-    Ok(res.rows_affected() == 1)
+    Ok(res == 1)
 }
 
 /// Lets go of claimed rows that were not tried (the lease was about to run out), so any worker
 /// may take them at once instead of after the lease.
 #[tracing::instrument(skip_all)]
 pub async fn release(db: &Db, claim: &Claim, id: i64) -> AppResult<()> {
-    sqlx::query(
+    exec(
+        &db.pool,
         "UPDATE outbox SET claim_until = NULL
          WHERE id = $1 AND state = 'pending' AND claimed_by = $2 AND claim_until = $3",
+        (id, &claim.worker, claim.until),
     )
-    .binds((id, &claim.worker, claim.until))
-    .execute(&db.pool)
     .await?;
     Ok(())
 }

@@ -10,6 +10,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
+use crate::db::exec;
 use crate::domain::{
     AidCategory, AidClass, BatchKind, BatchState, ChangeKind, Fen, MaskPolicy, MaskedName,
     PersonCount, PublicEntry, Scope,
@@ -162,25 +163,25 @@ pub async fn set_state(
 ) -> AppResult<bool> {
     let res = match new {
         BatchState::Published => {
-            sqlx::query(
+            exec(
+                &mut *conn,
                 "UPDATE batches SET state = $1, published_at = $2, updated_at = $2
                  WHERE id = $3 AND state = $4",
+                (new.as_str(), now, id, expected.as_str()),
             )
-            .binds((new.as_str(), now, id, expected.as_str()))
-            .execute(&mut *conn)
             .await?
         }
         _ => {
-            sqlx::query(
+            exec(
+                &mut *conn,
                 "UPDATE batches SET state = $1, ended_at = $2, end_reason = $3, updated_at = $2
                  WHERE id = $4 AND state = $5",
+                (new.as_str(), now, reason, id, expected.as_str()),
             )
-            .binds((new.as_str(), now, reason, id, expected.as_str()))
-            .execute(&mut *conn)
             .await?
         }
     };
-    if res.rows_affected() != 1 {
+    if res != 1 {
         return Ok(false);
     }
     super::stats::move_batch(conn, id, expected, new).await?;
@@ -195,14 +196,16 @@ pub async fn set_window(
     opens: NaiveDate,
     closes: NaiveDate,
 ) -> AppResult<()> {
-    sqlx::query("UPDATE batches SET opens_on = $1, closes_on = $2 WHERE id = $3")
-        .binds((
+    exec(
+        &mut *conn,
+        "UPDATE batches SET opens_on = $1, closes_on = $2 WHERE id = $3",
+        (
             opens.format("%Y-%m-%d").to_string(),
             closes.format("%Y-%m-%d").to_string(),
             id,
-        ))
-        .execute(&mut *conn)
-        .await?;
+        ),
+    )
+    .await?;
     Ok(())
 }
 
@@ -212,10 +215,12 @@ pub async fn set_previous(
     id: i64,
     previous: Option<i64>,
 ) -> AppResult<()> {
-    sqlx::query("UPDATE batches SET previous_id = $1 WHERE id = $2")
-        .binds((previous, id))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "UPDATE batches SET previous_id = $1 WHERE id = $2",
+        (previous, id),
+    )
+    .await?;
     Ok(())
 }
 
@@ -367,11 +372,13 @@ pub async fn delete_entry(
     batch_id: i64,
     entry_id: i64,
 ) -> AppResult<bool> {
-    let res = sqlx::query("DELETE FROM batch_entries WHERE id = $1 AND batch_id = $2")
-        .binds((entry_id, batch_id))
-        .execute(&mut *conn)
-        .await?;
-    Ok(res.rows_affected() == 1)
+    let res = exec(
+        &mut *conn,
+        "DELETE FROM batch_entries WHERE id = $1 AND batch_id = $2",
+        (entry_id, batch_id),
+    )
+    .await?;
+    Ok(res == 1)
 }
 
 fn staff_entry_from_row(r: &AnyRow) -> AppResult<StaffEntry> {

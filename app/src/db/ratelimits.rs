@@ -8,6 +8,7 @@
 use sqlx::Row;
 
 use super::Db;
+use crate::db::exec;
 use crate::db::Binds;
 use crate::error::AppResult;
 
@@ -62,9 +63,11 @@ pub async fn hit(
 /// Deletes buckets whose time has passed (they would allow a full burst anyway).
 #[tracing::instrument(skip_all)]
 pub async fn purge(db: &Db, now_ms: i64) -> AppResult<u64> {
-    let done = sqlx::query("DELETE FROM rate_limits WHERE tat_ms < $1")
-        .bind(now_ms)
-        .execute(&db.pool)
-        .await?;
-    Ok(done.rows_affected())
+    let done = exec(
+        &db.pool,
+        "DELETE FROM rate_limits WHERE tat_ms < $1",
+        (now_ms,),
+    )
+    .await?;
+    Ok(done)
 }

@@ -13,6 +13,7 @@ use crate::domain::recheck::{Method, Outcome, Source};
 use crate::domain::{AidCategory, Scope};
 use crate::error::AppResult;
 
+use crate::db::exec;
 use crate::db::{Binds, Columns};
 
 /// A household on its village's current standing list, with its re-check state.
@@ -262,23 +263,23 @@ pub async fn record(
         .await?
         .try_get(0)?,
     };
-    sqlx::query(
+    exec(
+        &mut *conn,
         "UPDATE rechecks SET status = 'done', method = $1, result = $2, checked_on = $3,
             findings = $4, new_monthly_fen = $5, taper_until = $6, done_by = $7, done_at = $8
          WHERE household_id = $9 AND status = 'open'",
+        (
+            rec.method.as_str(),
+            rec.outcome.as_str(),
+            rec.checked_on.to_string(),
+            rec.findings,
+            rec.new_monthly_fen,
+            rec.taper_until.map(|d| d.to_string()),
+            rec.done_by,
+            now,
+            household_id,
+        ),
     )
-    .binds((
-        rec.method.as_str(),
-        rec.outcome.as_str(),
-        rec.checked_on.to_string(),
-        rec.findings,
-        rec.new_monthly_fen,
-        rec.taper_until.map(|d| d.to_string()),
-        rec.done_by,
-        now,
-        household_id,
-    ))
-    .execute(&mut *conn)
     .await?;
     Ok(Recorded { id, complaint_ids })
 }
@@ -307,34 +308,36 @@ pub async fn apply(
     } else {
         "active"
     };
-    let res = sqlx::query(
+    let res = exec(
+        &mut *conn,
         "UPDATE households SET recheck_due_on = $1, status = $2,
             monthly_fen = COALESCE($3, monthly_fen),
             taper_until = CASE WHEN $4 IS NULL THEN taper_until ELSE $4 END, updated_at = $5,
             recheck_seq = recheck_seq + 1
          WHERE id = $6 AND status = 'active' AND recheck_seq = $7",
+        (
+            a.next_due.to_string(),
+            status,
+            a.new_monthly_fen,
+            a.taper_until.map(|d| d.to_string()),
+            now,
+            household_id,
+            seen_seq,
+        ),
     )
-    .binds((
-        a.next_due.to_string(),
-        status,
-        a.new_monthly_fen,
-        a.taper_until.map(|d| d.to_string()),
-        now,
-        household_id,
-        seen_seq,
-    ))
-    .execute(&mut *conn)
     .await?;
-    Ok(res.rows_affected() == 1)
+    Ok(res == 1)
 }
 
 /// Sets the first re-check date of households enrolled now.
 #[tracing::instrument(skip_all)]
 pub async fn set_due(conn: &mut AnyConnection, household_id: i64, due: NaiveDate) -> AppResult<()> {
-    sqlx::query("UPDATE households SET recheck_due_on = $1 WHERE id = $2")
-        .binds((due.to_string(), household_id))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "UPDATE households SET recheck_due_on = $1 WHERE id = $2",
+        (due.to_string(), household_id),
+    )
+    .await?;
     Ok(())
 }
 

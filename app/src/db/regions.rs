@@ -3,6 +3,7 @@
 use sqlx::Row;
 
 use super::Db;
+use crate::db::exec;
 use crate::db::Binds;
 use crate::domain::Scope;
 use crate::error::AppResult;
@@ -132,12 +133,18 @@ pub async fn load_plan(
     let mut known = known_regions(conn).await?;
     let mut loaded = Loaded::default();
     for p in &plan.above {
-        sqlx::query(
+        exec(
+            &mut *conn,
             "INSERT INTO upper_regions (code, level, name_zh, name_en) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en",
+             ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en =
+             excluded.name_en",
+            (
+                &p.code,
+                crate::domain::region_code::upper_level(&p.code),
+                &p.name_zh,
+                &p.name_en,
+            ),
         )
-        .binds((&p.code, crate::domain::region_code::upper_level(&p.code), &p.name_zh, &p.name_en))
-        .execute(&mut *conn)
         .await?;
         loaded.upper += 1;
     }
@@ -196,10 +203,12 @@ async fn rename_known(
     if k.name_zh == p.name_zh && k.name_en == p.name_en {
         return Ok(Ok(false));
     }
-    sqlx::query("UPDATE regions SET name_zh = $1, name_en = $2 WHERE id = $3")
-        .binds((&p.name_zh, &p.name_en, k.id))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "UPDATE regions SET name_zh = $1, name_en = $2 WHERE id = $3",
+        (&p.name_zh, &p.name_en, k.id),
+    )
+    .await?;
     Ok(Ok(true))
 }
 

@@ -6,6 +6,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::Db;
 use crate::db::all;
+use crate::db::exec;
 use crate::db::Binds;
 use crate::error::AppResult;
 
@@ -24,12 +25,19 @@ pub async fn record_failed_login(
     e: &FailedLogin<'_>,
     now: i64,
 ) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO security_events (at, kind, client_addr, staff_id, username_hash, username_hint)
+    exec(
+        &mut *conn,
+        "INSERT INTO security_events (at, kind, client_addr, staff_id, username_hash,
+            username_hint)
          VALUES ($1, 'login_failed', $2, $3, $4, $5)",
+        (
+            now,
+            e.client_addr,
+            e.staff_id,
+            e.username_hash,
+            e.username_hint,
+        ),
     )
-    .binds((now, e.client_addr, e.staff_id, e.username_hash, e.username_hint))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

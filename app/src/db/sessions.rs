@@ -4,7 +4,7 @@
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
-use crate::db::Binds;
+use crate::db::exec;
 use crate::error::AppResult;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,12 +25,12 @@ pub async fn insert(
     now: i64,
     expires_at: i64,
 ) -> AppResult<()> {
-    sqlx::query(
+    exec(
+        &mut *conn,
         "INSERT INTO sessions (id_hash, staff_id, csrf_token, created_at, last_seen, expires_at)
          VALUES ($1, $2, $3, $4, $4, $5)",
+        (id_hash, staff_id, csrf_token, now, expires_at),
     )
-    .binds((id_hash, staff_id, csrf_token, now, expires_at))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -58,37 +58,45 @@ pub async fn get(db: &Db, id_hash: &str) -> AppResult<Option<SessionRow>> {
 
 #[tracing::instrument(skip_all)]
 pub async fn touch(db: &Db, id_hash: &str, now: i64) -> AppResult<()> {
-    sqlx::query("UPDATE sessions SET last_seen = $1 WHERE id_hash = $2")
-        .binds((now, id_hash))
-        .execute(&db.pool)
-        .await?;
+    exec(
+        &db.pool,
+        "UPDATE sessions SET last_seen = $1 WHERE id_hash = $2",
+        (now, id_hash),
+    )
+    .await?;
     Ok(())
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn delete(conn: &mut AnyConnection, id_hash: &str) -> AppResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-        .bind(id_hash)
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "DELETE FROM sessions WHERE id_hash = $1",
+        (id_hash,),
+    )
+    .await?;
     Ok(())
 }
 
 /// Ends every session of one account (disable, password reset).
 #[tracing::instrument(skip_all)]
 pub async fn delete_for_staff(conn: &mut AnyConnection, staff_id: i64) -> AppResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
-        .bind(staff_id)
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "DELETE FROM sessions WHERE staff_id = $1",
+        (staff_id,),
+    )
+    .await?;
     Ok(())
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn delete_expired(db: &Db, now: i64) -> AppResult<u64> {
-    let res = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-        .bind(now)
-        .execute(&db.pool)
-        .await?;
-    Ok(res.rows_affected())
+    let res = exec(
+        &db.pool,
+        "DELETE FROM sessions WHERE expires_at < $1",
+        (now,),
+    )
+    .await?;
+    Ok(res)
 }

@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
+use crate::db::exec;
 use crate::db::{Binds, Columns};
 use crate::domain::{Role, Scope};
 use crate::error::{AppError, AppResult};
@@ -215,24 +216,24 @@ pub async fn update(
     u: &StaffUpdate<'_>,
     now: i64,
 ) -> AppResult<()> {
-    sqlx::query(
+    exec(
+        &mut *conn,
         "UPDATE staff SET display_name = $1, role = $2, township_id = $3, email = $4,
-            active = $5, updated_at = $6, village_id = $8, county_id = $9,
-            prefecture_code = $10 WHERE id = $7",
+         active = $5, updated_at = $6, village_id = $8, county_id = $9,
+         prefecture_code = $10 WHERE id = $7",
+        (
+            u.display_name,
+            u.rights.role.as_str(),
+            u.rights.township_id,
+            u.email,
+            i64::from(u.active),
+            now,
+            id,
+            u.rights.village_id,
+            u.rights.county_id,
+            u.rights.prefecture_code,
+        ),
     )
-    .binds((
-        u.display_name,
-        u.rights.role.as_str(),
-        u.rights.township_id,
-        u.email,
-        i64::from(u.active),
-        now,
-        id,
-        u.rights.village_id,
-        u.rights.county_id,
-        u.rights.prefecture_code,
-    ))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -244,12 +245,12 @@ pub async fn set_password(
     password_hash: &str,
     now: i64,
 ) -> AppResult<()> {
-    sqlx::query(
+    exec(
+        &mut *conn,
         "UPDATE staff SET password_hash = $1, failed_logins = 0, locked_until = 0,
-            updated_at = $2 WHERE id = $3",
+         updated_at = $2 WHERE id = $3",
+        (password_hash, now, id),
     )
-    .binds((password_hash, now, id))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -261,10 +262,12 @@ pub async fn set_active(
     active: bool,
     now: i64,
 ) -> AppResult<()> {
-    sqlx::query("UPDATE staff SET active = $1, updated_at = $2 WHERE id = $3")
-        .binds((i64::from(active), now, id))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "UPDATE staff SET active = $1, updated_at = $2 WHERE id = $3",
+        (i64::from(active), now, id),
+    )
+    .await?;
     Ok(())
 }
 
@@ -275,19 +278,23 @@ pub async fn record_login_failure(
     failures: i64,
     locked_until: i64,
 ) -> AppResult<()> {
-    sqlx::query("UPDATE staff SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-        .binds((failures, locked_until, id))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "UPDATE staff SET failed_logins = $1, locked_until = $2 WHERE id = $3",
+        (failures, locked_until, id),
+    )
+    .await?;
     Ok(())
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn record_login_success(conn: &mut AnyConnection, id: i64) -> AppResult<()> {
-    sqlx::query("UPDATE staff SET failed_logins = 0, locked_until = 0 WHERE id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "UPDATE staff SET failed_logins = 0, locked_until = 0 WHERE id = $1",
+        (id,),
+    )
+    .await?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ use sqlx::{AnyConnection, Row};
 use super::households::Totals;
 use super::regions::scope_condition;
 use super::Db;
+use crate::db::exec;
 use crate::db::{Binds, Columns};
 use crate::domain::stats::{ComplaintRow, ComplaintStats, ComplaintTally};
 use crate::domain::{summary_delta, BatchKind, BatchState, Scope};
@@ -62,30 +63,31 @@ pub async fn move_batch(
         |i: usize| -> AppResult<i64> { Ok(sign * sums.try_get::<Option<i64>, _>(i)?.unwrap_or(0)) };
     match kind {
         BatchKind::Standing => {
-            sqlx::query(
+            exec(
+                &mut *conn,
                 "INSERT INTO township_totals (township_id, households, persons, monthly_fen)
                  VALUES ($1, $2, $3, $4)
                  ON CONFLICT (township_id) DO UPDATE SET
                    households = township_totals.households + excluded.households,
                    persons = township_totals.persons + excluded.persons,
                    monthly_fen = township_totals.monthly_fen + excluded.monthly_fen",
+                (township, sum(0)?, sum(1)?, sum(2)?),
             )
-            .binds((township, sum(0)?, sum(1)?, sum(2)?))
-            .execute(&mut *conn)
             .await?;
         }
         BatchKind::Approval => {
             let year = cst_year(published_at.unwrap_or_else(super::now_epoch));
-            sqlx::query(
-                "INSERT INTO township_year_changes (township_id, year, new_households, stopped_households)
+            exec(
+                &mut *conn,
+                "INSERT INTO township_year_changes (township_id, year, new_households,
+                 stopped_households)
                  VALUES ($1, $2, $3, $4)
                  ON CONFLICT (township_id, year) DO UPDATE SET
                    new_households = township_year_changes.new_households + excluded.new_households,
                    stopped_households =
                      township_year_changes.stopped_households + excluded.stopped_households",
+                (township, year, sum(3)?, sum(4)?),
             )
-            .binds((township, year, sum(3)?, sum(4)?))
-            .execute(&mut *conn)
             .await?;
         }
         BatchKind::Review => {}
@@ -97,22 +99,19 @@ pub async fn move_batch(
 /// [`move_batch`] or [`refresh_complaint`]).
 #[tracing::instrument(skip_all)]
 pub async fn recount(conn: &mut AnyConnection) -> AppResult<()> {
-    sqlx::query("DELETE FROM township_totals")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
+    exec(&mut *conn, "DELETE FROM township_totals", ()).await?;
+    exec(
+        &mut *conn,
         "INSERT INTO township_totals (township_id, households, persons, monthly_fen)
          SELECT b.township_id, COUNT(*), CAST(COALESCE(SUM(e.persons), 0) AS BIGINT),
                 CAST(COALESCE(SUM(e.monthly_fen), 0) AS BIGINT)
          FROM batch_entries e JOIN batches b ON b.id = e.batch_id
          WHERE b.kind = 'standing' AND b.state = 'published' AND e.change_kind <> 'stop'
          GROUP BY b.township_id",
+        (),
     )
-    .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM township_year_changes")
-        .execute(&mut *conn)
-        .await?;
+    exec(&mut *conn, "DELETE FROM township_year_changes", ()).await?;
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT id FROM batches WHERE kind = 'approval' AND state IN ('published', 'closed')",
     )
@@ -273,13 +272,13 @@ async fn move_complaints(
     }
     q.execute(&mut *conn).await?;
     for (days, n) in &t.answer_days {
-        sqlx::query(
+        exec(
+            &mut *conn,
             "INSERT INTO township_answer_days (township_id, days, complaints) VALUES ($1, $2, $3)
              ON CONFLICT (township_id, days) DO UPDATE SET
                 complaints = township_answer_days.complaints + excluded.complaints",
+            (key, *days, sign * n),
         )
-        .binds((key, *days, sign * n))
-        .execute(&mut *conn)
         .await?;
     }
     Ok(())
@@ -359,10 +358,12 @@ async fn store_part(
 /// once: the first line locks its counted row until commit (PostgreSQL; SQLite has one writer).
 #[tracing::instrument(skip_all)]
 pub async fn refresh_complaint(conn: &mut AnyConnection, complaint_id: i64) -> AppResult<()> {
-    sqlx::query("UPDATE complaint_tallies SET complaint_id = complaint_id WHERE complaint_id = $1")
-        .bind(complaint_id)
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "UPDATE complaint_tallies SET complaint_id = complaint_id WHERE complaint_id = $1",
+        (complaint_id,),
+    )
+    .await?;
     let now = complaint_rows_where(&mut *conn, &format!("c.id = {complaint_id}"))
         .await?
         .into_iter()
@@ -394,11 +395,12 @@ pub async fn recount_complaints(conn: &mut AnyConnection) -> AppResult<()> {
         // Another instance's report, written meanwhile, would otherwise be counted twice: by
         // its own transaction into a township row this one did not delete, and by this count.
         // Writers wait here until the count commits, and the count waits for those in flight.
-        sqlx::query(
+        exec(
+            &mut *conn,
             "LOCK TABLE complaint_tallies, township_complaints, township_answer_days
              IN EXCLUSIVE MODE",
+            (),
         )
-        .execute(&mut *conn)
         .await?;
     }
     for table in [
@@ -406,9 +408,12 @@ pub async fn recount_complaints(conn: &mut AnyConnection) -> AppResult<()> {
         "township_complaints",
         "township_answer_days",
     ] {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}")))
-            .execute(&mut *conn)
-            .await?;
+        exec(
+            &mut *conn,
+            sqlx::AssertSqlSafe(format!("DELETE FROM {table}")),
+            (),
+        )
+        .await?;
     }
     let rows = complaint_rows_where(&mut *conn, "1 = 1").await?;
     let mut by_township: std::collections::BTreeMap<(i64, i64), ComplaintTally> =
@@ -432,10 +437,12 @@ pub async fn recount_complaints(conn: &mut AnyConnection) -> AppResult<()> {
 #[tracing::instrument(skip_all)]
 pub async fn recount_pending(db: &Db) -> AppResult<()> {
     let mut tx = db.begin().await?;
-    let taken = sqlx::query("DELETE FROM rollups_pending WHERE name = 'complaints'")
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let taken = exec(
+        &mut *tx,
+        "DELETE FROM rollups_pending WHERE name = 'complaints'",
+        (),
+    )
+    .await?;
     if taken == 0 {
         return Ok(());
     }

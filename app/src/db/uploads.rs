@@ -4,6 +4,7 @@
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
+use crate::db::exec;
 use crate::db::Binds;
 use crate::error::AppResult;
 
@@ -19,16 +20,18 @@ pub async fn stage_import(
     now: i64,
 ) -> AppResult<()> {
     // Older uploads of this batch are superseded by the new one.
-    sqlx::query("DELETE FROM import_uploads WHERE batch_id = $1 OR created_at < $2")
-        .binds((batch_id, now - 24 * 3600))
-        .execute(&db.pool)
-        .await?;
-    sqlx::query(
+    exec(
+        &db.pool,
+        "DELETE FROM import_uploads WHERE batch_id = $1 OR created_at < $2",
+        (batch_id, now - 24 * 3600),
+    )
+    .await?;
+    exec(
+        &db.pool,
         "INSERT INTO import_uploads (batch_id, staff_id, token, file_name, rows_json, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
+        (batch_id, staff_id, token, file_name, rows_json, now),
     )
-    .binds((batch_id, staff_id, token, file_name, rows_json, now))
-    .execute(&db.pool)
     .await?;
     Ok(())
 }
@@ -58,10 +61,12 @@ pub async fn take_import(
     .await?;
     let Some(row) = row else { return Ok(None) };
     let id: i64 = row.try_get("id")?;
-    sqlx::query("DELETE FROM import_uploads WHERE id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "DELETE FROM import_uploads WHERE id = $1",
+        (id,),
+    )
+    .await?;
     Ok(Some(StagedImport {
         file_name: row.try_get("file_name")?,
         rows_json: row.try_get("rows_json")?,

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::db::all;
+use crate::db::exec;
 use crate::db::publicity::NewEntry;
 use crate::db::Binds;
 
@@ -19,10 +20,7 @@ pub async fn set_batch(
     } else {
         "UPDATE cases SET review_batch_id = $1 WHERE id = $2"
     };
-    sqlx::query(sql)
-        .binds((batch_id, case_id))
-        .execute(&mut *conn)
-        .await?;
+    exec(&mut *conn, sql, (batch_id, case_id)).await?;
     Ok(())
 }
 
@@ -43,20 +41,19 @@ pub async fn claim_for_list(
         "UPDATE cases SET review_batch_id = $1
          WHERE id = $2 AND stage = $3 AND review_batch_id IS NULL"
     };
-    let res = sqlx::query(sql)
-        .binds((batch_id, case_id, stage.as_str()))
-        .execute(&mut *conn)
-        .await?;
-    Ok(res.rows_affected() == 1)
+    let res = exec(&mut *conn, sql, (batch_id, case_id, stage.as_str())).await?;
+    Ok(res == 1)
 }
 
 /// Marks a list entry as made from a case.
 #[tracing::instrument(skip_all)]
 pub async fn link_entry(conn: &mut AnyConnection, entry_id: i64, case_id: i64) -> AppResult<()> {
-    sqlx::query("UPDATE batch_entries SET case_id = $1 WHERE id = $2")
-        .binds((case_id, entry_id))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "UPDATE batch_entries SET case_id = $1 WHERE id = $2",
+        (case_id, entry_id),
+    )
+    .await?;
     Ok(())
 }
 

@@ -13,6 +13,7 @@ use crate::domain::case::{ApplicationChannel, CaseAction, Relation, RelativeOf, 
 use crate::domain::{AidCategory, Scope};
 use crate::error::AppResult;
 
+use crate::db::exec;
 use crate::db::{Binds, Columns};
 
 mod steps;
@@ -174,20 +175,20 @@ pub async fn insert_member(
     seq: i64,
     m: &Member,
 ) -> AppResult<()> {
-    sqlx::query(
+    exec(
+        &mut *conn,
         "INSERT INTO case_members (case_id, seq, name, relation, id_number, disability_grade,
-            serious_illness) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         serious_illness) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        (
+            case_id,
+            seq,
+            &m.name,
+            m.relation.as_str(),
+            &m.id_number,
+            m.disability_grade,
+            i64::from(m.serious_illness),
+        ),
     )
-    .binds((
-        case_id,
-        seq,
-        &m.name,
-        m.relation.as_str(),
-        &m.id_number,
-        m.disability_grade,
-        i64::from(m.serious_illness),
-    ))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -232,10 +233,12 @@ pub async fn insert_relative(
 /// at their start).
 #[tracing::instrument(skip_all)]
 pub async fn lock_row(conn: &mut AnyConnection, case_id: i64) -> AppResult<()> {
-    sqlx::query("UPDATE cases SET updated_at = updated_at WHERE id = $1")
-        .bind(case_id)
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "UPDATE cases SET updated_at = updated_at WHERE id = $1",
+        (case_id,),
+    )
+    .await?;
     Ok(())
 }
 
@@ -263,22 +266,24 @@ pub async fn holds_declaration(
 /// Removes a declaration of this case; false when there is none with that id.
 #[tracing::instrument(skip_all)]
 pub async fn delete_relative(conn: &mut AnyConnection, case_id: i64, id: i64) -> AppResult<bool> {
-    let res = sqlx::query("DELETE FROM case_relatives WHERE id = $1 AND case_id = $2")
-        .binds((id, case_id))
-        .execute(&mut *conn)
-        .await?;
+    let res = exec(
+        &mut *conn,
+        "DELETE FROM case_relatives WHERE id = $1 AND case_id = $2",
+        (id, case_id),
+    )
+    .await?;
     sync_near_relative(conn, case_id).await?;
-    Ok(res.rows_affected() == 1)
+    Ok(res == 1)
 }
 
 async fn sync_near_relative(conn: &mut AnyConnection, case_id: i64) -> AppResult<()> {
-    sqlx::query(
+    exec(
+        &mut *conn,
         "UPDATE cases SET near_relative = CASE WHEN EXISTS
             (SELECT 1 FROM case_relatives r WHERE r.case_id = cases.id) THEN 1 ELSE 0 END
          WHERE id = $1",
+        (case_id,),
     )
-    .bind(case_id)
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::db::all;
+use crate::db::exec;
 use crate::db::Binds;
 
 /// A step to record.
@@ -29,12 +30,13 @@ pub async fn record_step(
     s: &NewStep<'_>,
     now: i64,
 ) -> AppResult<Option<i64>> {
-    let moved =
-        sqlx::query("UPDATE cases SET stage = $1, updated_at = $2 WHERE id = $3 AND stage = $4")
-            .binds((s.to.as_str(), now, case_id, s.from.as_str()))
-            .execute(&mut *conn)
-            .await?;
-    if moved.rows_affected() != 1 {
+    let moved = exec(
+        &mut *conn,
+        "UPDATE cases SET stage = $1, updated_at = $2 WHERE id = $3 AND stage = $4",
+        (s.to.as_str(), now, case_id, s.from.as_str()),
+    )
+    .await?;
+    if moved != 1 {
         return Ok(None);
     }
     let row = sqlx::query(
@@ -61,10 +63,12 @@ pub async fn record_step(
     signers.sort_unstable();
     signers.dedup();
     for staff_id in signers {
-        sqlx::query("INSERT INTO case_step_signers (step_id, staff_id) VALUES ($1, $2)")
-            .binds((step_id, staff_id))
-            .execute(&mut *conn)
-            .await?;
+        exec(
+            &mut *conn,
+            "INSERT INTO case_step_signers (step_id, staff_id) VALUES ($1, $2)",
+            (step_id, staff_id),
+        )
+        .await?;
     }
     Ok(Some(step_id))
 }
@@ -178,11 +182,12 @@ pub async fn set_decision(
     class: Option<i64>,
     monthly_fen: i64,
 ) -> AppResult<()> {
-    sqlx::query(
-        "UPDATE cases SET decided_category = $1, decided_class = $2, decided_fen = $3 WHERE id = $4",
+    exec(
+        &mut *conn,
+        "UPDATE cases SET decided_category = $1, decided_class = $2, decided_fen = $3 WHERE id
+         = $4",
+        (category.as_str(), class, monthly_fen, case_id),
     )
-    .binds((category.as_str(), class, monthly_fen, case_id))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -196,12 +201,13 @@ pub async fn set_refused(
     reason: &str,
     now: i64,
 ) -> AppResult<()> {
-    sqlx::query(
-        "UPDATE cases SET refused_at = $1, refusal_reason = $2, decided_at = COALESCE(decided_at, $3)
+    exec(
+        &mut *conn,
+        "UPDATE cases SET refused_at = $1, refusal_reason = $2, decided_at =
+         COALESCE(decided_at, $3)
          WHERE id = $4",
+        (at.as_str(), reason, now, case_id),
     )
-    .binds((at.as_str(), reason, now, case_id))
-    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -209,10 +215,12 @@ pub async fn set_refused(
 /// Records when the county approved (the decision for "days to decision").
 #[tracing::instrument(skip_all)]
 pub async fn set_decided_at(conn: &mut AnyConnection, case_id: i64, now: i64) -> AppResult<()> {
-    sqlx::query("UPDATE cases SET decided_at = COALESCE(decided_at, $1) WHERE id = $2")
-        .binds((now, case_id))
-        .execute(&mut *conn)
-        .await?;
+    exec(
+        &mut *conn,
+        "UPDATE cases SET decided_at = COALESCE(decided_at, $1) WHERE id = $2",
+        (now, case_id),
+    )
+    .await?;
     Ok(())
 }
 
