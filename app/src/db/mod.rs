@@ -38,7 +38,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Executor, Row};
 
 use crate::error::AppError;
 
@@ -161,7 +161,6 @@ impl Params for () {
 pub(crate) fn id_unless_duplicate(
     res: Result<sqlx::any::AnyRow, sqlx::Error>,
 ) -> crate::error::AppResult<Option<i64>> {
-    use sqlx::Row;
     match res {
         Ok(row) => Ok(Some(row.try_get(0)?)),
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
@@ -439,7 +438,6 @@ impl Columns for sqlx::any::AnyRow {
         T: FromStr<Err = crate::domain::ParseCodeError>,
         I: sqlx::ColumnIndex<sqlx::any::AnyRow>,
     {
-        use sqlx::Row;
         let code: String = self.try_get(col)?;
         code.parse()
             .map_err(|e| crate::error::AppError::internal("stored code", e))
@@ -450,7 +448,6 @@ impl Columns for sqlx::any::AnyRow {
         T: FromStr<Err = crate::domain::ParseCodeError>,
         I: sqlx::ColumnIndex<sqlx::any::AnyRow>,
     {
-        use sqlx::Row;
         let code: Option<String> = self.try_get(col)?;
         code.map(|c| c.parse())
             .transpose()
@@ -461,7 +458,6 @@ impl Columns for sqlx::any::AnyRow {
         &self,
         col: I,
     ) -> crate::error::AppResult<chrono::NaiveDate> {
-        use sqlx::Row;
         stored_date(&self.try_get::<String, _>(col)?)
     }
 
@@ -469,7 +465,6 @@ impl Columns for sqlx::any::AnyRow {
         &self,
         col: I,
     ) -> crate::error::AppResult<Option<chrono::NaiveDate>> {
-        use sqlx::Row;
         let day: Option<String> = self.try_get(col)?;
         day.as_deref().map(stored_date).transpose()
     }
@@ -478,7 +473,6 @@ impl Columns for sqlx::any::AnyRow {
         &self,
         col: I,
     ) -> crate::error::AppResult<bool> {
-        use sqlx::Row;
         Ok(self.try_get::<i64, _>(col)? != 0)
     }
 }

@@ -92,11 +92,10 @@ pub async fn delete_for_staff(conn: &mut AnyConnection, staff_id: i64) -> AppRes
 
 #[tracing::instrument(skip_all)]
 pub async fn delete_expired(db: &Db, now: i64) -> AppResult<u64> {
-    let res = exec(
+    exec(
         &db.pool,
         "DELETE FROM sessions WHERE expires_at < $1",
         (now,),
     )
-    .await?;
-    Ok(res)
+    .await
 }
