@@ -158,25 +158,19 @@ pub(super) async fn load_complaints(
             rules: &rules,
             cal: &cal,
         };
-        for to in path(*status) {
-            let step = demo.step_to(*to);
+        let mut from = Status::Submitted;
+        for &to in path(*status) {
+            let step = demo.step_to(to);
             let when = at + step.day * 86_400;
-            cdb::update_case(tx, id, step.from, step.to, &step.changes, when).await?;
+            cdb::update_case(tx, id, from, to, &step.changes, when).await?;
             if let Some((by, event, text)) = step.event {
                 cdb::add_event(tx, id, by, event, text, when).await?;
             }
-            if *to == Status::Verifying {
-                let note = "已入户走访，调取车辆和房产登记信息。";
-                cdb::add_event(
-                    tx,
-                    id,
-                    Actor::System,
-                    EventKind::Note,
-                    note,
-                    at + 5 * 86_400,
-                )
-                .await?;
+            if let Some((day, note)) = step.note {
+                let when = at + day * 86_400;
+                cdb::add_event(tx, id, Actor::System, EventKind::Note, note, when).await?;
             }
+            from = to;
         }
     }
     Ok(())
@@ -206,33 +200,47 @@ struct Timeline<'a> {
     cal: &'a WorkCalendar,
 }
 
-/// One step of a demo complaint, `day` days after it was received: its status moves `from` →
-/// `to` with `changes`, and its timeline records `event` (who, what, the text), if any.
+/// One step of a demo complaint into the next status of its path, `day` days after it was
+/// received: the case's `changes`, the `event` its timeline records (who, what, the text), if
+/// any, and a staff `note` on a later day, if any.
 struct Step {
     day: i64,
-    from: Status,
-    to: Status,
     changes: CaseChanges<'static>,
     event: Option<(Actor, EventKind, &'static str)>,
+    note: Option<(i64, &'static str)>,
+}
+
+impl Step {
+    fn on(
+        day: i64,
+        changes: CaseChanges<'static>,
+        event: Option<(Actor, EventKind, &'static str)>,
+    ) -> Step {
+        Step {
+            day,
+            changes,
+            event,
+            note: None,
+        }
+    }
 }
 
 const REPLY: &str =
     "经核实，您反映的情况属实。该户已于本月停发低保，多领资金依法追回。感谢您的监督。";
 
 impl Timeline<'_> {
-    /// The step into `to`, from where the demo's path has the complaint before it.
+    /// The step into `to` (a status of [`path`]).
     fn step_to(&self, to: Status) -> Step {
         let none = CaseChanges::default;
-        let (day, from, changes, event) = match to {
-            Status::Declined => (
+        let system = |kind, text| Some((Actor::System, kind, text));
+        match to {
+            Status::Declined => Step::on(
                 1,
-                Status::Submitted,
                 none(),
-                Some((
-                    Actor::System,
+                system(
                     EventKind::Declined,
                     "所反映问题属于养老保险，已转县人社局。",
-                )),
+                ),
             ),
             Status::Accepted => {
                 let accepted = self.received + chrono::Duration::days(2);
@@ -241,24 +249,17 @@ impl Timeline<'_> {
                     answer_by: Some(self.rules.answer_by(accepted, false, self.cal)),
                     ..none()
                 };
-                (
-                    2,
-                    Status::Submitted,
-                    changes,
-                    Some((Actor::System, EventKind::Accepted, "")),
-                )
+                Step::on(2, changes, system(EventKind::Accepted, ""))
             }
             Status::Verifying => {
                 let changes = CaseChanges {
                     assignee_id: self.assignee,
                     ..none()
                 };
-                (
-                    3,
-                    Status::Accepted,
-                    changes,
-                    Some((Actor::System, EventKind::Assigned, "")),
-                )
+                Step {
+                    note: Some((5, "已入户走访，调取车辆和房产登记信息。")),
+                    ..Step::on(3, changes, system(EventKind::Assigned, ""))
+                }
             }
             Status::ReplyPending => {
                 let findings = CaseChanges {
@@ -267,41 +268,25 @@ impl Timeline<'_> {
                     reply_draft: Some(REPLY),
                     ..none()
                 };
-                (10, Status::Verifying, findings, None)
+                Step::on(10, findings, None)
             }
-            Status::Answered => (
-                12,
-                Status::ReplyPending,
-                none(),
-                Some((Actor::System, EventKind::Answered, REPLY)),
-            ),
-            Status::Closed => (
-                20,
-                Status::Answered,
-                none(),
-                Some((Actor::System, EventKind::Closed, "")),
-            ),
+            Status::Answered => Step::on(12, none(), system(EventKind::Answered, REPLY)),
+            Status::Closed => Step::on(20, none(), system(EventKind::Closed, "")),
             Status::Reopened => {
                 let requested = self.received + chrono::Duration::days(15);
                 let changes = CaseChanges {
                     answer_by: Some(self.rules.review_answer_by(requested, self.cal)),
                     ..none()
                 };
-                let event = (
+                let request = (
                     Actor::Reporter,
                     EventKind::ReviewRequested,
                     "该户与村支书是亲戚，请复查。",
                 );
-                (15, Status::Answered, changes, Some(event))
+                Step::on(15, changes, Some(request))
             }
-            Status::Submitted => (0, Status::Submitted, none(), None),
-        };
-        Step {
-            day,
-            from,
-            to,
-            changes,
-            event,
+            // Where every complaint starts: never a step of a path.
+            Status::Submitted => Step::on(0, none(), None),
         }
     }
 }
