@@ -72,6 +72,8 @@ fn public(state: &AppState) -> Router<AppState> {
         )
         .route("/track/end", post(complaints::end_tracking))
         .route("/draws", get(draws::list))
+        .route(crate::draws::METHOD_PATH, get(draws::method))
+        .route(crate::draws::REFERENCE_PATH, get(draws::reference))
         .route("/draws/{id}", get(draws::show))
         .route("/stats", get(accountability::stats_page))
         .route("/policy", get(accountability::policy_list))

@@ -36,6 +36,16 @@ test.describe('public draws', () => {
     expect(file.algorithm).toBe('sunshine-draw/1');
     expect(file.selected.length).toBe(file.panel.panel_size);
     await expect(page.locator('main')).toContainText(file.seed);
+    // The independent way to re-run it is published by the site too: the Python reference
+    // (saved as a file) and the method it was written from.
+    const reference = page.getByRole('link', { name: '下载 Python 参考程序' });
+    expect(await reference.getAttribute('href')).toBe('/draws/draws_reference.py');
+    const script = await page.request.get('/draws/draws_reference.py');
+    expect(script.headers()['content-disposition']).toContain('draws_reference.py');
+    expect(await script.text()).toContain('def main');
+    const method = page.getByRole('link', { name: '算法说明（全文）' });
+    expect(await method.getAttribute('href')).toBe('/draws/method.md');
+    expect(await (await page.request.get('/draws/method.md')).text()).toContain('sunshine-draw/1');
     const verify = page.getByRole('button', { name: '在本浏览器中重算' });
     if (jsOn()) {
       await islandsReady(page);

@@ -488,6 +488,13 @@ pub fn now_epoch() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// The date in China Standard Time (UTC+8) of an epoch second.
+pub fn day_cst(at: i64) -> chrono::NaiveDate {
+    chrono::DateTime::from_timestamp(at, 0).map_or(chrono::NaiveDate::MIN, |t| {
+        (t + chrono::Duration::hours(8)).date_naive()
+    })
+}
+
 /// Today's date in China Standard Time (UTC+8; no daylight saving): the calendar publicity
 /// windows and deadlines are counted in.
 pub fn today_cst() -> chrono::NaiveDate {

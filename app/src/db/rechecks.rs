@@ -294,7 +294,9 @@ pub struct Applied {
 
 /// After a re-check: the household's next due date, and what the outcome changed — only while
 /// it is on the allowance and its version is still `seen_seq` (else `false`, nothing changed).
-/// Moves the version on.
+/// The latest re-check's decision stands alone: a 渐退 end date is set by a 渐退 and cleared by
+/// any other outcome (a household found in need again is no longer tapered off). Moves the
+/// version on.
 #[tracing::instrument(skip_all)]
 pub async fn apply(
     conn: &mut AnyConnection,
@@ -312,7 +314,7 @@ pub async fn apply(
         &mut *conn,
         "UPDATE households SET recheck_due_on = $1, status = $2,
             monthly_fen = COALESCE($3, monthly_fen),
-            taper_until = CASE WHEN $4 IS NULL THEN taper_until ELSE $4 END, updated_at = $5,
+            taper_until = $4, updated_at = $5,
             recheck_seq = recheck_seq + 1
          WHERE id = $6 AND status = 'active' AND recheck_seq = $7",
         (

@@ -396,6 +396,18 @@ pub fn days_to_decision(received_on: NaiveDate, decided_on: NaiveDate) -> i64 {
     (decided_on - received_on).num_days().max(0)
 }
 
+/// How long a drawn review panel serves: the panel of one month's meetings (按月召开村级民主评议会,
+/// 从评议库中抽取人员组成评议小组), so a review is held no earlier than the day its panel was drawn
+/// and within 31 days of it — not with last season's panel, nor before the draw took place.
+pub const PANEL_SERVES_DAYS: i64 = 31;
+
+/// Whether a review held on `held_on` may be recorded against a panel drawn on `drawn_on`
+/// ([`PANEL_SERVES_DAYS`]).
+pub fn panel_serves(drawn_on: NaiveDate, held_on: NaiveDate) -> bool {
+    let days = (held_on - drawn_on).num_days();
+    (0..=PANEL_SERVES_DAYS).contains(&days)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -688,5 +700,15 @@ mod tests {
         assert_eq!(RelativeOf::ALL.len(), 4);
         assert!(A::ALL.iter().all(|a| a.audit_name().starts_with("case.")));
         assert_eq!(days_to_decision(d("2026-11-01"), d("2026-11-29")), 28);
+    }
+
+    #[test]
+    fn a_panel_serves_its_month_from_the_day_it_was_drawn() {
+        let drawn = d("2026-11-10");
+        assert!(panel_serves(drawn, drawn), "the day of the draw");
+        assert!(panel_serves(drawn, d("2026-12-11")), "31 days on");
+        assert!(!panel_serves(drawn, d("2026-11-09")), "before the draw");
+        assert!(!panel_serves(drawn, d("2026-12-12")), "32 days on");
+        assert!(!panel_serves(drawn, d("2027-11-10")), "a year on");
     }
 }

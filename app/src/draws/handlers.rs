@@ -41,6 +41,34 @@ pub async fn list(Page { state, ctx }: Page) -> AppResult<Response> {
     Ok(ctx.render(lang.t(Msg::DrawsTitle), page).into_response())
 }
 
+/// `GET /draws/method.md`: the method (docs/draws.md), as plain text any phone shows.
+pub async fn method() -> Response {
+    published_text(include_str!("../../../docs/draws.md"), None)
+}
+
+/// `GET /draws/draws_reference.py`: the Python reference (docs/draws_reference.py), to save.
+pub async fn reference() -> Response {
+    let script = include_str!("../../../docs/draws_reference.py");
+    published_text(script, Some("draws_reference.py"))
+}
+
+/// A text file the site publishes as it is in the repository; `download`: saved under that name.
+fn published_text(text: &'static str, download: Option<&'static str>) -> Response {
+    let mut res = text.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    if let Some(name) = download {
+        let disposition = format!("attachment; filename=\"{name}\"");
+        if let Ok(v) = HeaderValue::from_str(&disposition) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+    }
+    res
+}
+
 /// `GET /draws/{id}` and `GET /draws/{id}.json`.
 pub async fn show(Page { state, ctx }: Page, Path(id): Path<String>) -> AppResult<Response> {
     let (id, json) = draw_id(&id)?;

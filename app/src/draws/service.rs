@@ -279,7 +279,10 @@ pub async fn announce_spot_check(
         .await?
         .ok_or(AppError::NotFound)?;
     staff.require(Perm::ApproveCases, Some(batch.township_id))?;
-    if batch.kind != BatchKind::Review || batch.state == BatchState::Draft {
+    // Only a list that is out (published, or its 7 days over): not a draft, nor one withdrawn.
+    if batch.kind != BatchKind::Review
+        || matches!(batch.state, BatchState::Draft | BatchState::Withdrawn)
+    {
         return Err(AppError::NotFound);
     }
     let entries: Vec<Entry> = {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::db::draws::{DrawRow, PoolMember};
 use crate::domain::draw::{DrawFile, Reason, Stratum};
+use crate::draws::{METHOD_PATH, REFERENCE_PATH};
 use crate::i18n::{Lang, Msg};
 use crate::islands::DrawVerify;
 use crate::web::format::local_time;
@@ -188,6 +189,11 @@ pub fn DrawPage(lang: Lang, data: DrawData) -> impl IntoView {
         <p class="actions"><a class="button secondary" href=json_url.clone() download="">{lang.t(Msg::DownloadJson)}</a></p>
         <DrawVerify lang json_url=json_url />
         <p class="small">{lang.t(Msg::VerifyHow)}</p>
+        <p class="actions">
+            <a class="button secondary" href=REFERENCE_PATH download="draws_reference.py">{lang.t(Msg::DrawReferenceLink)}</a>
+            " "
+            <a href=METHOD_PATH>{lang.t(Msg::DrawMethodLink)}</a>
+        </p>
         {inputs}
         {result}
     }

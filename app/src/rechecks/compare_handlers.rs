@@ -146,7 +146,9 @@ async fn read_file(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(0)
-        .min(MAX_BYTES);
+        // A hint only: a claimed length reserves at most 1 MiB before any data arrives (the
+        // buffer grows with what does arrive, up to MAX_BYTES).
+        .min(MAX_BYTES.min(1 << 20));
     let mut bytes = Vec::with_capacity(expected);
     let mut hasher = Sha256::new();
     while let Some(chunk) = within_idle_limit(lang, field.chunk()).await? {

@@ -125,11 +125,13 @@ struct Plan {
 }
 
 impl Plan {
-    fn of(state: &AppState, r: &Recipient, input: &Input<'_>) -> Plan {
+    /// `decided_on`: the day the result is recorded — the 渐退 period runs from the decision
+    /// (as the notice's delivery deadline does), the next re-check from the check itself.
+    fn of(state: &AppState, r: &Recipient, input: &Input<'_>, decided_on: NaiveDate) -> Plan {
         let schedule = state.site.settings.recheck;
         Plan {
             taper_until: (input.outcome == Outcome::Taper)
-                .then(|| schedule.taper_until(input.checked_on)),
+                .then(|| schedule.taper_until(decided_on)),
             new_fen: (input.outcome == Outcome::Adjust)
                 .then_some(input.new_monthly_fen)
                 .flatten(),
@@ -179,11 +181,14 @@ pub async fn record(
         Ok(file) => file,
         Err(msg) => return Ok(Err(msg)),
     };
-    let plan = Plan::of(state, r, input);
+    // Decided today, whenever the visit was: a check recorded late does not start its notice
+    // overdue.
+    let decided_on = today_cst();
+    let plan = Plan::of(state, r, input, decided_on);
     // Stops, adjustments and 渐退 are the county's decisions (it approves the allowance).
     let notice = match crate::domain::notice::recheck_kind(input.outcome) {
         Some(kind) => {
-            let prepared = notices::prepare(state, r.township_id, true, input.checked_on).await?;
+            let prepared = notices::prepare(state, r.township_id, true, decided_on).await?;
             Some((kind, prepared))
         }
         None => None,

@@ -1626,8 +1626,21 @@ async fn a_side_step_sent_twice_is_recorded_once(backend: Backend) {
     assert!(res.text().await.expect("body").contains("已经登记过了"));
     let held = cdb::relatives(&app.db, other).await.expect("relatives");
     assert_eq!(held.len(), 1);
-    // Removed (it was wrong) and declared again the same day: a new declaration, taken.
+    // A village assistant may declare, not take a declaration back (a near-relative case is
+    // always checked in person): refused, still held.
+    let assistant = app.staff_session("demo.assistant").await;
     let rel = held[0].id.to_string();
+    let res = f
+        .step(
+            &assistant,
+            other,
+            "undeclare",
+            &[("relative", rel.as_str()), ("reason", "关系填错")],
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 403);
+    assert_eq!(cdb::relatives(&app.db, other).await.expect("q").len(), 1);
+    // Removed (it was wrong) and declared again the same day: a new declaration, taken.
     let res = f
         .step(
             &f.officer,
@@ -1645,4 +1658,17 @@ async fn a_side_step_sent_twice_is_recorded_once(backend: Backend) {
     );
     let held = cdb::relatives(&app.db, other).await.expect("relatives");
     assert_eq!(held.len(), 1);
+    // The timeline keeps what the removed declaration said, beside the reason.
+    let steps = cdb::steps(&app.db, other).await.expect("steps");
+    let removed = steps
+        .iter()
+        .find(|s| s.action.as_str() == "remove_relative")
+        .expect("the removal on the timeline");
+    assert!(
+        removed.body.contains("申屠干部")
+            && removed.body.contains("村委会委员")
+            && removed.body.contains("关系填错"),
+        "{}",
+        removed.body
+    );
 }

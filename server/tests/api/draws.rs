@@ -172,13 +172,23 @@ async fn review(
     panel: i64,
     votes: (&str, &str),
 ) -> (u16, String) {
-    let today = app::db::today_cst().to_string();
+    review_on(officer, case, panel, votes, app::db::today_cst()).await
+}
+
+async fn review_on(
+    officer: &StaffSession,
+    case: i64,
+    panel: i64,
+    votes: (&str, &str),
+    held_on: chrono::NaiveDate,
+) -> (u16, String) {
+    let held_on = held_on.to_string();
     let panel = panel.to_string();
     let res = officer
         .post_form(
             &format!("/staff/cases/{case}/village_review"),
             &[
-                ("held_on", &today),
+                ("held_on", &held_on),
                 ("panel", &panel),
                 ("votes_for", votes.0),
                 ("votes_against", votes.1),
@@ -261,6 +271,29 @@ async fn a_panel_is_announced_then_drawn_with_the_public_randomness(backend: Bac
         );
     }
     assert!(public.contains("三组") && public.contains("draws_reference.py"));
+    // What anyone needs to re-run it without the site's code is published by the site itself,
+    // byte for byte the repository's, and linked from the draw's page.
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    for (path, file, attachment) in [
+        ("/draws/method.md", "draws.md", false),
+        ("/draws/draws_reference.py", "draws_reference.py", true),
+    ] {
+        assert!(
+            public.contains(&format!("href=\"{path}\"")),
+            "{path} linked"
+        );
+        let res = app.get(path).await;
+        assert_eq!(res.status().as_u16(), 200, "{path}");
+        assert_eq!(res.headers()["content-type"], "text/plain; charset=utf-8");
+        assert_eq!(
+            res.headers().get("content-disposition").is_some(),
+            attachment,
+            "{path}"
+        );
+        let served = res.text().await.expect("text");
+        let kept = std::fs::read_to_string(docs.join(file)).expect("docs");
+        assert!(served == kept, "{path} is docs/{file} as kept");
+    }
     let (status, list) = app.get_text("/draws").await;
     assert_eq!(status, 200);
     assert!(list.contains(&format!("/draws/{id}")));
@@ -584,6 +617,11 @@ async fn a_village_review_needs_a_drawn_panel_of_its_group(backend: Backend) {
     let (status, body) = review(&officer, case, panel, ("9", "1")).await;
     assert_eq!(status, 422);
     assert!(body.contains("不能超过抽中的评议小组人数"), "{body}");
+    // A meeting dated before its panel was drawn (today) did not sit with that panel.
+    let yesterday = app::db::today_cst() - chrono::Duration::days(1);
+    let (status, body) = review_on(&officer, case, panel, ("7", "2"), yesterday).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("抽取之日起 31 天内召开"), "{body}");
     assert_eq!(
         stage().await,
         app::domain::case::Stage::Surveyed,
@@ -694,6 +732,39 @@ async fn spot_checks_are_the_countys_and_follow_the_rules(backend: Backend) {
             .as_u16(),
         404
     );
+    // A withdrawn 审核 list is not checked: nothing to approve from it.
+    let withdrawn = batches
+        .iter()
+        .find(|b| {
+            b.kind == app::domain::BatchKind::Review
+                && b.state == app::domain::BatchState::Withdrawn
+        })
+        .expect("the demo withdraws a 审核 list")
+        .id;
+    let withdrawn = withdrawn.to_string();
+    let pairs = [
+        ("batch", withdrawn.as_str()),
+        ("rate", "30"),
+        ("source", SOURCE),
+        ("format", "digits:8"),
+    ];
+    let before = ddb::list(&app.db, &app::domain::Scope::All, 10_000)
+        .await
+        .expect("q")
+        .len();
+    assert_eq!(
+        county
+            .post_form("/staff/draws/spot", &pairs)
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    let after = ddb::list(&app.db, &app::domain::Scope::All, 10_000)
+        .await
+        .expect("q")
+        .len();
+    assert_eq!(before, after, "nothing announced");
     let pairs = [
         ("batch", "99999999"),
         ("rate", "30"),

@@ -18,6 +18,7 @@ both_backends!(
     notice_numbers_have_no_gaps_or_duplicates_under_concurrency,
     a_recheck_is_recorded_once_however_often_its_form_is_sent,
     a_refused_recheck_shows_what_was_typed,
+    a_late_recorded_taper_runs_from_the_decision_and_a_later_recheck_ends_it,
 );
 
 const LONGQUAN: &str = "530621103201";
@@ -940,5 +941,94 @@ async fn a_refused_recheck_shows_what_was_typed(backend: Backend) {
     assert!(
         done_rechecks(&app, household).await.is_empty(),
         "nothing recorded"
+    );
+}
+
+async fn taper_of(app: &TestApp, household: i64) -> Option<chrono::NaiveDate> {
+    app::db::rechecks::household(&app.db, household)
+        .await
+        .expect("q")
+        .expect("household")
+        .0
+        .taper_until
+}
+
+/// A 渐退 recorded ten days after the visit: its notice is decided (and due) from the day it is
+/// recorded, not overdue on arrival, and its period runs from that day too. A later re-check
+/// that finds the household in need again (continue, or an adjustment) ends the 渐退: the next
+/// standing list keeps the household instead of stopping it when the old end date passes.
+async fn a_late_recorded_taper_runs_from_the_decision_and_a_later_recheck_ends_it(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let officer = app.staff_session("demo.longtoushan").await;
+    let list = recipients(&app, 2).await;
+    let [(continued, _), (adjusted, old_fen)] = list[..] else {
+        panic!("two recipients")
+    };
+    let today = app::db::today_cst();
+    let visited = (today - chrono::Duration::days(10)).to_string();
+    for household in [continued, adjusted] {
+        let res = record(
+            &officer,
+            household,
+            &[
+                ("method", "visit"),
+                ("checked_on", &visited),
+                ("outcome", "taper"),
+                ("findings", "子女务工收入稳定，家庭收入已超过标准。"),
+            ],
+        )
+        .await;
+        assert_eq!(res.status().as_u16(), 303, "taper");
+        let notice = notices_of_household(&app, household)
+            .await
+            .into_iter()
+            .next()
+            .expect("taper notice");
+        assert_eq!(notice.kind.as_str(), "taper");
+        assert_eq!(notice.decided_on, today, "decided when recorded");
+        assert!(notice.deliver_by >= today, "not overdue on arrival");
+        let until = taper_of(&app, household).await.expect("taper end");
+        assert_eq!(
+            until,
+            today
+                .checked_add_months(chrono::Months::new(6))
+                .expect("date"),
+            "six months from the decision"
+        );
+    }
+    let today = today.to_string();
+    let res = record(
+        &officer,
+        continued,
+        &[
+            ("method", "visit"),
+            ("checked_on", &today),
+            ("outcome", "continue"),
+            ("findings", "子女失业返乡，家庭收入再次低于标准。"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 303, "continue");
+    assert_eq!(taper_of(&app, continued).await, None, "continue ends it");
+    let new_amount = ((old_fen + 5_000) / 100).to_string();
+    let res = record(
+        &officer,
+        adjusted,
+        &[
+            ("method", "phone"),
+            ("checked_on", &today),
+            ("outcome", "adjust"),
+            ("amount", &new_amount),
+            ("findings", "子女失业返乡，收入减少，调整保障金。"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status().as_u16(), 303, "adjust");
+    assert_eq!(
+        taper_of(&app, adjusted).await,
+        None,
+        "an adjustment ends it"
     );
 }

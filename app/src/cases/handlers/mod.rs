@@ -225,6 +225,7 @@ fn case_forms(staff: &StaffCtx, case: &cdb::Case) -> CaseForms {
         county_check: staff.can(Perm::ApproveCases, Some(t)),
         county_decide: staff.can(Perm::ApproveCases, Some(t)),
         declare: open && staff.can_village(Perm::RegisterCases, t, v),
+        undeclare: open && staff.processes(t),
         upload: open && staff.can_village(Perm::RegisterCases, t, v),
     }
 }

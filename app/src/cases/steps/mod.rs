@@ -140,18 +140,22 @@ pub async fn required_checks(
     ))
 }
 
-/// A drawn panel of the case's village holding someone of the case's village group: its
-/// members' names (staff-only), or why not.
+/// A drawn panel of the case's village holding someone of the case's village group: the day it
+/// was drawn (China time) and its members' names (staff-only), or why not.
 async fn panel_for(
     state: &AppState,
     case: &Case,
     panel: i64,
-) -> AppResult<Result<Vec<String>, GateError>> {
+) -> AppResult<Result<(NaiveDate, Vec<String>), GateError>> {
     let Some(draw) = crate::db::draws::get(&state.db, panel).await? else {
         return Ok(Err(GateError::PanelNotDrawn));
     };
-    let (Some(result), true, Some(village)) = (draw.result, draw.kind == "panel", draw.village_id)
-    else {
+    let (Some(result), Some(drawn_at), true, Some(village)) = (
+        draw.result,
+        draw.drawn_at,
+        draw.kind == "panel",
+        draw.village_id,
+    ) else {
         return Ok(Err(GateError::PanelNotDrawn));
     };
     if village != case.village_id {
@@ -178,7 +182,9 @@ async fn panel_for(
         .filter(|m| chosen.contains(&crate::domain::case::member_token(m.id)))
         .map(|m| m.name)
         .collect();
-    Ok(Ok(names))
+    // (Never after today: with a pinned today — tests, the demo — across midnight in Beijing.)
+    let drawn_on = crate::db::day_cst(drawn_at).min(today_cst());
+    Ok(Ok((drawn_on, names)))
 }
 
 /// The facts the county's gate looks at, for one case (none while the spot-check is not drawn).
@@ -390,8 +396,8 @@ async fn check_review(
     {
         return Ok(Err(Msg::GateReviewIncomplete));
     }
-    let present = match panel_for(state, case, panel).await? {
-        Ok(names) => names,
+    let (drawn_on, present) = match panel_for(state, case, panel).await? {
+        Ok(panel) => panel,
         Err(e) => return Ok(Err(gate(e))),
     };
     if votes_for + votes_against > present.len() as i64 {
@@ -400,6 +406,9 @@ async fn check_review(
     let present = present.join("、");
     if held_on > today_cst() {
         return Ok(Err(Msg::GateDateFuture));
+    }
+    if !crate::domain::case::panel_serves(drawn_on, held_on) {
+        return Ok(Err(Msg::GatePanelOutOfDate));
     }
     let mut checked = Checked::today(staff, CaseAction::VillageReview, remarks.trim().to_owned());
     checked.happened_on = held_on;
@@ -521,8 +530,10 @@ async fn log_step(
     Ok(())
 }
 
-/// Adds a near-relative declaration (checked by the registration form's rule) or removes one
-/// (audited, on the timeline).
+/// Adds a near-relative declaration (checked by the registration form's rule) or removes one:
+/// only the township's process staff or the county may (a near-relative case is always checked
+/// in person, so taking a declaration back is not a village assistant's), and the timeline keeps
+/// what the removed declaration said beside the reason.
 pub async fn declare(
     state: &AppState,
     staff: &StaffCtx,
@@ -531,6 +542,9 @@ pub async fn declare(
     remove: Option<(i64, &str)>,
 ) -> AppResult<Result<(), Msg>> {
     staff.require_village(Perm::RegisterCases, case.township_id, case.village_id)?;
+    if remove.is_some() && !staff.processes(case.township_id) {
+        return Err(AppError::Forbidden);
+    }
     if let Some(d) = add {
         let members = cdb::members(&state.db, case.id).await?;
         if let Some((_, m)) = register::declaration_faults(d, &members).first() {
@@ -558,10 +572,13 @@ pub async fn declare(
             format!("{} · {} {}", d.member_name, d.related_post, d.related_name)
         }
         (None, Some((id, why))) => {
-            if !cdb::delete_relative(&mut tx, case.id, id).await? {
+            let Some(d) = cdb::delete_relative(&mut tx, case.id, id).await? else {
                 return Err(AppError::NotFound);
-            }
-            why.to_owned()
+            };
+            format!(
+                "{} · {} {} ({}) — {why}",
+                d.member_name, d.related_post, d.related_name, d.relation
+            )
         }
         (None, None) => return Err(AppError::NotFound),
     };

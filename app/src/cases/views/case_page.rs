@@ -12,6 +12,9 @@ pub struct CaseForms {
     pub county_check: bool,
     pub county_decide: bool,
     pub declare: bool,
+    /// Removing a declaration: the township's process staff and the county, never a village
+    /// assistant (who may declare, not take a declaration back).
+    pub undeclare: bool,
     pub upload: bool,
 }
 
@@ -239,7 +242,7 @@ pub fn CasePage(lang: Lang, nav: AnyView, csrf: String, data: CaseData) -> impl 
         .relatives
         .iter()
         .map(|r| {
-            let remove = data.forms.declare.then(|| view! {
+            let remove = data.forms.undeclare.then(|| view! {
                 <form method="post" action=format!("/staff/cases/{id}/undeclare") class="inline">
                     <Csrf token=csrf.clone() />
                     <input type="hidden" name="relative" value=r.id.to_string() />

@@ -263,17 +263,33 @@ pub async fn holds_declaration(
     Ok(n > 0)
 }
 
-/// Removes a declaration of this case; false when there is none with that id.
+/// Removes a declaration of this case: what it said, or `None` when there is none with that id.
 #[tracing::instrument(skip_all)]
-pub async fn delete_relative(conn: &mut AnyConnection, case_id: i64, id: i64) -> AppResult<bool> {
-    let res = exec(
-        &mut *conn,
-        "DELETE FROM case_relatives WHERE id = $1 AND case_id = $2",
-        (id, case_id),
-    )
-    .await?;
-    sync_near_relative(conn, case_id).await?;
-    Ok(res == 1)
+pub async fn delete_relative(
+    conn: &mut AnyConnection,
+    case_id: i64,
+    id: i64,
+) -> AppResult<Option<RelativeDeclaration>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {RELATIVE_COLS} FROM case_relatives WHERE id = $1 AND case_id = $2"
+    ));
+    let held = sqlx::query(sql)
+        .binds((id, case_id))
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(relative_from_row)
+        .transpose()?;
+    if held.is_some() {
+        exec(
+            &mut *conn,
+            "DELETE FROM case_relatives WHERE id = $1 AND case_id = $2",
+            (id, case_id),
+        )
+        .await?;
+        sync_near_relative(conn, case_id).await?;
+    }
+    Ok(held)
 }
 
 async fn sync_near_relative(conn: &mut AnyConnection, case_id: i64) -> AppResult<()> {
@@ -358,21 +374,26 @@ pub async fn members(db: &Db, case_id: i64) -> AppResult<Vec<Member>> {
 pub async fn relatives(db: &Db, case_id: i64) -> AppResult<Vec<RelativeDeclaration>> {
     all(
         &db.pool,
-        "SELECT id, member_name, kind, related_name, related_post, relation FROM case_relatives
-         WHERE case_id = $1 ORDER BY id",
+        sqlx::AssertSqlSafe(format!(
+            "SELECT {RELATIVE_COLS} FROM case_relatives WHERE case_id = $1 ORDER BY id"
+        )),
         case_id,
-        |r| {
-            Ok(RelativeDeclaration {
-                id: r.try_get("id")?,
-                member_name: r.try_get("member_name")?,
-                kind: r.code("kind")?,
-                related_name: r.try_get("related_name")?,
-                related_post: r.try_get("related_post")?,
-                relation: r.try_get("relation")?,
-            })
-        },
+        relative_from_row,
     )
     .await
+}
+
+const RELATIVE_COLS: &str = "id, member_name, kind, related_name, related_post, relation";
+
+fn relative_from_row(r: &AnyRow) -> AppResult<RelativeDeclaration> {
+    Ok(RelativeDeclaration {
+        id: r.try_get("id")?,
+        member_name: r.try_get("member_name")?,
+        kind: r.code("kind")?,
+        related_name: r.try_get("related_name")?,
+        related_post: r.try_get("related_post")?,
+        relation: r.try_get("relation")?,
+    })
 }
 
 /// An evidence file's description (not its bytes).
