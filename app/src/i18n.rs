@@ -834,6 +834,7 @@ messages! {
     AnnounceSpotCheck => ("公告县级抽查", "Announce the county's spot-check"),
     ReviewListLabel => ("审核公示名单", "Review list"),
     PoolMemberRule => ("请填写姓名（1到30个字）和身份；村民小组长和村民代表须写明所在村民小组。", "Give a name (1 to 30 characters) and a role; group leaders and representatives also give their village group."),
+    PoolMemberHeld => ("评议库中已有此人（同名、同身份、同村民小组），没有重复添加。确是同名的两个人，请在姓名后注明区别，如“张伟（大）”。", "The pool holds this person already (same name, role and group); nothing was added. If they are two people of one name, tell them apart in the name, e.g. 张伟（大）."),
     PanelOfLabel => ("评议小组", "Panel"),
     GateVotesExceedPanel => ("赞成票和反对票合计不能超过抽中的评议小组人数。", "Votes for and against cannot add up to more than the members drawn for the panel."),
     StatsProcess => ("审核审批过程", "How the lists were made"),

@@ -58,6 +58,35 @@ pub async fn insert_member(
     Ok(row.try_get(0)?)
 }
 
+/// Whether the village's pool holds this person already (an active member of the same name,
+/// role and group), after taking the village's row: a second "add" of the same person (a
+/// double submit) waits for the first to commit, then finds it (PostgreSQL's row lock; SQLite's
+/// transactions take the write lock at their start).
+#[tracing::instrument(skip_all)]
+pub async fn holds_member(
+    conn: &mut AnyConnection,
+    village_id: i64,
+    name: &str,
+    stratum: Stratum,
+    group_name: Option<&str>,
+) -> AppResult<bool> {
+    exec(
+        &mut *conn,
+        "UPDATE regions SET sort_order = sort_order WHERE id = $1",
+        (village_id,),
+    )
+    .await?;
+    let n: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM pool_members WHERE village_id = $1 AND active = 1 AND name = $2
+           AND stratum = $3 AND COALESCE(group_name, '') = COALESCE($4, '')",
+    )
+    .binds((village_id, name, stratum.as_str(), group_name))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get(0)?;
+    Ok(n > 0)
+}
+
 /// Takes a member out of (or back into) the pool; false when the village has no such member.
 #[tracing::instrument(skip_all)]
 pub async fn set_member_active(

@@ -249,8 +249,10 @@ pub async fn add_member(
         .await;
     };
     let group = (!group.is_empty()).then_some(group);
-    service::add_member(&state, &staff, &v, name, stratum, group).await?;
-    Ok(back(Some(v.id)))
+    match service::add_member(&state, &staff, &v, name, stratum, group).await? {
+        Ok(_) => Ok(back(Some(v.id))),
+        Err(m) => refused(&state, &ctx, &staff, Some(v.id), ctx.lang.t(m).to_owned()).await,
+    }
 }
 
 pub async fn remove_member(

@@ -63,11 +63,16 @@ pub async fn add_member(
     name: &str,
     stratum: Stratum,
     group: Option<&str>,
-) -> AppResult<i64> {
+) -> AppResult<Result<i64, Msg>> {
     let township = village.parent_id.ok_or(AppError::NotFound)?;
     staff.require(Perm::ProcessCases, Some(township))?;
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
+    // One person, one chance: the same person added twice (a double submit) would be drawn
+    // with twice the odds. Refused, nothing written.
+    if ddb::holds_member(&mut tx, village.id, name, stratum, group).await? {
+        return Ok(Err(Msg::PoolMemberHeld));
+    }
     let id = ddb::insert_member(
         &mut tx,
         village.id,
@@ -93,7 +98,7 @@ pub async fn add_member(
     audit::record(&mut tx, &entry, now).await?;
     tx.changed(Change::Draws);
     tx.commit().await?;
-    Ok(id)
+    Ok(Ok(id))
 }
 
 /// Takes a member out of the pool (future draws; announced snapshots never change).

@@ -604,6 +604,41 @@ async fn a_village_review_needs_a_drawn_panel_of_its_group(backend: Backend) {
         )
         .await;
     assert_eq!(res.status().as_u16(), 303);
+    // A person added by a form sent three times at once (a double-clicked button) is added
+    // once: one person, one chance in the draw; the others are refused with why.
+    let pool_size = || async { ddb::pool(&app.db, village).await.expect("pool").len() };
+    let before = pool_size().await;
+    let mut sends = tokio::task::JoinSet::new();
+    for _ in 0..3 {
+        let officer = officer.clone();
+        let v = v.clone();
+        sends.spawn(async move {
+            let res = officer
+                .post_form(
+                    "/staff/draws/pool",
+                    &[
+                        ("village", &v),
+                        ("name", "申屠代表"),
+                        ("stratum", "resident"),
+                        ("group", "九组"),
+                    ],
+                )
+                .await;
+            (res.status().as_u16(), res.text().await.expect("body"))
+        });
+    }
+    let mut added = 0;
+    while let Some(sent) = sends.join_next().await {
+        let (status, body) = sent.expect("task");
+        if status == 303 {
+            added += 1;
+        } else {
+            assert_eq!(status, 422);
+            assert!(body.contains("评议库中已有此人"), "{body}");
+        }
+    }
+    assert_eq!(added, 1);
+    assert_eq!(pool_size().await, before + 1, "added once");
     let res = announce_panel(&officer, village, &[]).await;
     assert_eq!(res.status().as_u16(), 303);
     let panel = draw_id_of(&res);
