@@ -7,6 +7,9 @@ import { collectA11y, DEMO_PASSWORD, expectNoHorizontalScroll, islandsReady, jsO
 // it cannot be drawn for 24 hours; the county announces the spot-check of a 审核 list.
 
 const OFFICER = 'demo.longtoushan';
+// Public randomness produced tomorrow (China time): the site takes no source of a day gone by.
+const tomorrow = new Date(Date.now() + (8 + 24) * 3600 * 1000);
+const SOURCE = `${tomorrow.getUTCFullYear()}年${tomorrow.getUTCMonth() + 1}月${tomorrow.getUTCDate()}日福彩3D和排列5开奖号码`;
 const COUNTY = 'demo.county';
 
 test.describe('public draws', () => {
@@ -66,7 +69,7 @@ test.describe('public draws', () => {
     await Promise.all([page.waitForURL(/village=\d+/), page.getByRole('button', { name: '筛选', exact: true }).click()]);
     await expect(page.locator('main h2').first()).toContainText('评议库');
     await expectNoHorizontalScroll(page);
-    await page.locator('#panel-source').fill('2026年12月1日福彩3D和排列5开奖号码');
+    await page.locator('#panel-source').fill(SOURCE);
     await page.locator('#panel-format').selectOption('digits:8');
     await shot(page, 'draws-staff-360');
     const res = await submit(page, page.getByRole('button', { name: '公告本月评议小组抽取', exact: true }));
@@ -89,7 +92,7 @@ test.describe('public draws', () => {
     const lists = page.locator('#f-batch option');
     expect(await lists.count()).toBeGreaterThan(0);
     await page.locator('#f-rate').fill('30');
-    await page.locator('#spot-source').fill('2026年12月1日福彩3D和排列5开奖号码');
+    await page.locator('#spot-source').fill(SOURCE);
     const spot = await submit(page, page.getByRole('button', { name: '公告县级抽查', exact: true }));
     expect(spot.status()).toBe(303);
     await expect(page.locator('h1')).toContainText('县级抽查');

@@ -15,6 +15,7 @@
 //! One file per part of the protocol: `inputs` (what staff or a file give), `refusals` (why a
 //! proposal is refused), `values` (checked tokens, randomness, hashes), `announce`, `select` (seed,
 //! generator, selection) and `file` (the published JSON and [`verify`]); `tests` beside them.
+//! `timing` is the site's rule of §10 around the protocol: the day the randomness source names.
 
 /// The algorithm version: part of every seed and of every published file.
 pub const ALGORITHM: &str = "sunshine-draw/1";
@@ -42,6 +43,9 @@ mod file;
 mod inputs;
 mod refusals;
 mod select;
+/// Server-side only: it needs a calendar (`chrono`), which the WASM bundle does not carry.
+#[cfg(feature = "ssr")]
+pub mod timing;
 mod values;
 
 pub use announce::*;

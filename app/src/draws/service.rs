@@ -12,8 +12,8 @@ use crate::db::{audit, cases as cdb, now_epoch, publicity as pdb, regions, today
 use crate::domain::access::Perm;
 use crate::domain::case::{group_token, member_token, Stage};
 use crate::domain::draw::{
-    announce, verify, AnnounceError, DrawFile, Entry, Panel, PoolMember, Proposal, SpotCheck,
-    Stratum, Subject, Verified, MIN_CADRES,
+    announce, timing, verify, AnnounceError, DrawFile, Entry, Panel, PoolMember, Proposal,
+    SpotCheck, Stratum, Subject, Verified, MIN_CADRES,
 };
 use crate::domain::{BatchKind, BatchState, MaskedName};
 use crate::error::{AppError, AppResult};
@@ -144,10 +144,15 @@ async fn store(
     batch: Option<i64>,
 ) -> AppResult<Result<i64, String>> {
     let purpose = proposal.purpose.clone();
+    let source = proposal.randomness_source.clone();
     let announcement = match announce(proposal) {
         Ok(a) => a,
         Err(e) => return Ok(Err(refusal_text(staff.lang, &e))),
     };
+    // The randomness must not be known yet: its source names its day, today or later.
+    if let Err(e) = timing::check_announced(&source, today_cst()) {
+        return Ok(Err(timing_text(staff.lang, e)));
+    }
     let json = DrawFile::from(&announcement).to_json();
     let hash = announcement.pool_hash().to_hex();
     let now = now_epoch();
@@ -348,6 +353,9 @@ pub async fn draw(
     // The stored announcement is re-checked first: the snapshot is the one published.
     let file: DrawFile = serde_json::from_str(&row.announcement)
         .map_err(|e| AppError::internal("stored draw", e))?;
+    if let Err(e) = timing::check_value_due(&file.randomness_source, today_cst()) {
+        return Ok(Err(timing_text(lang, e)));
+    }
     let announcement = match verify(&file) {
         Ok(Verified::Announced(a)) => a,
         Ok(Verified::Drawn(_)) | Err(_) => {
@@ -382,6 +390,17 @@ pub async fn draw(
     tx.changed(Change::Draws);
     tx.commit().await?;
     Ok(Ok(()))
+}
+
+/// Why a source's timing is refused, in the viewer's language.
+fn timing_text(lang: Lang, e: timing::TimingError) -> String {
+    match e {
+        timing::TimingError::NoDay => lang.t(Msg::DrawSourceNoDay).to_owned(),
+        timing::TimingError::DayPassed => lang.t(Msg::DrawSourceDayPassed).to_owned(),
+        timing::TimingError::NotYet(day) => lang
+            .t(Msg::DrawValueNotYet)
+            .replace("{date}", &day.to_string()),
+    }
 }
 
 /// The published JSON of a draw: its result once drawn, else its announcement.

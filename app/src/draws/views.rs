@@ -219,7 +219,8 @@ fn source_fields(lang: Lang, form: &'static str) -> impl IntoView {
     view! {
         <label for=format!("{form}-source")>{lang.t(Msg::SourceLabel)}</label>
         <input id=format!("{form}-source") name="source" type="text" maxlength="200" required
-            placeholder=lang.t(Msg::SourcePlaceholder) />
+            placeholder=lang.t(Msg::SourcePlaceholder) aria-describedby=format!("{form}-source-hint") />
+        <p class="hint" id=format!("{form}-source-hint")>{lang.t(Msg::SourceHint)}</p>
         <label for=format!("{form}-format")>{lang.t(Msg::FormatLabel)}</label>
         <select id=format!("{form}-format") name="format">
             <option value="digits:8">{lang.t(Msg::FormatDigits8)}</option>

@@ -1165,13 +1165,14 @@ pub async fn drawn_panel(t: &TestApp, village: &str) -> i64 {
 /// earliest draw time back) and draws it with public-looking randomness; returns the draw id.
 pub async fn spot_check(t: &TestApp, county: &StaffSession, batch: i64) -> i64 {
     let batch_s = batch.to_string();
+    let source = format!("{} 福彩3D + 排列5", app::db::today_cst());
     let res = county
         .post_form(
             "/staff/draws/spot",
             &[
                 ("batch", batch_s.as_str()),
                 ("rate", "30"),
-                ("source", "2026-12-01 福彩3D + 排列5"),
+                ("source", &source),
                 ("format", "digits:8"),
             ],
         )

@@ -21,7 +21,11 @@ both_backends!(
 
 const LONGQUAN: &str = "530621103201";
 const GUANGMING: &str = "530621103203";
-const SOURCE: &str = "2026-12-01 福彩3D + 排列5 开奖号码";
+/// A randomness source named for today (the day of announcement: the earliest the site takes).
+static SOURCE_TODAY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+fn source() -> &'static str {
+    SOURCE_TODAY.get_or_init(|| format!("{} 福彩3D + 排列5 开奖号码", app::db::today_cst()))
+}
 async fn village_id(t: &TestApp, code: &str) -> i64 {
     app::db::regions::by_code(&t.db, app::db::regions::Level::Village, code)
         .await
@@ -120,7 +124,7 @@ async fn announce_panel(
     let mut f = vec![
         ("village", v.as_str()),
         ("size", "9"),
-        ("source", SOURCE),
+        ("source", source()),
         ("format", "digits:8"),
     ];
     for (k, val) in extra {
@@ -417,6 +421,20 @@ async fn announcements_that_break_the_rules_change_nothing(backend: Backend) {
         "评议小组人数不足",
     )
     .await;
+    // The randomness must not be known at announcement: its source names its day, not one
+    // gone by (docs/draws.md §10).
+    let yesterday = app::db::today_cst() - chrono::Duration::days(1);
+    let passed = format!("{yesterday} 福彩3D + 排列5 开奖号码");
+    refused(
+        announce_panel(&officer, village, &[("source", &passed)]).await,
+        "日期已经过去",
+    )
+    .await;
+    refused(
+        announce_panel(&officer, village, &[("source", "福彩3D开奖号码")]).await,
+        "须写明产生（开奖）日期",
+    )
+    .await;
     let pool = ddb::pool(&app.db, village).await.expect("pool");
     let ids: Vec<String> = pool
         .iter()
@@ -521,6 +539,26 @@ async fn announcements_that_break_the_rules_change_nothing(backend: Backend) {
             .as_u16(),
         403
     );
+    // Announced with tomorrow's randomness: not drawn before tomorrow, whatever the clock of
+    // its 24 hours says.
+    // (In 光明村: this village's pool is short of members now.)
+    surveyed(&app, &officer, GUANGMING, "3组", "申屠时").await;
+    let guangming = village_id(&app, GUANGMING).await;
+    let tomorrow = app::db::today_cst() + chrono::Duration::days(1);
+    let coming = format!("{tomorrow} 福彩3D + 排列5 开奖号码");
+    let res = announce_panel(&officer, guangming, &[("source", &coming)]).await;
+    assert_eq!(res.status().as_u16(), 303, "a day to come is taken");
+    let id = draw_id_of(&res);
+    backdate(&app, id).await;
+    let (status, body) = draw(&officer, id, "90215372").await;
+    assert_eq!(status, 422);
+    assert!(body.contains("才产生"), "{body}");
+    assert!(ddb::get(&app.db, id)
+        .await
+        .expect("q")
+        .expect("draw")
+        .result
+        .is_none());
     // A village with no application waiting for review has no panel to draw.
     let empty = app.staff_session("demo.shuimo").await;
     let shuimo_village = app::db::regions::villages_in_scope(
@@ -725,10 +763,13 @@ async fn spot_checks_are_the_countys_and_follow_the_rules(backend: Backend) {
     };
     // Townships do not choose whom the county checks.
     assert_eq!(
-        post(&officer, fields("30", SOURCE)).await.status().as_u16(),
+        post(&officer, fields("30", source()))
+            .await
+            .status()
+            .as_u16(),
         403
     );
-    let res = post(&county, fields("20", SOURCE)).await;
+    let res = post(&county, fields("20", source())).await;
     assert_eq!(res.status().as_u16(), 422);
     assert!(res
         .text()
@@ -739,11 +780,11 @@ async fn spot_checks_are_the_countys_and_follow_the_rules(backend: Backend) {
         .await
         .expect("q")
         .is_none());
-    let res = post(&county, fields("40", SOURCE)).await;
+    let res = post(&county, fields("40", source())).await;
     assert_eq!(res.status().as_u16(), 303);
     let id = draw_id_of(&res);
     // One spot-check per list.
-    let res = post(&county, fields("50", SOURCE)).await;
+    let res = post(&county, fields("50", source())).await;
     assert_eq!(res.status().as_u16(), 422);
     assert!(res.text().await.expect("b").contains("已经公告过"));
     // A standing list, or no list at all: not found.
@@ -756,7 +797,7 @@ async fn spot_checks_are_the_countys_and_follow_the_rules(backend: Backend) {
     let pairs = [
         ("batch", standing.as_str()),
         ("rate", "30"),
-        ("source", SOURCE),
+        ("source", source()),
         ("format", "digits:8"),
     ];
     assert_eq!(
@@ -780,7 +821,7 @@ async fn spot_checks_are_the_countys_and_follow_the_rules(backend: Backend) {
     let pairs = [
         ("batch", withdrawn.as_str()),
         ("rate", "30"),
-        ("source", SOURCE),
+        ("source", source()),
         ("format", "digits:8"),
     ];
     let before = ddb::list(&app.db, &app::domain::Scope::All, 10_000)
@@ -803,7 +844,7 @@ async fn spot_checks_are_the_countys_and_follow_the_rules(backend: Backend) {
     let pairs = [
         ("batch", "99999999"),
         ("rate", "30"),
-        ("source", SOURCE),
+        ("source", source()),
         ("format", "digits:8"),
     ];
     assert_eq!(
