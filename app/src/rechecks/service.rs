@@ -185,10 +185,13 @@ pub async fn record(
     // overdue.
     let decided_on = today_cst();
     let plan = Plan::of(state, r, input, decided_on);
-    // Stops, adjustments and 渐退 are the county's decisions (it approves the allowance).
+    // A stop, an adjustment or a 渐退 is decided by whoever records it, and its notice says so:
+    // the county's civil-affairs body when the county records it (it approves the allowance),
+    // the township's government when the township does (its 复查复核, 二(一)五).
+    let by_county = staff.can(Perm::ApproveCases, Some(r.township_id));
     let notice = match crate::domain::notice::recheck_kind(input.outcome) {
         Some(kind) => {
-            let prepared = notices::prepare(state, r.township_id, true, decided_on).await?;
+            let prepared = notices::prepare(state, r.township_id, by_county, decided_on).await?;
             Some((kind, prepared))
         }
         None => None,

@@ -953,8 +953,9 @@ async fn taper_of(app: &TestApp, household: i64) -> Option<chrono::NaiveDate> {
         .taper_until
 }
 
-/// A 渐退 recorded ten days after the visit: its notice is decided (and due) from the day it is
-/// recorded, not overdue on arrival, and its period runs from that day too. A later re-check
+/// A 渐退 recorded ten days after the visit: its notice, issued by whoever decided (county or
+/// township), is decided (and due) from the day it is recorded, not overdue on arrival, and its
+/// period runs from that day too. A later re-check
 /// that finds the household in need again (continue, or an adjustment) ends the 渐退: the next
 /// standing list keeps the household instead of stopping it when the old end date passes.
 async fn a_late_recorded_taper_runs_from_the_decision_and_a_later_recheck_ends_it(
@@ -962,15 +963,21 @@ async fn a_late_recorded_taper_runs_from_the_decision_and_a_later_recheck_ends_i
 ) {
     let app = spawn_app(backend).await;
     let officer = app.staff_session("demo.longtoushan").await;
+    let county = app.staff_session("demo.county").await;
     let list = recipients(&app, 2).await;
     let [(continued, _), (adjusted, old_fen)] = list[..] else {
         panic!("two recipients")
     };
     let today = app::db::today_cst();
     let visited = (today - chrono::Duration::days(10)).to_string();
-    for household in [continued, adjusted] {
+    // Each notice names who decided: the county's civil-affairs bureau when the county records
+    // it, the township's government when the township does.
+    for (household, who, issuer) in [
+        (continued, &county, "鲁甸县民政局"),
+        (adjusted, &officer, "龙头山镇人民政府"),
+    ] {
         let res = record(
-            &officer,
+            who,
             household,
             &[
                 ("method", "visit"),
@@ -987,6 +994,7 @@ async fn a_late_recorded_taper_runs_from_the_decision_and_a_later_recheck_ends_i
             .next()
             .expect("taper notice");
         assert_eq!(notice.kind.as_str(), "taper");
+        assert_eq!(notice.issuer, issuer);
         assert_eq!(notice.decided_on, today, "decided when recorded");
         assert!(notice.deliver_by >= today, "not overdue on arrival");
         let until = taper_of(&app, household).await.expect("taper end");
