@@ -145,10 +145,15 @@ pub struct DrawRow {
     pub draw_not_before: i64,
     pub result: Option<String>,
     pub drawn_at: Option<i64>,
+    /// The panel this one replaces (announced again), and why (published beside both).
+    pub replaces: Option<(i64, String)>,
+    /// The panel announced in this one's place, if any: this one serves no review.
+    pub replaced_by: Option<i64>,
 }
 
 const DRAW_COLS: &str = "id, draw_key, kind, township_id, village_id, batch_id, purpose, \
-    announcement, pool_hash, announced_at, draw_not_before, result, drawn_at";
+    announcement, pool_hash, announced_at, draw_not_before, result, drawn_at, replaces_id, \
+    replace_reason, (SELECT n.id FROM draws n WHERE n.replaces_id = draws.id) AS replaced_by";
 
 fn draw_from_row(r: &AnyRow) -> AppResult<DrawRow> {
     Ok(DrawRow {
@@ -165,6 +170,14 @@ fn draw_from_row(r: &AnyRow) -> AppResult<DrawRow> {
         draw_not_before: r.try_get("draw_not_before")?,
         result: r.try_get("result")?,
         drawn_at: r.try_get("drawn_at")?,
+        replaces: match (
+            r.try_get::<Option<i64>, _>("replaces_id")?,
+            r.try_get::<Option<String>, _>("replace_reason")?,
+        ) {
+            (Some(id), reason) => Some((id, reason.unwrap_or_default())),
+            (None, _) => None,
+        },
+        replaced_by: r.try_get("replaced_by")?,
     })
 }
 
@@ -180,15 +193,19 @@ pub struct NewDraw<'a> {
     pub pool_hash: &'a str,
     pub announced_by: i64,
     pub draw_not_before: i64,
+    /// The panel this one replaces, and why.
+    pub replaces: Option<(i64, &'a str)>,
 }
 
-/// Records an announcement. `Ok(None)`: a draw with this key exists already.
+/// Records an announcement. `Ok(None)`: a draw with this key exists already, or the draw it
+/// replaces was replaced already (by a replacement sent at the same time).
 #[tracing::instrument(skip_all)]
 pub async fn insert(conn: &mut AnyConnection, d: &NewDraw<'_>, now: i64) -> AppResult<Option<i64>> {
     let res = sqlx::query(
         "INSERT INTO draws (draw_key, kind, township_id, village_id, batch_id, purpose,
-            announcement, pool_hash, announced_by, announced_at, draw_not_before)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            announcement, pool_hash, announced_by, announced_at, draw_not_before, replaces_id,
+            replace_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .binds((
         d.draw_key,
@@ -202,6 +219,8 @@ pub async fn insert(conn: &mut AnyConnection, d: &NewDraw<'_>, now: i64) -> AppR
         d.announced_by,
         now,
         d.draw_not_before,
+        d.replaces.map(|(id, _)| id),
+        d.replaces.map(|(_, why)| why),
     ))
     .fetch_one(&mut *conn)
     .await;
@@ -244,14 +263,39 @@ pub async fn list(db: &Db, scope: &Scope, limit: i64) -> AppResult<Vec<DrawRow>>
     all(db.reader(), sql, limit, draw_from_row).await
 }
 
-/// The drawn panels of a village, newest first.
+/// The drawn panels of a village that no newer draw replaced, newest first.
 #[tracing::instrument(skip_all)]
 pub async fn drawn_panels(db: &Db, village_id: i64) -> AppResult<Vec<DrawRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {DRAW_COLS} FROM draws WHERE kind = 'panel' AND village_id = $1
-           AND result IS NOT NULL ORDER BY drawn_at DESC, id DESC"
+           AND result IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM draws n WHERE n.replaces_id = draws.id)
+         ORDER BY drawn_at DESC, id DESC"
     ));
     all(&db.pool, sql, village_id, draw_from_row).await
+}
+
+/// The newest panel of a village announced since `since` (epoch seconds) and not replaced: the
+/// one a new announcement would replace.
+#[tracing::instrument(skip_all)]
+pub async fn standing_panel(
+    conn: &mut AnyConnection,
+    village_id: i64,
+    since: i64,
+) -> AppResult<Option<DrawRow>> {
+    let sql = sqlx::AssertSqlSafe(format!(
+        "SELECT {DRAW_COLS} FROM draws WHERE kind = 'panel' AND village_id = $1
+           AND announced_at > $2
+           AND NOT EXISTS (SELECT 1 FROM draws n WHERE n.replaces_id = draws.id)
+         ORDER BY announced_at DESC, id DESC LIMIT 1"
+    ));
+    sqlx::query(sql)
+        .binds((village_id, since))
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(draw_from_row)
+        .transpose()
 }
 
 /// The spot-check draw of a 审核 list, if one was announced.

@@ -77,6 +77,7 @@ async fn store(
         pool_hash: &a.pool_hash().to_hex(),
         announced_by: by,
         draw_not_before: at + NOTICE_SECS,
+        replaces: None,
     };
     let id = ddb::insert(tx, &new, at)
         .await?

@@ -287,7 +287,8 @@ pub async fn announce_panel(
         text: field(&f, "source"),
         format: field(&f, "format"),
     };
-    match service::announce_panel(&state, &staff, &v, size, &recused, source).await? {
+    let reason = field(&f, "reason");
+    match service::announce_panel(&state, &staff, &v, size, &recused, source, reason).await? {
         Ok(id) => Ok(Redirect::to(&format!("/draws/{id}")).into_response()),
         Err(msg) => refused(&state, &ctx, &staff, Some(v.id), msg).await,
     }

@@ -10,7 +10,7 @@ use crate::db::changes::Change;
 use crate::db::draws::{self as ddb, DrawRow, NewDraw};
 use crate::db::{audit, cases as cdb, now_epoch, publicity as pdb, regions, today_cst};
 use crate::domain::access::Perm;
-use crate::domain::case::{group_token, member_token, Stage};
+use crate::domain::case::{group_token, member_token, Stage, PANEL_SERVES_DAYS};
 use crate::domain::draw::{
     announce, timing, verify, AnnounceError, DrawFile, Entry, Panel, PoolMember, Proposal,
     SpotCheck, Stratum, Subject, Verified, MIN_CADRES,
@@ -134,14 +134,23 @@ pub struct Source<'a> {
     pub format: &'a str,
 }
 
+/// Why a panel is announced again, as published beside both draws: 4–200 characters of text
+/// on one line; `None` when there is no such reason.
+pub fn replace_reason(s: &str) -> Option<&str> {
+    let t = s.trim();
+    ((4..=200).contains(&t.chars().count()) && !t.chars().any(char::is_control)).then_some(t)
+}
+
+/// Where a draw belongs: (township, village, 审核 list).
+type Place = (i64, Option<i64>, Option<i64>);
+
 async fn store(
     state: &AppState,
     staff: &StaffCtx,
     proposal: Proposal,
     kind: &str,
-    township: i64,
-    village: Option<i64>,
-    batch: Option<i64>,
+    (township, village, batch): Place,
+    replaces: Option<(i64, &str)>,
 ) -> AppResult<Result<i64, String>> {
     let purpose = proposal.purpose.clone();
     let source = proposal.randomness_source.clone();
@@ -167,6 +176,7 @@ async fn store(
         pool_hash: &hash,
         announced_by: staff.staff.id,
         draw_not_before: now + NOTICE_SECS,
+        replaces,
     };
     let mut tx = state.db.begin().await?;
     let Some(id) = ddb::insert(&mut tx, &new, now).await? else {
@@ -177,7 +187,10 @@ async fn store(
         "draw",
         Some(id.to_string()),
         Some(township),
-        format!("{} pool_hash={hash}", announcement.draw_id()),
+        match replaces {
+            Some((old, _)) => format!("{} pool_hash={hash} replaces={old}", announcement.draw_id()),
+            None => format!("{} pool_hash={hash}", announcement.draw_id()),
+        },
     );
     audit::record(&mut tx, &entry, now).await?;
     tx.changed(Change::Draws);
@@ -206,7 +219,9 @@ pub fn panel_purpose(village: &regions::Region, day: chrono::NaiveDate) -> Strin
 
 /// Announces this month's review panel of a village: its active pool (masked names), the village
 /// groups of the applications waiting for review, at least 2 cadres, `size` seats; `recused`
-/// pool members are near relatives of an applicant (回避) and are never drawn.
+/// pool members are near relatives of an applicant (回避) and are never drawn. While a panel of
+/// the village announced in the last [`PANEL_SERVES_DAYS`] days stands, the new one replaces it
+/// and must say why (`reason`, published beside both): trying again is never silent.
 pub async fn announce_panel(
     state: &AppState,
     staff: &StaffCtx,
@@ -214,9 +229,29 @@ pub async fn announce_panel(
     size: u32,
     recused: &[i64],
     source: Source<'_>,
+    reason: &str,
 ) -> AppResult<Result<i64, String>> {
     let township = village.parent_id.ok_or(AppError::NotFound)?;
     staff.require(Perm::ProcessCases, Some(township))?;
+    let standing = {
+        let mut conn = state.db.pool.acquire().await?;
+        let since = now_epoch() - PANEL_SERVES_DAYS * 86_400;
+        ddb::standing_panel(&mut conn, village.id, since).await?
+    };
+    let replaces = match &standing {
+        None => None,
+        Some(d) => match replace_reason(reason) {
+            Some(why) => Some((d.id, why)),
+            None => {
+                let text = staff
+                    .lang
+                    .t(Msg::PanelReplaceReason)
+                    .replace("{date}", &crate::db::day_cst(d.announced_at).to_string())
+                    .replace("{id}", &d.id.to_string());
+                return Ok(Err(text));
+            }
+        },
+    };
     let policy = state.site.settings.mask_policy;
     let pool: Vec<PoolMember> = ddb::pool(&state.db, village.id)
         .await?
@@ -259,9 +294,8 @@ pub async fn announce_panel(
         staff,
         proposal,
         "panel",
-        township,
-        Some(village.id),
-        None,
+        (township, Some(village.id), None),
+        replaces,
     )
     .await
 }
@@ -321,9 +355,8 @@ pub async fn announce_spot_check(
         staff,
         proposal,
         "spot_check",
-        batch.township_id,
-        Some(batch.village_id),
-        Some(batch_id),
+        (batch.township_id, Some(batch.village_id), Some(batch_id)),
+        None,
     )
     .await
 }
@@ -345,6 +378,11 @@ pub async fn draw(
     let lang = staff.lang;
     if row.result.is_some() {
         return Ok(Err(lang.t(Msg::DrawDone).to_owned()));
+    }
+    if let Some(new) = row.replaced_by {
+        return Ok(Err(lang
+            .t(Msg::DrawReplaced)
+            .replace("{id}", &new.to_string())));
     }
     let now = now_epoch();
     if now < row.draw_not_before {
@@ -411,6 +449,18 @@ pub fn published_json(row: &DrawRow) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_replacement_says_why_on_one_line() {
+        assert_eq!(
+            replace_reason("  评议库名单有误，更正后重抽 "),
+            Some("评议库名单有误，更正后重抽")
+        );
+        assert_eq!(replace_reason("重抽原因"), Some("重抽原因"));
+        for bad in ["", "   ", "重抽", "原因\n有误", &"长".repeat(201)] {
+            assert_eq!(replace_reason(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn panel_keys_follow_china_time() {

@@ -52,6 +52,7 @@ pub fn DrawListPage(lang: Lang, draws: Vec<DrawRow>, now: i64) -> impl IntoView 
             view! {
                 <li class="card">
                     {draw_link(&d, s)}
+                    {replacement_note(lang, &d)}
                 </li>
             }
         })
@@ -178,6 +179,7 @@ pub fn DrawPage(lang: Lang, data: DrawData) -> impl IntoView {
         <nav class="crumbs" aria-label="breadcrumb"><a href="/draws">{lang.t(Msg::DrawsTitle)}</a></nav>
         <h1>{row.purpose.clone()}</h1>
         <p>{s}</p>
+        {replacement_note(lang, &row)}
         <dl class="facts">
             <dt>{lang.t(Msg::DrawIdLabel)}</dt><dd><code>{file.draw_id.clone()}</code></dd>
             <dt>{lang.t(Msg::AnnouncedAt)}</dt><dd>{local_time(row.announced_at)}</dd>
@@ -312,6 +314,8 @@ pub fn ManagePage(lang: Lang, nav: AnyView, csrf: String, data: ManageData) -> i
                     <input id="f-size" name="size" type="number" min="9" max="99" value="9" inputmode="numeric" required />
                     {source_fields(lang, "panel")}
                     <fieldset><legend>{lang.t(Msg::RecuseLabel)}</legend>{recuse}</fieldset>
+                    <label for="f-reason">{lang.t(Msg::ReplaceReasonLabel)}</label>
+                    <input id="f-reason" name="reason" type="text" maxlength="200" />
                     <button type="submit">{lang.t(Msg::AnnouncePanel)}</button>
                 </form>
             })}
@@ -321,7 +325,7 @@ pub fn ManagePage(lang: Lang, nav: AnyView, csrf: String, data: ManageData) -> i
         .into_iter()
         .map(|d| {
             let s = status(lang, &d, now);
-            let ready = d.result.is_none() && now >= d.draw_not_before;
+            let ready = d.result.is_none() && d.replaced_by.is_none() && now >= d.draw_not_before;
             let form = ready.then(|| view! {
                 <form method="post" action=format!("/staff/draws/{}/draw", d.id) class="form">
                     <Csrf token=csrf.clone() />
@@ -380,4 +384,18 @@ fn draw_link(d: &DrawRow, status: String) -> impl IntoView {
             <span class="card-meta">{status}</span>
         </a>
     }
+}
+
+/// What a draw says of the one it replaced (and why), or of the one announced in its place:
+/// trying again is public on both (docs/draws.md §10).
+fn replacement_note(lang: Lang, d: &DrawRow) -> impl IntoView {
+    let replaces = d.replaces.as_ref().map(|(id, why)| {
+        let text = lang.t(Msg::ReplacesDraw).replace("{id}", &id.to_string());
+        view! { <p class="notice"><a href=format!("/draws/{id}")>{text}</a> {why.clone()}</p> }
+    });
+    let replaced = d.replaced_by.map(|id| {
+        let text = lang.t(Msg::ReplacedByDraw).replace("{id}", &id.to_string());
+        view! { <p class="notice withdrawn"><a href=format!("/draws/{id}")>{text}</a></p> }
+    });
+    (replaces, replaced)
 }

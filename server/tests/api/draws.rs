@@ -17,6 +17,7 @@ both_backends!(
     announcements_that_break_the_rules_change_nothing,
     a_village_review_needs_a_drawn_panel_of_its_group,
     spot_checks_are_the_countys_and_follow_the_rules,
+    a_panel_announced_again_replaces_the_first_in_public,
 );
 
 const LONGQUAN: &str = "530621103201";
@@ -871,4 +872,62 @@ async fn spot_checks_are_the_countys_and_follow_the_rules(backend: Backend) {
         "{published}"
     );
     assert!(matches!(verify_json(&published), Ok(Verified::Drawn(_))));
+}
+
+/// Trying again is public (docs/draws.md §10): while this month's panel of a village stands, a
+/// new announcement replaces it only with a reason; both stay published, each pointing to the
+/// other; the replaced panel serves no review and is offered for none.
+async fn a_panel_announced_again_replaces_the_first_in_public(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let officer = app.staff_session("demo.longtoushan").await;
+    let village = village_id(&app, GUANGMING).await;
+    let case = surveyed(&app, &officer, GUANGMING, "3组", "申屠替").await;
+    let res = announce_panel(&officer, village, &[]).await;
+    assert_eq!(res.status().as_u16(), 303, "the first");
+    let first = draw_id_of(&res);
+    backdate(&app, first).await;
+    assert_eq!(draw(&officer, first, "90215372").await.0, 303);
+    // Again without a reason: refused with why, nothing announced.
+    let count = draws_of(&app, village).await;
+    let res = announce_panel(&officer, village, &[("reason", " ")]).await;
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.expect("body");
+    assert!(body.contains("须写明原因"), "{body}");
+    assert_eq!(draws_of(&app, village).await, count);
+    // (Tampering, for the test only: a second announcement within the same minute would share
+    // the first one's key; the key is renamed so the test need not wait for the next minute.)
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    sqlx::query("UPDATE draws SET draw_key = draw_key || '-x' WHERE id = $1")
+        .bind(first)
+        .execute(&mut *conn)
+        .await
+        .expect("rename");
+    drop(conn);
+    let why = "评议库中两名村民代表已迁出本村，更正后重新抽取";
+    let res = announce_panel(&officer, village, &[("reason", why)]).await;
+    assert_eq!(res.status().as_u16(), 303, "the replacement");
+    let second = draw_id_of(&res);
+    let (_, page) = app.get_text(&format!("/draws/{second}")).await;
+    assert!(
+        page.contains(&format!("替换第 {first} 号抽取")) && page.contains(why),
+        "the replacement says what it replaces and why"
+    );
+    let (_, page) = app.get_text(&format!("/draws/{first}")).await;
+    assert!(
+        page.contains(&format!("已被第 {second} 号抽取替换")) && page.contains("抽取结果"),
+        "the replaced draw stays published, with its result, and points on"
+    );
+    let (_, list) = app.get_text("/draws").await;
+    assert!(list.contains(why), "the list shows the reason");
+    // The replaced panel serves no review, and the case page no longer offers it.
+    let (status, body) = review(&officer, case, first, ("7", "2")).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("已被重新公告的抽取替换"), "{body}");
+    let offered: Vec<i64> = ddb::drawn_panels(&app.db, village)
+        .await
+        .expect("q")
+        .iter()
+        .map(|d| d.id)
+        .collect();
+    assert!(!offered.contains(&first));
 }

@@ -140,15 +140,16 @@ pub async fn required_checks(
     ))
 }
 
-/// A drawn panel of the case's village holding someone of the case's village group: the day it
-/// was drawn (China time) and its members' names (staff-only), or why not.
+/// A drawn panel of the case's village, not replaced by a newer draw, holding someone of the
+/// case's village group: the day it was drawn (China time) and its members' names (staff-only),
+/// or why not.
 async fn panel_for(
     state: &AppState,
     case: &Case,
     panel: i64,
-) -> AppResult<Result<(NaiveDate, Vec<String>), GateError>> {
+) -> AppResult<Result<(NaiveDate, Vec<String>), Msg>> {
     let Some(draw) = crate::db::draws::get(&state.db, panel).await? else {
-        return Ok(Err(GateError::PanelNotDrawn));
+        return Ok(Err(gate(GateError::PanelNotDrawn)));
     };
     let (Some(result), Some(drawn_at), true, Some(village)) = (
         draw.result,
@@ -156,19 +157,22 @@ async fn panel_for(
         draw.kind == "panel",
         draw.village_id,
     ) else {
-        return Ok(Err(GateError::PanelNotDrawn));
+        return Ok(Err(gate(GateError::PanelNotDrawn)));
     };
     if village != case.village_id {
-        return Ok(Err(GateError::PanelNotDrawn));
+        return Ok(Err(gate(GateError::PanelNotDrawn)));
+    }
+    if draw.replaced_by.is_some() {
+        return Ok(Err(Msg::GatePanelReplaced));
     }
     let file: DrawFile =
         serde_json::from_str(&result).map_err(|e| AppError::internal("stored draw", e))?;
     let token = crate::domain::case::group_token(&case.group_name);
     let Some(p) = file.panel else {
-        return Ok(Err(GateError::PanelNotDrawn));
+        return Ok(Err(gate(GateError::PanelNotDrawn)));
     };
     if !p.groups.contains(&token) {
-        return Ok(Err(GateError::PanelMissesGroup));
+        return Ok(Err(gate(GateError::PanelMissesGroup)));
     }
     let chosen: Vec<String> = file
         .selected
@@ -398,7 +402,7 @@ async fn check_review(
     }
     let (drawn_on, present) = match panel_for(state, case, panel).await? {
         Ok(panel) => panel,
-        Err(e) => return Ok(Err(gate(e))),
+        Err(msg) => return Ok(Err(msg)),
     };
     if votes_for + votes_against > present.len() as i64 {
         return Ok(Err(Msg::GateVotesExceedPanel));
