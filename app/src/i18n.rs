@@ -667,6 +667,7 @@ messages! {
     RelatedPostLabel => ("亲属职务", "Relative's post"),
     RelativeRelationLabel => ("亲属关系", "Relationship"),
     RelativeKindLabel => ("亲属身份", "Relative is a"),
+    RelativeKindInvalid => ("请从列表中选择亲属身份。", "Choose what the relative is from the list."),
     NoRelatives => ("无近亲属备案。", "No near-relative declaration."),
     CaseTitle => ("低保申请案卷", "Application file"),
     CaseListTitle => ("低保申请案卷", "Application files"),

@@ -128,6 +128,20 @@ pub async fn pool(db: &Db, village_id: i64) -> AppResult<Vec<PoolMember>> {
     .await
 }
 
+/// The village group names of a village's pool (names of groups, never of people): what a public
+/// draw page shows beside the group tokens.
+#[tracing::instrument(skip_all)]
+pub async fn pool_groups(db: &Db, village_id: i64) -> AppResult<Vec<String>> {
+    all(
+        db.reader(),
+        "SELECT DISTINCT group_name FROM pool_members
+         WHERE village_id = $1 AND group_name IS NOT NULL ORDER BY group_name",
+        village_id,
+        |r| Ok(r.try_get("group_name")?),
+    )
+    .await
+}
+
 /// A draw as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DrawRow {

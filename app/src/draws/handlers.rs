@@ -89,17 +89,15 @@ pub async fn show(Page { state, ctx }: Page, Path(id): Path<String>) -> AppResul
     }
     let file: DrawFile =
         serde_json::from_str(&text).map_err(|e| AppError::internal("stored draw", e))?;
-    // Group names as the village writes them, beside their tokens (names of groups, not people).
+    // Group names as the village writes them, beside their tokens (names of groups: this public
+    // page reads no person's name).
     let mut groups = Vec::new();
     if let Some(v) = row.village_id {
-        for m in ddb::pool(&state.db, v).await? {
-            if let Some(g) = m.group_name {
-                groups.push((group_token(&g), g));
-            }
+        for g in ddb::pool_groups(&state.db, v).await? {
+            groups.push((group_token(&g), g));
         }
     }
     groups.sort();
-    groups.dedup();
     let lang = ctx.lang;
     let title = row.purpose.clone();
     let data = DrawData {

@@ -1602,6 +1602,7 @@ async fn a_side_step_sent_twice_is_recorded_once(backend: Backend) {
     for (key, bad, why) in [
         ("r0_member", "王二", "申明人须是本户家庭成员"),
         ("r0_post", long_post.as_str(), "请检查后重新提交"),
+        ("r0_kind", "mayor", "请从列表中选择亲属身份"),
     ] {
         let fields: Vec<(&str, &str)> = declare
             .iter()

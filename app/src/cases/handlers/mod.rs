@@ -387,7 +387,9 @@ pub async fn act(
             let d = RelativeDeclaration {
                 id: 0,
                 member_name: field(&f, "r0_member").to_owned(),
-                kind: RelativeOf::parse(field(&f, "r0_kind")).map_err(|_| AppError::NotFound)?,
+                kind: RelativeOf::parse(field(&f, "r0_kind")).map_err(|_| {
+                    AppError::invalid("r0_kind", ctx.lang.t(Msg::RelativeKindInvalid))
+                })?,
                 related_name: field(&f, "r0_name").to_owned(),
                 related_post: field(&f, "r0_post").to_owned(),
                 relation: field(&f, "r0_relation").to_owned(),
