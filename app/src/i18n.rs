@@ -506,6 +506,7 @@ messages! {
     EscalateHint => ("反映乡镇干部优亲厚友等问题的，可移交县级办理，乡镇工作人员将不再能查看。", "Cases about favouritism by township cadres can go to the county; township staff then no longer see them."),
     TextRequired => ("请填写内容（2到5000字）。", "Write something (2 to 5000 characters)."),
     Holidays => ("节假日设置", "Holidays"),
+    HolidaysMissing => ("{years}年的法定节假日安排尚未录入：录入之前，期限按周一至周五计算，节假日会被算作工作日。", "The public holidays of {years} are not entered yet: until they are, deadlines count Monday to Friday as working days, holidays included."),
     HolidaysHint => ("按工作日计算期限时使用。法定节假日和调休上班日按国务院办公厅每年的通知填写。", "Used when deadlines count working days. Enter public holidays and make-up workdays from the State Council's yearly notice."),
     DayLabel => ("日期", "Date"),
     HolidayKind => ("放假", "Holiday"),

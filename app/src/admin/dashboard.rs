@@ -30,9 +30,14 @@ pub async fn dashboard(StaffPage { state, ctx, staff }: StaffPage) -> AppResult<
         true => Some(crate::process::workload::of(&state, &staff).await?),
         false => None,
     };
+    let holidays_missing = crate::domain::calendar::years_without_holidays(
+        crate::db::holidays::all(&state.db).await?,
+        crate::db::today_cst(),
+    );
     let member = staff.staff.clone();
-    let page =
-        |nav, _| view! { <DashboardPage lang nav staff=member scope villages process work /> };
+    let page = |nav, _| {
+        view! { <DashboardPage lang nav staff=member scope villages process work holidays_missing /> }
+    };
     Ok(ctx.staff_page(&staff, lang.t(Msg::Dashboard), false, page))
 }
 

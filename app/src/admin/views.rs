@@ -6,6 +6,7 @@ use crate::admin::service::FieldErrors;
 use crate::db::audit::AuditRow;
 use crate::db::security::{Attempts, SecurityEvent};
 use crate::db::staff::Staff;
+use crate::domain::access::{role_allows, Perm};
 use crate::domain::Role;
 use crate::i18n::{Lang, Msg};
 use crate::process::workload::Workload;
@@ -50,7 +51,24 @@ pub fn DashboardPage(
     process: Option<(i64, usize, usize)>,
     /// Complaints waiting, for those who read them.
     work: Option<Workload>,
+    /// Years whose deadlines are counted now but whose public holidays are not entered.
+    holidays_missing: Vec<i32>,
 ) -> impl IntoView {
+    let may_fix = role_allows(staff.role, Perm::ManageStaff);
+    let holidays_missing = (!holidays_missing.is_empty()).then(|| {
+        let years = holidays_missing
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join("、");
+        let text = lang.t(Msg::HolidaysMissing).replace("{years}", &years);
+        view! {
+            <p class="notice withdrawn" id="holidays-missing">
+                {text}
+                {may_fix.then(|| view! { " " <a href="/staff/holidays">{lang.t(Msg::Holidays)}</a> })}
+            </p>
+        }
+    });
     let work = work.map(|w| {
         let item = |label: Msg, href: &'static str, n: usize| {
             view! { <div><dt>{lang.t(label)}</dt><dd><a href=href>{n}</a></dd></div> }
@@ -98,6 +116,7 @@ pub fn DashboardPage(
     view! {
         {nav}
         <h1>{lang.t(Msg::Dashboard)}</h1>
+        {holidays_missing}
         {work}
         {process}
         <dl class="facts">

@@ -137,6 +137,27 @@ pub fn china_holidays_2026() -> Vec<(NaiveDate, DayKind)> {
     out
 }
 
+/// The years whose deadlines are counted now but whose public holidays are not in the table
+/// (`listed`: every listed day): this year, and from November on the next one too (a time limit
+/// set in December runs into January). Until a year's holidays are entered, its working days
+/// are Monday to Friday, so a deadline falls on a holiday it should step over.
+pub fn years_without_holidays(
+    listed: impl IntoIterator<Item = (NaiveDate, DayKind)>,
+    today: NaiveDate,
+) -> Vec<i32> {
+    let covered: std::collections::BTreeSet<i32> = listed
+        .into_iter()
+        .filter(|(_, kind)| *kind == DayKind::Holiday)
+        .map(|(d, _)| d.year())
+        .collect();
+    let mut counted = vec![today.year()];
+    if today.month() >= 11 {
+        counted.push(today.year() + 1);
+    }
+    counted.retain(|y| !covered.contains(y));
+    counted
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,6 +169,40 @@ mod tests {
 
     fn cal2026() -> WorkCalendar {
         WorkCalendar::new(china_holidays_2026())
+    }
+
+    #[test]
+    fn a_year_without_its_holidays_is_named_while_its_deadlines_are_counted() {
+        let listed = china_holidays_2026();
+        assert_eq!(
+            years_without_holidays(listed.clone(), d(2026, 6, 1)),
+            Vec::<i32>::new()
+        );
+        assert_eq!(
+            years_without_holidays(listed.clone(), d(2026, 10, 31)),
+            Vec::<i32>::new()
+        );
+        assert_eq!(
+            years_without_holidays(listed.clone(), d(2026, 11, 1)),
+            vec![2027]
+        );
+        assert_eq!(
+            years_without_holidays(listed.clone(), d(2027, 1, 4)),
+            vec![2027]
+        );
+        assert_eq!(
+            years_without_holidays(Vec::new(), d(2026, 12, 2)),
+            vec![2026, 2027]
+        );
+        // Make-up workdays alone do not cover a year; one holiday does.
+        let makeup = vec![(d(2027, 2, 20), DayKind::MakeupWorkday)];
+        assert_eq!(years_without_holidays(makeup, d(2027, 1, 4)), vec![2027]);
+        let mut with_2027 = listed;
+        with_2027.push((d(2027, 1, 1), DayKind::Holiday));
+        assert_eq!(
+            years_without_holidays(with_2027, d(2026, 12, 2)),
+            Vec::<i32>::new()
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ both_backends!(
     notifications_reach_staff_and_reporter,
     daily_digest_lists_due_and_overdue_cases,
     admins_edit_the_holiday_table,
+    the_dashboard_names_a_year_whose_holidays_are_missing,
     working_day_deadlines_skip_added_holidays,
     approve_and_escalate_ask_on_a_confirm_page,
     the_dashboard_counts_waiting_work_and_links_to_it,
@@ -1114,4 +1115,53 @@ fn queue_statuses(page: &str) -> Vec<String> {
                 .to_owned()
         })
         .collect()
+}
+
+/// Deadlines step over holidays only when the year's holidays are entered: the dashboard names
+/// a year whose deadlines are counted now but whose holidays are missing (with the way to enter
+/// them, for those who may), and stops once they are entered.
+async fn the_dashboard_names_a_year_whose_holidays_are_missing(backend: Backend) {
+    use app::domain::calendar::{years_without_holidays, DayKind};
+    let app = spawn_app(backend).await;
+    let admin = staff(&app, "demo.admin").await;
+    let officer = staff(&app, "demo.longtoushan").await;
+    let today = app::db::today_cst();
+    let year = chrono::Datelike::year(&today);
+    // Whatever the date: this year's holidays taken out, so this year is missing.
+    for (day, kind) in app::db::holidays::all(&app.db).await.expect("q") {
+        if chrono::Datelike::year(&day) == year && kind == DayKind::Holiday {
+            let res = admin
+                .post_form("/staff/holidays/remove", &[("day", &day.to_string())])
+                .await;
+            assert_eq!(res.status().as_u16(), 303, "{day}");
+        }
+    }
+    let missing = years_without_holidays(app::db::holidays::all(&app.db).await.expect("q"), today);
+    assert!(missing.contains(&year));
+    let (status, page) = admin.get_text("/staff").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("id=\"holidays-missing\""), "{page}");
+    assert!(page.contains("尚未录入") && page.contains(&year.to_string()));
+    assert!(
+        page.contains("href=\"/staff/holidays\""),
+        "the admin is shown where"
+    );
+    let (_, page) = officer.get_text("/staff").await;
+    assert!(
+        page.contains("id=\"holidays-missing\""),
+        "every member is told"
+    );
+    // One holiday entered for each missing year: no more warning.
+    for y in missing {
+        let day = chrono::NaiveDate::from_ymd_opt(y, 10, 1).expect("date");
+        let res = admin
+            .post_form(
+                "/staff/holidays",
+                &[("day", &day.to_string()), ("kind", "holiday")],
+            )
+            .await;
+        assert_eq!(res.status().as_u16(), 303);
+    }
+    let (_, page) = admin.get_text("/staff").await;
+    assert!(!page.contains("id=\"holidays-missing\""));
 }
