@@ -75,6 +75,14 @@ pub async fn record_meeting(
     let now = now_epoch();
     let me = staff.staff.id;
     let mut tx = state.db.begin().await?;
+    // Every case of the meeting taken first, in one order (ascending id), before any notice
+    // number: a single refusal takes its case, then the counter; were the meeting to take a
+    // case after the counter, the two could wait on each other (PostgreSQL would abort one).
+    let mut ids: Vec<i64> = cases.iter().map(|(c, _)| c.id).collect();
+    ids.sort_unstable();
+    for id in ids {
+        cdb::lock_row(&mut tx, id).await?;
+    }
     let meeting =
         cdb::insert_meeting(&mut tx, township_id, held_on, attendees.trim(), me, now).await?;
     for ((case, action), d) in cases.iter().zip(decisions) {
