@@ -252,7 +252,8 @@ pub async fn record(
     .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
     .collect::<Result<_, sqlx::Error>>()?;
     let complaint_ids = open.iter().filter_map(|(_, c)| *c).collect();
-    let id = match open.first().map(|(id, _)| id) {
+    let mut ids: Vec<i64> = open.iter().map(|(id, _)| *id).collect();
+    let id = match ids.first() {
         Some(id) => *id,
         None => sqlx::query(
             "INSERT INTO rechecks (household_id, township_id, village_id, source, lead, status,
@@ -263,24 +264,31 @@ pub async fn record(
         .await?
         .try_get(0)?,
     };
-    exec(
-        &mut *conn,
-        "UPDATE rechecks SET status = 'done', method = $1, result = $2, checked_on = $3,
-            findings = $4, new_monthly_fen = $5, taper_until = $6, done_by = $7, done_at = $8
-         WHERE household_id = $9 AND status = 'open'",
-        (
-            rec.method.as_str(),
-            rec.outcome.as_str(),
-            rec.checked_on.to_string(),
-            rec.findings,
-            rec.new_monthly_fen,
-            rec.taper_until.map(|d| d.to_string()),
-            rec.done_by,
-            now,
-            household_id,
-        ),
-    )
-    .await?;
+    if ids.is_empty() {
+        ids.push(id);
+    }
+    // Exactly the leads read above, whose reporters the caller tells: a lead that arrives
+    // meanwhile stays open for the next re-check instead of closing untold.
+    for lead in ids {
+        exec(
+            &mut *conn,
+            "UPDATE rechecks SET status = 'done', method = $1, result = $2, checked_on = $3,
+                findings = $4, new_monthly_fen = $5, taper_until = $6, done_by = $7, done_at = $8
+             WHERE id = $9 AND status = 'open'",
+            (
+                rec.method.as_str(),
+                rec.outcome.as_str(),
+                rec.checked_on.to_string(),
+                rec.findings,
+                rec.new_monthly_fen,
+                rec.taper_until.map(|d| d.to_string()),
+                rec.done_by,
+                now,
+                lead,
+            ),
+        )
+        .await?;
+    }
     Ok(Recorded { id, complaint_ids })
 }
 
