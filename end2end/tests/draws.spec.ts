@@ -96,6 +96,8 @@ test.describe('public draws', () => {
     expect(await lists.count()).toBeGreaterThan(0);
     await page.locator('#f-rate').fill('30');
     await page.locator('#spot-source').fill(SOURCE);
+    // Taken only when the chosen list's spot-check is announced and not drawn (a rerun).
+    await page.locator('#spot-reason').fill('测试重复运行：替换前一次公告的抽查');
     const spot = await submit(page, page.getByRole('button', { name: '公告县级抽查', exact: true }));
     expect(spot.status()).toBe(303);
     await expect(page.locator('h1')).toContainText('县级抽查');

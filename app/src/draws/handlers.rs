@@ -144,14 +144,27 @@ async fn manage_page(
             let open = b.kind == BatchKind::Review
                 && b.state != BatchState::Draft
                 && b.state != BatchState::Withdrawn;
-            if open && ddb::spot_check_of(&state.db, b.id).await?.is_none() {
-                let vname = villages
-                    .iter()
-                    .find(|v| v.id == b.village_id)
-                    .map(name)
-                    .unwrap_or_default();
-                lists.push((b.id, format!("#{} {vname} {}", b.id, b.opens_on)));
+            // Lists with no spot-check yet, and those whose spot-check is not drawn yet (to
+            // announce again, with a reason).
+            let spot = match open {
+                true => ddb::spot_check_of(&state.db, b.id).await?,
+                false => continue,
+            };
+            if spot.as_ref().is_some_and(|d| d.result.is_some()) {
+                continue;
             }
+            let vname = villages
+                .iter()
+                .find(|v| v.id == b.village_id)
+                .map(name)
+                .unwrap_or_default();
+            let again = match spot {
+                Some(d) => lang
+                    .t(Msg::SpotAnnouncedNotDrawn)
+                    .replace("{id}", &d.id.to_string()),
+                None => String::new(),
+            };
+            lists.push((b.id, format!("#{} {vname} {}{again}", b.id, b.opens_on)));
         }
     }
     let data = ManageData {
@@ -302,7 +315,8 @@ pub async fn announce_spot_check(
         text: field(&f, "source"),
         format: field(&f, "format"),
     };
-    match service::announce_spot_check(&state, &staff, batch, rate, source).await? {
+    let reason = field(&f, "reason");
+    match service::announce_spot_check(&state, &staff, batch, rate, source, reason).await? {
         Ok(id) => Ok(Redirect::to(&format!("/draws/{id}")).into_response()),
         Err(msg) => refused(&state, &ctx, &staff, None, msg).await,
     }

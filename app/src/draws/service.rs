@@ -311,13 +311,16 @@ pub fn spot_purpose(village: &regions::Region, batch_id: i64) -> String {
 }
 
 /// Announces the county's spot-check of a published 审核 list: every entry made from a case,
-/// near-relative cases flagged (always checked), at `rate` percent (never below 30).
+/// near-relative cases flagged (always checked), at `rate` percent (never below 30). One that
+/// is announced but not drawn yet (its source was wrong, say) is replaced by a new announcement
+/// with a `reason`, published beside both; a drawn one stands.
 pub async fn announce_spot_check(
     state: &AppState,
     staff: &StaffCtx,
     batch_id: i64,
     rate: u32,
     source: Source<'_>,
+    reason: &str,
 ) -> AppResult<Result<i64, String>> {
     let batch = pdb::batch(&state.db, batch_id)
         .await?
@@ -340,8 +343,22 @@ pub async fn announce_spot_check(
     let village = regions::by_id(&state.db, batch.village_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let lang = staff.lang;
+    let (draw_id, replaces) = match ddb::spot_check_of(&state.db, batch_id).await? {
+        None => (format!("spot-{batch_id}"), None),
+        Some(d) if d.result.is_some() => return Ok(Err(lang.t(Msg::SpotDrawnStands).to_owned())),
+        Some(d) => match replace_reason(reason) {
+            Some(why) => (format!("spot-{batch_id}-{}", d.id), Some((d.id, why))),
+            None => {
+                let text = lang
+                    .t(Msg::SpotReplaceReason)
+                    .replace("{id}", &d.id.to_string());
+                return Ok(Err(text));
+            }
+        },
+    };
     let proposal = Proposal {
-        draw_id: format!("spot-{batch_id}"),
+        draw_id,
         purpose: spot_purpose(&village, batch_id),
         randomness_source: source.text.trim().to_owned(),
         randomness_format: source.format.trim().to_owned(),
@@ -356,7 +373,7 @@ pub async fn announce_spot_check(
         proposal,
         "spot_check",
         (batch.township_id, Some(batch.village_id), Some(batch_id)),
-        None,
+        replaces,
     )
     .await
 }

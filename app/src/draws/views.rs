@@ -356,6 +356,8 @@ pub fn ManagePage(lang: Lang, nav: AnyView, csrf: String, data: ManageData) -> i
                 <label for="f-rate">{lang.t(Msg::RateLabel)}</label>
                 <input id="f-rate" name="rate" type="number" min="30" max="100" value="30" inputmode="numeric" required />
                 {source_fields(lang, "spot")}
+                <label for="spot-reason">{lang.t(Msg::SpotReasonLabel)}</label>
+                <input id="spot-reason" name="reason" type="text" maxlength="200" />
                 <button type="submit">{lang.t(Msg::AnnounceSpotCheck)}</button>
             </form>
         }

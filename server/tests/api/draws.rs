@@ -18,6 +18,7 @@ both_backends!(
     a_village_review_needs_a_drawn_panel_of_its_group,
     spot_checks_are_the_countys_and_follow_the_rules,
     a_panel_announced_again_replaces_the_first_in_public,
+    a_spot_check_not_drawn_yet_is_announced_again_with_a_reason,
 );
 
 const LONGQUAN: &str = "530621103201";
@@ -930,4 +931,83 @@ async fn a_panel_announced_again_replaces_the_first_in_public(backend: Backend) 
         .map(|d| d.id)
         .collect();
     assert!(!offered.contains(&first));
+}
+
+/// A spot-check announced but not drawn (a wrong source, say) is announced again with a reason:
+/// the new one replaces it in public and is the list's spot-check; the old one is not drawn. A
+/// drawn spot-check stands.
+async fn a_spot_check_not_drawn_yet_is_announced_again_with_a_reason(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let county = app.staff_session("demo.county").await;
+    let mut open = None;
+    for b in app::db::publicity::batches_in_scope(&app.db, &app::domain::Scope::All, 1000)
+        .await
+        .expect("q")
+    {
+        let out = b.kind == app::domain::BatchKind::Review
+            && b.state == app::domain::BatchState::Published;
+        if out
+            && ddb::spot_check_of(&app.db, b.id)
+                .await
+                .expect("q")
+                .is_none()
+        {
+            open = Some(b.id);
+        }
+    }
+    let batch = open.expect("a 审核 list without a spot-check").to_string();
+    let announce = |reason: &'static str| {
+        let county = county.clone();
+        let batch = batch.clone();
+        async move {
+            county
+                .post_form(
+                    "/staff/draws/spot",
+                    &[
+                        ("batch", batch.as_str()),
+                        ("rate", "30"),
+                        ("source", source()),
+                        ("format", "digits:8"),
+                        ("reason", reason),
+                    ],
+                )
+                .await
+        }
+    };
+    let res = announce("").await;
+    assert_eq!(res.status().as_u16(), 303);
+    let first = draw_id_of(&res);
+    // The staff page offers the list again, saying its spot-check is not drawn.
+    let (_, page) = county.get_text("/staff/draws").await;
+    assert!(
+        page.contains(&format!("第 {first} 号已公告、未抽取")),
+        "{page}"
+    );
+    let res = announce("").await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.expect("b").contains("已经公告过"));
+    let why = "公告的开奖期号写错，按正确期号重新公告";
+    let res = announce(why).await;
+    assert_eq!(res.status().as_u16(), 303, "replaced");
+    let second = draw_id_of(&res);
+    let batch_id: i64 = batch.parse().expect("id");
+    let current = ddb::spot_check_of(&app.db, batch_id)
+        .await
+        .expect("q")
+        .expect("spot-check");
+    assert_eq!(current.id, second, "the list's spot-check is the new one");
+    let (_, page) = app.get_text(&format!("/draws/{second}")).await;
+    assert!(page.contains(&format!("替换第 {first} 号抽取")) && page.contains(why));
+    backdate(&app, first).await;
+    let (status, body) = draw(&county, first, "37290215").await;
+    assert_eq!(status, 422);
+    assert!(
+        body.contains(&format!("已被第 {second} 号抽取替换")),
+        "{body}"
+    );
+    backdate(&app, second).await;
+    assert_eq!(draw(&county, second, "37290215").await.0, 303);
+    let res = announce(why).await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.expect("b").contains("结果不能替换"));
 }
