@@ -163,6 +163,19 @@ async fn draw(who: &StaffSession, draw: i64, randomness: &str) -> (u16, String) 
     (status, res.text().await.expect("body"))
 }
 
+/// Entering `randomness` is refused with `why`, and the draw stays undrawn.
+async fn refused_undrawn(t: &TestApp, who: &StaffSession, id: i64, randomness: &str, why: &str) {
+    let (status, body) = draw(who, id, randomness).await;
+    assert_eq!(status, 422);
+    assert!(body.contains(why), "{why}: {body}");
+    assert!(ddb::get(&t.db, id)
+        .await
+        .expect("q")
+        .expect("draw")
+        .result
+        .is_none());
+}
+
 async fn draws_of(t: &TestApp, village: i64) -> usize {
     ddb::list(&t.db, &app::domain::Scope::All, 10_000)
         .await
@@ -353,15 +366,7 @@ async fn a_panel_is_announced_then_drawn_with_the_public_randomness(backend: Bac
 
     backdate(&app, id).await;
     // Randomness of another shape than announced: refused, nothing drawn.
-    let (status, body) = draw(&officer, id, "3729021").await;
-    assert_eq!(status, 422);
-    assert!(body.contains("随机数与公告的格式不符"), "{body}");
-    assert!(ddb::get(&app.db, id)
-        .await
-        .expect("q")
-        .expect("draw")
-        .result
-        .is_none());
+    refused_undrawn(&app, &officer, id, "3729021", "随机数与公告的格式不符").await;
     let (status, _) = draw(&officer, id, "37290215").await;
     assert_eq!(status, 303);
     // Drawn once: a second randomness is refused.
@@ -552,15 +557,7 @@ async fn announcements_that_break_the_rules_change_nothing(backend: Backend) {
     assert_eq!(res.status().as_u16(), 303, "a day to come is taken");
     let id = draw_id_of(&res);
     backdate(&app, id).await;
-    let (status, body) = draw(&officer, id, "90215372").await;
-    assert_eq!(status, 422);
-    assert!(body.contains("才产生"), "{body}");
-    assert!(ddb::get(&app.db, id)
-        .await
-        .expect("q")
-        .expect("draw")
-        .result
-        .is_none());
+    refused_undrawn(&app, &officer, id, "90215372", "才产生").await;
     // A village with no application waiting for review has no panel to draw.
     let empty = app.staff_session("demo.shuimo").await;
     let shuimo_village = app::db::regions::villages_in_scope(
@@ -999,12 +996,8 @@ async fn a_spot_check_not_drawn_yet_is_announced_again_with_a_reason(backend: Ba
     let (_, page) = app.get_text(&format!("/draws/{second}")).await;
     assert!(page.contains(&format!("替换第 {first} 号抽取")) && page.contains(why));
     backdate(&app, first).await;
-    let (status, body) = draw(&county, first, "37290215").await;
-    assert_eq!(status, 422);
-    assert!(
-        body.contains(&format!("已被第 {second} 号抽取替换")),
-        "{body}"
-    );
+    let why_not = format!("已被第 {second} 号抽取替换");
+    refused_undrawn(&app, &county, first, "37290215", &why_not).await;
     backdate(&app, second).await;
     assert_eq!(draw(&county, second, "37290215").await.0, 303);
     let res = announce(why).await;
