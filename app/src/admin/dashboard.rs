@@ -30,9 +30,13 @@ pub async fn dashboard(StaffPage { state, ctx, staff }: StaffPage) -> AppResult<
         true => Some(crate::process::workload::of(&state, &staff).await?),
         false => None,
     };
-    let holidays_missing = crate::domain::calendar::years_without_holidays(
-        crate::db::holidays::all(&state.db).await?,
-        crate::db::today_cst(),
+    let holidays_missing = (
+        crate::domain::calendar::years_without_holidays(
+            crate::db::holidays::all(&state.db).await?,
+            crate::db::today_cst(),
+        ),
+        // As `/staff/holidays` asks: the deployment's administrators.
+        staff.can(Perm::ManageStaff, None),
     );
     let member = staff.staff.clone();
     let page = |nav, _| {

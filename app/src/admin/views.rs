@@ -6,7 +6,6 @@ use crate::admin::service::FieldErrors;
 use crate::db::audit::AuditRow;
 use crate::db::security::{Attempts, SecurityEvent};
 use crate::db::staff::Staff;
-use crate::domain::access::{role_allows, Perm};
 use crate::domain::Role;
 use crate::i18n::{Lang, Msg};
 use crate::process::workload::Workload;
@@ -51,16 +50,17 @@ pub fn DashboardPage(
     process: Option<(i64, usize, usize)>,
     /// Complaints waiting, for those who read them.
     work: Option<Workload>,
-    /// Years whose deadlines are counted now but whose public holidays are not entered.
-    holidays_missing: Vec<i32>,
+    /// Years whose deadlines are counted now but whose public holidays are not entered, and
+    /// whether this member may enter them (the deployment's administrators).
+    holidays_missing: (Vec<i32>, bool),
 ) -> impl IntoView {
-    let may_fix = role_allows(staff.role, Perm::ManageStaff);
+    let (holidays_missing, may_fix) = holidays_missing;
     let holidays_missing = (!holidays_missing.is_empty()).then(|| {
         let years = holidays_missing
             .iter()
             .map(i32::to_string)
             .collect::<Vec<_>>()
-            .join("、");
+            .join(if lang == Lang::Zh { "、" } else { ", " });
         let text = lang.t(Msg::HolidaysMissing).replace("{years}", &years);
         view! {
             <p class="notice withdrawn" id="holidays-missing">

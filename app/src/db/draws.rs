@@ -277,20 +277,28 @@ pub async fn list(db: &Db, scope: &Scope, limit: i64) -> AppResult<Vec<DrawRow>>
     all(db.reader(), sql, limit, draw_from_row).await
 }
 
-/// The drawn panels of a village that no newer draw replaced, newest first.
+/// The drawn panels of a village that still serve reviews: drawn since `since` (epoch seconds:
+/// a panel serves 31 days from its draw) and not replaced by a newer draw, newest first.
 #[tracing::instrument(skip_all)]
-pub async fn drawn_panels(db: &Db, village_id: i64) -> AppResult<Vec<DrawRow>> {
+pub async fn drawn_panels(db: &Db, village_id: i64, since: i64) -> AppResult<Vec<DrawRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {DRAW_COLS} FROM draws WHERE kind = 'panel' AND village_id = $1
-           AND result IS NOT NULL
+           AND result IS NOT NULL AND drawn_at > $2
            AND NOT EXISTS (SELECT 1 FROM draws n WHERE n.replaces_id = draws.id)
          ORDER BY drawn_at DESC, id DESC"
     ));
-    all(&db.pool, sql, village_id, draw_from_row).await
+    sqlx::query(sql)
+        .binds((village_id, since))
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(draw_from_row)
+        .collect()
 }
 
-/// The newest panel of a village announced since `since` (epoch seconds) and not replaced: the
-/// one a new announcement would replace.
+/// The newest panel of a village that stands — not replaced, and either not drawn yet (of any
+/// age: it could still be drawn) or drawn since `since` (epoch seconds: it still serves
+/// reviews) — the one a new announcement would replace.
 #[tracing::instrument(skip_all)]
 pub async fn standing_panel(
     conn: &mut AnyConnection,
@@ -299,7 +307,7 @@ pub async fn standing_panel(
 ) -> AppResult<Option<DrawRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {DRAW_COLS} FROM draws WHERE kind = 'panel' AND village_id = $1
-           AND announced_at > $2
+           AND (result IS NULL OR drawn_at > $2)
            AND NOT EXISTS (SELECT 1 FROM draws n WHERE n.replaces_id = draws.id)
          ORDER BY announced_at DESC, id DESC LIMIT 1"
     ));
@@ -310,6 +318,28 @@ pub async fn standing_panel(
         .as_ref()
         .map(draw_from_row)
         .transpose()
+}
+
+/// Takes a draw's row for the rest of the transaction (a write that changes nothing), then says
+/// whether it is drawn and which newer draw replaced it, if any: a draw and a replacement of
+/// the same draw sent at once wait on each other, and the second sees what the first did.
+#[tracing::instrument(skip_all)]
+pub async fn lock_state(conn: &mut AnyConnection, id: i64) -> AppResult<(bool, Option<i64>)> {
+    exec(
+        &mut *conn,
+        "UPDATE draws SET draw_key = draw_key WHERE id = $1",
+        (id,),
+    )
+    .await?;
+    let row = sqlx::query(
+        "SELECT CASE WHEN result IS NULL THEN 0 ELSE 1 END AS drawn,
+            (SELECT n.id FROM draws n WHERE n.replaces_id = draws.id) AS replaced_by
+         FROM draws WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((row.flag("drawn")?, row.try_get("replaced_by")?))
 }
 
 /// The spot-check draw of a 审核 list, if one was announced.

@@ -401,6 +401,12 @@ pub fn days_to_decision(received_on: NaiveDate, decided_on: NaiveDate) -> i64 {
 /// and within 31 days of it — not with last season's panel, nor before the draw took place.
 pub const PANEL_SERVES_DAYS: i64 = 31;
 
+/// The epoch second after which a panel drawn may still serve a review held now (a day more than
+/// [`PANEL_SERVES_DAYS`]: day boundaries in China time are checked by [`panel_serves`]).
+pub fn panels_serving_since(now: i64) -> i64 {
+    now - (PANEL_SERVES_DAYS + 1) * 86_400
+}
+
 /// Whether a review held on `held_on` may be recorded against a panel drawn on `drawn_on`
 /// ([`PANEL_SERVES_DAYS`]).
 pub fn panel_serves(drawn_on: NaiveDate, held_on: NaiveDate) -> bool {

@@ -10,7 +10,7 @@ use crate::db::changes::Change;
 use crate::db::draws::{self as ddb, DrawRow, NewDraw};
 use crate::db::{audit, cases as cdb, now_epoch, publicity as pdb, regions, today_cst};
 use crate::domain::access::Perm;
-use crate::domain::case::{group_token, member_token, Stage, PANEL_SERVES_DAYS};
+use crate::domain::case::{group_token, member_token, panels_serving_since, Stage};
 use crate::domain::draw::{
     announce, timing, verify, AnnounceError, DrawFile, Entry, Panel, PoolMember, Proposal,
     SpotCheck, Stratum, Subject, Verified, MIN_CADRES,
@@ -179,6 +179,17 @@ async fn store(
         replaces,
     };
     let mut tx = state.db.begin().await?;
+    if let Some((old, _)) = replaces {
+        // The replaced draw's row held: a draw of it sent at the same time waits, or has
+        // finished — a drawn spot-check stands, and a draw is replaced once.
+        let (drawn, replaced_by) = ddb::lock_state(&mut tx, old).await?;
+        if drawn && kind == "spot_check" {
+            return Ok(Err(staff.lang.t(Msg::SpotDrawnStands).to_owned()));
+        }
+        if replaced_by.is_some() {
+            return Ok(Err(staff.lang.t(Msg::DrawExists).to_owned()));
+        }
+    }
     let Some(id) = ddb::insert(&mut tx, &new, now).await? else {
         return Ok(Err(staff.lang.t(Msg::DrawExists).to_owned()));
     };
@@ -220,8 +231,9 @@ pub fn panel_purpose(village: &regions::Region, day: chrono::NaiveDate) -> Strin
 /// Announces this month's review panel of a village: its active pool (masked names), the village
 /// groups of the applications waiting for review, at least 2 cadres, `size` seats; `recused`
 /// pool members are near relatives of an applicant (回避) and are never drawn. While a panel of
-/// the village announced in the last [`PANEL_SERVES_DAYS`] days stands, the new one replaces it
-/// and must say why (`reason`, published beside both): trying again is never silent.
+/// the village stands (not drawn yet, or drawn and still serving reviews: `ddb::standing_panel`),
+/// the new one replaces it and must say why (`reason`, published beside both): trying again is
+/// never silent.
 pub async fn announce_panel(
     state: &AppState,
     staff: &StaffCtx,
@@ -235,7 +247,7 @@ pub async fn announce_panel(
     staff.require(Perm::ProcessCases, Some(township))?;
     let standing = {
         let mut conn = state.db.pool.acquire().await?;
-        let since = now_epoch() - PANEL_SERVES_DAYS * 86_400;
+        let since = panels_serving_since(now_epoch());
         ddb::standing_panel(&mut conn, village.id, since).await?
     };
     let replaces = match &standing {
@@ -430,6 +442,12 @@ pub async fn draw(
     };
     let json = DrawFile::from(&drawn).to_json();
     let mut tx = state.db.begin().await?;
+    // The row held, then read again: a replacement committed since the page was read wins.
+    if let (_, Some(new)) = ddb::lock_state(&mut tx, row.id).await? {
+        return Ok(Err(lang
+            .t(Msg::DrawReplaced)
+            .replace("{id}", &new.to_string())));
+    }
     if !ddb::set_result(&mut tx, row.id, &json, staff.staff.id, now).await? {
         return Ok(Err(lang.t(Msg::DrawDone).to_owned()));
     }

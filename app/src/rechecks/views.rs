@@ -217,6 +217,9 @@ pub fn HouseholdPage(lang: Lang, nav: AnyView, csrf: String, data: HouseholdData
                 <label for="f-amount">{lang.t(Msg::RecheckNewAmountLabel)}</label>
                 <input id="f-amount" name="amount" type="number" min="1" max="100000" step="0.01" inputmode="decimal" value=typed.or(RECORD, "amount", "") />
                 <p class="hint">{lang.t(Msg::RecheckOutcomeHint)}</p>
+                {r.taper_until.map(|t| view! {
+                    <p class="hint" id="taper-hint">{lang.t(Msg::RecheckTaperEnds).replace("{date}", &t.to_string())}</p>
+                })}
                 <label for="f-file">{lang.t(Msg::RecheckFileLabel)}</label>
                 <input id="f-file" name="file" type="file" accept="image/jpeg,image/png,application/pdf" />
                 <button type="submit">{lang.t(Msg::Save)}</button>

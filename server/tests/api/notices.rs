@@ -1006,6 +1006,11 @@ async fn a_late_recorded_taper_runs_from_the_decision_and_a_later_recheck_ends_i
             "six months from the decision"
         );
     }
+    // The form says a result replaces the 渐退 (any other outcome ends it).
+    let (_, page) = officer
+        .get_text(&format!("/staff/rechecks/household/{adjusted}"))
+        .await;
+    assert!(page.contains("id=\"taper-hint\""), "{page}");
     let today = today.to_string();
     let res = record(
         &officer,

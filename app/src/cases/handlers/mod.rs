@@ -284,11 +284,15 @@ async fn case_page(
         waiting_for: waiting_for(state, lang, &case).await?,
         forms: case_forms(staff, &case),
         visitors: visitors(state, t).await?,
-        panels: crate::db::draws::drawn_panels(&state.db, v)
-            .await?
-            .into_iter()
-            .map(|d| (d.id, d.purpose))
-            .collect(),
+        panels: crate::db::draws::drawn_panels(
+            &state.db,
+            v,
+            crate::domain::case::panels_serving_since(crate::db::now_epoch()),
+        )
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.purpose))
+        .collect(),
         check_needed: check_needed(state, &case).await?,
         today: today_cst(),
         error,

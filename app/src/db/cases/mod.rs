@@ -270,6 +270,8 @@ pub async fn delete_relative(
     case_id: i64,
     id: i64,
 ) -> AppResult<Option<RelativeDeclaration>> {
+    // The case's row first: a second removal sent at once waits, then finds nothing to remove.
+    lock_row(conn, case_id).await?;
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {RELATIVE_COLS} FROM case_relatives WHERE id = $1 AND case_id = $2"
     ));

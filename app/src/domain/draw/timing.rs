@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 /// Why the randomness source's timing is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimingError {
-    /// The source names no day (YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日).
+    /// The source names no day (YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD or YYYY年M月D日), or two.
     NoDay,
     /// The source names a day before the announcement's: its value may be known already.
     DayPassed,
@@ -18,13 +18,16 @@ pub enum TimingError {
     NotYet(NaiveDate),
 }
 
-/// The first day `source` names, written `2026-12-05`, `2026/12/05`, `2026.12.05` or
-/// `2026年12月5日` (or `…5号`); `None` when it names none that exists.
+/// The day `source` names, written `2026-12-05`, `2026/12/05`, `2026.12.05` or `2026年12月5日`
+/// (or `…5号`); `None` when it names none that exists, or two different days (which one the
+/// value comes from would be unclear: "2026-12-09公告，采用2026-12-01开奖号码").
 pub fn source_day(source: &str) -> Option<NaiveDate> {
     let chars: Vec<char> = source.chars().collect();
-    (0..chars.len())
+    let mut days = (0..chars.len())
         .filter(|&i| i == 0 || !chars[i - 1].is_ascii_digit())
-        .find_map(|i| day_at(&chars[i..]))
+        .filter_map(|i| day_at(&chars[i..]));
+    let first = days.next()?;
+    days.all(|d| d == first).then_some(first)
 }
 
 /// A date at the start of `c`.
@@ -89,6 +92,8 @@ mod tests {
             ("2026.12.05 排列5", Some("2026-12-05")),
             ("2026年12月5日福彩3D和排列5开奖号码", Some("2026-12-05")),
             ("12月5日 2026年12月6号 开奖", Some("2026-12-06")),
+            ("2026-12-05 福彩3D，2026年12月5日排列5", Some("2026-12-05")),
+            ("2026-12-09公告，采用2026-12-01开奖号码", None),
             ("第2026325期 2026-12-05", Some("2026-12-05")),
             ("福彩3D开奖号码", None),
             ("2026-13-05 开奖", None),
