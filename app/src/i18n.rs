@@ -848,7 +848,7 @@ messages! {
     SpotAnnouncedNotDrawn => (" （第 {id} 号已公告、未抽取：重新公告须写原因）", " (no. {id} announced, not drawn: announcing again needs a reason)"),
     SpotReasonLabel => ("重新公告的原因（仅替换已公告、未抽取的抽查时填写；将公开，不要写人名）", "Why it is announced again (only to replace one announced and not drawn; published: name nobody)"),
     ReplacesDraw => ("替换第 {id} 号抽取，原因：", "Replaces draw no. {id}. Why: "),
-    ReplacedByDraw => ("已被第 {id} 号抽取替换，不再用于评议。", "Replaced by draw no. {id}: no longer used for reviews."),
+    ReplacedByDraw => ("已被第 {id} 号抽取替换：那次抽出之后，本次不再用于评议。", "Replaced by draw no. {id}: once that one is drawn, this one serves no review."),
     ReplaceReasonLabel => ("重新抽取的原因（本月已公告过时填写；将公开，不要写人名）", "Why it is drawn again (only when this month's panel was announced already; published: name nobody)"),
     GatePanelReplaced => ("所选评议小组的抽取已被重新公告的抽取替换，请选择新的评议小组。", "The chosen panel's draw was replaced by a new one: choose the new panel."),
     PanelOfLabel => ("评议小组", "Panel"),

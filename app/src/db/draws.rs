@@ -161,13 +161,17 @@ pub struct DrawRow {
     pub drawn_at: Option<i64>,
     /// The panel this one replaces (announced again), and why (published beside both).
     pub replaces: Option<(i64, String)>,
-    /// The panel announced in this one's place, if any: this one serves no review.
+    /// The panel announced in this one's place, if any: this one is not drawn any more.
     pub replaced_by: Option<i64>,
+    /// Whether that replacement is drawn: from then on this one serves no review.
+    pub replacement_drawn: bool,
 }
 
 const DRAW_COLS: &str = "id, draw_key, kind, township_id, village_id, batch_id, purpose, \
     announcement, pool_hash, announced_at, draw_not_before, result, drawn_at, replaces_id, \
-    replace_reason, (SELECT n.id FROM draws n WHERE n.replaces_id = draws.id) AS replaced_by";
+    replace_reason, (SELECT n.id FROM draws n WHERE n.replaces_id = draws.id) AS replaced_by, \
+    (SELECT CASE WHEN n.result IS NULL THEN 0 ELSE 1 END FROM draws n \
+     WHERE n.replaces_id = draws.id) AS replacement_drawn";
 
 fn draw_from_row(r: &AnyRow) -> AppResult<DrawRow> {
     Ok(DrawRow {
@@ -192,6 +196,7 @@ fn draw_from_row(r: &AnyRow) -> AppResult<DrawRow> {
             (None, _) => None,
         },
         replaced_by: r.try_get("replaced_by")?,
+        replacement_drawn: r.try_get::<Option<i64>, _>("replacement_drawn")? == Some(1),
     })
 }
 
@@ -278,13 +283,15 @@ pub async fn list(db: &Db, scope: &Scope, limit: i64) -> AppResult<Vec<DrawRow>>
 }
 
 /// The drawn panels of a village that still serve reviews: drawn since `since` (epoch seconds:
-/// a panel serves 31 days from its draw) and not replaced by a newer draw, newest first.
+/// a panel serves 31 days from its draw) and not replaced by a newer draw that is drawn (until
+/// then a village is not left without a panel), newest first.
 #[tracing::instrument(skip_all)]
 pub async fn drawn_panels(db: &Db, village_id: i64, since: i64) -> AppResult<Vec<DrawRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {DRAW_COLS} FROM draws WHERE kind = 'panel' AND village_id = $1
            AND result IS NOT NULL AND drawn_at > $2
-           AND NOT EXISTS (SELECT 1 FROM draws n WHERE n.replaces_id = draws.id)
+           AND NOT EXISTS (SELECT 1 FROM draws n WHERE n.replaces_id = draws.id
+                             AND n.result IS NOT NULL)
          ORDER BY drawn_at DESC, id DESC"
     ));
     sqlx::query(sql)

@@ -908,7 +908,7 @@ async fn a_panel_announced_again_replaces_the_first_in_public(backend: Backend) 
         .await
         .expect("rename");
     drop(conn);
-    let why = "评议库中两名村民代表已迁出本村，更正后重新抽取";
+    let why = "评议库名单有误，更正后重新抽取";
     let res = announce_panel(&officer, village, &[("reason", why)]).await;
     assert_eq!(res.status().as_u16(), 303, "the replacement");
     let second = draw_id_of(&res);
@@ -924,21 +924,31 @@ async fn a_panel_announced_again_replaces_the_first_in_public(backend: Backend) 
     );
     let (_, list) = app.get_text("/draws").await;
     assert!(list.contains(why), "the list shows the reason");
-    // The replaced panel serves no review, and the case page no longer offers it.
+    // Until the replacement is drawn the village keeps its panel; from then on the replaced
+    // one serves no review, and the case page no longer offers it.
+    let offered = || async {
+        ddb::drawn_panels(
+            &app.db,
+            village,
+            app::domain::case::panels_serving_since(app::db::now_epoch()),
+        )
+        .await
+        .expect("q")
+        .iter()
+        .map(|d| d.id)
+        .collect::<Vec<i64>>()
+    };
+    assert!(
+        offered().await.contains(&first),
+        "kept until the new one is drawn"
+    );
+    backdate(&app, second).await;
+    assert_eq!(draw(&officer, second, "90215372").await.0, 303);
     let (status, body) = review(&officer, case, first, ("7", "2")).await;
     assert_eq!(status, 422);
     assert!(body.contains("已被重新公告的抽取替换"), "{body}");
-    let offered: Vec<i64> = ddb::drawn_panels(
-        &app.db,
-        village,
-        app::domain::case::panels_serving_since(app::db::now_epoch()),
-    )
-    .await
-    .expect("q")
-    .iter()
-    .map(|d| d.id)
-    .collect();
-    assert!(!offered.contains(&first));
+    let now_offered = offered().await;
+    assert!(!now_offered.contains(&first) && now_offered.contains(&second));
 }
 
 /// A spot-check announced but not drawn (a wrong source, say) is announced again with a reason:

@@ -140,8 +140,8 @@ pub async fn required_checks(
     ))
 }
 
-/// A drawn panel of the case's village, not replaced by a newer draw, holding someone of the
-/// case's village group: the day it was drawn (China time) and its members' names (staff-only),
+/// A drawn panel of the case's village, not replaced by a newer draw that is drawn, holding
+/// someone of the case's village group: the day it was drawn (China time) and its members' names (staff-only),
 /// or why not.
 async fn panel_for(
     state: &AppState,
@@ -162,7 +162,8 @@ async fn panel_for(
     if village != case.village_id {
         return Ok(Err(gate(GateError::PanelNotDrawn)));
     }
-    if draw.replaced_by.is_some() {
+    // Replaced, and its replacement drawn: the new panel holds the month's reviews.
+    if draw.replacement_drawn {
         return Ok(Err(Msg::GatePanelReplaced));
     }
     let file: DrawFile =
