@@ -17,7 +17,7 @@ use crate::domain::{BatchKind, BatchState, Scope};
 use crate::draws::service::{self, Source};
 use crate::draws::views::{DrawData, DrawListPage, DrawPage, ManageData, ManagePage};
 use crate::error::{AppError, AppResult};
-use crate::i18n::Msg;
+use crate::i18n::{Lang, Msg};
 use crate::web::ctx::Page;
 use crate::web::ctx::PageCtx;
 use crate::web::forms::{field, Fields};
@@ -138,35 +138,10 @@ async fn manage_page(
         .into_iter()
         .filter(|d| village.is_none_or(|v| d.village_id == Some(v.id)))
         .collect();
-    let mut lists = Vec::new();
-    if staff.can_role(Perm::ApproveCases) {
-        for b in pdb::batches_in_scope(&state.db, staff.scope(), 500).await? {
-            let open = b.kind == BatchKind::Review
-                && b.state != BatchState::Draft
-                && b.state != BatchState::Withdrawn;
-            // Lists with no spot-check yet, and those whose spot-check is not drawn yet (to
-            // announce again, with a reason).
-            let spot = match open {
-                true => ddb::spot_check_of(&state.db, b.id).await?,
-                false => continue,
-            };
-            if spot.as_ref().is_some_and(|d| d.result.is_some()) {
-                continue;
-            }
-            let vname = villages
-                .iter()
-                .find(|v| v.id == b.village_id)
-                .map(name)
-                .unwrap_or_default();
-            let again = match spot {
-                Some(d) => lang
-                    .t(Msg::SpotAnnouncedNotDrawn)
-                    .replace("{id}", &d.id.to_string()),
-                None => String::new(),
-            };
-            lists.push((b.id, format!("#{} {vname} {}{again}", b.id, b.opens_on)));
-        }
-    }
+    let lists = match staff.can_role(Perm::ApproveCases) {
+        true => spot_lists(state, staff, lang, &villages).await?,
+        false => Vec::new(),
+    };
     let data = ManageData {
         villages: villages.iter().map(|v| (v.id, name(v))).collect(),
         village: village.map(|v| (v.id, name(v))),
@@ -181,6 +156,42 @@ async fn manage_page(
     };
     let page = |nav, csrf| view! { <ManagePage lang nav csrf data /> };
     Ok(ctx.staff_page(staff, lang.t(Msg::DrawsStaffTitle), false, page))
+}
+
+/// The 审核 lists in scope the county may announce a spot-check of: those with none yet, and
+/// those whose spot-check is not drawn yet (to announce again, with a reason) — (id, label).
+async fn spot_lists(
+    state: &AppState,
+    staff: &StaffCtx,
+    lang: Lang,
+    villages: &[regions::Region],
+) -> AppResult<Vec<(i64, String)>> {
+    let mut lists = Vec::new();
+    for b in pdb::batches_in_scope(&state.db, staff.scope(), 500).await? {
+        let out = b.kind == BatchKind::Review
+            && b.state != BatchState::Draft
+            && b.state != BatchState::Withdrawn;
+        if !out {
+            continue;
+        }
+        let spot = ddb::spot_check_of(&state.db, b.id).await?;
+        if spot.as_ref().is_some_and(|d| d.result.is_some()) {
+            continue;
+        }
+        let vname = villages
+            .iter()
+            .find(|v| v.id == b.village_id)
+            .map(|v| v.name(lang).to_owned())
+            .unwrap_or_default();
+        let again = match spot {
+            Some(d) => lang
+                .t(Msg::SpotAnnouncedNotDrawn)
+                .replace("{id}", &d.id.to_string()),
+            None => String::new(),
+        };
+        lists.push((b.id, format!("#{} {vname} {}{again}", b.id, b.opens_on)));
+    }
+    Ok(lists)
 }
 
 pub async fn manage(
