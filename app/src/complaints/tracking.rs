@@ -57,9 +57,7 @@ pub async fn review_until(
         return Ok(None);
     };
     let (rules, _) = super::deadline_rules(state, case.township_id).await?;
-    let answered_day = chrono::DateTime::from_timestamp(answered + 8 * 3600, 0)
-        .map(|t| t.date_naive())
-        .unwrap_or_else(today_cst);
+    let answered_day = crate::db::day_cst(answered);
     Ok(Some(rules.review_request_until(answered_day)))
 }
 

@@ -501,7 +501,7 @@ pub fn today_cst() -> chrono::NaiveDate {
     PINNED_TODAY
         .get()
         .copied()
-        .unwrap_or_else(|| (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive())
+        .unwrap_or_else(|| day_cst(now_epoch()))
 }
 
 /// A "today" set once for the whole process (`SUNSHINE_TODAY`): tests give the server under test

@@ -23,7 +23,7 @@ pub struct YearChanges {
 
 /// The year (China Standard Time) of an epoch second.
 fn cst_year(at: i64) -> i64 {
-    chrono::DateTime::from_timestamp(at + 8 * 3600, 0).map_or(1970, |t| i64::from(t.year()))
+    i64::from(super::day_cst(at).year())
 }
 
 /// Moves the roll-ups for a list that went from `from` to `to` (in the caller's transaction,
@@ -224,9 +224,7 @@ async fn complaint_rows_where(
                 status: r.try_get(1)?,
                 received_on: r.date(2)?,
                 answer_by: r.date_opt(3)?,
-                answered_on: answered_at
-                    .and_then(|t| chrono::DateTime::from_timestamp(t + 8 * 3600, 0))
-                    .map(|t| t.date_naive()),
+                answered_on: answered_at.map(super::day_cst),
                 finding: r.try_get(4)?,
             };
             Ok((r.try_get::<i64, _>(6)?, row))

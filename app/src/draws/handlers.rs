@@ -97,7 +97,6 @@ pub async fn show(Page { state, ctx }: Page, Path(id): Path<String>) -> AppResul
             groups.push((group_token(&g), g));
         }
     }
-    groups.sort();
     let lang = ctx.lang;
     let title = row.purpose.clone();
     let data = DrawData {

@@ -36,9 +36,7 @@ pub fn urgency(deadline: Option<chrono::NaiveDate>, today: chrono::NaiveDate) ->
 /// a full interval after it was added.
 pub fn due_on(schedule: &Schedule, r: &Recipient) -> NaiveDate {
     r.recheck_due_on.unwrap_or_else(|| {
-        let added = chrono::DateTime::from_timestamp(r.created_at + 8 * 3600, 0)
-            .map(|t| t.date_naive())
-            .unwrap_or_default();
+        let added = crate::db::day_cst(r.created_at);
         schedule.next_due(r.category, added)
     })
 }

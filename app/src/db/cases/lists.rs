@@ -236,9 +236,7 @@ pub async fn progress(
         };
         villages.entry(r.try_get(6)?).or_default().add(&one);
         if let Some(at) = decided_at {
-            let decided = chrono::DateTime::from_timestamp(at + 8 * 3600, 0)
-                .map(|t| t.date_naive())
-                .unwrap_or(since);
+            let decided = crate::db::day_cst(at);
             all.days
                 .push(crate::domain::case::days_to_decision(r.date(1)?, decided));
         }
