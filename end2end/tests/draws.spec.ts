@@ -62,6 +62,39 @@ test.describe('public draws', () => {
     expect(a11y, a11y.join('\n\n')).toEqual([]);
   });
 
+  test('the list goes back a page at a time; a wrong page number says why', async ({ page }) => {
+    // The demo county has more draws than one page holds (50): plain links, newest first.
+    await page.goto('/draws');
+    const pager = page.getByRole('navigation', { name: '翻页' });
+    await expect(pager.getByRole('link', { name: '← 较新的' })).toHaveCount(0);
+    const first = await page.locator('ul.cards a.card-link').allTextContents();
+    expect(first.length).toBe(50);
+    await pager.getByRole('link', { name: '更早的 →' }).click();
+    await expect(page).toHaveURL(/\/draws\?page=2$/);
+    const second = await page.locator('ul.cards a.card-link').allTextContents();
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.length).toBeLessThanOrEqual(50);
+    await expectNoHorizontalScroll(page);
+    await shot(page, 'draws-page-2-360');
+    // Back to the first page, the bare address every other link uses.
+    await pager.getByRole('link', { name: '← 较新的' }).click();
+    await expect(page).toHaveURL(/\/draws$/);
+    // Following "older" to the end: the last page has no "older" link, the one after it is 404.
+    let n = 1;
+    while ((await pager.getByRole('link', { name: '更早的 →' }).count()) > 0) {
+      await pager.getByRole('link', { name: '更早的 →' }).click();
+      n += 1;
+      await expect(page).toHaveURL(new RegExp(`/draws\\?page=${n}$`));
+      expect(n).toBeLessThan(100);
+    }
+    expect((await page.goto(`/draws?page=${n + 1}`))!.status()).toBe(404);
+    // A page that is no number is refused, in plain words.
+    expect((await page.goto('/draws?page=abc'))!.status()).toBe(422);
+    await expect(page.locator('main')).toContainText('页码应为1到10000之间的整数');
+    await expectNoHorizontalScroll(page);
+    await shot(page, 'draws-bad-page-360');
+  });
+
   test('a township announces a panel; the county announces a spot-check', async ({ page }) => {
     await signIn(page, OFFICER, DEMO_PASSWORD);
     await page.goto('/staff/draws');

@@ -14,7 +14,9 @@ use crate::web::files::{display_name, sniff, MAX_BYTES};
 use crate::web::session::StaffCtx;
 use crate::web::state::AppState;
 
-/// Stores an evidence file for a case (any stage before the case ends).
+/// Stores an evidence file for a case (any stage before the case ends). The same bytes sent again
+/// for the same case (a double tap, a retry after a lost answer) are not stored twice: the id of
+/// the file already kept is returned, and nothing is written.
 pub async fn store(
     state: &AppState,
     staff: &StaffCtx,
@@ -41,6 +43,11 @@ pub async fn store(
     let name = display_name(file_name);
     let now = now_epoch();
     let mut tx = state.db.begin().await?;
+    // The case's row first: two uploads of one file at once see each other's (PostgreSQL).
+    cdb::lock_row(&mut tx, case.id).await?;
+    if let Some(id) = files::same_file(&mut tx, Owner::Case(case.id), &sha256).await? {
+        return Ok(id);
+    }
     let new = NewFile {
         content_type,
         file_name: &name,

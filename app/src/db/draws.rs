@@ -274,12 +274,24 @@ pub async fn get(db: &Db, id: i64) -> AppResult<Option<DrawRow>> {
 /// Every draw in a staff member's scope, newest first.
 #[tracing::instrument(skip_all)]
 pub async fn list(db: &Db, scope: &Scope, limit: i64) -> AppResult<Vec<DrawRow>> {
+    list_from(db, scope, limit, 0).await
+}
+
+/// Like [`list`], skipping the newest `offset` (a page of the public list).
+#[tracing::instrument(skip_all)]
+pub async fn list_from(db: &Db, scope: &Scope, limit: i64, offset: i64) -> AppResult<Vec<DrawRow>> {
     let sql = sqlx::AssertSqlSafe(format!(
         "SELECT {DRAW_COLS} FROM draws WHERE {}
-         ORDER BY announced_at DESC, id DESC LIMIT $1",
+         ORDER BY announced_at DESC, id DESC LIMIT $1 OFFSET $2",
         super::regions::scope_condition(scope, "township_id")
     ));
-    all(db.reader(), sql, limit, draw_from_row).await
+    sqlx::query(sql)
+        .binds((limit, offset))
+        .fetch_all(db.reader())
+        .await?
+        .iter()
+        .map(draw_from_row)
+        .collect()
 }
 
 /// The drawn panels of a village that still serve reviews: drawn since `since` (epoch seconds:

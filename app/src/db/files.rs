@@ -44,6 +44,31 @@ pub struct NewFile<'a> {
     pub uploaded_by: i64,
 }
 
+/// The id of the file of `owner` with these very bytes (by SHA-256), if one is stored: a form
+/// sent twice (a double tap, a retry on a weak signal) stores its file once.
+#[tracing::instrument(skip_all)]
+pub async fn same_file(
+    conn: &mut AnyConnection,
+    owner: Owner,
+    sha256: &str,
+) -> AppResult<Option<i64>> {
+    let (sql, owner_id) = match owner {
+        Owner::Case(id) => (
+            "SELECT MIN(id) FROM evidence_files WHERE case_id = $1 AND sha256 = $2",
+            id,
+        ),
+        Owner::Recheck(id) => (
+            "SELECT MIN(id) FROM recheck_files WHERE recheck_id = $1 AND sha256 = $2",
+            id,
+        ),
+    };
+    Ok(sqlx::query_scalar(sql)
+        .bind(owner_id)
+        .bind(sha256)
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
 /// Stores `f` for `owner` inside the caller's transaction; returns the file's id.
 #[tracing::instrument(skip_all)]
 pub async fn insert(

@@ -9,6 +9,7 @@ use crate::draws::{METHOD_PATH, REFERENCE_PATH};
 use crate::i18n::{Lang, Msg};
 use crate::islands::DrawVerify;
 use crate::web::format::local_time;
+use crate::web::pager::{Pager, PagerLinks};
 use crate::web::shell::{Csrf, VillageSelect};
 use crate::web::table::{heads, DataTable, Th};
 
@@ -43,7 +44,13 @@ fn status(lang: Lang, d: &DrawRow, now: i64) -> String {
 }
 
 #[component]
-pub fn DrawListPage(lang: Lang, draws: Vec<DrawRow>, now: i64) -> impl IntoView {
+pub fn DrawListPage(
+    lang: Lang,
+    draws: Vec<DrawRow>,
+    now: i64,
+    pager: Pager,
+    older: bool,
+) -> impl IntoView {
     let empty = draws.is_empty();
     let items = draws
         .into_iter()
@@ -62,6 +69,7 @@ pub fn DrawListPage(lang: Lang, draws: Vec<DrawRow>, now: i64) -> impl IntoView 
         <p class="lead">{lang.t(Msg::DrawsIntro)}</p>
         {empty.then(|| view! { <p>{lang.t(Msg::NothingYet)}</p> })}
         <ul class="cards">{items}</ul>
+        <PagerLinks lang path="/draws" pager older />
     }
 }
 

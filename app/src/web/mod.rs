@@ -14,6 +14,7 @@ pub mod forms;
 pub mod labels;
 pub mod markdown;
 pub mod middleware;
+pub mod pager;
 pub mod ratelimit;
 pub mod session;
 pub mod shell;

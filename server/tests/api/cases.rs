@@ -999,6 +999,28 @@ async fn evidence_is_checked_and_stays_in_scope(backend: Backend) {
         303
     );
     let file = cdb::evidence(&app.db, id).await.expect("e")[0].id;
+    // The same bytes again (a double tap, a retry after a lost answer), under any name: kept once,
+    // and the second send audited as nothing; two sends of a new file at once: kept once.
+    assert_eq!(
+        f.upload(&f.officer, id, "again.pdf", b"%PDF-1.7 signed".to_vec())
+            .await,
+        303
+    );
+    assert_eq!(cdb::evidence(&app.db, id).await.expect("e").len(), 1);
+    let (a, b) = tokio::join!(
+        f.upload(&f.officer, id, "p.png", PNG.to_vec()),
+        f.upload(&f.officer, id, "p.png", PNG.to_vec()),
+    );
+    assert_eq!((a, b), (303, 303));
+    assert_eq!(cdb::evidence(&app.db, id).await.expect("e").len(), 2);
+    let stored = app.audit_actions().await;
+    assert_eq!(
+        stored
+            .iter()
+            .filter(|(_, a)| a == "case.evidence_upload")
+            .count(),
+        2
+    );
     // Staff in scope get it, never cached, a PDF as a download; each view audited.
     let res = f
         .officer

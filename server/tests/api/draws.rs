@@ -19,6 +19,7 @@ both_backends!(
     spot_checks_are_the_countys_and_follow_the_rules,
     a_panel_announced_again_replaces_the_first_in_public,
     a_spot_check_not_drawn_yet_is_announced_again_with_a_reason,
+    the_public_list_of_draws_goes_back_a_page_at_a_time,
 );
 
 const LONGQUAN: &str = "530621103201";
@@ -1024,4 +1025,104 @@ async fn a_spot_check_not_drawn_yet_is_announced_again_with_a_reason(backend: Ba
     let res = announce(why).await;
     assert_eq!(res.status().as_u16(), 422);
     assert!(res.text().await.expect("b").contains("结果不能替换"));
+}
+
+/// The ids a public draws page links to, in its order.
+fn draw_ids(page: &str) -> Vec<i64> {
+    page.split("href=\"/draws/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect()
+}
+
+/// `/draws` at province scale: fifty a page, newest first, "older" and "newer" links (plain links),
+/// every draw on exactly one page; a page past the end is 404; a page that is not a number
+/// from 1 to 10000 is refused with why, in the visitor's language.
+async fn the_public_list_of_draws_goes_back_a_page_at_a_time(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let per_page = app::draws::handlers::DRAWS_PER_PAGE as usize;
+    let village = app::db::regions::by_code(&app.db, app::db::regions::Level::Village, LONGQUAN)
+        .await
+        .expect("q")
+        .expect("village");
+    let officer = app::db::staff::by_username(&app.db, "demo.longtoushan")
+        .await
+        .expect("q")
+        .expect("officer");
+    // At least two full pages and one draw on a third (the demo county has its own draws).
+    let stored = ddb::list(&app.db, &app::domain::Scope::All, 10_000)
+        .await
+        .expect("q")
+        .len();
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    for n in stored..2 * per_page + 1 {
+        let key = format!("paging-{n}");
+        let d = ddb::NewDraw {
+            draw_key: &key,
+            kind: "panel",
+            township_id: village.parent_id.expect("township"),
+            village_id: Some(village.id),
+            batch_id: None,
+            purpose: &format!("分页 {n}"),
+            announcement: "{}",
+            pool_hash: "0",
+            announced_by: officer.id,
+            draw_not_before: 0,
+            replaces: None,
+        };
+        ddb::insert(&mut conn, &d, 1_900_000_000 + n as i64)
+            .await
+            .expect("insert")
+            .expect("new");
+    }
+    drop(conn);
+    let all: Vec<i64> = ddb::list(&app.db, &app::domain::Scope::All, 10_000)
+        .await
+        .expect("q")
+        .iter()
+        .map(|d| d.id)
+        .collect();
+    assert!(all.len() > 2 * per_page);
+
+    // Following "older" from the first page: every draw once, newest first, full pages but the
+    // last; each page after the first links back to the one before (the first as the bare path).
+    let mut seen: Vec<i64> = vec![];
+    let mut path = "/draws".to_owned();
+    let mut page = 1;
+    loop {
+        let (status, body) = app.get_text(&path).await;
+        assert_eq!(status, 200, "{path}");
+        let ids = draw_ids(&body);
+        seen.extend(&ids);
+        let newer = match page {
+            1 => None,
+            2 => Some("href=\"/draws\" rel=\"prev\"".to_owned()),
+            n => Some(format!("href=\"/draws?page={}\" rel=\"prev\"", n - 1)),
+        };
+        match newer {
+            Some(link) => assert!(body.contains(&link), "{path}: {link}"),
+            None => assert!(!body.contains("rel=\"prev\""), "{path}"),
+        }
+        let older = format!("href=\"/draws?page={}\" rel=\"next\"", page + 1);
+        if !body.contains(&older) {
+            assert!(!body.contains("rel=\"next\""), "{path}");
+            assert!(!ids.is_empty() && ids.len() <= per_page, "{path}");
+            break;
+        }
+        assert_eq!(ids.len(), per_page, "{path}");
+        page += 1;
+        path = format!("/draws?page={page}");
+    }
+    assert_eq!(seen, all);
+    assert_eq!(page, all.len().div_ceil(per_page));
+    let past = format!("/draws?page={}", page + 1);
+    assert_eq!(app.get_text(&past).await.0, 404);
+    for bad in ["0", "-1", "abc", "10001", "1%27%20OR%201=1"] {
+        let (status, body) = app.get_text(&format!("/draws?page={bad}")).await;
+        assert_eq!(status, 422, "page={bad}");
+        assert!(body.contains("页码应为1到10000之间的整数"), "page={bad}");
+    }
+    let (status, body) = app.get_text_en("/draws?page=abc").await;
+    assert_eq!(status, 422);
+    assert!(body.contains("The page number must be a whole number"));
 }
