@@ -194,6 +194,25 @@ test.describe('staff sign-in and accounts', () => {
     await expectNoHorizontalScroll(page);
   });
 
+  test('the audit trail names who signed in; a wrong page number says why', async ({ page }) => {
+    await signIn(page, DEMO_ADMIN, DEMO_PASSWORD);
+    await page.goto('/staff/audit');
+    await expect(page.locator('h1')).toHaveText('操作记录');
+    // The newest entry is this sign-in, with an anchor to link to it.
+    const newest = page.locator('ol.audit > li').first();
+    await expect(newest).toContainText(DEMO_ADMIN);
+    await expect(newest).toContainText('login');
+    expect(await newest.getAttribute('id')).toMatch(/^a\d+$/);
+    await expectNoHorizontalScroll(page);
+    await checkA11y(page);
+    await shot(page, 'staff-audit-360');
+    // A page past the end is "not found"; a page that is no number is refused in plain words
+    // (the API tests page through 400 entries).
+    expect((await page.goto('/staff/audit?page=999'))!.status()).toBe(404);
+    expect((await page.goto('/staff/audit?page=x'))!.status()).toBe(422);
+    await expect(page.locator('main')).toContainText('页码应为1到10000之间的整数');
+  });
+
   test('login page does not scroll sideways at 360px', async ({ page }) => {
     const res = await page.goto('/staff/login');
     expect(res?.status()).toBe(200);

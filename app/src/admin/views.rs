@@ -11,6 +11,7 @@ use crate::i18n::{Lang, Msg};
 use crate::process::workload::Workload;
 use crate::web::format::local_time;
 use crate::web::format::role_msg;
+use crate::web::pager::{Pager, PagerLinks};
 use crate::web::shell::{field_error, Csrf};
 use crate::web::table::{heads, DataTable};
 
@@ -356,6 +357,8 @@ pub fn AuditPage(
     nav: AnyView,
     rows: Vec<AuditRow>,
     security: Option<SecurityData>,
+    pager: Pager,
+    older: bool,
 ) -> impl IntoView {
     let empty = rows.is_empty();
     view! {
@@ -371,7 +374,7 @@ pub fn AuditPage(
                         None => r.object_type.clone(),
                     };
                     view! {
-                        <li>
+                        <li id=format!("a{}", r.id)>
                             <span class="when">{local_time(r.at)}</span> " "
                             <strong class="who">{r.actor}</strong> " "
                             <code class="action">{r.action}</code> " "
@@ -383,6 +386,7 @@ pub fn AuditPage(
                 })
                 .collect_view()}
         </ol>
+        <PagerLinks lang base="/staff/audit" pager older />
         {security.map(|s| view! { <SecuritySection lang data=s /> })}
     }
 }

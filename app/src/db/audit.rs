@@ -4,7 +4,7 @@
 use sqlx::{AnyConnection, Row};
 
 use super::Db;
-use crate::db::exec;
+use crate::db::{exec, Binds};
 use crate::domain::Scope;
 use crate::error::AppResult;
 
@@ -57,16 +57,16 @@ pub async fn record(conn: &mut AnyConnection, e: &Entry<'_>, now: i64) -> AppRes
     Ok(())
 }
 
-/// The newest entries a viewer may read: those of the townships in their scope (all entries
-/// for the deployment's own readers).
+/// The newest entries a viewer may read, after skipping the newest `offset` (a page of the audit
+/// page): those of the townships in their scope (all entries for the deployment's own readers).
 #[tracing::instrument(skip_all)]
-pub async fn list(db: &Db, scope: &Scope, limit: i64) -> AppResult<Vec<AuditRow>> {
+pub async fn list(db: &Db, scope: &Scope, limit: i64, offset: i64) -> AppResult<Vec<AuditRow>> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT id, at, actor, action, object_type, object_id, township_id, detail,
-            client_addr FROM audit_log WHERE {} ORDER BY id DESC LIMIT $1",
+            client_addr FROM audit_log WHERE {} ORDER BY id DESC LIMIT $1 OFFSET $2",
         super::regions::scope_condition(scope, "township_id")
     )))
-    .bind(limit)
+    .binds((limit, offset))
     .fetch_all(&db.pool)
     .await?;
     rows.iter()

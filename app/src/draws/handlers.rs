@@ -21,7 +21,7 @@ use crate::i18n::{Lang, Msg};
 use crate::web::ctx::Page;
 use crate::web::ctx::PageCtx;
 use crate::web::forms::{field, Fields};
-use crate::web::pager::Pager;
+use crate::web::pager::{PageQuery, Pager};
 use crate::web::session::StaffPage;
 use crate::web::session::{StaffCtx, StaffForm};
 use crate::web::state::AppState;
@@ -38,13 +38,8 @@ fn draw_id(s: &str) -> AppResult<(i64, bool)> {
 /// Draws a page of the public list holds.
 pub const DRAWS_PER_PAGE: u32 = 50;
 
-#[derive(Deserialize)]
-pub struct ListQuery {
-    page: Option<String>,
-}
-
 /// `GET /draws[?page=N]`: every draw, newest first, a page at a time; a page past the end is 404.
-pub async fn list(Page { state, ctx }: Page, Query(q): Query<ListQuery>) -> AppResult<Response> {
+pub async fn list(Page { state, ctx }: Page, Query(q): Query<PageQuery>) -> AppResult<Response> {
     let lang = ctx.lang;
     let pager = Pager::parse(q.page.as_deref(), DRAWS_PER_PAGE, lang)?;
     let mut draws = ddb::list_from(&state.db, &Scope::All, pager.fetch(), pager.offset()).await?;

@@ -69,7 +69,7 @@ pub fn DrawListPage(
         <p class="lead">{lang.t(Msg::DrawsIntro)}</p>
         {empty.then(|| view! { <p>{lang.t(Msg::NothingYet)}</p> })}
         <ul class="cards">{items}</ul>
-        <PagerLinks lang path="/draws" pager older />
+        <PagerLinks lang base="/draws" pager older />
     }
 }
 

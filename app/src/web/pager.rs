@@ -2,12 +2,19 @@
 //! "newer"/"older" links — plain links a phone follows without script.
 
 use leptos::prelude::*;
+use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::i18n::{Lang, Msg};
 
 /// The deepest page a list goes to: whatever a URL asks, the rows skipped stay bounded.
 pub const MAX_PAGE: u32 = 10_000;
+
+/// The query of a paged list: `?page=N` (kept as typed, for [`Pager::parse`] to judge).
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    pub page: Option<String>,
+}
 
 /// Which page of a list, and how many rows a page holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,24 +56,30 @@ impl Pager {
     }
 }
 
-/// The address of page `page` of the list at `path` (the first page is the bare path, as linked
-/// from everywhere else, so it is one page in any cache).
-pub fn page_href(path: &str, page: u32) -> String {
-    if page <= 1 {
-        path.to_owned()
-    } else {
-        format!("{path}?page={page}")
+/// The address of page `page` of the list at `base` (a path, perhaps with the list's filters as a
+/// query). The first page is `base` itself, as linked from everywhere else, so it is one page in
+/// any cache.
+pub fn page_href(base: &str, page: u32) -> String {
+    match (page <= 1, base.contains('?')) {
+        (true, _) => base.to_owned(),
+        (false, false) => format!("{base}?page={page}"),
+        (false, true) => format!("{base}&page={page}"),
     }
 }
 
 /// "Newer" and "older" links under a list; nothing when the list fits on one page.
 #[component]
-pub fn PagerLinks(lang: Lang, path: &'static str, pager: Pager, older: bool) -> impl IntoView {
+pub fn PagerLinks(
+    lang: Lang,
+    #[prop(into)] base: String,
+    pager: Pager,
+    older: bool,
+) -> impl IntoView {
     let newer = (pager.page > 1).then(|| {
-        view! { <a href=page_href(path, pager.page - 1) rel="prev">{lang.t(Msg::PageNewer)}</a> }
+        view! { <a href=page_href(&base, pager.page - 1) rel="prev">{lang.t(Msg::PageNewer)}</a> }
     });
     let older = older.then(|| {
-        view! { <a href=page_href(path, pager.page + 1) rel="next">{lang.t(Msg::PageOlder)}</a> }
+        view! { <a href=page_href(&base, pager.page + 1) rel="next">{lang.t(Msg::PageOlder)}</a> }
     });
     (newer.is_some() || older.is_some()).then(
         || view! { <nav class="pager" aria-label=lang.t(Msg::PagesLabel)>{newer}{older}</nav> },
@@ -126,5 +139,13 @@ mod tests {
     fn the_first_page_is_the_bare_path() {
         assert_eq!(page_href("/draws", 1), "/draws");
         assert_eq!(page_href("/draws", 2), "/draws?page=2");
+        assert_eq!(
+            page_href("/staff/cases?village=1", 1),
+            "/staff/cases?village=1"
+        );
+        assert_eq!(
+            page_href("/staff/cases?village=1", 3),
+            "/staff/cases?village=1&page=3"
+        );
     }
 }

@@ -500,7 +500,7 @@ impl TestApp {
     /// Audit actions recorded so far, oldest first.
     pub async fn audit_actions(&self) -> Vec<(String, String)> {
         // `audit::list` gives the newest first.
-        let mut rows = app::db::audit::list(&self.db, &app::domain::Scope::All, i64::MAX)
+        let mut rows = app::db::audit::list(&self.db, &app::domain::Scope::All, i64::MAX, 0)
             .await
             .expect("audit");
         rows.reverse();
@@ -863,5 +863,59 @@ impl SmtpSink {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         self.received()
+    }
+}
+
+/// The address a page's pager link points to (`rel`: `prev` for newer, `next` for older), as
+/// a browser reads it (`&amp;` is `&`).
+pub fn pager_link(body: &str, rel: &str) -> Option<String> {
+    let at = body.find(&format!("\" rel=\"{rel}\""))?;
+    let start = body[..at].rfind("href=\"")? + "href=\"".len();
+    Some(body[start..at].replace("&amp;", "&"))
+}
+
+/// Follows a paged list's "older" links from `first` to its last page, checking the pager on
+/// the way: the first page links to no newer one, each later page back to the one before it (the
+/// second to `first` itself), older pages are `first` with `page=N`, every page but the last holds
+/// `per_page` rows (as `rows` counts them), the last at least one; the page after the last is 404.
+/// Returns every page's body, in order.
+pub async fn follow_pages<F, Fut>(
+    get: F,
+    first: &str,
+    per_page: usize,
+    rows: impl Fn(&str) -> usize,
+) -> Vec<String>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = (u16, String)>,
+{
+    let numbered = |n: usize| match (n, first.contains('?')) {
+        (1, _) => first.to_owned(),
+        (n, false) => format!("{first}?page={n}"),
+        (n, true) => format!("{first}&page={n}"),
+    };
+    let mut bodies = vec![];
+    loop {
+        let n = bodies.len() + 1;
+        let path = numbered(n);
+        let (status, body) = get(path.clone()).await;
+        assert_eq!(status, 200, "{path}");
+        let newer = (n > 1).then(|| numbered(n - 1));
+        assert_eq!(pager_link(&body, "prev"), newer, "{path}: newer");
+        let older = pager_link(&body, "next");
+        let count = rows(&body);
+        bodies.push(body);
+        match older {
+            Some(older) => {
+                assert_eq!(older, numbered(n + 1), "{path}: older");
+                assert_eq!(count, per_page, "{path}: a full page");
+            }
+            None => {
+                assert!(count >= 1 && count <= per_page, "{path}: {count} rows");
+                let past = numbered(n + 1);
+                assert_eq!(get(past.clone()).await.0, 404, "{past}");
+                return bodies;
+            }
+        }
     }
 }

@@ -245,7 +245,7 @@ async fn a_preview_makes_nothing_and_confirming_makes_the_leads_once(backend: Ba
     );
     assert_eq!(lead_of(r[1].household_id).0, "车辆：小型轿车1辆");
     assert_eq!(lead_of(r[2].household_id).0, "殡葬：已火化");
-    let audit: Vec<String> = app::db::audit::list(&t.db, &app::domain::Scope::All, i64::MAX)
+    let audit: Vec<String> = app::db::audit::list(&t.db, &app::domain::Scope::All, i64::MAX, 0)
         .await
         .expect("audit")
         .into_iter()

@@ -1,5 +1,7 @@
 use crate::both_backends;
-use crate::helpers::{csrf_of, set_cookie_value, spawn_app, Backend, BrowserExt, DEMO_PASSWORD};
+use crate::helpers::{
+    csrf_of, follow_pages, set_cookie_value, spawn_app, Backend, BrowserExt, DEMO_PASSWORD,
+};
 
 both_backends!(
     signed_out_visitors_are_sent_to_login,
@@ -14,6 +16,7 @@ both_backends!(
     audit_log_is_append_only,
     invalid_account_form_changes_nothing,
     staff_pages_are_never_cached,
+    the_audit_trail_goes_back_to_its_first_entry,
 );
 
 async fn signed_out_visitors_are_sent_to_login(backend: Backend) {
@@ -630,5 +633,84 @@ async fn staff_pages_are_never_cached(backend: Backend) {
             assert_eq!(res.status().as_u16(), 200, "{user} {path}");
             assert_eq!(res.headers()["cache-control"], "no-store", "{user} {path}");
         }
+    }
+}
+
+/// The ids of the audit entries a page of `/staff/audit` shows (`<li id="a{id}">`), in its order.
+fn entry_ids(page: &str) -> Vec<i64> {
+    page.split("<li id=\"a")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect()
+}
+
+/// Every entry of the trail is on a page of `/staff/audit`, 200 a page, newest first, back to the
+/// first: for the deployment's reader all of them, for a township officer exactly their
+/// township's. The failed sign-ins table is on the first page only. A page that is no number is
+/// refused with why; a page past the end is 404.
+async fn the_audit_trail_goes_back_to_its_first_entry(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let per_page = app::admin::audit::AUDIT_PER_PAGE as usize;
+    let shuimo_township = app::db::staff::by_username(&app.db, "demo.shuimo")
+        .await
+        .expect("q")
+        .expect("officer")
+        .township_id;
+    // More than two pages' worth, some of them 水磨's.
+    let mut conn = app.db.pool.acquire().await.expect("conn");
+    for n in 0..2 * per_page + 7 {
+        let entry = app::db::audit::Entry {
+            staff_id: None,
+            actor: "paging.test",
+            action: "test.entry",
+            object_type: "test",
+            object_id: Some(n.to_string()),
+            township_id: if n % 3 == 0 { shuimo_township } else { None },
+            detail: String::new(),
+            client_addr: None,
+        };
+        app::db::audit::record(&mut conn, &entry, 1_800_000_000)
+            .await
+            .expect("record");
+    }
+    drop(conn);
+    for (who, scope) in [
+        ("demo.admin", app::domain::Scope::All),
+        (
+            "demo.shuimo",
+            app::domain::Scope::Township(shuimo_township.expect("township")),
+        ),
+    ] {
+        let session = app.staff_session(who).await;
+        // Signing in is audited too: the trail is read after it.
+        let all: Vec<i64> = app::db::audit::list(&app.db, &scope, i64::MAX, 0)
+            .await
+            .expect("audit")
+            .iter()
+            .map(|r| r.id)
+            .collect();
+        let pages = follow_pages(
+            |path| {
+                let session = &session;
+                async move { session.get_text(&path).await }
+            },
+            "/staff/audit",
+            per_page,
+            |body| entry_ids(body).len(),
+        )
+        .await;
+        let seen: Vec<i64> = pages.iter().flat_map(|p| entry_ids(p)).collect();
+        assert_eq!(seen, all, "{who}");
+        let security = |body: &str| body.contains("id=\"security-title\"");
+        assert_eq!(
+            pages.iter().map(|p| security(p)).collect::<Vec<_>>(),
+            (0..pages.len())
+                .map(|n| n == 0 && who == "demo.admin")
+                .collect::<Vec<_>>(),
+            "{who}: failed sign-ins on the first page, for the deployment's readers"
+        );
+        let (status, body) = session.get_text("/staff/audit?page=x").await;
+        assert_eq!(status, 422);
+        assert!(body.contains("页码应为1到10000之间的整数"));
     }
 }

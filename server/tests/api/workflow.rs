@@ -893,7 +893,7 @@ async fn reporter_identity_reveal_is_audited(backend: Backend) {
     assert_eq!(res.headers()["cache-control"], "no-store");
     let page = res.text().await.expect("b");
     assert!(page.contains("赵小兰") && page.contains("139 1234 5678"));
-    let audit = app::db::audit::list(&app.db, &app::domain::Scope::All, i64::MAX)
+    let audit = app::db::audit::list(&app.db, &app::domain::Scope::All, i64::MAX, 0)
         .await
         .expect("audit");
     let reveal = audit
